@@ -1,0 +1,1 @@
+"""kebir's command line: thin Typer commands over `core`."""

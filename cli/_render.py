@@ -1,0 +1,148 @@
+"""Turn problems and report tables into text (rich on a terminal), csv, json or markdown.
+
+Colour and boxes go to a terminal only; piped output and csv/json are plain and stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from core.errors import Problem
+from core.reports import Table
+
+
+def console(stderr: bool = False) -> Console:
+    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False,
+                   no_color=bool(os.environ.get("NO_COLOR")) or None)
+
+
+def _plain(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return f"{v:f}"
+    return str(v)
+
+
+def _money_text(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return f"{v:,.2f}" if v.as_tuple().exponent == -2 else f"{v:,f}"
+    return _plain(v)
+
+
+class _Lines:
+    """File lines for excerpts, read once per file."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.cache: dict[str, list[str]] = {}
+
+    def get(self, path: str, line: int) -> str | None:
+        if path not in self.cache:
+            try:
+                self.cache[path] = (Path(self.root) / path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                self.cache[path] = []
+        lines = self.cache[path]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def problems_text(problems: list[Problem], root: str, summary: str) -> str:
+    lines = _Lines(root)
+    out: list[str] = []
+    for p in problems:
+        where = f"{os.path.join(root, p.path) if p.path else root}:{p.line}"
+        rec = f" [{p.record}]" if p.record else ""
+        out.append(f"{where}: {p.code} {p.severity}{rec}: {p.message}")
+        src = lines.get(p.path, p.line)
+        if src is not None and src.strip():
+            out.append(f"  {p.line:>5} | {src[:160]}")
+        if p.expected or p.found:
+            out.append(f"  expected: {p.expected or '-'}; found: {p.found or '-'}")
+        if p.hint:
+            out.append(f"  hint: {p.hint}")
+    out.append(summary)
+    return "\n".join(out) + "\n"
+
+
+def problems_json(problems: list[Problem], root: str, summary: dict[str, Any]) -> str:
+    items = []
+    for p in problems:
+        d = p.as_dict()
+        d["file"] = os.path.join(root, p.path) if p.path else root
+        items.append(d)
+    return json.dumps({"problems": items, "summary": summary}, ensure_ascii=False, indent=2) + "\n"
+
+
+def problems_csv(problems: list[Problem], root: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["file", "line", "code", "severity", "record", "message", "expected", "found", "hint"])
+    for p in problems:
+        w.writerow([os.path.join(root, p.path), p.line, p.code, p.severity, p.record, p.message, p.expected,
+                    p.found, p.hint])
+    return buf.getvalue()
+
+
+def table_csv(t: Table) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([c.key for c in t.columns])
+    for r in t.rows:
+        w.writerow([_plain(v) for v in r])
+    if t.totals:
+        w.writerow([_plain(v) for v in t.totals])
+    return buf.getvalue()
+
+
+def table_json(t: Table) -> str:
+    keys = [c.key for c in t.columns]
+    doc = {"report": t.name, "title": t.title, **{k: _plain(v) if isinstance(v, Decimal) else v
+                                                   for k, v in t.meta.items()},
+           "rows": [{k: _plain(v) if isinstance(v, Decimal) else v for k, v in zip(keys, r)} for r in t.rows]}
+    if t.totals:
+        doc["totals"] = {k: _plain(v) if isinstance(v, Decimal) else v for k, v in zip(keys, t.totals)}
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def table_md(t: Table) -> str:
+    head = "| " + " | ".join(c.title for c in t.columns) + " |"
+    align = "|" + "|".join("---:" if c.kind in ("money", "qty", "int") else "---" for c in t.columns) + "|"
+    body = ["| " + " | ".join(_money_text(v) if isinstance(v, Decimal) else _plain(v) for v in r) + " |"
+            for r in t.rows]
+    if t.totals:
+        body.append("| " + " | ".join(f"**{_money_text(v)}**" if v not in ("", None) else "" for v in t.totals) + " |")
+    return f"## {t.title}\n\n" + "\n".join([head, align, *body]) + "\n"
+
+
+def table_text(t: Table) -> None:
+    rt = RichTable(title=t.title, show_footer=t.totals is not None, header_style="bold")
+    for i, c in enumerate(t.columns):
+        foot = ""
+        if t.totals is not None:
+            foot = _money_text(t.totals[i])
+        rt.add_column(c.title, justify="right" if c.kind in ("money", "qty", "int") else "left", footer=foot,
+                      no_wrap=c.kind != "text")
+    for r in t.rows:
+        rt.add_row(*[_money_text(v) for v in r])
+    console().print(rt)
+
+
+def emit(text: str, output: str | None = None) -> None:
+    if output:
+        from core.store import write_atomic
+
+        write_atomic(Path(output), text)
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,215 @@
+"""The `kebir` command: the root Typer app, its command groups, and the single error boundary.
+
+Each command parses options, makes one core call, renders the result and picks the exit code:
+0 clean, 1 data problems, 2 usage errors (Typer's own code for bad options).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cli import _render
+from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, NoCacheOpt, OutputOpt, PeriodOpt
+from core import errors, load, validate as checks
+from core.errors import BooksError, Problem
+
+app = typer.Typer(
+    name="kebir",
+    help="kebir: ERP + CRM books in plain text. Validate, format, report and export a books directory.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+report_app = typer.Typer(help="Reports: trial balance (more reports come with their own issues).",
+                         no_args_is_help=True)
+export_app = typer.Typer(help="Export the books for other tools (hledger).", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(export_app, name="export")
+
+DEBUG = os.environ.get("KEBIR_DEBUG") == "1"
+
+
+def _usage(message: str) -> typer.Exit:
+    sys.stderr.write(f"kebir: {message}\n")
+    return typer.Exit(2)
+
+
+def open_books(books: str | None, no_cache: bool = False) -> tuple[Path, "load.Book", list[Problem]]:
+    """Find and load the books; a missing books directory is a usage error (exit 2)."""
+    try:
+        root = load.find_books(books)
+    except BooksError as exc:
+        sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+        raise typer.Exit(2) from None
+    try:
+        book, problems = load.load_book(root, use_cache=not no_cache)
+    except BooksError as exc:
+        sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+        raise typer.Exit(1) from None
+    return root, book, problems
+
+
+@app.command()
+def validate(
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Check every record in the books and report all problems at once.
+
+    Example: kebir validate --books ledger-data
+    Example: kebir validate --books ledger-data --format json
+    """
+    started = time.perf_counter()
+    root, book, problems = open_books(books, no_cache)
+    problems = errors.sorted_problems(problems + checks.run_all(book))
+    n_err = errors.count_errors(problems)
+    n_warn = len(problems) - n_err
+    summary = {"files": len(book.files), "entries": book.entries.height, "postings": book.postings.height,
+               "moves": book.moves.height, "contacts": len(book.contacts), "errors": n_err, "warnings": n_warn,
+               "seconds": round(time.perf_counter() - started, 3)}
+    if fmt is Fmt.json:
+        _render.emit(_render.problems_json(problems, str(root), summary))
+    elif fmt is Fmt.csv:
+        _render.emit(_render.problems_csv(problems, str(root)))
+    else:
+        verdict = "ok" if not problems else f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
+        line = (f"{verdict}: {summary['files']} files, {summary['entries']:,} entries, {summary['postings']:,} postings, "
+                f"{summary['moves']:,} stock moves, {summary['contacts']:,} contacts")
+        _render.emit(_render.problems_text(problems, str(root), line))
+    raise typer.Exit(1 if n_err or (strict and n_warn) else 0)
+
+
+@app.command()
+def fmt(
+    books: BooksOpt = None,
+    check: Annotated[bool, typer.Option("--check", help="Only list files that would change; exit 1 if any.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")] = False,
+) -> None:
+    """Rewrite record files into kebir's canonical form (idempotent).
+
+    Example: kebir fmt --books ledger-data --check
+    Example: kebir fmt --books ledger-data --dry-run
+    """
+    import difflib
+
+    from core import fmt as formatter
+
+    try:
+        root = load.find_books(books)
+    except BooksError as exc:
+        raise _usage(f"{exc}") from None
+    changes, problems = formatter.format_book(root)
+    hard = [p for p in problems if p.severity == errors.ERROR]
+    for rel in formatter.skipped_for_comments(root):
+        sys.stderr.write(f"{root / rel}: skipped: has YAML comments, which formatting would drop "
+                         "(move them into `memo:` fields)\n")
+    if hard:
+        sys.stderr.write(_render.problems_text(errors.sorted_problems(hard), str(root),
+                                               f"{len(hard)} file(s) cannot be formatted until these are fixed"))
+    if check or dry_run:
+        for c in changes:
+            if dry_run:
+                sys.stdout.writelines(difflib.unified_diff(c.old.splitlines(True), c.new.splitlines(True),
+                                                           f"a/{c.path}", f"b/{c.path}"))
+            else:
+                sys.stdout.write(f"{root / c.path}\n")
+        raise typer.Exit(1 if (changes and check) or hard else 0)
+    formatter.apply(root, changes)
+    sys.stderr.write(f"formatted {len(changes)} file(s)\n")
+    raise typer.Exit(1 if hard else 0)
+
+
+@report_app.command("trial-balance")
+def trial_balance(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    historical: Annotated[bool, typer.Option("--historical", "-H",
+                                             help="Include everything before the period (closing balances).")] = False,
+    account: Annotated[Optional[str], typer.Option("--account", help="Only accounts starting with this code.")] = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Debits, credits and balance per account, in the base currency.
+
+    Example: kebir report trial-balance --books ledger-data
+    Example: kebir report trial-balance --books ledger-data -p 2025-03 --format csv
+    """
+    from core.period import span_from
+    from core.reports.trial_balance import build_trial_balance
+
+    try:
+        span = span_from(period, begin, end)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    root, book, problems = open_books(books)
+    n_err = errors.count_errors(problems)
+    table = build_trial_balance(book, span, historical=historical, account_prefix=account)
+    if fmt is Fmt.text and not output:
+        _render.table_text(table)
+    else:
+        render = {Fmt.csv: _render.table_csv, Fmt.json: _render.table_json, Fmt.md: _render.table_md,
+                  Fmt.text: _render.table_md}[fmt]
+        _render.emit(render(table), output)
+    if n_err:
+        sys.stderr.write(f"kebir: warning: the books have {n_err} data error(s); entries with errors are left out. "
+                         "Run `kebir validate`.\n")
+        raise typer.Exit(1)
+
+
+@export_app.command("journal")
+def export_journal(
+    to: Annotated[str, typer.Option("--to", help="Target format: hledger.")] = "hledger",
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Write the books as an hledger journal (account types declared).
+
+    Example: kebir export journal --to hledger --books ledger-data -o books.journal
+    Example: kebir export journal --books ledger-data -p 2025 | hledger -f - bs
+    """
+    from core.export_hledger import export_hledger
+    from core.period import span_from
+
+    if to != "hledger":
+        raise _usage(f"unknown export format {to!r}: use --to hledger")
+    try:
+        span = span_from(period, None, None)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    root, book, problems = open_books(books)
+    _render.emit(export_hledger(book, span), output)
+    n_err = errors.count_errors(problems)
+    if n_err:
+        sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: run the app; unexpected failures print one line (KEBIR_DEBUG=1 shows the traceback)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("kebir: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # the single error boundary
+        if DEBUG:
+            raise
+        sys.stderr.write(f"kebir: internal error: {type(exc).__name__}: {exc}\n"
+                         "  hint: run again with KEBIR_DEBUG=1 for the traceback, and report it\n")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

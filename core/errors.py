@@ -1,0 +1,92 @@
+"""Problems found in the books: data errors are values, collected and reported all at once.
+
+A `Problem` says where (file:line), which record, what is wrong (expected vs found) and how to
+fix it. Only "cannot continue" situations raise, and the CLI turns those into the same shape.
+The catalogue below is the list of stable codes; keep `tests/errors/` in step with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+# code -> (severity, short title). Codes are stable: scripts match on them.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "E001": (ERROR, "malformed YAML"),
+    "E002": (ERROR, "malformed CSV"),
+    "E003": (ERROR, "file is not UTF-8"),
+    "E004": (ERROR, "empty file"),
+    "E005": (ERROR, "YAML feature refused in record files"),
+    "E006": (ERROR, "file too large or too deeply nested"),
+    "E007": (ERROR, "unreadable books settings"),
+    "E010": (ERROR, "required field missing"),
+    "E011": (ERROR, "unknown field"),
+    "E012": (ERROR, "field has the wrong form"),
+    "E013": (ERROR, "wrong shape (list or mapping expected)"),
+    "E020": (ERROR, "duplicate id"),
+    "E030": (ERROR, "unknown account"),
+    "E031": (ERROR, "unknown contact"),
+    "E032": (ERROR, "unknown item"),
+    "E033": (ERROR, "unknown location"),
+    "E034": (ERROR, "posting to a group (parent) account"),
+    "E035": (ERROR, "posting to a closed account"),
+    "E036": (ERROR, "unknown currency"),
+    "E037": (ERROR, "currency not allowed on this account"),
+    "E038": (ERROR, "unknown reference"),
+    "E039": (ERROR, "chart of accounts is inconsistent"),
+    "E040": (ERROR, "entry does not balance"),
+    "E041": (ERROR, "too many decimals"),
+    "E042": (ERROR, "foreign-currency posting without a rate"),
+    "E043": (ERROR, "posting needs exactly one of debit and credit"),
+    "E044": (ERROR, "entry has fewer than two postings"),
+    "E045": (ERROR, "base amount disagrees with amount x rate"),
+    "E046": (ERROR, "CSV entry rows disagree"),
+    "E050": (ERROR, "stock goes negative"),
+    "E051": (ERROR, "stock move is incomplete"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in the books, with enough context to fix it."""
+
+    code: str
+    path: str
+    line: int
+    message: str
+    record: str = ""
+    expected: str = ""
+    found: str = ""
+    hint: str = ""
+
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.code][0]
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.code, self.record)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity
+        return d
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """All problems in reading order: by file, then line; exact duplicates dropped."""
+    return sorted(set(problems), key=Problem.sort_key)
+
+
+def count_errors(problems: list[Problem]) -> int:
+    return sum(1 for p in problems if p.severity == ERROR)
+
+
+class BooksError(Exception):
+    """The books cannot be read at all (no books directory, unreadable settings)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint

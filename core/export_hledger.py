@@ -1,0 +1,85 @@
+"""The books as an hledger journal, so any number kebir reports can be checked by hledger.
+
+Account names are the chain of codes from the top group down (`1:10:102:102.01`), declared with
+their hledger type (A, L, E, R, X, C) so `bs`, `is` and `type:` queries work, and their name as a
+comment. Foreign-currency postings carry their base value as a total cost (`@@`), so
+`hledger bal -B` sums exactly what kebir sums. Output is deterministic: entries by date and id,
+postings in their written order.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from core.model import Book
+from core.money import fmt_minor
+from core.period import Span
+
+HLEDGER_TYPE = {"asset": "A", "cash": "C", "bank": "C", "liability": "L", "equity": "E",
+                "income": "R", "expense": "X"}
+
+
+def account_path(book: Book, code: str) -> str:
+    """`102.01` -> `1:10:102:102.01` (the parent chain, top first)."""
+    chain = [code]
+    seen = {code}
+    acc = book.accounts.get(code)
+    while acc is not None and acc.parent and acc.parent not in seen:
+        chain.append(acc.parent)
+        seen.add(acc.parent)
+        acc = book.accounts.get(acc.parent)
+    return ":".join(reversed(chain))
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").replace(";", ",").split())
+
+
+def export_hledger(book: Book, span: Span = Span()) -> str:
+    base = book.base
+    bdec = book.settings.decimals(base) or 2
+    out = [f"; {book.settings.name}: exported by kebir (base currency {base})", "", "decimal-mark .", ""]
+    for cur, dec in book.settings.currencies:
+        out.append(f"commodity {fmt_minor(100000 * 10**dec, dec)} {cur}")
+    out.append("")
+    for code in sorted(book.accounts):
+        a = book.accounts[code]
+        out.append(f"account {account_path(book, code)}  ; type: {HLEDGER_TYPE[a.type]}, name: {_clean(a.name)}")
+    out.append("")
+    p = book.postings
+    e = book.entries
+    if span.begin is not None:
+        p, e = p.filter(pl.col("date") >= span.begin), e.filter(pl.col("date") >= span.begin)
+    if span.end is not None:
+        p, e = p.filter(pl.col("date") < span.end), e.filter(pl.col("date") < span.end)
+    if book.broken_entries:
+        broken = pl.Series(sorted(book.broken_entries), dtype=pl.String)
+        p, e = p.filter(~pl.col("entry_id").is_in(broken)), e.filter(~pl.col("id").is_in(broken))
+    paths = {code: account_path(book, code) for code in book.accounts}
+    decs = dict(book.settings.currencies)
+    grouped = p.group_by("entry_id", maintain_order=True).agg(
+        pl.col("account"), pl.col("currency"), pl.col("amount"), pl.col("base"), pl.col("contact"), pl.col("memo"))
+    posts = {r[0]: r[1:] for r in grouped.iter_rows()}
+    for eid, d, memo, payee, source, tags in e.sort("date", "id").select(
+            "id", "date", "memo", "payee", "source", "tags").iter_rows():
+        if eid not in posts:
+            continue
+        who = book.contacts[payee].name if payee in book.contacts else ""
+        desc = f"{_clean(who)} | {_clean(memo)}" if who else _clean(memo)
+        out.append(f"{d} ({eid}) {desc}".rstrip())
+        meta = [f"source:{source}"] if source else []
+        meta += [f"{t}:" for t in (tags or "").split(",") if t]
+        if meta:
+            out.append("    ; " + ", ".join(meta))
+        for acc, cur, amt, bse, contact, pmemo in zip(*posts[eid]):
+            line = f"    {paths.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
+            if cur != base:
+                line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
+            note = [f"contact:{contact}"] if contact else []
+            if pmemo:
+                note.append(_clean(pmemo))
+            if note:
+                line += "  ; " + ", ".join(note)
+            out.append(line)
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"

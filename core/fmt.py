@@ -1,0 +1,139 @@
+"""`kebir fmt`: every record file in one canonical form, so diffs show only real changes.
+
+Canonical means: keys in schema order, records sorted by the kind's key, amounts written with
+exactly their currency's decimals (never rounded: a value with too many decimals is left for
+`validate` to report), codes and amounts quoted, LF endings, one trailing newline.
+Formatting is idempotent and never changes what a file means: `load(fmt(x)) == load(x)`.
+
+Files that cannot be parsed are reported and left alone. YAML comments cannot be kept through
+a re-serialisation, so files with comments are skipped with a note rather than stripped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core import load, schema, store, yamlnodes
+from core.errors import Problem
+from core.model import Settings
+from core.yamlnodes import Map, Seq
+
+_NUMBER = re.compile(r"^[0-9]+(\.[0-9]*)?$")
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
+_COMMENT = re.compile(r"(^|\s)#")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    path: str          # relative to the books root
+    old: str
+    new: str
+
+
+def _has_comment(text: str) -> bool:
+    return any(_COMMENT.search(_QUOTED.sub("", line)) for line in text.splitlines())
+
+
+def pad_amount(value: Any, decimals: int | None) -> Any:
+    """'12.5' -> '12.50' for 2 decimals; anything else (too many decimals, not a number) unchanged."""
+    if decimals is None or type(value) is not str or not _NUMBER.match(value):
+        return value
+    whole, _, frac = value.partition(".")
+    if len(frac) > decimals:
+        return value
+    whole = whole.lstrip("0") or "0"
+    return f"{whole}.{frac.ljust(decimals, '0')}" if decimals else whole
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, Map):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, Seq):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _normalise(kind: str, records: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
+    base_dec = settings.decimals(settings.base_currency)
+    for r in records:
+        if kind == "journal":
+            for p in r.get("postings") or []:
+                if isinstance(p, dict):
+                    dec = settings.decimals(p.get("currency") or settings.base_currency)
+                    for k in ("debit", "credit"):
+                        if k in p:
+                            p[k] = pad_amount(p[k], dec)
+                    if "base" in p:
+                        p["base"] = pad_amount(p["base"], base_dec)
+        elif kind == "journal-csv":
+            dec = settings.decimals(r.get("currency") or settings.base_currency)
+            for k in ("debit", "credit"):
+                if r.get(k):
+                    r[k] = pad_amount(r[k], dec)
+            if r.get("base"):
+                r["base"] = pad_amount(r["base"], base_dec)
+        elif kind == "erp-contacts":
+            for k in ("credit_limit", "gross_salary"):
+                if k in r:
+                    r[k] = pad_amount(r[k], base_dec)
+    return records
+
+
+def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -> tuple[Change | None, list[Problem]]:
+    data = (root / rel).read_bytes()
+    text, problems = yamlnodes.decode(data, rel)
+    if text is None:
+        return None, problems
+    if fmt == "yaml":
+        if _has_comment(text):
+            return None, []
+        tree, problems = yamlnodes.parse(text, rel)
+        if problems or not isinstance(tree, Seq) or not all(isinstance(r, Map) for r in tree):
+            return None, problems
+        records = _normalise(kind, [_plain(r) for r in tree], settings)
+        new = store.dump_yaml_records(kind, records)
+    else:
+        raw = load.parse_csv(data, rel, kind)
+        if any(p.code in ("E002", "E003", "E004", "E011") for p in raw.problems):
+            return None, raw.problems
+        rows = list(csv.DictReader(io.StringIO(text)))
+        rows = [{k: (v.strip() if isinstance(v, str) else v) or None for k, v in r.items()} for r in rows]
+        new = store.dump_csv_rows(kind, _normalise(kind, rows, settings))
+    if new == text:
+        return None, []
+    return Change(rel, text, new), []
+
+
+def format_book(root: Path) -> tuple[list[Change], list[Problem]]:
+    """What `kebir fmt` would change, file by file, without writing anything."""
+    settings, problems = load.read_settings(root)
+    changes: list[Change] = []
+    for rel, fk in load.discover(root):
+        change, found = format_file(root, rel, fk.kind, fk.fmt, settings)
+        problems += found
+        if change is not None:
+            changes.append(change)
+    return changes, problems
+
+
+def skipped_for_comments(root: Path) -> list[str]:
+    out = []
+    for rel, fk in load.discover(root):
+        if fk.fmt == "yaml":
+            text, _ = yamlnodes.decode((root / rel).read_bytes(), rel)
+            if text is not None and _has_comment(text):
+                out.append(rel)
+    return out
+
+
+def apply(root: Path, changes: list[Change]) -> None:
+    for c in changes:
+        store.write_atomic(root / c.path, c.new)
+
+
+__all__ = ["Change", "format_book", "apply", "pad_amount", "skipped_for_comments", "schema"]

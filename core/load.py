@@ -1,0 +1,843 @@
+"""Read a books directory into a `Book` and the problems found on the way.
+
+Every file is read once, its bytes hashed, and the expensive kinds (journals, stock moves) are
+parsed into raw string columns that are cached by content hash under `.kebir/cache/` (git-ignored),
+so an unchanged month costs one Arrow read. Typing (dates, minor units, rates) happens after, on
+the concatenated columns, with polars: a float never touches an amount.
+
+Large uncached YAML journals are parsed in parallel worker processes, one file per task.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tomllib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from core import schema, store, yamlnodes
+from core.errors import BooksError, Problem
+from core.model import (
+    Account, Activity, Book, Contact, Item, Link, Location, Order, OrderLine, Settings, Source, frozen_map,
+)
+from core.money import convert_minor, fraction_digits, minor_units
+from core.yamlnodes import Map, Seq
+
+PARSE_VERSION = "3"   # bump when the raw frame layout or parse problems change
+CACHE_DIR = ".kebir/cache"
+PARALLEL_BYTES = 8 * 2**20
+
+POSTING_COLS = ("entry_id", "date", "account", "debit", "credit", "currency", "rate", "base",
+                "contact", "item", "location", "memo", "tags", "line")
+ENTRY_COLS = ("id", "date", "memo", "payee", "source", "tags", "line")
+MOVE_COLS = schema.field_order("moves")
+
+_ENTRY_KEYS = frozenset(schema.field_order("journal"))
+_POSTING_KEYS = frozenset(schema.field_order("journal", "postings"))
+_TYPES = {"asset", "cash", "bank", "liability", "equity", "income", "expense"}
+
+
+# --------------------------------------------------------------------------- finding the books
+
+def find_books(arg: str | None) -> Path:
+    """--books, else $KEBIR_BOOKS, else the current directory if it holds books.toml."""
+    candidate = arg or os.environ.get("KEBIR_BOOKS") or "."
+    root = Path(candidate)
+    if not root.is_dir():
+        raise BooksError(f"{candidate}: no such directory", "give the books directory with --books DIR")
+    if not (root / "books.toml").is_file():
+        where = "the current directory" if candidate == "." else candidate
+        raise BooksError(f"{where} is not a books directory (no books.toml)",
+                         "give it with --books DIR or set KEBIR_BOOKS; `kebir init DIR` starts new books")
+    return root
+
+
+def discover(root: Path) -> list[tuple[str, schema.FileKind]]:
+    """Record files under root (relative POSIX paths, sorted), skipping hidden folders."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in sorted(filenames):
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            kind = schema.kind_of(rel)
+            if kind is not None and kind.kind != "books":
+                found.append((rel, kind))
+    return found
+
+
+# --------------------------------------------------------------------------- settings
+
+def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
+    path = "books.toml"
+    data = (root / path).read_bytes()
+    text, problems = yamlnodes.decode(data, path)
+    if text is None:
+        raise BooksError(f"{path}: not UTF-8 text", problems[0].hint)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise BooksError(f"{root / path}:{m.group(1) if m else 1}: {exc}",
+                         "fix the TOML syntax; see docs/formats.md#bookstoml") from None
+    company = doc.get("company") or {}
+    bad = []
+    for key in ("name", "base_currency"):
+        if not isinstance(company.get(key), str):
+            bad.append(Problem("E007", path, _toml_line(text, key), f"[company] {key} is missing",
+                               expected=f"{key} = \"...\"", hint=f"add `{key} = ...` under [company]"))
+    currencies = doc.get("currencies") or {"TRY": 2, "EUR": 2, "USD": 2}
+    for cur, dec in currencies.items():
+        if not re.fullmatch(r"[A-Z]{3}", cur) or not isinstance(dec, int) or isinstance(dec, bool) or not 0 <= dec <= 4:
+            bad.append(Problem("E007", path, _toml_line(text, cur), f"currency {cur} = {dec!r} is not valid",
+                               expected="CODE = decimals (0-4)", found=f"{cur} = {dec!r}",
+                               hint='write e.g. EUR = 2 under [currencies]'))
+    roles = doc.get("accounts") or {}
+    for role, code in roles.items():
+        if not isinstance(code, str):
+            bad.append(Problem("E007", path, _toml_line(text, role), f"account role {role} must be a quoted code",
+                               found=repr(code), hint=f'write {role} = "{code}"'))
+    for section in doc:
+        if section not in ("company", "currencies", "accounts", "posting", "roles", "close", "dedup"):
+            bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
+                               hint="see docs/formats.md#bookstoml"))
+    base = company.get("base_currency", "TRY")
+    if isinstance(base, str) and base not in currencies:
+        currencies = {base: 2, **currencies}
+    settings = Settings(
+        name=str(company.get("name", "")), base_currency=str(base),
+        fiscal_year_start=str(company.get("fiscal_year_start", "01-01")),
+        chart=str(company.get("chart", "custom")),
+        currencies=tuple(sorted((c, d) for c, d in currencies.items() if isinstance(d, int))),
+        roles=tuple(sorted((r, c) for r, c in roles.items() if isinstance(c, str))),
+    )
+    return settings, bad
+
+
+def _toml_line(text: str, key: str) -> int:
+    m = re.search(rf"^\s*\[?{re.escape(key)}\b", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+# --------------------------------------------------------------------------- raw parsing
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """What one file parses into before typing: frames of strings and the problems found."""
+
+    frames: dict[str, pl.DataFrame]
+    problems: list[Problem]
+
+
+def _empty(cols: tuple[str, ...] | list[str]) -> pl.DataFrame:
+    return pl.DataFrame({c: pl.Series(c, [], dtype=pl.Int64 if c == "line" else pl.String) for c in cols})
+
+
+def _text_or_problem(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    text, problems = yamlnodes.decode(data, rel)
+    if text is not None and not text.strip():
+        return None, [Problem("E004", rel, 1, "the file is empty",
+                              hint="delete it, or write `[]` (YAML) / the header row (CSV) for no records")]
+    return text, problems
+
+
+def parse_journal_yaml(data: bytes, rel: str) -> Raw:
+    """A month of manual entries into raw posting and entry columns (all strings)."""
+    empty = Raw({"postings": _empty(POSTING_COLS), "entries": _empty(ENTRY_COLS)}, [])
+    text, problems = _text_or_problem(data, rel)
+    if text is None:
+        return Raw(empty.frames, problems)
+    tree, problems = yamlnodes.parse(text, rel)
+    if tree is None:
+        return Raw(empty.frames, problems or ([] if text.strip() == "[]" else [
+            Problem("E004", rel, 1, "the file holds no records", hint="write `[]` for no records")]))
+    if type(tree) is not Seq:
+        return Raw(empty.frames, problems + [Problem("E013", rel, 1, "a journal file is a list of entries",
+                                                     found="a single value or mapping",
+                                                     hint="start each entry with `- id: ...`")])
+    pc: dict[str, list[Any]] = {c: [] for c in POSTING_COLS}
+    ec: dict[str, list[Any]] = {c: [] for c in ENTRY_COLS}
+    p_append = [pc[c].append for c in POSTING_COLS[:-1]]
+    p_line = pc["line"].append
+    for entry in tree:
+        if type(entry) is not Map:
+            problems.append(Problem("E013", rel, getattr(entry, "line", tree.line), "an entry must be a mapping",
+                                    found=repr(entry)[:40], hint="write `- id: ...` with its fields below"))
+            continue
+        eid = _scalar(entry, "id", rel, "", problems)
+        for key in entry:
+            if key not in _ENTRY_KEYS:
+                problems.append(Problem("E011", rel, entry.lines[key], f"unknown field `{key}`", record=eid or "",
+                                        expected="one of " + ", ".join(schema.field_order("journal")), found=key,
+                                        hint="unknown fields are refused so nothing is silently ignored"))
+        for req in ("id", "date", "postings"):
+            if req not in entry:
+                problems.append(Problem("E010", rel, entry.line, f"`{req}` is missing", record=eid or "",
+                                        hint=f"add `{req}: ...` to the entry"))
+        edate = _scalar(entry, "date", rel, eid, problems)
+        ec["id"].append(eid)
+        ec["date"].append(edate)
+        ec["memo"].append(_scalar(entry, "memo", rel, eid, problems))
+        ec["payee"].append(_scalar(entry, "payee", rel, eid, problems))
+        ec["source"].append(_scalar(entry, "source", rel, eid, problems))
+        ec["tags"].append(_tags(entry, rel, eid, problems))
+        ec["line"].append(entry.line)
+        postings = entry.get("postings")
+        if postings is None:
+            continue
+        if type(postings) is not Seq:
+            problems.append(Problem("E013", rel, entry.lines["postings"], "`postings` must be a list",
+                                    record=eid or "", hint="write each posting as `- {account: ..., debit: ...}`"))
+            continue
+        for p in postings:
+            if type(p) is not Map:
+                problems.append(Problem("E013", rel, getattr(p, "line", entry.line), "a posting must be a mapping",
+                                        record=eid or "", hint="write `- {account: \"100.01\", debit: \"10.00\"}`"))
+                continue
+            for key in p:
+                if key not in _POSTING_KEYS:
+                    problems.append(Problem("E011", rel, p.line, f"unknown field `{key}` in a posting",
+                                            record=eid or "", found=key,
+                                            expected="one of " + ", ".join(schema.field_order("journal", "postings")),
+                                            hint="unknown fields are refused so nothing is silently ignored"))
+            get = p.get
+            values = (eid, edate, get("account"), get("debit"), get("credit"), get("currency"), get("rate"),
+                      get("base"), get("contact"), get("item"), get("location"), get("memo"))
+            for fn, v in zip(p_append, values):
+                if v is not None and type(v) is not str:
+                    problems.append(Problem("E013", rel, p.line, "posting fields are single values",
+                                            record=eid or "", found=repr(v)[:40], hint="write one value per field"))
+                    v = None
+                fn(v)
+            pc["tags"].append(_tags(p, rel, eid, problems))
+            p_line(p.line)
+    frames = {"postings": pl.DataFrame(pc, schema={c: pl.Int64 if c == "line" else pl.String for c in POSTING_COLS}),
+              "entries": pl.DataFrame(ec, schema={c: pl.Int64 if c == "line" else pl.String for c in ENTRY_COLS})}
+    return Raw(frames, problems)
+
+
+def _scalar(m: Map, key: str, rel: str, rid: str | None, problems: list[Problem]) -> str | None:
+    v = m.get(key)
+    if v is None or type(v) is str:
+        return v
+    problems.append(Problem("E013", rel, m.lines.get(key, m.line), f"`{key}` must be a single value",
+                            record=rid or "", found="a list or mapping", hint=f"write `{key}: value`"))
+    return None
+
+
+def _tags(m: Map, rel: str, rid: str | None, problems: list[Problem]) -> str | None:
+    v = m.get("tags")
+    if v is None:
+        return None
+    if type(v) is Seq and all(type(t) is str for t in v):
+        return ",".join(v)
+    problems.append(Problem("E013", rel, m.lines.get("tags", m.line), "`tags` must be a list of words",
+                            record=rid or "", hint="write `tags: [a, b]`"))
+    return None
+
+
+def parse_csv(data: bytes, rel: str, kind: str) -> Raw:
+    """A CSV record file into string columns plus `line`, the line each record starts on."""
+    cols = schema.field_order(kind)
+    required = schema.record_schema(kind)["required"]
+    empty = Raw({"rows": _empty([*cols, "line"])}, [])
+    text, problems = _text_or_problem(data, rel)
+    if text is None:
+        return Raw(empty.frames, problems)
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    header = next(iter(csv.reader([header_line])), [])
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in cols]
+    if missing or unknown:
+        if missing:
+            problems.append(Problem("E002", rel, 1, f"missing column{'s' if len(missing) > 1 else ''} "
+                                    + ", ".join(missing), expected="columns " + ",".join(required),
+                                    found=header_line, hint="add the column to the header row (cells may be empty)"))
+        if unknown:
+            problems.append(Problem("E011", rel, 1, "unknown column " + ", ".join(unknown),
+                                    expected="columns among " + ",".join(cols), found=header_line,
+                                    hint="rename or remove it; unknown columns are refused so nothing is ignored"))
+        return Raw(empty.frames, problems)
+    try:
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True, raise_if_empty=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        return Raw(empty.frames, [_locate_csv_error(text, rel, len(header), exc)])
+    frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
+    frame = frame.with_columns([pl.lit(None, pl.String).alias(c) for c in cols if c not in frame.columns])
+    frame = frame.with_columns(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in cols)
+    frame = frame.select(cols).with_columns(line=_csv_lines(text, frame.height))
+    short = _short_rows(text, len(header))
+    for ln in short:
+        problems.append(Problem("E002", rel, ln, f"row has fewer cells than the header ({len(header)})",
+                                hint="add the missing commas so every row has one cell per column"))
+    return Raw({"rows": frame}, problems)
+
+
+def _csv_lines(text: str, n_rows: int) -> pl.Series:
+    """The starting line of each record: row + 2, unless quoted cells span lines or rows are blank."""
+    body_newlines = text.count("\n") - (1 if text.endswith("\n") else 0)
+    if body_newlines == n_rows and "\n\n" not in text:
+        return pl.int_range(2, n_rows + 2, eager=True).alias("line")
+
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    starts, prev = [], reader.line_num
+    for row in reader:
+        if row:
+            starts.append(prev + 1)
+        prev = reader.line_num
+    return pl.Series("line", starts[:n_rows] + [0] * (n_rows - len(starts)), dtype=pl.Int64)
+
+
+def _short_rows(text: str, width: int) -> list[int]:
+    # Cheap check first: a file whose every line has width-1 commas is fine (the common case).
+    commas = width - 1
+    lines = text.split("\n")
+    if all(ln.count(",") == commas or not ln.strip() for ln in lines) :
+        return []
+
+    out, reader = [], csv.reader(io.StringIO(text))
+    prev = 1
+    for row in reader:
+        if row and len(row) < width:
+            out.append(prev)
+        prev = reader.line_num + 1
+    return out[:50]
+
+
+def _locate_csv_error(text: str, rel: str, width: int, exc: Exception) -> Problem:
+
+    reader = csv.reader(io.StringIO(text))
+    prev = 1
+    try:
+        for row in reader:
+            if len(row) > width:
+                return Problem("E002", rel, prev, f"row has {len(row)} cells, the header has {width}",
+                               hint="quote cells that contain commas, or remove the extra cells")
+            prev = reader.line_num + 1
+    except csv.Error as err:
+        return Problem("E002", rel, reader.line_num, f"CSV syntax: {err}", hint="close the quote on this row")
+    return Problem("E002", rel, 1, f"CSV cannot be read: {str(exc).splitlines()[0]}",
+                   hint="check quoting and the number of cells per row")
+
+
+# --------------------------------------------------------------------------- cache
+
+def _cache_paths(root: Path, digest: str, kind: str) -> tuple[Path, Path]:
+    base = root / CACHE_DIR / f"{digest}.{kind}.v{PARSE_VERSION}"
+    return base.with_suffix(base.suffix + ".json"), base
+
+
+def _cache_get(root: Path, digest: str, kind: str) -> Raw | None:
+    meta, base = _cache_paths(root, digest, kind)
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        frames = {name: pl.read_ipc(f"{base}.{name}.arrow") for name in info["frames"]}
+    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        return None
+    return Raw(frames, [Problem(**p) for p in info["problems"]])
+
+
+def _cache_put(root: Path, digest: str, kind: str, raw: Raw) -> None:
+    meta, base = _cache_paths(root, digest, kind)
+    try:
+        for name, frame in raw.frames.items():
+            store.write_frame_atomic(Path(f"{base}.{name}.arrow"), frame)
+        info = {"frames": sorted(raw.frames), "problems": [_problem_fields(p) for p in raw.problems]}
+        store.write_atomic(meta, json.dumps(info, ensure_ascii=False))
+    except OSError:
+        pass  # a read-only checkout still validates; it just will not be warm next time
+
+
+def _problem_fields(p: Problem) -> dict[str, Any]:
+    return {k: getattr(p, k) for k in Problem.__slots__}
+
+
+def _parse_file(root: str, rel: str, kind: str, use_cache: bool) -> Raw:
+    """Read, hash and parse one file (a worker task too: it takes and returns only picklable values)."""
+    data = (Path(root) / rel).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if use_cache:
+        hit = _cache_get(Path(root), digest, kind)
+        if hit is not None:
+            return _with_path(hit, rel)
+    raw = parse_journal_yaml(data, "") if kind == "journal" else parse_csv(data, "", kind)
+    if use_cache:
+        _cache_put(Path(root), digest, kind, raw)
+    return _with_path(raw, rel)
+
+
+def _with_path(raw: Raw, rel: str) -> Raw:
+    from dataclasses import replace
+
+    frames = {k: f.with_columns(file=pl.lit(rel, pl.String)) for k, f in raw.frames.items()}
+    return Raw(frames, [replace(p, path=rel) for p in raw.problems])
+
+
+def _parse_bulk(root: Path, files: list[tuple[str, str]], use_cache: bool, jobs: int | None) -> dict[str, Raw]:
+    sizes = {rel: (root / rel).stat().st_size for rel, _ in files}
+    big = [f for f in files if f[1] == "journal"]
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    out: dict[str, Raw] = {}
+    if workers > 1 and len(big) > 1 and sum(sizes[r] for r, _ in big) > PARALLEL_BYTES:
+        # Warm files are cheap: only send files whose cache entry is missing to the pool.
+        cold = []
+        for rel, kind in big:
+            raw = _cache_get(root, hashlib.sha256((root / rel).read_bytes()).hexdigest(), kind) if use_cache else None
+            if raw is None:
+                cold.append((rel, kind))
+            else:
+                out[rel] = _with_path(raw, rel)
+        if len(cold) > 1:
+            cold.sort(key=lambda f: -sizes[f[0]])
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                futures = {rel: pool.submit(_parse_file, str(root), rel, kind, use_cache) for rel, kind in cold}
+                for rel, fut in futures.items():
+                    out[rel] = fut.result()
+    for rel, kind in files:
+        if rel not in out:
+            out[rel] = _parse_file(str(root), rel, kind, use_cache)
+    return out
+
+
+# --------------------------------------------------------------------------- small YAML files
+
+def _read_tree(root: Path, rel: str, kind: str) -> tuple[Any, list[Problem]]:
+    data = (root / rel).read_bytes()
+    text, problems = _text_or_problem(data, rel)
+    if text is None:
+        return None, problems
+    tree, problems = yamlnodes.parse(text, rel)
+    if tree is None:
+        return None, problems
+    if type(tree) is not Seq:
+        return None, problems + [Problem("E013", rel, 1, f"a {kind} file is a list of records",
+                                         found="a single value or mapping", hint="start each record with `- `")]
+    problems += schema.check_tree(kind, tree, rel)
+    return [r for r in tree if type(r) is Map], problems
+
+
+def _d(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except (ValueError, TypeError):
+        return None
+
+
+def _dec(text: str | None) -> Decimal:
+    try:
+        return Decimal(text) if text else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _s(v: Any) -> str | None:
+    return v if type(v) is str else None
+
+
+def _accounts(records: list[Map], rel: str) -> tuple[dict[str, Account], list[Problem]]:
+    problems: list[Problem] = []
+    raw: dict[str, Map] = {}
+    for r in records:
+        code = _s(r.get("code"))
+        if code is None:
+            continue
+        if code in raw:
+            problems.append(Problem("E020", rel, r.line, f"account {code} is defined twice", record=code,
+                                    found=f"also at {rel}:{raw[code].line}", hint="keep one of the two definitions"))
+            continue
+        raw[code] = r
+
+    def parent_of(code: str, r: Map) -> str | None:
+        if _s(r.get("parent")):
+            return r["parent"]
+        head, dot, _ = code.rpartition(".")
+        return head if dot and head in raw else None
+
+    accounts: dict[str, Account] = {}
+
+    def resolve_type(code: str, seen: tuple[str, ...] = ()) -> str | None:
+        r = raw[code]
+        if _s(r.get("type")) in _TYPES:
+            return r["type"]
+        par = parent_of(code, r)
+        if par is None or par not in raw or par in seen:
+            return None
+        return resolve_type(par, (*seen, code))
+
+    for code, r in raw.items():
+        par = parent_of(code, r)
+        if par is not None and par not in raw:
+            problems.append(Problem("E039", rel, r.lines.get("parent", r.line), f"parent account {par} does not exist",
+                                    record=code, hint=f"add account {par} or correct `parent`"))
+            par = None
+        typ = resolve_type(code)
+        if typ is None:
+            problems.append(Problem("E039", rel, r.line, f"account {code} has no type", record=code,
+                                    expected="asset | cash | bank | liability | equity | income | expense",
+                                    hint="give `type:` here or on its parent group"))
+            typ = "asset"
+        accounts[code] = Account(code, _s(r.get("name")) or "", typ, par, _s(r.get("currency")),
+                                 _d(_s(r.get("closed"))), Source(rel, r.line))
+    for code, acc in accounts.items():   # a parent chain must end
+        seen, cur = {code}, acc.parent
+        while cur:
+            if cur in seen:
+                problems.append(Problem("E039", rel, acc.source.line, f"account {code} is its own ancestor",
+                                        record=code, hint="break the cycle in `parent`"))
+                break
+            seen.add(cur)
+            cur = accounts[cur].parent if cur in accounts else None
+    return accounts, problems
+
+
+def _contact(r: Map, rel: str, side: str, role: str, kind: str) -> Contact:
+    order = schema.field_order(kind)
+    fields = tuple((k, r[k]) for k in order if k not in ("id", "kind", "name") and _s(r.get(k)) is not None)
+    if "tags" in r and type(r["tags"]) is Seq:
+        fields += (("tags", ",".join(t for t in r["tags"] if type(t) is str)),)
+    ckind = _s(r.get("kind")) or ("person" if role == "employee" else "company")
+    return Contact(r["id"], side, role if side == "erp" else ckind, ckind, _s(r.get("name")) or "",
+                   fields, Source(rel, r.line))
+
+
+def _order(r: Map, rel: str) -> Order:
+    lines = tuple(
+        OrderLine(_s(ln.get("item")) or "", _dec(_s(ln.get("quantity"))), _dec(_s(ln.get("price"))),
+                  _dec(_s(ln.get("vat_rate"))), _dec(_s(ln.get("discount"))), Source(rel, ln.line))
+        for ln in (r.get("lines") if type(r.get("lines")) is Seq else ()) if type(ln) is Map
+    )
+    return Order(r["id"], _s(r.get("kind")) or "sales", _d(_s(r.get("date"))) or date.min, _s(r.get("party")) or "",
+                 lines, _s(r.get("status")) or "open", _s(r.get("currency")), _s(r.get("location")),
+                 _d(_s(r.get("due"))), _s(r.get("memo")), Source(rel, r.line))
+
+
+# --------------------------------------------------------------------------- the whole book
+
+def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> tuple[Book, list[Problem]]:
+    """Read every record file under root. Problems are returned, never raised."""
+    root = Path(root)
+    settings, problems = read_settings(root)
+    files = discover(root)
+    bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates")]
+    raws = _parse_bulk(root, bulk, use_cache, jobs)
+    for raw in raws.values():
+        problems += raw.problems
+
+    accounts: dict[str, Account] = {}
+    contacts: dict[str, Contact] = {}
+    items: dict[str, Item] = {}
+    locations: dict[str, Location] = {}
+    orders: list[Order] = []
+    activities: list[Activity] = []
+    links: list[Link] = []
+    seen: dict[tuple[str, str], Source] = {}
+
+    def unique(ns: str, rid: str | None, src: Source) -> bool:
+        if rid is None:
+            return False
+        first = seen.get((ns, rid))
+        if first is not None:
+            problems.append(Problem("E020", src.path, src.line, f"{ns} id {rid} is used twice", record=rid,
+                                    found=f"first at {first}", hint="give one of them a new id"))
+            return False
+        seen[(ns, rid)] = src
+        return True
+
+    for rel, fk in files:
+        if fk.fmt != "yaml" or fk.kind == "journal":
+            continue
+        records, found = _read_tree(root, rel, fk.kind)
+        problems += found
+        if records is None:
+            continue
+        if fk.kind == "accounts":
+            got, found = _accounts(records, rel)
+            accounts.update(got)
+            problems += found
+        for r in records:
+            rid = _s(r.get("id"))
+            src = Source(rel, r.line)
+            if fk.kind in ("erp-contacts", "crm-contacts") and unique("contact", rid, src):
+                contacts[rid] = _contact(r, rel, "erp" if fk.kind == "erp-contacts" else "crm", fk.role, fk.kind)
+            elif fk.kind == "items" and unique("item", rid, src):
+                items[rid] = Item(rid, _s(r.get("name")) or "", _s(r.get("unit")) or "", _s(r.get("valuation")) or "fifo",
+                                  _s(r.get("category")), _s(r.get("vat_rate")), _s(r.get("supplier")), src)
+            elif fk.kind == "locations" and unique("location", rid, src):
+                locations[rid] = Location(rid, _s(r.get("name")) or "", _s(r.get("kind")) or "", src)
+            elif fk.kind == "orders" and unique("order", rid, src):
+                orders.append(_order(r, rel))
+            elif fk.kind == "activities" and unique("activity", rid, src):
+                activities.append(Activity(rid, _d(_s(r.get("date"))) or date.min, _s(r.get("contact")) or "",
+                                           _s(r.get("kind")) or "", _s(r.get("subject")), _s(r.get("outcome")),
+                                           _s(r.get("owner")), src))
+            elif fk.kind == "links" and _s(r.get("crm")) and _s(r.get("erp")):
+                links.append(Link(r["crm"], r["erp"], _d(_s(r.get("since"))), src))
+
+    def frames(kinds: tuple[str, ...], name: str) -> list[pl.DataFrame]:
+        return [raws[rel].frames[name] for rel, kind in bulk if kind in kinds]
+
+    rates, found = _type_rates(pl.concat(frames(("rates",), "rows") or [_empty([*schema.field_order("rates"), "line"])
+                                                                       .with_columns(file=pl.lit("", pl.String))]))
+    problems += found
+    postings, entries, broken, found = _type_postings(settings, frames(("journal",), "postings"),
+                                                      frames(("journal",), "entries"),
+                                                      frames(("journal-csv",), "rows"), rates)
+    problems += found
+    moves, found = _type_moves(pl.concat(frames(("moves",), "rows") or [_empty([*MOVE_COLS, "line"])
+                                                                       .with_columns(file=pl.lit("", pl.String))]))
+    problems += found
+    problems += _entry_ids_unique(entries, seen)
+
+    book = Book(root=root, settings=settings, accounts=frozen_map(accounts), contacts=frozen_map(contacts),
+                items=frozen_map(items), locations=frozen_map(locations),
+                orders=tuple(sorted(orders, key=lambda o: (o.date, o.id))),
+                activities=tuple(sorted(activities, key=lambda a: (a.date, a.id))), links=tuple(links),
+                postings=postings, entries=entries, moves=moves, rates=rates,
+                files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
+    return book, problems
+
+
+# --------------------------------------------------------------------------- typing the frames
+
+def _type_rates(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    problems = schema.check_columns("rates", raw, id_col="currency")
+    typed = (raw.with_columns(date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+             .filter(pl.col("date").is_not_null() & pl.col("rate").str.contains(r"^[0-9]+(\.[0-9]+)?$")
+                     & pl.col("currency").is_not_null())
+             .select("date", "currency", "rate", "file", "line").sort("currency", "date"))
+    dups = typed.filter(pl.struct("date", "currency").is_duplicated())
+    for d, cur, _, f, ln in dups.iter_rows():
+        problems.append(Problem("E020", f, ln, f"two {cur} rates for {d}", record=f"{cur} {d}",
+                                hint="keep one rate per currency and day"))
+    return typed.unique(["date", "currency"], keep="first", maintain_order=True), problems
+
+
+def _csv_entries(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
+    """Bulk CSV rows to the same raw posting/entry layout as YAML journals."""
+    problems: list[Problem] = []
+    runs = rows.with_columns(run=(pl.col("entry_id") != pl.col("entry_id").shift(1)).fill_null(True).cum_sum())
+    first = runs.group_by("run", maintain_order=True).agg(
+        pl.col("entry_id").first(), pl.col("date").first(), pl.col("memo").first(), pl.col("file").first(),
+        pl.col("line").first(), pl.col("date").n_unique().alias("n_dates"), pl.len().alias("n"))
+    split = first.filter(pl.col("entry_id").is_duplicated())
+    seen_ids: set[str] = set()
+    for rid, f, ln in split.select("entry_id", "file", "line").iter_rows():
+        if rid in seen_ids:
+            problems.append(Problem("E046", f, ln, f"rows of entry {rid} are not consecutive", record=rid,
+                                    hint="keep all rows of one entry together (kebir fmt sorts them)"))
+        seen_ids.add(rid)
+    for rid, f, ln in first.filter(pl.col("n_dates") > 1).select("entry_id", "file", "line").iter_rows():
+        problems.append(Problem("E046", f, ln, f"rows of entry {rid} have different dates", record=rid,
+                                hint="one entry has one date: give every row the same date"))
+    entries = first.select(pl.col("entry_id").alias("id"), "date", "memo", pl.lit(None, pl.String).alias("payee"),
+                           pl.lit(None, pl.String).alias("source"), pl.lit(None, pl.String).alias("tags"),
+                           "line", "file").unique("id", keep="first", maintain_order=True)
+    postings = rows.select("entry_id", "date", "account", "debit", "credit", "currency", "rate", "base", "contact",
+                           pl.lit(None, pl.String).alias("item"), pl.lit(None, pl.String).alias("location"),
+                           pl.col("posting_memo").alias("memo"), pl.lit(None, pl.String).alias("tags"), "line", "file")
+    return postings, entries, problems
+
+
+def _type_postings(settings: Settings, yaml_postings: list[pl.DataFrame], yaml_entries: list[pl.DataFrame],
+                   csv_rows: list[pl.DataFrame], rates: pl.DataFrame
+                   ) -> tuple[pl.DataFrame, pl.DataFrame, set[str], list[Problem]]:
+    problems: list[Problem] = []
+    p_parts, e_parts = list(yaml_postings), list(yaml_entries)
+    if csv_rows:
+        cp, ce, found = _csv_entries(pl.concat(csv_rows))
+        p_parts.append(cp)
+        e_parts.append(ce)
+        problems += found
+    cols_p = [*POSTING_COLS, "file"]
+    cols_e = [*ENTRY_COLS, "file"]
+    raw_p = pl.concat([p.select(cols_p) for p in p_parts]) if p_parts else _empty(cols_p)
+    raw_e = pl.concat([e.select(cols_e) for e in e_parts]) if e_parts else _empty(cols_e)
+
+    journal = schema.load_schema("journal")
+    entry_node = journal["items"]
+    posting_node = entry_node["properties"]["postings"]["items"]
+    problems += schema.check_columns("journal", raw_e, columns=["id", "date", "payee", "source"],
+                                     schema_node=entry_node)
+    problems += schema.check_columns("journal", raw_p.rename({"entry_id": "id"}),
+                                     columns=["account", "debit", "credit", "currency", "rate", "base", "contact"],
+                                     schema_node=posting_node)
+    base = settings.base_currency
+    base_dec = settings.decimals(base) or 2
+    cur_table = pl.DataFrame({"currency": [c for c, _ in settings.currencies],
+                              "dec": [d for _, d in settings.currencies]}, schema={"currency": pl.String, "dec": pl.Int64})
+    amount_ok = r"^[0-9]{1,15}(\.[0-9]+)?$"
+    p = (raw_p.with_row_index("_row")
+         .with_columns(currency=pl.col("currency").fill_null(base))
+         .join(cur_table, on="currency", how="left")
+         .with_columns(
+             _amount_str=pl.coalesce("debit", "credit"),
+             _both=pl.col("debit").is_not_null() & pl.col("credit").is_not_null(),
+             _neither=pl.col("debit").is_null() & pl.col("credit").is_null(),
+             _date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False)))
+    bad = (pl.col("_both") | pl.col("_neither") | pl.col("dec").is_null() | pl.col("_date").is_null()
+           | ~pl.col("_amount_str").str.contains(amount_ok).fill_null(False)
+           | ~pl.col("account").str.contains(schema.resolve(journal, posting_node["properties"]["account"])["pattern"])
+           .fill_null(False))
+    p = p.with_columns(_bad=bad)
+    # Posting-level problems the column checks do not cover.
+    for rid, f, ln, both in p.filter(pl.col("_both") | pl.col("_neither")).select("entry_id", "file", "line",
+                                                                                 "_both").iter_rows():
+        problems.append(Problem("E043", f, ln, "a posting has both debit and credit" if both else
+                                "a posting has neither debit nor credit", record=rid or "",
+                                expected="exactly one of debit / credit",
+                                hint="split it into two postings" if both else "add `debit: ...` or `credit: ...`"))
+    for rid, f, ln, cur in p.filter(pl.col("dec").is_null() & pl.col("currency").str.contains(r"^[A-Z]{3}$")
+                                    ).select("entry_id", "file", "line", "currency").iter_rows():
+        problems.append(Problem("E036", f, ln, f"currency {cur} is not declared", record=rid or "",
+                                expected="one of " + ", ".join(c for c, _ in settings.currencies), found=cur,
+                                hint=f"add `{cur} = 2` under [currencies] in books.toml"))
+    too_many = p.filter(~pl.col("_bad") & (fraction_digits(pl.col("_amount_str")) > pl.col("dec")))
+    for rid, f, ln, amt, cur, dec in too_many.select("entry_id", "file", "line", "_amount_str", "currency",
+                                                     "dec").iter_rows():
+        problems.append(Problem("E041", f, ln, f"amount {amt} has more decimals than {cur} allows", record=rid or "",
+                                expected=f"at most {dec} decimals", found=amt,
+                                hint=f"round it to {dec} decimals and post any difference to the rounding account"))
+    p = p.with_columns(_bad=pl.col("_bad") | (fraction_digits(pl.col("_amount_str")) > pl.col("dec")))
+    good = p.filter(~pl.col("_bad"))
+    good = good.with_columns(amount=minor_units(pl.col("_amount_str"), pl.col("dec"))
+                             * pl.when(pl.col("debit").is_not_null()).then(1).otherwise(-1))
+
+    home = good.filter(pl.col("currency") == base)
+    for rid, f, ln, rate, bs, amt in home.filter(
+            (pl.col("rate").is_not_null() & (pl.col("rate").str.replace(r"\.?0*$", "") != "1"))
+            | (pl.col("base").is_not_null() & (pl.col("base") != pl.col("_amount_str")))
+    ).select("entry_id", "file", "line", "rate", "base", "_amount_str").iter_rows():
+        problems.append(Problem("E045", f, ln, f"a {base} posting carries a rate or base that differs from its amount",
+                                record=rid or "", expected=f"base = amount = {amt}", found=f"rate {rate}, base {bs}",
+                                hint="remove `rate` and `base` from base-currency postings"))
+    home = home.with_columns(base_minor=pl.col("amount"), rate=pl.col("rate"))
+    foreign = _value_foreign(good.filter(pl.col("currency") != base), settings, rates, problems)
+    typed = pl.concat([home, foreign], how="diagonal_relaxed").sort("_row")
+    broken = set(p.filter(pl.col("_bad")).get_column("entry_id").drop_nulls().to_list())
+    broken |= set(typed.filter(pl.col("base_minor").is_null()).get_column("entry_id").drop_nulls().to_list())
+    postings = typed.filter(pl.col("base_minor").is_not_null()).select(
+        "entry_id", pl.col("_date").alias("date"), "account", "currency", "amount",
+        pl.col("base_minor").alias("base"), "rate", "contact", "item", "location", "memo", "tags",
+        pl.col("file").cast(pl.Categorical), pl.col("line").cast(pl.Int32))
+    entries = raw_e.with_columns(date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+                                 file=pl.col("file").cast(pl.Categorical), line=pl.col("line").cast(pl.Int32))
+    broken |= set(entries.filter(pl.col("date").is_null()).get_column("id").drop_nulls().to_list())
+    return postings, entries, broken, problems
+
+
+def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """Base amounts of foreign-currency postings: base given, else amount x rate (given or from rates/)."""
+    if f.is_empty():
+        return f.with_columns(base_minor=pl.lit(None, pl.Int64))
+    base_dec = settings.decimals(settings.base_currency) or 2
+    f = f.sort("currency", "_date")
+    table = rates.select(pl.col("date").alias("_rate_date"), "currency", pl.col("rate").alias("_table_rate"))
+    f = f.join_asof(table.sort("currency", "_rate_date"), left_on="_date", right_on="_rate_date",
+                    by="currency", strategy="backward", check_sortedness=False)
+    out_base: list[int | None] = []
+    out_rate: list[str | None] = []
+    rate_ok = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+    for rid, fl, ln, amount, dec, rate, base, table_rate, cur, d in f.select(
+            "entry_id", "file", "line", "amount", "dec", "rate", "base", "_table_rate", "currency",
+            "_date").iter_rows():
+        if base is not None and (not rate_ok.match(base) or len(base.partition(".")[2]) > base_dec):
+            problems.append(Problem("E041", fl, ln, f"base amount {base} has more decimals than "
+                                    f"{settings.base_currency} allows", record=rid or "", found=base,
+                                    expected=f"at most {base_dec} decimals", hint="round the base amount"))
+            out_base.append(None)
+            out_rate.append(rate)
+            continue
+        sign = 1 if amount > 0 else -1
+        base_minor = sign * _minor(base, base_dec) if base is not None else None
+        if rate is not None and rate_ok.match(rate):
+            computed = convert_minor(amount, dec, rate, base_dec)
+            if base_minor is not None and base_minor != computed:
+                problems.append(Problem(
+                    "E045", fl, ln, f"base {base} is not amount x rate", record=rid or "",
+                    expected=f"{abs(computed) / 10**base_dec:.{base_dec}f} (amount x {rate}, rounded half-up)",
+                    found=base, hint="correct `base` or `rate`, or drop `base` and let kebir compute it"))
+            out_base.append(base_minor if base_minor is not None else computed)
+            out_rate.append(rate)
+        elif base_minor is not None:
+            out_base.append(base_minor)
+            out_rate.append(rate)
+        elif table_rate is not None:
+            out_base.append(convert_minor(amount, dec, table_rate, base_dec))
+            out_rate.append(table_rate)
+        else:
+            problems.append(Problem("E042", fl, ln, f"{cur} posting on {d} has no rate", record=rid or "",
+                                    expected=f"`rate:` on the posting, or a {cur} rate on or before {d} in rates/",
+                                    hint=f"add `rate: \"...\"` (TRY per {cur}) or a line `{d},{cur},...` to rates/{d.year}.csv"))
+            out_base.append(None)
+            out_rate.append(None)
+    return f.with_columns(base_minor=pl.Series(out_base, dtype=pl.Int64), rate=pl.Series(out_rate, dtype=pl.String)
+                          ).drop("_rate_date", "_table_rate")
+
+
+def _minor(text: str, dec: int) -> int:
+    whole, _, frac = text.partition(".")
+    return int(whole) * 10**dec + int((frac + "0" * dec)[:dec] or 0)
+
+
+def _type_moves(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    problems = schema.check_columns("moves", raw)
+    q_ok = pl.col("quantity").str.contains(r"^-?[0-9]{1,12}(\.[0-9]{1,3})?$").fill_null(False)
+    typed = raw.with_columns(
+        date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        qty=pl.when(q_ok).then(minor_units(pl.col("quantity"), 3)).otherwise(None),
+    )
+    needs = [
+        (pl.col("kind") == "receipt") & pl.col("unit_cost").is_null(), "a receipt needs `unit_cost`",
+        "give the cost per unit the goods came in at",
+        (pl.col("kind") == "transfer") & pl.col("to_location").is_null(), "a transfer needs `to_location`",
+        "name the location the goods go to",
+        (pl.col("kind") == "transfer") & (pl.col("to_location") == pl.col("location")),
+        "a transfer goes from one location to another", "correct `location` or `to_location`",
+        (pl.col("kind") != "adjustment") & (pl.col("kind") != "count") & (pl.col("qty") <= 0),
+        "quantity must be positive for this kind of move", "receipts, issues, transfers and waste take a positive "
+        "quantity; use `adjustment` for a signed correction",
+        (pl.col("kind") == "count") & (pl.col("qty") < 0), "a count cannot be negative", "count what is on the shelf",
+    ]
+    for i in range(0, len(needs), 3):
+        cond, what, hint = needs[i], needs[i + 1], needs[i + 2]
+        for mid, f, ln in typed.filter(cond.fill_null(False)).select("id", "file", "line").iter_rows():
+            problems.append(Problem("E051", f, ln, f"move {mid}: {what}", record=mid or "", hint=hint))
+    typed = typed.select(*[c for c in MOVE_COLS if c != "quantity"], "qty",
+                         pl.col("file").cast(pl.Categorical), pl.col("line").cast(pl.Int32))
+    dup = typed.filter(pl.col("id").is_duplicated() & pl.col("id").is_not_null())
+    first_seen: dict[str, str] = {}
+    for mid, f, ln in dup.select("id", "file", "line").iter_rows():
+        if mid in first_seen:
+            problems.append(Problem("E020", f, ln, f"move id {mid} is used twice", record=mid,
+                                    found=f"first at {first_seen[mid]}", hint="give one of them a new id"))
+        else:
+            first_seen[mid] = f"{f}:{ln}"
+    return typed, problems
+
+
+def _entry_ids_unique(entries: pl.DataFrame, seen: dict[tuple[str, str], Source]) -> list[Problem]:
+    problems: list[Problem] = []
+    dup = entries.filter(pl.col("id").is_duplicated() & pl.col("id").is_not_null()).select("id", "file", "line")
+    first: dict[str, str] = {}
+    for rid, f, ln in dup.iter_rows():
+        if rid in first:
+            problems.append(Problem("E020", f, ln, f"entry id {rid} is used twice", record=rid,
+                                    found=f"first at {first[rid]}", hint="give one of them a new id"))
+        else:
+            first[rid] = f"{f}:{ln}"
+    return problems

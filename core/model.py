@@ -1,0 +1,242 @@
+"""Record types of a books directory: frozen, each with the file and line it came from.
+
+Small collections (accounts, contacts, items, orders) are tuples of frozen dataclasses. The two
+collections that reach millions of rows, postings and stock moves, live in polars frames with
+integer minor units (see `Book.postings`), and `Book.entry(id)` builds the dataclass view of one
+entry when a person needs to read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import polars as pl
+
+from core.money import from_minor
+
+AccountCode = str
+ContactId = str
+Sku = str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record was read: path relative to the books root, 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """books.toml: the company, its base currency, currencies and account roles."""
+
+    name: str
+    base_currency: str
+    fiscal_year_start: str = "01-01"
+    chart: str = "custom"
+    currencies: tuple[tuple[str, int], ...] = (("TRY", 2), ("EUR", 2), ("USD", 2))
+    roles: tuple[tuple[str, str], ...] = ()
+
+    def decimals(self, currency: str) -> int | None:
+        return dict(self.currencies).get(currency)
+
+    def role(self, name: str) -> str | None:
+        return dict(self.roles).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    code: AccountCode
+    name: str
+    type: str                      # asset | cash | bank | liability | equity | income | expense
+    parent: AccountCode | None = None
+    currency: str | None = None
+    closed: date | None = None
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A party on either side: CRM person/company, or ERP customer/supplier/employee."""
+
+    id: ContactId
+    side: str                      # crm | erp
+    role: str                      # crm | customer | supplier | employee
+    kind: str                      # company | person
+    name: str
+    fields: tuple[tuple[str, str], ...] = ()   # every other field as written, in schema order
+    source: Source = field(default=Source("", 0), compare=False)
+
+    def get(self, key: str) -> str | None:
+        return dict(self.fields).get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: Sku
+    name: str
+    unit: str
+    valuation: str                 # fifo | average
+    category: str | None = None
+    vat_rate: str | None = None
+    supplier: ContactId | None = None
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    id: str
+    name: str
+    kind: str
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    id: str
+    date: date
+    contact: ContactId
+    kind: str
+    subject: str | None = None
+    outcome: str | None = None
+    owner: ContactId | None = None
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    crm: ContactId
+    erp: ContactId
+    since: date | None = None
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    item: Sku
+    quantity: Decimal
+    price: Decimal
+    vat_rate: Decimal = Decimal(0)
+    discount: Decimal = Decimal(0)
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: str
+    kind: str                      # sales | purchase
+    date: date
+    party: ContactId
+    lines: tuple[OrderLine, ...]
+    status: str = "open"
+    currency: str | None = None
+    location: str | None = None
+    due: date | None = None
+    memo: str | None = None
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    account: AccountCode
+    amount: Decimal                # signed: debit > 0, credit < 0, in `currency`
+    currency: str
+    base: Decimal                  # signed, in the base currency
+    rate: str | None = None
+    contact: ContactId | None = None
+    memo: str | None = None
+    tags: tuple[str, ...] = ()
+    source: Source = field(default=Source("", 0), compare=False)
+
+    @property
+    def debit(self) -> Decimal:
+        return self.amount if self.amount > 0 else Decimal(0)
+
+    @property
+    def credit(self) -> Decimal:
+        return -self.amount if self.amount < 0 else Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: str
+    date: date
+    postings: tuple[Posting, ...]
+    memo: str | None = None
+    payee: ContactId | None = None
+    source_doc: str | None = None
+    tags: tuple[str, ...] = ()
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+# Frame layouts (keep in step with load.py):
+#   postings: entry_id, date(Date), account, currency, amount(Int64 minor of currency),
+#             base(Int64 minor of base currency), rate, contact, memo, tags, file, line
+#   entries:  id, date(Date), memo, payee, source, tags, file, line
+#   moves:    id, date(Date), time, kind, item, location, to_location, qty(Int64 thousandths),
+#             unit_cost, currency, document, memo, file, line
+#   rates:    date(Date), currency, rate(str), file, line
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything read from one books directory."""
+
+    root: Path
+    settings: Settings
+    accounts: Mapping[AccountCode, Account]
+    contacts: Mapping[ContactId, Contact]
+    items: Mapping[Sku, Item]
+    locations: Mapping[str, Location]
+    orders: tuple[Order, ...]
+    activities: tuple[Activity, ...]
+    links: tuple[Link, ...]
+    postings: pl.DataFrame
+    entries: pl.DataFrame
+    moves: pl.DataFrame
+    rates: pl.DataFrame
+    files: tuple[str, ...] = ()
+    broken_entries: frozenset[str] = frozenset()   # entries with field errors: skip balance checks
+
+    @property
+    def base(self) -> str:
+        return self.settings.base_currency
+
+    def groups(self) -> frozenset[AccountCode]:
+        """Accounts that are another account's parent: postings go to leaves only."""
+        return frozenset(a.parent for a in self.accounts.values() if a.parent)
+
+    def entry(self, entry_id: str) -> JournalEntry:
+        """The dataclass view of one entry, for printing and tests."""
+        e = self.entries.filter(pl.col("id") == entry_id).row(0, named=True)
+        rows = self.postings.filter(pl.col("entry_id") == entry_id).sort("line", maintain_order=True)
+        bdec = self.settings.decimals(self.base) or 2
+        posts = tuple(
+            Posting(
+                account=r["account"],
+                amount=from_minor(r["amount"], self.settings.decimals(r["currency"]) or bdec),
+                currency=r["currency"], base=from_minor(r["base"], bdec), rate=r["rate"],
+                contact=r["contact"], memo=r["memo"],
+                tags=tuple(t for t in (r["tags"] or "").split(",") if t),
+                source=Source(r["file"], r["line"]),
+            )
+            for r in rows.iter_rows(named=True)
+        )
+        return JournalEntry(
+            id=e["id"], date=e["date"], postings=posts, memo=e["memo"], payee=e["payee"],
+            source_doc=e["source"], tags=tuple(t for t in (e["tags"] or "").split(",") if t),
+            source=Source(e["file"], e["line"]),
+        )
+
+
+def frozen_map(d: dict) -> Mapping:  # type: ignore[type-arg]
+    return MappingProxyType(dict(d))

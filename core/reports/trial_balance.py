@@ -1,0 +1,44 @@
+"""Trial balance: per account, debits, credits and balance in the base currency.
+
+The proof that the books are in balance: total debits equal total credits, exactly, over any
+span. Balances are debit-positive. `historical` includes everything before the span's start, so
+balance-sheet accounts show their balance at the end rather than the period's movement.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from core.model import Book
+from core.money import from_minor
+from core.period import Span
+from core.reports import Column, Table
+
+
+def build_trial_balance(book: Book, span: Span = Span(), *, historical: bool = False,
+                        account_prefix: str | None = None) -> Table:
+    p = book.postings
+    if span.begin is not None and not historical:
+        p = p.filter(pl.col("date") >= span.begin)
+    if span.end is not None:
+        p = p.filter(pl.col("date") < span.end)
+    if book.broken_entries:
+        p = p.filter(~pl.col("entry_id").is_in(pl.Series(sorted(book.broken_entries), dtype=pl.String)))
+    if account_prefix:
+        p = p.filter(pl.col("account").str.starts_with(account_prefix))
+    sums = (p.group_by("account")
+            .agg(debit=pl.col("base").clip(lower_bound=0).sum(), credit=(-pl.col("base")).clip(lower_bound=0).sum())
+            .sort("account"))
+    dec = book.settings.decimals(book.base) or 2
+    rows = []
+    for acc, dr, cr in sums.iter_rows():
+        a = book.accounts.get(acc)
+        rows.append((acc, a.name if a else "?", from_minor(dr, dec), from_minor(cr, dec), from_minor(dr - cr, dec)))
+    tdr = sum((r[2] for r in rows), from_minor(0, dec))
+    tcr = sum((r[3] for r in rows), from_minor(0, dec))
+    cols = (Column("account", "Account"), Column("name", "Name"), Column("debit", "Debit", "money"),
+            Column("credit", "Credit", "money"), Column("balance", "Balance", "money"))
+    return Table("trial-balance", f"Trial balance, {span.label()}", cols, tuple(rows),
+                 ("Total", "", tdr, tcr, tdr - tcr),
+                 {"currency": book.base, "company": book.settings.name, "balanced": tdr == tcr,
+                  "begin": str(span.begin or ""), "end": str(span.end or "")})

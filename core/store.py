@@ -1,0 +1,145 @@
+"""Canonical serialisation and atomic writes: the only module that writes to disk.
+
+The same records always produce the same bytes: keys in schema order, records sorted by the
+kind's sort key, amounts and codes double-quoted, dates plain, nested lists of mappings
+(postings, order lines) one flow mapping a line, LF line endings, one trailing newline. That
+keeps `git diff` of a books repository down to the lines that really changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import polars as pl
+import yaml
+
+from core import schema
+
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@` ")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_NESTED = {"journal": "postings", "orders": "lines"}
+
+
+def _is_plain_safe(value: str, flow: bool) -> bool:
+    if not value or value[0] in _PLAIN_BAD_START or value[-1] == " " or value != value.strip():
+        return False
+    if ": " in value or " #" in value or value.endswith(":") or "\n" in value or "\t" in value:
+        return False
+    if flow and any(c in value for c in ",[]{}"):
+        return False
+    if not value.isprintable():
+        return False
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+
+
+def scalar(value: str, *, quote: bool = False, flow: bool = False) -> str:
+    """One scalar as kebir writes it: plain when that reads back as the same string."""
+    if not quote and (_DATE.match(value) or _is_plain_safe(value, flow)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flow_map(d: dict[str, Any], order: list[str], quoted: frozenset[str]) -> str:
+    parts = []
+    for k in _ordered_keys(d, order):
+        v = d[k]
+        if isinstance(v, list):
+            parts.append(f"{k}: [" + ", ".join(scalar(x, flow=True) for x in v) + "]")
+        else:
+            parts.append(f"{k}: {scalar(v, quote=k in quoted, flow=True)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _ordered_keys(d: dict[str, Any], order: list[str]) -> list[str]:
+    known = [k for k in order if k in d and d[k] is not None and d[k] != []]
+    return known + sorted(k for k in d if k not in order and d[k] is not None)
+
+
+def sort_records(kind: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    keys = schema.SORT_KEYS.get(kind, ())
+    return sorted(records, key=lambda r: tuple(str(r.get(k) or "") for k in keys))
+
+
+def dump_yaml_records(kind: str, records: list[dict[str, Any]]) -> str:
+    """A list of records (dicts of strings, lists and nested dicts) as canonical YAML text."""
+    order = schema.field_order(kind)
+    quoted = schema.quoted_fields(kind)
+    nested = _NESTED.get(kind)
+    if nested:
+        n_order, n_quoted = schema.field_order(kind, nested), schema.quoted_fields(kind, nested)
+    out: list[str] = []
+    for rec in sort_records(kind, records):
+        first = True
+        for k in _ordered_keys(rec, order):
+            v = rec[k]
+            lead = "- " if first else "  "
+            first = False
+            if isinstance(v, list) and v and isinstance(v[0], dict):
+                out.append(f"{lead}{k}:")
+                out.extend(f"    - {_flow_map(x, n_order, n_quoted)}" for x in v)
+            elif isinstance(v, list):
+                out.append(f"{lead}{k}: [" + ", ".join(scalar(x, flow=True) for x in v) + "]")
+            elif isinstance(v, dict):
+                out.append(f"{lead}{k}: {_flow_map(v, sorted(v), frozenset())}")
+            else:
+                out.append(f"{lead}{k}: {scalar(v, quote=k in quoted)}")
+    return "\n".join(out) + "\n" if out else "[]\n"
+
+
+def dump_csv_rows(kind: str, rows: list[dict[str, Any]], *, presorted: bool = False) -> str:
+    """Rows as canonical CSV: the schema's columns in order, LF endings, minimal quoting."""
+    header = schema.field_order(kind)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(header)
+    for r in rows if presorted else sort_records(kind, rows):
+        w.writerow(["" if r.get(c) is None else r[c] for c in header])
+    return buf.getvalue()
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write a file so readers see the old bytes or the new ones, never a mix.
+
+    A temporary file in the same directory is written, flushed and fsynced, then renamed over the
+    target; the directory is fsynced so the rename itself survives a crash.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dfd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def write_frame_atomic(path: Path, frame: "pl.DataFrame") -> None:
+    """A cache frame as Arrow IPC, atomically (cache files are rebuilt, never edited)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.write_ipc(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,264 @@
+"""Checks across records: references, balance, accounts, stock. Each check returns Problems.
+
+`load` already reported what is wrong inside one record (schema, decimals, rates); these checks
+look at records together. Hot checks are polars joins and group-bys, so a million entries cost
+about as much as reading them. Keep `CHECKS` in the order people fix things: references first.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import polars as pl
+
+from core.errors import Problem
+from core.model import Book
+from core.money import fmt_minor
+
+Check = Callable[[Book], list[Problem]]
+
+
+def _ids(values: Iterable[str]) -> pl.Series:
+    return pl.Series(list(values), dtype=pl.String)
+
+
+def check_posting_accounts(book: Book) -> list[Problem]:
+    """Postings go to known, leaf, open accounts, in a currency the account allows."""
+    problems: list[Problem] = []
+    known = _ids(book.accounts)
+    p = book.postings
+    for rid, f, ln, acc in p.filter(~pl.col("account").is_in(known)).select("entry_id", "file", "line",
+                                                                          "account").iter_rows():
+        near = [c for c in book.accounts if c.startswith(acc.split(".")[0])][:3]
+        problems.append(Problem("E030", str(f), ln, f"account {acc} is not in the chart", record=rid or "",
+                                found=acc, expected="an account from accounts.yaml" + (
+                                    f" (near: {', '.join(near)})" if near else ""),
+                                hint=f"add it to accounts.yaml (`- code: \"{acc}\"` with name and type) "
+                                     "or correct the code"))
+    groups = book.groups()
+    if groups:
+        for rid, f, ln, acc in p.filter(pl.col("account").is_in(_ids(groups))).select(
+                "entry_id", "file", "line", "account").iter_rows():
+            leaves = sorted(c for c, a in book.accounts.items() if a.parent == acc)[:4]
+            problems.append(Problem("E034", str(f), ln, f"account {acc} is a group; post to one of its sub-accounts",
+                                    record=rid or "", found=acc, expected="a leaf account: " + ", ".join(leaves),
+                                    hint=f"use {leaves[0]}" if leaves else "post to a leaf account"))
+    closed = [(c, a.closed) for c, a in book.accounts.items() if a.closed is not None]
+    if closed:
+        table = pl.DataFrame({"account": [c for c, _ in closed], "_closed": [d for _, d in closed]})
+        late = p.join(table, on="account").filter(pl.col("date") > pl.col("_closed"))
+        for rid, f, ln, acc, d, cd in late.select("entry_id", "file", "line", "account", "date",
+                                                  "_closed").iter_rows():
+            problems.append(Problem("E035", str(f), ln, f"account {acc} was closed on {cd}", record=rid or "",
+                                    expected=f"a date on or before {cd}", found=str(d),
+                                    hint="post to the account that replaced it, or reopen the account "
+                                         "(remove `closed:` in accounts.yaml)"))
+    pinned = [(c, a.currency) for c, a in book.accounts.items() if a.currency]
+    if pinned:
+        table = pl.DataFrame({"account": [c for c, _ in pinned], "_cur": [x for _, x in pinned]})
+        wrong = p.join(table, on="account").filter(pl.col("currency") != pl.col("_cur"))
+        for rid, f, ln, acc, cur, want in wrong.select("entry_id", "file", "line", "account", "currency",
+                                                        "_cur").iter_rows():
+            problems.append(Problem("E037", str(f), ln, f"account {acc} holds {want} only", record=rid or "",
+                                    expected=want, found=cur, hint=f"post {cur} to a {cur} account, or convert"))
+    return problems
+
+
+def check_contacts_referenced(book: Book) -> list[Problem]:
+    """Every contact id used by postings, entries, CRM records, orders and items exists."""
+    problems: list[Problem] = []
+    known = _ids(book.contacts)
+    for frame, col, rid_col in ((book.postings, "contact", "entry_id"), (book.entries, "payee", "id")):
+        bad = frame.filter(pl.col(col).is_not_null() & ~pl.col(col).is_in(known))
+        for rid, f, ln, cid in bad.select(rid_col, "file", "line", col).iter_rows():
+            problems.append(_unknown_contact(str(f), ln, rid or "", cid, col))
+    for c in book.contacts.values():
+        for field in ("company", "owner", "merged_into", "location"):
+            ref = c.get(field)
+            if ref is None:
+                continue
+            if field == "location":
+                if ref not in book.locations:
+                    problems.append(Problem("E033", c.source.path, c.source.line, f"unknown location {ref}",
+                                            record=c.id, hint="add it to stock/locations.yaml or correct it"))
+            elif ref not in book.contacts:
+                problems.append(_unknown_contact(c.source.path, c.source.line, c.id, ref, field))
+    for a in book.activities:
+        for field, ref in (("contact", a.contact), ("owner", a.owner)):
+            if ref and ref not in book.contacts:
+                problems.append(_unknown_contact(a.source.path, a.source.line, a.id, ref, field))
+    for link in book.links:
+        for field, ref, side in (("crm", link.crm, "crm"), ("erp", link.erp, "erp")):
+            c = book.contacts.get(ref)
+            if c is None:
+                problems.append(_unknown_contact(link.source.path, link.source.line, f"{link.crm}-{link.erp}",
+                                                 ref, field))
+            elif c.side != side:
+                problems.append(Problem("E038", link.source.path, link.source.line,
+                                        f"{ref} is a {c.side.upper()} record, not {side.upper()}",
+                                        record=f"{link.crm}-{link.erp}", hint="`crm:` takes a C- id, `erp:` a CU-/SU- id"))
+    for item in book.items.values():
+        if item.supplier and item.supplier not in book.contacts:
+            problems.append(_unknown_contact(item.source.path, item.source.line, item.id, item.supplier, "supplier"))
+    return problems
+
+
+def _unknown_contact(path: str, line: int, rid: str, cid: str, field: str) -> Problem:
+    return Problem("E031", path, line, f"{field} {cid} is not a known contact", record=rid, found=cid,
+                   expected="an id from contacts/erp/*.yaml or contacts/crm/*.yaml",
+                   hint=f"add the contact first (kebir contacts add) or correct `{field}`")
+
+
+def check_orders(book: Book) -> list[Problem]:
+    """Orders name a known party of the right kind, known items and locations."""
+    problems: list[Problem] = []
+    for o in book.orders:
+        party = book.contacts.get(o.party)
+        want = "customer" if o.kind == "sales" else "supplier"
+        if party is None:
+            problems.append(_unknown_contact(o.source.path, o.source.line, o.id, o.party, "party"))
+        elif party.role != want:
+            problems.append(Problem("E038", o.source.path, o.source.line,
+                                    f"a {o.kind} order's party must be a {want}, {o.party} is a {party.role}",
+                                    record=o.id, hint=f"use a {want} id (CU- for sales, SU- for purchases)"))
+        if o.location and o.location not in book.locations:
+            problems.append(Problem("E033", o.source.path, o.source.line, f"unknown location {o.location}",
+                                    record=o.id, hint="add it to stock/locations.yaml or correct it"))
+        if o.currency and book.settings.decimals(o.currency) is None:
+            problems.append(Problem("E036", o.source.path, o.source.line, f"currency {o.currency} is not declared",
+                                    record=o.id, hint=f"add `{o.currency} = 2` under [currencies] in books.toml"))
+        for line in o.lines:
+            if line.item not in book.items:
+                problems.append(_unknown_item(line.source.path, line.source.line, o.id, line.item))
+    return problems
+
+
+def _unknown_item(path: str, line: int, rid: str, item: str) -> Problem:
+    return Problem("E032", path, line, f"item {item} is not in stock/items.yaml", record=rid, found=item,
+                   hint="add the item to stock/items.yaml or correct the id")
+
+
+def check_moves_referenced(book: Book) -> list[Problem]:
+    problems: list[Problem] = []
+    m = book.moves
+    for mid, f, ln, item in m.filter(pl.col("item").is_not_null() & ~pl.col("item").is_in(_ids(book.items))
+                                     ).select("id", "file", "line", "item").iter_rows():
+        problems.append(_unknown_item(str(f), ln, mid or "", item))
+    locs = _ids(book.locations)
+    for col in ("location", "to_location"):
+        for mid, f, ln, loc in m.filter(pl.col(col).is_not_null() & ~pl.col(col).is_in(locs)
+                                        ).select("id", "file", "line", col).iter_rows():
+            problems.append(Problem("E033", str(f), ln, f"unknown location {loc}", record=mid or "", found=loc,
+                                    expected="an id from stock/locations.yaml: " + ", ".join(sorted(book.locations)),
+                                    hint="add it to stock/locations.yaml or correct it"))
+    return problems
+
+
+def check_balanced(book: Book) -> list[Problem]:
+    """Every entry sums to exactly zero in the base currency."""
+    problems: list[Problem] = []
+    dec = book.settings.decimals(book.base) or 2
+    sums = (book.postings.group_by("entry_id")
+            .agg(pl.col("base").sum().alias("total"),
+                 pl.col("base").filter(pl.col("base") > 0).sum().alias("dr"),
+                 (-pl.col("base").filter(pl.col("base") < 0)).sum().alias("cr"),
+                 pl.len().alias("n")))
+    off = sums.filter(pl.col("total") != 0)
+    if book.broken_entries:
+        off = off.filter(~pl.col("entry_id").is_in(_ids(book.broken_entries)))
+    rounding = book.settings.role("rounding")
+    located = off.join(book.entries.select(pl.col("id").alias("entry_id"), "file", "line"), on="entry_id", how="left")
+    for rid, total, dr, cr, f, ln in located.select("entry_id", "total", "dr", "cr", "file", "line").iter_rows():
+        problems.append(Problem(
+            "E040", str(f), ln, f"entry {rid} does not balance", record=rid,
+            expected=f"debits = credits in {book.base}",
+            found=f"debits {fmt_minor(dr, dec)} {book.base}, credits {fmt_minor(cr, dec)} {book.base}: "
+                  f"off by {fmt_minor(abs(total), dec)} {book.base}",
+            hint="fix an amount" + (f", or post the difference to the rounding account {rounding}" if rounding else "")))
+    counts = book.postings.group_by("entry_id").len()
+    lonely = book.entries.join(counts, left_on="id", right_on="entry_id", how="left").filter(
+        pl.col("len").fill_null(0) < 2)
+    if book.broken_entries:
+        lonely = lonely.filter(~pl.col("id").is_in(_ids(book.broken_entries)))
+    for rid, f, ln, n in lonely.select("id", "file", "line", "len").iter_rows():
+        problems.append(Problem("E044", str(f), ln, f"entry {rid} has {n or 0} posting{'s' if n != 1 else ''}",
+                                record=rid or "", expected="at least two postings",
+                                hint="an entry moves value between accounts: add the other side"))
+    return problems
+
+
+IN_KINDS = ("receipt", "transfer-in")
+
+
+def stock_deltas(moves: pl.DataFrame) -> pl.DataFrame:
+    """Moves as signed quantity changes per item and location, in the order stock is checked.
+
+    A transfer becomes an issue at `location` and a receipt at `to_location`. Within a day: by
+    `time` when given, else receipts and transfers in before everything else; then by id. A count
+    is a reset to the counted level (`is_count`, `qty` = counted quantity).
+    """
+    m = moves.filter(pl.col("qty").is_not_null() & pl.col("date").is_not_null() & pl.col("item").is_not_null()
+                     & pl.col("location").is_not_null())
+    out = m.filter(pl.col("kind") != "transfer").with_columns(
+        delta=pl.when(pl.col("kind").is_in(["issue", "waste"])).then(-pl.col("qty")).otherwise(pl.col("qty")),
+        flow=pl.col("kind"))
+    t = m.filter(pl.col("kind") == "transfer")
+    t_out = t.with_columns(delta=-pl.col("qty"), flow=pl.lit("transfer-out"))
+    t_in = t.filter(pl.col("to_location").is_not_null()).with_columns(
+        location=pl.col("to_location"), delta=pl.col("qty"), flow=pl.lit("transfer-in"))
+    allm = pl.concat([out, t_out, t_in], how="vertical_relaxed")
+    inbound = pl.col("flow").is_in(IN_KINDS)
+    return allm.with_columns(
+        _t=pl.col("time").fill_null(pl.when(inbound).then(pl.lit("00:00")).otherwise(pl.lit("24:00"))),
+        _r=pl.when(inbound).then(0).when(pl.col("flow") == "count").then(2).otherwise(1),
+        is_count=pl.col("flow") == "count",
+    ).sort("item", "location", "date", "_t", "_r", "id")
+
+
+def stock_levels(moves: pl.DataFrame) -> pl.DataFrame:
+    """Each move with the on-hand quantity after it (counts reset the level)."""
+    d = stock_deltas(moves)
+    seg = pl.col("is_count").cast(pl.Int32).cum_sum().over("item", "location")
+    d = d.with_columns(_seg=seg)
+    start = pl.when(pl.col("is_count")).then(pl.col("qty")).otherwise(0)
+    change = pl.when(pl.col("is_count")).then(0).otherwise(pl.col("delta"))
+    return d.with_columns(level=(start.sum().over("item", "location", "_seg")
+                                 + change.cum_sum().over("item", "location", "_seg")))
+
+
+def check_stock_non_negative(book: Book) -> list[Problem]:
+    """No item goes below zero at any location on any date (first time per item and location)."""
+    if book.moves.is_empty():
+        return []
+    neg = stock_levels(book.moves).filter(pl.col("level") < 0)
+    first = neg.group_by("item", "location", maintain_order=True).first()
+    problems = []
+    for mid, f, ln, item, loc, d, level, delta in first.select("id", "file", "line", "item", "location", "date",
+                                                               "level", "delta").iter_rows():
+        unit = book.items[item].unit if item in book.items else ""
+        problems.append(Problem(
+            "E050", str(f), ln, f"{item} at {loc} goes below zero on {d}", record=mid or "",
+            expected="on hand >= 0", found=f"{_qty(level)} {unit} after this move ({_qty(delta)})".strip(),
+            hint="a receipt or transfer in is missing or dated later, or this quantity is too large"))
+    return problems
+
+
+def _qty(thousandths: int) -> str:
+    return fmt_minor(thousandths, 3)
+
+
+CHECKS: tuple[Check, ...] = (
+    check_posting_accounts,
+    check_contacts_referenced,
+    check_orders,
+    check_moves_referenced,
+    check_balanced,
+    check_stock_non_negative,
+)
+
+
+def run_all(book: Book) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems += check(book)
+    return problems
