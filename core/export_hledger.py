@@ -53,7 +53,7 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
     if span.end is not None:
         p, e = p.filter(pl.col("date") < span.end), e.filter(pl.col("date") < span.end)
     if book.broken_entries:
-        broken = pl.Series(sorted(book.broken_entries), dtype=pl.String)
+        broken = pl.lit(pl.Series(sorted(book.broken_entries), dtype=pl.String)).implode()
         p, e = p.filter(~pl.col("entry_id").is_in(broken)), e.filter(~pl.col("id").is_in(broken))
     paths = {code: account_path(book, code) for code in book.accounts}
     decs = dict(book.settings.currencies)

@@ -45,7 +45,12 @@ def scalar(value: str, *, quote: bool = False, flow: bool = False) -> str:
     """One scalar as kebir writes it: plain when that reads back as the same string."""
     if not quote and (_DATE.match(value) or _is_plain_safe(value, flow)):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    # YAML refuses raw control characters (DEL, C1, line separators): escape what JSON left as is.
+    return "".join(c if c.isprintable() else (f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+                   for c in text)
 
 
 def _flow_map(d: dict[str, Any], order: list[str], quoted: frozenset[str]) -> str:

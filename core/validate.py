@@ -18,8 +18,9 @@ from core.money import fmt_minor
 Check = Callable[[Book], list[Problem]]
 
 
-def _ids(values: Iterable[str]) -> pl.Series:
-    return pl.Series(list(values), dtype=pl.String)
+def _ids(values: Iterable[str]) -> pl.Expr:
+    """A set of ids for `is_in` (imploded, so polars reads it as one collection)."""
+    return pl.lit(pl.Series(sorted(values), dtype=pl.String)).implode()
 
 
 def check_posting_accounts(book: Book) -> list[Problem]:

@@ -1,0 +1,47 @@
+"""Every problem code, triggered by a small books directory from the catalogue in tests/errors/.
+
+Each catalogue file names the files to write (over the base books in conftest), and the code,
+file, line and message the problem must have. The CLI must exit 1 for each, with no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cli.main import app
+from core.errors import CATALOGUE
+
+CASES = sorted((Path(__file__).parent / "errors").glob("E*.yaml"))
+
+
+def _files(case: dict) -> dict[str, str | bytes]:
+    return {k: bytes.fromhex(v["hex"]) if isinstance(v, dict) else v for k, v in case["files"].items()}
+
+
+def test_catalogue__has_a_case_for_every_code():
+    assert sorted(p.stem for p in CASES) == sorted(CATALOGUE)
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=lambda p: p.stem)
+def test_problem_code__names_file_line_record_and_message(case_file: Path, books, books_dir):
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    want = case["expect"]
+    book, problems = books(_files(case))
+    hits = [p for p in problems if p.code == case["code"]]
+    assert hits, f"{case['code']} not raised; got {[(p.code, p.message) for p in problems]}"
+    assert any(p.path == want["path"] and p.line == want["line"] and want["message"] in p.message for p in hits), \
+        [(p.path, p.line, p.message) for p in hits]
+    assert all(p.hint for p in hits), "every problem says how to fix it"
+
+    root = books_dir(_files(case))
+    result = CliRunner().invoke(app, ["validate", "--books", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    doc = json.loads(result.stdout)
+    assert any(p["code"] == case["code"] and p["line"] == want["line"] and p["file"].endswith(want["path"])
+               for p in doc["problems"])
