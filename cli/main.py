@@ -65,8 +65,10 @@ def validate(
 ) -> None:
     """Check every record in the books and report all problems at once.
 
-    Example: kebir validate --books ledger-data
-    Example: kebir validate --books ledger-data --format json
+    \b
+    Examples:
+      kebir validate --books ledger-data
+      kebir validate --books ledger-data --format json
     """
     started = time.perf_counter()
     root, book, problems = open_books(books, no_cache)
@@ -96,8 +98,10 @@ def fmt(
 ) -> None:
     """Rewrite record files into kebir's canonical form (idempotent).
 
-    Example: kebir fmt --books ledger-data --check
-    Example: kebir fmt --books ledger-data --dry-run
+    \b
+    Examples:
+      kebir fmt --books ledger-data --check
+      kebir fmt --books ledger-data --dry-run
     """
     import difflib
 
@@ -142,8 +146,10 @@ def trial_balance(
 ) -> None:
     """Debits, credits and balance per account, in the base currency.
 
-    Example: kebir report trial-balance --books ledger-data
-    Example: kebir report trial-balance --books ledger-data -p 2025-03 --format csv
+    \b
+    Examples:
+      kebir report trial-balance --books ledger-data
+      kebir report trial-balance --books ledger-data -p 2025-03 --format csv
     """
     from core.period import span_from
     from core.reports.trial_balance import build_trial_balance
@@ -176,8 +182,10 @@ def export_journal(
 ) -> None:
     """Write the books as an hledger journal (account types declared).
 
-    Example: kebir export journal --to hledger --books ledger-data -o books.journal
-    Example: kebir export journal --books ledger-data -p 2025 | hledger -f - bs
+    \b
+    Examples:
+      kebir export journal --to hledger --books ledger-data -o books.journal
+      kebir export journal --books ledger-data -p 2025 | hledger -f - bs
     """
     from core.export_hledger import export_hledger
     from core.period import span_from

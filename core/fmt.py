@@ -5,8 +5,10 @@ exactly their currency's decimals (never rounded: a value with too many decimals
 `validate` to report), codes and amounts quoted, LF endings, one trailing newline.
 Formatting is idempotent and never changes what a file means: `load(fmt(x)) == load(x)`.
 
-Files that cannot be parsed are reported and left alone. YAML comments cannot be kept through
-a re-serialisation, so files with comments are skipped with a note rather than stripped.
+Files that cannot be parsed are reported and left alone. A header of comment lines at the top
+of a YAML file (a licence line, a `# yaml-language-server: $schema=...` modeline) is kept as is;
+comments further down cannot be kept through a re-serialisation, so such files are skipped with
+a note rather than stripped.
 """
 
 from __future__ import annotations
@@ -35,8 +37,21 @@ class Change:
     new: str
 
 
+def _split_header(text: str) -> tuple[str, str]:
+    """Leading comment lines (and blank lines among them) apart from the records below."""
+    lines = text.splitlines(keepends=True)
+    n = 0
+    while n < len(lines) and (lines[n].lstrip().startswith("#") or not lines[n].strip()):
+        n += 1
+    while n > 0 and not lines[n - 1].strip():
+        n -= 1
+    return "".join(lines[:n]), "".join(lines[n:])
+
+
 def _has_comment(text: str) -> bool:
-    return any(_COMMENT.search(_QUOTED.sub("", line)) for line in text.splitlines())
+    """Comments below the header, which formatting would lose."""
+    body = _split_header(text)[1]
+    return any(_COMMENT.search(_QUOTED.sub("", line)) for line in body.splitlines())
 
 
 def pad_amount(value: Any, decimals: int | None) -> Any:
@@ -96,7 +111,8 @@ def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -
         if problems or not isinstance(tree, Seq) or not all(isinstance(r, Map) for r in tree):
             return None, problems
         records = _normalise(kind, [_plain(r) for r in tree], settings)
-        new = store.dump_yaml_records(kind, records)
+        header = _split_header(text)[0]
+        new = (header.rstrip("\n") + "\n" if header else "") + store.dump_yaml_records(kind, records)
     else:
         raw = load.parse_csv(data, rel, kind)
         if any(p.code in ("E002", "E003", "E004", "E011") for p in raw.problems):

@@ -1,0 +1,138 @@
+"""Loading: scalars keep their written form, the cache is invisible, stock order follows the rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import polars as pl
+import pytest
+import yaml
+
+from core import load, schema
+from core.yamlnodes import parse
+from tests.conftest import DEMO, check, write_books
+
+
+def test_yaml_traps__stay_as_written():
+    tree, problems = parse("- a: 12.50\n  b: no\n  c: 012\n  d: 1e3\n  e: ~\n  f: 2025-03-04\n  g:\n", "x.yaml")
+    assert problems == []
+    assert dict(tree[0]) == {"a": "12.50", "b": "no", "c": "012", "d": "1e3", "e": "~", "f": "2025-03-04", "g": None}
+
+
+def test_record_lines__point_at_the_record_and_field():
+    tree, _ = parse("- id: A\n  memo: x\n- id: B\n  postings:\n    - {account: \"1\"}\n", "x.yaml")
+    assert [r.line for r in tree] == [1, 3]
+    assert tree[0].lines["memo"] == 2 and tree[1]["postings"][0].line == 5
+
+
+def test_csv_lines__follow_quoted_cells_over_several_lines(books):
+    book, problems = books({"journals/imports/b.csv": (
+        'entry_id,date,memo,account,debit,credit\n'
+        'B1,2025-03-01,"two\nlines",100.01,10.00,\n'
+        'B1,2025-03-01,,600.01,,10.00\n'
+        'B2,2025-03-01,,100.01,10.001,\n'
+        'B2,2025-03-01,,600.01,,10.00\n')})
+    assert [(p.code, p.line) for p in problems] == [("E041", 5)]
+    assert book.postings.filter(pl.col("entry_id") == "B1")["line"].to_list() == [2, 4]
+
+
+J = """
+- id: JE-1
+  date: 2025-03-04
+  postings:
+    - {account: "770.01", debit: "100.00"}
+    - {account: "320.01", credit: "100.00", contact: CU-0001}
+"""
+
+
+def test_cache__warm_load_equals_cold_and_misses_on_change(tmp_path):
+    root = write_books(tmp_path / "b", {"journals/2025/2025-03.yaml": J, "journals/imports/x.csv":
+                                        "entry_id,date,account,debit,credit\nB1,2025-03-01,100.01,5.00,\n"
+                                        "B1,2025-03-01,600.01,,5.00\n"})
+    cold, p1 = load.load_book(root, use_cache=True)
+    assert any((root / ".kebir" / "cache").iterdir())
+    warm, p2 = load.load_book(root, use_cache=True)
+    assert warm.postings.equals(cold.postings) and warm.entries.equals(cold.entries) and p1 == p2
+    (root / "journals/2025/2025-03.yaml").write_text(J.replace('"100.00"', '"100.01"', 1))
+    changed, p3 = check(root, use_cache=True)
+    assert [p.code for p in p3] == ["E040"]
+
+
+def test_rates__taken_from_the_latest_day_on_or_before(books):
+    book, problems = books({
+        "rates/2025.csv": "date,currency,rate\n2025-03-01,EUR,37.0000\n2025-03-05,EUR,38.0000\n",
+        "journals/2025/2025-03.yaml": """
+            - id: JE-1
+              date: 2025-03-04
+              postings:
+                - {account: "102.02", debit: "10.00", currency: EUR}
+                - {account: "320.01", credit: "370.00"}
+        """})
+    assert problems == []
+    posting = book.entry("JE-1").postings[0]
+    assert (posting.rate, str(posting.base)) == ("37.0000", "370.00")
+
+
+def test_rates__explicit_rate_rounds_half_up(books):
+    book, problems = books({"journals/2025/2025-03.yaml": """
+        - id: JE-1
+          date: 2025-03-04
+          postings:
+            - {account: "102.02", debit: "0.03", currency: EUR, rate: "37.1250"}
+            - {account: "320.01", credit: "1.11"}
+    """})
+    # 0.03 x 37.1250 = 1.11375 -> 1.11 (half-up at the kuruş)
+    assert problems == []
+
+
+MOVES = "id,date,time,kind,item,location,to_location,quantity,unit_cost\n"
+
+
+@pytest.mark.parametrize("rows, negative", [
+    # receipt and issue on the same day, issue written first: receipts come first, so no problem
+    (["M2,2025-03-01,,issue,FSH-LEVREK,KDK,,4.000,", "M1,2025-03-01,,receipt,FSH-LEVREK,KDK,,5.000,300"], False),
+    # times given: the issue at 07:00 happens before the 08:00 receipt
+    (["M1,2025-03-01,08:00,receipt,FSH-LEVREK,KDK,,5.000,300", "M2,2025-03-01,07:00,issue,FSH-LEVREK,KDK,,4.000,"],
+     True),
+    # a transfer carries stock to the other restaurant, which can then issue it
+    (["M1,2025-03-01,,receipt,FSH-LEVREK,KDK,,5.000,300", "M2,2025-03-01,,transfer,FSH-LEVREK,KDK,BSK,2.000,",
+      "M3,2025-03-01,,issue,FSH-LEVREK,BSK,,2.000,"], False),
+    # ...but not more than it received
+    (["M1,2025-03-01,,receipt,FSH-LEVREK,KDK,,5.000,300", "M2,2025-03-01,,transfer,FSH-LEVREK,KDK,BSK,2.000,",
+      "M3,2025-03-02,,issue,FSH-LEVREK,BSK,,2.500,"], True),
+    # a count sets the level: 5 in, counted 1, then issuing 2 goes negative
+    (["M1,2025-03-01,,receipt,FSH-LEVREK,KDK,,5.000,300", "M2,2025-03-02,,count,FSH-LEVREK,KDK,,1.000,",
+      "M3,2025-03-03,,issue,FSH-LEVREK,KDK,,2.000,"], True),
+    # waste counts as stock out
+    (["M1,2025-03-01,,receipt,FSH-LEVREK,KDK,,1.000,300", "M2,2025-03-01,,waste,FSH-LEVREK,KDK,,1.001,"], True),
+])
+def test_stock__never_negative_in_the_documented_order(books, rows, negative):
+    _, problems = books({"stock/moves/2025/2025-03.csv": MOVES + "\n".join(rows) + "\n"})
+    assert [p.code for p in problems] == (["E050"] if negative else [])
+
+
+def test_schemas__are_valid_json_schema_2020_12():
+    for path in sorted(schema.SCHEMA_DIR.glob("*.schema.json")):
+        jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_schemas__reference_validator_agrees_on_the_demo_books():
+    """Every YAML record file of the demo passes the reference validator, as it passes kebir's."""
+    if not DEMO.joinpath("books.toml").exists():
+        pytest.skip("demo books not generated yet")
+    for rel, fk in load.discover(DEMO):
+        if fk.fmt != "yaml":
+            continue
+        data = yaml.load((DEMO / rel).read_text(encoding="utf-8"), Loader=yaml.CBaseLoader)  # strings only
+        validator = jsonschema.Draft202012Validator(schema.load_schema(fk.kind))
+        errors = [e.message for e in validator.iter_errors(data)][:3]
+        assert errors == [], rel
+
+
+def test_schemas__reference_validator_rejects_what_kebir_rejects(books):
+    bad = [{"id": "JE-1", "date": "2025-3-4", "postings": [{"account": "100.01", "debit": "1,00"}]}]
+    assert list(jsonschema.Draft202012Validator(schema.load_schema("journal")).iter_errors(bad))
+    _, problems = books({"journals/2025/2025-03.yaml": yaml.safe_dump(bad)})
+    assert {"E012"} <= {p.code for p in problems}
