@@ -1,0 +1,91 @@
+"""The trial balance agrees with hledger, account by account, on the exported journal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.export_hledger import export_hledger
+from core.reports.trial_balance import build_trial_balance
+from tests.conftest import DEMO, check, write_books
+
+HLEDGER = shutil.which("hledger")
+
+
+def need_hledger() -> str:
+    if HLEDGER is None:
+        if os.environ.get("KEBIR_REQUIRE_TOOLS") == "1":
+            pytest.fail("hledger is required here (KEBIR_REQUIRE_TOOLS=1): apt-get install hledger")
+        pytest.skip("hledger not installed")
+    return HLEDGER
+
+
+def hledger_balances(journal: str, *args: str) -> dict[str, Decimal]:
+    out = subprocess.run([need_hledger(), "-f", "-", "bal", "-B", "--flat", "-O", "csv", "--no-total", *args],
+                         input=journal, capture_output=True, text=True, check=True).stdout
+    rows = list(csv.reader(io.StringIO(out)))[1:]
+    result = {}
+    for account, amount in rows:
+        value, _, cur = amount.strip().partition(" ")
+        assert cur in ("TRY", ""), amount
+        result[account.rsplit(":", 1)[-1]] = Decimal(value)
+    return result
+
+
+def assert_agrees(root: Path, *args: str) -> int:
+    book, problems = check(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    tb = build_trial_balance(book)
+    assert tb.totals[2] == tb.totals[3], "debits equal credits"
+    ours = {row[0]: row[4] for row in tb.rows if row[4] != 0}
+    theirs = {k: v for k, v in hledger_balances(export_hledger(book), *args).items() if v != 0}
+    assert ours == theirs
+    return len(ours)
+
+
+def test_trial_balance__matches_hledger_on_small_books_with_eur(tmp_path):
+    root = write_books(tmp_path / "b", {"journals/2025/2025-03.yaml": """
+        - id: JE-1
+          date: 2025-03-04
+          memo: Olive oil from Kalamata; paid in EUR
+          postings:
+            - {account: "770.01", debit: "44550.00"}
+            - {account: "102.02", credit: "1200.00", currency: EUR, rate: "37.1250"}
+        - id: JE-2
+          date: 2025-03-05
+          postings:
+            - {account: "100.01", debit: "0.10"}
+            - {account: "100.01", debit: "0.20"}
+            - {account: "600.01", credit: "0.30"}
+    """})
+    assert assert_agrees(root) == 4
+
+
+@pytest.mark.skipif(not DEMO.joinpath("books.toml").exists(), reason="demo books not generated yet")
+def test_trial_balance__matches_hledger_on_the_demo_company():
+    assert assert_agrees(DEMO) > 20
+
+
+def test_hledger_types__bs_and_is_queries_work(tmp_path):
+    root = write_books(tmp_path / "b", {"journals/2025/2025-03.yaml": """
+        - id: JE-1
+          date: 2025-03-04
+          postings:
+            - {account: "100.01", debit: "500.00"}
+            - {account: "600.01", credit: "500.00"}
+    """})
+    book, _ = check(root)
+    journal = export_hledger(book)
+    revenue = subprocess.run([need_hledger(), "-f", "-", "bal", "type:R", "-O", "csv", "--no-total"],
+                             input=journal, capture_output=True, text=True, check=True).stdout
+    assert "600:600.01" in revenue and "-500.00 TRY" in revenue
+    cash = subprocess.run([need_hledger(), "-f", "-", "bal", "type:C", "-O", "csv", "--no-total"],
+                          input=journal, capture_output=True, text=True, check=True).stdout
+    assert "100:100.01" in cash
