@@ -35,7 +35,7 @@ from core.model import (
 from core.money import convert_minor, fraction_digits, minor_units
 from core.yamlnodes import Map, Seq
 
-PARSE_VERSION = "3"   # bump when the raw frame layout or parse problems change
+PARSE_VERSION = "4"   # bump when the raw frame layout or parse problems change
 CACHE_DIR = ".kebir/cache"
 PARALLEL_BYTES = 8 * 2**20
 
@@ -44,6 +44,8 @@ POSTING_COLS = ("entry_id", "date", "account", "debit", "credit", "currency", "r
 ENTRY_COLS = ("id", "date", "memo", "payee", "source", "tags", "line")
 MOVE_COLS = schema.field_order("moves")
 
+_P_SCHEMA = {c: pl.Int64 if c == "line" else pl.String for c in POSTING_COLS}
+_E_SCHEMA = {c: pl.Int64 if c == "line" else pl.String for c in ENTRY_COLS}
 _ENTRY_KEYS = frozenset(schema.field_order("journal"))
 _POSTING_KEYS = frozenset(schema.field_order("journal", "postings"))
 _TYPES = {"asset", "cash", "bank", "liability", "equity", "income", "expense"}
@@ -159,6 +161,10 @@ def parse_journal_yaml(data: bytes, rel: str) -> Raw:
     text, problems = _text_or_problem(data, rel)
     if text is None:
         return Raw(empty.frames, problems)
+    fast = yamlnodes.journal_columns(text, _ENTRY_KEYS, _POSTING_KEYS)
+    if fast is not None:
+        return Raw({"postings": pl.DataFrame(fast[1], schema=_P_SCHEMA, orient="row"),
+                    "entries": pl.DataFrame(fast[0], schema=_E_SCHEMA, orient="row")}, problems)
     tree, problems = yamlnodes.parse(text, rel)
     if tree is None:
         return Raw(empty.frames, problems or ([] if text.strip() == "[]" else [
@@ -223,8 +229,7 @@ def parse_journal_yaml(data: bytes, rel: str) -> Raw:
                 fn(v)
             pc["tags"].append(_tags(p, rel, eid, problems))
             p_line(p.line)
-    frames = {"postings": pl.DataFrame(pc, schema={c: pl.Int64 if c == "line" else pl.String for c in POSTING_COLS}),
-              "entries": pl.DataFrame(ec, schema={c: pl.Int64 if c == "line" else pl.String for c in ENTRY_COLS})}
+    frames = {"postings": pl.DataFrame(pc, schema=_P_SCHEMA), "entries": pl.DataFrame(ec, schema=_E_SCHEMA)}
     return Raw(frames, problems)
 
 
@@ -365,10 +370,10 @@ def _problem_fields(p: Problem) -> dict[str, Any]:
     return {k: getattr(p, k) for k in Problem.__slots__}
 
 
-def _parse_file(root: str, rel: str, kind: str, use_cache: bool) -> Raw:
+def _parse_file(root: str, rel: str, kind: str, use_cache: bool, digest: str | None = None) -> Raw:
     """Read, hash and parse one file (a worker task too: it takes and returns only picklable values)."""
     data = (Path(root) / rel).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = digest or hashlib.sha256(data).hexdigest()
     if use_cache:
         hit = _cache_get(Path(root), digest, kind)
         if hit is not None:
@@ -386,30 +391,108 @@ def _with_path(raw: Raw, rel: str) -> Raw:
     return Raw(frames, [replace(p, path=rel) for p in raw.problems])
 
 
-def _parse_bulk(root: Path, files: list[tuple[str, str]], use_cache: bool, jobs: int | None) -> dict[str, Raw]:
+def _parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str], use_cache: bool,
+                jobs: int | None) -> dict[str, Raw]:
     sizes = {rel: (root / rel).stat().st_size for rel, _ in files}
-    big = [f for f in files if f[1] == "journal"]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     out: dict[str, Raw] = {}
-    if workers > 1 and len(big) > 1 and sum(sizes[r] for r, _ in big) > PARALLEL_BYTES:
-        # Warm files are cheap: only send files whose cache entry is missing to the pool.
-        cold = []
-        for rel, kind in big:
-            raw = _cache_get(root, hashlib.sha256((root / rel).read_bytes()).hexdigest(), kind) if use_cache else None
-            if raw is None:
-                cold.append((rel, kind))
-            else:
-                out[rel] = _with_path(raw, rel)
-        if len(cold) > 1:
-            cold.sort(key=lambda f: -sizes[f[0]])
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                futures = {rel: pool.submit(_parse_file, str(root), rel, kind, use_cache) for rel, kind in cold}
-                for rel, fut in futures.items():
-                    out[rel] = fut.result()
+    cold = []
     for rel, kind in files:
+        raw = _cache_get(root, digests[rel], kind) if use_cache else None
+        if raw is None:
+            cold.append((rel, kind))
+        else:
+            out[rel] = _with_path(raw, rel)
+    big = [f for f in cold if f[1] == "journal"]
+    if workers > 1 and len(big) > 1 and sum(sizes[r] for r, _ in big) > PARALLEL_BYTES:
+        big.sort(key=lambda f: -sizes[f[0]])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = {rel: pool.submit(_parse_file, str(root), rel, kind, use_cache, digests[rel])
+                       for rel, kind in big}
+            for rel, fut in futures.items():
+                out[rel] = fut.result()
+    for rel, kind in cold:
         if rel not in out:
-            out[rel] = _parse_file(str(root), rel, kind, use_cache)
+            out[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
+    if use_cache and cold:
+        _prune_cache(root, set(digests.values()))
     return out
+
+
+def _prune_cache(root: Path, keep: set[str]) -> None:
+    """Drop cache entries of file versions that no longer exist (every edit leaves one behind)."""
+    try:
+        for f in (root / CACHE_DIR).iterdir():
+            digest = f.name.split(".", 1)[0]
+            if len(digest) == 64 and digest not in keep:
+                f.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+TYPED = ("postings", "entries", "moves", "rates")
+
+
+def _typed_get(root: Path, key: str) -> tuple[dict[str, pl.DataFrame], list[Problem], set[str]] | None:
+    base = root / CACHE_DIR / f"book-{key}"
+    try:
+        info = json.loads(Path(f"{base}.json").read_text(encoding="utf-8"))
+        frames = {name: pl.read_ipc(f"{base}.{name}.arrow") for name in TYPED}
+    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        return None
+    return frames, [Problem(**p) for p in info["problems"]], set(info["broken"])
+
+
+def _typed_put(root: Path, key: str, frames: dict[str, pl.DataFrame], problems: list[Problem],
+               broken: set[str]) -> None:
+    cache = root / CACHE_DIR
+    try:
+        if cache.is_dir():
+            for old in cache.glob("book-*"):
+                old.unlink(missing_ok=True)
+        base = cache / f"book-{key}"
+        for name in TYPED:
+            store.write_frame_atomic(Path(f"{base}.{name}.arrow"), frames[name])
+        store.write_atomic(Path(f"{base}.json"), json.dumps(
+            {"problems": [_problem_fields(p) for p in problems], "broken": sorted(broken)}, ensure_ascii=False))
+    except OSError:
+        pass
+
+
+def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_cache: bool, jobs: int | None
+               ) -> tuple[dict[str, pl.DataFrame], list[Problem], set[str]]:
+    """Journals, rates and moves, typed. The typed result of the whole set is cached too, keyed by
+    every file's digest and the settings, so unchanged books skip parsing and typing entirely."""
+    digests = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel, _ in bulk}
+    key = hashlib.sha256(repr((PARSE_VERSION, settings, [(rel, kind, digests[rel]) for rel, kind in bulk])
+                              ).encode()).hexdigest()
+    if use_cache:
+        hit = _typed_get(root, key)
+        if hit is not None:
+            return hit
+    raws = _parse_bulk(root, bulk, digests, use_cache, jobs)
+    problems: list[Problem] = []
+    for raw in raws.values():
+        problems += raw.problems
+
+    def frames(kinds: tuple[str, ...], name: str) -> list[pl.DataFrame]:
+        return [raws[rel].frames[name] for rel, kind in bulk if kind in kinds]
+
+    rates, found = _type_rates(pl.concat(frames(("rates",), "rows") or [_empty([*schema.field_order("rates"), "line"])
+                                                                       .with_columns(file=pl.lit("", pl.String))]))
+    problems += found
+    postings, entries, broken, found = _type_postings(settings, frames(("journal",), "postings"),
+                                                      frames(("journal",), "entries"),
+                                                      frames(("journal-csv",), "rows"), rates)
+    problems += found
+    moves, found = _type_moves(pl.concat(frames(("moves",), "rows") or [_empty([*MOVE_COLS, "line"])
+                                                                       .with_columns(file=pl.lit("", pl.String))]))
+    problems += found
+    problems += _entry_ids_unique(entries)
+    typed = {"postings": postings, "entries": entries, "moves": moves, "rates": rates}
+    if use_cache:
+        _typed_put(root, key, typed, problems, broken)
+    return typed, problems, broken
 
 
 # --------------------------------------------------------------------------- small YAML files
@@ -534,9 +617,8 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     settings, problems = read_settings(root)
     files = discover(root)
     bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates")]
-    raws = _parse_bulk(root, bulk, use_cache, jobs)
-    for raw in raws.values():
-        problems += raw.problems
+    typed, found, broken = _load_bulk(root, settings, bulk, use_cache, jobs)
+    problems += found
 
     accounts: dict[str, Account] = {}
     contacts: dict[str, Contact] = {}
@@ -588,26 +670,12 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
             elif fk.kind == "links" and _s(r.get("crm")) and _s(r.get("erp")):
                 links.append(Link(r["crm"], r["erp"], _d(_s(r.get("since"))), src))
 
-    def frames(kinds: tuple[str, ...], name: str) -> list[pl.DataFrame]:
-        return [raws[rel].frames[name] for rel, kind in bulk if kind in kinds]
-
-    rates, found = _type_rates(pl.concat(frames(("rates",), "rows") or [_empty([*schema.field_order("rates"), "line"])
-                                                                       .with_columns(file=pl.lit("", pl.String))]))
-    problems += found
-    postings, entries, broken, found = _type_postings(settings, frames(("journal",), "postings"),
-                                                      frames(("journal",), "entries"),
-                                                      frames(("journal-csv",), "rows"), rates)
-    problems += found
-    moves, found = _type_moves(pl.concat(frames(("moves",), "rows") or [_empty([*MOVE_COLS, "line"])
-                                                                       .with_columns(file=pl.lit("", pl.String))]))
-    problems += found
-    problems += _entry_ids_unique(entries, seen)
 
     book = Book(root=root, settings=settings, accounts=frozen_map(accounts), contacts=frozen_map(contacts),
                 items=frozen_map(items), locations=frozen_map(locations),
                 orders=tuple(sorted(orders, key=lambda o: (o.date, o.id))),
                 activities=tuple(sorted(activities, key=lambda a: (a.date, a.id))), links=tuple(links),
-                postings=postings, entries=entries, moves=moves, rates=rates,
+                postings=typed["postings"], entries=typed["entries"], moves=typed["moves"], rates=typed["rates"],
                 files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
     return book, problems
 
@@ -830,7 +898,7 @@ def _type_moves(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     return typed, problems
 
 
-def _entry_ids_unique(entries: pl.DataFrame, seen: dict[tuple[str, str], Source]) -> list[Problem]:
+def _entry_ids_unique(entries: pl.DataFrame) -> list[Problem]:
     problems: list[Problem] = []
     dup = entries.filter(pl.col("id").is_duplicated() & pl.col("id").is_not_null()).select("id", "file", "line")
     first: dict[str, str] = {}

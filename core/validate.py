@@ -156,32 +156,44 @@ def check_moves_referenced(book: Book) -> list[Problem]:
 
 
 def check_balanced(book: Book) -> list[Problem]:
-    """Every entry sums to exactly zero in the base currency."""
+    """Every entry sums to exactly zero in the base currency, and has at least two postings.
+
+    An entry's postings are consecutive rows (they come from one record), so entries are found as
+    runs of equal `entry_id`: a group-by on a run number, several times faster than on the id.
+    """
     problems: list[Problem] = []
     dec = book.settings.decimals(book.base) or 2
-    sums = (book.postings.group_by("entry_id")
-            .agg(pl.col("base").sum().alias("total"),
-                 pl.col("base").filter(pl.col("base") > 0).sum().alias("dr"),
-                 (-pl.col("base").filter(pl.col("base") < 0)).sum().alias("cr"),
-                 pl.len().alias("n")))
+    run = (pl.col("entry_id") != pl.col("entry_id").shift(1)).fill_null(True).cum_sum().alias("_run")
+    sums = (book.postings.select("entry_id", "base", run)
+            .group_by("_run").agg(pl.col("entry_id").first(), pl.col("base").sum().alias("total"), pl.len().alias("n")))
+    broken = _ids(book.broken_entries)
     off = sums.filter(pl.col("total") != 0)
     if book.broken_entries:
-        off = off.filter(~pl.col("entry_id").is_in(_ids(book.broken_entries)))
-    rounding = book.settings.role("rounding")
-    located = off.join(book.entries.select(pl.col("id").alias("entry_id"), "file", "line"), on="entry_id", how="left")
-    for rid, total, dr, cr, f, ln in located.select("entry_id", "total", "dr", "cr", "file", "line").iter_rows():
-        problems.append(Problem(
-            "E040", str(f), ln, f"entry {rid} does not balance", record=rid,
-            expected=f"debits = credits in {book.base}",
-            found=f"debits {fmt_minor(dr, dec)} {book.base}, credits {fmt_minor(cr, dec)} {book.base}: "
-                  f"off by {fmt_minor(abs(total), dec)} {book.base}",
-            hint="fix an amount" + (f", or post the difference to the rounding account {rounding}" if rounding else "")))
-    counts = book.postings.group_by("entry_id").len()
-    lonely = book.entries.join(counts, left_on="id", right_on="entry_id", how="left").filter(
-        pl.col("len").fill_null(0) < 2)
+        off = off.filter(~pl.col("entry_id").is_in(broken))
+    if not off.is_empty():
+        sides = (book.postings.filter(pl.col("entry_id").is_in(_ids(off["entry_id"].to_list())))
+                 .group_by("entry_id").agg(dr=pl.col("base").clip(lower_bound=0).sum(),
+                                           cr=(-pl.col("base")).clip(lower_bound=0).sum()))
+        located = (off.join(sides, on="entry_id", how="left")
+                   .join(book.entries.select(pl.col("id").alias("entry_id"), "file", "line")
+                         .unique("entry_id", keep="first"), on="entry_id", how="left"))
+        rounding = book.settings.role("rounding")
+        for rid, total, dr, cr, f, ln in located.select("entry_id", "total", "dr", "cr", "file", "line").iter_rows():
+            problems.append(Problem(
+                "E040", str(f), ln, f"entry {rid} does not balance", record=rid,
+                expected=f"debits = credits in {book.base}",
+                found=f"debits {fmt_minor(dr, dec)} {book.base}, credits {fmt_minor(cr, dec)} {book.base}: "
+                      f"off by {fmt_minor(abs(total), dec)} {book.base}",
+                hint="fix an amount" + (f", or post the difference to the rounding account {rounding}"
+                                        if rounding else "")))
+    counts = sums.filter(pl.col("n") < 2).select(pl.col("entry_id").alias("id"), pl.col("n"))
+    lonely = book.entries.join(counts, on="id", how="inner")
+    if book.entries.height != sums.height:     # some entries have no postings at all
+        bare = book.entries.filter(~pl.col("id").is_in(_ids(sums["entry_id"].drop_nulls().to_list())))
+        lonely = pl.concat([lonely, bare.with_columns(n=pl.lit(0, pl.UInt32))], how="diagonal_relaxed")
     if book.broken_entries:
-        lonely = lonely.filter(~pl.col("id").is_in(_ids(book.broken_entries)))
-    for rid, f, ln, n in lonely.select("id", "file", "line", "len").iter_rows():
+        lonely = lonely.filter(~pl.col("id").is_in(broken))
+    for rid, f, ln, n in lonely.select("id", "file", "line", "n").iter_rows():
         problems.append(Problem("E044", str(f), ln, f"entry {rid} has {n or 0} posting{'s' if n != 1 else ''}",
                                 record=rid or "", expected="at least two postings",
                                 hint="an entry moves value between accounts: add the other side"))

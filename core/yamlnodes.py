@@ -181,3 +181,112 @@ def _attach(stack: list[Any], keys: list[Any], node: Any, line: int, path: str,
     top[key] = node
     top.lines[key] = line
     keys[-1] = None
+
+
+def journal_columns(text: str, entry_keys: frozenset[str], posting_keys: frozenset[str]
+                    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None:
+    """The fast path for journal files: entries and postings straight from the event stream.
+
+    Builds no intermediate containers: each entry becomes one tuple (id, date, memo, payee,
+    source, tags, line) and each posting one tuple of its fields. Anything out of the ordinary
+    (unknown or duplicate keys, a missing field, anchors, nested values where a scalar belongs,
+    a syntax error) returns None, and the caller takes the general path, which reports it.
+    """
+    try:
+        return _journal_columns(yaml.parse(text, Loader=yaml.CBaseLoader), entry_keys, posting_keys)
+    except (yaml.YAMLError, StopIteration, _Unusual):
+        return None
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _value(ev: Any) -> str | None:
+    if type(ev) is not ScalarEvent or ev.anchor is not None or ev.tag is not None:
+        raise _Unusual
+    return ev.value if (ev.value or ev.style) else None
+
+
+def _tag_list(it: Any) -> str:
+    tags = []
+    for ev in it:
+        if type(ev) is SequenceEndEvent:
+            return ",".join(tags)
+        v = _value(ev)
+        if v is None:
+            raise _Unusual
+        tags.append(v)
+    raise _Unusual
+
+
+def _journal_columns(events: Any, entry_keys: frozenset[str], posting_keys: frozenset[str]
+                     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    it = iter(events)
+    next(it)                                   # StreamStart
+    ev = next(it)
+    if type(ev).__name__ != "DocumentStartEvent":
+        raise _Unusual
+    ev = next(it)
+    if type(ev) is not SequenceStartEvent or ev.anchor is not None or ev.tag is not None:
+        raise _Unusual
+    entries: list[tuple[Any, ...]] = []
+    postings: list[tuple[Any, ...]] = []
+    add_entry, add_posting = entries.append, postings.append
+    for ev in it:
+        t = type(ev)
+        if t is SequenceEndEvent:
+            break
+        if t is not MappingStartEvent or ev.anchor is not None or ev.tag is not None:
+            raise _Unusual
+        eline = ev.start_mark.line + 1
+        e: dict[str, Any] = {}
+        mine: list[tuple[Any, ...]] = []
+        for kev in it:
+            if type(kev) is MappingEndEvent:
+                break
+            key = _value(kev)
+            if key in e or key not in entry_keys:
+                raise _Unusual
+            vev = next(it)
+            if key == "postings":
+                if type(vev) is not SequenceStartEvent or vev.anchor is not None:
+                    raise _Unusual
+                for pev in it:
+                    pt = type(pev)
+                    if pt is SequenceEndEvent:
+                        break
+                    if pt is not MappingStartEvent or pev.anchor is not None or pev.tag is not None:
+                        raise _Unusual
+                    pline = pev.start_mark.line + 1
+                    p: dict[str, Any] = {}
+                    for pk in it:
+                        if type(pk) is MappingEndEvent:
+                            break
+                        k = _value(pk)
+                        if k in p or k not in posting_keys:
+                            raise _Unusual
+                        pv = next(it)
+                        if type(pv) is SequenceStartEvent and k == "tags" and pv.anchor is None:
+                            p[k] = _tag_list(it)
+                        else:
+                            p[k] = _value(pv)
+                    mine.append((p, pline))
+                e[key] = True
+            elif key == "tags":
+                if type(vev) is not SequenceStartEvent or vev.anchor is not None:
+                    raise _Unusual
+                e[key] = _tag_list(it)
+            else:
+                e[key] = _value(vev)
+        if "id" not in e or "date" not in e or "postings" not in e or e["id"] is None:
+            raise _Unusual
+        eid, edate = e["id"], e["date"]
+        add_entry((eid, edate, e.get("memo"), e.get("payee"), e.get("source"), e.get("tags"), eline))
+        for p, pline in mine:
+            g = p.get
+            add_posting((eid, edate, g("account"), g("debit"), g("credit"), g("currency"), g("rate"), g("base"),
+                         g("contact"), g("item"), g("location"), g("memo"), g("tags"), pline))
+    if type(next(it)).__name__ != "DocumentEndEvent" or type(next(it)).__name__ != "StreamEndEvent":
+        raise _Unusual
+    return entries, postings
