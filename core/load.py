@@ -155,13 +155,17 @@ def _text_or_problem(data: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
-def parse_journal_yaml(data: bytes, rel: str) -> Raw:
-    """A month of manual entries into raw posting and entry columns (all strings)."""
+def parse_journal_yaml(data: bytes, rel: str, fast: bool = True) -> Raw:
+    """A month of manual entries into raw posting and entry columns (all strings).
+
+    Well-formed files take `yamlnodes.journal_columns`, the fast path; anything unusual takes the
+    general path through `yamlnodes.parse`, which finds and reports each problem.
+    """
     empty = Raw({"postings": _empty(POSTING_COLS), "entries": _empty(ENTRY_COLS)}, [])
     text, problems = _text_or_problem(data, rel)
     if text is None:
         return Raw(empty.frames, problems)
-    fast = yamlnodes.journal_columns(text, _ENTRY_KEYS, _POSTING_KEYS)
+    fast = yamlnodes.journal_columns(text, _ENTRY_KEYS, _POSTING_KEYS) if fast else None
     if fast is not None:
         return Raw({"postings": pl.DataFrame(fast[1], schema=_P_SCHEMA, orient="row"),
                     "entries": pl.DataFrame(fast[0], schema=_E_SCHEMA, orient="row")}, problems)

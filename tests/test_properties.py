@@ -132,3 +132,17 @@ def test_fmt__pads_amounts_to_currency_decimals(books_dir):
         '    - {account: "320.01", credit: "12.50"}\n')
     book, _ = load.load_book(root, use_cache=False)
     assert book.postings["amount"].to_list() == [1250, -1250]
+
+
+@given(st.lists(balanced_entry(), min_size=0, max_size=4), st.lists(st.sampled_from(["a", "vat", "x:1"]), max_size=2))
+def test_journal_fast_path__reads_exactly_what_the_general_path_reads(entries, tags):
+    for i, e in enumerate(entries):
+        e["id"] = f"JE-{i + 1}"
+        if tags:
+            e["tags"] = tags
+            e["postings"][0]["tags"] = tags
+    data = dump_yaml_records("journal", entries).encode()
+    fast, general = load.parse_journal_yaml(data, "j.yaml"), load.parse_journal_yaml(data, "j.yaml", fast=False)
+    assert fast.problems == general.problems == []
+    for name in ("postings", "entries"):
+        assert fast.frames[name].equals(general.frames[name])

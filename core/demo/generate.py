@@ -224,7 +224,7 @@ SURNAMES = ("Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldı
 # two different firms look alike by accident. Places used by suppliers or by the deliberate
 # look-alikes below are not in this list.
 PLACES = ("Galata", "Pera", "Haliç", "Kuzguncuk", "Nişantaşı", "Etiler", "Maslak", "Ataşehir", "Bağdat",
-          "Göztepe", "Erenköy", "Suadiye", "Acıbadem", "Koşuyolu", "Florya", "Yeşilköy", "Bakırköy", "Ayazağa",
+          "Göztepe", "Erenköy", "Suadiye", "Acıbadem", "Koşuyolu", "Florya", "Yeşilköy", "Bakırköy", "Sultanahmet",
           "Tuzla", "Pendik", "Beykoz", "Kanlıca", "Emirgan", "Tarabya", "Yeniköy", "Ortaköy", "Kuruçeşme",
           "Bebek", "Arnavutköy", "Cihangir", "Teşvikiye", "Çamlıca", "Validebağ", "Dragos", "Kalamış",
           "Caddebostan", "Kozyatağı", "Beylerbeyi", "Çengelköy", "Vaniköy", "Kandilli", "Anadoluhisarı",
@@ -810,11 +810,20 @@ class Pools:
         self.tax_ids: set[str] = set()
         self.addresses: set[str] = set()
         self.firm_keys: set[tuple[str, str]] = set()
+        self.emails: set[str] = set()
 
     def claim(self, bucket: set[str], value: str) -> str:
         assert value not in bucket, value
         bucket.add(value)
         return value
+
+    def email(self, make: Any) -> str:
+        """A fresh e-mail address from `make()`, retried until no one else has it."""
+        while True:
+            address = make()
+            if address not in self.emails:
+                self.emails.add(address)
+                return address
 
     def person_name(self) -> tuple[str, str]:
         while True:
@@ -1151,7 +1160,7 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
     b.erp_company(moda1, "moda1:erp")
     b.erp_company(moda2, "moda2:erp", email="info@modaorganizasyon-izmir.com")
     b.pair("hard_negatives", "moda1:erp", "moda2:erp")
-    # 2. Two unrelated firms in the same office tower (same address, phones on one exchange).
+    # 2. Two unrelated firms in the same office tower (same address).
     tower = "Büyükdere Cad. No: 199, Şişli"
     pools.addresses.add(tower)
     levent = Firm("Levent Hukuk Danışmanlık", "Ltd. Şti.", "İstanbul", tower, pools.phone("212"), pools.vkn())
@@ -1176,7 +1185,7 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
     b.pair("hard_negatives", "atlas1:crm", "atlas2:crm")
     # 5. A private customer with the same name as the CRM's Ayşe Yılmaz: another person.
     ayse2 = Person("Ayşe", "Yılmaz", pools.mobile(), tax_id=pools.tckn())
-    ayse2.email = personal_email(rng, "Ayşe", "Yılmaz")
+    ayse2.email = pools.email(lambda: personal_email(rng, "Ayşe", "Yılmaz"))
     b.erp_person(ayse2, "ayse2:erp")
     b.pair("hard_negatives", "ayse:crm", "ayse2:erp")
 
@@ -1238,7 +1247,7 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
     privates = []
     for n in range(23):
         p = pools.person()
-        p.tax_id, p.email = pools.tckn(), personal_email(rng, p.first, p.last)
+        p.tax_id, p.email = pools.tckn(), pools.email(lambda: personal_email(rng, p.first, p.last))
         k = b.key("P")
         b.erp_person(p, f"{k}:erp")
         privates.append((k, p))
@@ -1257,7 +1266,7 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
     loners = []
     for n in range(30):
         p = pools.person()
-        p.email = personal_email(rng, p.first, p.last)
+        p.email = pools.email(lambda: personal_email(rng, p.first, p.last))
         k = b.key("P")
         b.crm_person(f"{k}:crm", p, email=p.email, phone_style=rng.choice(CRM_PHONE_STYLES),
                      owner=rng.choice(owners), created=created())
@@ -1271,7 +1280,8 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
         pools.claim(pools.names, slug(first + shared))
         p = Person(first, shared, "")
         rec = b.crm_person(f"kaya{n}:crm", p, company=office["_key"], title=rng.choice(PERSON_TITLES),
-                           email=work_email(rng, first, shared, b.company_domains[office["_key"]]), phone_style="",
+                           email=pools.email(lambda: work_email(rng, first, shared, b.company_domains[office["_key"]])),
+                           phone_style="",
                            owner=office["owner"], created=max(d(office["created"]), created()))
         rec["phone"] = office["phone"]
     b.pair("hard_negatives", "kaya0:crm", "kaya1:crm")
@@ -1279,7 +1289,7 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
     while len(b.people) < 400 - 9:
         company = rng.choice(companies)
         p = pools.person()
-        p.email = work_email(rng, p.first, p.last, b.company_domains[company["_key"]])
+        p.email = pools.email(lambda: work_email(rng, p.first, p.last, b.company_domains[company["_key"]]))
         k = b.key("P")
         b.crm_person(f"{k}:crm", p, company=company["_key"], title=rng.choice(PERSON_TITLES), email=p.email,
                      phone_style=rng.choice(CRM_PHONE_STYLES), owner=company["owner"],
