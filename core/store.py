@@ -111,6 +111,16 @@ def dump_csv_rows(kind: str, rows: list[dict[str, Any]], *, presorted: bool = Fa
     return buf.getvalue()
 
 
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; new files get 0666 less the umask, as `open` would."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write a file so readers see the old bytes or the new ones, never a mix.
 
@@ -122,6 +132,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

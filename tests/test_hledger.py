@@ -68,7 +68,6 @@ def test_trial_balance__matches_hledger_on_small_books_with_eur(tmp_path):
     assert assert_agrees(root) == 4
 
 
-@pytest.mark.skipif(not DEMO.joinpath("books.toml").exists(), reason="demo books not generated yet")
 def test_trial_balance__matches_hledger_on_the_demo_company():
     assert assert_agrees(DEMO) > 20
 

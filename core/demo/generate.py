@@ -260,14 +260,19 @@ DISTRICTS = {  # district -> (phone area code, streets)
     "Sarıyer": ("212", ("Büyükdere Cad.", "Sarıyer Cad.", "Maslak Mah. Ahi Evran Cad.")),
     "Bakırköy": ("212", ("İstanbul Cad.", "Ebuzziya Tevfik Cad.", "Fişekhane Cad.")),
     "Kağıthane": ("212", ("Cendere Cad.", "Eski Büyükdere Cad.")),
+    "Fatih": ("212", ("Ordu Cad.", "Kumkapı Mah. Tiyatro Cad.", "Vatan Cad.")),
     "Kadıköy": ("216", ("Bağdat Cad.", "Moda Cad.", "Bahariye Cad.", "Söğütlüçeşme Cad.", "Kuşdili Cad.")),
     "Üsküdar": ("216", ("Hakimiyeti Milliye Cad.", "Nuhkuyusu Cad.", "Selmanipak Cad.")),
     "Ataşehir": ("216", ("Atatürk Cad.", "Barbaros Mah. Begonya Sok.", "Kerem Sok.")),
     "Maltepe": ("216", ("Bağdat Cad.", "Cevizli Mah. Tugay Yolu Cad.", "Gülsuyu Cad.")),
     "Ümraniye": ("216", ("Alemdağ Cad.", "Site Yolu Cad.")),
 }
-CITIES = (("Kocaeli", "262", ("Ankara Cad.", "Hürriyet Cad.")), ("İzmir", "232", ("Kıbrıs Şehitleri Cad.", "Talatpaşa Bulvarı")),
-          ("Ankara", "312", ("Tunalı Hilmi Cad.", "Atatürk Bulvarı")), ("Bursa", "224", ("Fevzi Çakmak Cad.", "Zübeyde Hanım Cad.")))
+CITIES = (  # city, phone area, streets
+    ("Kocaeli", "262", ("Ankara Cad.", "Hürriyet Cad.")),
+    ("İzmir", "232", ("Kıbrıs Şehitleri Cad.", "Talatpaşa Bulvarı")),
+    ("Ankara", "312", ("Tunalı Hilmi Cad.", "Atatürk Bulvarı")),
+    ("Bursa", "224", ("Fevzi Çakmak Cad.", "Zübeyde Hanım Cad.")),
+)
 MOBILE_PREFIXES = ("530", "531", "532", "533", "535", "536", "537", "538", "539", "541", "542", "543", "544",
                    "505", "506", "507", "551", "552", "553", "554", "555", "559")
 MAIL_PROVIDERS = ("gmail.com", "hotmail.com", "yahoo.com", "outlook.com", "icloud.com")
@@ -275,14 +280,11 @@ MAIL_PROVIDERS = ("gmail.com", "hotmail.com", "yahoo.com", "outlook.com", "iclou
 # --------------------------------------------------------------------------- the company
 
 COMPANY = "Deniz Lokanta Grubu A.Ş."
-LOCATIONS = (  # id, name, kind, district
-    ("KDK", "Kadıköy restaurant", "restaurant", "Kadıköy"),
-    ("BSK", "Beşiktaş restaurant", "restaurant", "Beşiktaş"),
-    ("MTF", "Maltepe central kitchen and catering", "kitchen", "Maltepe"),
+LOCATIONS = (  # id, name, kind, address
+    ("KDK", "Kadıköy restaurant", "restaurant", "Rıhtım Cad. No: 24, Kadıköy, İstanbul"),
+    ("BSK", "Beşiktaş restaurant", "restaurant", "Çırağan Cad. No: 41, Beşiktaş, İstanbul"),
+    ("MTF", "Maltepe central kitchen and catering", "kitchen", "Gülsuyu Cad. No: 118, Maltepe, İstanbul"),
 )
-LOCATION_ADDRESSES = {"KDK": "Rıhtım Cad. No: 24, Kadıköy, İstanbul",
-                      "BSK": "Çırağan Cad. No: 41, Beşiktaş, İstanbul",
-                      "MTF": "Gülsuyu Cad. No: 118, Maltepe, İstanbul"}
 LOC_IDS = tuple(loc[0] for loc in LOCATIONS)
 RESTAURANTS = ("KDK", "BSK")
 LOC_NAMES = {"KDK": "Kadıköy", "BSK": "Beşiktaş", "MTF": "Maltepe"}
@@ -434,67 +436,69 @@ class SupplierSpec:
     phone: str = ""
 
 
-def S(key: str, name: str, tags: tuple[str, ...], **kw: Any) -> SupplierSpec:
-    return SupplierSpec(key, name, tags, **kw)
-
-
 WEEKDAYS = (MON, TUE, WED, THU, FRI, SAT)
 SUPPLIERS = (
-    S("fish", "Kumkapı Balıkçılık Su Ürünleri Ltd. Şti.", ("fish",), terms="net7", deliveries=WEEKDAYS,
+    SupplierSpec("fish", "Kumkapı Balıkçılık Su Ürünleri Ltd. Şti.", ("fish",), terms="net7", deliveries=WEEKDAYS,
       arrives="06:10", district="Fatih"),
-    S("seafood", "Sarıyer Deniz Ürünleri Tic. Ltd. Şti.", ("fish",), terms="net15", deliveries=(TUE, THU, SAT),
-      arrives="06:40", district="Sarıyer"),
-    S("blacksea", "Karadeniz Balıkçılık ve Soğuk Hava Tic. A.Ş.", ("fish",), terms="net15",
+    SupplierSpec("seafood", "Sarıyer Deniz Ürünleri Tic. Ltd. Şti.", ("fish",), terms="net15",
+      deliveries=(TUE, THU, SAT), arrives="06:40", district="Sarıyer"),
+    SupplierSpec("blacksea", "Karadeniz Balıkçılık ve Soğuk Hava Tic. A.Ş.", ("fish",), terms="net15",
       deliveries=(MON, WED, FRI), arrives="06:25", district="Fatih"),
-    S("meat", "Trakya Et ve Et Ürünleri San. ve Tic. A.Ş.", ("meat",), deliveries=(MON, WED, FRI), arrives="07:10",
-      district="Bakırköy"),
-    S("produce", "Bayrampaşa Hal Sebze Meyve Tic. Ltd. Şti.", ("produce",), terms="net7",
+    SupplierSpec("meat", "Trakya Et ve Et Ürünleri San. ve Tic. A.Ş.", ("meat",), deliveries=(MON, WED, FRI),
+      arrives="07:10", district="Bakırköy"),
+    SupplierSpec("produce", "Bayrampaşa Hal Sebze Meyve Tic. Ltd. Şti.", ("produce",), terms="net7",
       deliveries=(MON, WED, FRI), arrives="06:50", district="Kağıthane"),
-    S("dairy", "Ezine Süt Ürünleri A.Ş.", ("dairy",), deliveries=(TUE, FRI), arrives="07:30", district="Ümraniye"),
-    S("bakery", "Yeldeğirmeni Fırıncılık Ltd. Şti.", ("bakery",), terms="net15", deliveries=EVERY_DAY,
-      arrives="06:00", district="Kadıköy"),
-    S("dry", "Marmara Gıda Toptan Tic. A.Ş.", ("dry-goods",), terms="net45", deliveries=(MON,), arrives="08:00",
+    SupplierSpec("dairy", "Ezine Süt Ürünleri A.Ş.", ("dairy",), deliveries=(TUE, FRI), arrives="07:30",
       district="Ümraniye"),
-    S("drinks", "Ege İçecek Dağıtım A.Ş.", ("beverages",), terms="net45", deliveries=(THU,), arrives="08:20",
-      district="Ataşehir"),
-    S("raki", "Tekirdağ İçki Dağıtım Ltd. Şti.", ("beverages",), terms="net60", deliveries=(THU,),
+    SupplierSpec("bakery", "Yeldeğirmeni Fırıncılık Ltd. Şti.", ("bakery",), terms="net15", deliveries=EVERY_DAY,
+      arrives="06:00", district="Kadıköy"),
+    SupplierSpec("dry", "Marmara Gıda Toptan Tic. A.Ş.", ("dry-goods",), terms="net45", deliveries=(MON,),
+      arrives="08:00", district="Ümraniye"),
+    SupplierSpec("drinks", "Ege İçecek Dağıtım A.Ş.", ("beverages",), terms="net45", deliveries=(THU,),
+      arrives="08:20", district="Ataşehir"),
+    SupplierSpec("raki", "Tekirdağ İçki Dağıtım Ltd. Şti.", ("beverages",), terms="net60", deliveries=(THU,),
       arrives="08:40", district="Bakırköy"),
-    S("coffee", "Karaköy Kahve ve Çay Ticaret Ltd. Şti.", ("beverages",), deliveries=(MON,), arrives="08:30",
-      district="Beyoğlu"),
-    S("greek", "Kalamata Elaiourgia S.A.", ("olive-oil", "import"), terms="net60", currency="EUR",
+    SupplierSpec("coffee", "Karaköy Kahve ve Çay Ticaret Ltd. Şti.", ("beverages",), deliveries=(MON,),
+      arrives="08:30", district="Beyoğlu"),
+    SupplierSpec("greek", "Kalamata Elaiourgia S.A.", ("olive-oil", "import"), terms="net60", currency="EUR",
       arrives="08:15", city="Kalamata", email="orders@kalamata-elaiourgia.gr", phone="+30 27210 55512"),
-    S("oven", "Forni Veneti S.r.l.", ("equipment", "import"), currency="EUR", city="Padova",
+    SupplierSpec("oven", "Forni Veneti S.r.l.", ("equipment", "import"), currency="EUR", city="Padova",
       email="export@forniveneti.it", phone="+39 049 555 0142"),
-    S("software", "TableBook Inc.", ("software", "import"), terms="due", currency="USD", city="Austin",
+    SupplierSpec("software", "TableBook Inc.", ("software", "import"), terms="due", currency="USD", city="Austin",
       email="billing@tablebook.example", phone="+1 512 555 0175"),
-    S("landlord_kdk", "Rıhtım Gayrimenkul Yatırım A.Ş.", ("landlord",), terms="due", district="Kadıköy"),
-    S("landlord_bsk", "Barbaros Emlak ve Yatırım Ltd. Şti.", ("landlord",), terms="due", district="Beşiktaş"),
-    S("landlord_mtf", "Gülsuyu Sanayi Gayrimenkul A.Ş.", ("landlord",), terms="due", district="Maltepe"),
-    S("power_asia", "Anadolu Yakası Elektrik Perakende Satış A.Ş.", ("utility",), terms="net15",
+    SupplierSpec("landlord_kdk", "Rıhtım Gayrimenkul Yatırım A.Ş.", ("landlord",), terms="due", district="Kadıköy"),
+    SupplierSpec("landlord_bsk", "Barbaros Emlak ve Yatırım Ltd. Şti.", ("landlord",), terms="due",
+      district="Beşiktaş"),
+    SupplierSpec("landlord_mtf", "Gülsuyu Sanayi Gayrimenkul A.Ş.", ("landlord",), terms="due", district="Maltepe"),
+    SupplierSpec("power_asia", "Anadolu Yakası Elektrik Perakende Satış A.Ş.", ("utility",), terms="net15",
       district="Ataşehir"),
-    S("power_europe", "Avrupa Yakası Elektrik Perakende Satış A.Ş.", ("utility",), terms="net15",
+    SupplierSpec("power_europe", "Avrupa Yakası Elektrik Perakende Satış A.Ş.", ("utility",), terms="net15",
       district="Şişli"),
-    S("water", "İstanbul Su ve Kanalizasyon İdaresi (İSKİ)", ("utility",), terms="net15", district="Kağıthane"),
-    S("gas", "İstanbul Gaz Dağıtım San. ve Tic. A.Ş.", ("utility",), terms="net15", district="Sarıyer"),
-    S("telecom", "Türk Telekomünikasyon A.Ş.", ("utility",), terms="net15", district="Şişli"),
-    S("platform", "Kapında Yemek Teknoloji A.Ş.", ("delivery-platform",), terms="net7", district="Sarıyer"),
-    S("accounting", "Yıldız Mali Müşavirlik Ltd. Şti.", ("services",), terms="net15", district="Kadıköy"),
-    S("laundry", "Beyaz Çamaşırhane Tekstil Hiz. Ltd. Şti.", ("services",), district="Ümraniye"),
-    S("pest", "Ozon Çevre Sağlığı ve İlaçlama Ltd. Şti.", ("services",), district="Üsküdar"),
-    S("cleaning", "Pırıl Temizlik Hizmetleri Ltd. Şti.", ("services",), district="Maltepe"),
-    S("ads", "Lacivert Reklam Ajansı Ltd. Şti.", ("marketing",), district="Beyoğlu"),
-    S("maintenance", "Mutfak Teknik Servis San. Tic. Ltd. Şti.", ("services", "equipment"), district="Ümraniye"),
-    S("fuel", "Kartal Petrol Ürünleri Ltd. Şti.", ("fuel",), terms="due", district="Maltepe"),
-    S("packaging", "Ambalaj Dünyası Plastik San. Tic. Ltd. Şti.", ("packaging",), district="Kağıthane"),
-    S("ice", "Buzdağı Buz Üretim Ltd. Şti.", ("ice",), terms="net15", district="Üsküdar"),
-    S("flowers", "Kadıköy Çiçekçilik Ltd. Şti.", ("decoration",), terms="due", district="Kadıköy"),
-    S("uniforms", "Önlük Tekstil ve Üniforma Ltd. Şti.", ("uniforms",), district="Bakırköy"),
-    S("chemicals", "Hijyen Kimya Temizlik Ürünleri A.Ş.", ("cleaning",), district="Ataşehir"),
-    S("security", "Kalkan Güvenlik Hizmetleri A.Ş.", ("services",), district="Şişli"),
-    S("lpg", "Mavi Alev Tüp Gaz Dağıtım Ltd. Şti.", ("fuel",), terms="net15", district="Maltepe"),
-    S("printing", "Sayfa Matbaacılık Ltd. Şti.", ("printing",), district="Beyoğlu"),
-    S("sound", "Ritim Ses ve Işık Sistemleri Ltd. Şti.", ("events",), district="Kağıthane"),
-    S("insurance", "Güven Sigorta Aracılık Hizmetleri Ltd. Şti.", ("insurance",), terms="due", district="Şişli"),
+    SupplierSpec("water", "İstanbul Su ve Kanalizasyon İdaresi (İSKİ)", ("utility",), terms="net15",
+      district="Kağıthane"),
+    SupplierSpec("gas", "İstanbul Gaz Dağıtım San. ve Tic. A.Ş.", ("utility",), terms="net15", district="Sarıyer"),
+    SupplierSpec("telecom", "Türk Telekomünikasyon A.Ş.", ("utility",), terms="net15", district="Şişli"),
+    SupplierSpec("platform", "Kapında Yemek Teknoloji A.Ş.", ("delivery-platform",), terms="net7",
+      district="Sarıyer"),
+    SupplierSpec("accounting", "Yıldız Mali Müşavirlik Ltd. Şti.", ("services",), terms="net15", district="Kadıköy"),
+    SupplierSpec("laundry", "Beyaz Çamaşırhane Tekstil Hiz. Ltd. Şti.", ("services",), district="Ümraniye"),
+    SupplierSpec("pest", "Ozon Çevre Sağlığı ve İlaçlama Ltd. Şti.", ("services",), district="Üsküdar"),
+    SupplierSpec("cleaning", "Pırıl Temizlik Hizmetleri Ltd. Şti.", ("services",), district="Maltepe"),
+    SupplierSpec("ads", "Lacivert Reklam Ajansı Ltd. Şti.", ("marketing",), district="Beyoğlu"),
+    SupplierSpec("maintenance", "Mutfak Teknik Servis San. Tic. Ltd. Şti.", ("services", "equipment"),
+      district="Ümraniye"),
+    SupplierSpec("fuel", "Kartal Petrol Ürünleri Ltd. Şti.", ("fuel",), terms="due", district="Maltepe"),
+    SupplierSpec("packaging", "Ambalaj Dünyası Plastik San. Tic. Ltd. Şti.", ("packaging",), district="Kağıthane"),
+    SupplierSpec("ice", "Buzdağı Buz Üretim Ltd. Şti.", ("ice",), terms="net15", district="Üsküdar"),
+    SupplierSpec("flowers", "Kadıköy Çiçekçilik Ltd. Şti.", ("decoration",), terms="due", district="Kadıköy"),
+    SupplierSpec("uniforms", "Önlük Tekstil ve Üniforma Ltd. Şti.", ("uniforms",), district="Bakırköy"),
+    SupplierSpec("chemicals", "Hijyen Kimya Temizlik Ürünleri A.Ş.", ("cleaning",), district="Ataşehir"),
+    SupplierSpec("security", "Kalkan Güvenlik Hizmetleri A.Ş.", ("services",), district="Şişli"),
+    SupplierSpec("lpg", "Mavi Alev Tüp Gaz Dağıtım Ltd. Şti.", ("fuel",), terms="net15", district="Maltepe"),
+    SupplierSpec("printing", "Sayfa Matbaacılık Ltd. Şti.", ("printing",), district="Beyoğlu"),
+    SupplierSpec("sound", "Ritim Ses ve Işık Sistemleri Ltd. Şti.", ("events",), district="Kağıthane"),
+    SupplierSpec("insurance", "Güven Sigorta Aracılık Hizmetleri Ltd. Şti.", ("insurance",), terms="due",
+      district="Şişli"),
 )
 SUPPLIERS_IN_CRM = ("drinks", "raki", "platform")   # partners the sales team also tracks in the CRM
 # Greek olive oil comes monthly: a purchase order goes out two weeks before each delivery.
@@ -509,7 +513,7 @@ class Policy:
     """How one category of items is stocked, moved and booked."""
     valuation: str
     via_mtf: bool                 # restaurants get it by transfer from the central kitchen
-    issue_days: tuple[int, ...]   # weekdays on which usage is booked (and on the last day of a month)
+    issue_days: tuple[int, ...]   # weekdays usage is booked (and on the last day of every month)
     transfer_days: tuple[int, ...]
     reorder: int                  # reorder when stock covers fewer than this many tenths of a day
     cover: int                    # ... up to this many tenths of a day beyond the next delivery
@@ -517,16 +521,17 @@ class Policy:
 
 
 POLICIES = {
-    "fish": Policy("fifo", False, EVERY_DAY, (), 10, 15, 10),
-    "seafood": Policy("fifo", False, EVERY_DAY, (), 10, 20, 8),
+    "fish": Policy("fifo", False, EVERY_DAY, (), 10, 25, 10),
+    "seafood": Policy("fifo", False, (TUE, FRI, SUN), (), 10, 25, 8),
     "bread": Policy("fifo", False, EVERY_DAY, (), 0, 2, 40),
-    "meat": Policy("fifo", True, (WED, SUN), (MON, WED, FRI), 15, 25, 4),
-    "produce": Policy("fifo", True, (WED, SUN), (MON, WED, FRI), 10, 20, 6),
-    "dairy": Policy("fifo", True, (WED, SUN), (TUE, FRI), 20, 35, 3),
-    "dry": Policy("average", True, (SUN,), (MON,), 50, 100, 0),
-    "oil": Policy("average", True, (SUN,), (MON,), 70, 140, 0),
-    "drinks": Policy("average", True, (SUN,), (MON, THU), 30, 70, 0),
+    "meat": Policy("fifo", True, (SUN,), (MON, THU), 15, 35, 4),
+    "produce": Policy("fifo", True, (SUN,), (MON, THU), 10, 40, 6),
+    "dairy": Policy("fifo", True, (SUN,), (MON, THU), 20, 50, 3),
+    "dry": Policy("average", True, (), (MON,), 20, 150, 0),
+    "oil": Policy("average", True, (), (MON,), 30, 160, 0),
+    "drinks": Policy("average", True, (), (MON,), 10, 100, 0),
 }
+MTF_ISSUE_DAYS = (SUN,)   # the central kitchen books all but daily-booked items weekly (catering per order)
 
 
 @dataclass(frozen=True)
@@ -543,104 +548,111 @@ class ItemSpec:
     step: int = 0                 # order multiple in thousandths (0: by unit)
 
 
-def I(item_id: str, name: str, unit: str, category: str, vat: str, supplier: str, price: int,
-      use: tuple[int, int, int], months: tuple[int, ...] = (), step: int = 0) -> ItemSpec:
-    return ItemSpec(item_id, name, unit, category, vat, supplier, price, use, months, step)
-
-
 WINTER = (1, 2, 3, 10, 11, 12)
 ITEMS = (
-    I("FSH-LEVREK", "Levrek (sea bass), fresh", "kg", "fish", "1", "fish", 48000, (14000, 16000, 4000)),
-    I("FSH-CIPURA", "Çipura (sea bream), fresh", "kg", "fish", "1", "fish", 45000, (10000, 12000, 3000)),
-    I("FSH-SOMON", "Somon (salmon) fillet, Norwegian", "kg", "fish", "1", "fish", 95000, (3000, 4000, 2500)),
-    I("FSH-KALKAN", "Kalkan (turbot)", "kg", "fish", "1", "fish", 125000, (2000, 3000, 0), (1, 2, 3, 9, 10, 11, 12)),
-    I("FSH-LUFER", "Lüfer (bluefish)", "kg", "fish", "1", "fish", 90000, (3000, 4000, 0), (9, 10, 11, 12)),
-    I("FSH-PALAMUT", "Palamut (Atlantic bonito)", "kg", "fish", "1", "fish", 30000, (5000, 6000, 1000),
+    ItemSpec("FSH-LEVREK", "Levrek (sea bass), fresh", "kg", "fish", "1", "fish", 48000, (14000, 16000, 4000)),
+    ItemSpec("FSH-CIPURA", "Çipura (sea bream), fresh", "kg", "fish", "1", "fish", 45000, (10000, 12000, 3000)),
+    ItemSpec("FSH-SOMON", "Somon (salmon) fillet, Norwegian", "kg", "fish", "1", "fish", 95000, (3000, 4000, 2500)),
+    ItemSpec("FSH-KALKAN", "Kalkan (turbot)", "kg", "fish", "1", "fish", 125000, (2000, 3000, 0),
+      (1, 2, 3, 9, 10, 11, 12)),
+    ItemSpec("FSH-LUFER", "Lüfer (bluefish)", "kg", "fish", "1", "fish", 90000, (3000, 4000, 0), (9, 10, 11, 12)),
+    ItemSpec("FSH-PALAMUT", "Palamut (Atlantic bonito)", "kg", "fish", "1", "fish", 30000, (5000, 6000, 1000),
       (1, 9, 10, 11, 12)),
-    I("FSH-BARBUN", "Barbun (red mullet)", "kg", "fish", "1", "fish", 70000, (3000, 3000, 0), (1, 2, 3, 4, 9, 10, 11, 12)),
-    I("FSH-ISTAVRIT", "İstavrit (horse mackerel)", "kg", "fish", "1", "fish", 18000, (3000, 2000, 0)),
-    I("FSH-ORFOZ", "Orfoz (grouper)", "kg", "fish", "1", "fish", 110000, (1000, 2000, 0)),
-    I("FSH-HAMSI", "Hamsi (anchovy)", "kg", "fish", "1", "blacksea", 22000, (6000, 6000, 1000), (1, 2, 3, 11, 12)),
-    I("FSH-MEZGIT", "Mezgit (whiting)", "kg", "fish", "1", "blacksea", 25000, (2000, 2000, 0), WINTER),
-    I("SEA-KARIDES", "Karides (king prawns)", "kg", "seafood", "1", "seafood", 110000, (3000, 4000, 1000)),
-    I("SEA-KALAMAR", "Kalamar (squid)", "kg", "seafood", "1", "seafood", 65000, (3000, 4000, 1000)),
-    I("SEA-AHTAPOT", "Ahtapot (octopus)", "kg", "seafood", "1", "seafood", 120000, (2000, 2000, 0)),
-    I("SEA-MIDYE", "Midye (mussels)", "kg", "seafood", "1", "seafood", 16000, (5000, 4000, 0)),
-    I("SEA-ISTAKOZ", "Istakoz (lobster)", "piece", "seafood", "1", "seafood", 350000, (400, 700, 0)),
-    I("MEA-KUZU-PIRZOLA", "Kuzu pirzola (lamb chops)", "kg", "meat", "1", "meat", 140000, (2000, 3000, 500)),
-    I("MEA-KUZU-INCIK", "Kuzu incik (lamb shank)", "kg", "meat", "1", "meat", 90000, (1000, 1000, 1000)),
-    I("MEA-DANA-BONFILE", "Dana bonfile (beef tenderloin)", "kg", "meat", "1", "meat", 180000, (1500, 2000, 500)),
-    I("MEA-DANA-KIYMA", "Dana kıyma (minced beef)", "kg", "meat", "1", "meat", 65000, (2000, 2000, 2000)),
-    I("MEA-TAVUK-GOGUS", "Tavuk göğsü (chicken breast)", "kg", "meat", "1", "meat", 22000, (2000, 2000, 4000)),
-    I("MEA-TAVUK-BUT", "Tavuk but (chicken thigh)", "kg", "meat", "1", "meat", 16000, (1000, 1000, 2000)),
-    I("PRD-DOMATES", "Domates (tomatoes)", "kg", "produce", "1", "produce", 3500, (8000, 9000, 6000)),
-    I("PRD-SALATALIK", "Salatalık (cucumbers)", "kg", "produce", "1", "produce", 3000, (4000, 5000, 3000)),
-    I("PRD-BIBER", "Sivri biber (green peppers)", "kg", "produce", "1", "produce", 6000, (2000, 2000, 2000)),
-    I("PRD-SOGAN", "Kuru soğan (onions)", "kg", "produce", "1", "produce", 2000, (5000, 5000, 5000)),
-    I("PRD-SARIMSAK", "Sarımsak (garlic)", "kg", "produce", "1", "produce", 18000, (500, 500, 500)),
-    I("PRD-PATATES", "Patates (potatoes)", "kg", "produce", "1", "produce", 2200, (6000, 6000, 5000)),
-    I("PRD-LIMON", "Limon (lemons)", "kg", "produce", "1", "produce", 4500, (6000, 7000, 3000)),
-    I("PRD-ROKA", "Roka (rocket)", "kg", "produce", "1", "produce", 9000, (3000, 3000, 1000)),
-    I("PRD-MAYDANOZ", "Maydanoz (parsley), bunch", "piece", "produce", "1", "produce", 1500, (12000, 14000, 8000)),
-    I("PRD-DEREOTU", "Dereotu (dill), bunch", "piece", "produce", "1", "produce", 1500, (8000, 9000, 5000)),
-    I("PRD-NANE", "Nane (mint), bunch", "piece", "produce", "1", "produce", 1500, (5000, 5000, 3000)),
-    I("PRD-MARUL", "Marul (cos lettuce)", "piece", "produce", "1", "produce", 3500, (8000, 9000, 6000)),
-    I("PRD-PATLICAN", "Patlıcan (aubergines)", "kg", "produce", "1", "produce", 4000, (3000, 3000, 3000)),
-    I("PRD-HAVUC", "Havuç (carrots)", "kg", "produce", "1", "produce", 2200, (2000, 2000, 2000)),
-    I("PRD-MANTAR", "Kültür mantarı (mushrooms)", "kg", "produce", "1", "produce", 12000, (1000, 1000, 1000)),
-    I("PRD-ENGINAR", "Enginar (artichokes)", "piece", "produce", "1", "produce", 3000, (10000, 12000, 0), (3, 4, 5, 6)),
-    I("PRD-BAKLA", "Taze bakla (broad beans)", "kg", "produce", "1", "produce", 6000, (2000, 2000, 1000), (3, 4, 5)),
-    I("PRD-SEMIZOTU", "Semizotu (purslane)", "kg", "produce", "1", "produce", 7000, (1000, 1000, 0), (5, 6, 7, 8, 9)),
-    I("PRD-KAVUN", "Kavun (melon)", "kg", "produce", "1", "produce", 3000, (6000, 7000, 2000), (6, 7, 8, 9)),
-    I("DAI-BEYAZ-PEYNIR", "Ezine beyaz peynir (white cheese)", "kg", "dairy", "1", "dairy", 38000, (3000, 3000, 2000)),
-    I("DAI-KASAR", "Kaşar peyniri", "kg", "dairy", "1", "dairy", 45000, (500, 500, 1000)),
-    I("DAI-TEREYAG", "Tereyağı (butter)", "kg", "dairy", "1", "dairy", 55000, (1000, 1000, 1000)),
-    I("DAI-SUT", "Süt (milk)", "l", "dairy", "1", "dairy", 3500, (3000, 3000, 4000)),
-    I("DAI-YOGURT", "Süzme yoğurt (strained yoghurt)", "kg", "dairy", "1", "dairy", 11000, (3000, 3000, 3000)),
-    I("DAI-KREMA", "Krema (cream)", "l", "dairy", "1", "dairy", 16000, (1000, 1000, 1000)),
-    I("DAI-YUMURTA", "Yumurta (eggs)", "piece", "dairy", "1", "dairy", 500, (30000, 30000, 60000), step=30000),
-    I("BRD-EKMEK", "Ekmek (bread loaf)", "piece", "bread", "1", "bakery", 1500, (60000, 70000, 20000)),
-    I("BRD-PIDE", "Ramazan pidesi", "piece", "bread", "1", "bakery", 2500, (0, 0, 0), (3,)),
-    I("DRY-UN", "Un (flour)", "kg", "dry", "1", "dry", 2500, (2000, 2000, 3000), step=25000),
-    I("DRY-PIRINC", "Baldo pirinç (rice)", "kg", "dry", "1", "dry", 8500, (1500, 1500, 3000), step=5000),
-    I("DRY-BULGUR", "Bulgur", "kg", "dry", "1", "dry", 4500, (500, 500, 1000), step=5000),
-    I("DRY-SEKER", "Toz şeker (sugar)", "kg", "dry", "1", "dry", 4000, (1000, 1000, 1000), step=5000),
-    I("DRY-TUZ", "Tuz (salt)", "kg", "dry", "1", "dry", 1200, (800, 800, 800), step=5000),
-    I("DRY-NOHUT", "Nohut (chickpeas)", "kg", "dry", "1", "dry", 8000, (500, 500, 500), step=5000),
-    I("DRY-MERCIMEK", "Kırmızı mercimek (red lentils)", "kg", "dry", "1", "dry", 7000, (500, 500, 1000), step=5000),
-    I("DRY-MAKARNA", "Makarna (pasta)", "kg", "dry", "1", "dry", 4500, (500, 500, 1000), step=5000),
-    I("DRY-SALCA", "Domates salçası (tomato paste)", "kg", "dry", "10", "dry", 9000, (500, 500, 500)),
-    I("DRY-SIRKE", "Üzüm sirkesi (grape vinegar)", "l", "dry", "10", "dry", 4500, (300, 300, 300)),
-    I("DRY-PULBIBER", "Pul biber (chilli flakes)", "kg", "dry", "10", "dry", 30000, (100, 100, 100)),
-    I("DRY-KARABIBER", "Karabiber (black pepper)", "kg", "dry", "10", "dry", 45000, (50, 50, 50)),
-    I("DRY-NAR-EKSISI", "Nar ekşisi (pomegranate molasses)", "l", "dry", "10", "dry", 20000, (200, 200, 100)),
-    I("DRY-TAHIN", "Tahin (tahini)", "kg", "dry", "10", "dry", 25000, (300, 300, 300)),
-    I("DRY-HURMA", "Hurma (dates)", "kg", "dry", "10", "dry", 40000, (0, 0, 100)),
-    I("DRY-CEVIZ", "Ceviz içi (walnuts)", "kg", "dry", "1", "dry", 60000, (300, 300, 200)),
-    I("OIL-SIZMA", "Sızma zeytinyağı (extra virgin olive oil), Kalamata", "l", "oil", "1", "greek", 980,
-      (3000, 3000, 3000), step=5000),
-    I("OIL-ZEYTIN", "Kalamata zeytini (Kalamata olives)", "kg", "oil", "1", "greek", 750, (800, 800, 500),
+    ItemSpec("FSH-BARBUN", "Barbun (red mullet)", "kg", "fish", "1", "fish", 70000, (3000, 3000, 0),
+      (1, 2, 3, 4, 9, 10, 11, 12)),
+    ItemSpec("FSH-ISTAVRIT", "İstavrit (horse mackerel)", "kg", "fish", "1", "fish", 18000, (3000, 2000, 0)),
+    ItemSpec("FSH-ORFOZ", "Orfoz (grouper)", "kg", "fish", "1", "fish", 110000, (1000, 2000, 0)),
+    ItemSpec("FSH-HAMSI", "Hamsi (anchovy)", "kg", "fish", "1", "blacksea", 22000, (6000, 6000, 1000),
+      (1, 2, 3, 11, 12)),
+    ItemSpec("FSH-MEZGIT", "Mezgit (whiting)", "kg", "fish", "1", "blacksea", 25000, (2000, 2000, 0), WINTER),
+    ItemSpec("SEA-KARIDES", "Karides (king prawns)", "kg", "seafood", "1", "seafood", 110000, (3000, 4000, 1000)),
+    ItemSpec("SEA-KALAMAR", "Kalamar (squid)", "kg", "seafood", "1", "seafood", 65000, (3000, 4000, 1000)),
+    ItemSpec("SEA-AHTAPOT", "Ahtapot (octopus)", "kg", "seafood", "1", "seafood", 120000, (2000, 2000, 0)),
+    ItemSpec("SEA-MIDYE", "Midye (mussels)", "kg", "seafood", "1", "seafood", 16000, (5000, 4000, 0)),
+    ItemSpec("SEA-ISTAKOZ", "Istakoz (lobster)", "piece", "seafood", "1", "seafood", 350000, (400, 700, 0)),
+    ItemSpec("MEA-KUZU-PIRZOLA", "Kuzu pirzola (lamb chops)", "kg", "meat", "1", "meat", 140000, (2000, 3000, 500)),
+    ItemSpec("MEA-KUZU-INCIK", "Kuzu incik (lamb shank)", "kg", "meat", "1", "meat", 90000, (1000, 1000, 1000)),
+    ItemSpec("MEA-DANA-BONFILE", "Dana bonfile (beef tenderloin)", "kg", "meat", "1", "meat", 180000,
+      (1500, 2000, 500)),
+    ItemSpec("MEA-DANA-KIYMA", "Dana kıyma (minced beef)", "kg", "meat", "1", "meat", 65000, (2000, 2000, 2000)),
+    ItemSpec("MEA-TAVUK-GOGUS", "Tavuk göğsü (chicken breast)", "kg", "meat", "1", "meat", 22000, (2000, 2000, 4000)),
+    ItemSpec("MEA-TAVUK-BUT", "Tavuk but (chicken thigh)", "kg", "meat", "1", "meat", 16000, (1000, 1000, 2000)),
+    ItemSpec("PRD-DOMATES", "Domates (tomatoes)", "kg", "produce", "1", "produce", 3500, (8000, 9000, 6000)),
+    ItemSpec("PRD-SALATALIK", "Salatalık (cucumbers)", "kg", "produce", "1", "produce", 3000, (4000, 5000, 3000)),
+    ItemSpec("PRD-BIBER", "Sivri biber (green peppers)", "kg", "produce", "1", "produce", 6000, (2000, 2000, 2000)),
+    ItemSpec("PRD-SOGAN", "Kuru soğan (onions)", "kg", "produce", "1", "produce", 2000, (5000, 5000, 5000)),
+    ItemSpec("PRD-SARIMSAK", "Sarımsak (garlic)", "kg", "produce", "1", "produce", 18000, (500, 500, 500)),
+    ItemSpec("PRD-PATATES", "Patates (potatoes)", "kg", "produce", "1", "produce", 2200, (6000, 6000, 5000)),
+    ItemSpec("PRD-LIMON", "Limon (lemons)", "kg", "produce", "1", "produce", 4500, (6000, 7000, 3000)),
+    ItemSpec("PRD-ROKA", "Roka (rocket)", "kg", "produce", "1", "produce", 9000, (3000, 3000, 1000)),
+    ItemSpec("PRD-MAYDANOZ", "Maydanoz (parsley), bunch", "piece", "produce", "1", "produce", 1500,
+      (12000, 14000, 8000)),
+    ItemSpec("PRD-DEREOTU", "Dereotu (dill), bunch", "piece", "produce", "1", "produce", 1500, (8000, 9000, 5000)),
+    ItemSpec("PRD-NANE", "Nane (mint), bunch", "piece", "produce", "1", "produce", 1500, (5000, 5000, 3000)),
+    ItemSpec("PRD-MARUL", "Marul (cos lettuce)", "piece", "produce", "1", "produce", 3500, (8000, 9000, 6000)),
+    ItemSpec("PRD-PATLICAN", "Patlıcan (aubergines)", "kg", "produce", "1", "produce", 4000, (3000, 3000, 3000)),
+    ItemSpec("PRD-HAVUC", "Havuç (carrots)", "kg", "produce", "1", "produce", 2200, (2000, 2000, 2000)),
+    ItemSpec("PRD-MANTAR", "Kültür mantarı (mushrooms)", "kg", "produce", "1", "produce", 12000, (1000, 1000, 1000)),
+    ItemSpec("PRD-ENGINAR", "Enginar (artichokes)", "piece", "produce", "1", "produce", 3000, (10000, 12000, 0),
+      (3, 4, 5, 6)),
+    ItemSpec("PRD-BAKLA", "Taze bakla (broad beans)", "kg", "produce", "1", "produce", 6000, (2000, 2000, 1000),
+      (3, 4, 5)),
+    ItemSpec("PRD-SEMIZOTU", "Semizotu (purslane)", "kg", "produce", "1", "produce", 7000, (1000, 1000, 0),
+      (5, 6, 7, 8, 9)),
+    ItemSpec("PRD-KAVUN", "Kavun (melon)", "kg", "produce", "1", "produce", 3000, (6000, 7000, 2000), (6, 7, 8, 9)),
+    ItemSpec("DAI-BEYAZ-PEYNIR", "Ezine beyaz peynir (white cheese)", "kg", "dairy", "1", "dairy", 38000,
+      (3000, 3000, 2000)),
+    ItemSpec("DAI-KASAR", "Kaşar peyniri", "kg", "dairy", "1", "dairy", 45000, (500, 500, 1000)),
+    ItemSpec("DAI-TEREYAG", "Tereyağı (butter)", "kg", "dairy", "1", "dairy", 55000, (1000, 1000, 1000)),
+    ItemSpec("DAI-SUT", "Süt (milk)", "l", "dairy", "1", "dairy", 3500, (3000, 3000, 4000)),
+    ItemSpec("DAI-YOGURT", "Süzme yoğurt (strained yoghurt)", "kg", "dairy", "1", "dairy", 11000, (3000, 3000, 3000)),
+    ItemSpec("DAI-KREMA", "Krema (cream)", "l", "dairy", "1", "dairy", 16000, (1000, 1000, 1000)),
+    ItemSpec("DAI-YUMURTA", "Yumurta (eggs)", "piece", "dairy", "1", "dairy", 500, (30000, 30000, 60000), step=30000),
+    ItemSpec("BRD-EKMEK", "Ekmek (bread loaf)", "piece", "bread", "1", "bakery", 1500, (60000, 70000, 20000)),
+    ItemSpec("BRD-PIDE", "Ramazan pidesi", "piece", "bread", "1", "bakery", 2500, (0, 0, 0), (3,)),
+    ItemSpec("DRY-UN", "Un (flour)", "kg", "dry", "1", "dry", 2500, (2000, 2000, 3000), step=25000),
+    ItemSpec("DRY-PIRINC", "Baldo pirinç (rice)", "kg", "dry", "1", "dry", 8500, (1500, 1500, 3000), step=5000),
+    ItemSpec("DRY-BULGUR", "Bulgur", "kg", "dry", "1", "dry", 4500, (500, 500, 1000), step=5000),
+    ItemSpec("DRY-SEKER", "Toz şeker (sugar)", "kg", "dry", "1", "dry", 4000, (1000, 1000, 1000), step=5000),
+    ItemSpec("DRY-TUZ", "Tuz (salt)", "kg", "dry", "1", "dry", 1200, (800, 800, 800), step=5000),
+    ItemSpec("DRY-NOHUT", "Nohut (chickpeas)", "kg", "dry", "1", "dry", 8000, (500, 500, 500), step=5000),
+    ItemSpec("DRY-MERCIMEK", "Kırmızı mercimek (red lentils)", "kg", "dry", "1", "dry", 7000, (500, 500, 1000),
       step=5000),
-    I("OIL-RIVIERA", "Riviera zeytinyağı (olive oil)", "l", "oil", "1", "dry", 32000, (2000, 2000, 3000), step=5000),
-    I("OIL-AYCICEK", "Ayçiçek yağı (sunflower oil), frying", "l", "oil", "1", "dry", 7500, (5000, 5000, 4000),
+    ItemSpec("DRY-MAKARNA", "Makarna (pasta)", "kg", "dry", "1", "dry", 4500, (500, 500, 1000), step=5000),
+    ItemSpec("DRY-SALCA", "Domates salçası (tomato paste)", "kg", "dry", "10", "dry", 9000, (500, 500, 500)),
+    ItemSpec("DRY-SIRKE", "Üzüm sirkesi (grape vinegar)", "l", "dry", "10", "dry", 4500, (300, 300, 300)),
+    ItemSpec("DRY-PULBIBER", "Pul biber (chilli flakes)", "kg", "dry", "10", "dry", 30000, (100, 100, 100)),
+    ItemSpec("DRY-KARABIBER", "Karabiber (black pepper)", "kg", "dry", "10", "dry", 45000, (50, 50, 50)),
+    ItemSpec("DRY-NAR-EKSISI", "Nar ekşisi (pomegranate molasses)", "l", "dry", "10", "dry", 20000, (200, 200, 100)),
+    ItemSpec("DRY-TAHIN", "Tahin (tahini)", "kg", "dry", "10", "dry", 25000, (300, 300, 300)),
+    ItemSpec("DRY-HURMA", "Hurma (dates)", "kg", "dry", "10", "dry", 40000, (0, 0, 100)),
+    ItemSpec("DRY-CEVIZ", "Ceviz içi (walnuts)", "kg", "dry", "1", "dry", 60000, (300, 300, 200)),
+    ItemSpec("OIL-SIZMA", "Sızma zeytinyağı (extra virgin olive oil), Kalamata", "l", "oil", "1", "greek", 980,
+      (3000, 3000, 3000), step=5000),
+    ItemSpec("OIL-ZEYTIN", "Kalamata zeytini (Kalamata olives)", "kg", "oil", "1", "greek", 750, (800, 800, 500),
+      step=5000),
+    ItemSpec("OIL-RIVIERA", "Riviera zeytinyağı (olive oil)", "l", "oil", "1", "dry", 32000, (2000, 2000, 3000),
+      step=5000),
+    ItemSpec("OIL-AYCICEK", "Ayçiçek yağı (sunflower oil), frying", "l", "oil", "1", "dry", 7500, (5000, 5000, 4000),
       step=18000),
-    I("DRK-RAKI-70", "Rakı 70 cl", "bottle", "drinks", "20", "raki", 105000, (6000, 7000, 1000), step=6000),
-    I("DRK-SARAP-BEYAZ", "Beyaz şarap (white wine) 75 cl", "bottle", "drinks", "20", "raki", 48000,
+    ItemSpec("DRK-RAKI-70", "Rakı 70 cl", "bottle", "drinks", "20", "raki", 105000, (6000, 7000, 1000), step=6000),
+    ItemSpec("DRK-SARAP-BEYAZ", "Beyaz şarap (white wine) 75 cl", "bottle", "drinks", "20", "raki", 48000,
       (3000, 4000, 1000), step=6000),
-    I("DRK-SARAP-KIRMIZI", "Kırmızı şarap (red wine) 75 cl", "bottle", "drinks", "20", "raki", 52000,
+    ItemSpec("DRK-SARAP-KIRMIZI", "Kırmızı şarap (red wine) 75 cl", "bottle", "drinks", "20", "raki", 52000,
       (2000, 3000, 1000), step=6000),
-    I("DRK-BIRA", "Bira (beer) 50 cl", "bottle", "drinks", "20", "drinks", 8500, (25000, 30000, 2000), step=24000),
-    I("DRK-SU", "Su (still water) 0.5 l", "bottle", "drinks", "10", "drinks", 800, (80000, 90000, 60000),
+    ItemSpec("DRK-BIRA", "Bira (beer) 50 cl", "bottle", "drinks", "20", "drinks", 8500, (25000, 30000, 2000),
       step=24000),
-    I("DRK-MADENSUYU", "Maden suyu (mineral water) 20 cl", "bottle", "drinks", "10", "drinks", 1200,
+    ItemSpec("DRK-SU", "Su (still water) 0.5 l", "bottle", "drinks", "10", "drinks", 800, (80000, 90000, 60000),
+      step=24000),
+    ItemSpec("DRK-MADENSUYU", "Maden suyu (mineral water) 20 cl", "bottle", "drinks", "10", "drinks", 1200,
       (40000, 45000, 20000), step=24000),
-    I("DRK-KOLA", "Kola 33 cl", "piece", "drinks", "20", "drinks", 3000, (20000, 25000, 15000), step=24000),
-    I("DRK-AYRAN", "Ayran 30 cl", "piece", "drinks", "10", "drinks", 1500, (10000, 10000, 20000), step=20000),
-    I("DRK-MEYVE-SUYU", "Meyve suyu (fruit juice) 1 l", "l", "drinks", "10", "drinks", 5500, (2000, 3000, 3000),
-      step=12000),
-    I("DRK-SALGAM", "Şalgam suyu 1 l", "l", "drinks", "10", "drinks", 4000, (3000, 3000, 0), step=12000),
-    I("DRK-CAY", "Çay (black tea), Rize", "kg", "drinks", "10", "coffee", 35000, (400, 500, 500), step=5000),
-    I("DRK-KAHVE", "Türk kahvesi (Turkish coffee)", "kg", "drinks", "10", "coffee", 90000, (300, 400, 200),
+    ItemSpec("DRK-KOLA", "Kola 33 cl", "piece", "drinks", "20", "drinks", 3000, (20000, 25000, 15000), step=24000),
+    ItemSpec("DRK-AYRAN", "Ayran 30 cl", "piece", "drinks", "10", "drinks", 1500, (10000, 10000, 20000), step=20000),
+    ItemSpec("DRK-MEYVE-SUYU", "Meyve suyu (fruit juice) 1 l", "l", "drinks", "10", "drinks", 5500,
+      (2000, 3000, 3000), step=12000),
+    ItemSpec("DRK-SALGAM", "Şalgam suyu 1 l", "l", "drinks", "10", "drinks", 4000, (3000, 3000, 0), step=12000),
+    ItemSpec("DRK-CAY", "Çay (black tea), Rize", "kg", "drinks", "10", "coffee", 35000, (400, 500, 500), step=5000),
+    ItemSpec("DRK-KAHVE", "Türk kahvesi (Turkish coffee)", "kg", "drinks", "10", "coffee", 90000, (300, 400, 200),
       step=1000),
 )
 # Sellable catering menus (made at MTF, sold on sales orders, not stocked as raw goods).
@@ -952,7 +964,6 @@ class Contacts:
     links: list[Record]
     truth: dict[str, list[list[str]]]
     supplier_ids: dict[str, str]           # SupplierSpec.key -> SU- id
-    employed: dict[str, tuple[dt.date, dt.date | None]]
 
 
 def build_employees(rng: random.Random, pools: Pools) -> list[Record]:
@@ -1138,8 +1149,9 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
     # The records docs/formats.md and DESIGN.md use as examples: CU-0050, C-0101 and C-0193.
     bog = Firm("Boğaziçi Etkinlik Organizasyon", "Ltd. Şti.", "İstanbul", "Büyükdere Cad. 12", "2125550123",
                "1234567890")
-    pools.claim(pools.phones, bog.phone), pools.claim(pools.tax_ids, bog.tax_id)
-    pools.claim(pools.phones, "5325551234"), pools.claim(pools.names, slug("AyşeYılmaz"))
+    for bucket, value in ((pools.phones, bog.phone), (pools.tax_ids, bog.tax_id), (pools.phones, "5325551234"),
+                          (pools.names, slug("AyşeYılmaz"))):
+        pools.claim(bucket, value)
     b.erp_company(bog, "bog:erp", email="muhasebe@bogazicietkinlik.com.tr", external=True)
     b.customers[-1] |= {"payment_terms": "net30", "credit_limit": "150000.00"}
     b.crm_company("bog:crm", "Bogazici Etkinlik Org.", domain="bogazici-etkinlik.com",
@@ -1309,3 +1321,1241 @@ def build_parties(rng: random.Random, pools: Pools, supplier_firms: dict[str, Fi
                          name=name)
         b.pair("within_crm", f"{k}:crm", *(f"{k}:crm{c + 2}" for c in range(copies)))
     return b
+
+
+ACTIVITY_KINDS = (  # kind, weight, subjects, outcomes
+    ("call", 35, ("Follow-up call on catering quote", "Menu questions", "Guest count update", "Payment reminder",
+                  "Introductory call", "Iftar menu inquiry", "New Year party inquiry", "Delivery time confirmation"),
+     ("positive", "neutral", "negative", "no-answer")),
+    ("email", 30, ("Sent catering price list", "Sent revised quote", "Sent contract draft", "Invoice copy requested",
+                   "Tasting date confirmation", "Allergen list sent"), ("positive", "neutral", "open")),
+    ("meeting", 15, ("Wedding menu tasting", "Corporate lunch planning", "Venue walk-through",
+                     "Annual catering agreement review"), ("positive", "neutral", "negative")),
+    ("ticket", 10, ("Late delivery complaint", "Invoice correction request", "Allergen information request",
+                    "Missing items in delivery"), ("resolved",)),
+    ("visit", 10, ("Site visit at event venue", "Office visit with samples", "Visit to the central kitchen"),
+     ("positive", "neutral")),
+)
+
+
+def number_records(rng: random.Random, records: list[Record], prefix: str, start: int,
+                   forced: dict[str, int]) -> dict[str, str]:
+    """Ids in a shuffled order (a CRM export is in no useful order), with some ids pinned."""
+    order = list(records)
+    rng.shuffle(order)
+    for key, num in forced.items():
+        i = next(n for n, r in enumerate(order) if r["_key"] == key)
+        order[i], order[num - start] = order[num - start], order[i]
+    return {r["_key"]: f"{prefix}{n:04d}" for n, r in enumerate(order, start)}
+
+
+def finish_records(records: list[Record], ids: dict[str, str]) -> list[Record]:
+    out = []
+    for r in records:
+        rec = {"id": ids[r["_key"]]}
+        rec |= {k: v for k, v in r.items() if not k.startswith("_")}
+        if "_company" in r:
+            rec = {k: v for k, v in rec.items() if k not in ("title", "email", "phone", "owner", "created")}
+            rec["company"] = ids[r["_company"]]
+            rec |= {k: r[k] for k in ("title", "email", "phone", "owner", "created") if k in r}
+        out.append(rec)
+    return out
+
+
+def build_activities(rng: random.Random, companies: list[Record], people: list[Record],
+                     customer_crm_ids: set[str]) -> list[Record]:
+    """About 2,000 CRM activities in 2025, more of them on firms that are customers."""
+    contacts = companies + people
+    company_of = {p["id"]: p.get("company", "") for p in people}
+    weights = [4 if c["id"] in customer_crm_ids or company_of.get(c["id"]) in customer_crm_ids else 1
+               for c in contacts]
+    kinds = [k for k, *_ in ACTIVITY_KINDS]
+    drafts = []
+    for _ in range(2000):
+        c = rng.choices(contacts, weights)[0]
+        day = random_day(rng, max(START, d(c["created"])), END)
+        kind, _, subjects, outcomes = ACTIVITY_KINDS[kinds.index(rng.choices(kinds, [w for _, w, *_ in
+                                                                                     ACTIVITY_KINDS])[0])]
+        outcome = rng.choice(outcomes)
+        if kind == "ticket" and day >= d("2025-12-15") and rng.randint(0, 1):
+            outcome = "open"
+        owner = c["owner"]
+        if owner == NEW_REP and day < d("2025-06-02"):
+            owner = OLD_REP           # the portfolio changed hands in June
+        drafts.append({"date": iso(day), "contact": c["id"], "kind": kind, "subject": rng.choice(subjects),
+                       "outcome": outcome, "owner": owner})
+    drafts.sort(key=lambda a: (a["date"], a["contact"], a["kind"], a["subject"]))
+    return [{"id": f"ACT-{n:06d}", **a} for n, a in enumerate(drafts, 1)]
+
+
+def build_contacts(rng_contacts: random.Random, rng_activities: random.Random) -> Contacts:
+    rng = rng_contacts
+    pools = Pools(rng)
+    employees = build_employees(rng, pools)
+    suppliers, supplier_ids, supplier_firms = build_suppliers(rng, pools)
+    b = build_parties(rng, pools, supplier_firms, supplier_ids)
+
+    ids = dict(number_records(rng, b.customers, "CU-", 1, {"bog:erp": 50}))
+    ids |= number_records(rng, b.companies, "C-", 1, {"bog:crm": 101})
+    ids |= number_records(rng, b.people, "C-", len(b.companies) + 1, {"ayse:crm": 193})
+    customers = finish_records(b.customers, ids)
+    companies = finish_records(b.companies, ids)
+    people = finish_records(b.people, ids)
+    truth = {kind: sorted(sorted(ids.get(k, k) for k in cluster) for cluster in clusters)
+             for kind, clusters in b.truth.items()}
+
+    customer_crm = {c for pair in truth["crm_erp"] for c in pair if c.startswith("C-")}
+    activities = build_activities(rng_activities, companies, people, customer_crm)
+
+    # A handful of pairs someone already linked by hand (the example pair C-0101/CU-0050 is not one:
+    # it is what a dedup scan should find).
+    created = {r["id"]: d(r["created"]) for r in companies + people}
+    candidates = [p for p in truth["crm_erp"] if p[1].startswith("CU-") and p != ["C-0101", "CU-0050"]]
+    links = []
+    for crm, erp in rng_activities.sample(candidates, 6):
+        since = random_day(rng_activities, max(created[crm], d("2024-06-01")), END)
+        links.append({"crm": crm, "erp": erp, "since": iso(since)})
+    return Contacts(employees, suppliers, customers, companies, people, activities, links, truth, supplier_ids)
+
+
+# --------------------------------------------------------------------------- catering sales orders
+
+@dataclass
+class SalesOrder:
+    date: dt.date
+    due: dt.date
+    party: str
+    status: str
+    memo: str
+    lines: list[tuple[str, int, int, int]]   # menu item, portions, price (kuruş), discount (kuruş)
+    id: str = ""
+
+    def record(self) -> Record:
+        lines = []
+        for item, portions, price, discount in self.lines:
+            line = {"item": item, "quantity": str(portions), "price": money(price), "vat_rate": "10"}
+            if discount:
+                line["discount"] = money(discount)
+            lines.append(line)
+        return {"id": self.id, "kind": "sales", "date": iso(self.date), "party": self.party, "location": "MTF",
+                "currency": "TRY", "status": self.status, "due": iso(self.due), "memo": self.memo, "lines": lines}
+
+
+EVENTS = {  # kind: memo, private party?, main menus, chance of cocktail starters (%), guests, lead days
+    "wedding": ("Wedding", True, ("CAT-MENU-A", "CAT-MENU-B"), 50, (80, 350), (30, 120)),
+    "engagement": ("Engagement dinner", True, ("CAT-MENU-B",), 0, (40, 150), (10, 45)),
+    "lunch": ("Corporate lunch", False, ("CAT-MENU-B",), 0, (30, 200), (5, 30)),
+    "reception": ("Cocktail reception", False, ("CAT-MENU-C",), 0, (50, 300), (7, 40)),
+    "gala": ("Gala dinner", False, ("CAT-MENU-A",), 60, (100, 400), (20, 75)),
+    "iftar": ("Iftar dinner", False, ("CAT-MENU-IFTAR",), 0, (60, 300), (7, 40)),
+    "new_year": ("New Year party", False, ("CAT-MENU-A",), 50, (80, 300), (20, 60)),
+}
+EVENTS_PER_MONTH = (10, 10, 22, 14, 20, 24, 20, 18, 22, 18, 16, 26, 10, 10)   # Jan 2025 .. Feb 2026
+EVENT_WEEKDAY_WEIGHT = (6, 6, 7, 9, 14, 22, 14)
+
+
+def event_kinds(day: dt.date) -> tuple[tuple[str, int], ...]:
+    if RAMADAN[0] <= day <= RAMADAN[1]:
+        return (("iftar", 70), ("lunch", 15), ("reception", 15))
+    if day.month == 12:
+        return (("new_year", 45), ("gala", 15), ("reception", 20), ("lunch", 20))
+    if 5 <= day.month <= 9:
+        return (("wedding", 40), ("engagement", 15), ("lunch", 20), ("reception", 15), ("gala", 10))
+    return (("lunch", 35), ("reception", 25), ("gala", 10), ("engagement", 15), ("wedding", 15))
+
+
+def build_sales_orders(rng: random.Random, customers: list[Record], erp_dups: list[str]) -> list[SalesOrder]:
+    """About 200 catering orders for events from January 2025 to February 2026."""
+    privates = [c["id"] for c in customers if c["kind"] == "person"]
+    firms = [c["id"] for c in customers if c["kind"] == "company"]
+    orders: list[SalesOrder] = []
+    for n, count in enumerate(EVENTS_PER_MONTH):
+        year, month = YEAR + n // 12, n % 12 + 1
+        days = [dt.date(year, month, 1) + dt.timedelta(days=i) for i in range(month_end(year, month).day)]
+        for due in sorted(rng.choices(days, [EVENT_WEEKDAY_WEIGHT[x.weekday()] for x in days],
+                                      k=count + rng.randint(-2, 2))):
+            kinds = event_kinds(due)
+            kind = rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0]
+            label, private, mains, starters, (g_lo, g_hi), (l_lo, l_hi) = EVENTS[kind]
+            placed = max(due - dt.timedelta(days=rng.randint(l_lo, l_hi)), START + ONE_DAY)
+            if (due - placed).days < 3 or placed > END:
+                continue
+            guests = rng.randint(g_lo, g_hi) // 5 * 5
+            lines = []
+            for menu in (rng.choice(mains),) + (("CAT-MENU-C",) if rng.randint(1, 100) <= starters else ()):
+                price = dict((m, p) for m, _, p in MENUS)[menu] * inflation(placed, 18) // 1000 // 500 * 500
+                discount = percent_of(price * guests, 5) if guests >= 250 and menu != "CAT-MENU-C" else 0
+                lines.append((menu, guests, price, discount))
+            status = "closed" if due <= END else ("draft" if rng.randint(1, 100) <= 30 else "open")
+            if status == "closed" and rng.randint(1, 100) <= 4:
+                status = "cancelled"
+            party = rng.choice(privates if private else firms)
+            orders.append(SalesOrder(placed, due, party, status, f"{label}, {guests} guests", lines))
+    for dup in erp_dups:      # the duplicate customer records were used once each before anyone noticed
+        rng.choice([o for o in orders if o.party.startswith("CU-") and o.status == "closed"]).party = dup
+    orders.sort(key=lambda o: (o.date, o.due, o.party, o.memo))
+    for n, o in enumerate(orders, 1):
+        o.id = f"SO-{n:04d}"
+    return orders
+
+
+# --------------------------------------------------------------------------- stock simulation
+
+COUNTED_UNITS = ("piece", "bottle", "portion")
+ISSUE_TIME = {"KDK": "23:00", "BSK": "23:05", "MTF": "17:00"}
+TRANSFER_TIME = {"KDK": "09:30", "BSK": "10:15"}
+CATERING_TIME, WASTE_TIME, ADJUST_TIME, COUNT_TIME = "14:00", "23:10", "23:20", "23:45"
+KIND_RANK = {"receipt": 0, "transfer": 1, "issue": 2, "waste": 3, "adjustment": 4, "count": 5}
+WEEKDAY_FACTOR = (780, 820, 880, 960, 1230, 1420, 1180)   # restaurant trade by weekday, per mille
+WASTE_MEMOS = ("spoiled", "past its best", "dropped in service", "failed quality check")
+
+
+@dataclass
+class PurchaseOrder:
+    supplier: str                  # SupplierSpec.key
+    location: str
+    date: dt.date
+    due: dt.date
+    currency: str
+    lines: dict[str, int] = field(default_factory=dict)    # item -> quantity (thousandths)
+    prices: dict[str, int] = field(default_factory=dict)   # item -> price (minor units)
+    status: str = "closed"
+    id: str = ""
+
+
+@dataclass
+class Move:
+    date: dt.date
+    time: str
+    kind: str
+    item: str
+    location: str
+    quantity: int                  # thousandths; signed for adjustments
+    to_location: str = ""
+    unit_cost: int = -1            # 1/10000 of the currency; -1: none
+    currency: str = ""
+    document: PurchaseOrder | str = ""
+    memo: str = ""
+
+
+def at(clock: str, minutes: int) -> str:
+    h, m = divmod(int(clock[:2]) * 60 + int(clock[3:]) + minutes, 60)
+    return f"{h:02d}:{m:02d}"
+
+
+class StockSim:
+    """Day-by-day on-hand quantities per item and location, in integer thousandths.
+
+    Each day: receipts (early morning), transfers from MTF to the restaurants, catering production
+    and usage, waste, adjustments, the month-end count, then the evening's purchase orders for the
+    next deliveries. Nothing leaves a location that is not there, so stock never goes negative.
+    """
+
+    def __init__(self, rng: random.Random, sales_orders: list[SalesOrder]) -> None:
+        self.rng = rng
+        self.items = {i.id: i for i in ITEMS}
+        self.suppliers = {s.key: s for s in SUPPLIERS}
+        keys = [(i.id, loc) for i in ITEMS for loc in LOC_IDS]
+        self.on_hand = dict.fromkeys(keys, 0)
+        self.pending = dict.fromkeys(keys, 0)      # usage accrued but not booked yet
+        self.on_order = dict.fromkeys(keys, 0)
+        self.moves: list[Move] = []
+        self.orders: list[PurchaseOrder] = []
+        self.arrivals: dict[dt.date, list[tuple[PurchaseOrder, dict[str, int], str]]] = {}
+        self.standing: dict[tuple[str, str, dt.date], PurchaseOrder] = {}
+        self.events: dict[dt.date, list[SalesOrder]] = {}
+        self.event_need: dict[tuple[dt.date, str], int] = {}
+        for so in sales_orders:
+            if so.status != "closed":
+                continue
+            self.events.setdefault(so.due, []).append(so)
+            for menu, portions, _, _ in so.lines:
+                for item, per in RECIPES[menu]:
+                    key = (so.due, item)
+                    self.event_need[key] = self.event_need.get(key, 0) + per * portions
+        in_recipes = {item for lines in RECIPES.values() for item, _ in lines}
+        # Where each item is kept: where it is used, and MTF for whatever MTF buys for the others.
+        self.kept: dict[str, tuple[str, ...]] = {}
+        for i in ITEMS:
+            used = [loc for loc, use in zip(LOC_IDS, i.use) if use]
+            if (POLICIES[i.category].via_mtf and used) or i.id in in_recipes:
+                used.append("MTF")
+            self.kept[i.id] = tuple(loc for loc in LOC_IDS if loc in used)
+        self.adjustments = self.plan_adjustments()
+
+    # ---- quantities
+    def policy(self, item: ItemSpec) -> Policy:
+        return POLICIES[item.category]
+
+    def in_season(self, item: ItemSpec, day: dt.date) -> bool:
+        return not item.months or day.month in item.months
+
+    def mean(self, item: ItemSpec, loc: str, day: dt.date) -> int:
+        return item.use[LOC_IDS.index(loc)] if self.in_season(item, day) else 0
+
+    def issue_days(self, item: ItemSpec, loc: str) -> tuple[int, ...]:
+        """Weekdays usage is booked: the category's, but MTF books weekly what is not booked daily."""
+        days = self.policy(item).issue_days
+        return MTF_ISSUE_DAYS if loc == "MTF" and days and days != EVERY_DAY else days
+
+    def grain(self, item: ItemSpec) -> int:
+        return 1000 if item.unit in COUNTED_UNITS else 1
+
+    def order_step(self, item: ItemSpec) -> int:
+        return item.step or {"kg": 500, "l": 1000}.get(item.unit, 1000)
+
+    def desired(self, item: ItemSpec, loc: str, day: dt.date) -> int:
+        mean = self.mean(item, loc, day)
+        if not mean:
+            return 0
+        if loc in RESTAURANTS:
+            mean = mean * WEEKDAY_FACTOR[day.weekday()] // 1000
+        raw = vary(self.rng, mean, 700, 1300)
+        if item.unit in COUNTED_UNITS:   # whole pieces, rounded at random so small means still get used
+            whole, frac = divmod(raw, 1000)
+            return (whole + (self.rng.randrange(1000) < frac)) * 1000
+        return raw
+
+    def price(self, item: ItemSpec, day: dt.date) -> int:
+        supplier = self.suppliers[item.supplier]
+        if supplier.currency != "TRY":
+            return vary(self.rng, item.price * inflation(day, 3) // 1000, 985, 1020)
+        swing = (850, 1150) if item.category in ("fish", "seafood", "produce") else (970, 1030)
+        return max(1, vary(self.rng, item.price * inflation(day, 24) // 1000, *swing))
+
+    def move(self, day: dt.date, clock: str, kind: str, item: str, loc: str, quantity: int, **kw: Any) -> None:
+        self.moves.append(Move(day, clock, kind, item, loc, quantity, **kw))
+
+    # ---- the simulation
+    def run(self) -> None:
+        self.place_orders(START, START, initial=True)
+        for day in DAYS:
+            self.receive(day)
+            self.transfer(day)
+            self.use(day)
+            self.spoil(day)
+            self.adjust(day)
+            if day == month_end(day.year, day.month):
+                self.count(day)
+            self.place_orders(day, day + ONE_DAY)
+        for po in self.orders:
+            if po.due > END and po.status == "closed":
+                po.status = "open"
+
+    def receive(self, day: dt.date) -> None:
+        for po, lines, clock in self.arrivals.pop(day, []):
+            for item_id in sorted(lines):
+                q = lines[item_id]
+                key = (item_id, po.location)
+                self.on_order[key] -= q
+                if po.status == "cancelled":
+                    continue
+                self.on_hand[key] += q
+                self.move(day, clock, "receipt", item_id, po.location, q, unit_cost=po.prices[item_id] * 100,
+                          currency=po.currency, document=po)
+
+    def transfer(self, day: dt.date) -> None:
+        for item in ITEMS:
+            pol = self.policy(item)
+            if not pol.via_mtf or day.weekday() not in pol.transfer_days:
+                continue
+            step = 1000 if item.unit in COUNTED_UNITS else 100
+            nxt = next_weekday(day, pol.transfer_days)
+            for loc in RESTAURANTS:
+                daily = self.mean(item, loc, day)
+                if not daily:
+                    continue
+                key = (item.id, loc)
+                position = self.on_hand[key] - self.pending[key]
+                need = daily * (nxt - day).days
+                if position >= need + daily * pol.reorder // 10:
+                    continue
+                want = -(-(need + daily * pol.cover // 10 - position) // step) * step
+                spare = self.on_hand[(item.id, "MTF")] - self.event_need.get((day, item.id), 0)
+                q = min(want, max(0, spare) // step * step)
+                if q > 0:
+                    self.on_hand[(item.id, "MTF")] -= q
+                    self.on_hand[key] += q
+                    self.move(day, TRANSFER_TIME[loc], "transfer", item.id, "MTF", q, to_location=loc)
+
+    def use(self, day: dt.date) -> None:
+        for so in self.events.get(day, []):        # catering production at MTF, booked per order
+            for menu, portions, _, _ in so.lines:
+                for item_id, per in RECIPES[menu]:
+                    grain = self.grain(self.items[item_id])
+                    need = -(-per * portions // grain) * grain
+                    q = min(need, self.on_hand[(item_id, "MTF")])
+                    if q > 0:
+                        self.on_hand[(item_id, "MTF")] -= q
+                        self.move(day, CATERING_TIME, "issue", item_id, "MTF", q, document=so.id,
+                                  memo="catering production")
+        last = day == month_end(day.year, day.month)
+        for item in ITEMS:
+            for loc in self.kept[item.id]:
+                key = (item.id, loc)
+                self.pending[key] += self.desired(item, loc, day)
+                if (last or day.weekday() in self.issue_days(item, loc)) and self.pending[key]:
+                    q = min(self.pending[key], self.on_hand[key])
+                    self.pending[key] = 0
+                    if q > 0:
+                        self.on_hand[key] -= q
+                        self.move(day, ISSUE_TIME[loc], "issue", item.id, loc, q, memo="daily usage")
+
+    def spoil(self, day: dt.date) -> None:
+        for item in ITEMS:
+            chance = self.policy(item).waste
+            if not chance:
+                continue
+            for loc in self.kept[item.id]:
+                key = (item.id, loc)
+                have = self.on_hand[key] - self.pending[key]   # what usage booked later will not take
+                if have <= 0:
+                    continue
+                season_over = not self.in_season(item, day) and not self.in_season(item, day + dt.timedelta(days=7))
+                if season_over and not self.event_need.get((day + ONE_DAY, item.id)):
+                    q, memo = have, "end of season, discarded"
+                elif self.rng.randrange(1000) < chance:
+                    grain = self.grain(item)
+                    q, memo = have * self.rng.randint(5, 25) // 100 // grain * grain, self.rng.choice(WASTE_MEMOS)
+                else:
+                    continue
+                if q > 0:
+                    self.on_hand[key] -= q
+                    self.move(day, WASTE_TIME, "waste", item.id, loc, q, memo=memo)
+
+    def plan_adjustments(self) -> dict[dt.date, list[tuple[str, str, int]]]:
+        rng = self.rng
+        plan: dict[dt.date, list[tuple[str, str, int]]] = {}
+        stable = [i for i in ITEMS if i.category in ("dry", "drinks", "oil", "dairy")]
+        for _ in range(14):
+            day = random_day(rng, d("2025-01-10"), d("2025-12-20"))
+            item = rng.choice(stable)
+            plan.setdefault(day, []).append((item.id, rng.choice(self.kept[item.id]), rng.choice((-1, -1, 1))))
+        return plan
+
+    def adjust(self, day: dt.date) -> None:
+        reasons = {-1: ("breakage", "damaged in storage", "receiving error corrected"),
+                   1: ("found in storage", "receiving error corrected", "supplier sent extra")}
+        for item_id, loc, sign in self.adjustments.get(day, []):
+            item, key = self.items[item_id], (item_id, loc)
+            size = self.rng.randint(1, 4) * 1000 if item.unit in COUNTED_UNITS else self.rng.randint(2, 20) * 100
+            if sign < 0:
+                size = min(size, self.on_hand[key])
+                if not size:
+                    sign, size = 1, self.grain(item)
+            self.on_hand[key] += sign * size
+            self.move(day, ADJUST_TIME, "adjustment", item_id, loc, sign * size,
+                      memo=self.rng.choice(reasons[sign]))
+
+    def count(self, day: dt.date) -> None:
+        for item in ITEMS:
+            grain = self.grain(item)
+            for loc in self.kept[item.id]:
+                key = (item.id, loc)
+                book = self.on_hand[key]
+                if not book:
+                    continue
+                counted = (book * self.rng.randint(960, 1010) // 1000 + grain // 2) // grain * grain
+                if counted == book:
+                    counted = book - grain if book >= grain else book + grain
+                self.on_hand[key] = counted
+                self.move(day, COUNT_TIME, "count", item.id, loc, counted, memo="month-end count")
+
+    # ---- purchasing
+    def place_orders(self, today: dt.date, delivery: dt.date, initial: bool = False) -> None:
+        """The evening's orders for deliveries on `delivery` (on 1 January: the opening stock)."""
+        for spec in SUPPLIERS:
+            if not spec.deliveries and spec.key != "greek":
+                continue
+            if spec.key == "greek":
+                due = GREEK_DELIVERIES[0] if initial else today + GREEK_LEAD
+                if not initial and due not in GREEK_DELIVERIES:
+                    continue
+                nxt = GREEK_DELIVERIES[GREEK_DELIVERIES.index(due) + 1] if due != GREEK_DELIVERIES[-1] else (
+                    due + dt.timedelta(days=30))
+            else:
+                if not initial and delivery.weekday() not in spec.deliveries:
+                    continue
+                due, nxt = delivery, next_weekday(delivery, spec.deliveries)
+            standing = spec.key == "bakery"
+            if standing and due > END:
+                continue
+            for loc in LOC_IDS:
+                lines = {}
+                for item in ITEMS:
+                    if item.supplier != spec.key or loc not in self.kept[item.id]:
+                        continue
+                    if self.policy(item).via_mtf and loc != "MTF":
+                        continue
+                    q = self.order_quantity(item, loc, today, due, nxt)
+                    if q:
+                        lines[item.id] = q
+                if lines:
+                    self.book_order(spec, loc, today, due, lines, standing)
+
+    def expected(self, item: ItemSpec, locs: tuple[str, ...], first: dt.date, tenths: int) -> int:
+        """Mean use at `locs` over `tenths` tenths of a day from `first`, following the season."""
+        total = 0
+        for n in range(-(-tenths // 10)):
+            share = min(10, tenths - 10 * n)
+            total += sum(self.mean(item, x, first + dt.timedelta(days=n)) for x in locs) * share // 10
+        return total
+
+    def order_quantity(self, item: ItemSpec, loc: str, today: dt.date, due: dt.date, nxt: dt.date) -> int:
+        """Order up to the use until the next delivery plus a cover, when stock falls below a reorder point."""
+        pol = self.policy(item)
+        locs = LOC_IDS if pol.via_mtf else (loc,)
+        window = (nxt - due).days
+        events = sum(self.event_need.get((due + dt.timedelta(days=n), item.id), 0) for n in range(window)) \
+            if loc == "MTF" else 0
+        need = self.expected(item, locs, due, 10 * window) + events
+        if not need:
+            return 0
+        lead = max(0, (due - today).days - 1) * 10          # used before the delivery arrives
+        position = sum(self.on_hand[(item.id, x)] - self.pending[(item.id, x)] + self.on_order[(item.id, x)]
+                       for x in locs) - self.expected(item, locs, today + ONE_DAY, lead)
+        if pol.via_mtf:   # MTF also refills the restaurants' own buffers from what it holds
+            need += self.expected(item, RESTAURANTS, nxt, pol.cover)
+        if position >= need + self.expected(item, locs, nxt, pol.reorder):
+            return 0
+        step = self.order_step(item)
+        return -(-(need + self.expected(item, locs, nxt, pol.cover) - position) // step) * step
+
+    def book_order(self, spec: SupplierSpec, loc: str, today: dt.date, due: dt.date, lines: dict[str, int],
+                   standing: bool) -> None:
+        clock = at(spec.arrives, self.rng.randint(0, 25))
+        if standing:   # the bakery works on one order a week per location, delivered daily
+            week = due - dt.timedelta(days=due.weekday())
+            po = self.standing.get((spec.key, loc, week))
+            if po is None:
+                po = PurchaseOrder(spec.key, loc, today, due, spec.currency)
+                po.prices = {i: self.price(self.items[i], today) for i in ("BRD-EKMEK", "BRD-PIDE")}
+                self.standing[(spec.key, loc, week)] = po
+                self.orders.append(po)
+            po.due = due
+            for item_id, q in lines.items():
+                po.lines[item_id] = po.lines.get(item_id, 0) + q
+        else:
+            po = PurchaseOrder(spec.key, loc, today, due, spec.currency, dict(lines),
+                               {i: self.price(self.items[i], today) for i in sorted(lines)})
+            if self.rng.randrange(1000) < 3:
+                po.status = "cancelled"
+            self.orders.append(po)
+        for item_id, q in lines.items():
+            self.on_order[(item_id, loc)] += q
+        self.arrivals.setdefault(due, []).append((po, lines, clock))
+
+
+# --------------------------------------------------------------------------- journal entries
+
+@dataclass
+class Post:
+    account: str
+    side: str                  # debit | credit
+    amount: int                # minor units of `currency`
+    base: int                  # its value in TRY kuruş
+    currency: str = "TRY"
+    rate: int = 0              # written when set (1/10000 TRY); else kebir takes it from rates/
+    show_base: bool = False
+    contact: str = ""
+    memo: str = ""
+
+    def record(self) -> Record:
+        rec: Record = {"account": self.account, self.side: money(self.amount)}
+        if self.currency != "TRY":
+            rec["currency"] = self.currency
+            if self.rate:
+                rec["rate"] = four(self.rate)
+            if self.show_base:
+                rec["base"] = money(self.base)
+        if self.contact:
+            rec["contact"] = self.contact
+        if self.memo:
+            rec["memo"] = self.memo
+        return rec
+
+    def row(self, entry: Entry) -> Record:
+        row = {"entry_id": entry.id, "date": iso(entry.date), "memo": entry.memo, "account": self.account,
+               self.side: money(self.amount), "currency": self.currency}
+        if self.currency != "TRY" and self.rate:
+            row["rate"] = four(self.rate)
+        if self.currency != "TRY" and self.show_base:
+            row["base"] = money(self.base)
+        if self.contact:
+            row["contact"] = self.contact
+        if self.memo:
+            row["posting_memo"] = self.memo
+        return row
+
+
+def dr(account: str, amount: int, **kw: Any) -> Post:
+    return Post(account, "debit", amount, amount, **kw)
+
+
+def cr(account: str, amount: int, **kw: Any) -> Post:
+    return Post(account, "credit", amount, amount, **kw)
+
+
+@dataclass
+class Entry:
+    date: dt.date
+    memo: str
+    postings: list[Post]
+    payee: str = ""
+    tags: tuple[str, ...] = ()
+    fee_from: str = ""         # a bank transfer: the bank charges a transfer fee to this account
+    id: str = ""
+
+    def record(self) -> Record:
+        rec: Record = {"id": self.id, "date": iso(self.date), "memo": self.memo}
+        if self.payee:
+            rec["payee"] = self.payee
+        if self.tags:
+            rec["tags"] = list(self.tags)
+        rec["postings"] = [p.record() for p in self.postings]
+        return rec
+
+    def total(self, account: str, side: str) -> int:
+        return sum(p.base for p in self.postings if p.account == account and p.side == side)
+
+
+# Opening balances on 1 January (kuruş; EUR in cents).
+OPENING_CASH = {"KDK": 1845000, "BSK": 2130000, "MTF": 1200000}
+OPENING = (("102.01", 485000000), ("102.03", 115000000), ("254.01", 185000000), ("255.01", 685000000),
+           ("255.02", 320000000), ("255.03", 64000000))
+OPENING_EUR = 4235000
+OPENING_DEPRECIATION = 435000000
+OPENING_CAPITAL = 500000000
+VAT_PAYABLE_DEC_2024 = 104638045
+CASH_FLOAT = 1000000                   # each restaurant keeps 10,000.00 TRY in the till
+
+SALES_BASE = {"KDK": 15000000, "BSK": 17500000}    # net sales on an average day in January (kuruş)
+SALES_SEASON = {"KDK": (950, 930, 980, 1000, 1030, 1050, 1000, 980, 1020, 1040, 1000, 1080),
+                "BSK": (900, 880, 950, 1000, 1050, 1100, 1150, 1150, 1080, 1020, 960, 1050)}
+SPECIAL_DAYS = {d("2024-12-31"): 1800, d("2025-02-14"): 1300, d("2025-12-31"): 1800,
+                d("2025-03-30"): 900, d("2025-03-31"): 900, d("2025-04-01"): 900, d("2025-06-06"): 900,
+                d("2025-06-07"): 900, d("2025-06-08"): 900, d("2025-06-09"): 900}
+CARD_COMMISSION_BP = 175               # 1.75% on card settlements
+PETTY = (  # what, account, VAT %, min and max gross (kuruş, January prices)
+    ("Temizlik malzemesi", "770.10", 20, 30000, 250000),
+    ("Nalbur, küçük tamir malzemesi", "770.12", 20, 20000, 300000),
+    ("Çiçek ve masa süsü", "760.04", 20, 30000, 180000),
+    ("Kırtasiye", "770.13", 20, 10000, 90000),
+    ("Taksi ve kurye", "770.17", 0, 15000, 80000),
+    ("Buz", "770.99", 20, 20000, 90000),
+    ("Otopark", "770.17", 20, 5000, 30000),
+)
+RENT = {  # landlord, monthly net rent (kuruş), month of the yearly increase, increase per mille
+    "KDK": ("landlord_kdk", 18500000, 7, 1330),
+    "BSK": ("landlord_bsk", 24000000, 4, 1300),
+    "MTF": ("landlord_mtf", 15000000, 9, 1280),
+}
+ELECTRICITY = {"KDK": "power_asia", "BSK": "power_europe", "MTF": "power_asia"}
+UTILITIES = (  # key, account, what, VAT %, invoice day, monthly net per location (kuruş), season per mille
+    ("electricity", "770.04", "Elektrik faturası", 20, 9, {"KDK": 4200000, "BSK": 4800000, "MTF": 6500000},
+     (1000, 950, 900, 880, 950, 1150, 1350, 1380, 1150, 950, 950, 1050)),
+    ("water", "770.05", "Su faturası", 10, 15, {"KDK": 900000, "BSK": 1000000, "MTF": 1400000}, (1000,) * 12),
+    ("gas", "770.06", "Doğalgaz faturası", 20, 18, {"KDK": 2200000, "BSK": 2500000, "MTF": 3800000},
+     (1500, 1450, 1200, 900, 650, 450, 400, 400, 500, 800, 1150, 1450)),
+    ("telecom", "770.07", "İnternet ve telefon faturası", 20, 3, {"KDK": 180000, "BSK": 180000, "MTF": 260000},
+     (1000,) * 12),
+)
+SERVICES = (  # supplier, account, what, invoice day (0: last day), days to pay, net per location, months
+    ("platform", "760.02", "Paket servis komisyonu", 2, 8, {"KDK": 3800000, "BSK": 4400000}, MONTHS),
+    ("accounting", "770.11", "Mali müşavirlik hizmet bedeli", 1, 9, {"MTF": 3500000}, MONTHS),
+    ("laundry", "770.16", "Çamaşırhane hizmeti", 0, 15, {"KDK": 1400000, "BSK": 1600000}, MONTHS),
+    ("pest", "770.15", "İlaçlama hizmeti, üç lokasyon", 20, 30, {"MTF": 950000}, MONTHS),
+    ("cleaning", "770.10", "Temizlik hizmeti", 0, 10, {"MTF": 4200000}, MONTHS),
+    ("ads", "760.01", "Sosyal medya yönetimi ve reklam", 5, 15, {"MTF": 4500000}, MONTHS),
+    ("maintenance", "770.12", "Mutfak ekipmanları periyodik bakımı", 18, 20,
+     {"KDK": 2800000, "BSK": 2800000, "MTF": 3600000}, (3, 6, 9, 12)),
+)
+SOFTWARE_USD = 14900                   # USD 149.00 a month, charged to the TRY card
+QUARTER_INTEREST_EUR = {d("2025-03-31"): 5240, d("2025-06-30"): 5510, d("2025-09-30"): 4975,
+                        d("2025-12-31"): 5030}
+
+
+def payslips(employees: list[Record], year: int, month: int) -> dict[str, dict[str, int]]:
+    """Payroll totals per location for one month (30-day months, per-person rounding)."""
+    first, last = dt.date(year, month, 1), month_end(year, month)
+    totals: dict[str, dict[str, int]] = {}
+    for e in employees:
+        hired, left = d(e["hired"]), d(e["left"]) if "left" in e else None
+        if hired > last or (left and left < first):
+            continue
+        start = hired.day if hired >= first else 1
+        stop = min(left.day, 30) if left and left <= last else 30
+        gross = half_up(int(e["gross_salary"].replace(".", "")) * max(0, stop - start + 1), 30)
+        sgk_worker, unemployment_worker = percent_of(gross, 14), percent_of(gross, 1)
+        income_tax = percent_of(gross - sgk_worker - unemployment_worker, 15)
+        stamp = half_up(gross * 759, 100000)
+        employer = half_up(gross * 1575, 10000) + percent_of(gross, 2)
+        t = totals.setdefault(e["location"], dict.fromkeys(("gross", "employer", "net", "tax", "stamp", "sgk"), 0))
+        t["gross"] += gross
+        t["employer"] += employer
+        t["tax"] += income_tax
+        t["stamp"] += stamp
+        t["sgk"] += sgk_worker + unemployment_worker + employer
+        t["net"] += gross - sgk_worker - unemployment_worker - income_tax - stamp
+    return {loc: totals[loc] for loc in LOC_IDS if loc in totals}
+
+
+class Journal:
+    """The manual entries of the year (and the bank's CSV of charges)."""
+
+    def __init__(self, rng: random.Random, rates: dict[tuple[dt.date, str], int], contacts: Contacts) -> None:
+        self.rng, self.rates = rng, rates
+        self.sup = contacts.supplier_ids
+        self.employees = contacts.employees
+        self.entries: list[Entry] = []
+        self.bank: list[Entry] = []
+        self.december = payslips(self.employees, YEAR - 1, 12)   # owed at the opening, paid in January
+
+    def add(self, day: dt.date, memo: str, postings: list[Post], **kw: Any) -> Entry | None:
+        """Book an entry (zero postings dropped); a payment that falls due next year is not booked."""
+        if day > END:
+            return None
+        entry = Entry(day, memo, [p for p in postings if p.amount], **kw)
+        self.entries.append(entry)
+        return entry
+
+    def fx(self, side: str, account: str, amount: int, currency: str, day: dt.date, rate: int = 0,
+           show_base: bool = False, **kw: Any) -> Post:
+        used = rate or self.rates[(day, currency)]
+        return Post(account, side, amount, to_base(amount, used), currency, rate, show_base, **kw)
+
+    def build(self) -> None:
+        cards = self.sales()
+        self.opening(cards)
+        self.settlements(cards)
+        self.cash()
+        self.rent()
+        self.utilities()
+        self.services()
+        self.payroll()
+        self.foreign()
+        self.bank_charges()
+        self.close_akbank()
+        self.vat()
+
+    # ---- restaurants
+    def daily_sales(self, loc: str, day: dt.date) -> tuple[int, int, int, int, int, int]:
+        rng = self.rng
+        net = SALES_BASE[loc] * SALES_SEASON[loc][day.month - 1] // 1000
+        net = net * WEEKDAY_FACTOR[day.weekday()] // 1000 * SPECIAL_DAYS.get(day, 1000) // 1000
+        if RAMADAN[0] <= day <= RAMADAN[1]:
+            net = net * 850 // 1000
+        net = vary(rng, net * inflation(day, 20) // 1000, 880, 1120)
+        drinks = vary(rng, net, 260, 320)
+        food = net - drinks
+        vat10, vat20 = percent_of(food, 10), percent_of(drinks, 20)
+        gross = food + drinks + vat10 + vat20
+        card = vary(rng, gross, 740, 820)
+        return food, drinks, vat10, vat20, card, gross - card
+
+    def sales(self) -> dict[tuple[str, dt.date], int]:
+        """Z-report totals per restaurant and day; returns card takings to settle."""
+        cards = {}
+        for loc in RESTAURANTS:
+            cards[(loc, START - ONE_DAY)] = self.daily_sales(loc, START - ONE_DAY)[4]
+        self.cash_takings: dict[tuple[str, dt.date], int] = {}
+        for day in DAYS:
+            for loc in RESTAURANTS:
+                food, drinks, vat10, vat20, card, cash = self.daily_sales(loc, day)
+                cards[(loc, day)] = card
+                self.cash_takings[(loc, day)] = cash
+                self.add(day, f"Günlük satış (Z raporu) - {LOC_NAMES[loc]}", [
+                    dr(CASH_ACCOUNT[loc], cash, memo="Nakit"),
+                    dr(CARD_ACCOUNT[loc], card, memo="Kredi kartı"),
+                    cr(REVENUE_ACCOUNT[loc], food, memo="Yemek satışları"),
+                    cr(REVENUE_ACCOUNT[loc], drinks, memo="İçecek satışları"),
+                    cr(VAT_OUT, vat10, memo="KDV %10"),
+                    cr(VAT_OUT, vat20, memo="KDV %20")])
+        return cards
+
+    def settlements(self, cards: dict[tuple[str, dt.date], int]) -> None:
+        for (loc, day), card in cards.items():
+            fee = half_up(card * CARD_COMMISSION_BP, 10000)
+            self.add(bank_day_from(day + ONE_DAY), f"POS tahsilatı - {LOC_NAMES[loc]}, {iso(day)} satışları", [
+                dr(BANK_TRY, card - fee), dr(CARD_COMMISSION, fee, memo="POS komisyonu %1,75"),
+                cr(CARD_ACCOUNT[loc], card)])
+
+    def cash(self) -> None:
+        """Cash deposits from the restaurants' tills, petty cash, and the MTF cash box."""
+        rng = self.rng
+        till = dict(OPENING_CASH)
+        for day in DAYS:
+            for loc in LOC_IDS:
+                if is_bank_day(day):
+                    if loc in RESTAURANTS and till[loc] - CASH_FLOAT >= 100000:
+                        amount = (till[loc] - CASH_FLOAT) // 100000 * 100000
+                        till[loc] -= amount
+                        self.add(day, f"Nakit yatırma - {LOC_NAMES[loc]}", [dr(BANK_TRY, amount),
+                                                                            cr(CASH_ACCOUNT[loc], amount)])
+                    if loc == "MTF" and till[loc] < 800000:
+                        till[loc] += 2500000
+                        self.add(day, "Bankadan kasaya nakit çekimi - Maltepe", [dr(CASH_ACCOUNT[loc], 2500000),
+                                                                                 cr(BANK_TRY, 2500000)])
+                if rng.randint(1, 100) <= (25 if loc == "MTF" else 30):
+                    what, account, vat_pct, low, high = rng.choice(PETTY)
+                    gross = rng.randint(low, high) * inflation(day) // 1000 // 100 * 100
+                    if gross <= till[loc]:
+                        net = net_of_vat(gross, vat_pct)
+                        till[loc] -= gross
+                        self.add(day, f"{what} - {LOC_NAMES[loc]}", [
+                            dr(account, net), dr(VAT_IN, gross - net, memo=f"KDV %{vat_pct}"),
+                            cr(CASH_ACCOUNT[loc], gross)])
+                if loc in RESTAURANTS:
+                    till[loc] += self.cash_takings[(loc, day)]
+
+    # ---- suppliers of services
+    def invoice_and_payment(self, day: dt.date, supplier: str, account: str, net: int, vat_pct: int, what: str,
+                            pay_on: dt.date, bank: str = BANK_TRY, pay_memo: str = "") -> None:
+        sid = self.sup[supplier]
+        vat = percent_of(net, vat_pct)
+        self.add(day, what, [dr(account, net), dr(VAT_IN, vat, memo=f"KDV %{vat_pct}"),
+                             cr(AP_TRY, net + vat, contact=sid)], payee=sid)
+        self.add(pay_on, pay_memo or f"Ödeme: {what}", [dr(AP_TRY, net + vat, contact=sid), cr(bank, net + vat)],
+                 payee=sid, fee_from=bank)
+
+    def rent(self) -> None:
+        for month in MONTHS:
+            for loc, (landlord, base, raise_month, raise_pm) in RENT.items():
+                net = base * raise_pm // 1000 if month >= raise_month else base
+                day = dt.date(YEAR, month, 1)
+                pay_on = bank_day_from(dt.date(YEAR, month, 5))
+                bank = BANK_OLD if loc == "MTF" and pay_on < d("2025-06-01") else BANK_TRY
+                label = f"{LOC_NAMES[loc]}, {month_label(YEAR, month)}"
+                self.invoice_and_payment(day, landlord, RENT_ACCOUNT[loc], net, 20, f"Kira - {label}", pay_on,
+                                         bank, f"Kira ödemesi - {label}")
+
+    def utilities(self) -> None:
+        rng = self.rng
+        for month in MONTHS:
+            for key, account, what, vat_pct, inv_day, nets, season in UTILITIES:
+                for loc in LOC_IDS:
+                    supplier = ELECTRICITY[loc] if key == "electricity" else key
+                    day = dt.date(YEAR, month, inv_day)
+                    net = nets[loc] * season[month - 1] // 1000 * inflation(day, 15) // 1000
+                    if key != "telecom":
+                        net = vary(rng, net, 930, 1070)
+                    sid = self.sup[supplier]
+                    vat = percent_of(net, vat_pct)
+                    label = f"{what} - {LOC_NAMES[loc]}, {month_label(YEAR, month)}"
+                    self.add(day, label, [dr(account, net), dr(VAT_IN, vat, memo=f"KDV %{vat_pct}"),
+                                          cr(AP_TRY, net + vat, contact=sid)], payee=sid)
+                    self.add(bank_day_from(day + dt.timedelta(days=10)), f"Otomatik ödeme: {label}",
+                             [dr(AP_TRY, net + vat, contact=sid), cr(BANK_TRY, net + vat)], payee=sid)
+
+    def services(self) -> None:
+        rng = self.rng
+        for month in MONTHS:
+            for supplier, account, what, inv_day, delay, nets, months in SERVICES:
+                if month not in months:
+                    continue
+                day = month_end(YEAR, month) if inv_day == 0 else dt.date(YEAR, month, inv_day)
+                for loc, base in nets.items():
+                    net = base * 1250 // 1000 if month >= 7 else base     # contracts indexed in July
+                    if supplier == "platform":   # last month's commission, varies with trade
+                        net = vary(rng, base * inflation(day, 20) // 1000, 850, 1150)
+                        period = month_label(YEAR - (month == 1), (month - 2) % 12 + 1)
+                    else:
+                        period = month_label(YEAR, month)
+                    where = f" - {LOC_NAMES[loc]}" if len(nets) > 1 or supplier == "cleaning" else ""
+                    self.invoice_and_payment(day, supplier, account, net, 20, f"{what}{where}, {period}",
+                                             bank_day_from(day + dt.timedelta(days=delay)))
+        fuel = self.sup["fuel"]
+        for day in DAYS:
+            if day.weekday() == TUE:
+                gross = rng.randint(500000, 900000) * inflation(day) // 1000 // 100 * 100
+                net = net_of_vat(gross, 20)
+                self.add(day, "Akaryakıt - catering araçları", [
+                    dr("760.03", net), dr(VAT_IN, gross - net, memo="KDV %20"), cr(BANK_TRY, gross)], payee=fuel)
+            if day.day == 3:
+                usd = self.fx("debit", "770.14", SOFTWARE_USD, "USD", day)
+                self.add(day, f"TableBook rezervasyon yazılımı aboneliği - {month_label(YEAR, day.month)}",
+                         [usd, cr(BANK_TRY, usd.base)], payee=self.sup["software"])
+
+    # ---- payroll
+    def payroll(self) -> None:
+        """Monthly payroll totals per location, then net pay, withholding taxes and SGK next month."""
+        for month in MONTHS:
+            day = month_end(YEAR, month)
+            for loc, t in payslips(self.employees, YEAR, month).items():
+                self.add(day, f"Bordro - {LOC_NAMES[loc]}, {month_label(YEAR, month)}", [
+                    dr("770.08", t["gross"], memo="Brüt ücretler"),
+                    dr("770.09", t["employer"], memo="SGK işveren payı ve işsizlik sigortası"),
+                    cr(NET_PAY, t["net"], memo="Net ücretler"),
+                    cr(INCOME_TAX, t["tax"], memo="Gelir vergisi stopajı"),
+                    cr(STAMP_TAX, t["stamp"], memo="Damga vergisi"),
+                    cr(SGK, t["sgk"], memo="SGK primleri, işçi ve işveren")], tags=("payroll",))
+        for year, month in [(YEAR - 1, 12)] + [(YEAR, m) for m in MONTHS]:
+            slips = self.december if year < YEAR else payslips(self.employees, year, month)
+            label = month_label(year, month)
+            nyear, nmonth = (year, month + 1) if month < 12 else (year + 1, 1)
+            for loc, t in slips.items():
+                self.add(bank_day_from(dt.date(nyear, nmonth, 5)), f"Maaş ödemesi - {LOC_NAMES[loc]}, {label}",
+                         [dr(NET_PAY, t["net"]), cr(BANK_TRY, t["net"])], tags=("payroll",), fee_from=BANK_TRY)
+            tax = sum(t["tax"] for t in slips.values())
+            stamp = sum(t["stamp"] for t in slips.values())
+            self.add(bank_day_from(dt.date(nyear, nmonth, 26)), f"Muhtasar beyanname ödemesi - {label}",
+                     [dr(INCOME_TAX, tax), dr(STAMP_TAX, stamp), cr(BANK_TRY, tax + stamp)], tags=("payroll",),
+                     fee_from=BANK_TRY)
+            sgk = sum(t["sgk"] for t in slips.values())
+            self.add(bank_day_until(month_end(nyear, nmonth)), f"SGK prim ödemesi - {label}",
+                     [dr(SGK, sgk), cr(BANK_TRY, sgk)], tags=("payroll",), fee_from=BANK_TRY)
+
+    # ---- opening, foreign currency, bank, VAT
+    def opening(self, cards: dict[tuple[str, dt.date], int]) -> None:
+        dec = self.december
+        eur = self.fx("debit", BANK_EUR, OPENING_EUR, "EUR", START, rate=self.rates[(START, "EUR")],
+                      show_base=True)
+        debits = [dr(CASH_ACCOUNT[loc], OPENING_CASH[loc]) for loc in LOC_IDS]
+        debits += [dr(code, amount) for code, amount in OPENING[:1]] + [eur]
+        debits += [dr(code, amount) for code, amount in OPENING[1:2]]
+        debits += [dr(CARD_ACCOUNT[loc], cards[(loc, START - ONE_DAY)], memo=f"{iso(START - ONE_DAY)} kart satışları")
+                   for loc in RESTAURANTS]
+        debits += [dr(code, amount) for code, amount in OPENING[2:]]
+        credits = [cr("257.01", OPENING_DEPRECIATION),
+                   cr(NET_PAY, sum(t["net"] for t in dec.values()), memo="Aralık 2024 net ücretler"),
+                   cr(INCOME_TAX, sum(t["tax"] for t in dec.values()), memo="Aralık 2024"),
+                   cr(STAMP_TAX, sum(t["stamp"] for t in dec.values()), memo="Aralık 2024"),
+                   cr(SGK, sum(t["sgk"] for t in dec.values()), memo="Aralık 2024"),
+                   cr(VAT_PAYABLE, VAT_PAYABLE_DEC_2024, memo="Aralık 2024 KDV"),
+                   cr("500.01", OPENING_CAPITAL)]
+        retained = sum(p.base for p in debits) - sum(p.base for p in credits)
+        assert retained > 0
+        self.add(START, "Açılış kaydı 2025", debits + credits + [cr("570.01", retained)], tags=("opening",))
+
+    def foreign(self) -> None:
+        """EUR purchases and the TRY bought for them, a USD subscription, EUR interest."""
+        oven, rates = self.sup["oven"], self.rates
+        for day, amount in ((d("2025-02-12"), 2000000), (d("2025-09-15"), 800000)):
+            bank_rate = rates[(day, "EUR")] * 10035 // 10000        # the bank's selling rate
+            eur = self.fx("debit", BANK_EUR, amount, "EUR", day, rate=bank_rate, show_base=True)
+            self.add(day, f"Döviz alımı - {amount // 100:,} EUR".replace(",", "."), [eur, cr(BANK_TRY, eur.base)])
+        invoiced, paid = d("2025-03-10"), d("2025-04-09")
+        invoice_rate = rates[(invoiced, "EUR")]
+        ap = self.fx("credit", AP_EUR, 1875000, "EUR", invoiced, rate=invoice_rate, show_base=True, contact=oven)
+        self.add(invoiced, "Kombi fırın - Forni Veneti, fatura FV-2025-0311", [
+            dr("255.01", ap.base, memo="Kombi fırın, 10 tepsi"), ap], payee=oven)
+        customs = 1480000
+        vat = percent_of(ap.base + customs, 20)
+        self.add(d("2025-03-12"), "Kombi fırın - gümrük, navlun ve ithalat KDV'si", [
+            dr("255.01", customs, memo="Gümrük ve navlun"), dr(VAT_IN, vat, memo="İthalat KDV %20"),
+            cr(BANK_TRY, customs + vat)])
+        settle = self.fx("debit", AP_EUR, 1875000, "EUR", paid, rate=invoice_rate, show_base=True, contact=oven)
+        out = self.fx("credit", BANK_EUR, 1875000, "EUR", paid)
+        diff = out.base - settle.base
+        fx_line = dr("656.01", diff, memo="Kur farkı") if diff > 0 else cr("646.01", -diff, memo="Kur farkı")
+        self.add(paid, "Forni Veneti fatura ödemesi (EUR)", [settle, out, fx_line], payee=oven)
+        day = d("2025-10-07")
+        out = self.fx("credit", BANK_EUR, 640000, "EUR", day)
+        self.add(day, "Makarna makinesi - Forni Veneti, peşin ödeme",
+                 [dr("255.01", out.base, memo="Makarna makinesi"), out], payee=oven)
+        for n, (day, amount) in enumerate(QUARTER_INTEREST_EUR.items(), 1):
+            interest = self.fx("debit", BANK_EUR, amount, "EUR", day)
+            self.add(day, f"Garanti EUR hesabı faiz geliri - {n}. çeyrek", [interest, cr("642.01", interest.base)])
+
+    def bank_charges(self) -> None:
+        """The bank-fee CSV: transfer fees, POS terminal rent, account fees, SMS notices."""
+        def charge(day: dt.date, memo: str, postings: list[Post]) -> None:
+            self.bank.append(Entry(day, memo, postings))
+
+        for e in sorted(self.entries, key=lambda e: e.date):
+            if e.fee_from and e.date <= END:
+                amount = e.total(e.fee_from, "credit")
+                fee = 850 if amount < 5000000 else 1450
+                fee += percent_of(fee, 5)
+                charge(e.date, "EFT/havale ücreti", [dr(BANK_FEES, fee, memo="BSMV dahil"), cr(e.fee_from, fee)])
+        for month in MONTHS:
+            first = bank_day_from(dt.date(YEAR, month, 1))
+            last = bank_day_until(month_end(YEAR, month))
+            for loc in RESTAURANTS:
+                net = 3 * 45000
+                charge(first, f"POS terminal kirası - {LOC_NAMES[loc]}, 3 terminal", [
+                    dr(POS_RENT, net), dr(VAT_IN, percent_of(net, 20), memo="KDV %20"),
+                    cr(BANK_TRY, net + percent_of(net, 20))])
+            accounts = [(BANK_TRY, 25000)] + ([(BANK_OLD, 15000)] if month <= 5 else [])
+            for account, fee in accounts:
+                fee += percent_of(fee, 5)
+                charge(last, "Hesap işletim ücreti", [dr(BANK_FEES, fee, memo="BSMV dahil"), cr(account, fee)])
+            eur = self.fx("credit", BANK_EUR, 1500, "EUR", last)
+            charge(last, "Hesap işletim ücreti (EUR)", [dr(BANK_FEES, eur.base), eur])
+            sms = bank_day_from(dt.date(YEAR, month, 15))
+            charge(sms, "SMS bilgilendirme ücreti", [dr(BANK_FEES, 2990 + percent_of(2990, 5), memo="BSMV dahil"),
+                                                    cr(BANK_TRY, 2990 + percent_of(2990, 5))])
+        day = d("2025-06-27")
+        charge(day, "Hesap kapama ücreti", [dr(BANK_FEES, 52500, memo="BSMV dahil"), cr(BANK_OLD, 52500)])
+
+    def close_akbank(self) -> None:
+        """Move what is left on the Akbank account to İş Bankası before the account closes."""
+        day = d("2025-06-27")
+        balance = 0
+        for e in self.entries + self.bank:            # the opening entry included
+            assert e.date <= day or not any(p.account == BANK_OLD for p in e.postings), e.memo
+            balance += e.total(BANK_OLD, "debit") - e.total(BANK_OLD, "credit")
+        assert balance > 0
+        self.add(day, "Akbank hesabı kapatıldı, bakiye İş Bankası'na aktarıldı",
+                 [dr(BANK_TRY, balance), cr(BANK_OLD, balance)])
+
+    def vat(self) -> None:
+        """Month-end VAT offset (output against input, the rest payable), paid on the 28th."""
+        for month in MONTHS:
+            this = [e for e in self.entries + self.bank if e.date.month == month]
+            output = sum(e.total(VAT_OUT, "credit") for e in this)
+            input_ = sum(e.total(VAT_IN, "debit") for e in this)
+            assert output > input_
+            label = month_label(YEAR, month)
+            self.add(month_end(YEAR, month), f"KDV mahsubu - {label}", [
+                dr(VAT_OUT, output), cr(VAT_IN, input_), cr(VAT_PAYABLE, output - input_)], tags=("vat",))
+            if month < 12:        # December's is paid in January of the next year
+                self.add(bank_day_from(dt.date(YEAR, month + 1, 28)), f"KDV ödemesi - {label}",
+                         [dr(VAT_PAYABLE, output - input_), cr(BANK_TRY, output - input_)], tags=("vat",))
+        self.add(bank_day_from(d("2025-01-28")), "KDV ödemesi - Aralık 2024",
+                 [dr(VAT_PAYABLE, VAT_PAYABLE_DEC_2024), cr(BANK_TRY, VAT_PAYABLE_DEC_2024)], tags=("vat",))
+
+
+# --------------------------------------------------------------------------- records
+
+def account_records() -> list[Record]:
+    out = []
+    for code, name, typ, currency, closed in ACCOUNTS:
+        rec: Record = {"code": code, "name": name}
+        if typ:
+            rec["type"] = typ
+        if currency:
+            rec["currency"] = currency
+        if closed:
+            rec["closed"] = closed
+        out.append(rec)
+    return out
+
+
+def books_toml() -> str:
+    doc = {"company": {"name": COMPANY, "base_currency": "TRY", "fiscal_year_start": "01-01", "chart": "tr-tdhp"},
+           "currencies": {"TRY": 2, "EUR": 2, "USD": 2},
+           "accounts": dict(ACCOUNT_ROLES)}
+    return tomli_w.dumps(doc)
+
+
+def item_records(supplier_ids: dict[str, str]) -> list[Record]:
+    out = [{"id": i.id, "name": i.name, "unit": i.unit, "valuation": POLICIES[i.category].valuation,
+            "category": i.category, "vat_rate": i.vat, "supplier": supplier_ids[i.supplier]} for i in ITEMS]
+    out += [{"id": m, "name": name, "unit": "portion", "valuation": "average", "category": "catering",
+             "vat_rate": "10", "price": money(price)} for m, name, price in MENUS]
+    return out
+
+
+def location_records() -> list[Record]:
+    return [{"id": i, "name": name, "kind": kind, "address": address} for i, name, kind, address in LOCATIONS]
+
+
+def number_moves(moves: list[Move]) -> list[Record]:
+    """Move rows in the order stock is counted (date, time, kind), numbered per month."""
+    rows, serial = [], {}
+    moves.sort(key=lambda m: (m.date, m.time, KIND_RANK[m.kind], m.location, m.item, m.to_location))
+    for m in moves:
+        n = serial[m.date.month] = serial.get(m.date.month, 0) + 1
+        row = {"id": f"MV-{m.date.year}-{m.date.month:02d}-{n:06d}", "date": iso(m.date), "time": m.time,
+               "kind": m.kind, "item": m.item, "location": m.location, "quantity": qty(m.quantity)}
+        if m.to_location:
+            row["to_location"] = m.to_location
+        if m.unit_cost >= 0:
+            row |= {"unit_cost": four(m.unit_cost), "currency": m.currency}
+        if m.document:
+            row["document"] = m.document.id if isinstance(m.document, PurchaseOrder) else m.document
+        if m.memo:
+            row["memo"] = m.memo
+        rows.append(row)
+    return rows
+
+
+def purchase_records(orders: list[PurchaseOrder], supplier_ids: dict[str, str]) -> list[Record]:
+    order_of = {s.key: n for n, s in enumerate(SUPPLIERS)}
+    orders.sort(key=lambda o: (o.date, o.due, order_of[o.supplier], LOC_IDS.index(o.location)))
+    items = {i.id: i for i in ITEMS}
+    out = []
+    for n, po in enumerate(orders, 1):
+        po.id = f"PO-{n:04d}"
+        lines = []
+        for item_id in sorted(po.lines):
+            q = po.lines[item_id]
+            counted = items[item_id].unit in COUNTED_UNITS
+            lines.append({"item": item_id, "quantity": str(q // 1000) if counted else qty(q),
+                          "price": money(po.prices[item_id]), "vat_rate": items[item_id].vat})
+        out.append({"id": po.id, "kind": "purchase", "date": iso(po.date), "party": supplier_ids[po.supplier],
+                    "location": po.location, "currency": po.currency, "status": po.status, "due": iso(po.due),
+                    "lines": lines})
+    return out
+
+
+def number_entries(entries: list[Entry], prefix: str) -> None:
+    serial: dict[int, int] = {}
+    # The opening entry first; otherwise same-day entries keep the order they were made in.
+    for e in sorted(entries, key=lambda e: (e.date, "opening" not in e.tags)):
+        n = serial[e.date.month] = serial.get(e.date.month, 0) + 1
+        e.id = f"{prefix}-{e.date.year}-{e.date.month:02d}-{n:04d}"
+
+
+def by_month(records: list[Record]) -> dict[int, list[Record]]:
+    out: dict[int, list[Record]] = {m: [] for m in MONTHS}
+    for r in records:
+        out[int(r["date"][5:7])].append(r)
+    return out
+
+
+# --------------------------------------------------------------------------- self-checks
+
+def check_journal(entries: list[Entry], contacts: set[str]) -> None:
+    """What `kebir validate` will check, asserted here so a bad change fails at once."""
+    accounts = {code: (currency, closed) for code, _, _, currency, closed in ACCOUNTS}
+    groups = {code.rpartition(".")[0] for code in accounts if "." in code}
+    for e in entries:
+        debit = sum(p.base for p in e.postings if p.side == "debit")
+        credit = sum(p.base for p in e.postings if p.side == "credit")
+        assert debit == credit, (e.id, e.memo, debit, credit)
+        assert len(e.postings) >= 2 and START <= e.date <= END, e.id
+        assert not e.payee or e.payee in contacts, e.id
+        for p in e.postings:
+            assert p.amount > 0, (e.id, p)
+            assert p.account in accounts and p.account not in groups, (e.id, p.account)
+            currency, closed = accounts[p.account]
+            assert not currency or currency == p.currency, (e.id, p.account, p.currency)
+            assert not closed or iso(e.date) <= closed, (e.id, p.account)
+            assert not p.contact or p.contact in contacts, (e.id, p.contact)
+
+
+def check_stock(rows: list[Record]) -> None:
+    """Replay the moves in kebir's order (by time; counts last) and assert nothing goes negative."""
+    level: dict[tuple[str, str], int] = {}
+    for r in rows:
+        q = int(r["quantity"].replace(".", ""))
+        key = (r["item"], r["location"])
+        if r["kind"] == "count":
+            level[key] = q
+        elif r["kind"] in ("receipt", "adjustment"):
+            level[key] = level.get(key, 0) + q
+        else:
+            level[key] = level.get(key, 0) - q
+            if r["kind"] == "transfer":
+                to = (r["item"], r["to_location"])
+                level[to] = level.get(to, 0) + q
+        assert level[key] >= 0, r
+
+
+def check_orders(purchases: list[Record], move_rows: list[Record]) -> None:
+    """Every receipt names a purchase order; a closed order was received in full, an open one not yet."""
+    received: dict[tuple[str, str], int] = {}
+    for r in move_rows:
+        if r["kind"] == "receipt":
+            key = (r["document"], r["item"])
+            received[key] = received.get(key, 0) + int(r["quantity"].replace(".", ""))
+    ordered = {}
+    for po in purchases:
+        for line in po["lines"]:
+            q = line["quantity"]
+            ordered[(po["id"], line["item"])] = (int(q.replace(".", "")) if "." in q else int(q) * 1000, po["status"])
+    for key, (q, status) in ordered.items():
+        assert received.get(key, 0) == (q if status == "closed" else 0), (key, status, q, received.get(key))
+    assert set(received) <= set(ordered)
+
+
+# --------------------------------------------------------------------------- writing
+
+def write_yaml(root: Path, rel: str, kind: str, records: list[Record]) -> None:
+    write_atomic(root / rel, dump_yaml_records(kind, records))
+
+
+def write_csv(root: Path, rel: str, kind: str, rows: list[Record]) -> None:
+    write_atomic(root / rel, dump_csv_rows(kind, rows))
+
+
+def write_truth(path: Path, truth: dict[str, list[list[str]]]) -> None:
+    header = ("# Dedup ground truth for the demo books written by core/demo/generate.py (do not edit:\n"
+              "# regenerate). crm_erp: CRM record and ERP party that are the same firm or person;\n"
+              "# within_crm / within_erp: clusters of records of one firm or person on one side;\n"
+              "# hard_negatives: pairs that look alike but are different firms or people.\n")
+    body = yaml.safe_dump(truth, sort_keys=False, default_flow_style=None, width=10000)
+    write_atomic(path, header + body)
+
+
+def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
+    """Write the demo books under `out` (and the dedup truth); returns record counts per file kind."""
+    master = random.Random(SEED)
+    rng = {name: random.Random(master.getrandbits(64))
+           for name in ("rates", "contacts", "activities", "orders", "stock", "journal")}
+    rates = build_rates(rng["rates"])
+    contacts = build_contacts(rng["contacts"], rng["activities"])
+    erp_dups = [pair[1] for pair in contacts.truth["within_erp"]]
+    sales_orders = build_sales_orders(rng["orders"], contacts.customers, erp_dups)
+    sim = StockSim(rng["stock"], sales_orders)
+    sim.run()
+    journal = Journal(rng["journal"], rates, contacts)
+    journal.build()
+    number_entries(journal.entries, "JE")
+    number_entries(journal.bank, "BK")
+
+    known = {r["id"] for r in contacts.customers + contacts.suppliers + contacts.employees}
+    check_journal(journal.entries + journal.bank, known)
+    purchases = purchase_records(sim.orders, contacts.supplier_ids)   # gives the orders their ids first
+    move_rows = number_moves(sim.moves)
+    check_stock(move_rows)
+    check_orders(purchases, move_rows)
+
+    write_atomic(out / "books.toml", books_toml())
+    write_yaml(out, "accounts.yaml", "accounts", account_records())
+    write_csv(out, f"rates/{YEAR}.csv", "rates", rate_rows(rates))
+    entries = [e.record() for e in journal.entries]
+    for month, records in by_month(entries).items():
+        write_yaml(out, f"journals/{YEAR}/{YEAR}-{month:02d}.yaml", "journal", records)
+    bank_rows = [p.row(e) for e in sorted(journal.bank, key=lambda e: e.id) for p in e.postings]
+    write_csv(out, f"journals/imports/{YEAR}-bank-fees.csv", "journal-csv", bank_rows)
+    write_yaml(out, "contacts/erp/customers.yaml", "erp-contacts", contacts.customers)
+    write_yaml(out, "contacts/erp/suppliers.yaml", "erp-contacts", contacts.suppliers)
+    write_yaml(out, "contacts/erp/employees.yaml", "erp-contacts", contacts.employees)
+    write_yaml(out, "contacts/crm/companies.yaml", "crm-contacts", contacts.companies)
+    write_yaml(out, "contacts/crm/people.yaml", "crm-contacts", contacts.people)
+    write_yaml(out, "contacts/crm/activities.yaml", "activities", contacts.activities)
+    write_yaml(out, "contacts/links.yaml", "links", contacts.links)
+    write_yaml(out, "stock/locations.yaml", "locations", location_records())
+    write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
+    for month, rows in by_month(move_rows).items():
+        write_csv(out, f"stock/moves/{YEAR}/{YEAR}-{month:02d}.csv", "moves", rows)
+    orders = purchases + [so.record() for so in sales_orders]
+    for month, records in by_month([o for o in orders if o["date"] <= iso(END)]).items():
+        write_yaml(out, f"orders/{YEAR}/{YEAR}-{month:02d}.yaml", "orders", records)
+    if truth_path is not None:
+        write_truth(truth_path, contacts.truth)
+
+    kinds = {k: 0 for k in ("receipt", "transfer", "issue", "waste", "adjustment", "count")}
+    for r in move_rows:
+        kinds[r["kind"]] += 1
+    return {"accounts": len(ACCOUNTS), "rates": len(rates), "journal entries": len(journal.entries),
+            "journal postings": sum(len(e.postings) for e in journal.entries),
+            "bank-fee entries": len(journal.bank), "bank-fee rows": len(bank_rows),
+            "customers": len(contacts.customers), "suppliers": len(contacts.suppliers),
+            "employees": len(contacts.employees), "crm companies": len(contacts.companies),
+            "crm people": len(contacts.people), "activities": len(contacts.activities), "links": len(contacts.links),
+            "items": len(ITEMS) + len(MENUS), "moves": len(move_rows), **{f"  {k}": v for k, v in kinds.items()},
+            "purchase orders": len(purchases), "sales orders": len(sales_orders),
+            **{f"truth {k}": len(v) for k, v in contacts.truth.items()}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core.demo.generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("outdir", type=Path, help="books directory to write (created if missing)")
+    parser.add_argument("--truth", type=Path, default=TRUTH_PATH,
+                        help=f"where to write the dedup ground truth (default: {TRUTH_PATH})")
+    parser.add_argument("--no-truth", action="store_true", help="do not write the truth file")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    counts = generate(args.outdir, None if args.no_truth else args.truth)
+    for name, n in counts.items():
+        print(f"{name:>20}: {n:,}", file=sys.stderr)
+    print(f"wrote {args.outdir} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
