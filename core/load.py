@@ -258,72 +258,74 @@ def _tags(m: Map, rel: str, rid: str | None, problems: list[Problem]) -> str | N
 
 
 def parse_csv(data: bytes, rel: str, kind: str) -> Raw:
-    """A CSV record file into string columns plus `line`, the line each record starts on."""
+    """A CSV record file into string columns plus `line`, the line each record starts on.
+
+    Works on the bytes: polars parses and checks UTF-8; the text is decoded in Python only when
+    something is wrong (to say where) or when quoted cells make line numbers irregular.
+    """
     cols = schema.field_order(kind)
     required = schema.record_schema(kind)["required"]
     empty = Raw({"rows": _empty([*cols, "line"])}, [])
-    text, problems = _text_or_problem(data, rel)
-    if text is None:
-        return Raw(empty.frames, problems)
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data[:4096].strip() and not data.strip():
+        return Raw(empty.frames, [Problem("E004", rel, 1, "the file is empty",
+                                          hint="delete it, or write the header row for no records")])
+    first = data.split(b"\n", 1)[0]
+    try:
+        header_line = first.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return Raw(empty.frames, yamlnodes.decode(data, rel)[1])
     header = next(iter(csv.reader([header_line])), [])
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in cols]
-    if missing or unknown:
-        if missing:
-            problems.append(Problem("E002", rel, 1, f"missing column{'s' if len(missing) > 1 else ''} "
-                                    + ", ".join(missing), expected="columns " + ",".join(required),
-                                    found=header_line, hint="add the column to the header row (cells may be empty)"))
-        if unknown:
-            problems.append(Problem("E011", rel, 1, "unknown column " + ", ".join(unknown),
-                                    expected="columns among " + ",".join(cols), found=header_line,
-                                    hint="rename or remove it; unknown columns are refused so nothing is ignored"))
+    problems: list[Problem] = []
+    if missing:
+        problems.append(Problem("E002", rel, 1, f"missing column{'s' if len(missing) > 1 else ''} "
+                                + ", ".join(missing), expected="columns " + ",".join(required),
+                                found=header_line, hint="add the column to the header row (cells may be empty)"))
+    if unknown:
+        problems.append(Problem("E011", rel, 1, "unknown column " + ", ".join(unknown),
+                                expected="columns among " + ",".join(cols), found=header_line,
+                                hint="rename or remove it; unknown columns are refused so nothing is ignored"))
+    if problems:
         return Raw(empty.frames, problems)
     try:
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True, raise_if_empty=False)
+        frame = pl.read_csv(data, infer_schema=False, has_header=True, raise_if_empty=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        return Raw(empty.frames, [_locate_csv_error(text, rel, len(header), exc)])
-    frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
+        text, bad = yamlnodes.decode(data, rel)
+        return Raw(empty.frames, bad or [_locate_csv_error(text or "", rel, len(header), exc)])
     frame = frame.with_columns([pl.lit(None, pl.String).alias(c) for c in cols if c not in frame.columns])
-    frame = frame.with_columns(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in cols)
-    frame = frame.select(cols).with_columns(line=_csv_lines(text, frame.height))
-    short = _short_rows(text, len(header))
-    for ln in short:
+    plain = b'"' not in data and b"\r" not in data and b"\n\n" not in data
+    lines, short = (_plain_csv_lines(data, frame.height, len(header)) if plain
+                    else _quoted_csv_lines(data, frame.height, len(header)))
+    for ln in short[:50]:
         problems.append(Problem("E002", rel, ln, f"row has fewer cells than the header ({len(header)})",
                                 hint="add the missing commas so every row has one cell per column"))
-    return Raw({"rows": frame}, problems)
+    return Raw({"rows": frame.select(cols).with_columns(line=lines)}, problems)
 
 
-def _csv_lines(text: str, n_rows: int) -> pl.Series:
-    """The starting line of each record: row + 2, unless quoted cells span lines or rows are blank."""
-    body_newlines = text.count("\n") - (1 if text.endswith("\n") else 0)
-    if body_newlines == n_rows and "\n\n" not in text:
-        return pl.int_range(2, n_rows + 2, eager=True).alias("line")
+def _plain_csv_lines(data: bytes, n_rows: int, width: int) -> tuple[pl.Series, list[int]]:
+    """No quotes: record i starts on line i + 2, and a row is short when it has too few commas."""
+    lines = pl.int_range(2, n_rows + 2, eager=True, dtype=pl.Int64).alias("line")
+    commas = pl.read_csv(data, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
+                         new_columns=["raw"]).get_column("raw").str.count_matches(",", literal=True)
+    short = (commas < width - 1).arg_true().to_list()
+    return lines, [i + 1 for i in short]
 
-    reader = csv.reader(io.StringIO(text))
+
+def _quoted_csv_lines(data: bytes, n_rows: int, width: int) -> tuple[pl.Series, list[int]]:
+    """Quoted cells may span lines: follow the csv module to find where each record starts."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8")))
     next(reader, None)
-    starts, prev = [], reader.line_num
+    starts, short, prev = [], [], reader.line_num
     for row in reader:
         if row:
             starts.append(prev + 1)
+            if len(row) < width:
+                short.append(prev + 1)
         prev = reader.line_num
-    return pl.Series("line", starts[:n_rows] + [0] * (n_rows - len(starts)), dtype=pl.Int64)
-
-
-def _short_rows(text: str, width: int) -> list[int]:
-    # Cheap check first: a file whose every line has width-1 commas is fine (the common case).
-    commas = width - 1
-    lines = text.split("\n")
-    if all(ln.count(",") == commas or not ln.strip() for ln in lines) :
-        return []
-
-    out, reader = [], csv.reader(io.StringIO(text))
-    prev = 1
-    for row in reader:
-        if row and len(row) < width:
-            out.append(prev)
-        prev = reader.line_num + 1
-    return out[:50]
+    return pl.Series("line", starts[:n_rows] + [0] * (n_rows - len(starts)), dtype=pl.Int64), short
 
 
 def _locate_csv_error(text: str, rel: str, width: int, exc: Exception) -> Problem:
@@ -391,7 +393,7 @@ def _parse_file(root: str, rel: str, kind: str, use_cache: bool, digest: str | N
 def _with_path(raw: Raw, rel: str) -> Raw:
     from dataclasses import replace
 
-    frames = {k: f.with_columns(file=pl.lit(rel, pl.String)) for k, f in raw.frames.items()}
+    frames = {k: f.with_columns(file=pl.lit(rel, pl.Categorical)) for k, f in raw.frames.items()}
     return Raw(frames, [replace(p, path=rel) for p in raw.problems])
 
 
@@ -483,14 +485,28 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
         return [raws[rel].frames[name] for rel, kind in bulk if kind in kinds]
 
     rates, found = _type_rates(pl.concat(frames(("rates",), "rows") or [_empty([*schema.field_order("rates"), "line"])
-                                                                       .with_columns(file=pl.lit("", pl.String))]))
+                                                                       .with_columns(file=pl.lit("", pl.Categorical))]))
     problems += found
-    postings, entries, broken, found = _type_postings(settings, frames(("journal",), "postings"),
-                                                      frames(("journal",), "entries"),
-                                                      frames(("journal-csv",), "rows"), rates)
-    problems += found
+    parts_p, parts_e, broken = [], [], set()
+    for rel, kind in bulk:
+        if kind == "journal":
+            raw_p, raw_e = raws[rel].frames["postings"], raws[rel].frames["entries"]
+        elif kind == "journal-csv":
+            raw_p, raw_e, found = _csv_entries(raws[rel].frames["rows"])
+            problems += found
+        else:
+            continue
+        raws[rel] = Raw({}, [])                  # let the raw strings go as soon as they are typed
+        tp, te, bad, found = _type_journal(settings, raw_p, raw_e, rates)
+        parts_p.append(tp)
+        parts_e.append(te.select(*ENTRY_COLS, "file"))
+        broken |= bad
+        problems += found
+    postings = pl.concat(parts_p) if parts_p else _typed_empty_postings()
+    entries = pl.concat(parts_e) if parts_e else _empty([*ENTRY_COLS, "file"]).with_columns(
+        date=pl.lit(None, pl.Date), line=pl.lit(None, pl.Int32), file=pl.lit(None, pl.Categorical))
     moves, found = _type_moves(pl.concat(frames(("moves",), "rows") or [_empty([*MOVE_COLS, "line"])
-                                                                       .with_columns(file=pl.lit("", pl.String))]))
+                                                                       .with_columns(file=pl.lit("", pl.Categorical))]))
     problems += found
     problems += _entry_ids_unique(entries)
     typed = {"postings": postings, "entries": entries, "moves": moves, "rates": rates}
@@ -725,99 +741,104 @@ def _csv_entries(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[P
     return postings, entries, problems
 
 
-def _type_postings(settings: Settings, yaml_postings: list[pl.DataFrame], yaml_entries: list[pl.DataFrame],
-                   csv_rows: list[pl.DataFrame], rates: pl.DataFrame
-                   ) -> tuple[pl.DataFrame, pl.DataFrame, set[str], list[Problem]]:
-    problems: list[Problem] = []
-    p_parts, e_parts = list(yaml_postings), list(yaml_entries)
-    if csv_rows:
-        cp, ce, found = _csv_entries(pl.concat(csv_rows))
-        p_parts.append(cp)
-        e_parts.append(ce)
-        problems += found
-    cols_p = [*POSTING_COLS, "file"]
-    cols_e = [*ENTRY_COLS, "file"]
-    raw_p = pl.concat([p.select(cols_p) for p in p_parts]) if p_parts else _empty(cols_p)
-    raw_e = pl.concat([e.select(cols_e) for e in e_parts]) if e_parts else _empty(cols_e)
+def _typed_empty_postings() -> pl.DataFrame:
+    return pl.DataFrame(schema={"entry_id": pl.String, "date": pl.Date, "account": pl.String, "currency": pl.String,
+                                "amount": pl.Int64, "base": pl.Int64, "rate": pl.String, "contact": pl.String,
+                                "item": pl.String, "location": pl.String, "memo": pl.String, "tags": pl.String,
+                                "file": pl.Categorical, "line": pl.Int32})
 
+
+def _type_journal(settings: Settings, raw_p: pl.DataFrame, raw_e: pl.DataFrame, rates: pl.DataFrame
+                  ) -> tuple[pl.DataFrame, pl.DataFrame, set[str], list[Problem]]:
+    """One file's raw postings and entries, typed: dates, minor units, base amounts.
+
+    One polars pass computes every flag and amount; only failing rows and foreign-currency
+    postings (a few percent) come back into Python. Files are typed one at a time, so the
+    intermediate columns stay the size of a month.
+    """
     journal = schema.load_schema("journal")
     entry_node = journal["items"]
     posting_node = entry_node["properties"]["postings"]["items"]
-    problems += schema.check_columns("journal", raw_e, columns=["id", "date", "payee", "source"],
-                                     schema_node=entry_node)
+    problems = schema.check_columns("journal", raw_e, columns=["id", "date", "payee", "source"],
+                                    schema_node=entry_node)
     problems += schema.check_columns("journal", raw_p.rename({"entry_id": "id"}),
                                      columns=["account", "debit", "credit", "currency", "rate", "base", "contact"],
                                      schema_node=posting_node)
     base = settings.base_currency
-    base_dec = settings.decimals(base) or 2
-    cur_table = pl.DataFrame({"currency": [c for c, _ in settings.currencies],
-                              "dec": [d for _, d in settings.currencies]}, schema={"currency": pl.String, "dec": pl.Int64})
-    amount_ok = r"^[0-9]{1,15}(\.[0-9]+)?$"
-    p = (raw_p.with_row_index("_row")
+    decimals = dict(settings.currencies)
+    account_re = schema.resolve(journal, posting_node["properties"]["account"])["pattern"]
+    amount_str = pl.coalesce("debit", "credit")
+    p = (raw_p.lazy()
          .with_columns(currency=pl.col("currency").fill_null(base))
-         .join(cur_table, on="currency", how="left")
          .with_columns(
-             _amount_str=pl.coalesce("debit", "credit"),
+             dec=pl.col("currency").replace_strict(decimals, default=None, return_dtype=pl.Int64),
+             _amount_str=amount_str,
              _both=pl.col("debit").is_not_null() & pl.col("credit").is_not_null(),
              _neither=pl.col("debit").is_null() & pl.col("credit").is_null(),
-             _date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False)))
-    bad = (pl.col("_both") | pl.col("_neither") | pl.col("dec").is_null() | pl.col("_date").is_null()
-           | ~pl.col("_amount_str").str.contains(amount_ok).fill_null(False)
-           | ~pl.col("account").str.contains(schema.resolve(journal, posting_node["properties"]["account"])["pattern"])
-           .fill_null(False))
-    p = p.with_columns(_bad=bad)
-    # Posting-level problems the column checks do not cover.
-    for rid, f, ln, both in p.filter(pl.col("_both") | pl.col("_neither")).select("entry_id", "file", "line",
-                                                                                 "_both").iter_rows():
-        problems.append(Problem("E043", f, ln, "a posting has both debit and credit" if both else
-                                "a posting has neither debit nor credit", record=rid or "",
-                                expected="exactly one of debit / credit",
-                                hint="split it into two postings" if both else "add `debit: ...` or `credit: ...`"))
-    for rid, f, ln, cur in p.filter(pl.col("dec").is_null() & pl.col("currency").str.contains(r"^[A-Z]{3}$")
-                                    ).select("entry_id", "file", "line", "currency").iter_rows():
-        problems.append(Problem("E036", f, ln, f"currency {cur} is not declared", record=rid or "",
-                                expected="one of " + ", ".join(c for c, _ in settings.currencies), found=cur,
-                                hint=f"add `{cur} = 2` under [currencies] in books.toml"))
-    too_many = p.filter(~pl.col("_bad") & (fraction_digits(pl.col("_amount_str")) > pl.col("dec")))
-    for rid, f, ln, amt, cur, dec in too_many.select("entry_id", "file", "line", "_amount_str", "currency",
-                                                     "dec").iter_rows():
-        problems.append(Problem("E041", f, ln, f"amount {amt} has more decimals than {cur} allows", record=rid or "",
-                                expected=f"at most {dec} decimals", found=amt,
-                                hint=f"round it to {dec} decimals and post any difference to the rounding account"))
-    p = p.with_columns(_bad=pl.col("_bad") | (fraction_digits(pl.col("_amount_str")) > pl.col("dec")))
-    good = p.filter(~pl.col("_bad"))
-    good = good.with_columns(amount=minor_units(pl.col("_amount_str"), pl.col("dec"))
-                             * pl.when(pl.col("debit").is_not_null()).then(1).otherwise(-1))
-
-    home = good.filter(pl.col("currency") == base)
-    for rid, f, ln, rate, bs, amt in home.filter(
-            (pl.col("rate").is_not_null() & (pl.col("rate").str.replace(r"\.?0*$", "") != "1"))
-            | (pl.col("base").is_not_null() & (pl.col("base") != pl.col("_amount_str")))
-    ).select("entry_id", "file", "line", "rate", "base", "_amount_str").iter_rows():
+             _date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+             _form_ok=amount_str.str.contains(r"^[0-9]{1,15}(\.[0-9]+)?$").fill_null(False)
+             & pl.col("account").str.contains(account_re).fill_null(False),
+             _frac=fraction_digits(amount_str))
+         .with_columns(_too_many=pl.col("_form_ok") & (pl.col("_frac") > pl.col("dec")).fill_null(False))
+         .with_columns(_bad=pl.col("_both") | pl.col("_neither") | pl.col("dec").is_null() | pl.col("_date").is_null()
+                       | ~pl.col("_form_ok") | pl.col("_too_many"))
+         .with_columns(amount=pl.when(~pl.col("_bad")).then(
+             minor_units(pl.col("_amount_str"), pl.col("dec")) * pl.when(pl.col("debit").is_not_null()).then(1)
+             .otherwise(-1)))
+         .with_columns(base_minor=pl.when(~pl.col("_bad") & (pl.col("currency") == base)).then(pl.col("amount")))
+         .collect())
+    flags = p.select(pl.col("_both").any(), pl.col("_neither").any(), pl.col("dec").is_null().any(),
+                     pl.col("_too_many").any(), pl.col("_bad").any()).row(0)
+    if flags[0] or flags[1]:
+        for rid, f, ln, both in p.filter(pl.col("_both") | pl.col("_neither")).select(
+                "entry_id", "file", "line", "_both").iter_rows():
+            problems.append(Problem("E043", f, ln, "a posting has both debit and credit" if both else
+                                    "a posting has neither debit nor credit", record=rid or "",
+                                    expected="exactly one of debit / credit",
+                                    hint="split it into two postings" if both else "add `debit: ...` or `credit: ...`"))
+    if flags[2]:
+        for rid, f, ln, cur in p.filter(pl.col("dec").is_null() & pl.col("currency").str.contains(r"^[A-Z]{3}$")
+                                        ).select("entry_id", "file", "line", "currency").iter_rows():
+            problems.append(Problem("E036", f, ln, f"currency {cur} is not declared", record=rid or "",
+                                    expected="one of " + ", ".join(c for c, _ in settings.currencies), found=cur,
+                                    hint=f"add `{cur} = 2` under [currencies] in books.toml"))
+    if flags[3]:
+        for rid, f, ln, amt, cur, dec in p.filter(pl.col("_too_many")).select(
+                "entry_id", "file", "line", "_amount_str", "currency", "dec").iter_rows():
+            problems.append(Problem("E041", f, ln, f"amount {amt} has more decimals than {cur} allows",
+                                    record=rid or "", expected=f"at most {dec} decimals", found=amt,
+                                    hint=f"round it to {dec} decimals and post any difference to the rounding account"))
+    home_extra = p.filter(~pl.col("_bad") & (pl.col("currency") == base) & (
+        (pl.col("rate").is_not_null() & (pl.col("rate").str.replace(r"\.?0*$", "") != "1"))
+        | (pl.col("base").is_not_null() & (pl.col("base") != pl.col("_amount_str")))))
+    for rid, f, ln, rate, bs, amt in home_extra.select("entry_id", "file", "line", "rate", "base",
+                                                       "_amount_str").iter_rows():
         problems.append(Problem("E045", f, ln, f"a {base} posting carries a rate or base that differs from its amount",
                                 record=rid or "", expected=f"base = amount = {amt}", found=f"rate {rate}, base {bs}",
                                 hint="remove `rate` and `base` from base-currency postings"))
-    home = home.with_columns(base_minor=pl.col("amount"), rate=pl.col("rate"))
-    foreign = _value_foreign(good.filter(pl.col("currency") != base), settings, rates, problems)
-    typed = pl.concat([home, foreign], how="diagonal_relaxed").sort("_row")
-    broken = set(p.filter(pl.col("_bad")).get_column("entry_id").drop_nulls().to_list())
-    broken |= set(typed.filter(pl.col("base_minor").is_null()).get_column("entry_id").drop_nulls().to_list())
-    postings = typed.filter(pl.col("base_minor").is_not_null()).select(
+    foreign_rows = p.select((~pl.col("_bad") & (pl.col("currency") != base)).arg_true()).to_series()
+    if foreign_rows.len():
+        fb, fr = _value_foreign(p[foreign_rows], settings, rates, problems)
+        p = p.with_columns(base_minor=p["base_minor"].scatter(foreign_rows, fb),
+                           rate=p["rate"].scatter(foreign_rows, fr))
+    broken = set(p.filter(pl.col("_bad") | pl.col("base_minor").is_null()).get_column("entry_id").drop_nulls().to_list()) \
+        if flags[4] or foreign_rows.len() else set()
+    postings = p.filter(pl.col("base_minor").is_not_null()).select(
         "entry_id", pl.col("_date").alias("date"), "account", "currency", "amount",
         pl.col("base_minor").alias("base"), "rate", "contact", "item", "location", "memo", "tags",
-        pl.col("file").cast(pl.Categorical), pl.col("line").cast(pl.Int32))
+        "file", pl.col("line").cast(pl.Int32))
     entries = raw_e.with_columns(date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-                                 file=pl.col("file").cast(pl.Categorical), line=pl.col("line").cast(pl.Int32))
+                                 line=pl.col("line").cast(pl.Int32))
     broken |= set(entries.filter(pl.col("date").is_null()).get_column("id").drop_nulls().to_list())
     return postings, entries, broken, problems
 
 
-def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
-    """Base amounts of foreign-currency postings: base given, else amount x rate (given or from rates/)."""
-    if f.is_empty():
-        return f.with_columns(base_minor=pl.lit(None, pl.Int64))
+def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, problems: list[Problem]
+                   ) -> tuple[pl.Series, pl.Series]:
+    """Base amounts and rates of foreign-currency postings, in the rows' order: base given, else
+    amount x rate (the posting's, or the latest on or before its date in rates/)."""
     base_dec = settings.decimals(settings.base_currency) or 2
-    f = f.sort("currency", "_date")
+    f = f.with_row_index("_fi").sort("currency", "_date")
     table = rates.select(pl.col("date").alias("_rate_date"), "currency", pl.col("rate").alias("_table_rate"))
     f = f.join_asof(table.sort("currency", "_rate_date"), left_on="_date", right_on="_rate_date",
                     by="currency", strategy="backward", check_sortedness=False)
@@ -857,8 +878,8 @@ def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, pro
                                     hint=f"add `rate: \"...\"` (TRY per {cur}) or a line `{d},{cur},...` to rates/{d.year}.csv"))
             out_base.append(None)
             out_rate.append(None)
-    return f.with_columns(base_minor=pl.Series(out_base, dtype=pl.Int64), rate=pl.Series(out_rate, dtype=pl.String)
-                          ).drop("_rate_date", "_table_rate")
+    order = f.get_column("_fi").arg_sort()
+    return (pl.Series(out_base, dtype=pl.Int64).gather(order), pl.Series(out_rate, dtype=pl.String).gather(order))
 
 
 def _minor(text: str, dec: int) -> int:

@@ -218,12 +218,13 @@ def check_columns(kind: str, frame: pl.DataFrame, path_col: str = "file", line_c
                   schema_node: dict[str, Any] | None = None) -> list[Problem]:
     """Check string columns of a frame against the schema's property rules, vectorized.
 
-    Only rows that fail are brought back into Python, so a clean million-row frame costs a few
-    regex passes. `schema_node` selects a nested record (e.g. a posting inside an entry).
+    All rules run in one polars pass (in parallel across columns), and only failing rows come
+    back into Python, so a clean million-row frame costs a few regex scans.
+    `schema_node` selects a nested record (e.g. a posting inside an entry).
     """
     schema = load_schema(kind)
     node = schema_node or record_schema(kind)
-    out: list[Problem] = []
+    rules: list[tuple[str, pl.Expr, dict[str, Any], str, str]] = []
     for name, prop in node["properties"].items():
         if columns is not None and name not in columns or name not in frame.columns:
             continue
@@ -239,9 +240,17 @@ def check_columns(kind: str, frame: pl.DataFrame, path_col: str = "file", line_c
             continue
         if prop.get("format") == "date":
             bad = bad | (col.is_not_null() & col.str.strptime(pl.Date, "%Y-%m-%d", strict=False).is_null())
-        rid = pl.col(id_col) if id_col in frame.columns else pl.lit("")
+        rules.append((name, bad, prop, expected, hint))
+    if not rules or frame.is_empty():
+        return []
+    any_bad = frame.select([r[1].any().alias(r[0]) for r in rules]).row(0)
+    out: list[Problem] = []
+    rid = pl.col(id_col) if id_col in frame.columns else pl.lit("")
+    for (name, bad, prop, expected, hint), failed in zip(rules, any_bad):
+        if not failed:
+            continue
         rows = frame.filter(bad).select(path_col, line_col, rid.alias("_rid"), pl.col(name).alias("_value"))
-        for p, ln, rid, val in rows.iter_rows():
-            out.append(Problem("E012", p, ln, f"`{prefix}{name}` has the wrong form", record=rid or "",
+        for p, ln, r, val in rows.iter_rows():
+            out.append(Problem("E012", p, ln, f"`{prefix}{name}` has the wrong form", record=r or "",
                                expected=expected, found=val, hint=hint or _hint_for(prop, val)))
     return out
