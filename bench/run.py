@@ -147,6 +147,11 @@ def cases(data: Path) -> list[dict]:
                         prep=None, check="tb", needs_cache=cache))
     out.append(dict(fmt="ledger", tool="ledger bal", mode="-", cmd=[LEDGER, "-f", "ledger.journal", "bal"],
                     prep=None, check="nonempty"))
+    # ledger 3 turns every `@@` posting into its own lot (EUR {unit cost} [date]) and its `bal` slows
+    # down superlinearly with the number of lots in one account; -B (report at cost, all TRY, which is
+    # what kebir's trial balance shows) avoids it.
+    out.append(dict(fmt="ledger", tool="ledger bal -B", mode="-", cmd=[LEDGER, "-f", "ledger.journal", "bal", "-B"],
+                    prep=None, check="nonempty"))
     out.append(dict(fmt="hledger", tool="hledger bal", mode="-", cmd=[HLEDGER, "-f", "hledger.journal", "bal"],
                     prep=None, check="nonempty", slow=True))
     bean_cache = data / ".books.beancount.picklecache"
@@ -322,9 +327,10 @@ def markdown(out: Path) -> str:
     if not docs:
         return "no results yet\n"
     env = docs[-1]["environment"]
+    revs = sorted({r["kebir"] for d in docs for r in d["rows"] if r.get("kebir")})
     lines = ["# kebir benchmark results", "",
              f"Machine: {env['cpu']}, {env['cores']} cores, {env['memory']}. Python {env['python']}, "
-             f"kebir {env['kebir']}; {env['packages']}; {env['ledger']}; {env['hledger']}.",
+             f"kebir {', '.join(revs) or env['kebir']}; {env['packages']}; {env['ledger']}; {env['hledger']}.",
              f"Timer: {env['timer']}. Seconds and peak MiB are the median of the runs shown "
              "(3 for sizes up to 100k, 1 at 1M). peak MiB = max RSS of the largest single process "
              "(%M); tree MiB = summed RSS of the whole process tree, sampled every 100 ms (kebir's cold "
@@ -371,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="above 100k transactions, skip hledger and bean-check (minutes and many GiB each)")
     ap.add_argument("--runs", type=int, default=None, help="runs per measurement (default: 3 up to 100k, else 1)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before a single run is killed")
+    ap.add_argument("--tools", default=None, metavar="REGEX",
+                    help="only measurements whose 'format tool mode' matches (e.g. 'ledger|hledger'); their rows "
+                         "replace the same rows in an existing results-N.json, the others are kept")
     a = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
     out = a.out.resolve()
@@ -388,7 +397,15 @@ def main(argv: list[str] | None = None) -> int:
         runs = a.runs or (3 if n <= 100_000 else 1)
         doc = {"size": n, "environment": env, "gen_seconds": gen_secs, "rows": [], "crosscheck": None}
         target = out / f"results-{n}.json"
-        if n <= 100_000:
+        selected = [c for c in cases(data)
+                    if a.tools is None or re.search(a.tools, f"{c['fmt']} {c['tool']} {c['mode']}")]
+        keep: list[dict] = []
+        if a.tools is not None and target.exists():
+            old = json.loads(target.read_text())
+            doc["crosscheck"] = old.get("crosscheck")
+            doc["gen_seconds"] = doc["gen_seconds"] or old.get("gen_seconds")
+            keep = old["rows"]
+        if n <= 100_000 and a.tools is None:
             try:
                 doc["crosscheck"] = crosscheck(data)
                 c = doc["crosscheck"]
@@ -404,21 +421,31 @@ def main(argv: list[str] | None = None) -> int:
                                      "accounts_kebir": 0, "accounts_hledger": 0, "yaml_csv_identical": False}
                 print(f"   cross-check failed: {exc}", flush=True)
                 status = 1
-        for case in cases(data):
+        order = [(c["fmt"], c["tool"]) for c in cases(data)]
+
+        def merged() -> list[dict]:
+            mine = {(r["format"], r["tool"], r["mode"]) for r in doc["rows"]}
+            rows = [r for r in keep if (r["format"], r["tool"], r["mode"]) not in mine] + doc["rows"]
+            rank = {k: i for i, k in enumerate(order)}
+            return sorted(rows, key=lambda r: rank.get((r["format"], r["tool"]), len(rank)))
+
+        for case in selected:
             if a.skip_slow and case.get("slow") and n > 100_000:
                 doc["rows"].append({"size": n, "format": case["fmt"], "tool": case["tool"], "mode": case["mode"],
                                     "skipped": "--skip-slow"})
                 continue
             row = measure(case, data, n, runs, a.timeout)
+            if case["tool"].startswith("kebir"):
+                row["kebir"] = env["kebir"]
             doc["rows"].append(row)
-            target.write_text(json.dumps(doc, indent=1, default=str))
+            target.write_text(json.dumps({**doc, "rows": merged()}, indent=1, default=str))
             extra = "" if row["ok"] else f"  FAILED: {row['failure']}"
             print(f"   {row['format']:<9} {row['tool']:<27} {row['mode']:<21} {row['seconds']:8.2f} s "
                   f"{row['peak_mib']:8.0f} MiB peak {row['tree_mib']:8.0f} MiB tree "
                   f"{(row['tx_per_s'] or 0):12,.0f} tx/s  runs {row['all_seconds']}{extra}", flush=True)
             if not row["ok"]:
                 status = 1
-        target.write_text(json.dumps(doc, indent=1, default=str))
+        target.write_text(json.dumps({**doc, "rows": merged()}, indent=1, default=str))
         (out / "results.md").write_text(markdown(out))
     print()
     print(markdown(out))
