@@ -17,7 +17,7 @@ import json
 import os
 import re
 import tomllib
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -32,7 +32,7 @@ from core.errors import BooksError, Problem
 from core.model import (
     Account, Activity, Book, Contact, Item, Link, Location, Order, OrderLine, Settings, Source, frozen_map,
 )
-from core.money import convert_minor, fraction_digits, minor_units
+from core.money import fmt_minor, fraction_digits, minor_units
 from core.yamlnodes import Map, Seq
 
 PARSE_VERSION = "4"   # bump when the raw frame layout or parse problems change
@@ -271,7 +271,7 @@ def parse_csv(data: bytes, rel: str, kind: str) -> Raw:
     if not data[:4096].strip() and not data.strip():
         return Raw(empty.frames, [Problem("E004", rel, 1, "the file is empty",
                                           hint="delete it, or write the header row for no records")])
-    first = data.split(b"\n", 1)[0]
+    first = data[: data.find(b"\n")] if b"\n" in data[:65536] else data[:65536]
     try:
         header_line = first.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
@@ -308,6 +308,9 @@ def parse_csv(data: bytes, rel: str, kind: str) -> Raw:
 def _plain_csv_lines(data: bytes, n_rows: int, width: int) -> tuple[pl.Series, list[int]]:
     """No quotes: record i starts on line i + 2, and a row is short when it has too few commas."""
     lines = pl.int_range(2, n_rows + 2, eager=True, dtype=pl.Int64).alias("line")
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if data.count(b",") == (width - 1) * n_lines:
+        return lines, []      # polars refuses long rows, so equal totals mean no short ones either
     commas = pl.read_csv(data, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
                          new_columns=["raw"]).get_column("raw").str.count_matches(",", literal=True)
     short = (commas < width - 1).arg_true().to_list()
@@ -380,12 +383,13 @@ def _parse_file(root: str, rel: str, kind: str, use_cache: bool, digest: str | N
     """Read, hash and parse one file (a worker task too: it takes and returns only picklable values)."""
     data = (Path(root) / rel).read_bytes()
     digest = digest or hashlib.sha256(data).hexdigest()
-    if use_cache:
+    cacheable = use_cache and kind == "journal"    # CSV parses about as fast as the cache reads
+    if cacheable:
         hit = _cache_get(Path(root), digest, kind)
         if hit is not None:
             return _with_path(hit, rel)
     raw = parse_journal_yaml(data, "") if kind == "journal" else parse_csv(data, "", kind)
-    if use_cache:
+    if cacheable:
         _cache_put(Path(root), digest, kind, raw)
     return _with_path(raw, rel)
 
@@ -404,7 +408,7 @@ def _parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str
     out: dict[str, Raw] = {}
     cold = []
     for rel, kind in files:
-        raw = _cache_get(root, digests[rel], kind) if use_cache else None
+        raw = _cache_get(root, digests[rel], kind) if use_cache and kind == "journal" else None
         if raw is None:
             cold.append((rel, kind))
         else:
@@ -476,10 +480,13 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
         hit = _typed_get(root, key)
         if hit is not None:
             return hit
-    raws = _parse_bulk(root, bulk, digests, use_cache, jobs)
+    # Cold YAML journals go to worker processes first; everything else is parsed and typed below.
+    yaml_cold = [(rel, kind) for rel, kind in bulk if kind == "journal"]
+    raws = _parse_bulk(root, yaml_cold, digests, use_cache, jobs)
+    for rel, kind in bulk:
+        if kind in ("rates", "moves"):
+            raws[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
     problems: list[Problem] = []
-    for raw in raws.values():
-        problems += raw.problems
 
     def frames(kinds: tuple[str, ...], name: str) -> list[pl.DataFrame]:
         return [raws[rel].frames[name] for rel, kind in bulk if kind in kinds]
@@ -487,21 +494,33 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
     rates, found = _type_rates(pl.concat(frames(("rates",), "rows") or [_empty([*schema.field_order("rates"), "line"])
                                                                        .with_columns(file=pl.lit("", pl.Categorical))]))
     problems += found
-    parts_p, parts_e, broken = [], [], set()
-    for rel, kind in bulk:
+
+    def typed_file(rel: str, kind: str) -> tuple[pl.DataFrame, pl.DataFrame, set[str], list[Problem]]:
+        # Runs in a thread per file: polars releases the GIL, so two files type on two cores.
         if kind == "journal":
-            raw_p, raw_e = raws[rel].frames["postings"], raws[rel].frames["entries"]
-        elif kind == "journal-csv":
-            raw_p, raw_e, found = _csv_entries(raws[rel].frames["rows"])
-            problems += found
+            raw = raws.pop(rel)
+            found = list(raw.problems)
+            raw_p, raw_e = raw.frames["postings"], raw.frames["entries"]
         else:
-            continue
-        raws[rel] = Raw({}, [])                  # let the raw strings go as soon as they are typed
-        tp, te, bad, found = _type_journal(settings, raw_p, raw_e, rates)
+            raw = _parse_file(str(root), rel, kind, use_cache, digests[rel])
+            raw_p, raw_e, found = _csv_entries(raw.frames["rows"])
+            found = raw.problems + found
+        tp, te, bad, more = _type_journal(settings, raw_p, raw_e, rates)
+        return tp, te.select(*ENTRY_COLS, "file"), bad, found + more
+
+    journals = [(rel, kind) for rel, kind in bulk if kind in ("journal", "journal-csv")]
+    workers = max(1, min(jobs if jobs is not None else (os.cpu_count() or 1), 4))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda f: typed_file(*f), journals))
+    parts_p, parts_e, broken = [], [], set()
+    for tp, te, bad, found in results:
         parts_p.append(tp)
-        parts_e.append(te.select(*ENTRY_COLS, "file"))
+        parts_e.append(te)
         broken |= bad
         problems += found
+    for rel, kind in bulk:
+        if kind in ("rates", "moves"):
+            problems += raws[rel].problems
     postings = pl.concat(parts_p) if parts_p else _typed_empty_postings()
     entries = pl.concat(parts_e) if parts_e else _empty([*ENTRY_COLS, "file"]).with_columns(
         date=pl.lit(None, pl.Date), line=pl.lit(None, pl.Int32), file=pl.lit(None, pl.Categorical))
@@ -835,51 +854,56 @@ def _type_journal(settings: Settings, raw_p: pl.DataFrame, raw_e: pl.DataFrame, 
 
 def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, problems: list[Problem]
                    ) -> tuple[pl.Series, pl.Series]:
-    """Base amounts and rates of foreign-currency postings, in the rows' order: base given, else
-    amount x rate (the posting's, or the latest on or before its date in rates/)."""
+    """Base amounts and rates of foreign-currency postings, in the rows' order.
+
+    The rate is the posting's own, else the latest on or before its date in rates/. `base`, when
+    written, is the booked value; with an explicit rate it must equal amount x rate. The product is
+    exact integer arithmetic (Int128, rates in millionths) rounded half-up at the base minor unit.
+    """
     base_dec = settings.decimals(settings.base_currency) or 2
-    f = f.with_row_index("_fi").sort("currency", "_date")
     table = rates.select(pl.col("date").alias("_rate_date"), "currency", pl.col("rate").alias("_table_rate"))
-    f = f.join_asof(table.sort("currency", "_rate_date"), left_on="_date", right_on="_rate_date",
+    f = (f.with_row_index("_fi").sort("currency", "_date")
+         .join_asof(table.sort("currency", "_rate_date"), left_on="_date", right_on="_rate_date",
                     by="currency", strategy="backward", check_sortedness=False)
-    out_base: list[int | None] = []
-    out_rate: list[str | None] = []
-    rate_ok = re.compile(r"^[0-9]+(\.[0-9]+)?$")
-    for rid, fl, ln, amount, dec, rate, base, table_rate, cur, d in f.select(
-            "entry_id", "file", "line", "amount", "dec", "rate", "base", "_table_rate", "currency",
-            "_date").iter_rows():
-        if base is not None and (not rate_ok.match(base) or len(base.partition(".")[2]) > base_dec):
-            problems.append(Problem("E041", fl, ln, f"base amount {base} has more decimals than "
-                                    f"{settings.base_currency} allows", record=rid or "", found=base,
-                                    expected=f"at most {base_dec} decimals", hint="round the base amount"))
-            out_base.append(None)
-            out_rate.append(rate)
-            continue
-        sign = 1 if amount > 0 else -1
-        base_minor = sign * _minor(base, base_dec) if base is not None else None
-        if rate is not None and rate_ok.match(rate):
-            computed = convert_minor(amount, dec, rate, base_dec)
-            if base_minor is not None and base_minor != computed:
-                problems.append(Problem(
-                    "E045", fl, ln, f"base {base} is not amount x rate", record=rid or "",
-                    expected=f"{abs(computed) / 10**base_dec:.{base_dec}f} (amount x {rate}, rounded half-up)",
-                    found=base, hint="correct `base` or `rate`, or drop `base` and let kebir compute it"))
-            out_base.append(base_minor if base_minor is not None else computed)
-            out_rate.append(rate)
-        elif base_minor is not None:
-            out_base.append(base_minor)
-            out_rate.append(rate)
-        elif table_rate is not None:
-            out_base.append(convert_minor(amount, dec, table_rate, base_dec))
-            out_rate.append(table_rate)
-        else:
-            problems.append(Problem("E042", fl, ln, f"{cur} posting on {d} has no rate", record=rid or "",
-                                    expected=f"`rate:` on the posting, or a {cur} rate on or before {d} in rates/",
-                                    hint=f"add `rate: \"...\"` (TRY per {cur}) or a line `{d},{cur},...` to rates/{d.year}.csv"))
-            out_base.append(None)
-            out_rate.append(None)
-    order = f.get_column("_fi").arg_sort()
-    return (pl.Series(out_base, dtype=pl.Int64).gather(order), pl.Series(out_rate, dtype=pl.String).gather(order))
+         .sort("_fi"))
+    number = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
+    own = pl.col("rate").str.contains(number).fill_null(False)
+    used_rate = pl.when(own).then(pl.col("rate")).otherwise(pl.col("_table_rate"))
+    sign = pl.when(pl.col("amount") > 0).then(1).otherwise(-1).cast(pl.Int128)
+    divisor = pl.lit(10, pl.Int128).pow((pl.col("dec") + 6 - base_dec).cast(pl.Int128))
+    product = pl.col("amount").cast(pl.Int128).abs() * minor_units(used_rate, 6).cast(pl.Int128)
+    f = f.with_columns(
+        _own=own, _used_rate=used_rate,
+        _base_ok=pl.col("base").str.contains(r"^[0-9]{1,15}(\.[0-9]+)?$").fill_null(False)
+        & (fraction_digits(pl.col("base")) <= base_dec),
+        _computed=(sign * ((product + divisor // 2) // divisor)).cast(pl.Int64),
+    ).with_columns(
+        _given=pl.when(pl.col("_base_ok")).then(minor_units(pl.col("base"), base_dec) * sign.cast(pl.Int64)))
+    out = f.with_columns(
+        _out=pl.when(pl.col("base").is_not_null() & ~pl.col("_base_ok")).then(None)
+        .when(pl.col("_given").is_not_null()).then(pl.col("_given"))
+        .otherwise(pl.col("_computed")))
+    for rid, fl, ln, b in out.filter(pl.col("base").is_not_null() & ~pl.col("_base_ok")).select(
+            "entry_id", "file", "line", "base").iter_rows():
+        problems.append(Problem("E041", fl, ln, f"base amount {b} has more decimals than "
+                                f"{settings.base_currency} allows", record=rid or "", found=b,
+                                expected=f"at most {base_dec} decimals", hint="round the base amount"))
+    for rid, fl, ln, b, r, c in out.filter(pl.col("_own") & pl.col("_given").is_not_null()
+                                           & (pl.col("_given") != pl.col("_computed"))).select(
+            "entry_id", "file", "line", "base", "rate", "_computed").iter_rows():
+        problems.append(Problem(
+            "E045", fl, ln, f"base {b} is not amount x rate", record=rid or "",
+            expected=f"{fmt_minor(abs(c), base_dec)} (amount x {r}, rounded half-up)", found=b,
+            hint="correct `base` or `rate`, or drop `base` and let kebir compute it"))
+    for rid, fl, ln, cur, d in out.filter(pl.col("_out").is_null() & pl.col("base").is_null()).select(
+            "entry_id", "file", "line", "currency", "_date").iter_rows():
+        problems.append(Problem("E042", fl, ln, f"{cur} posting on {d} has no rate", record=rid or "",
+                                expected=f"`rate:` on the posting, or a {cur} rate on or before {d} in rates/",
+                                hint=f"add `rate: \"...\"` ({settings.base_currency} per {cur}) or a line "
+                                     f"`{d},{cur},...` to rates/{d.year}.csv"))
+    rate_out = pl.when(pl.col("_own") | pl.col("_given").is_null()).then(pl.col("_used_rate")).otherwise(pl.col("rate"))
+    res = out.select(pl.col("_out"), rate_out.alias("_r"))
+    return res.get_column("_out"), res.get_column("_r")
 
 
 def _minor(text: str, dec: int) -> int:

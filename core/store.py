@@ -149,12 +149,13 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 
 
 def write_frame_atomic(path: Path, frame: "pl.DataFrame") -> None:
-    """A cache frame as Arrow IPC, atomically (cache files are rebuilt, never edited)."""
+    """A cache frame as lz4-compressed Arrow IPC, atomically (cache files are rebuilt, never edited)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, _mode_for(path))
     os.close(fd)
     try:
-        frame.write_ipc(tmp)
+        frame.write_ipc(tmp, compression="lz4")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -146,3 +146,19 @@ def test_journal_fast_path__reads_exactly_what_the_general_path_reads(entries, t
     assert fast.problems == general.problems == []
     for name in ("postings", "entries"):
         assert fast.frames[name].equals(general.frames[name])
+
+
+@given(st.integers(1, 10**9), st.integers(1, 99_999_999), st.booleans())
+def test_foreign_base__is_amount_times_rate_rounded_half_up(cents_eur, rate_micro, debit):
+    """The vectorized conversion agrees with Decimal's ROUND_HALF_UP for any amount and rate."""
+    from core.money import convert_minor, fmt_minor
+
+    rate = fmt_minor(rate_micro, 6)
+    expected = convert_minor(cents_eur, 2, rate, 2)
+    eur_side, try_side = ("debit", "credit") if debit else ("credit", "debit")
+    text = dump_yaml_records("journal", [{"id": "JE-1", "date": "2025-03-04", "postings": [
+        {"account": "102.02", eur_side: money(cents_eur), "currency": "EUR", "rate": rate},
+        {"account": "320.01", try_side: fmt_minor(expected, 2)}]}])
+    book, problems = _load({"journals/2025/2025-03.yaml": text})
+    assert problems == []
+    assert abs(book.postings["base"][0]) == expected
