@@ -49,7 +49,7 @@ def open_books(books: str | None, no_cache: bool = False) -> tuple[Path, "load.B
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(2) from None
     try:
-        book, problems = load.load_book(root, use_cache=not no_cache)
+        book, problems = load.load_ledger(root, use_cache=not no_cache)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(1) from None

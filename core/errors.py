@@ -44,6 +44,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E044": (ERROR, "entry has fewer than two postings"),
     "E045": (ERROR, "base amount disagrees with amount x rate"),
     "E046": (ERROR, "CSV entry rows disagree"),
+    "E047": (ERROR, "posting rule missing"),
+    "E048": (ERROR, "document currency not allowed"),
+    "E049": (ERROR, "document out of step with its flow"),
     "E050": (ERROR, "stock goes negative"),
     "E051": (ERROR, "stock move is incomplete"),
 }

@@ -46,8 +46,8 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         a = book.accounts[code]
         out.append(f"account {account_path(book, code)}  ; type: {HLEDGER_TYPE[a.type]}, name: {_clean(a.name)}")
     out.append("")
-    p = book.postings
-    e = book.entries
+    p = book.ledger()
+    e = book.ledger_entries()
     if span.begin is not None:
         p, e = p.filter(pl.col("date") >= span.begin), e.filter(pl.col("date") >= span.begin)
     if span.end is not None:

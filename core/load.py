@@ -30,7 +30,8 @@ import polars as pl
 from core import schema, store, yamlnodes
 from core.errors import BooksError, Problem
 from core.model import (
-    Account, Activity, Book, Contact, Item, Link, Location, Order, OrderLine, Settings, Source, frozen_map,
+    Account, Activity, Allocation, Book, Contact, Document, Item, Link, Location, OrderLine, Settings, Source,
+    frozen_map,
 )
 from core.money import fmt_minor, fraction_digits, minor_units
 from core.yamlnodes import Map, Seq
@@ -106,11 +107,18 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
             bad.append(Problem("E007", path, _toml_line(text, cur), f"currency {cur} = {dec!r} is not valid",
                                expected="CODE = decimals (0-4)", found=f"{cur} = {dec!r}",
                                hint='write e.g. EUR = 2 under [currencies]'))
-    roles = doc.get("accounts") or {}
+    roles: dict[str, Any] = {}
+    for role, code in (doc.get("accounts") or {}).items():
+        if isinstance(code, dict):           # [accounts.vat_output] "10" = "391.02"
+            for sub, sub_code in code.items():
+                roles[f"{role}:{sub}"] = sub_code
+        else:
+            roles[role] = code
     for role, code in roles.items():
         if not isinstance(code, str):
-            bad.append(Problem("E007", path, _toml_line(text, role), f"account role {role} must be a quoted code",
-                               found=repr(code), hint=f'write {role} = "{code}"'))
+            bad.append(Problem("E007", path, _toml_line(text, role.split(":")[-1]),
+                               f"account role {role} must be a quoted code",
+                               found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "close", "dedup"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
@@ -637,15 +645,33 @@ def _contact(r: Map, rel: str, side: str, role: str, kind: str) -> Contact:
                    fields, Source(rel, r.line))
 
 
-def _order(r: Map, rel: str) -> Order:
+def _allocations(value: Any, key: str) -> tuple[Allocation, ...]:
+    if type(value) is not Seq:
+        return ()
+    return tuple(Allocation(_s(a.get(key)) or "", _dec(_s(a.get("amount")))) for a in value if type(a) is Map)
+
+
+def _document(r: Map, rel: str) -> Document:
     lines = tuple(
-        OrderLine(_s(ln.get("item")) or "", _dec(_s(ln.get("quantity"))), _dec(_s(ln.get("price"))),
-                  _dec(_s(ln.get("vat_rate"))), _dec(_s(ln.get("discount"))), Source(rel, ln.line))
+        OrderLine(_s(ln.get("item")), _dec(_s(ln.get("quantity"))), _dec(_s(ln.get("price"))),
+                  _dec(_s(ln.get("vat_rate"))), _dec(_s(ln.get("discount"))), _s(ln.get("account")),
+                  _s(ln.get("description")), Source(rel, ln.line))
         for ln in (r.get("lines") if type(r.get("lines")) is Seq else ()) if type(ln) is Map
     )
-    return Order(r["id"], _s(r.get("kind")) or "sales", _d(_s(r.get("date"))) or date.min, _s(r.get("party")) or "",
-                 lines, _s(r.get("status")) or "open", _s(r.get("currency")), _s(r.get("location")),
-                 _d(_s(r.get("due"))), _s(r.get("memo")), Source(rel, r.line))
+    amount = _s(r.get("amount"))
+    return Document(
+        r["id"], _s(r.get("kind")) or "sales", _d(_s(r.get("date"))) or date.min, _s(r.get("party")) or "",
+        lines, _s(r.get("status")) or "open", _s(r.get("currency")), _s(r.get("location")), _d(_s(r.get("due"))),
+        _s(r.get("memo")), _s(r.get("rate")), _dec(amount) if amount is not None else None, _s(r.get("account")),
+        _s(r.get("order")), _s(r.get("invoice")), _s(r.get("rep")), _s(r.get("number")),
+        _allocations(r.get("allocations"), "invoice"), _allocations(r.get("applies"), "advance"), Source(rel, r.line))
+
+
+def _overrides(r: Map) -> tuple[tuple[str, str], ...]:
+    acc = r.get("accounts")
+    if type(acc) is not Map:
+        return ()
+    return tuple(sorted((k, v) for k, v in acc.items() if type(v) is str))
 
 
 # --------------------------------------------------------------------------- the whole book
@@ -663,7 +689,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     contacts: dict[str, Contact] = {}
     items: dict[str, Item] = {}
     locations: dict[str, Location] = {}
-    orders: list[Order] = []
+    orders: list[Document] = []
     activities: list[Activity] = []
     links: list[Link] = []
     seen: dict[tuple[str, str], Source] = {}
@@ -697,11 +723,12 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 contacts[rid] = _contact(r, rel, "erp" if fk.kind == "erp-contacts" else "crm", fk.role, fk.kind)
             elif fk.kind == "items" and unique("item", rid, src):
                 items[rid] = Item(rid, _s(r.get("name")) or "", _s(r.get("unit")) or "", _s(r.get("valuation")) or "fifo",
-                                  _s(r.get("category")), _s(r.get("vat_rate")), _s(r.get("supplier")), src)
+                                  _s(r.get("category")), _s(r.get("vat_rate")), _s(r.get("supplier")),
+                                  _s(r.get("type")) or "stock", _overrides(r), src)
             elif fk.kind == "locations" and unique("location", rid, src):
-                locations[rid] = Location(rid, _s(r.get("name")) or "", _s(r.get("kind")) or "", src)
-            elif fk.kind == "orders" and unique("order", rid, src):
-                orders.append(_order(r, rel))
+                locations[rid] = Location(rid, _s(r.get("name")) or "", _s(r.get("kind")) or "", _overrides(r), src)
+            elif fk.kind == "orders" and unique("document", rid, src):
+                orders.append(_document(r, rel))
             elif fk.kind == "activities" and unique("activity", rid, src):
                 activities.append(Activity(rid, _d(_s(r.get("date"))) or date.min, _s(r.get("contact")) or "",
                                            _s(r.get("kind")) or "", _s(r.get("subject")), _s(r.get("outcome")),
@@ -712,7 +739,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
 
     book = Book(root=root, settings=settings, accounts=frozen_map(accounts), contacts=frozen_map(contacts),
                 items=frozen_map(items), locations=frozen_map(locations),
-                orders=tuple(sorted(orders, key=lambda o: (o.date, o.id))),
+                documents=tuple(sorted(orders, key=lambda o: (o.date, o.id))),
                 activities=tuple(sorted(activities, key=lambda a: (a.date, a.id))), links=tuple(links),
                 postings=typed["postings"], entries=typed["entries"], moves=typed["moves"], rates=typed["rates"],
                 files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
@@ -958,3 +985,12 @@ def _entry_ids_unique(entries: pl.DataFrame) -> list[Problem]:
         else:
             first[rid] = f"{f}:{ln}"
     return problems
+
+
+def load_ledger(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> tuple[Book, list[Problem]]:
+    """Load the books and derive the postings their documents imply: the general ledger."""
+    from core import post
+
+    book, problems = load_book(root, use_cache=use_cache, jobs=jobs)
+    book, found = post.derive(book)
+    return book, problems + found

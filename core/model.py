@@ -89,6 +89,8 @@ class Item:
     category: str | None = None
     vat_rate: str | None = None
     supplier: ContactId | None = None
+    type: str = "stock"            # stock | service | produced
+    accounts: tuple[tuple[str, str], ...] = ()   # role -> account overrides
     source: Source = field(default=Source("", 0), compare=False)
 
 
@@ -97,6 +99,7 @@ class Location:
     id: str
     name: str
     kind: str
+    accounts: tuple[tuple[str, str], ...] = ()   # role -> account overrides
     source: Source = field(default=Source("", 0), compare=False)
 
 
@@ -122,27 +125,59 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class OrderLine:
-    item: Sku
+    item: Sku | None
     quantity: Decimal
     price: Decimal
     vat_rate: Decimal = Decimal(0)
     discount: Decimal = Decimal(0)
+    account: AccountCode | None = None
+    description: str | None = None
     source: Source = field(default=Source("", 0), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class Order:
+class Allocation:
+    """Part of a payment set against an invoice, or of an advance applied to an invoice."""
+
+    doc: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A commercial document in orders/: an order, invoice, credit note, payment or advance.
+
+    Which fields matter depends on `kind` (docs/documents.md): orders and invoices have `lines`,
+    payments and advances an `amount` and `account`, credit notes the `invoice` they credit.
+    """
+
     id: str
-    kind: str                      # sales | purchase
+    kind: str
     date: date
     party: ContactId
-    lines: tuple[OrderLine, ...]
+    lines: tuple[OrderLine, ...] = ()
     status: str = "open"
     currency: str | None = None
     location: str | None = None
     due: date | None = None
     memo: str | None = None
+    rate: str | None = None
+    amount: Decimal | None = None
+    account: AccountCode | None = None
+    order: str | None = None
+    invoice: str | None = None
+    rep: ContactId | None = None
+    number: str | None = None
+    allocations: tuple[Allocation, ...] = ()
+    applies: tuple[Allocation, ...] = ()
     source: Source = field(default=Source("", 0), compare=False)
+
+
+Order = Document   # orders are documents of kind sales | purchase | quotation
+
+CUSTOMER_KINDS = frozenset({"quotation", "sales", "invoice", "credit-note", "payment", "advance"})
+SUPPLIER_KINDS = frozenset({"purchase", "supplier-invoice", "supplier-credit-note", "supplier-payment"})
+ORDER_KINDS = frozenset({"quotation", "sales", "purchase"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +232,7 @@ class Book:
     contacts: Mapping[ContactId, Contact]
     items: Mapping[Sku, Item]
     locations: Mapping[str, Location]
-    orders: tuple[Order, ...]
+    documents: tuple[Document, ...]
     activities: tuple[Activity, ...]
     links: tuple[Link, ...]
     postings: pl.DataFrame
@@ -206,6 +241,33 @@ class Book:
     rates: pl.DataFrame
     files: tuple[str, ...] = ()
     broken_entries: frozenset[str] = frozenset()   # entries with field errors: skip balance checks
+    derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.post)
+    derived_entries: pl.DataFrame | None = None
+
+    @property
+    def orders(self) -> tuple[Document, ...]:
+        return tuple(d for d in self.documents if d.kind in ORDER_KINDS)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self._doc_index().get(doc_id)
+
+    def _doc_index(self) -> dict[str, Document]:
+        index = self.__dict__.get("_docs")
+        if index is None:
+            index = {d.id: d for d in self.documents}
+            object.__setattr__(self, "_docs", index)
+        return index
+
+    def ledger(self) -> pl.DataFrame:
+        """The general ledger: manual postings and derived postings, one frame."""
+        if self.derived_postings is None or self.derived_postings.is_empty():
+            return self.postings
+        return pl.concat([self.postings, self.derived_postings.drop("source")], how="vertical_relaxed")
+
+    def ledger_entries(self) -> pl.DataFrame:
+        if self.derived_entries is None or self.derived_entries.is_empty():
+            return self.entries
+        return pl.concat([self.entries, self.derived_entries.select(self.entries.columns)], how="vertical_relaxed")
 
     @property
     def base(self) -> str:

@@ -87,8 +87,8 @@ def write_books(root: Path, files: dict[str, str | bytes | None], base: bool = T
 
 
 def check(root: Path, use_cache: bool = False) -> tuple[load.Book, list[errors.Problem]]:
-    """Load and validate, as `kebir validate` does."""
-    book, problems = load.load_book(root, use_cache=use_cache, jobs=1)
+    """Load, derive and validate, as `kebir validate` does."""
+    book, problems = load.load_ledger(root, use_cache=use_cache, jobs=1)
     return book, errors.sorted_problems(problems + validate.run_all(book))
 
 

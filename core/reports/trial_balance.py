@@ -17,7 +17,7 @@ from core.reports import Column, Table
 
 def build_trial_balance(book: Book, span: Span = Span(), *, historical: bool = False,
                         account_prefix: str | None = None) -> Table:
-    p = book.postings
+    p = book.ledger()
     if span.begin is not None and not historical:
         p = p.filter(pl.col("date") >= span.begin)
     if span.end is not None:

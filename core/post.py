@@ -1,0 +1,452 @@
+"""Derive journal postings from documents, by the rules in books.toml (docs/documents.md).
+
+`derive(book)` returns the book with `derived_postings` / `derived_entries` filled in, and the
+problems found (a missing posting rule, a document that cannot be valued). The derivation is
+deterministic: documents in (date, kind order, id) order, one derived entry per document (plus
+one per applied advance), amounts in integer minor units, VAT per line rounded half-up.
+
+Open items are tracked while deriving, per party and currency, so a payment settles its
+invoices at the rate they were booked at and the realized exchange difference is posted.
+Settlements are tagged `settles:INV-...` on the control-account legs, which the aging report reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from core.derived import Entries, Leg
+from core.errors import Problem
+from core.model import Book, Document, OrderLine
+from core.money import convert_minor, round_half_up
+
+KIND_ORDER = {"supplier-invoice": 0, "invoice": 1, "supplier-credit-note": 2, "credit-note": 3, "advance": 4,
+              "payment": 5, "supplier-payment": 6}
+
+
+class MissingRole(Exception):
+    def __init__(self, role: str) -> None:
+        super().__init__(role)
+        self.role = role
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """Which account plays which part: books.toml [accounts], overridden per location and item."""
+
+    book: Book
+
+    def get(self, role: str, item: str | None = None, location: str | None = None) -> str | None:
+        if item and item in self.book.items:
+            hit = dict(self.book.items[item].accounts).get(role)
+            if hit:
+                return hit
+        if location and location in self.book.locations:
+            hit = dict(self.book.locations[location].accounts).get(role)
+            if hit:
+                return hit
+        return self.book.settings.role(role)
+
+    def need(self, role: str, item: str | None = None, location: str | None = None) -> str:
+        code = self.get(role, item, location)
+        if code is None:
+            raise MissingRole(role)
+        return code
+
+
+@dataclass
+class OpenItem:
+    doc: str
+    party: str
+    currency: str
+    amount: int          # open, in the document currency's minor units
+    base: int            # open, in base minor units
+    day: date
+
+
+class Ledgers:
+    """Open invoices per (side, party, currency), oldest first, while documents are replayed."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str, str], list[OpenItem]] = {}
+        self.by_doc: dict[str, OpenItem] = {}
+
+    def add(self, side: str, item: OpenItem) -> None:
+        self.items.setdefault((side, item.party, item.currency), []).append(item)
+        self.by_doc[item.doc] = item
+
+    def settle(self, item: OpenItem, amount: int) -> int:
+        """Take `amount` off an item; returns the base value settled (pro rata, exact at the end)."""
+        amount = min(amount, item.amount)
+        if amount <= 0:
+            return 0
+        base = item.base if amount == item.amount else int(
+            round_half_up(Decimal(item.base) * amount / item.amount, 0))
+        item.amount -= amount
+        item.base -= base
+        return base
+
+    def oldest(self, side: str, party: str, currency: str) -> list[OpenItem]:
+        return [i for i in self.items.get((side, party, currency), []) if i.amount > 0]
+
+
+class Deriver:
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.roles = Roles(book)
+        self.base = book.base
+        self.base_dec = book.settings.decimals(book.base) or 2
+        self.entries = Entries(book.base)
+        self.open = Ledgers()
+        self.problems: list[Problem] = []
+        self._rates = self._rate_table()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _rate_table(self) -> dict[str, list[tuple[date, str]]]:
+        table: dict[str, list[tuple[date, str]]] = {}
+        for d, cur, rate in self.book.rates.select("date", "currency", "rate").iter_rows():
+            table.setdefault(cur, []).append((d, rate))
+        return table
+
+    def rate_for(self, doc: Document, currency: str) -> str | None:
+        if currency == self.base:
+            return None
+        if doc.rate:
+            return doc.rate
+        rows = self._rates.get(currency, [])
+        best = None
+        for d, r in rows:           # rows are sorted by date
+            if d > doc.date:
+                break
+            best = r
+        return best
+
+    def dec(self, currency: str) -> int:
+        return self.book.settings.decimals(currency) or self.base_dec
+
+    def minor(self, value: Decimal, currency: str) -> int:
+        d = self.dec(currency)
+        return int(round_half_up(value, d).scaleb(d))
+
+    def to_base(self, amount: int, currency: str, rate: str | None) -> int:
+        if currency == self.base:
+            return amount
+        assert rate is not None
+        return convert_minor(amount, self.dec(currency), rate, self.base_dec)
+
+    def problem(self, doc: Document, code: str, message: str, hint: str, expected: str = "", found: str = "") -> None:
+        self.problems.append(Problem(code, doc.source.path, doc.source.line, message, record=doc.id,
+                                     expected=expected, found=found, hint=hint))
+
+    def post(self, doc: Document, legs: list[Leg], entry_id: str | None = None, memo: str | None = None,
+             day: date | None = None) -> None:
+        self.entries.add(entry_id or doc.id, day or doc.date, memo or doc.memo or f"{doc.kind} {doc.id}", doc.id,
+                         doc.source.path, doc.source.line, legs, payee=doc.party)
+
+    # ------------------------------------------------------------------ lines
+
+    def line_amounts(self, line: OrderLine, currency: str) -> tuple[int, int]:
+        """(net, vat) of one line in the document currency's minor units: VAT rounded per line."""
+        net = self.minor(line.quantity * line.price - line.discount, currency)
+        vat = self.minor(Decimal(net).scaleb(-self.dec(currency)) * line.vat_rate / 100, currency)
+        return net, vat
+
+    # ------------------------------------------------------------------ documents
+
+    def run(self) -> None:
+        docs = sorted((d for d in self.book.documents if d.kind in KIND_ORDER and d.status != "cancelled"),
+                      key=lambda d: (d.date, KIND_ORDER[d.kind], d.id))
+        for doc in docs:
+            try:
+                getattr(self, "post_" + doc.kind.replace("-", "_"))(doc)
+            except MissingRole as exc:
+                self.problem(doc, "E047", f"no account for the posting rule `{exc.role}`",
+                             hint=f"add `{exc.role.split(':')[0]} = \"...\"` under [accounts] in books.toml"
+                             + (f" (table [accounts.{exc.role.split(':')[0]}], key \"{exc.role.split(':')[1]}\")"
+                                if ":" in exc.role else ""))
+
+    def _currency_rate(self, doc: Document) -> tuple[str, str | None] | None:
+        currency = doc.currency or self.base
+        rate = self.rate_for(doc, currency)
+        if currency != self.base and rate is None:
+            self.problem(doc, "E042", f"{currency} document on {doc.date} has no rate",
+                         hint=f"add `rate:` to the document or a {currency} rate to rates/{doc.date.year}.csv")
+            return None
+        return currency, rate
+
+    def _sales_like(self, doc: Document, sign: int, revenue_role: str, vat_role: str, control_role: str,
+                    side: str) -> None:
+        """Invoice-shaped documents: lines to revenue (or expense), VAT per rate, gross to the control account.
+
+        sign=+1 for a sales invoice (credit revenue, debit AR); -1 reverses it.
+        """
+        cr = self._currency_rate(doc)
+        if cr is None:
+            return
+        currency, rate = cr
+        legs: list[Leg] = []
+        total_amount = total_base = 0
+        for line in doc.lines:
+            net, vat = self.line_amounts(line, currency)
+            account = line.account or self.roles.need(revenue_role, line.item, doc.location)
+            vat_account = self.roles.need(f"{vat_role}:{_pct(line.vat_rate)}") if vat else None
+            net_base, vat_base = self.to_base(net, currency, rate), self.to_base(vat, currency, rate)
+            legs.append(Leg(account, -sign * net_base, currency, -sign * net, item=line.item, location=doc.location,
+                            rate=rate, memo=line.description))
+            if vat:
+                legs.append(Leg(vat_account, -sign * vat_base, currency, -sign * vat, rate=rate,
+                                memo=f"VAT {_pct(line.vat_rate)}%"))
+            total_amount += net + vat
+            total_base += net_base + vat_base
+        control = self.roles.need(control_role)
+        legs.append(Leg(control, sign * total_base, currency, sign * total_amount, contact=doc.party, rate=rate))
+        self.post(doc, legs)
+        if sign > 0:
+            self.open.add(side, OpenItem(doc.id, doc.party, currency, total_amount, total_base, doc.date))
+        return None
+
+    def post_invoice(self, doc: Document) -> None:
+        self._sales_like(doc, +1, "sales", "vat_output", "receivable", "ar")
+        for applied in doc.applies:
+            self._apply_advance(doc, applied.doc, self.minor(applied.amount, self.base))
+
+    def post_credit_note(self, doc: Document) -> None:
+        target = self.open.by_doc.get(doc.invoice or "")
+        if target is not None and doc.rate is None and target.currency != self.base:
+            doc = replace(doc, rate=self._doc_rate(doc.invoice))
+        before = len(self.entries)
+        self._sales_like(doc, -1, "sales_returns", "vat_output", "receivable", "ar")
+        if len(self.entries) > before:
+            self._settle_from_last(doc, "ar", target)
+
+    def post_supplier_invoice(self, doc: Document) -> None:
+        # Supplier invoices mirror sales invoices: expense/GRNI debit, input VAT debit, AP credit.
+        self._purchase_like(doc, +1)
+
+    def post_supplier_credit_note(self, doc: Document) -> None:
+        target = self.open.by_doc.get(doc.invoice or "")
+        before = len(self.entries)
+        self._purchase_like(doc, -1)
+        if len(self.entries) > before:
+            self._settle_from_last(doc, "ap", target)
+
+    def _purchase_like(self, doc: Document, sign: int) -> None:
+        cr = self._currency_rate(doc)
+        if cr is None:
+            return
+        currency, rate = cr
+        legs: list[Leg] = []
+        total_amount = total_base = 0
+        for line in doc.lines:
+            net, vat = self.line_amounts(line, currency)
+            stocked = line.item is not None and line.item in self.book.items and \
+                self.book.items[line.item].type == "stock" and line.account is None
+            account = self.roles.need("goods_received") if stocked else (line.account or self.roles.need(
+                "expenses", line.item, doc.location))
+            net_base, vat_base = self.to_base(net, currency, rate), self.to_base(vat, currency, rate)
+            legs.append(Leg(account, sign * net_base, currency, sign * net, item=line.item, rate=rate,
+                            memo=line.description))
+            if vat:
+                legs.append(Leg(self.roles.need(f"vat_input:{_pct(line.vat_rate)}"), sign * vat_base, currency,
+                                sign * vat, rate=rate, memo=f"VAT {_pct(line.vat_rate)}%"))
+            total_amount += net + vat
+            total_base += net_base + vat_base
+        legs.append(Leg(self.roles.need("payable"), -sign * total_base, currency, -sign * total_amount,
+                        contact=doc.party, rate=rate))
+        self.post(doc, legs)
+        if sign > 0:
+            self.open.add("ap", OpenItem(doc.id, doc.party, currency, total_amount, total_base, doc.date))
+
+    def _doc_rate(self, doc_id: str | None) -> str | None:
+        doc = self.book.document(doc_id or "")
+        return self.rate_for(doc, doc.currency or self.base) if doc else None
+
+    def _settle_from_last(self, doc: Document, side: str, target: OpenItem | None) -> None:
+        """A credit note reduces the invoice it credits (else the oldest open ones)."""
+        amount = abs(self.entries._p[-1][4])      # the control leg is the last leg added
+        currency = doc.currency or self.base
+        for item in ([target] if target is not None else []) + self.open.oldest(side, doc.party, currency):
+            if amount <= 0:
+                break
+            taken = min(amount, item.amount)
+            self.open.settle(item, taken)
+            amount -= taken
+
+    def post_payment(self, doc: Document) -> None:
+        self._settlement(doc, "ar", "receivable", +1)
+
+    def post_supplier_payment(self, doc: Document) -> None:
+        self._settlement(doc, "ap", "payable", -1)
+
+    def _settlement(self, doc: Document, side: str, control_role: str, sign: int) -> None:
+        """Payments: bank leg at the payment's rate, control legs at the settled items' booked
+        values, the difference to fx_gain / fx_loss. sign=+1: money in (customer pays)."""
+        cr = self._currency_rate(doc)
+        if cr is None or doc.amount is None:
+            if doc.amount is None:
+                self.problem(doc, "E010", "`amount` is missing", hint="add `amount: ...` to the payment")
+            return
+        currency, rate = cr
+        amount = self.minor(doc.amount, currency)
+        bank_base = self.to_base(amount, currency, rate)
+        account = doc.account or self.roles.need("bank")
+        control = self.roles.need(control_role)
+        legs = [Leg(account, sign * bank_base, currency, sign * amount, rate=rate)]
+        left = amount
+        settled_base = 0
+        targets: list[tuple[OpenItem, int]] = []
+        for alloc in doc.allocations:
+            item = self.open.by_doc.get(alloc.doc)
+            want = self.minor(alloc.amount, currency)
+            if item is None or item.party != doc.party or item.currency != currency:
+                continue                     # reported by the document checks
+            targets.append((item, min(want, left)))
+            left -= min(want, left)
+        if not doc.allocations:
+            for item in self.open.oldest(side, doc.party, currency):
+                if left <= 0:
+                    break
+                take = min(left, item.amount)
+                targets.append((item, take))
+                left -= take
+        for item, take in targets:
+            base = self.open.settle(item, take)
+            settled_base += base
+            legs.append(Leg(control, -sign * base, currency, -sign * take, contact=doc.party, rate=rate,
+                            memo=f"settles {item.doc}"))
+        if left > 0:                          # paid on account: an open credit at today's rate
+            on_account = self.to_base(left, currency, rate)
+            settled_base += on_account
+            legs.append(Leg(control, -sign * on_account, currency, -sign * left, contact=doc.party, rate=rate,
+                            memo="on account"))
+        diff = bank_base - settled_base       # > 0: more base came in (sign +1) than was booked
+        if diff:
+            gain = diff * sign > 0
+            legs.append(Leg(self.roles.need("fx_gain" if gain else "fx_loss"), -sign * diff,
+                            memo=f"realized exchange difference on {doc.id}"))
+        self.post(doc, legs)
+
+    def post_advance(self, doc: Document) -> None:
+        if doc.amount is None:
+            self.problem(doc, "E010", "`amount` is missing", hint="add `amount: ...` to the advance")
+            return
+        if (doc.currency or self.base) != self.base:
+            self.problem(doc, "E048", f"advances are kept in {self.base}", hint=f"record the deposit in {self.base}")
+            return
+        amount = self.minor(doc.amount, self.base)
+        self.post(doc, [Leg(doc.account or self.roles.need("bank"), amount),
+                        Leg(self.roles.need("advances_received"), -amount, contact=doc.party)])
+        self.open.add("adv", OpenItem(doc.id, doc.party, self.base, amount, amount, doc.date))
+
+    def _apply_advance(self, invoice: Document, advance_id: str, amount: int) -> None:
+        adv = self.open.by_doc.get(advance_id)
+        inv = self.open.by_doc.get(invoice.id)
+        if adv is None or inv is None or inv.currency != self.base:
+            return                            # reported by the document checks
+        amount = min(amount, adv.amount, inv.amount)
+        self.open.settle(adv, amount)
+        self.open.settle(inv, amount)
+        self.post(invoice, [Leg(self.roles.need("advances_received"), amount, contact=invoice.party,
+                                memo=f"advance {advance_id} applied"),
+                            Leg(self.roles.need("receivable"), -amount, contact=invoice.party,
+                                memo=f"settles {invoice.id}")],
+                  entry_id=f"{invoice.id}/{advance_id}", memo=f"advance {advance_id} applied to {invoice.id}")
+
+
+def _pct(rate: Decimal) -> str:
+    text = format(rate.normalize(), "f")
+    return text
+
+
+def derive(book: Book) -> tuple[Book, list[Problem]]:
+    """The book with its derived postings, and the problems deriving them found."""
+    d = Deriver(book)
+    d.run()
+    postings, entries = d.entries.frames()
+    stock_postings, stock_entries, problems = _stock_postings(book)
+    if stock_postings is not None:
+        postings = pl.concat([postings, stock_postings], how="vertical_relaxed")
+        entries = pl.concat([entries, stock_entries], how="vertical_relaxed")
+    return replace(book, derived_postings=postings, derived_entries=entries), d.problems + problems
+
+
+def _stock_postings(book: Book) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+    """Stock moves to postings (wired in when core.stock is present)."""
+    try:
+        from core import stock
+    except ImportError:
+        return None, None, []
+    if not hasattr(stock, "value_stock") or book.moves.is_empty():
+        return None, None, []
+    return stock_move_postings(book)
+
+
+def stock_move_postings(book: Book) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+    from core import stock
+
+    ledger, problems = stock.value_stock(book.moves, book.items, book.rates, book.base,
+                                         book.settings.decimals(book.base) or 2)
+    rows = ledger.rows
+    if rows.is_empty():
+        return None, None, problems
+    roles = Roles(book)
+    needed = {"inventory", "cogs"}
+    missing = [r for r in sorted(needed) if book.settings.role(r) is None]
+    if missing:
+        first = book.moves.row(0, named=True)
+        return None, None, problems + [Problem(
+            "E047", str(first["file"]), first["line"], f"no account for the posting rule `{missing[0]}`",
+            record=first["id"] or "", hint=f"add `{missing[0]} = \"...\"` under [accounts] in books.toml")]
+    # Account per (role, item, location), resolved once per distinct pair.
+    pairs = rows.select("item", "location").unique()
+    inv, cogs = {}, {}
+    for item, loc in pairs.iter_rows():
+        inv[(item, loc)] = roles.need("inventory", item, loc)
+        cogs[(item, loc)] = roles.need("cogs", item, loc)
+    acct = pl.DataFrame({"item": [k[0] for k in inv], "location": [k[1] for k in inv],
+                         "_inv": list(inv.values()), "_cogs": [cogs[k] for k in inv]})
+    g = lambda role, default: book.settings.role(role) or default  # noqa: E731
+    counter = {
+        "receipt": g("goods_received", None), "issue": None, "waste": g("waste", None), "return": None,
+        "count-shortage": g("count_shortage", None), "count-surplus": g("count_surplus", None),
+        "adjustment-in": g("count_surplus", None), "adjustment-out": g("count_shortage", None),
+        "average-remainder": g("price_difference", None),
+    }
+    if counter["receipt"] is None and rows.filter(pl.col("kind") == "receipt").height:
+        first = rows.filter(pl.col("kind") == "receipt").row(0, named=True)
+        problems.append(Problem("E047", str(first["file"]), first["line"],
+                                "no account for the posting rule `goods_received`", record=first["move_id"],
+                                hint='add `goods_received = "..."` under [accounts] in books.toml'))
+        return None, None, problems
+    r = rows.filter(pl.col("value") != 0).join(acct, on=["item", "location"], how="left")
+    counter_expr = pl.col("_cogs")
+    for kind, code in counter.items():
+        if code is not None:
+            counter_expr = pl.when(pl.col("kind") == kind).then(pl.lit(code)).otherwise(counter_expr)
+    transfers = pl.col("kind").is_in(["transfer-in", "transfer-out"])
+    inv_leg = r.select(pl.col("move_id").alias("entry_id"), "date", pl.col("_inv").alias("account"),
+                       pl.col("value").alias("base"), "item", "location", "kind", "document", "file", "line")
+    other = r.filter(~transfers).select(pl.col("move_id").alias("entry_id"), "date",
+                                        counter_expr.alias("account"), (-pl.col("value")).alias("base"), "item",
+                                        "location", "kind", "document", "file", "line")
+    legs = pl.concat([inv_leg, other]).with_columns(
+        currency=pl.lit(book.base), amount=pl.col("base"), rate=pl.lit(None, pl.String),
+        contact=pl.lit(None, pl.String), memo=pl.col("kind"), tags=pl.lit(None, pl.String),
+        source=pl.coalesce("document", "entry_id"))
+    # A transfer between two locations on the same inventory account nets to nothing: drop it.
+    legs = legs.filter(~(pl.col("kind").is_in(["transfer-in", "transfer-out"])
+                         & (pl.col("base").sum().over("entry_id", "account") == 0)
+                         & (pl.len().over("entry_id", "account") > 1)))
+    postings = legs.select("entry_id", "date", "account", "currency", "amount", "base", "rate", "contact", "item",
+                           "location", "memo", "tags", pl.col("file").cast(pl.Categorical),
+                           pl.col("line").cast(pl.Int32), "source").sort("date", "entry_id", maintain_order=True)
+    entries = (postings.group_by("entry_id", maintain_order=True)
+               .agg(pl.col("date").first(), pl.col("memo").first(), pl.col("source").first(),
+                    pl.col("line").first(), pl.col("file").first())
+               .select(pl.col("entry_id").alias("id"), "date", pl.col("memo"), pl.lit(None, pl.String).alias("payee"),
+                       "source", pl.lit(None, pl.String).alias("tags"), "line", "file"))
+    return postings, entries, problems
