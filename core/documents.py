@@ -188,3 +188,59 @@ def _check_allocations(book: Book) -> list[Problem]:
                     out.append(_p(doc, "E038", f"{a.doc} is not an advance of {doc.party}", found=a.doc,
                                   hint="apply this customer's advances"))
     return out
+
+
+def check_credit_limits(book: Book) -> list[Problem]:
+    """W001: a customer's open balance above its credit limit (at the latest date in the books)."""
+    from core.reports.aging import open_items
+
+    if book.settings.role("receivable") is None:
+        return []
+    totals: dict[str, int] = defaultdict(int)
+    for item in open_items(book, "ar"):
+        totals[item.contact] += item.amount
+    dec = book.settings.decimals(book.base) or 2
+    out = []
+    for contact, total in sorted(totals.items()):
+        c = book.contacts.get(contact)
+        limit = c.get("credit_limit") if c else None
+        if limit is None:
+            continue
+        limit_minor = int(Decimal(limit).scaleb(dec))
+        if total > limit_minor:
+            out.append(Problem("W001", c.source.path, c.source.line, f"{c.name} owes more than its credit limit",
+                               record=contact, expected=f"at most {limit} {book.base}",
+                               found=f"{fmt_minor(total, dec)} {book.base} open",
+                               hint="collect, raise `credit_limit`, or hold new orders (kebir report aging ar)"))
+    return out
+
+
+def check_tie_outs(book: Book) -> list[Problem]:
+    """Subledgers equal their control accounts: what would make them differ is reported.
+
+    AR and AP subledgers are the control accounts' postings by contact, so a control posting with
+    no contact is the difference (E053). The stock ledger values the inventory account through
+    derived postings only, so a manual entry on an inventory account is the difference (E052).
+    """
+    out: list[Problem] = []
+    for role in ("receivable", "payable"):
+        code = book.settings.role(role)
+        if code is None:
+            continue
+        loose = book.postings.filter((pl.col("account") == code) & pl.col("contact").is_null())
+        for eid, f, ln in loose.select("entry_id", "file", "line").iter_rows():
+            out.append(Problem("E053", str(f), ln, f"posting on the {role} control account {code} names no contact",
+                               record=eid, expected="a `contact:` on every control-account posting",
+                               hint="add `contact: CU-...`/`SU-...` so the subledger can hold it"))
+    inventory = {book.settings.role("inventory")} | {
+        code for holder in (*book.items.values(), *book.locations.values())
+        for role, code in holder.accounts if role == "inventory"}
+    inventory.discard(None)
+    if inventory and not book.moves.is_empty():
+        manual = book.postings.filter(pl.col("account").is_in(sorted(inventory)))
+        for eid, f, ln, acc in manual.select("entry_id", "file", "line", "account").iter_rows():
+            out.append(Problem("E052", str(f), ln, f"manual posting on inventory account {acc}", record=eid,
+                               expected="inventory moved by stock moves only",
+                               hint="record a stock move (receipt, count, adjustment) instead; the stock ledger "
+                                    "and the account would no longer agree"))
+    return out

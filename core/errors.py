@@ -49,6 +49,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E049": (ERROR, "document out of step with its flow"),
     "E050": (ERROR, "stock goes negative"),
     "E051": (ERROR, "stock move is incomplete"),
+    "E052": (ERROR, "stock ledger and inventory account disagree"),
+    "E053": (ERROR, "control-account posting outside the subledger"),
+    "W001": (WARNING, "credit limit passed"),
 }
 
 

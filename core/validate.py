@@ -260,12 +260,14 @@ def _qty(thousandths: int) -> str:
     return fmt_minor(thousandths, 3)
 
 
-from core.documents import check_documents  # noqa: E402  (documents import nothing from here)
+from core.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
 
 CHECKS: tuple[Check, ...] = (
     check_posting_accounts,
     check_contacts_referenced,
     check_documents,
+    check_tie_outs,
+    check_credit_limits,
     check_moves_referenced,
     check_balanced,
     check_stock_non_negative,

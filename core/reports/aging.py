@@ -1,0 +1,128 @@
+"""AR and AP open items and aging, from the postings on the control accounts.
+
+The subledger of a control account is its postings grouped by contact, derived and manual alike.
+Postings that raise the balance (AR debits, AP credits) are open items; the others settle them:
+first the item a settlement names (`settles INV-...`, written by derived payments and credit
+notes), then the oldest open items. An item is due on its document's `due:`, else on its date
+plus the contact's payment terms (`net30` = 30 days; no terms: due at once).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import polars as pl
+
+from core.model import Book
+from core.money import from_minor
+from core.reports import Column, Table
+
+BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
+_SETTLES = re.compile(r"^settles (\S+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    contact: str
+    doc: str
+    day: date
+    due: date
+    amount: int        # open, base minor units, positive
+    path: str
+    line: int
+
+
+def terms_days(terms: str | None) -> int:
+    if not terms or terms == "due":
+        return 0
+    m = re.fullmatch(r"net(\d+)", terms)
+    return int(m[1]) if m else 0
+
+
+def control_postings(book: Book, role: str, as_of: date | None = None) -> pl.DataFrame:
+    """Postings on the control account of `role`, with the document each came from."""
+    code = book.settings.role(role)
+    cols = ["entry_id", "date", "account", "base", "contact", "memo", "file", "line"]
+    manual = book.postings.select(cols).with_columns(source=pl.col("entry_id"))
+    parts = [manual]
+    if book.derived_postings is not None and not book.derived_postings.is_empty():
+        parts.append(book.derived_postings.select(*cols, "source"))
+    p = pl.concat(parts, how="vertical_relaxed").filter(pl.col("account") == code)
+    if as_of is not None:
+        p = p.filter(pl.col("date") <= as_of)
+    return p.sort("date", "entry_id", maintain_order=True)
+
+
+def open_items(book: Book, side: str, as_of: date | None = None) -> list[OpenItem]:
+    """Open AR (side='ar') or AP (side='ap') items at the end of `as_of`, oldest first."""
+    role = "receivable" if side == "ar" else "payable"
+    sign = 1 if side == "ar" else -1
+    p = control_postings(book, role, as_of)
+    items: dict[str, list[list]] = {}      # contact -> [[doc, day, due, open, path, line], ...]
+    for entry_id, day, _acc, base, contact, memo, f, ln, source in p.iter_rows():
+        contact = contact or ""
+        amount = sign * base
+        if amount > 0:
+            doc = book.document(source)
+            terms = book.contacts[contact].get("payment_terms") if contact in book.contacts else None
+            due = doc.due if doc is not None and doc.due and doc.kind not in ("sales", "purchase") else \
+                day + timedelta(days=terms_days(terms))
+            items.setdefault(contact, []).append([source, day, due, amount, str(f), ln])
+            continue
+        left = -amount
+        target = _SETTLES.match(memo or "")
+        queue = items.get(contact, [])
+        ordered = [i for i in queue if target and i[0] == target[1]] + [i for i in queue if not target or i[0] != target[1]]
+        for item in ordered:
+            if left <= 0:
+                break
+            take = min(left, item[3])
+            item[3] -= take
+            left -= take
+        if left > 0:          # a settlement with nothing left to settle: a credit balance, kept as negative item
+            items.setdefault(contact, []).append([source, day, day, -left, str(f), ln])
+    out = [OpenItem(c, doc, day, due, amt, f, ln) for c, rows in items.items()
+           for doc, day, due, amt, f, ln in rows if amt != 0]
+    return sorted(out, key=lambda i: (i.contact, i.day, i.doc))
+
+
+def bucket_of(item: OpenItem, as_of: date) -> str:
+    late = (as_of - item.due).days
+    for name, low, high in BUCKETS:
+        if (low is None and late <= 0) or (low is not None and late >= low and (high is None or late <= high)):
+            return name
+    return "current"
+
+
+def build_aging(book: Book, side: str, as_of: date, detail: bool = False) -> Table:
+    """Aging buckets per contact (or per open item with `detail`) on `as_of`."""
+    dec = book.settings.decimals(book.base) or 2
+    items = open_items(book, side, as_of)
+    names = [b[0] for b in BUCKETS]
+    if detail:
+        rows = tuple((i.contact, _name(book, i.contact), i.doc, i.day, i.due, max((as_of - i.due).days, 0),
+                      bucket_of(i, as_of), from_minor(i.amount, dec)) for i in items)
+        cols = (Column("contact", "Contact"), Column("name", "Name"), Column("document", "Document"),
+                Column("date", "Date"), Column("due", "Due"), Column("days_late", "Days late", "int"),
+                Column("bucket", "Bucket"), Column("open", "Open", "money"))
+        total = sum((r[7] for r in rows), Decimal(0))
+        totals = ("Total", "", "", "", "", "", "", total)
+    else:
+        per: dict[str, dict[str, int]] = {}
+        for i in items:
+            per.setdefault(i.contact, dict.fromkeys(names, 0))[bucket_of(i, as_of)] += i.amount
+        rows = tuple((c, _name(book, c), *[from_minor(v[n], dec) for n in names],
+                      from_minor(sum(v.values()), dec)) for c, v in sorted(per.items()))
+        cols = (Column("contact", "Contact"), Column("name", "Name"),
+                *[Column(n, n, "money") for n in names], Column("total", "Total", "money"))
+        totals = ("Total", "", *[sum((r[2 + k] for r in rows), Decimal(0)) for k in range(len(names) + 1)])
+    title = f"{'Receivables' if side == 'ar' else 'Payables'} aging on {as_of}"
+    return Table(f"aging-{side}", title, cols, rows, totals, {"currency": book.base, "as_of": str(as_of)})
+
+
+def _name(book: Book, contact: str) -> str:
+    c = book.contacts.get(contact)
+    return c.name if c else ("(no contact)" if not contact else "?")
