@@ -173,6 +173,87 @@ def trial_balance(
         raise typer.Exit(1)
 
 
+@app.command("print")
+def print_entries(
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="A document id: an invoice, payment, "
+                                                  "order (with everything under it) or stock move.")] = None,
+    period: PeriodOpt = None,
+    derived: Annotated[bool, typer.Option("--derived", help="Only entries derived from documents.")] = False,
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+) -> None:
+    """Show journal entries as a person reads them, e.g. those a document derives.
+
+    Examples:
+      kebir print --books ledger-data --source SO-0047
+      kebir print --books ledger-data --period 2025-03 --derived --format json
+    """
+    import json
+
+    from core.period import span_from
+    from core.reports.journal import blocks_as_records, blocks_as_text, select_blocks
+
+    if source is None and period is None:
+        raise _usage("give --source ID or --period PERIOD")
+    try:
+        span = span_from(period, None, None)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    root, book, problems = open_books(books)
+    if source is not None and book.document(source) is None and \
+            book.moves.filter(book.moves["id"] == source).is_empty() and \
+            book.entries.filter(book.entries["id"] == source).is_empty():
+        raise _usage(f"no document, stock move or entry has the id {source}")
+    blocks = select_blocks(book, source, span, derived_only=derived)
+    if fmt is Fmt.json:
+        _render.emit(json.dumps(blocks_as_records(blocks), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render.emit(blocks_as_text(blocks, book.base))
+    raise typer.Exit(1 if errors.count_errors(problems) else 0)
+
+
+@report_app.command("aging")
+def aging(
+    side: Annotated[str, typer.Argument(help="ar (receivables) or ap (payables).")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Age on this date (default: the last date in the books).")] = None,
+    detail: Annotated[bool, typer.Option("--detail", help="One row per open item.")] = False,
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Open receivables or payables by days past due: current, 1-30, 31-60, 61-90, 90+.
+
+    Examples:
+      kebir report aging ar --books ledger-data --on 2025-12-31
+      kebir report aging ap --books ledger-data --detail --format csv
+    """
+    from datetime import date as _date
+
+    from core.reports.aging import build_aging
+
+    if side not in ("ar", "ap"):
+        raise _usage("aging takes ar or ap")
+    try:
+        as_of = _date.fromisoformat(on) if on else None
+    except ValueError:
+        raise _usage("--on takes a date YYYY-MM-DD") from None
+    root, book, problems = open_books(books)
+    if as_of is None:
+        last = book.ledger()["date"].max()
+        as_of = last if last is not None else _date.today()
+    _show(build_aging(book, side, as_of, detail), fmt, output)
+    raise typer.Exit(1 if errors.count_errors(problems) else 0)
+
+
+def _show(table, fmt: Fmt, output: str | None) -> None:
+    if fmt is Fmt.text and not output:
+        _render.table_text(table)
+    else:
+        render = {Fmt.csv: _render.table_csv, Fmt.json: _render.table_json, Fmt.md: _render.table_md,
+                  Fmt.text: _render.table_md}[fmt]
+        _render.emit(render(table), output)
+
+
 @export_app.command("journal")
 def export_journal(
     to: Annotated[str, typer.Option("--to", help="Target format: hledger.")] = "hledger",

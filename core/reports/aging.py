@@ -44,7 +44,7 @@ def terms_days(terms: str | None) -> int:
 
 def control_postings(book: Book, role: str, as_of: date | None = None) -> pl.DataFrame:
     """Postings on the control account of `role`, with the document each came from."""
-    code = book.settings.role(role)
+    code = book.settings.role(role) or ""
     cols = ["entry_id", "date", "account", "base", "contact", "memo", "file", "line"]
     manual = book.postings.select(cols).with_columns(source=pl.col("entry_id"))
     parts = [manual]

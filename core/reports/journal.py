@@ -1,0 +1,113 @@
+"""Entries as a person reads them: one block per entry with its postings, for `kebir print`.
+
+Selects derived (and manual) entries by the document they came from. An order selects itself and
+everything under it: its invoices, credit notes, the payments settling those invoices, and the
+stock moves that name it as their document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from core.model import Book
+from core.money import from_minor
+from core.period import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    account: str
+    name: str
+    debit: Decimal
+    credit: Decimal
+    currency: str
+    amount: Decimal
+    contact: str | None
+    memo: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    id: str
+    date: object
+    memo: str | None
+    source: str
+    where: str
+    lines: tuple[Line, ...]
+
+
+def related_sources(book: Book, doc_id: str) -> set[str]:
+    """The document and what hangs off it (invoices of an order, payments of an invoice, moves)."""
+    wanted = {doc_id}
+    changed = True
+    while changed:
+        changed = False
+        for d in book.documents:
+            if d.id in wanted:
+                continue
+            refs = {d.order, d.invoice} | {a.doc for a in d.allocations} | {a.doc for a in d.applies}
+            if refs & wanted:
+                wanted.add(d.id)
+                changed = True
+    moves = book.moves.filter(pl.col("document").is_in(sorted(wanted))).get_column("id").to_list()
+    return wanted | set(moves)
+
+
+def select_blocks(book: Book, source: str | None = None, span: Span = Span(), derived_only: bool = False
+                  ) -> list[Block]:
+    parts = []
+    if not derived_only:
+        parts.append(book.postings.with_columns(source=pl.col("entry_id")))
+    if book.derived_postings is not None:
+        parts.append(book.derived_postings)
+    p = pl.concat(parts, how="vertical_relaxed") if parts else book.postings.with_columns(source=pl.lit(None))
+    if source is not None:
+        wanted = related_sources(book, source)
+        p = p.filter(pl.col("source").is_in(sorted(wanted)) | pl.col("entry_id").is_in(sorted(wanted)))
+    if span.begin is not None:
+        p = p.filter(pl.col("date") >= span.begin)
+    if span.end is not None:
+        p = p.filter(pl.col("date") < span.end)
+    entries = book.ledger_entries().select("id", "memo")
+    memo = dict(entries.iter_rows())
+    dec = dict(book.settings.currencies)
+    bdec = dec.get(book.base, 2)
+    blocks: list[Block] = []
+    p = p.sort("date", "entry_id", maintain_order=True)
+    for (eid,), rows in p.group_by("entry_id", maintain_order=True):
+        lines = []
+        first = None
+        for r in rows.iter_rows(named=True):
+            first = first or r
+            acc = book.accounts.get(r["account"])
+            base = from_minor(r["base"], bdec)
+            lines.append(Line(r["account"], acc.name if acc else "?", base if base > 0 else Decimal(0),
+                              -base if base < 0 else Decimal(0), r["currency"],
+                              from_minor(r["amount"], dec.get(r["currency"], bdec)), r["contact"], r["memo"]))
+        blocks.append(Block(eid, first["date"], memo.get(eid), first["source"], f"{first['file']}:{first['line']}",
+                            tuple(lines)))
+    return blocks
+
+
+def blocks_as_text(blocks: list[Block], base: str) -> str:
+    out = []
+    for b in blocks:
+        src = f"  (from {b.source})" if b.source and b.source != b.id else ""
+        out.append(f"{b.date} {b.id}  {b.memo or ''}{src}  ; {b.where}")
+        for ln in b.lines:
+            side = f"{ln.debit:>14,.2f}" + " " * 15 if ln.debit else " " * 15 + f"{ln.credit:>14,.2f}"
+            fx = f"  [{ln.amount:,f} {ln.currency}]" if ln.currency != base else ""
+            extra = "  ".join(x for x in (ln.contact, ln.memo) if x)
+            out.append(f"    {ln.account:<10} {ln.name[:28]:<28} {side}{fx}  {extra}".rstrip())
+        out.append("")
+    return "\n".join(out)
+
+
+def blocks_as_records(blocks: list[Block]) -> list[dict]:
+    return [{"id": b.id, "date": str(b.date), "memo": b.memo, "source": b.source, "where": b.where,
+             "postings": [{"account": ln.account, "debit": f"{ln.debit:f}", "credit": f"{ln.credit:f}",
+                           "currency": ln.currency, "amount": f"{ln.amount:f}", "contact": ln.contact,
+                           "memo": ln.memo} for ln in b.lines]} for b in blocks]

@@ -1,0 +1,288 @@
+"""Worked examples of the sales and purchase flows: each derived entry checked by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from core.reports.aging import build_aging, open_items
+
+ROLES = """\
+[company]
+name = "Test Lokanta Ltd."
+base_currency = "TRY"
+
+[currencies]
+TRY = 2
+EUR = 2
+
+[accounts]
+rounding = "659.99"
+receivable = "120.01"
+payable = "320.01"
+advances_received = "340.01"
+inventory = "153.01"
+goods_received = "329.01"
+cogs = "621.01"
+price_difference = "621.09"
+sales = "600.01"
+sales_returns = "610.01"
+fx_gain = "646.01"
+fx_loss = "656.01"
+bank = "102.01"
+expenses = "770.01"
+
+[accounts.vat_output]
+"1" = "391.01"
+"10" = "391.02"
+"20" = "391.03"
+
+[accounts.vat_input]
+"1" = "191.01"
+"10" = "191.02"
+"20" = "191.03"
+"""
+
+ACCOUNTS = "".join(f'- {{code: "{c}", name: "{n}", type: {t}}}\n' for c, n, t in (
+    ("102.01", "Bank TRY", "bank"), ("102.02", "Bank EUR", "bank"), ("120.01", "Alıcılar", "asset"),
+    ("153.01", "Ticari mallar", "asset"), ("191.01", "İndirilecek KDV %1", "asset"),
+    ("191.02", "İndirilecek KDV %10", "asset"), ("191.03", "İndirilecek KDV %20", "asset"),
+    ("320.01", "Satıcılar", "liability"), ("329.01", "Faturası gelmemiş alımlar", "liability"),
+    ("340.01", "Alınan sipariş avansları", "liability"), ("391.01", "Hesaplanan KDV %1", "liability"),
+    ("391.02", "Hesaplanan KDV %10", "liability"), ("391.03", "Hesaplanan KDV %20", "liability"),
+    ("600.01", "Yurt içi satışlar", "income"), ("610.01", "Satıştan iadeler", "income"),
+    ("621.01", "Satılan ticari mallar maliyeti", "expense"), ("621.09", "Fiyat farkları", "expense"),
+    ("646.01", "Kambiyo kârları", "income"), ("656.01", "Kambiyo zararları", "expense"),
+    ("659.99", "Yuvarlama", "expense"), ("770.01", "Genel yönetim giderleri", "expense")))
+
+CONTACTS = """\
+- {id: CU-0050, kind: company, name: Boğaziçi Etkinlik Org. Ltd. Şti., tax_id: "1234567890", payment_terms: net30, credit_limit: "150000.00"}
+- {id: CU-0051, kind: company, name: Kalamata Travel GmbH, currency: EUR, payment_terms: net15}
+"""
+SUPPLIERS = "- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: \"9876543210\", payment_terms: net7}\n"
+
+
+def erp_books(books, orders: str, moves: str | None = None, rates: str | None = None):
+    files = {"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CONTACTS,
+             "contacts/erp/suppliers.yaml": SUPPLIERS, "orders/2025/2025-03.yaml": orders}
+    if moves:
+        files["stock/moves/2025/2025-03.csv"] = "id,date,time,kind,item,location,to_location,quantity,unit_cost," \
+                                                "currency,document,memo\n" + moves
+    if rates:
+        files["rates/2025.csv"] = "date,currency,rate\n" + rates
+    return books(files)
+
+
+def legs(book, entry_id: str) -> list[tuple[str, str]]:
+    """(account, signed base) of one derived entry, debits positive."""
+    p = book.derived_postings.filter(pl.col("entry_id") == entry_id)
+    return [(a, f"{Decimal(b).scaleb(-2):f}") for a, b in p.select("account", "base").iter_rows()]
+
+
+ORDER = """
+- id: SO-0001
+  kind: sales
+  date: 2025-03-01
+  party: CU-0050
+  lines:
+    - {item: FSH-LEVREK, quantity: "10", price: "500.00", vat_rate: "1"}
+"""
+
+
+def test_partial_delivery_invoice_and_partial_payment__exact_entries(books):
+    book, problems = erp_books(books, ORDER + """
+- id: INV-0001
+  kind: invoice
+  date: 2025-03-05
+  party: CU-0050
+  order: SO-0001
+  lines:
+    - {item: FSH-LEVREK, quantity: "6", price: "500.00", vat_rate: "1"}
+- id: PAY-0001
+  kind: payment
+  date: 2025-03-20
+  party: CU-0050
+  amount: "2000.00"
+""", moves="MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
+          "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+    assert [p for p in problems if p.severity == "error"] == []
+    # 6 kg x 500.00 = 3,000.00 net; VAT 1% = 30.00; the customer owes 3,030.00
+    assert legs(book, "INV-0001") == [("600.01", "-3000.00"), ("391.01", "-30.00"), ("120.01", "3030.00")]
+    # 2,000.00 received: the bank up, the receivable down, oldest invoice first
+    assert legs(book, "PAY-0001") == [("102.01", "2000.00"), ("120.01", "-2000.00")]
+    (item,) = open_items(book, "ar")
+    assert (item.doc, item.amount, item.due) == ("INV-0001", 103000, date(2025, 4, 4))   # net30 from 03-05
+
+
+def test_invoice_beyond_delivery__is_an_error(books):
+    _, problems = erp_books(books, ORDER + """
+- id: INV-0001
+  kind: invoice
+  date: 2025-03-05
+  party: CU-0050
+  order: SO-0001
+  lines:
+    - {item: FSH-LEVREK, quantity: "7", price: "500.00", vat_rate: "1"}
+""", moves="MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
+          "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+    (p,) = [p for p in problems if p.code == "E049"]
+    assert (p.path, p.line, p.expected, p.found) == ("orders/2025/2025-03.yaml", 15, "at most 6.000", "7.000")
+
+
+def test_deposit__held_as_advance_until_applied_to_the_invoice(books):
+    book, problems = erp_books(books, """
+- id: ADV-0001
+  kind: advance
+  date: 2025-03-01
+  party: CU-0050
+  amount: "5000.00"
+  memo: Wedding deposit
+- id: INV-0002
+  kind: invoice
+  date: 2025-03-10
+  party: CU-0050
+  applies:
+    - {advance: ADV-0001, amount: "5000.00"}
+  lines:
+    - {account: "600.01", description: Wedding dinner, quantity: "100", price: "100.00", vat_rate: "10"}
+""")
+    assert problems == []
+    assert legs(book, "ADV-0001") == [("102.01", "5000.00"), ("340.01", "-5000.00")]
+    assert legs(book, "INV-0002") == [("600.01", "-10000.00"), ("391.02", "-1000.00"), ("120.01", "11000.00")]
+    assert legs(book, "INV-0002/ADV-0001") == [("340.01", "5000.00"), ("120.01", "-5000.00")]
+    assert [(i.doc, i.amount) for i in open_items(book, "ar")] == [("INV-0002", 600000)]
+
+
+def test_eur_invoice_paid_at_a_higher_rate__realizes_an_exchange_gain(books):
+    book, problems = erp_books(books, """
+- id: INV-0003
+  kind: invoice
+  date: 2025-03-03
+  party: CU-0051
+  currency: EUR
+  lines:
+    - {account: "600.01", description: Boat tour dinner, quantity: "1", price: "1000.00", vat_rate: "0"}
+- id: PAY-0003
+  kind: payment
+  date: 2025-03-17
+  party: CU-0051
+  currency: EUR
+  account: "102.02"
+  amount: "1000.00"
+""", rates="2025-03-03,EUR,37.0000\n2025-03-17,EUR,38.0000\n")
+    assert problems == []
+    # booked at 37.00: 37,000.00 TRY; received at 38.00: 38,000.00 TRY; 1,000.00 TRY gain
+    assert legs(book, "INV-0003") == [("600.01", "-37000.00"), ("120.01", "37000.00")]
+    assert legs(book, "PAY-0003") == [("102.02", "38000.00"), ("120.01", "-37000.00"), ("646.01", "-1000.00")]
+    assert open_items(book, "ar") == []
+
+
+def test_credit_note__reverses_revenue_and_vat_and_reduces_the_invoice(books):
+    book, problems = erp_books(books, """
+- id: INV-0001
+  kind: invoice
+  date: 2025-03-05
+  party: CU-0050
+  lines:
+    - {item: FSH-LEVREK, quantity: "6", price: "500.00", vat_rate: "1"}
+- id: CN-0001
+  kind: credit-note
+  date: 2025-03-07
+  party: CU-0050
+  invoice: INV-0001
+  lines:
+    - {item: FSH-LEVREK, quantity: "2", price: "500.00", vat_rate: "1"}
+""")
+    assert problems == []
+    assert legs(book, "CN-0001") == [("610.01", "1000.00"), ("391.01", "10.00"), ("120.01", "-1010.00")]
+    assert [(i.doc, i.amount) for i in open_items(book, "ar")] == [("INV-0001", 202000)]
+
+
+def test_credit_beyond_invoice__is_an_error(books):
+    _, problems = erp_books(books, """
+- id: INV-0001
+  kind: invoice
+  date: 2025-03-05
+  party: CU-0050
+  lines:
+    - {item: FSH-LEVREK, quantity: "1", price: "500.00", vat_rate: "1"}
+- id: CN-0001
+  kind: credit-note
+  date: 2025-03-07
+  party: CU-0050
+  invoice: INV-0001
+  lines:
+    - {item: FSH-LEVREK, quantity: "2", price: "500.00", vat_rate: "1"}
+""")
+    assert [p.code for p in problems if p.severity == "error"] == ["E049"]
+
+
+def test_supplier_invoice_and_payment__through_goods_received_and_payables(books):
+    book, problems = erp_books(books, """
+- id: SI-0001
+  kind: supplier-invoice
+  date: 2025-03-02
+  party: SU-0001
+  number: "A-7781"
+  lines:
+    - {item: FSH-LEVREK, quantity: "10", price: "300.00", vat_rate: "1"}
+    - {account: "770.01", description: Ice and delivery, quantity: "1", price: "150.00", vat_rate: "20"}
+- id: SP-0001
+  kind: supplier-payment
+  date: 2025-03-09
+  party: SU-0001
+  amount: "3210.00"
+  allocations:
+    - {invoice: SI-0001, amount: "3210.00"}
+""")
+    assert problems == []
+    assert legs(book, "SI-0001") == [("329.01", "3000.00"), ("191.01", "30.00"), ("770.01", "150.00"),
+                                     ("191.03", "30.00"), ("320.01", "-3210.00")]
+    assert legs(book, "SP-0001") == [("102.01", "-3210.00"), ("320.01", "3210.00")]
+    assert open_items(book, "ap") == []
+
+
+AGING = """
+- id: INV-0010
+  kind: invoice
+  date: 2025-01-02
+  party: CU-0050
+  lines: [{account: "600.01", quantity: "1", price: "100.00"}]
+- id: INV-0011
+  kind: invoice
+  date: 2025-02-10
+  party: CU-0050
+  lines: [{account: "600.01", quantity: "1", price: "200.00"}]
+- id: INV-0012
+  kind: invoice
+  date: 2025-03-01
+  party: CU-0050
+  due: 2025-03-05
+  lines: [{account: "600.01", quantity: "1", price: "400.00"}]
+- id: INV-0013
+  kind: invoice
+  date: 2025-03-25
+  party: CU-0050
+  lines: [{account: "600.01", quantity: "1", price: "800.00"}]
+"""
+
+
+def test_aging__buckets_on_a_fixed_date(books):
+    book, problems = erp_books(books, AGING)
+    assert problems == []
+    table = build_aging(book, "ar", date(2025, 4, 10))
+    (row,) = table.rows
+    # due dates: 02-01 (68 days late), 03-12 (29), 03-05 (36), 04-24 (not yet due)
+    assert row[2:] == (Decimal("800.00"), Decimal("200.00"), Decimal("400.00"), Decimal("100.00"),
+                       Decimal("0.00"), Decimal("1500.00"))
+
+
+@pytest.mark.parametrize("on, bucket", [("2025-02-01", "current"), ("2025-02-02", "1-30"), ("2025-03-03", "1-30"),
+                                        ("2025-03-04", "31-60"), ("2025-05-03", "90+")])
+def test_aging__bucket_edges(books, on, bucket):
+    book, _ = erp_books(books, AGING.split("- id: INV-0011")[0])
+    table = build_aging(book, "ar", date.fromisoformat(on), detail=True)
+    assert table.rows[0][6] == bucket
