@@ -75,7 +75,9 @@ def validate(
     problems = errors.sorted_problems(problems + checks.run_all(book))
     n_err = errors.count_errors(problems)
     n_warn = len(problems) - n_err
+    derived = book.derived_entries.height if book.derived_entries is not None else 0
     summary = {"files": len(book.files), "entries": book.entries.height, "postings": book.postings.height,
+               "documents": len(book.documents), "derived_entries": derived,
                "moves": book.moves.height, "contacts": len(book.contacts), "errors": n_err, "warnings": n_warn,
                "seconds": round(time.perf_counter() - started, 3)}
     if fmt is Fmt.json:
@@ -85,7 +87,8 @@ def validate(
     else:
         verdict = "ok" if not problems else f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
         line = (f"{verdict}: {summary['files']} files, {summary['entries']:,} entries, {summary['postings']:,} postings, "
-                f"{summary['moves']:,} stock moves, {summary['contacts']:,} contacts")
+                f"{summary['documents']:,} documents, {summary['moves']:,} stock moves ({derived:,} derived entries), "
+                f"{summary['contacts']:,} contacts")
         _render.emit(_render.problems_text(problems, str(root), line))
     raise typer.Exit(1 if n_err or (strict and n_warn) else 0)
 
@@ -202,7 +205,9 @@ def print_entries(
     root, book, problems = open_books(books)
     if source is not None and book.document(source) is None and \
             book.moves.filter(book.moves["id"] == source).is_empty() and \
-            book.entries.filter(book.entries["id"] == source).is_empty():
+            book.entries.filter(book.entries["id"] == source).is_empty() and \
+            (book.derived_entries is None
+             or book.derived_entries.filter(book.derived_entries["source"] == source).is_empty()):
         raise _usage(f"no document, stock move or entry has the id {source}")
     blocks = select_blocks(book, source, span, derived_only=derived)
     if fmt is Fmt.json:
@@ -243,6 +248,49 @@ def aging(
         as_of = last if last is not None else _date.today()
     _show(build_aging(book, side, as_of, detail), fmt, output)
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
+
+
+@app.command("price")
+def price(
+    item: Annotated[str, typer.Argument(help="The item id (stock/items.yaml).")],
+    quantity: Annotated[str, typer.Option("--quantity", "-q", help="How many.")] = "1",
+    party: Annotated[Optional[str], typer.Option("--party", help="The customer (for customer prices).")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="The order date (default: today).")] = None,
+    campaign: Annotated[Optional[str], typer.Option("--campaign", help="A CRM campaign with a promotion.")] = None,
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+) -> None:
+    """Quote the price and discount the price rules give for an order line.
+
+    Examples:
+      kebir price CAT-MENU-A --quantity 180 --party CU-0050 --on 2025-06-14 --books ledger-data
+      kebir price CAT-MENU-B -q 300 --on 2025-03-10 --books ledger-data --format json
+    """
+    import json
+    from datetime import date as _date
+    from decimal import Decimal, InvalidOperation
+
+    from core.pricing import quote
+
+    try:
+        qty = Decimal(quantity)
+        day = _date.fromisoformat(on) if on else _date.today()
+    except (InvalidOperation, ValueError):
+        raise _usage("--quantity takes a number and --on a date YYYY-MM-DD") from None
+    root, book, problems = open_books(books)
+    if item not in book.items:
+        raise _usage(f"unknown item {item}")
+    q = quote(book, item, qty, day, party, campaign, book.settings.decimals(book.base) or 2)
+    if q is None:
+        sys.stderr.write(f"kebir: no price list in prices.yaml prices {item} on {day}\n")
+        raise typer.Exit(1)
+    if fmt is Fmt.json:
+        _render.emit(json.dumps({"item": item, "quantity": f"{qty}", "price": f"{q.price}", "percent": f"{q.percent}",
+                                 "discount": f"{q.discount}", "net": f"{q.net}", "because": list(q.because)},
+                                ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render.emit(f"{item} x {qty}: price {q.price}, discount {q.discount} ({q.percent}%), net {q.net} "
+                     f"{book.base}\n" + "".join(f"  {b}\n" for b in q.because))
 
 
 def _show(table, fmt: Fmt, output: str | None) -> None:

@@ -51,7 +51,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E051": (ERROR, "stock move is incomplete"),
     "E052": (ERROR, "stock ledger and inventory account disagree"),
     "E053": (ERROR, "control-account posting outside the subledger"),
+    "E054": (ERROR, "Z-report does not balance"),
+    "E060": (ERROR, "payroll line names no employee"),
+    "E061": (ERROR, "employee not employed in the payroll period"),
+    "E062": (ERROR, "negative pay"),
+    "E063": (ERROR, "payroll run needs lines or totals, not both"),
+    "E064": (ERROR, "payroll totals do not add up"),
+    "E065": (ERROR, "payroll run in the wrong month"),
+    "E066": (ERROR, "employee paid twice in a month"),
+    "E067": (ERROR, "payroll needs a TRY base currency"),
     "W001": (WARNING, "credit limit passed"),
+    "W002": (WARNING, "price differs from the price rules"),
 }
 
 

@@ -27,11 +27,11 @@ from typing import Any
 
 import polars as pl
 
-from core import schema, store, yamlnodes
+from core import payroll, schema, store, yamlnodes
 from core.errors import BooksError, Problem
 from core.model import (
-    Account, Activity, Allocation, Book, Contact, Document, Item, Link, Location, OrderLine, Settings, Source,
-    frozen_map,
+    Account, Activity, Allocation, Book, Contact, Document, Item, Link, Location, OrderLine, PriceRule, Settings,
+    Source, frozen_map,
 )
 from core.money import fmt_minor, fraction_digits, minor_units
 from core.yamlnodes import Map, Seq
@@ -120,9 +120,11 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                f"account role {role} must be a quoted code",
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
-        if section not in ("company", "currencies", "accounts", "posting", "roles", "close", "dedup"):
+        if section not in ("company", "currencies", "accounts", "posting", "roles", "close", "dedup", "payroll"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
+    payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
+    bad += found
     base = company.get("base_currency", "TRY")
     if isinstance(base, str) and base not in currencies:
         currencies = {base: 2, **currencies}
@@ -132,6 +134,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         chart=str(company.get("chart", "custom")),
         currencies=tuple(sorted((c, d) for c, d in currencies.items() if isinstance(d, int))),
         roles=tuple(sorted((r, c) for r, c in roles.items() if isinstance(c, str))),
+        payroll=payroll_rules,
     )
     return settings, bad
 
@@ -448,7 +451,7 @@ def _prune_cache(root: Path, keep: set[str]) -> None:
         pass
 
 
-TYPED = ("postings", "entries", "moves", "rates")
+TYPED = ("postings", "entries", "moves", "rates", "sales")
 
 
 def _typed_get(root: Path, key: str) -> tuple[dict[str, pl.DataFrame], list[Problem], set[str]] | None:
@@ -492,7 +495,7 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
     yaml_cold = [(rel, kind) for rel, kind in bulk if kind == "journal"]
     raws = _parse_bulk(root, yaml_cold, digests, use_cache, jobs)
     for rel, kind in bulk:
-        if kind in ("rates", "moves"):
+        if kind in ("rates", "moves", "sales"):
             raws[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
     problems: list[Problem] = []
 
@@ -527,7 +530,7 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
         broken |= bad
         problems += found
     for rel, kind in bulk:
-        if kind in ("rates", "moves"):
+        if kind in ("rates", "moves", "sales"):
             problems += raws[rel].problems
     postings = pl.concat(parts_p) if parts_p else _typed_empty_postings()
     entries = pl.concat(parts_e) if parts_e else _empty([*ENTRY_COLS, "file"]).with_columns(
@@ -535,8 +538,12 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
     moves, found = _type_moves(pl.concat(frames(("moves",), "rows") or [_empty([*MOVE_COLS, "line"])
                                                                        .with_columns(file=pl.lit("", pl.Categorical))]))
     problems += found
+    sales, found = _type_sales(pl.concat(frames(("sales",), "rows") or [_empty([*schema.field_order("sales"), "line"])
+                                                                       .with_columns(file=pl.lit("", pl.Categorical))]),
+                               settings)
+    problems += found
     problems += _entry_ids_unique(entries)
-    typed = {"postings": postings, "entries": entries, "moves": moves, "rates": rates}
+    typed = {"postings": postings, "entries": entries, "moves": moves, "rates": rates, "sales": sales}
     if use_cache:
         _typed_put(root, key, typed, problems, broken)
     return typed, problems, broken
@@ -663,8 +670,23 @@ def _document(r: Map, rel: str) -> Document:
         r["id"], _s(r.get("kind")) or "sales", _d(_s(r.get("date"))) or date.min, _s(r.get("party")) or "",
         lines, _s(r.get("status")) or "open", _s(r.get("currency")), _s(r.get("location")), _d(_s(r.get("due"))),
         _s(r.get("memo")), _s(r.get("rate")), _dec(amount) if amount is not None else None, _s(r.get("account")),
-        _s(r.get("order")), _s(r.get("invoice")), _s(r.get("rep")), _s(r.get("number")),
+        _s(r.get("order")), _s(r.get("invoice")), _s(r.get("rep")), _s(r.get("campaign")), _s(r.get("number")),
         _allocations(r.get("allocations"), "invoice"), _allocations(r.get("applies"), "advance"), Source(rel, r.line))
+
+
+def _price_rule(r: Map, rel: str) -> PriceRule:
+    def rows(key: str, a: str, b: str) -> tuple[tuple, ...]:
+        v = r.get(key)
+        return tuple((_s(x.get(a)) if a == "item" else _dec(_s(x.get(a))), _dec(_s(x.get(b))))
+                     for x in (v if type(v) is Seq else ()) if type(x) is Map)
+
+    items = r.get("items")
+    disc = _s(r.get("discount"))
+    return PriceRule(r["id"], _s(r.get("kind")) or "list", _s(r.get("party")), _s(r.get("campaign")),
+                     _s(r.get("currency")), _d(_s(r.get("valid_from"))), _d(_s(r.get("valid_to"))),
+                     tuple(i for i in (items if type(items) is Seq else ()) if type(i) is str),
+                     _dec(disc) if disc is not None else None, rows("prices", "item", "price"),
+                     rows("breaks", "min_quantity", "discount"), Source(rel, r.line))
 
 
 def _overrides(r: Map) -> tuple[tuple[str, str], ...]:
@@ -681,7 +703,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     root = Path(root)
     settings, problems = read_settings(root)
     files = discover(root)
-    bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates")]
+    bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates", "sales")]
     typed, found, broken = _load_bulk(root, settings, bulk, use_cache, jobs)
     problems += found
 
@@ -690,6 +712,8 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     items: dict[str, Item] = {}
     locations: dict[str, Location] = {}
     orders: list[Document] = []
+    prices: list[PriceRule] = []
+    runs: list[payroll.PayrollRun] = []
     activities: list[Activity] = []
     links: list[Link] = []
     seen: dict[tuple[str, str], Source] = {}
@@ -716,6 +740,11 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
             got, found = _accounts(records, rel)
             accounts.update(got)
             problems += found
+        if fk.kind == "payroll":     # run ids are checked with the entries they become (core.payroll)
+            got_runs, found = payroll.read_runs(records, rel)
+            runs += got_runs
+            problems += found
+            continue
         for r in records:
             rid = _s(r.get("id"))
             src = Source(rel, r.line)
@@ -733,6 +762,8 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 activities.append(Activity(rid, _d(_s(r.get("date"))) or date.min, _s(r.get("contact")) or "",
                                            _s(r.get("kind")) or "", _s(r.get("subject")), _s(r.get("outcome")),
                                            _s(r.get("owner")), src))
+            elif fk.kind == "prices" and unique("price rule", rid, src):
+                prices.append(_price_rule(r, rel))
             elif fk.kind == "links" and _s(r.get("crm")) and _s(r.get("erp")):
                 links.append(Link(r["crm"], r["erp"], _d(_s(r.get("since"))), src))
 
@@ -742,6 +773,8 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 documents=tuple(sorted(orders, key=lambda o: (o.date, o.id))),
                 activities=tuple(sorted(activities, key=lambda a: (a.date, a.id))), links=tuple(links),
                 postings=typed["postings"], entries=typed["entries"], moves=typed["moves"], rates=typed["rates"],
+                sales=typed["sales"], prices=tuple(prices),
+                payroll=tuple(sorted(runs, key=payroll.PayrollRun.sort_key)),
                 files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
     return book, problems
 
@@ -972,6 +1005,34 @@ def _type_moves(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
         else:
             first_seen[mid] = f"{f}:{ln}"
     return typed, problems
+
+
+def _type_sales(raw: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, list[Problem]]:
+    """Z-report rows: amounts to base minor units (they are in the base currency), quantities to thousandths."""
+    problems = schema.check_columns("sales", raw, id_col="location")
+    dec = settings.decimals(settings.base_currency) or 2
+    ok = r"^[0-9]{1,15}(\.[0-9]+)?$"
+    for col in ("net", "amount"):
+        too_many = raw.filter(pl.col(col).str.contains(ok).fill_null(False) & (fraction_digits(pl.col(col)) > dec))
+        for f, ln, v in too_many.select("file", "line", col).iter_rows():
+            problems.append(Problem("E041", str(f), ln, f"amount {v} has more decimals than {settings.base_currency} "
+                                    "allows", found=v, expected=f"at most {dec} decimals", hint="round it"))
+    need = [((pl.col("kind") == "sale") & (pl.col("net").is_null() | pl.col("vat_rate").is_null()),
+             "a sale row needs `net` and `vat_rate`"),
+            ((pl.col("kind") == "tender") & (pl.col("method").is_null() | pl.col("amount").is_null()),
+             "a tender row needs `method` and `amount`")]
+    for cond, what in need:
+        for f, ln, loc in raw.filter(cond).select("file", "line", "location").iter_rows():
+            problems.append(Problem("E010", str(f), ln, what, record=loc or "", hint="fill in the missing cells"))
+    good = lambda c: pl.when(pl.col(c).str.contains(ok).fill_null(False) & (fraction_digits(pl.col(c)) <= dec)  # noqa: E731
+                             ).then(minor_units(pl.col(c), dec))
+    typed = raw.with_columns(
+        date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        qty=pl.when(pl.col("quantity").str.contains(r"^[0-9]{1,12}(\.[0-9]{1,3})?$").fill_null(False))
+        .then(minor_units(pl.col("quantity"), 3)),
+        net=good("net"), amount=good("amount"), line=pl.col("line").cast(pl.Int32))
+    return typed.select("date", "location", "kind", "item", "qty", "net", "vat_rate", "method", "amount", "memo",
+                        "file", "line"), problems
 
 
 def _entry_ids_unique(entries: pl.DataFrame) -> list[Problem]:

@@ -13,11 +13,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import polars as pl
 
 from core.money import from_minor
+
+if TYPE_CHECKING:
+    from core.payroll import PayrollRules, PayrollRun
 
 AccountCode = str
 ContactId = str
@@ -45,6 +48,7 @@ class Settings:
     chart: str = "custom"
     currencies: tuple[tuple[str, int], ...] = (("TRY", 2), ("EUR", 2), ("USD", 2))
     roles: tuple[tuple[str, str], ...] = ()
+    payroll: PayrollRules | None = None      # books.toml [payroll] (core.payroll); None: the defaults
 
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
@@ -167,6 +171,7 @@ class Document:
     order: str | None = None
     invoice: str | None = None
     rep: ContactId | None = None
+    campaign: str | None = None
     number: str | None = None
     allocations: tuple[Allocation, ...] = ()
     applies: tuple[Allocation, ...] = ()
@@ -174,6 +179,27 @@ class Document:
 
 
 Order = Document   # orders are documents of kind sales | purchase | quotation
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRule:
+    """One record of prices.yaml: a price list, customer prices, quantity breaks or a promotion."""
+
+    id: str
+    kind: str                                  # list | customer | breaks | promotion
+    party: ContactId | None = None
+    campaign: str | None = None
+    currency: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    items: tuple[Sku, ...] = ()
+    discount: Decimal | None = None
+    prices: tuple[tuple[Sku, Decimal], ...] = ()
+    breaks: tuple[tuple[Decimal, Decimal], ...] = ()   # (min quantity, percent)
+    source: Source = field(default=Source("", 0), compare=False)
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 CUSTOMER_KINDS = frozenset({"quotation", "sales", "invoice", "credit-note", "payment", "advance"})
 SUPPLIER_KINDS = frozenset({"purchase", "supplier-invoice", "supplier-credit-note", "supplier-payment"})
@@ -241,6 +267,9 @@ class Book:
     rates: pl.DataFrame
     files: tuple[str, ...] = ()
     broken_entries: frozenset[str] = frozenset()   # entries with field errors: skip balance checks
+    sales: pl.DataFrame | None = None                # Z-report rows (core.zreports)
+    prices: tuple["PriceRule", ...] = ()              # prices.yaml (core.pricing)
+    payroll: tuple[PayrollRun, ...] = ()              # payroll/YYYY/YYYY-MM.yaml (core.payroll)
     derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.post)
     derived_entries: pl.DataFrame | None = None
 

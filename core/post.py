@@ -364,8 +364,14 @@ def _pct(rate: Decimal) -> str:
 
 def derive(book: Book) -> tuple[Book, list[Problem]]:
     """The book with its derived postings, and the problems deriving them found."""
+    from core.payroll import PayrollRules, derive_payroll
+    from core.zreports import derive_sales
+
     d = Deriver(book)
     d.run()
+    d.problems += derive_sales(book, d.entries)
+    d.problems += derive_payroll(book.payroll, book.contacts, book.settings.payroll or PayrollRules(),
+                                 dict(book.settings.roles), d.entries)
     postings, entries = d.entries.frames()
     stock_postings, stock_entries, problems = _stock_postings(book)
     if stock_postings is not None:

@@ -56,6 +56,9 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("locations", "stock/locations.yaml", "yaml"),
     FileKind("moves", "stock/moves/*/*.csv", "csv"),
     FileKind("orders", "orders/*/*.yaml", "yaml"),
+    FileKind("sales", "sales/*/*.csv", "csv"),
+    FileKind("prices", "prices.yaml", "yaml"),
+    FileKind("payroll", "payroll/*/*.yaml", "yaml"),
 )
 
 # How records of each kind are ordered in canonical files (fields compared as strings).
@@ -63,7 +66,8 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "journal": ("date", "id"), "journal-csv": ("date", "entry_id"), "accounts": ("code",),
     "rates": ("date", "currency"), "erp-contacts": ("id",), "crm-contacts": ("id",),
     "activities": ("date", "id"), "links": ("crm", "erp"), "items": ("id",), "locations": ("id",),
-    "moves": ("date", "id"), "orders": ("date", "id"),
+    "moves": ("date", "id"), "orders": ("date", "id"), "sales": ("date", "location", "kind"),
+    "prices": ("kind", "id"), "payroll": ("period", "date", "id"),
 }
 
 # $defs whose values kebir always writes quoted (numbers people must not lose to YAML typing).

@@ -26,7 +26,8 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@` ")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_NESTED = {"journal": "postings", "orders": "lines"}
+_NESTED = {"journal": "postings", "orders": "lines", "payroll": "lines"}
+_NESTED_MAPS = {"payroll": "totals"}
 
 
 def _is_plain_safe(value: str, flow: bool) -> bool:
@@ -69,6 +70,13 @@ def _ordered_keys(d: dict[str, Any], order: list[str]) -> list[str]:
     return known + sorted(k for k in d if k not in order and d[k] is not None)
 
 
+def quoted_sub(kind: str, key: str) -> frozenset[str]:
+    """Quoted fields of a nested mapping (payroll `totals`), by the $defs their schema refers to."""
+    node = schema.record_schema(kind)["properties"].get(key, {})
+    return frozenset(k for k, v in node.get("properties", {}).items()
+                     if v.get("$ref", "").rsplit("/", 1)[-1] in schema.QUOTED_DEFS)
+
+
 def sort_records(kind: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     keys = schema.SORT_KEYS.get(kind, ())
     return sorted(records, key=lambda r: tuple(str(r.get(k) or "") for k in keys))
@@ -94,7 +102,11 @@ def dump_yaml_records(kind: str, records: list[dict[str, Any]]) -> str:
             elif isinstance(v, list):
                 out.append(f"{lead}{k}: [" + ", ".join(scalar(x, flow=True) for x in v) + "]")
             elif isinstance(v, dict):
-                out.append(f"{lead}{k}: {_flow_map(v, sorted(v), frozenset())}")
+                if _NESTED_MAPS.get(kind) == k:      # payroll totals: schema order, amounts quoted
+                    props = schema.record_schema(kind)["properties"][k]["properties"]
+                    out.append(f"{lead}{k}: {_flow_map(v, list(props), quoted_sub(kind, k))}")
+                else:
+                    out.append(f"{lead}{k}: {_flow_map(v, sorted(v), frozenset())}")
             else:
                 out.append(f"{lead}{k}: {scalar(v, quote=k in quoted)}")
     return "\n".join(out) + "\n" if out else "[]\n"

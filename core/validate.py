@@ -14,6 +14,7 @@ import polars as pl
 from core.errors import Problem
 from core.model import Book
 from core.money import fmt_minor
+from core.stock import IN_KINDS, stock_deltas, stock_levels  # noqa: F401  (re-exported: validation's stock order)
 
 Check = Callable[[Book], list[Problem]]
 
@@ -200,45 +201,6 @@ def check_balanced(book: Book) -> list[Problem]:
     return problems
 
 
-IN_KINDS = ("receipt", "transfer-in")
-
-
-def stock_deltas(moves: pl.DataFrame) -> pl.DataFrame:
-    """Moves as signed quantity changes per item and location, in the order stock is checked.
-
-    A transfer becomes an issue at `location` and a receipt at `to_location`. Within a day: by
-    `time` when given, else receipts and transfers in before everything else; then by id. A count
-    is a reset to the counted level (`is_count`, `qty` = counted quantity).
-    """
-    m = moves.filter(pl.col("qty").is_not_null() & pl.col("date").is_not_null() & pl.col("item").is_not_null()
-                     & pl.col("location").is_not_null())
-    out = m.filter(pl.col("kind") != "transfer").with_columns(
-        delta=pl.when(pl.col("kind").is_in(["issue", "waste"])).then(-pl.col("qty")).otherwise(pl.col("qty")),
-        flow=pl.col("kind"))
-    t = m.filter(pl.col("kind") == "transfer")
-    t_out = t.with_columns(delta=-pl.col("qty"), flow=pl.lit("transfer-out"))
-    t_in = t.filter(pl.col("to_location").is_not_null()).with_columns(
-        location=pl.col("to_location"), delta=pl.col("qty"), flow=pl.lit("transfer-in"))
-    allm = pl.concat([out, t_out, t_in], how="vertical_relaxed")
-    inbound = pl.col("flow").is_in(IN_KINDS)
-    return allm.with_columns(
-        _t=pl.col("time").fill_null(pl.when(inbound).then(pl.lit("00:00")).otherwise(pl.lit("24:00"))),
-        _r=pl.when(inbound).then(0).when(pl.col("flow") == "count").then(2).otherwise(1),
-        is_count=pl.col("flow") == "count",
-    ).sort("item", "location", "date", "_t", "_r", "id")
-
-
-def stock_levels(moves: pl.DataFrame) -> pl.DataFrame:
-    """Each move with the on-hand quantity after it (counts reset the level)."""
-    d = stock_deltas(moves)
-    seg = pl.col("is_count").cast(pl.Int32).cum_sum().over("item", "location")
-    d = d.with_columns(_seg=seg)
-    start = pl.when(pl.col("is_count")).then(pl.col("qty")).otherwise(0)
-    change = pl.when(pl.col("is_count")).then(0).otherwise(pl.col("delta"))
-    return d.with_columns(level=(start.sum().over("item", "location", "_seg")
-                                 + change.cum_sum().over("item", "location", "_seg")))
-
-
 def check_stock_non_negative(book: Book) -> list[Problem]:
     """No item goes below zero at any location on any date (first time per item and location)."""
     if book.moves.is_empty():
@@ -261,6 +223,7 @@ def _qty(thousandths: int) -> str:
 
 
 from core.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
+from core.pricing import check_prices  # noqa: E402
 
 CHECKS: tuple[Check, ...] = (
     check_posting_accounts,
@@ -268,6 +231,7 @@ CHECKS: tuple[Check, ...] = (
     check_documents,
     check_tie_outs,
     check_credit_limits,
+    check_prices,
     check_moves_referenced,
     check_balanced,
     check_stock_non_negative,

@@ -28,6 +28,9 @@ EUR = 2
 
 [accounts]
 rounding = "659.99"
+inventory = "153"
+cogs = "621"
+goods_received = "329"
 """
 
 ACCOUNTS = """\
@@ -38,6 +41,8 @@ ACCOUNTS = """\
 - {code: "102.01", name: İş Bankası TRY}
 - {code: "102.02", name: Garanti EUR, currency: EUR}
 - {code: "153", name: Ticari Mallar, type: asset}
+- {code: "329", name: Faturası gelmemiş alımlar, type: liability}
+- {code: "621", name: Satılan ticari mallar maliyeti, type: expense}
 - {code: "320", name: Satıcılar, type: liability}
 - {code: "320.01", name: Satıcılar TRY}
 - {code: "570", name: Geçmiş Yıllar Kârları, type: equity}

@@ -65,9 +65,10 @@ CONTACTS = """\
 SUPPLIERS = "- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: \"9876543210\", payment_terms: net7}\n"
 
 
-def erp_books(books, orders: str, moves: str | None = None, rates: str | None = None):
+def erp_books(books, orders: str, moves: str | None = None, rates: str | None = None, **extra: str):
     files = {"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CONTACTS,
-             "contacts/erp/suppliers.yaml": SUPPLIERS, "orders/2025/2025-03.yaml": orders}
+             "contacts/erp/suppliers.yaml": SUPPLIERS, "orders/2025/2025-03.yaml": orders,
+             **{k.replace("__", "/").replace("_yaml", ".yaml"): v for k, v in extra.items()}}
     if moves:
         files["stock/moves/2025/2025-03.csv"] = "id,date,time,kind,item,location,to_location,quantity,unit_cost," \
                                                 "currency,document,memo\n" + moves
@@ -286,3 +287,111 @@ def test_aging__bucket_edges(books, on, bucket):
     book, _ = erp_books(books, AGING.split("- id: INV-0011")[0])
     table = build_aging(book, "ar", date.fromisoformat(on), detail=True)
     assert table.rows[0][6] == bucket
+
+
+def test_z_report__revenue_vat_and_tenders(books):
+    book, problems = books({"books.toml": ROLES.replace(
+                                'bank = "102.01"', 'bank = "102.01"\ncash = "100.01"\ncard_receivable = "108.01"'),
+                            "accounts.yaml": ACCOUNTS + '- {code: "100.01", name: Kasa, type: cash}\n'
+                                                        '- {code: "108.01", name: POS alacakları, type: asset}\n',
+                            "sales/2025/2025-03.csv": (
+                                "date,location,kind,item,quantity,net,vat_rate,method,amount\n"
+                                "2025-03-01,KDK,sale,MEZE,40,10000.00,10,,\n"
+                                "2025-03-01,KDK,sale,RAKI-35CL,12,6000.00,20,,\n"
+                                "2025-03-01,KDK,tender,,,,,card,14000.00\n"
+                                "2025-03-01,KDK,tender,,,,,cash,4200.00\n")})
+    assert problems == []
+    # net 10,000.00 at 10% (VAT 1,000.00) + 6,000.00 at 20% (VAT 1,200.00) = 18,200.00 tendered
+    assert legs(book, "Z-KDK-2025-03-01") == [
+        ("600.01", "-10000.00"), ("600.01", "-6000.00"), ("391.02", "-1000.00"), ("391.03", "-1200.00"),
+        ("108.01", "14000.00"), ("100.01", "4200.00")]
+
+
+PRICES = """
+- id: PL-2025
+  kind: list
+  valid_from: 2025-01-01
+  prices:
+    - {item: FSH-LEVREK, price: "500.00"}
+- id: CP-0050
+  kind: customer
+  party: CU-0050
+  prices:
+    - {item: FSH-LEVREK, price: "480.00"}
+- id: QB-FISH
+  kind: breaks
+  items: [FSH-LEVREK]
+  breaks:
+    - {min_quantity: "10", discount: "5"}
+    - {min_quantity: "25", discount: "8"}
+- id: PR-IFTAR
+  kind: promotion
+  campaign: CMP-IFTAR
+  valid_from: 2025-03-01
+  valid_to: 2025-03-29
+  items: [FSH-LEVREK]
+  discount: "10"
+"""
+
+
+@pytest.mark.parametrize("party, qty, campaign, price, discount", [
+    ("CU-0051", "5", None, "500.00", "0.00"),       # list price, no break
+    ("CU-0051", "10", None, "500.00", "250.00"),    # 10 x 500.00 x 5% = 250.00
+    ("CU-0051", "30", None, "500.00", "1200.00"),   # 30 x 500.00 x 8% = 1,200.00
+    ("CU-0050", "10", None, "480.00", "240.00"),    # the customer's own price, then the break: 10 x 480 x 5%
+    ("CU-0051", "30", "CMP-IFTAR", "500.00", "1500.00"),  # the 10% promotion beats the 8% break; no stacking
+])
+def test_quantity_discount_and_prices__from_the_price_rules(books, party, qty, campaign, price, discount):
+    from core.pricing import quote
+
+    book, _ = erp_books(books, "[]\n", prices_yaml=PRICES)
+    q = quote(book, "FSH-LEVREK", Decimal(qty), date(2025, 3, 10), party, campaign)
+    assert (str(q.price), str(q.discount)) == (price, discount)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _money(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+@st.composite
+def sales_year(draw):
+    """Invoices, some credited, and payments that never exceed what is owed."""
+    docs, owed = [], 0
+    for n in range(draw(st.integers(1, 6))):
+        day = f"2025-03-{n + 1:02d}"
+        lines = [{"item": "FSH-LEVREK", "quantity": str(draw(st.integers(1, 40))),
+                  "price": _money(draw(st.integers(1, 99999))), "vat_rate": draw(st.sampled_from(["0", "1", "10", "20"]))}
+                 for _ in range(draw(st.integers(1, 3)))]
+        docs.append({"id": f"INV-{n:04d}", "kind": "invoice", "date": day, "party": "CU-0050", "lines": lines})
+        if draw(st.booleans()):
+            ln = dict(lines[0], quantity="1")
+            docs.append({"id": f"CN-{n:04d}", "kind": "credit-note", "date": day, "party": "CU-0050",
+                         "invoice": f"INV-{n:04d}", "lines": [ln]})
+        if draw(st.booleans()):
+            docs.append({"id": f"PAY-{n:04d}", "kind": "payment", "date": f"2025-03-{n + 10:02d}", "party": "CU-0050",
+                         "amount": _money(draw(st.integers(1, 50000)))})
+    return docs
+
+
+@given(sales_year())
+def test_any_sales_flow__entries_balance_and_the_subledger_ties_out(docs):
+    import tempfile
+    from pathlib import Path
+
+    from core.store import dump_yaml_records
+    from tests.conftest import check, write_books
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_books(Path(tmp), {"books.toml": ROLES, "accounts.yaml": ACCOUNTS,
+                                       "contacts/erp/customers.yaml": CONTACTS.replace('credit_limit: "150000.00"', ""),
+                                       "orders/2025/2025-03.yaml": dump_yaml_records("orders", docs)})
+        book, problems = check(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    ledger = book.ledger()
+    assert ledger.group_by("entry_id").agg(pl.col("base").sum())["base"].to_list() == [0] * ledger["entry_id"].n_unique()
+    control = ledger.filter(pl.col("account") == "120.01")["base"].sum()
+    assert sum(i.amount for i in open_items(book, "ar")) == control
