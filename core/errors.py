@@ -62,6 +62,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E067": (ERROR, "payroll needs a TRY base currency"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
+    "W003": (WARNING, "commission differs from what paid invoices earned"),
 }
 
 

@@ -395,3 +395,50 @@ def test_any_sales_flow__entries_balance_and_the_subledger_ties_out(docs):
     assert ledger.group_by("entry_id").agg(pl.col("base").sum())["base"].to_list() == [0] * ledger["entry_id"].n_unique()
     control = ledger.filter(pl.col("account") == "120.01")["base"].sum()
     assert sum(i.amount for i in open_items(book, "ar")) == control
+
+
+PAYROLL_ROLES = ROLES.replace('expenses = "770.01"', 'expenses = "770.01"\nsalaries = "770.01"\n'
+                              'employer_contributions = "770.01"\nnet_pay = "320.01"\nincome_tax_payable = "391.03"\n'
+                              'social_security_payable = "391.03"')
+EMPLOYEES = "- {id: EM-0007, kind: person, name: Deniz Aksoy, hired: 2020-01-01, location: KDK}\n"
+PAID_INVOICE = """
+- id: SO-0009
+  kind: sales
+  date: 2025-03-01
+  party: CU-0050
+  rep: EM-0007
+  lines: [{account: "600.01", quantity: "1", price: "10000.00", vat_rate: "10"}]
+- id: INV-0009
+  kind: invoice
+  date: 2025-03-02
+  party: CU-0050
+  order: SO-0009
+  lines: [{account: "600.01", quantity: "1", price: "10000.00", vat_rate: "10"}]
+- id: PAY-0009
+  kind: payment
+  date: 2025-03-20
+  party: CU-0050
+  amount: "11000.00"
+"""
+
+
+@pytest.mark.parametrize("commission, warned", [("200.00", False), ("0.00", True), ("250.00", True)])
+def test_commission__earned_on_a_paid_invoice_flows_into_the_payroll_run(books, commission, warned):
+    from core.commissions import earned
+
+    run = f"""
+- id: PR-2025-03
+  period: 2025-03
+  date: 2025-03-31
+  lines:
+    - {{employee: EM-0007, gross: "45000.00", commission: "{commission}"}}
+"""
+    book, problems = books({"books.toml": PAYROLL_ROLES, "accounts.yaml": ACCOUNTS,
+                            "contacts/erp/customers.yaml": CONTACTS, "contacts/erp/employees.yaml": EMPLOYEES,
+                            "orders/2025/2025-03.yaml": PAID_INVOICE, "payroll/2025/2025-03.yaml": run})
+    # INV-0009: 10,000.00 net of VAT, fully paid on 2025-03-20 -> 2% = 200.00 for the rep, in March
+    assert earned(book, "2025-03") == {"EM-0007": Decimal("200.00")}
+    assert [p.code for p in problems] == (["W003"] if warned else [])
+    # the commission is part of the gross the run posts: 45,000.00 + commission
+    salaries = book.derived_postings.filter((pl.col("entry_id") == "PR-2025-03") & (pl.col("base") > 0))
+    assert salaries["base"].sum() > 0

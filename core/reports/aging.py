@@ -56,12 +56,13 @@ def control_postings(book: Book, role: str, as_of: date | None = None) -> pl.Dat
     return p.sort("date", "entry_id", maintain_order=True)
 
 
-def open_items(book: Book, side: str, as_of: date | None = None) -> list[OpenItem]:
-    """Open AR (side='ar') or AP (side='ap') items at the end of `as_of`, oldest first."""
+def _replay(book: Book, side: str, as_of: date | None) -> tuple[dict[str, list[list]], dict[str, date]]:
+    """Replay the control account: open items per contact, and the day each item was settled."""
     role = "receivable" if side == "ar" else "payable"
     sign = 1 if side == "ar" else -1
     p = control_postings(book, role, as_of)
     items: dict[str, list[list]] = {}      # contact -> [[doc, day, due, open, path, line], ...]
+    settled: dict[str, date] = {}
     for entry_id, day, _acc, base, contact, memo, f, ln, source in p.iter_rows():
         contact = contact or ""
         amount = sign * base
@@ -79,14 +80,29 @@ def open_items(book: Book, side: str, as_of: date | None = None) -> list[OpenIte
         for item in ordered:
             if left <= 0:
                 break
+            if item[3] <= 0:
+                continue
             take = min(left, item[3])
             item[3] -= take
             left -= take
+            if item[3] == 0:
+                settled[item[0]] = day
         if left > 0:          # a settlement with nothing left to settle: a credit balance, kept as negative item
             items.setdefault(contact, []).append([source, day, day, -left, str(f), ln])
+    return items, settled
+
+
+def open_items(book: Book, side: str, as_of: date | None = None) -> list[OpenItem]:
+    """Open AR (side='ar') or AP (side='ap') items at the end of `as_of`, oldest first."""
+    items, _ = _replay(book, side, as_of)
     out = [OpenItem(c, doc, day, due, amt, f, ln) for c, rows in items.items()
            for doc, day, due, amt, f, ln in rows if amt != 0]
     return sorted(out, key=lambda i: (i.contact, i.day, i.doc))
+
+
+def settled_on(book: Book, side: str = "ar") -> dict[str, date]:
+    """The day each invoice (or manual item) was settled in full."""
+    return _replay(book, side, None)[1]
 
 
 def bucket_of(item: OpenItem, as_of: date) -> str:
