@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from core.errors import Problem
 from core.model import Book
+from core.money import round_half_up
 from core.payroll import PaidInvoice, PayrollRules, commissions
 from core.reports.aging import settled_on
 
@@ -20,12 +21,20 @@ def paid_invoices(book: Book) -> list[PaidInvoice]:
     for d in book.documents:
         if d.kind == "credit-note" and d.invoice:
             credited[d.invoice] += sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0))
+    from core.post import Deriver
+
+    rates = Deriver(book)          # for the invoice's own rate, else the day's rate from rates/
+    dec = book.settings.decimals(book.base) or 2
     out = []
     for d in book.documents:
         if d.kind != "invoice" or d.status == "cancelled":
             continue
         rep = d.rep or (book.document(d.order).rep if d.order and book.document(d.order) else None)
         net = sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0)) - credited[d.id]
+        currency = d.currency or book.base
+        if currency != book.base:      # commission is paid in the base currency, at the invoice's rate
+            rate = rates.rate_for(d, currency)
+            net = round_half_up(net * Decimal(rate), dec) if rate else Decimal(0)
         out.append(PaidInvoice(d.id, rep, net, paid.get(d.id)))
     return out
 

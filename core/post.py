@@ -23,7 +23,8 @@ from core.errors import Problem
 from core.model import Book, Document, OrderLine
 from core.money import convert_minor, round_half_up
 
-KIND_ORDER = {"supplier-invoice": 0, "invoice": 1, "supplier-credit-note": 2, "credit-note": 3, "advance": 4,
+# Within a day: advances before the invoices that apply them, invoices before what settles them.
+KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
               "payment": 5, "supplier-payment": 6}
 
 
@@ -94,8 +95,9 @@ class Ledgers:
 
 
 class Deriver:
-    def __init__(self, book: Book) -> None:
+    def __init__(self, book: Book, received: dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
         self.book = book
+        self.received = dict(received or {})     # (PO, item) -> (qty thousandths, value) not yet invoiced
         self.roles = Roles(book)
         self.base = book.base
         self.base_dec = book.settings.decimals(book.base) or 2
@@ -248,8 +250,16 @@ class Deriver:
             account = self.roles.need("goods_received") if stocked else (line.account or self.roles.need(
                 "expenses", line.item, doc.location))
             net_base, vat_base = self.to_base(net, currency, rate), self.to_base(vat, currency, rate)
-            legs.append(Leg(account, sign * net_base, currency, sign * net, item=line.item, rate=rate,
-                            memo=line.description))
+            at_cost = self._received_value(doc, line) if stocked and sign > 0 else None
+            if at_cost is not None and at_cost != net_base:
+                # Goods received are cleared at the value they came in at; the rest is a price difference.
+                legs.append(Leg(account, at_cost, item=line.item, memo=line.description))
+                legs.append(Leg(self.roles.need("price_difference", line.item, doc.location), net_base - at_cost,
+                                currency, sign * net if currency == self.base else None, item=line.item, rate=rate,
+                                memo=f"price difference on {line.item}"))
+            else:
+                legs.append(Leg(account, sign * net_base, currency, sign * net, item=line.item, rate=rate,
+                                memo=line.description))
             if vat:
                 legs.append(Leg(self.roles.need(f"vat_input:{_pct(line.vat_rate)}"), sign * vat_base, currency,
                                 sign * vat, rate=rate, memo=f"VAT {_pct(line.vat_rate)}%"))
@@ -260,6 +270,17 @@ class Deriver:
         self.post(doc, legs)
         if sign > 0:
             self.open.add("ap", OpenItem(doc.id, doc.party, currency, total_amount, total_base, doc.date))
+
+    def _received_value(self, doc: Document, line: OrderLine) -> int | None:
+        """The stock value received on the invoice's purchase order for this line's quantity."""
+        key = (doc.order or "", line.item or "")
+        qty, value = self.received.get(key, (0, 0))
+        want = int((line.quantity * 1000).to_integral_value())
+        if not doc.order or qty <= 0 or want > qty:
+            return None
+        part = value if want == qty else int(round_half_up(Decimal(value) * want / qty, 0))
+        self.received[key] = (qty - want, value - part)
+        return part
 
     def _doc_rate(self, doc_id: str | None) -> str | None:
         doc = self.book.document(doc_id or "")
@@ -367,35 +388,44 @@ def derive(book: Book) -> tuple[Book, list[Problem]]:
     from core.payroll import PayrollRules, derive_payroll
     from core.zreports import derive_sales
 
-    d = Deriver(book)
+    ledger, stock_problems = _stock_ledger(book)
+    received = {}
+    if ledger is not None:
+        rec = ledger.rows.filter((pl.col("kind") == "receipt") & pl.col("document").is_not_null()).group_by(
+            "document", "item").agg(pl.col("qty").sum(), pl.col("value").sum())
+        received = {(doc, item): (q, v) for doc, item, q, v in rec.iter_rows()}
+    d = Deriver(book, received)
     d.run()
     d.problems += derive_sales(book, d.entries)
     d.problems += derive_payroll(book.payroll, book.contacts, book.settings.payroll or PayrollRules(),
                                  dict(book.settings.roles), d.entries)
     postings, entries = d.entries.frames()
-    stock_postings, stock_entries, problems = _stock_postings(book)
+    stock_postings, stock_entries, problems = _stock_postings(book, ledger, stock_problems)
     if stock_postings is not None:
         postings = pl.concat([postings, stock_postings], how="vertical_relaxed")
         entries = pl.concat([entries, stock_entries], how="vertical_relaxed")
     return replace(book, derived_postings=postings, derived_entries=entries), d.problems + problems
 
 
-def _stock_postings(book: Book) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
-    """Stock moves to postings (wired in when core.stock is present)."""
-    try:
-        from core import stock
-    except ImportError:
-        return None, None, []
-    if not hasattr(stock, "value_stock") or book.moves.is_empty():
-        return None, None, []
-    return stock_move_postings(book)
-
-
-def stock_move_postings(book: Book) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+def _stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
+    if book.moves.is_empty():
+        return None, []
     from core import stock
 
-    ledger, problems = stock.value_stock(book.moves, book.items, book.rates, book.base,
-                                         book.settings.decimals(book.base) or 2)
+    return stock.value_stock(book.moves, book.items, book.rates, book.base, book.settings.decimals(book.base) or 2)
+
+
+def _stock_postings(book: Book, ledger, problems: list[Problem]
+                    ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+    if ledger is None:
+        return None, None, []
+    return stock_move_postings(book, ledger, problems)
+
+
+def stock_move_postings(book: Book, ledger, problems: list[Problem]
+                        ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+    """Each valued stock leg against its counter account, vectorized (a million moves are common)."""
+    problems = list(problems)
     rows = ledger.rows
     if rows.is_empty():
         return None, None, problems

@@ -8,10 +8,11 @@ valuation"; the choices that page leaves open are written down here, next to the
 
 - Order. Each item and location follows the stock order (`stock_deltas`). A transfer is one event
   with two legs, and its in-leg needs the cost its out-leg took at the source at that moment, so
-  the locations of one item are merged: a transfer is valued when it is next at both locations.
-  An untimed transfer leaves at the end of the day and arrives at its start, so two untimed
-  transfers crossing on one day can wait on each other; the earliest such transfer is then valued
-  first (its in-leg moved forward, else its out-leg), which is only ever needed on the same day.
+  the two legs are valued one right after the other, when the transfer is next at both
+  locations; otherwise an item's legs go in time order (`_schedule`). An untimed transfer leaves
+  at the end of the day and arrives at its start, so two untimed transfers crossing on one day
+  can wait on each other; the earliest is then valued first, moving its arrival forward (else
+  its departure). That is only ever needed within one day.
 - Cost of a consumption (issue, waste, transfer out, negative adjustment, count shortage):
   FIFO takes the oldest layers; a part of a layer costs take x the layer's unit cost, rounded
   half-up, and the last unit of a layer takes what is left of its value. Average takes
@@ -30,12 +31,16 @@ valuation"; the choices that page leaves open are written down here, next to the
   and value is 0 while the quantity is zero or below. An inbound leg that fills a negative balance
   keeps its own value (the goods-received entry is right), and the part that covers the shortfall
   leaves at once in an `average-remainder` row, so no value sits on a zero or negative quantity.
-- A count that matches the quantity on hand and a zero adjustment change nothing and make no row;
-  a transfer to its own location (E051) is left out.
+- A count that matches the quantity on hand and a zero adjustment change nothing and make no row.
+  Left out, as load reports them (E051): a transfer to its own location, a receipt, issue, waste,
+  transfer or return with a quantity of zero or below, a negative count. An item missing from
+  `items` (E032) is valued FIFO.
 
-Performance: one polars sort, a merge that loops over transfers only, then one Python loop over
-the legs with per-(item, location) state in lists (FIFO layers in deques); the ledger columns that
-do not depend on the loop are gathered by polars afterwards.
+Performance (1M moves in a few seconds): the stock order and the cross-location order are polars
+sorts on integer codes; only the days where an untimed transfer meets other moves of its item
+are merged in Python. Then one Python loop over the legs with per-(item, location) state in lists
+(FIFO layers in deques) emits (leg, kind, qty, value); the other ledger columns, and qty_after /
+value_after as running sums, are added by polars afterwards.
 """
 
 from __future__ import annotations
@@ -128,7 +133,7 @@ def stock_levels(moves: pl.DataFrame) -> pl.DataFrame:
 
 # --------------------------------------------------------------------------- valuation
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StockLedger:
     """The valued legs of the stock moves: one row per leg, sorted by item, location, stock order.
 
@@ -182,15 +187,16 @@ def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFr
         "_mi", "date", "id", "delta", "_pnum", "document",
         _ic=pl.col("item").replace_strict(item_ids, list(range(len(item_ids))), return_dtype=pl.Int32),
         _lc=pl.col("location").replace_strict(loc_ids, list(range(n_loc)), return_dtype=pl.Int32),
-        _tm=pl.col("_t").str.slice(0, 2).cast(pl.Int16) * 60 + pl.col("_t").str.slice(3, 2).cast(pl.Int16),
+        _tm=(pl.col("_t").str.slice(0, 2).cast(pl.Int16, strict=False) * 60
+             + pl.col("_t").str.slice(3, 2).cast(pl.Int16, strict=False))
+        .fill_null(pl.when(pl.col("flow").is_in(IN_KINDS)).then(0).otherwise(24 * 60)),   # a malformed time (E012)
         _r=pl.col("_r").cast(pl.Int8),
         _f=pl.col("flow").replace_strict(_FLOWS, default=-1, return_dtype=pl.Int8))
         .filter(pl.col("_f") >= 0)
         .with_columns(_qk=pl.col("_ic") * n_loc + pl.col("_lc"))
         .sort("_qk", "date", "_tm", "_r", "id", "_mi"))
 
-    order = _schedule(legs)
-    ordered = legs if order is None else legs[order]
+    ordered = legs[_schedule(legs)]
     avg = [False] * (len(item_ids) * n_loc)
     for ic, item in enumerate(item_ids):
         if item in items and items[item].valuation == "average":
@@ -202,8 +208,8 @@ def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFr
     out = pl.DataFrame({"_pos": pos, "_k": kind, "qty": qty, "value": value},
                        schema={"_pos": pl.UInt32, "_k": pl.UInt8, "qty": pl.Int64, "value": pl.Int64})
     legcols = ordered.select("_mi", "_lc", "_qk")[out["_pos"]]
-    source = m.select("id", "date", "item", "document", pl.col("file").cast(pl.Categorical),
-                      pl.col("line").cast(pl.Int32))[legcols["_mi"]]
+    source = moves.select("id", "date", "item", "document", pl.col("file").cast(pl.Categorical),
+                          pl.col("line").cast(pl.Int32))[legcols["_mi"]]
     table = (pl.concat([source, legcols, out.select("_k", "qty", "value")], how="horizontal")
              .sort("_qk", maintain_order=True)
              .select(pl.col("id").alias("move_id"), "date", "item",
@@ -248,9 +254,9 @@ def _with_prices(m: pl.DataFrame, rates: pl.DataFrame, base: str, decimals: int
         problems
 
 
-def _schedule(legs: pl.DataFrame) -> pl.Series | None:
-    """The order to value the legs in (positions in `legs`), or None when no transfer links two
-    locations (then the per-location order is the order).
+def _schedule(legs: pl.DataFrame) -> pl.Series:
+    """The order to value the legs in: positions in `legs` (which is in the stock order of each
+    item and location).
 
     Each (item, location) keeps its own stock order, a transfer's out-leg and in-leg are valued
     one after the other, and otherwise an item's legs go in time order (a return looks up what its
@@ -267,7 +273,8 @@ def _schedule(legs: pl.DataFrame) -> pl.Series | None:
              .join(tr.filter(pl.col("_f") == F_TIN).select("_mi", _pi="_pos", _tmi="_tm", _ri="_r"), on="_mi",
                    how="inner"))
     if pairs.is_empty():
-        return None
+        return legs.select("_ic", "date", "_tm", "_r", "id", "_mi").with_row_index("_pos").sort(
+            "_ic", "date", "_tm", "_r", "id", "_mi")["_pos"]
     base = (legs.select("_ic", "_qk", "date", "_tm", "_r", "id", "_mi", "_f").with_row_index("_pos")
             .join(pl.concat([pairs.select(pl.col("_pi").alias("_pos"), _tma="_tm", _ra="_r", _tmb="_tmi", _rb="_ri"),
                              pairs.select(pl.col("_po").alias("_pos"), _tma="_tm", _ra="_r", _tmb="_tmi", _rb="_ri")]),
