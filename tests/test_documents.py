@@ -442,3 +442,54 @@ def test_commission__earned_on_a_paid_invoice_flows_into_the_payroll_run(books, 
     # the commission is part of the gross the run posts: 45,000.00 + commission
     salaries = book.derived_postings.filter((pl.col("entry_id") == "PR-2025-03") & (pl.col("base") > 0))
     assert salaries["base"].sum() > 0
+
+
+def test_delivery_and_receipt__post_at_cost_through_the_stock_ledger(books):
+    book, problems = erp_books(books, ORDER, moves="MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
+                                                   "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+    assert problems == []
+    # 10 kg in at 300.00: inventory up, goods received not invoiced up
+    assert legs(book, "MV-1") == [("153.01", "3000.00"), ("329.01", "-3000.00")]
+    # 6 kg delivered at FIFO cost 300.00: cost of goods sold 1,800.00
+    assert legs(book, "MV-2") == [("153.01", "-1800.00"), ("621.01", "1800.00")]
+
+
+def test_supplier_invoice_at_another_price__clears_goods_received_at_cost(books):
+    book, problems = erp_books(books, """
+- id: PO-0001
+  kind: purchase
+  date: 2025-03-01
+  party: SU-0001
+  lines: [{item: FSH-LEVREK, quantity: "10", price: "300.00", vat_rate: "1"}]
+- id: SI-0001
+  kind: supplier-invoice
+  date: 2025-03-03
+  party: SU-0001
+  order: PO-0001
+  lines: [{item: FSH-LEVREK, quantity: "10", price: "310.00", vat_rate: "1"}]
+""", moves="MV-1,2025-03-02,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,PO-0001,\n")
+    assert problems == []
+    # received at 3,000.00, invoiced at 3,100.00 + 1% VAT: 100.00 price difference
+    assert legs(book, "SI-0001") == [("329.01", "3000.00"), ("621.09", "100.00"), ("191.01", "31.00"),
+                                     ("320.01", "-3131.00")]
+    goods_received = book.ledger().filter(pl.col("account") == "329.01")["base"].sum()
+    assert goods_received == 0
+
+
+def test_deposit_on_the_invoice_day__is_applied(books):
+    book, problems = erp_books(books, """
+- id: ADV-0001
+  kind: advance
+  date: 2025-03-10
+  party: CU-0050
+  amount: "500.00"
+- id: INV-0001
+  kind: invoice
+  date: 2025-03-10
+  party: CU-0050
+  applies: [{advance: ADV-0001, amount: "500.00"}]
+  lines: [{account: "600.01", quantity: "1", price: "1000.00", vat_rate: "10"}]
+""")
+    assert problems == []
+    assert legs(book, "INV-0001/ADV-0001") == [("340.01", "500.00"), ("120.01", "-500.00")]
+    assert [(i.doc, i.amount) for i in open_items(book, "ar")] == [("INV-0001", 60000)]
