@@ -400,3 +400,27 @@ def test_property__any_moves_untimed_or_negative_never_crash_and_ignore_input_or
     _check_invariants(led, m)
     shuffled = m.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 2**31))
     assert value_stock(shuffled, TWO_ITEMS, NO_RATES, "TRY", 2)[0].rows.equals(led.rows)
+
+
+@given(st.lists(step, min_size=10, max_size=60))
+def test_property__inventory_account_ties_out_to_the_stock_ledger(steps):
+    """Derived stock postings keep the inventory account equal to the stock ledger's value, and
+    every derived entry balances."""
+    from pathlib import Path
+
+    from core import post
+    from core.model import Book, Location, Settings, frozen_map
+
+    m = _valid_moves(steps)
+    book = Book(root=Path("."), settings=Settings("T", "TRY", roles=(("cogs", "621"), ("count_shortage", "197"),
+                                                                      ("count_surplus", "397"), ("goods_received", "329"),
+                                                                      ("inventory", "153"), ("price_difference", "689"))),
+                accounts=frozen_map({}), contacts=frozen_map({}), items=frozen_map(TWO_ITEMS),
+                locations=frozen_map({x: Location(x, x, "restaurant") for x in LOCS}), documents=(), activities=(),
+                links=(), postings=pl.DataFrame(schema={"entry_id": pl.String}), entries=pl.DataFrame(),
+                moves=m, rates=NO_RATES)
+    led, _ = value_stock(m, TWO_ITEMS, NO_RATES, "TRY", 2)
+    postings, _, problems = post.stock_move_postings(book, led, [])
+    assert problems == []
+    assert postings.group_by("entry_id").agg(pl.col("base").sum()).filter(pl.col("base") != 0).is_empty()
+    assert postings.filter(pl.col("account") == "153")["base"].sum() == on_hand(led)["value"].sum()
