@@ -250,6 +250,34 @@ def aging(
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
 
+@app.command("status")
+def status(
+    doc_id: Annotated[str, typer.Argument(help="An order, invoice or other document id.")],
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+) -> None:
+    """Where a document stands, from its records: delivered, invoiced, paid.
+
+    Examples:
+      kebir status SO-0047 --books ledger-data
+      kebir status INV-2025-0109 --books ledger-data --format json
+    """
+    import json
+
+    from core.status import status_of
+
+    root, book, problems = open_books(books)
+    doc = book.document(doc_id)
+    if doc is None:
+        raise _usage(f"no document has the id {doc_id}")
+    st = status_of(book, doc)
+    if fmt is Fmt.json:
+        _render.emit(json.dumps({"id": st.id, "kind": st.kind, "party": st.party, "status": st.state,
+                                 "facts": list(st.facts)}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render.emit(f"{st.id} ({st.kind}, {st.party}): {st.state}\n" + "".join(f"  {f}\n" for f in st.facts))
+
+
 @app.command("price")
 def price(
     item: Annotated[str, typer.Argument(help="The item id (stock/items.yaml).")],

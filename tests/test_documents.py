@@ -493,3 +493,33 @@ def test_deposit_on_the_invoice_day__is_applied(books):
     assert problems == []
     assert legs(book, "INV-0001/ADV-0001") == [("340.01", "500.00"), ("120.01", "-500.00")]
     assert [(i.doc, i.amount) for i in open_items(book, "ar")] == [("INV-0001", 60000)]
+
+
+def test_status__follows_from_deliveries_invoices_and_payments(books):
+    from core.status import status_of
+
+    flow = ORDER + """
+- id: INV-0001
+  kind: invoice
+  date: 2025-03-05
+  party: CU-0050
+  order: SO-0001
+  lines:
+    - {item: FSH-LEVREK, quantity: "6", price: "500.00", vat_rate: "1"}
+- id: PAY-0001
+  kind: payment
+  date: 2025-03-20
+  party: CU-0050
+  amount: "2000.00"
+"""
+    moves = ("MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
+             "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+    book, _ = erp_books(books, flow, moves=moves)
+    order = status_of(book, book.document("SO-0001"))
+    assert (order.state, order.facts[0]) == ("partly invoiced", "FSH-LEVREK: delivered 6.000 of 10.000")
+    invoice = status_of(book, book.document("INV-0001"))
+    assert (invoice.state, invoice.facts) == ("partly paid", ("open 1030.00 of 3030.00 TRY, due 2025-04-04",))
+    paid, _ = erp_books(books, flow.replace('amount: "2000.00"', 'amount: "3030.00"'), moves=moves)
+    assert status_of(paid, paid.document("INV-0001")).state == "paid"
+    untouched, _ = erp_books(books, ORDER)
+    assert status_of(untouched, untouched.document("SO-0001")).state == "open"
