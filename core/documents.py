@@ -20,7 +20,7 @@ from core.money import fmt_minor
 NEEDS_LINES = frozenset({"quotation", "sales", "purchase", "invoice", "credit-note", "supplier-invoice",
                          "supplier-credit-note"})
 NEEDS_AMOUNT = frozenset({"payment", "advance", "supplier-payment"})
-CREDITS = {"credit-note": "invoice", "supplier-credit-note": "supplier-invoice"}
+CREDITS = {"credit-note": "invoice", "supplier-credit-note": "supplier-invoice", "doubtful": "invoice"}
 PAYS = {"payment": "invoice", "supplier-payment": "supplier-invoice"}
 
 
@@ -149,6 +149,23 @@ def _check_quantities(book: Book) -> list[Problem]:
                                 expected=f"at most {fmt_minor(have, 3)}",
                                 found=fmt_minor(invoiced[(doc.order, line.item)], 3),
                                 hint=f"invoice what was {verb}; record the rest of the {verb[:-2]}y first"))
+    for doc in book.documents:
+        if doc.kind not in ("sales", "purchase") or doc.status == "cancelled":
+            continue
+        ordered: dict[str, int] = defaultdict(int)
+        where = {}
+        for line in doc.lines:
+            if line.item:
+                ordered[line.item] += _thousandths(line.quantity)
+                where.setdefault(line.item, line.source)
+        for item, want in ordered.items():
+            got = moved.get((doc.id, item), 0)
+            if got > want and book.items.get(item) is not None and book.items[item].type == "stock":
+                verb = "delivered" if doc.kind == "sales" else "received"
+                out.append(Problem("E049", where[item].path, where[item].line,
+                                   f"{item} {verb} beyond what {doc.id} ordered", record=doc.id,
+                                   expected=f"at most {fmt_minor(want, 3)}", found=fmt_minor(got, 3),
+                                   hint=f"correct the {verb[:-2]}y's quantity, or raise the order's quantity"))
     credited: dict[tuple[str, str], int] = defaultdict(int)
     for doc in book.documents:
         if doc.kind in CREDITS and doc.invoice:

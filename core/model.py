@@ -201,7 +201,7 @@ class PriceRule:
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
-CUSTOMER_KINDS = frozenset({"quotation", "sales", "invoice", "credit-note", "payment", "advance"})
+CUSTOMER_KINDS = frozenset({"quotation", "sales", "invoice", "credit-note", "payment", "advance", "doubtful"})
 SUPPLIER_KINDS = frozenset({"purchase", "supplier-invoice", "supplier-credit-note", "supplier-payment"})
 ORDER_KINDS = frozenset({"quotation", "sales", "purchase"})
 

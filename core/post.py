@@ -25,7 +25,7 @@ from core.money import convert_minor, round_half_up
 
 # Within a day: advances before the invoices that apply them, invoices before what settles them.
 KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
-              "payment": 5, "supplier-payment": 6}
+              "payment": 5, "supplier-payment": 6, "doubtful": 7}
 
 
 class MissingRole(Exception):
@@ -350,6 +350,26 @@ class Deriver:
             legs.append(Leg(self.roles.need("fx_gain" if gain else "fx_loss"), -sign * diff,
                             memo=f"realized exchange difference on {doc.id}"))
         self.post(doc, legs)
+
+    def post_doubtful(self, doc: Document) -> None:
+        """A receivable judged doubtful: moved out of trade receivables and provided for in full
+        (TDHP 128 / 129 / 654). The amount is what is still open on the invoice unless given."""
+        item = self.open.by_doc.get(doc.invoice or "")
+        if item is None or item.amount <= 0:
+            self.problem(doc, "E049", f"{doc.invoice} has nothing open to classify as doubtful",
+                         hint="name an open invoice of this customer in `invoice:`")
+            return
+        want = self.minor(doc.amount, item.currency) if doc.amount is not None else item.amount
+        amount = min(want, item.amount)
+        base = self.open.settle(item, amount)
+        self.post(doc, [
+            Leg(self.roles.need("doubtful_receivable"), base, item.currency, amount, contact=doc.party,
+                memo=f"doubtful: {item.doc}"),
+            Leg(self.roles.need("receivable"), -base, item.currency, -amount, contact=doc.party,
+                memo=f"settles {item.doc}"),
+            Leg(self.roles.need("doubtful_expense"), base, memo=f"provision for {item.doc}"),
+            Leg(self.roles.need("doubtful_provision"), -base, contact=doc.party, memo=f"provision for {item.doc}"),
+        ])
 
     def post_advance(self, doc: Document) -> None:
         if doc.amount is None:

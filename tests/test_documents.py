@@ -523,3 +523,53 @@ def test_status__follows_from_deliveries_invoices_and_payments(books):
     assert status_of(paid, paid.document("INV-0001")).state == "paid"
     untouched, _ = erp_books(books, ORDER)
     assert status_of(untouched, untouched.document("SO-0001")).state == "open"
+
+
+def test_doubtful_receivable__reclassified_and_provided_for(books):
+    roles = ROLES.replace('bank = "102.01"', 'bank = "102.01"\ndoubtful_receivable = "128.01"\n'
+                          'doubtful_provision = "129.01"\ndoubtful_expense = "654.01"')
+    accounts = ACCOUNTS + ('- {code: "128.01", name: Şüpheli ticari alacaklar, type: asset}\n'
+                           '- {code: "129.01", name: Şüpheli ticari alacaklar karşılığı, type: asset}\n'
+                           '- {code: "654.01", name: Karşılık giderleri, type: expense}\n')
+    book, problems = books({"books.toml": roles, "accounts.yaml": accounts, "contacts/erp/customers.yaml": CONTACTS,
+                            "orders/2025/2025-03.yaml": AGING + """
+- id: PAY-0010
+  kind: payment
+  date: 2025-03-02
+  party: CU-0050
+  amount: "40.00"
+  allocations: [{invoice: INV-0010, amount: "40.00"}]
+- id: DBT-0001
+  kind: doubtful
+  date: 2025-03-31
+  party: CU-0050
+  invoice: INV-0010
+  memo: Customer in konkordato
+"""})
+    assert problems == []
+    # INV-0010 had 60.00 still open: out of 120, into 128, and fully provided for
+    assert legs(book, "DBT-0001") == [("128.01", "60.00"), ("120.01", "-60.00"), ("654.01", "60.00"),
+                                      ("129.01", "-60.00")]
+    assert "INV-0010" not in [i.doc for i in open_items(book, "ar")]
+
+
+def test_over_delivery__is_an_error(books):
+    _, problems = erp_books(books, ORDER, moves="MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,20.000,300.0000,TRY,,\n"
+                                                "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,12.000,,,SO-0001,\n")
+    (p,) = [p for p in problems if p.code == "E049"]
+    assert (p.message, p.expected, p.found) == ("FSH-LEVREK delivered beyond what SO-0001 ordered",
+                                                "at most 10.000", "12.000")
+
+
+def test_count_difference__posted_to_the_pending_count_accounts(books):
+    roles = ROLES.replace('bank = "102.01"', 'bank = "102.01"\ncount_shortage = "197.01"\ncount_surplus = "397.01"')
+    accounts = ACCOUNTS + ('- {code: "197.01", name: Sayım noksanları, type: asset}\n'
+                           '- {code: "397.01", name: Sayım fazlaları, type: liability}\n')
+    book, problems = books({"books.toml": roles, "accounts.yaml": accounts, "orders/2025/2025-03.yaml": "[]\n",
+                            "stock/moves/2025/2025-03.csv": (
+                                "id,date,time,kind,item,location,quantity,unit_cost\n"
+                                "MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,10.000,300.0000\n"
+                                "MV-2,2025-03-31,23:45,count,FSH-LEVREK,KDK,9.500,\n")})
+    assert problems == []
+    # 10 kg on the books, 9.5 kg on the shelf: 0.5 kg x 300.00 = 150.00 short, held pending in 197
+    assert legs(book, "MV-2") == [("153.01", "-150.00"), ("197.01", "150.00")]
