@@ -163,13 +163,7 @@ def trial_balance(
         raise _usage(str(exc)) from None
     root, book, problems = open_books(books)
     n_err = errors.count_errors(problems)
-    table = build_trial_balance(book, span, historical=historical, account_prefix=account)
-    if fmt is Fmt.text and not output:
-        _render.table_text(table)
-    else:
-        render = {Fmt.csv: _render.table_csv, Fmt.json: _render.table_json, Fmt.md: _render.table_md,
-                  Fmt.text: _render.table_md}[fmt]
-        _render.emit(render(table), output)
+    _show(build_trial_balance(book, span, historical=historical, account_prefix=account), fmt, output)
     if n_err:
         sys.stderr.write(f"kebir: warning: the books have {n_err} data error(s); entries with errors are left out. "
                          "Run `kebir validate`.\n")
