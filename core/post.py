@@ -74,6 +74,7 @@ class Ledgers:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str, str], list[OpenItem]] = {}
         self.by_doc: dict[str, OpenItem] = {}
+        self.first: dict[tuple[str, str, str], int] = {}
 
     def add(self, side: str, item: OpenItem) -> None:
         self.items.setdefault((side, item.party, item.currency), []).append(item)
@@ -91,7 +92,13 @@ class Ledgers:
         return base
 
     def oldest(self, side: str, party: str, currency: str) -> list[OpenItem]:
-        return [i for i in self.items.get((side, party, currency), []) if i.amount > 0]
+        key = (side, party, currency)
+        queue = self.items.get(key, [])
+        start = self.first.get(key, 0)
+        while start < len(queue) and queue[start].amount <= 0:
+            start += 1                       # settled items never reopen: skip them for good
+        self.first[key] = start
+        return [i for i in queue[start:] if i.amount > 0]
 
 
 class Deriver:

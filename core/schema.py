@@ -94,9 +94,19 @@ def record_schema(kind: str) -> dict[str, Any]:
 
 
 def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
-    return node
+    if "$ref" not in node:
+        return node
+    hit = _RESOLVED.get(id(node))
+    if hit is not None:
+        return hit
+    target = node
+    while "$ref" in target:
+        target = schema["$defs"][target["$ref"].rsplit("/", 1)[1]]
+    _RESOLVED[id(node)] = target     # schemas are loaded once (cached) and never change
+    return target
+
+
+_RESOLVED: dict[int, dict[str, Any]] = {}
 
 
 def field_order(kind: str, nested: str | None = None) -> list[str]:

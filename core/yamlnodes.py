@@ -116,10 +116,35 @@ def _build(events: Any, path: str) -> tuple[Any, list[Problem]]:
     for ev in events:
         t = type(ev)
         if t is ScalarEvent:
-            line = ev.start_mark.line + 1
+            # The hot path (most events are scalars in mappings), inlined: keys need no line.
             if ev.anchor is not None or (ev.tag is not None and ev.tag != "tag:yaml.org,2002:str"):
-                problems.append(_refused(path, line, "YAML anchors and tags"))
+                problems.append(_refused(path, ev.start_mark.line + 1, "YAML anchors and tags"))
             value = ev.value if (ev.value or ev.style) else None   # `key:` with nothing is null
+            if not stack:
+                root = value
+                continue
+            top = stack[-1]
+            if type(top) is Map:
+                key = keys[-1]
+                if key is None:
+                    if value is None:
+                        problems.append(Problem("E013", path, ev.start_mark.line + 1, "a mapping key must be a "
+                                                "plain word", hint="write `key: value`"))
+                        value = ""
+                    elif value == "<<":
+                        problems.append(_refused(path, ev.start_mark.line + 1, "YAML merge keys (<<)"))
+                    keys[-1] = value
+                    continue
+                if key in top:
+                    problems.append(Problem("E011", path, ev.start_mark.line + 1,
+                                            f"field `{key}` appears twice in one record", found=key,
+                                            hint="keep one of the two values"))
+                top[key] = value
+                top.lines[key] = ev.start_mark.line + 1
+                keys[-1] = None
+            else:
+                top.append(value)
+            continue
         elif t is MappingStartEvent or t is SequenceStartEvent:
             line = ev.start_mark.line + 1
             if ev.anchor is not None or ev.tag is not None:
@@ -148,11 +173,6 @@ def _build(events: Any, path: str) -> tuple[Any, list[Problem]]:
                                           "more than one YAML document in the file",
                                           hint="remove the '---' separator; one file holds one list")]
             continue
-        # a scalar
-        if not stack:
-            root = value
-        else:
-            _attach(stack, keys, value, line, path, problems)
     return root, problems
 
 

@@ -63,6 +63,7 @@ def _replay(book: Book, side: str, as_of: date | None) -> tuple[dict[str, list[l
     p = control_postings(book, role, as_of)
     items: dict[str, list[list]] = {}      # contact -> [[doc, day, due, open, path, line], ...]
     settled: dict[str, date] = {}
+    first_open: dict[str, int] = {}
     for entry_id, day, _acc, base, contact, memo, f, ln, source in p.iter_rows():
         contact = contact or ""
         amount = sign * base
@@ -76,20 +77,31 @@ def _replay(book: Book, side: str, as_of: date | None) -> tuple[dict[str, list[l
         left = -amount
         target = _SETTLES.match(memo or "")
         queue = items.get(contact, [])
-        ordered = [i for i in queue if target and i[0] == target[1]] + [i for i in queue if not target or i[0] != target[1]]
-        for item in ordered:
+        if target:                               # the named item first
+            for item in queue:
+                if item[0] == target[1] and item[3] > 0:
+                    left = _take(item, left, day, settled)
+                    break
+        start = first_open.get(contact, 0)
+        while start < len(queue) and queue[start][3] <= 0:
+            start += 1                           # settled items never reopen: skip them for good
+        first_open[contact] = start
+        for item in queue[start:]:
             if left <= 0:
                 break
-            if item[3] <= 0:
-                continue
-            take = min(left, item[3])
-            item[3] -= take
-            left -= take
-            if item[3] == 0:
-                settled[item[0]] = day
+            if item[3] > 0:
+                left = _take(item, left, day, settled)
         if left > 0:          # a settlement with nothing left to settle: a credit balance, kept as negative item
             items.setdefault(contact, []).append([source, day, day, -left, str(f), ln])
     return items, settled
+
+
+def _take(item: list, left: int, day: date, settled: dict[str, date]) -> int:
+    take = min(left, item[3])
+    item[3] -= take
+    if item[3] == 0:
+        settled[item[0]] = day
+    return left - take
 
 
 def open_items(book: Book, side: str, as_of: date | None = None) -> list[OpenItem]:
