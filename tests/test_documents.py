@@ -374,6 +374,13 @@ def sales_year(draw):
         if draw(st.booleans()):
             docs.append({"id": f"PAY-{n:04d}", "kind": "payment", "date": f"2025-03-{n + 10:02d}", "party": "CU-0050",
                          "amount": _money(draw(st.integers(1, 50000)))})
+        if draw(st.booleans()):
+            docs.append({"id": f"SI-{n:04d}", "kind": "supplier-invoice", "date": day, "party": "SU-0001",
+                         "lines": [{"account": "770.01", "quantity": "1", "price": _money(draw(st.integers(1, 99999))),
+                                    "vat_rate": draw(st.sampled_from(["0", "20"]))}]})
+            if draw(st.booleans()):
+                docs.append({"id": f"SP-{n:04d}", "kind": "supplier-payment", "date": f"2025-03-{n + 12:02d}",
+                             "party": "SU-0001", "amount": _money(draw(st.integers(1, 50000)))})
     return docs
 
 
@@ -388,13 +395,16 @@ def test_any_sales_flow__entries_balance_and_the_subledger_ties_out(docs):
     with tempfile.TemporaryDirectory() as tmp:
         root = write_books(Path(tmp), {"books.toml": ROLES, "accounts.yaml": ACCOUNTS,
                                        "contacts/erp/customers.yaml": CONTACTS.replace('credit_limit: "150000.00"', ""),
+                                       "contacts/erp/suppliers.yaml": SUPPLIERS,
                                        "orders/2025/2025-03.yaml": dump_yaml_records("orders", docs)})
         book, problems = check(root)
     assert [p for p in problems if p.severity == "error"] == []
     ledger = book.ledger()
     assert ledger.group_by("entry_id").agg(pl.col("base").sum())["base"].to_list() == [0] * ledger["entry_id"].n_unique()
-    control = ledger.filter(pl.col("account") == "120.01")["base"].sum()
-    assert sum(i.amount for i in open_items(book, "ar")) == control
+    receivable = ledger.filter(pl.col("account") == "120.01")["base"].sum()
+    assert sum(i.amount for i in open_items(book, "ar")) == receivable
+    payable = ledger.filter(pl.col("account") == "320.01")["base"].sum()
+    assert sum(i.amount for i in open_items(book, "ap")) == -payable
 
 
 PAYROLL_ROLES = ROLES.replace('expenses = "770.01"', 'expenses = "770.01"\nsalaries = "770.01"\n'
@@ -573,3 +583,25 @@ def test_count_difference__posted_to_the_pending_count_accounts(books):
     assert problems == []
     # 10 kg on the books, 9.5 kg on the shelf: 0.5 kg x 300.00 = 150.00 short, held pending in 197
     assert legs(book, "MV-2") == [("153.01", "-150.00"), ("197.01", "150.00")]
+
+
+@pytest.mark.parametrize("doc, code, line", [
+    ("- id: PAY-0001\n  kind: payment\n  date: 2025-03-05\n  party: CU-0050\n  amount: \"10.00\"\n"
+     "  allocations: [{invoice: INV-9999, amount: \"10.00\"}]\n", "E038", 1),
+    ("- id: INV-0001\n  kind: invoice\n  date: 2025-03-05\n  party: CU-0050\n"
+     "  lines:\n    - {item: FSH-LEVREK, quantity: \"-2\", price: \"500.00\"}\n", "E012", 6),
+    ("- id: INV-0001\n  kind: invoice\n  date: 2025-03-05\n  party: CU-0050\n"
+     "  lines:\n    - {item: FSH-PALAMUT, quantity: \"2\", price: \"500.00\"}\n", "E032", 6),
+    ("- id: INV-0001\n  kind: invoice\n  date: 2025-03-05\n  party: SU-0001\n"
+     "  lines:\n    - {item: FSH-LEVREK, quantity: \"2\", price: \"500.00\"}\n", "E038", 1),
+])
+def test_bad_document__named_with_file_line_and_exit_1(books_dir, doc, code, line):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    root = books_dir({"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CONTACTS,
+                      "contacts/erp/suppliers.yaml": SUPPLIERS, "orders/2025/2025-03.yaml": doc})
+    result = CliRunner().invoke(app, ["validate", "--books", str(root)])
+    assert result.exit_code == 1
+    assert f"orders/2025/2025-03.yaml:{line}: {code} error" in result.stdout
