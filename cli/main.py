@@ -244,6 +244,172 @@ def aging(
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
 
+def _who() -> str:
+    import subprocess
+
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip()
+        mail = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        name = mail = ""
+    return f"{name} <{mail}>" if name and mail else (name or os.environ.get("USER", "unknown"))
+
+
+def _period_arg(period: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise _usage(f"a period is a month: YYYY-MM, not {period!r}")
+    return period
+
+
+def _write_or_show(root: Path, files: dict, dry_run: bool) -> None:
+    import difflib
+
+    from core import store
+
+    if dry_run:
+        for rel, new in files.items():
+            path = root / rel
+            old = path.read_text(encoding="utf-8") if path.exists() else ""
+            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), (new or "").splitlines(True),
+                                                       f"a/{rel}", f"b/{rel}"))
+        return
+    store.apply_files(root, files)
+
+
+def _git_commit(root: Path, files: dict, message: str) -> None:
+    import subprocess
+
+    paths = [rel for rel in files]
+    subprocess.run(["git", "-C", str(root), "add", "-A", "--", *paths], check=True, capture_output=True)
+    subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", message, "--", *paths], check=True,
+                   capture_output=True)
+
+
+@app.command("close")
+def close_cmd(
+    period: Annotated[str, typer.Argument(help="The month to close, YYYY-MM.")],
+    books: BooksOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the files written.")] = False,
+    on: Annotated[Optional[str], typer.Option("--on", help="The close date recorded (default: today).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who closes (default: git user).")] = None,
+    allow_gap: Annotated[bool, typer.Option("--allow-gap", help="Close although the previous month is open.")] = False,
+    mark_filed: Annotated[bool, typer.Option("--mark-filed", help="Mark the closed PERIOD as filed (VAT "
+                                             "return / e-ledger submitted): it can no longer be reopened.")] = False,
+    lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
+    fmt: FormatOpt = Fmt.text,
+) -> None:
+    """Close a month: checklist, generated entries, close record and seal.
+
+    \b
+    Examples:
+      kebir close 2025-01 --books ledger-data --on 2025-02-03 --dry-run
+      kebir close 2025-01 --books ledger-data --on 2025-02-03 --commit
+    """
+    import json
+    from datetime import date as _date
+
+    from core import close as closing
+    from core import store
+
+    period = _period_arg(period)
+    try:
+        day = _date.fromisoformat(on) if on else _date.today()
+    except ValueError:
+        raise _usage("--on takes a date YYYY-MM-DD") from None
+    root, book, problems = open_books(books)
+    try:
+        with store.books_lock(root, lock_timeout):
+            closes, found = closing.read_closes(root)
+            who = by or _who()
+            if mark_filed:
+                files, refused = closing.mark_filed(closes, period, who, day)
+                if refused:
+                    sys.stderr.write(f"kebir: {refused[0]}\n")
+                    raise typer.Exit(1)
+                _write_or_show(root, files, dry_run)
+                sys.stderr.write(f"{period} marked as filed\n")
+                return
+            problems = errors.sorted_problems(problems + found + checks.run_all(book))
+            if errors.count_errors(problems):
+                sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
+                                                       f"kebir: cannot close {period}: the books have errors"))
+                raise typer.Exit(1)
+            if period in closing.closed_periods(closes):
+                sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
+                raise typer.Exit(1)
+            plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
+                                      statements=closing.read_statements(root, book))
+            files, rec = closing.compose(book, plan, closes, day, who)
+            if fmt is Fmt.json:
+                _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
+                                         "problems": [p.as_dict() for p in plan.problems]},
+                                        ensure_ascii=False, indent=2, default=str) + "\n")
+            else:
+                _render.emit(closing.summary_text(plan, rec, book))
+            if not plan.ok:
+                for p in plan.problems:
+                    sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
+                sys.stderr.write(f"kebir: {period} not closed: a check failed\n")
+                raise typer.Exit(1)
+            _write_or_show(root, files, dry_run)
+            if commit and not dry_run:
+                _git_commit(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
+                                         f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
+    except store.BooksLocked as exc:
+        sys.stderr.write(f"kebir: {exc}; nothing was written\n")
+        raise typer.Exit(1) from None
+
+
+@app.command("reopen")
+def reopen_cmd(
+    period: Annotated[str, typer.Argument(help="The closed month to reopen, YYYY-MM.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: recorded in the close record's history.")],
+    books: BooksOpt = None,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Also reopen the later closed months.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")] = False,
+    on: Annotated[Optional[str], typer.Option("--on", help="The date recorded (default: today).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who reopens (default: git user).")] = None,
+    lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
+) -> None:
+    """Reopen a closed month: record who, when and why, and remove its generated entries.
+
+    \b
+    Examples:
+      kebir reopen 2025-01 --reason "supplier invoice SI-2025-0042 booked twice" --books ledger-data
+      kebir reopen 2025-01 --reason "late bank charges" --cascade --dry-run --books ledger-data
+    """
+    from datetime import date as _date
+
+    from core import close as closing
+    from core import store
+
+    period = _period_arg(period)
+    try:
+        day = _date.fromisoformat(on) if on else _date.today()
+    except ValueError:
+        raise _usage("--on takes a date YYYY-MM-DD") from None
+    try:
+        root = load.find_books(books)
+    except BooksError as exc:
+        raise _usage(str(exc)) from None
+    try:
+        with store.books_lock(root, lock_timeout):
+            closes, _ = closing.read_closes(root)
+            files, refused = closing.reopen(closes, period, reason, by or _who(), day, cascade)
+            if refused:
+                sys.stderr.write(f"kebir: cannot reopen {period}: {refused[0]}\n")
+                raise typer.Exit(1)
+            _write_or_show(root, files, dry_run)
+            if not dry_run:
+                sys.stderr.write(f"reopened {', '.join(sorted({p.split('/')[1][:7] for p in files if p.startswith('closes/')}))}\n")
+    except store.BooksLocked as exc:
+        sys.stderr.write(f"kebir: {exc}; nothing was written\n")
+        raise typer.Exit(1) from None
+
+
 @app.command("status")
 def status(
     doc_id: Annotated[str, typer.Argument(help="An order, invoice or other document id.")],

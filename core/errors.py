@@ -60,6 +60,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E065": (ERROR, "payroll run in the wrong month"),
     "E066": (ERROR, "employee paid twice in a month"),
     "E067": (ERROR, "payroll needs a TRY base currency"),
+    "E070": (ERROR, "record changed in a closed period"),
+    "E071": (ERROR, "close record or seal chain altered"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),

@@ -114,6 +114,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                 roles[f"{role}:{sub}"] = sub_code
         else:
             roles[role] = code
+    for key, value in (doc.get("close") or {}).items():   # close settings ride along as "close:key"
+        roles[f"close:{key}"] = str(value)
     for role, code in roles.items():
         if not isinstance(code, str):
             bad.append(Problem("E007", path, _toml_line(text, role.split(":")[-1]),
@@ -929,7 +931,7 @@ def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, pro
     number = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
     own = pl.col("rate").str.contains(number).fill_null(False)
     used_rate = pl.when(own).then(pl.col("rate")).otherwise(pl.col("_table_rate"))
-    sign = pl.when(pl.col("amount") > 0).then(1).otherwise(-1).cast(pl.Int128)
+    sign = pl.when(pl.col("debit").is_not_null()).then(1).otherwise(-1).cast(pl.Int128)   # the side, not the amount: a revaluation moves base only
     divisor = pl.lit(10, pl.Int128).pow((pl.col("dec") + 6 - base_dec).cast(pl.Int128))
     product = pl.col("amount").cast(pl.Int128).abs() * minor_units(used_rate, 6).cast(pl.Int128)
     f = f.with_columns(

@@ -172,3 +172,57 @@ def write_frame_atomic(path: Path, frame: "pl.DataFrame") -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class BooksLocked(Exception):
+    pass
+
+
+class books_lock:
+    """An exclusive lock on the books directory for writers (`.kebir/lock`, flock).
+
+    A second writer waits up to `timeout` seconds, then gives up with BooksLocked; readers never
+    take it (they see whole files, since every write is a rename).
+    """
+
+    def __init__(self, root: Path, timeout: float = 10.0) -> None:
+        self.path = Path(root) / ".kebir" / "lock"
+        self.timeout = timeout
+        self.fd: int | None = None
+
+    def __enter__(self) -> "books_lock":
+        import fcntl
+        import time
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self.fd)
+                    self.fd = None
+                    raise BooksLocked(f"{self.path.parent.parent} is locked by another kebir command") from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+def apply_files(root: Path, files: dict[str, str | None]) -> None:
+    """Write (or delete, for None) several files. The last one named is the commit point: callers
+    list the record that makes the change official last."""
+    for rel, text in files.items():
+        path = Path(root) / rel
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_atomic(path, text)

@@ -467,7 +467,13 @@ ACCOUNT_ROLES = (
     ("cash", "100.03"), ("card_receivable", "108.03"), ("voucher_receivable", VOUCHER_ACCOUNT),
     ("salaries", SALARIES), ("employer_contributions", EMPLOYER_SGK), ("net_pay", NET_PAY),
     ("income_tax_payable", INCOME_TAX), ("stamp_tax_payable", STAMP_TAX), ("social_security_payable", SGK),
+    # period close: the VAT offset and the TDHP year-end chain (7/A reflection, 690, 691/370, 692, 590/591)
+    ("vat_payable", "360.03"), ("vat_carry_forward", "190.01"), ("period_result", "690"), ("tax_expense", "691"),
+    ("tax_provision", "370"), ("net_result", "692"), ("retained_earnings_profit", "590.01"),
+    ("retained_earnings_loss", "591.01"),
 )
+# 7/A reflection at year end: expense group -> "mirror:income-statement account"
+REFLECTION = (("760", "761:631"), ("770", "771:632"), ("780", "781:660"))
 # books.toml [payroll]: the 2025 figures written out (docs/payroll.md), so the year's runs keep
 # deriving the same entries when kebir's defaults move on to a later year.
 PAYROLL_2025 = (
@@ -2996,9 +3002,11 @@ def books_toml() -> str:
     accounts: dict[str, Any] = dict(ACCOUNT_ROLES)
     accounts["vat_output"] = {str(rate): code for rate, code in VAT_OUT.items()}
     accounts["vat_input"] = {str(rate): code for rate, code in VAT_IN.items()}
+    accounts["reflection"] = dict(REFLECTION)
     doc = {"company": {"name": COMPANY, "base_currency": "TRY", "fiscal_year_start": "01-01", "chart": "tr-tdhp"},
            "currencies": {"TRY": 2, "EUR": 2, "USD": 2},
            "accounts": accounts,
+           "close": {"corporate_tax_rate": "25"},
            "payroll": payroll_table()}
     return tomli_w.dumps(doc)
 

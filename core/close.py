@@ -1,0 +1,781 @@
+"""Period close: the checklist, the generated entries, the seal, and reopening.
+
+`plan_close(book, period, ...)` computes, without writing anything, what closing a month means:
+the checklist results, the entries the close generates (depreciation, recurring accruals and
+prepayments, FX revaluation of monetary foreign-currency balances, clearing of pending count
+differences, the VAT offset; at fiscal year end the closing chain to retained earnings), and the
+close record with its seal. `core.store` writes it; the CLI decides.
+
+The seal is a SHA-256 over the canonical form of every record dated in the period (manual
+entries, documents, stock moves, Z-report rows, payroll runs) and every posting derived from
+them, chained to the previous close's seal. The per-record digests are kept beside the close
+record (`closes/YYYY-MM.seal.csv`), so `kebir validate` can name the record that changed.
+
+The ledger is continuous across years: the new year's opening balances are the closing balance
+sheet's balances, listed in the year-end close record, not re-posted as closing and opening
+entries (which would cut AR/AP open items from their invoices).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from core.derived import Leg
+from core.errors import Problem
+from core.model import Book
+from core.money import fmt_minor, round_half_up
+from core.period import parse_period
+
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    check: str
+    result: str            # pass | fail | skip
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedEntry:
+    id: str
+    date: date
+    memo: str
+    legs: tuple[Leg, ...]
+    tags: tuple[str, ...] = ("close",)
+
+
+@dataclass
+class ClosePlan:
+    period: str
+    begin: date
+    end: date                       # last day of the period
+    checklist: list[Check] = field(default_factory=list)
+    entries: list[GeneratedEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    year_end: bool = False
+    opening: list[tuple[str, str, str | None, int, int]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(c.result != "fail" for c in self.checklist)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def month_end(period: str) -> tuple[date, date]:
+    span = parse_period(period)
+    assert span.begin is not None and span.end is not None
+    return span.begin, span.end - timedelta(days=1)
+
+
+def previous_period(period: str) -> str:
+    y, m = int(period[:4]), int(period[5:7])
+    return f"{y - (m == 1)}-{12 if m == 1 else m - 1:02d}"
+
+
+def is_year_end(book: Book, period: str) -> bool:
+    start_month = int(book.settings.fiscal_year_start[:2])
+    last = 12 if start_month == 1 else start_month - 1
+    return int(period[5:7]) == last
+
+
+def balances(book: Book, until: date, by: tuple[str, ...] = ("account",), since: date | None = None) -> pl.DataFrame:
+    p = book.ledger().filter(pl.col("date") <= until)
+    if since is not None:
+        p = p.filter(pl.col("date") >= since)
+    return p.group_by(*by).agg(pl.col("base").sum(), pl.col("amount").sum()).sort(*by)
+
+
+def _role(book: Book, role: str, fallback: str | None = None) -> str | None:
+    return book.settings.role(role) or (book.settings.role(fallback) if fallback else None)
+
+
+# --------------------------------------------------------------------------- checklist
+
+def run_checklist(book: Book, period: str, closed: set[str], allow_gap: bool, statements: list[dict]) -> list[Check]:
+    from core.reports.aging import open_items
+
+    begin, end = month_end(period)
+    out: list[Check] = []
+    # documents posted: every posting document dated in the period has its derived entry
+    posting_kinds = {"invoice", "credit-note", "payment", "advance", "supplier-invoice", "supplier-credit-note",
+                     "supplier-payment", "doubtful"}
+    sources = set()
+    if book.derived_entries is not None:
+        sources = set(book.derived_entries.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
+                      ["source"].drop_nulls().to_list())
+    docs = [d for d in book.documents if begin <= d.date <= end and d.kind in posting_kinds and d.status != "cancelled"]
+    missing = [d.id for d in docs if d.id not in sources]
+    out.append(Check("documents-posted", "fail" if missing else "pass",
+                     f"{len(docs) - len(missing)} of {len(docs)} documents posted"
+                     + (f"; not posted: {', '.join(missing[:5])}" if missing else "")))
+    # stock valued: every move of the period has a ledger leg (moves that load refused are errors already)
+    moves = book.moves.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
+    out.append(Check("stock-valued", "pass", f"{moves.height:,} moves valued ({_methods(book)})"))
+    dec = book.settings.decimals(book.base) or 2
+    for side, role, name in (("ar", "receivable", "ar-tie-out"), ("ap", "payable", "ap-tie-out")):
+        code = book.settings.role(role)
+        if code is None:
+            out.append(Check(name, "skip", f"no `{role}` role"))
+            continue
+        control = book.ledger().filter((pl.col("account") == code) & (pl.col("date") <= end))["base"].sum()
+        sub = sum(i.amount for i in open_items(book, side, end)) * (1 if side == "ar" else -1)
+        out.append(Check(name, "pass" if sub == control else "fail",
+                         f"{code} = {fmt_minor(control, dec)}, subledger {fmt_minor(sub, dec)}"))
+    inv = book.settings.role("inventory")
+    if inv is None or book.moves.is_empty():
+        out.append(Check("inventory-tie-out", "skip", "no stock"))
+    else:
+        from core import post, stock
+
+        ledger, _ = post._stock_ledger(book)
+        on_hand = stock.on_hand(ledger, end)["value"].sum() if ledger is not None else 0
+        accounts = {inv} | {c for h in (*book.items.values(), *book.locations.values())
+                            for r, c in h.accounts if r == "inventory"}
+        books_value = book.ledger().filter(pl.col("account").is_in(sorted(accounts)) & (pl.col("date") <= end))["base"].sum()
+        out.append(Check("inventory-tie-out", "pass" if on_hand == books_value else "fail",
+                         f"inventory accounts {fmt_minor(books_value, dec)}, stock ledger {fmt_minor(on_hand, dec)}"))
+    due = [s for s in statements if begin <= s["date"] <= end]
+    if not due:
+        out.append(Check("bank-statements", "skip", "no statement balance in the period"))
+    else:
+        bad = []
+        for s in due:
+            bal = book.ledger().filter((pl.col("account") == s["account"]) & (pl.col("date") <= s["date"]))
+            ours = bal["amount"].sum() if s.get("currency") not in (None, book.base) else bal["base"].sum()
+            if ours != s["balance"]:
+                bad.append(f"{s['account']} on {s['date']}: books {fmt_minor(ours, dec)}, "
+                           f"statement {fmt_minor(s['balance'], dec)}")
+        out.append(Check("bank-statements", "fail" if bad else "pass",
+                         "; ".join(bad) if bad else f"{len(due)} statement balance(s) agree"))
+    prev = previous_period(period)
+    first = book.ledger()["date"].min()
+    has_earlier = first is not None and first < begin
+    if prev in closed or not has_earlier:
+        out.append(Check("previous-period-closed", "pass", f"{prev} closed" if prev in closed else "first period"))
+    else:
+        out.append(Check("previous-period-closed", "skip" if allow_gap else "fail",
+                         f"{prev} is not closed" + (" (--allow-gap)" if allow_gap else "")))
+    return out
+
+
+def _methods(book: Book) -> str:
+    kinds = sorted({i.valuation for i in book.items.values()})
+    return " and ".join(kinds) or "no items"
+
+
+# --------------------------------------------------------------------------- generated entries
+
+def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
+    """Monetary foreign-currency balances at the period-end rate; the difference to FX gain/loss."""
+    _, end = month_end(period)
+    base = book.base
+    bdec = book.settings.decimals(base) or 2
+    # Monetary: cash and bank accounts, the AR/AP/advance control accounts and accounts pinned to a
+    # foreign currency. Fixed assets, stock and VAT bought or sold in a currency are not revalued.
+    controls = {book.settings.role(r) for r in ("receivable", "payable", "advances_received", "goods_received")}
+    monetary = [c for c, a in book.accounts.items()
+                if a.type in ("cash", "bank") or c in controls or (a.currency and a.currency != base)]
+    bal = (book.ledger().filter((pl.col("date") <= end) & (pl.col("currency") != base)
+                                & pl.col("account").is_in(monetary))
+           .group_by("account", "currency", "contact").agg(pl.col("amount").sum(), pl.col("base").sum())
+           .sort("account", "currency", "contact", nulls_last=True))
+    legs: list[Leg] = []
+    for acc, cur, contact, amount, booked in bal.iter_rows():
+        rate = _rate_on(book, cur, end)
+        if rate is None or amount == 0 and booked == 0:
+            continue
+        dec = book.settings.decimals(cur) or 2
+        value = int(round_half_up(Decimal(amount).scaleb(-dec) * Decimal(rate), bdec).scaleb(bdec))
+        diff = value - booked
+        if diff:
+            legs.append(Leg(acc, diff, cur, 0, contact=contact, rate=rate, memo=f"{cur} at {rate} on {end}"))
+    if not legs:
+        return []
+    net = sum(leg.base for leg in legs)
+    gain = _role(book, "fx_revaluation_gain", "fx_gain")
+    loss = _role(book, "fx_revaluation_loss", "fx_loss")
+    if net > 0 and gain:
+        legs.append(Leg(gain, -net, memo="unrealized exchange gain"))
+    elif net < 0 and loss:
+        legs.append(Leg(loss, -net, memo="unrealized exchange loss"))
+    elif net:
+        return []
+    return [GeneratedEntry("fx", end, f"FX revaluation {period}", tuple(legs))]
+
+
+def _rate_on(book: Book, currency: str, day: date) -> str | None:
+    r = book.rates.filter((pl.col("currency") == currency) & (pl.col("date") <= day)).sort("date")
+    return r["rate"][-1] if r.height else None
+
+
+def vat_offset(book: Book, period: str) -> list[GeneratedEntry]:
+    """Output VAT against input VAT (and last month's carry-forward): to VAT payable or carried forward."""
+    _, end = month_end(period)
+    outputs = sorted({c for r, c in book.settings.roles if r.startswith("vat_output:")})
+    inputs = sorted({c for r, c in book.settings.roles if r.startswith("vat_input:")})
+    carry = book.settings.role("vat_carry_forward")
+    if not outputs or not inputs:
+        return []
+    bal = dict(balances(book, end).select("account", "base").iter_rows())
+    legs: list[Leg] = []
+    out_total = in_total = 0
+    for code in outputs:
+        b = bal.get(code, 0)          # a credit balance: negative
+        if b:
+            legs.append(Leg(code, -b, memo="output VAT offset"))
+            out_total += -b
+    for code in inputs + ([carry] if carry else []):
+        b = bal.get(code, 0)
+        if b:
+            legs.append(Leg(code, -b, memo="input VAT offset"))
+            in_total += b
+    if not legs:
+        return []
+    diff = out_total - in_total
+    if diff > 0:
+        payable = book.settings.role("vat_payable")
+        if payable is None:
+            return []
+        legs.append(Leg(payable, -diff, memo="VAT payable"))
+    elif diff < 0:
+        if carry is None:
+            return []
+        legs.append(Leg(carry, -diff, memo="VAT carried forward"))
+    return [GeneratedEntry("vat", end, f"VAT offset {period}", tuple(legs))]
+
+
+def count_clearing(book: Book, period: str) -> list[GeneratedEntry]:
+    """Pending count differences (197 / 397) cleared to the accounts that finally bear them."""
+    _, end = month_end(period)
+    legs: list[Leg] = []
+    bal = dict(balances(book, end).select("account", "base").iter_rows())
+    for pending, final in (("count_shortage", "count_shortage_expense"), ("count_surplus", "count_surplus_income")):
+        code, target = book.settings.role(pending), book.settings.role(final)
+        b = bal.get(code or "", 0)
+        if code and target and b:
+            legs += [Leg(code, -b, memo=f"clear {pending.replace('_', ' ')}"), Leg(target, b, memo="count difference")]
+    return [GeneratedEntry("count", end, f"Stock count differences {period}", tuple(legs))] if legs else []
+
+
+def periodic_entries(book: Book, period: str) -> list[GeneratedEntry]:
+    """Depreciation and recurring accruals/prepayments, when their records exist (core.assets, core.recurring)."""
+    _, end = month_end(period)
+    out: list[GeneratedEntry] = []
+    try:
+        from core import assets
+    except ImportError:
+        assets = None  # type: ignore[assignment]
+    if assets is not None and (book.root / "assets/register.yaml").exists():
+        register, _ = assets.load_register(book.root)
+        legs = [leg for a in register for leg in assets.depreciation_legs(a, period)]
+        if legs:
+            out.append(GeneratedEntry("dep", end, f"Depreciation {period}", tuple(legs)))
+    try:
+        from core import recurring
+    except ImportError:
+        recurring = None  # type: ignore[assignment]
+    if recurring is not None and (book.root / "recurring.yaml").exists():
+        items, _ = recurring.load_recurring(book.root)
+        legs = [leg for r in items for leg in recurring.recurring_legs(r, period)]
+        if legs:
+            out.append(GeneratedEntry("rec", end, f"Accruals and prepayments {period}", tuple(legs)))
+    return out
+
+
+def year_end_chain(book: Book, period: str, before: list[GeneratedEntry]) -> list[GeneratedEntry]:
+    """The closing chain to retained earnings.
+
+    IFRS-style (`chart` not tr-tdhp): every income and expense account to `retained_earnings`.
+    Turkish uniform chart: 7/A cost accounts reflected (7xx -> 7x1 against 6xx by
+    `[close.reflection]`), income statement accounts to 690, the tax provision (691 against 370
+    at `corporate_tax_rate`), 690 and 691 to 692, and 692 to 590 (profit) or 591 (loss).
+    """
+    begin_year = _fiscal_year_start(book, period)
+    _, end = month_end(period)
+    bal = _with(balances(book, end, since=begin_year), before)
+    income_expense = {c for c, a in book.accounts.items() if a.type in ("income", "expense")}
+    if book.settings.chart != "tr-tdhp":
+        legs = [Leg(c, -b, memo="close to retained earnings") for c, b in sorted(bal.items())
+                if c in income_expense and b]
+        if not legs:
+            return []
+        result = -sum(leg.base for leg in legs)
+        legs.append(Leg(_need(book, "retained_earnings"), result, memo="result of the year"))
+        return [GeneratedEntry("ye1", end, f"Year-end close {period[:4]}: result to retained earnings", tuple(legs))]
+    return _tdhp_chain(book, period, bal, income_expense, end)
+
+
+def _need(book: Book, role: str) -> str:
+    code = book.settings.role(role)
+    if code is None:
+        from core.post import MissingRole
+
+        raise MissingRole(role)
+    return code
+
+
+def _fiscal_year_start(book: Book, period: str) -> date:
+    m, d = (int(x) for x in book.settings.fiscal_year_start.split("-"))
+    y = int(period[:4]) if int(period[5:7]) >= m else int(period[:4]) - 1
+    return date(y, m, d)
+
+
+def _with(bal: pl.DataFrame, entries: list[GeneratedEntry]) -> dict[str, int]:
+    out = dict(bal.select("account", "base").iter_rows())
+    for e in entries:
+        for leg in e.legs:
+            out[leg.account] = out.get(leg.account, 0) + leg.base
+    return {k: v for k, v in out.items() if v}
+
+
+def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: set[str], end: date
+                ) -> list[GeneratedEntry]:
+    entries: list[GeneratedEntry] = []
+    reflection = dict(book.settings.roles)
+    # 1. 7/A reflection: expense on 7xx is reflected by crediting 7x1 and debiting the 6xx account.
+    legs: list[Leg] = []
+    for group, (mirror, target) in sorted(_reflection_map(book).items()):
+        total = sum(b for c, b in bal.items() if (c == group or c.startswith(group + ".")))
+        if total:
+            legs += [Leg(target, total, memo=f"reflection of {group}"), Leg(mirror, -total, memo=f"reflection of {group}")]
+    if legs:
+        entries.append(GeneratedEntry("ye1", end, f"7/A reflection {period[:4]}", tuple(legs)))
+        bal = _apply(bal, legs)
+    # 2. Close the income statement (6xx) into 690; 7xx against their 7x1 mirrors.
+    legs = []
+    mirrors = {m for m, _ in _reflection_map(book).values()}
+    for c, b in sorted(bal.items()):
+        if c.startswith("7") and (c in income_expense or c in mirrors) and b:
+            legs.append(Leg(c, -b, memo="close 7/A against its reflection"))
+    seven = sum(leg.base for leg in legs)
+    if seven:                               # not reflected: reflect what is left into 690 directly
+        legs.append(Leg(_need(book, "period_result"), -seven, memo="7/A not reflected"))
+    six = [(c, b) for c, b in sorted(bal.items()) if c.startswith("6") and c in income_expense and b
+           and not c.startswith("69")]
+    legs += [Leg(c, -b, memo="close to 690") for c, b in six]
+    result = -sum(b for _, b in six)          # > 0: profit (credit balance of 690)
+    legs.append(Leg(_need(book, "period_result"), -result, memo="result of the period"))
+    entries.append(GeneratedEntry("ye2", end, f"Income statement to 690, {period[:4]}", tuple(legs)))
+    result_690 = result - seven
+    # 3. Tax provision on profit.
+    rate = Decimal(reflection.get("close:corporate_tax_rate", "0") or "0")
+    tax = int(round_half_up(Decimal(result_690) * rate / 100, 0)) if result_690 > 0 and rate else 0
+    if tax:
+        entries.append(GeneratedEntry("ye3", end, f"Corporate tax provision {period[:4]} at {rate}%", (
+            Leg(_need(book, "tax_expense"), tax, memo="corporate tax"),
+            Leg(_need(book, "tax_provision"), -tax, memo="corporate tax payable"))))
+    # 4. 690 and 691 to 692; 5. 692 to 590 or 591.
+    net = result_690 - tax
+    chain = [Leg(_need(book, "period_result"), result_690, memo="690 to 692")]
+    if tax:
+        chain.append(Leg(_need(book, "tax_expense"), -tax, memo="691 to 692"))
+    chain.append(Leg(_need(book, "net_result"), -net, memo="net result"))
+    entries.append(GeneratedEntry("ye4", end, f"690 and 691 to 692, {period[:4]}", tuple(chain)))
+    target = _need(book, "retained_earnings_profit" if net >= 0 else "retained_earnings_loss")
+    entries.append(GeneratedEntry("ye5", end, f"Net result {period[:4]} to {'590' if net >= 0 else '591'}", (
+        Leg(_need(book, "net_result"), net, memo="close 692"), Leg(target, -net, memo="net result of the year"))))
+    return entries
+
+
+def _apply(bal: dict[str, int], legs: list[Leg]) -> dict[str, int]:
+    out = dict(bal)
+    for leg in legs:
+        out[leg.account] = out.get(leg.account, 0) + leg.base
+    return {k: v for k, v in out.items() if v}
+
+
+def _reflection_map(book: Book) -> dict[str, tuple[str, str]]:
+    """[accounts.reflection] "760" = "761:631": expense group -> (mirror, income-statement account)."""
+    out = {}
+    for role, code in book.settings.roles:
+        if role.startswith("reflection:") and ":" in code:
+            mirror, target = code.split(":", 1)
+            out[role.split(":", 1)[1]] = (mirror, target)
+    return out
+
+
+# --------------------------------------------------------------------------- plan
+
+def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = False,
+               statements: list[dict] | None = None) -> ClosePlan:
+    from core.post import MissingRole
+
+    begin, end = month_end(period)
+    plan = ClosePlan(period, begin, end, year_end=is_year_end(book, period))
+    plan.checklist = run_checklist(book, period, closed, allow_gap, statements or [])
+    try:
+        entries = periodic_entries(book, period)
+        entries += count_clearing(book, period)
+        entries += fx_revaluation(book, period)
+        entries += vat_offset(book, period)
+        if plan.year_end:
+            entries += year_end_chain(book, period, entries)
+    except MissingRole as exc:
+        plan.problems.append(Problem("E047", "books.toml", 1, f"no account for the posting rule `{exc.role}`",
+                                     record=period, hint=f"add `{exc.role} = \"...\"` under [accounts] in books.toml"))
+        entries = []
+    y, m = period[:4], period[5:7]
+    for n, e in enumerate(entries, 1):
+        plan.entries.append(GeneratedEntry(f"JE-{y}-{m}-C{n:03d}", e.date, e.memo, e.legs, e.tags))
+    if plan.year_end:
+        bal = balances(book, end, by=("account", "currency", "contact"))
+        bs = {c for c, a in book.accounts.items() if a.type not in ("income", "expense")}
+        after = _with(balances(book, end), plan.entries)
+        plan.opening = [(acc, cur, contact, base, amount) for acc, cur, contact, base, amount in
+                        bal.select("account", "currency", "contact", "base", "amount").iter_rows()
+                        if acc in bs and (base or amount)]
+        plan.opening = [o for o in plan.opening if after.get(o[0], 0) or o[3]]
+    return plan
+
+
+def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
+    """Generated entries as journal records (what journals/YYYY/YYYY-MM.close.yaml holds)."""
+    base = book.base
+    bdec = book.settings.decimals(base) or 2
+    out = []
+    for e in plan.entries:
+        postings = []
+        for leg in e.legs:
+            cur = leg.currency or base
+            p: dict[str, Any] = {"account": leg.account}
+            side = "debit" if leg.base > 0 or (leg.base == 0 and (leg.amount or 0) > 0) else "credit"
+            if cur == base:
+                p[side] = fmt_minor(abs(leg.base), bdec)
+            else:
+                dec = book.settings.decimals(cur) or 2
+                p[side] = fmt_minor(abs(leg.amount or 0), dec)
+                p["currency"] = cur
+                p["base"] = fmt_minor(abs(leg.base), bdec)
+            if leg.contact:
+                p["contact"] = leg.contact
+            if leg.memo:
+                p["memo"] = leg.memo
+            postings.append(p)
+        out.append({"id": e.id, "date": e.date.isoformat(), "memo": e.memo, "tags": list(e.tags),
+                    "postings": postings})
+    return out
+
+
+# --------------------------------------------------------------------------- seal
+
+def record_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
+    """id -> (digest, file, line) for every record dated in the period, and its derived postings."""
+    begin, end = month_end(period)
+    out: dict[str, tuple[str, str, int]] = {}
+
+    def digest(obj: Any) -> str:
+        return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+    def in_period(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
+
+    post_cols = ["account", "currency", "amount", "base", "rate", "contact", "item", "location", "memo", "tags"]
+    posts = in_period(book.postings).sort("entry_id", "line")
+    grouped = {eid: rows for (eid,), rows in posts.group_by("entry_id", maintain_order=True)}
+    for row in in_period(book.entries).iter_rows(named=True):
+        rows = grouped.get(row["id"])
+        body = {k: row[k] for k in ("id", "date", "memo", "payee", "source", "tags")}
+        body["postings"] = rows.select(post_cols).rows() if rows is not None else []
+        out[f"entry:{row['id']}"] = (digest(body), str(row["file"]), row["line"])
+    derived = book.derived_postings
+    derived_by_source: dict[str, list] = {}
+    if derived is not None and not derived.is_empty():
+        for (src,), rows in in_period(derived).sort("entry_id").group_by("source", maintain_order=True):
+            derived_by_source[src] = rows.select("entry_id", *post_cols).rows()
+    for d in book.documents:
+        if begin <= d.date <= end:
+            body = _doc_body(d)
+            body["derived"] = derived_by_source.get(d.id, [])
+            out[f"document:{d.id}"] = (digest(body), d.source.path, d.source.line)
+    for row in in_period(book.moves).iter_rows(named=True):
+        body = {k: v for k, v in row.items() if k not in ("file", "line")}
+        body["derived"] = derived_by_source.get(row["id"], [])
+        out[f"move:{row['id']}"] = (digest(body), str(row["file"]), row["line"])
+    if book.sales is not None:
+        for row in in_period(book.sales).iter_rows(named=True):
+            key = f"sale:{row['date']}:{row['location']}:{row['kind']}:{row['item'] or row['method']}"
+            body = {k: v for k, v in row.items() if k not in ("file", "line")}
+            n = 2
+            while key in out:
+                key, n = f"{key.rsplit('#', 1)[0]}#{n}", n + 1
+            out[key] = (digest(body), str(row["file"]), row["line"])
+    for run in book.payroll:
+        if begin <= run.date <= end:
+            body = {"run": repr(run), "derived": derived_by_source.get(run.id, [])}
+            out[f"payroll:{run.id}"] = (digest(body), run.source.path, run.source.line)
+    return out
+
+
+def _doc_body(d: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    body = asdict(d)
+    body.pop("source", None)
+    for line in body.get("lines", []):
+        line.pop("source", None)
+    return body
+
+
+def seal_of(digests: dict[str, tuple[str, str, int]], previous: str | None) -> str:
+    return seal_from_short({k: v[0][:32] for k, v in digests.items()}, previous)
+
+
+def digests_csv(digests: dict[str, tuple[str, str, int]]) -> str:
+    lines = ["record,digest"] + [f"{k},{digests[k][0][:32]}" for k in sorted(digests)]
+    return "\n".join(lines) + "\n"
+
+
+def read_digests_csv(text: str) -> dict[str, str]:
+    out = {}
+    for line in text.splitlines()[1:]:
+        if "," in line:
+            k, v = line.rsplit(",", 1)
+            out[k] = v
+    return out
+
+
+def seal_from_short(short: dict[str, str], previous: str | None) -> str:
+    h = hashlib.sha256((previous or "").encode())
+    for key in sorted(short):
+        h.update(f"{key} {short[key]}\n".encode())
+    return "sha256:" + h.hexdigest()
+
+
+# --------------------------------------------------------------------------- close records
+
+def close_paths(period: str) -> tuple[str, str, str]:
+    y = period[:4]
+    return f"closes/{period}.yaml", f"closes/{period}.seal.csv", f"journals/{y}/{period}.close.yaml"
+
+
+def read_closes(root) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Every close record under closes/, by period (plain dicts of strings, with `_line`)."""
+    from pathlib import Path
+
+    from core import yamlnodes
+
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    folder = Path(root) / "closes"
+    if not folder.is_dir():
+        return out, problems
+    for path in sorted(folder.glob("*.yaml")):
+        rel = f"closes/{path.name}"
+        text, found = yamlnodes.decode(path.read_bytes(), rel)
+        problems += found
+        if text is None:
+            continue
+        tree, found = yamlnodes.parse(text, rel)
+        problems += found
+        if not isinstance(tree, dict) or "period" not in tree:
+            problems.append(Problem("E071", rel, 1, "not a close record", hint="restore it from git: git checkout -- " + rel))
+            continue
+        rec = _plain(tree)
+        rec["_file"] = rel
+        rec["_line"] = tree.line
+        out[str(rec["period"])] = rec
+    return out, problems
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def closed_periods(closes: dict[str, dict[str, Any]]) -> set[str]:
+    return {p for p, r in closes.items() if r.get("status", "closed") == "closed"}
+
+
+def check_seals(book: Book) -> list[Problem]:
+    """Closed periods stay as they were sealed: any change, addition or deletion of a record dated
+    in one, and any edit to the close records or their chain, is an error naming both."""
+    from pathlib import Path
+
+    closes, problems = read_closes(book.root)
+    previous_seal: str | None = None
+    for period in sorted(closes):
+        rec = closes[period]
+        rel, sidecar, _ = close_paths(period)
+        if rec.get("status", "closed") != "closed":
+            previous_seal = rec.get("seal") or previous_seal
+            continue
+        if rec.get("previous") != previous_seal and (rec.get("previous") or previous_seal):
+            problems.append(Problem("E071", rel, rec["_line"], f"close {period} does not chain to the previous close",
+                                    record=period, expected=f"previous: {previous_seal}",
+                                    found=f"previous: {rec.get('previous')}",
+                                    hint="a close record was edited or deleted; restore it from git"))
+        side = Path(book.root) / sidecar
+        if not side.exists():
+            problems.append(Problem("E071", rel, rec["_line"], f"the seal digests of {period} are missing",
+                                    record=period, found=sidecar, hint=f"restore {sidecar} from git"))
+            previous_seal = rec.get("seal")
+            continue
+        stored = read_digests_csv(side.read_text(encoding="utf-8"))
+        if seal_from_short(stored, rec.get("previous")) != rec.get("seal"):
+            problems.append(Problem("E071", rel, rec["_line"], f"close record {period} was altered",
+                                    record=period, expected=f"seal {seal_from_short(stored, rec.get('previous'))}",
+                                    found=f"seal {rec.get('seal')}", hint="restore closes/ from git"))
+        now = record_digests(book, period)
+        for key in sorted(set(now) | set(stored)):
+            kind, _, rid = key.partition(":")
+            if key not in stored:
+                d, f, ln = now[key]
+                problems.append(Problem("E070", f, ln, f"{kind} {rid} was added to closed period {period}",
+                                        record=rid, expected=f"no new records dated in {period}",
+                                        found=f"sealed by closes/{period}.yaml ({rec.get('seal', '')[:19]})",
+                                        hint=f"date it in an open period, or `kebir reopen {period} --reason ...`"))
+            elif key not in now:
+                problems.append(Problem("E070", rel, rec["_line"], f"{kind} {rid} was removed from closed period {period}",
+                                        record=rid, hint=f"restore it (git log -S {rid}), or `kebir reopen {period}`"))
+            elif now[key][0][:32] != stored[key]:
+                d, f, ln = now[key]
+                problems.append(Problem("E070", f, ln, f"{kind} {rid} changed in closed period {period}",
+                                        record=rid, found=f"sealed by closes/{period}.yaml ({rec.get('seal', '')[:19]})",
+                                        hint="correct it with reversing and correcting entries in an open period, "
+                                             f"or `kebir reopen {period} --reason ...`"))
+        previous_seal = rec.get("seal")
+    return problems
+
+
+def close_record_text(rec: dict[str, Any]) -> str:
+    """A close record in its canonical form (fixed key order, strings quoted where YAML would retype them)."""
+    import yaml
+
+    order = ["period", "status", "closed_by", "closed_on", "filed", "totals", "checklist", "generated", "entries",
+             "seal", "previous", "opening", "history"]
+    doc = {k: rec[k] for k in order if k in rec and rec[k] is not None}
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
+
+
+def with_generated(book: Book, text: str, rel: str) -> Book:
+    """The book as it will be once the generated entries file is written (for totals and the seal)."""
+    from dataclasses import replace
+
+    from core import load
+
+    raw = load._with_path(load.parse_journal_yaml(text.encode(), ""), rel)
+    tp, te, _, _ = load._type_journal(book.settings, raw.frames["postings"], raw.frames["entries"], book.rates)
+    postings = pl.concat([book.postings, tp], how="vertical_relaxed")
+    entries = pl.concat([book.entries, te.select(book.entries.columns)], how="vertical_relaxed")
+    return replace(book, postings=postings, entries=entries)
+
+
+def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: date, by: str
+            ) -> tuple[dict[str, str], dict[str, Any]]:
+    """The files a close writes (path -> text) and the close record."""
+    from core import store
+
+    rel_record, rel_seal, rel_entries = close_paths(plan.period)
+    records = entries_as_records(plan, book)
+    files: dict[str, str] = {}
+    after = book
+    if records:
+        files[rel_entries] = store.dump_yaml_records("journal", records)
+        after = with_generated(book, files[rel_entries], rel_entries)
+    digests = record_digests(after, plan.period)
+    earlier = [p for p in sorted(closes) if p < plan.period]
+    previous = closes[earlier[-1]].get("seal") if earlier else None
+    seal = seal_of(digests, previous)
+    dec = book.settings.decimals(book.base) or 2
+    span = after.ledger().filter((pl.col("date") >= plan.begin) & (pl.col("date") <= plan.end))["base"]
+    old = closes.get(plan.period, {})
+    history = list(old.get("history") or []) + [{"event": "closed", "by": by, "on": on.isoformat(), "seal": seal}]
+    rec: dict[str, Any] = {
+        "period": plan.period, "status": "closed", "closed_by": by, "closed_on": on.isoformat(),
+        "filed": bool(old.get("filed") in (True, "true")),
+        "totals": {"debit": fmt_minor(span.clip(lower_bound=0).sum(), dec),
+                   "credit": fmt_minor((-span).clip(lower_bound=0).sum(), dec)},
+        "checklist": [{"check": c.check, "result": c.result, "detail": c.detail} for c in plan.checklist],
+        "generated": [e.id for e in plan.entries], "entries": rel_entries if records else None,
+        "seal": seal, "previous": previous, "history": history,
+    }
+    if plan.opening:
+        rec["opening"] = [{"account": a, "currency": c, **({"contact": k} if k else {}),
+                           "balance": fmt_minor(b, dec)} for a, c, k, b, _ in plan.opening]
+    files[rel_seal] = digests_csv(digests)
+    files[rel_record] = close_record_text(rec)
+    return files, rec
+
+
+def reopen(closes: dict[str, dict[str, Any]], period: str, reason: str, by: str, on: date, cascade: bool
+           ) -> tuple[dict[str, str | None], list[str]]:
+    """Files to write (None: delete) to reopen `period` (and later periods with `cascade`), or refusals."""
+    rec = closes.get(period)
+    if rec is None or rec.get("status", "closed") != "closed":
+        return {}, [f"{period} is not closed"]
+    later = [p for p in sorted(closes) if p > period and closes[p].get("status", "closed") == "closed"]
+    if later and not cascade:
+        return {}, [f"later periods are closed ({', '.join(later)}): reopen them first, or use --cascade"]
+    files: dict[str | None] = {}
+    for p in [period, *later] if cascade else [period]:
+        r = dict(closes[p])
+        if r.get("filed") in (True, "true"):
+            return {}, [f"{p} is filed (VAT return or e-ledger submitted): correct it with reversing and "
+                        "correcting entries in an open period"]
+        r["status"] = "reopened"
+        r["history"] = list(r.get("history") or []) + [{"event": "reopened", "by": by, "on": on.isoformat(),
+                                                        "reason": reason}]
+        rel_record, _, rel_entries = close_paths(p)
+        files[rel_record] = close_record_text(r)
+        files[rel_entries] = None
+    return files, []
+
+
+def mark_filed(closes: dict[str, dict[str, Any]], period: str, by: str, on: date) -> tuple[dict[str, str], list[str]]:
+    rec = closes.get(period)
+    if rec is None or rec.get("status", "closed") != "closed":
+        return {}, [f"{period} is not closed: close it first"]
+    r = dict(rec)
+    r["filed"] = True
+    r["history"] = list(r.get("history") or []) + [{"event": "filed", "by": by, "on": on.isoformat()}]
+    return {close_paths(period)[0]: close_record_text(r)}, []
+
+
+def read_statements(root, book: Book) -> list[dict[str, Any]]:
+    """bank/statements.yaml: [{account, date, balance, currency?}] with balance in minor units."""
+    from pathlib import Path
+
+    from core import yamlnodes
+
+    path = Path(root) / "bank/statements.yaml"
+    if not path.exists():
+        return []
+    tree, _ = yamlnodes.parse(path.read_text(encoding="utf-8"), "bank/statements.yaml")
+    out = []
+    for r in tree or []:
+        try:
+            cur = r.get("currency") or book.base
+            dec = book.settings.decimals(cur) or 2
+            out.append({"account": r["account"], "date": date.fromisoformat(r["date"]), "currency": cur,
+                        "balance": int(Decimal(r["balance"]).scaleb(dec))})
+        except (KeyError, ValueError, TypeError, ArithmeticError):
+            continue
+    return out
+
+
+def summary_text(plan: ClosePlan, rec: dict[str, Any], book: Book) -> str:
+    out = [f"Close {plan.period}" + (" (fiscal year end)" if plan.year_end else ""), "", "Checklist:"]
+    for c in plan.checklist:
+        out.append(f"  [{c.result:>4}] {c.check}: {c.detail}")
+    out += ["", f"Generated entries ({len(plan.entries)}):"]
+    dec = book.settings.decimals(book.base) or 2
+    for e in plan.entries:
+        out.append(f"  {e.date} {e.id}  {e.memo}")
+        for leg in e.legs:
+            amt = fmt_minor(abs(leg.base), dec)
+            side = f"{amt:>16}{'':16}" if leg.base > 0 else f"{'':16}{amt:>16}"
+            out.append(f"      {leg.account:<10}{side}  {leg.contact or ''} {leg.memo or ''}".rstrip())
+    out += ["", f"Totals: debit {rec['totals']['debit']}, credit {rec['totals']['credit']}",
+            f"Seal: {rec['seal']}", f"Previous: {rec.get('previous') or '-'}", ""]
+    return "\n".join(out)
