@@ -648,6 +648,26 @@ def check_seals(book: Book) -> list[Problem]:
     return problems
 
 
+def check_leftovers(book: Book) -> list[Problem]:
+    """W004: generated close entries or seal digests whose period is not closed (an interrupted
+    close, or a reopen): they are ignored, and the next `kebir close` writes them afresh."""
+    from pathlib import Path
+
+    from core.load import close_file_live
+
+    out = []
+    root = Path(book.root)
+    for path in sorted(root.glob("journals/*/*.close.yaml")):
+        rel = path.relative_to(root).as_posix()
+        if not close_file_live(root, rel):
+            period = path.name[:7]
+            out.append(Problem("W004", rel, 1, f"generated entries of {period} without a closed close record",
+                               record=period, expected=f"closes/{period}.yaml with status: closed",
+                               hint=f"left by an interrupted close or a reopen and ignored; `kebir close {period}` "
+                                    "writes it again, or delete the file"))
+    return out
+
+
 def close_record_text(rec: dict[str, Any]) -> str:
     """A close record in its canonical form (fixed key order, strings quoted where YAML would retype them)."""
     import yaml
@@ -678,11 +698,13 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: 
 
     rel_record, rel_seal, rel_entries = close_paths(plan.period)
     records = entries_as_records(plan, book)
-    files: dict[str, str] = {}
+    files: dict[str, str | None] = {}
     after = book
     if records:
         files[rel_entries] = store.dump_yaml_records("journal", records)
         after = with_generated(book, files[rel_entries], rel_entries)
+    elif (book.root / rel_entries).exists():
+        files[rel_entries] = None            # an inert file from an interrupted close must not come alive
     digests = record_digests(after, plan.period)
     earlier = [p for p in sorted(closes) if p < plan.period]
     previous = closes[earlier[-1]].get("seal") if earlier else None
@@ -703,9 +725,9 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: 
     if plan.opening:
         rec["opening"] = [{"account": a, "currency": c, **({"contact": k} if k else {}),
                            "balance": fmt_minor(b, dec)} for a, c, k, b, _ in plan.opening]
-    files[rel_seal] = digests_csv(digests)
-    files[rel_record] = close_record_text(rec)
-    return files, rec
+    ordered = {rel_seal: digests_csv(digests), **files}
+    ordered[rel_record] = close_record_text(rec)      # last: the record is the commit point
+    return ordered, rec
 
 
 def reopen(closes: dict[str, dict[str, Any]], period: str, reason: str, by: str, on: date, cascade: bool

@@ -65,6 +65,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
+    "W004": (WARNING, "close files left by an interrupted close or a reopen"),
 }
 
 

@@ -67,8 +67,26 @@ def find_books(arg: str | None) -> Path:
     return root
 
 
+_CLOSE_FILE = re.compile(r"^journals/\d{4}/(\d{4}-\d{2})\.close\.yaml$")
+
+
+def close_file_live(root: Path, rel: str) -> bool:
+    """A period's generated close entries count only while its close record says closed; a file
+    left by an interrupted close or by a reopen is inert (W004) until the next close rewrites it."""
+    m = _CLOSE_FILE.match(rel)
+    if not m:
+        return True
+    record = root / "closes" / f"{m[1]}.yaml"
+    try:
+        text = record.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return re.search(r"^status: closed$", text, re.M) is not None
+
+
 def discover(root: Path) -> list[tuple[str, schema.FileKind]]:
-    """Record files under root (relative POSIX paths, sorted), skipping hidden folders."""
+    """Record files under root (relative POSIX paths, sorted), skipping hidden folders and the
+    close entries of periods that are not closed (see `close_file_live`)."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -76,7 +94,7 @@ def discover(root: Path) -> list[tuple[str, schema.FileKind]]:
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
             kind = schema.kind_of(rel)
-            if kind is not None and kind.kind != "books":
+            if kind is not None and kind.kind != "books" and close_file_live(root, rel):
                 found.append((rel, kind))
     return found
 

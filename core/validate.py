@@ -225,7 +225,7 @@ def _qty(thousandths: int) -> str:
 from core.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
 from core.pricing import check_prices  # noqa: E402
 from core.commissions import check_commissions  # noqa: E402
-from core.close import check_seals  # noqa: E402
+from core.close import check_leftovers, check_seals  # noqa: E402
 
 CHECKS: tuple[Check, ...] = (
     check_posting_accounts,
@@ -236,6 +236,7 @@ CHECKS: tuple[Check, ...] = (
     check_prices,
     check_commissions,
     check_seals,
+    check_leftovers,
     check_moves_referenced,
     check_balanced,
     check_stock_non_negative,

@@ -294,3 +294,97 @@ def test_year_end__hledger_agrees_with_the_transfer(tmp_path):
     ours = {a: b for a, b in after.items() if a in theirs}
     assert ours == {a: b for a, b in theirs.items() if b}
     assert shutil.which("git")
+
+
+def _state(root: Path) -> str:
+    """'untouched' or 'closed'; anything else fails the test."""
+    from core import close as closing
+    from core import load
+    from core.validate import run_all
+
+    book, problems = load.load_ledger(root, use_cache=False)
+    errors = [p for p in problems + run_all(book) if p.severity == "error"]
+    assert errors == [], errors
+    closes, _ = closing.read_closes(root)
+    return "closed" if "2025-03" in closing.closed_periods(closes) else "untouched"
+
+
+def test_fault_injection__every_write_step_of_close_leaves_the_books_closed_or_untouched(tmp_path, monkeypatch):
+    """Each file write of a close fails in turn, before its rename (nothing of it lands) and just
+    after it (it landed, the rest did not): the books are either closed or untouched, never half."""
+    real = store.write_atomic
+    probe = make(tmp_path / "probe")
+    calls: list[Path] = []
+    monkeypatch.setattr(store, "write_atomic",
+                        lambda p, t: (None if ".kebir" in Path(p).parts else calls.append(p), real(p, t))[1])
+    assert close(probe).exit_code == 0
+    assert [p.name for p in calls] == ["2025-03.seal.csv", "2025-03.close.yaml", "2025-03.yaml"]
+    seen = []
+    for k in range(len(calls)):
+        for after in (False, True):
+            root = make(tmp_path / f"k{k}{after}")
+            count = {"n": 0}
+
+            def failing(path, text, k=k, after=after):
+                if ".kebir" in Path(path).parts:      # the parse cache is not part of the books
+                    return real(path, text)
+                n = count["n"]
+                count["n"] += 1
+                if n == k and not after:
+                    raise OSError("disk full (injected)")
+                real(path, text)
+                if n == k and after:
+                    raise OSError("crash after this write (injected)")
+
+            monkeypatch.setattr(store, "write_atomic", failing)
+            close(root)
+            monkeypatch.setattr(store, "write_atomic", real)
+            state = _state(root)
+            seen.append(state)
+            if state == "untouched":                  # and running the close again rolls forward
+                assert close(root).exit_code == 0
+                assert _state(root) == "closed"
+    assert seen == ["untouched"] * 5 + ["closed"]
+
+
+def test_fault_injection__reopen_leaves_the_period_closed_or_reopened(tmp_path, monkeypatch):
+    real = store.write_atomic
+    for k in range(2):
+        root = make(tmp_path / f"r{k}")
+        assert close(root).exit_code == 0
+
+        def failing(path, text, k=k):
+            raise OSError("injected")
+
+        if k == 0:
+            monkeypatch.setattr(store, "write_atomic", failing)
+        else:   # the record is written, the generated entries file cannot be removed
+            monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: (_ for _ in ()).throw(OSError("x")))
+        run("reopen", "2025-03", "--reason", "test", "--books", str(root))
+        monkeypatch.undo()
+        monkeypatch.setattr(store, "write_atomic", real)
+        from core import close as closing
+
+        closes, _ = closing.read_closes(root)
+        status = closes["2025-03"].get("status")
+        assert status == ("closed" if k == 0 else "reopened")
+        out = run("validate", "--books", str(root))
+        assert out.exit_code == 0, out.output           # an inert leftover is a warning at most
+
+
+def test_sigkill__a_killed_close_leaves_the_books_closed_or_untouched(tmp_path):
+    import os
+    import signal
+    import sys
+    import time
+
+    for n, delay in enumerate((0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0)):
+        root = make(tmp_path / f"s{n}")
+        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "close", "2025-03", "--books", str(root), "--on",
+                                 "2025-04-03", "--by", "T <t@x>"], cwd=Path(__file__).parent.parent,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert _state(root) in ("untouched", "closed")
