@@ -266,27 +266,23 @@ def count_clearing(book: Book, period: str) -> list[GeneratedEntry]:
 
 
 def periodic_entries(book: Book, period: str) -> list[GeneratedEntry]:
-    """Depreciation and recurring accruals/prepayments, when their records exist (core.assets, core.recurring)."""
-    _, end = month_end(period)
+    """Depreciation, disposals of fixed assets and recurring accruals/prepayments (core.assets,
+    core.recurring), from the records `load` read and checked."""
+    from core import assets, recurring
+    from core.post import Roles
+
+    begin, end = month_end(period)
     out: list[GeneratedEntry] = []
-    try:
-        from core import assets
-    except ImportError:
-        assets = None  # type: ignore[assignment]
-    if assets is not None and (book.root / "assets/register.yaml").exists():
-        register, _ = assets.load_register(book.root)
-        legs = [leg for a in register for leg in assets.depreciation_legs(a, period)]
-        if legs:
-            out.append(GeneratedEntry("dep", end, f"Depreciation {period}", tuple(legs)))
-    try:
-        from core import recurring
-    except ImportError:
-        recurring = None  # type: ignore[assignment]
-    if recurring is not None and (book.root / "recurring.yaml").exists():
-        items, _ = recurring.load_recurring(book.root)
-        legs = [leg for r in items for leg in recurring.recurring_legs(r, period)]
-        if legs:
-            out.append(GeneratedEntry("rec", end, f"Accruals and prepayments {period}", tuple(legs)))
+    legs = [leg for a in book.assets for leg in assets.depreciation_legs(a, period)]
+    if legs:
+        out.append(GeneratedEntry("dep", end, f"Depreciation {period}", tuple(legs)))
+    roles = Roles(book)
+    for a in book.assets:
+        if a.disposed is not None and begin <= a.disposed <= end and (legs := assets.disposal_legs(a, roles)):
+            out.append(GeneratedEntry("disp", a.disposed, f"Disposal {a.id} {a.name}", tuple(legs)))
+    legs = [leg for r in book.recurring for leg in recurring.recurring_legs(r, period)]
+    if legs:
+        out.append(GeneratedEntry("rec", end, f"Accruals and prepayments {period}", tuple(legs)))
     return out
 
 

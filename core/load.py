@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from core import payroll, schema, store, yamlnodes
+from core import assets, payroll, recurring, schema, store, yamlnodes
 from core.errors import BooksError, Problem
 from core.model import (
     Account, Activity, Allocation, Book, Contact, Document, Item, Link, Location, OrderLine, PriceRule, Settings,
@@ -734,6 +734,8 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     orders: list[Document] = []
     prices: list[PriceRule] = []
     runs: list[payroll.PayrollRun] = []
+    fixed_assets: list[assets.Asset] = []
+    spread_items: list[recurring.Recurring] = []
     activities: list[Activity] = []
     links: list[Link] = []
     seen: dict[tuple[str, str], Source] = {}
@@ -763,6 +765,16 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
         if fk.kind == "payroll":     # run ids are checked with the entries they become (core.payroll)
             got_runs, found = payroll.read_runs(records, rel)
             runs += got_runs
+            problems += found
+            continue
+        if fk.kind in ("assets", "recurring"):     # one file each; ids are checked within it
+            decimals = settings.decimals(settings.base_currency) or 2
+            if fk.kind == "assets":
+                got_assets, found = assets.assets_from(records, rel, decimals)
+                fixed_assets += got_assets
+            else:
+                got_items, found = recurring.recurring_from(records, rel, decimals)
+                spread_items += got_items
             problems += found
             continue
         for r in records:
@@ -795,6 +807,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 postings=typed["postings"], entries=typed["entries"], moves=typed["moves"], rates=typed["rates"],
                 sales=typed["sales"], prices=tuple(prices),
                 payroll=tuple(sorted(runs, key=payroll.PayrollRun.sort_key)),
+                assets=tuple(fixed_assets), recurring=tuple(spread_items),
                 files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
     return book, problems
 

@@ -20,7 +20,9 @@ import polars as pl
 from core.money import from_minor
 
 if TYPE_CHECKING:
+    from core.assets import Asset
     from core.payroll import PayrollRules, PayrollRun
+    from core.recurring import Recurring
 
 AccountCode = str
 ContactId = str
@@ -270,6 +272,8 @@ class Book:
     sales: pl.DataFrame | None = None                # Z-report rows (core.zreports)
     prices: tuple["PriceRule", ...] = ()              # prices.yaml (core.pricing)
     payroll: tuple[PayrollRun, ...] = ()              # payroll/YYYY/YYYY-MM.yaml (core.payroll)
+    assets: tuple[Asset, ...] = ()                    # assets/register.yaml (core.assets)
+    recurring: tuple[Recurring, ...] = ()             # recurring.yaml (core.recurring)
     derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.post)
     derived_entries: pl.DataFrame | None = None
 

@@ -59,6 +59,8 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("sales", "sales/*/*.csv", "csv"),
     FileKind("prices", "prices.yaml", "yaml"),
     FileKind("payroll", "payroll/*/*.yaml", "yaml"),
+    FileKind("assets", "assets/register.yaml", "yaml"),
+    FileKind("recurring", "recurring.yaml", "yaml"),
 )
 
 # How records of each kind are ordered in canonical files (fields compared as strings).
@@ -68,6 +70,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "activities": ("date", "id"), "links": ("crm", "erp"), "items": ("id",), "locations": ("id",),
     "moves": ("date", "id"), "orders": ("date", "id"), "sales": ("date", "location", "kind"),
     "prices": ("kind", "id"), "payroll": ("period", "date", "id"),
+    "assets": ("id",), "recurring": ("id",),
 }
 
 # $defs whose values kebir always writes quoted (numbers people must not lose to YAML typing).

@@ -226,9 +226,19 @@ from core.documents import check_credit_limits, check_documents, check_tie_outs 
 from core.pricing import check_prices  # noqa: E402
 from core.commissions import check_commissions  # noqa: E402
 from core.close import check_leftovers, check_seals  # noqa: E402
+from core import assets, recurring  # noqa: E402
+
+
+def check_close_records(book: Book) -> list[Problem]:
+    """Accounts, locations and contacts named by assets/register.yaml and recurring.yaml."""
+    groups = book.groups()
+    return (assets.check_references(book.assets, book.accounts, groups, book.locations)
+            + recurring.check_references(book.recurring, book.accounts, groups, book.contacts))
+
 
 CHECKS: tuple[Check, ...] = (
     check_posting_accounts,
+    check_close_records,
     check_contacts_referenced,
     check_documents,
     check_tie_outs,

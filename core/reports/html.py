@@ -1,0 +1,547 @@
+"""HTML for people: any report table, and the close pack, one self-contained page per period.
+
+The close pack is what an accountant prints or archives when a period is closed: the month's
+charts, income statement, balance sheet, trial balance, the close checklist, the entries the
+close generated, and the seal. The page needs nothing from outside itself: CSS is inline, the
+charts are SVG drawn here, there is no script and no font or image to fetch (a
+Content-Security-Policy that allows nothing else makes the browser refuse any that slipped
+in). Every text is escaped, and the same books give the same bytes: no clock, no random ids,
+and chart coordinates are integer arithmetic on minor units, never float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from html import escape
+from typing import Any
+
+from core.model import Book
+from core.period import Span, parse_period
+from core.reports import Table
+from core.reports.statements import (
+    build_balance_sheet,
+    build_income_statement,
+    fiscal_year_begin,
+    monthly_series,
+)
+from core.reports.trial_balance import build_trial_balance
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+COLOURS = {"revenue": "#2b6cb0", "expense": "#c05621", "margin": "#2f855a", "cash": "#553c9a"}
+NUMERIC = ("money", "qty", "int")
+
+CSS = """
+:root { --ink: #1a202c; --muted: #5a6472; --rule: #d5dae1; --band: #f4f6f8; --bad: #b42318; --good: #1e7a46;
+        --warn: #a15c07; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1180px; padding: 24px 32px 48px; color: var(--ink); background: #fff;
+       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+header.pack { border-bottom: 3px solid var(--ink); margin-bottom: 20px; padding-bottom: 12px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
+.sub { color: var(--muted); margin: 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px;
+              overflow-wrap: anywhere; }
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin: 16px 0; }
+.kpi { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; background: var(--band); }
+.kpi .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.kpi .neg { color: var(--bad); }
+.kpi .value small { display: block; font-size: 12px; font-weight: 400; color: var(--muted); }
+.kpi .value { font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.report { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-variant-numeric: tabular-nums; }
+table.report caption { text-align: left; font-weight: 600; padding: 4px 0 6px; }
+table.report th, table.report td { padding: 3px 8px; border-bottom: 1px solid var(--rule); vertical-align: top;
+                                   text-align: left; }
+table.report thead th { border-bottom: 2px solid var(--ink); font-size: 12.5px; color: var(--muted); }
+table.report .num { text-align: right; white-space: nowrap; }
+table.report .neg { color: var(--bad); }
+table.report tfoot td, table.report tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
+table.statement { table-layout: fixed; }
+table.statement col.code { width: 12%; }
+table.statement col.amount { width: 22%; }
+table.report tr.section th { background: var(--band); font-size: 13px; text-transform: uppercase;
+                             letter-spacing: .04em; padding-top: 8px; }
+table.report tr.lvl-1 td { font-weight: 600; }
+table.report tr.lvl-2 td.name { padding-left: 24px; }
+table.report tr.lvl-3 td.name { padding-left: 40px; }
+table.report tr.lvl-4 td.name, table.report tr.lvl-5 td.name, table.report tr.lvl-6 td.name { padding-left: 56px; }
+table.report tr.lvl-2 td, table.report tr.lvl-3 td, table.report tr.lvl-4 td { color: #2d3643; }
+table.report tr.entry th { background: var(--band); font-weight: 600; text-align: left; }
+.note { color: var(--muted); font-size: 12.5px; margin: 2px 0 10px; }
+.flag { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
+        border: 1px solid currentColor; }
+.flag.pass, .flag.yes { color: var(--good); }
+.flag.fail, .flag.no, .flag.error { color: var(--bad); }
+.flag.warn, .flag.warning, .flag.skip, .flag.info { color: var(--warn); }
+.charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
+figure { margin: 0; border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px 4px; }
+figcaption { font-weight: 600; margin-bottom: 4px; }
+svg.chart { display: block; width: 100%; height: auto; font-family: inherit; }
+svg.chart text { font-size: 11px; fill: var(--muted); }
+svg.chart .grid { stroke: var(--rule); stroke-width: 1; }
+svg.chart .zero { stroke: var(--ink); stroke-width: 1; }
+section { break-inside: auto; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5px; }
+  h2 { break-after: avoid; margin-top: 18px; }
+  section.pagebreak { break-before: page; }
+  table.report tr, figure, .kpi { break-inside: avoid; }
+  table.report thead { display: table-header-group; }
+  .kpi, table.report tr.section th, table.report tr.entry th { background: none; }
+  table.report .neg { color: inherit; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+
+# -- formatting --------------------------------------------------------------------------------
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def money_text(value: Any) -> str:
+    """Decimal 1234567.5 -> '1,234,567.50' (2 decimals kept as written); others as text."""
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value.as_tuple().exponent == -2 else f"{value:,f}"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _num_cell(value: Any, tag: str = "td", extra: str = "") -> str:
+    neg = isinstance(value, Decimal | int) and not isinstance(value, bool) and value < 0
+    cls = "num neg" if neg else "num"
+    return f'<{tag} class="{cls}{extra}">{_e(money_text(value))}</{tag}>'
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+def table_html(table: Table) -> str:
+    """Any report table as an HTML <table> (a fragment, escaped, deterministic).
+
+    Statements (tables with `section` and `level` columns) show their sections as header rows
+    and indent accounts by level; level-0 rows are totals. Other tables show their columns as
+    they are, with the totals row in the footer.
+    """
+    keys = [c.key for c in table.columns]
+    if "section" in keys and "level" in keys:
+        return _statement_html(table)
+    out = [f'<table class="report" id="{_e(table.name)}">', f"<caption>{_e(table.title)}</caption>", "<thead><tr>"]
+    out += [f'<th class="num">{_e(c.title)}</th>' if c.kind in NUMERIC else f"<th>{_e(c.title)}</th>"
+            for c in table.columns]
+    out.append("</tr></thead><tbody>")
+    for row in table.rows:
+        cells = [_num_cell(v) if c.kind in NUMERIC else f"<td>{_e(money_text(v))}</td>"
+                 for c, v in zip(table.columns, row)]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody>")
+    if table.totals is not None:
+        cells = [_num_cell(v) if c.kind in NUMERIC else f"<td>{_e(money_text(v))}</td>"
+                 for c, v in zip(table.columns, table.totals)]
+        out.append("<tfoot><tr>" + "".join(cells) + "</tr></tfoot>")
+    out.append("</table>")
+    out.append(_meta_note(table))
+    return "\n".join(out) + "\n"
+
+
+def _statement_html(table: Table) -> str:
+    keys = [c.key for c in table.columns]
+    i_sec, i_lvl, i_acc, i_name, i_amt = (keys.index(k) for k in ("section", "level", "account", "name", "amount"))
+    currency = table.meta.get("currency", "")
+    out = [f'<table class="report statement" id="{_e(table.name)}">', f"<caption>{_e(table.title)}</caption>",
+           '<colgroup><col class="code"><col><col class="amount"></colgroup>',
+           (f'<thead><tr><th>Account</th><th>Name</th><th class="num">Amount{_e(f" ({currency})" if currency else "")}'
+            "</th></tr></thead>"), "<tbody>"]
+    section = None
+    for row in table.rows:
+        level = row[i_lvl]
+        if row[i_sec] != section:
+            out.append(f'<tr class="section"><th colspan="3">{_e(row[i_sec])}</th></tr>')
+        cls = "total" if level == 0 else f"lvl-{int(level)}"
+        out.append(f'<tr class="{cls}"><td>{_e(row[i_acc])}</td><td class="name">{_e(row[i_name])}</td>'
+                   f"{_num_cell(row[i_amt])}</tr>")
+        section = row[i_sec]
+    out.append("</tbody></table>")
+    out.append(_meta_note(table))
+    return "\n".join(out) + "\n"
+
+
+def _head(title: str) -> list[str]:
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        # Nothing may load from anywhere: a stray reference fails in the browser, visibly.
+        ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+         "img-src data:\">"),
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="kebir">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+    ]
+
+
+def table_page(table: Table) -> str:
+    """A report table as a whole self-contained HTML page (what `--format html` writes)."""
+    company = table.meta.get("company")
+    sub = f'<p class="sub">{_e(company)}</p>' if company else ""
+    return "\n".join([*_head(table.title), "<body>", f"<h1>{_e(table.title)}</h1>", sub, table_html(table),
+                      "</body>", "</html>"]) + "\n"
+
+
+def _meta_note(table: Table) -> str:
+    if "balanced" not in table.meta:
+        return ""
+    ok = bool(table.meta["balanced"])
+    diff = table.meta.get("difference")
+    extra = "" if ok or diff is None else f", off by {money_text(diff)}"
+    return (f'<p class="note">Balanced: <span class="flag {"yes" if ok else "no"}">{"yes" if ok else "no"}</span>'
+            f"{_e(extra)}</p>")
+
+
+# -- charts ------------------------------------------------------------------------------------
+
+def _minor(value: Decimal, dec: int) -> int:
+    return int(value.scaleb(dec))
+
+
+def _nice_step(span: int) -> int:
+    """A step of 1, 2 or 5 times a power of ten giving about five intervals over `span` (minor units)."""
+    raw = max(1, -(-span // 5))
+    power = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * power >= raw:
+                return m * power
+        power *= 10
+
+
+def _compact(minor: int, dec: int) -> str:
+    """An axis label: 2500000.00 -> '2.5M', 750000 -> '750k'."""
+    value = Decimal(minor).scaleb(-dec)
+    for scale, suffix in ((9, "G"), (6, "M"), (3, "k")):
+        if abs(value) >= Decimal(10) ** scale:
+            return f"{value.scaleb(-scale).normalize():f}{suffix}"
+    return f"{value.normalize():f}"
+
+
+class _Axis:
+    """Maps minor units to y pixels with integers only: same input, same coordinates."""
+
+    def __init__(self, values: Sequence[int], top: int, height: int) -> None:
+        lo, hi = min(0, *values), max(0, *values)
+        if lo == hi:
+            hi = lo + 100
+        self.step = _nice_step(hi - lo)
+        self.lo = (lo // self.step) * self.step      # floor and ceiling to whole steps
+        self.hi = -(-hi // self.step) * self.step
+        self.top, self.height = top, height
+
+    def y(self, v: int) -> int:
+        return self.top + (self.hi - v) * self.height // (self.hi - self.lo)
+
+    def ticks(self) -> list[int]:
+        return list(range(self.lo, self.hi + 1, self.step))
+
+
+def _svg_open(width: int, height: int, label: str) -> str:
+    return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-label="{_e(label)}">')
+
+
+def _grid(axis: _Axis, left: int, right: int, dec: int) -> list[str]:
+    out = []
+    for t in axis.ticks():
+        y = axis.y(t)
+        out.append(f'<line class="{"zero" if t == 0 else "grid"}" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{_e(_compact(t, dec))}</text>')
+    return out
+
+
+def _legend(items: Sequence[tuple[str, str, str]], x: int, y: int) -> list[str]:
+    out = []
+    for label, colour, shape in items:
+        if shape == "line":
+            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 16}" y2="{y - 4}" stroke="{colour}" stroke-width="2.5"/>')
+        else:
+            out.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 20}" y="{y}">{_e(label)}</text>')
+        x += 28 + 7 * len(label)
+    return out
+
+
+def _month_label(month: str) -> str:
+    return MONTHS[int(month[5:7]) - 1]
+
+
+def _polyline(points: Sequence[tuple[int, int]], colour: str) -> str:
+    pts = " ".join(f"{x},{y}" for x, y in points)
+    return f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>'
+
+
+def flows_svg(series: Mapping[str, Any], dec: int = 2) -> str:
+    """Monthly revenue and expense as bars, the margin as a line with points."""
+    width, height, left, right, top, bottom = 960, 300, 70, 940, 34, 260
+    months = list(series["months"])
+    cur = series.get("currency", "")
+    rev = [_minor(v, dec) for v in series["revenue"]]
+    exp = [_minor(v, dec) for v in series["expense"]]
+    mar = [_minor(v, dec) for v in series["margin"]]
+    axis = _Axis(rev + exp + mar, top, bottom - top)
+    slot = (right - left) // max(1, len(months))
+    bar = max(2, slot * 3 // 10)
+    out = [_svg_open(width, height, f"Revenue, expenses and margin by month, {cur}"), *_grid(axis, left, right, dec)]
+    zero = axis.y(0)
+    line: list[tuple[int, int]] = []
+    for i, month in enumerate(months):
+        x0 = left + i * slot + (slot - 2 * bar - 4) // 2
+        for j, (key, vals) in enumerate((("revenue", rev), ("expense", exp))):
+            y = axis.y(vals[i])
+            label = f"{month} {key} {money_text(series[key][i])} {cur}"
+            out.append(f'<rect x="{x0 + j * (bar + 4)}" y="{min(y, zero)}" width="{bar}" height="{abs(zero - y)}" '
+                       f'fill="{COLOURS[key]}"><title>{_e(label)}</title></rect>')
+        cx = left + i * slot + slot // 2
+        line.append((cx, axis.y(mar[i])))
+        out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(month))}</text>')
+    out.append(_polyline(line, COLOURS["margin"]))
+    for i, (cx, cy) in enumerate(line):
+        label = f"{months[i]} margin {money_text(series['margin'][i])} {cur}"
+        out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["margin"]}"><title>{_e(label)}</title></circle>')
+    out += _legend((("Revenue", COLOURS["revenue"], "box"), ("Expenses", COLOURS["expense"], "box"),
+                    ("Margin (revenue - expenses)", COLOURS["margin"], "line")), left, 18)
+    out.append(f'<text x="{right}" y="18" text-anchor="end">{_e(cur)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def cash_svg(series: Mapping[str, Any], dec: int = 2) -> str:
+    """Cash and bank balance at each month's end as a line."""
+    width, height, left, right, top, bottom = 960, 240, 70, 940, 34, 200
+    months = list(series["months"])
+    cur = series.get("currency", "")
+    cash = [_minor(v, dec) for v in series["cash"]]
+    axis = _Axis(cash, top, bottom - top)
+    slot = (right - left) // max(1, len(months))
+    out = [_svg_open(width, height, f"Cash and bank balance at month end, {cur}"), *_grid(axis, left, right, dec)]
+    points = [(left + i * slot + slot // 2, axis.y(v)) for i, v in enumerate(cash)]
+    if points:
+        zero = axis.y(0)
+        area = " ".join(f"{x},{y}" for x, y in [(points[0][0], zero), *points, (points[-1][0], zero)])
+        out.append(f'<polygon points="{area}" fill="{COLOURS["cash"]}" fill-opacity="0.12" stroke="none"/>')
+        out.append(_polyline(points, COLOURS["cash"]))
+    for i, (cx, cy) in enumerate(points):
+        label = f"{months[i]} cash and bank {money_text(series['cash'][i])} {cur}"
+        out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["cash"]}"><title>{_e(label)}</title></circle>')
+        out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(months[i]))}</text>')
+    out += _legend((("Cash and bank (month end)", COLOURS["cash"], "line"),), left, 18)
+    out.append(f'<text x="{right}" y="18" text-anchor="end">{_e(cur)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+# -- the close pack ----------------------------------------------------------------------------
+
+def _flag(result: Any) -> str:
+    word = str(result or "").strip().lower()
+    cls = "".join(ch for ch in word if ch.isalnum() or ch == "-") or "none"
+    return f'<span class="flag {cls}">{_e(word or "-")}</span>'
+
+
+def _checklist_html(checklist: Sequence[Mapping[str, Any]]) -> str:
+    out = ['<table class="report" id="checklist">',
+           "<thead><tr><th>Check</th><th>Result</th><th>Detail</th></tr></thead><tbody>"]
+    for item in checklist:
+        out.append(f"<tr><td><code>{_e(item.get('check'))}</code></td><td>{_flag(item.get('result'))}</td>"
+                   f"<td>{_e(item.get('detail'))}</td></tr>")
+    out.append("</tbody></table>")
+    out.append(f'<p class="note">{_e(_tally(checklist))}.</p>')
+    return "\n".join(out) + "\n"
+
+
+def _results(checklist: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in checklist:
+        word = str(item.get("result") or "").strip().lower() or "none"
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def _tally(checklist: Sequence[Mapping[str, Any]]) -> str:
+    """'6 pass, 1 skip' (results in the order pass, fail, then the rest alphabetically)."""
+    counts = _results(checklist)
+    order = sorted(counts, key=lambda w: ({"pass": 0, "fail": 1}.get(w, 2), w))
+    return ", ".join(f"{counts[w]} {w}" for w in order)
+
+
+def _entries_html(book: Book, entries: Sequence[Mapping[str, Any]]) -> str:
+    out = ['<table class="report" id="generated">',
+           ('<thead><tr><th>Account</th><th>Name</th><th>Memo</th><th class="num">Debit</th><th class="num">Credit</th>'
+            "</tr></thead>")]
+    for entry in entries:
+        head = " · ".join(_e(v) for v in (entry.get("id"), entry.get("date"), entry.get("memo")) if v not in (None, ""))
+        out.append(f'<tbody><tr class="entry"><th colspan="5">{head}</th></tr>')
+        dr_total, cr_total = Decimal(0), Decimal(0)
+        for p in entry.get("postings") or ():
+            acc = str(p.get("account") or "")
+            name = book.accounts[acc].name if acc in book.accounts else ""
+            dr, cr = _as_decimal(p.get("debit")), _as_decimal(p.get("credit"))
+            dr_total += dr or 0
+            cr_total += cr or 0
+            out.append(f'<tr><td>{_e(acc)}</td><td>{_e(name)}</td><td>{_e(p.get("memo"))}</td>'
+                       f'{_num_cell(dr if dr is not None else p.get("debit"))}'
+                       f'{_num_cell(cr if cr is not None else p.get("credit"))}</tr>')
+        out.append(f'<tr class="total"><td></td><td>Total</td><td></td>{_num_cell(dr_total)}{_num_cell(cr_total)}'
+                   "</tr></tbody>")
+    out.append("</table>")
+    return "\n".join(out) + "\n"
+
+
+def entries_from_book(book: Book, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The entries with these ids as close_pack_html takes them, amounts in the base currency.
+
+    Ids not in the books (a close record whose generated file was removed) are left out.
+    """
+    known = set(book.entries["id"].to_list())      # generated entries are journal records
+    out: list[dict[str, Any]] = []
+    for entry_id in ids:
+        if entry_id not in known:
+            continue
+        e = book.entry(entry_id)
+        postings = [{"account": p.account, "memo": p.memo,
+                     "debit": p.base if p.base > 0 else None, "credit": -p.base if p.base < 0 else None}
+                    for p in e.postings]
+        out.append({"id": e.id, "date": str(e.date), "memo": e.memo, "postings": postings})
+    return out
+
+
+def _facts(pairs: Sequence[tuple[str, str]]) -> str:
+    return '<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in pairs) + "</dl>"
+
+
+def _kpi(label: str, value: str) -> str:
+    return f'<div class="kpi"><div class="label">{_e(label)}</div><div class="value">{value}</div></div>'
+
+
+def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | None = None,
+                    generated_entries: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """One self-contained HTML page for a closed (or about to be closed) period.
+
+    Args:
+        period: as `-p` takes it: 2025-12, 2025Q4 or 2025.
+        close_record: closes/YYYY-MM.yaml as a dict (its `checklist` is a list of
+            {check, result, detail}); None for a draft pack.
+        generated_entries: the close's entries, dicts with id, date, memo and postings
+            [{account, debit, credit}].
+    Raises:
+        ValueError: a period that cannot be read.
+    """
+    span = parse_period(period)
+    assert span.begin is not None and span.end is not None
+    as_of = span.end - timedelta(days=1)
+    fy_begin = fiscal_year_begin(book, as_of)
+    dec = book.settings.decimals(book.base) or 2
+    cur = book.base
+
+    income = build_income_statement(book, span)
+    ytd = build_income_statement(book, Span(fy_begin, span.end)) if fy_begin != span.begin else None
+    sheet = build_balance_sheet(book, as_of)
+    trial = build_trial_balance(book, Span(None, span.end))
+    series = monthly_series(book, fy_begin.year)
+    record = close_record or {}
+
+    def amount(v: Decimal) -> str:
+        return f'<span class="neg">{_e(money_text(v))}</span>' if v < 0 else _e(money_text(v))
+
+    seal = record.get("seal")
+    facts = [("Period", f"{_e(period)} ({_e(span.begin)} .. {_e(as_of)})"),
+             ("Base currency", _e(cur))]
+    if close_record is None:
+        facts.append(("Status", '<span class="flag warn">draft: no close record</span>'))
+    else:
+        for key, label in (("closed_by", "Closed by"), ("closed_on", "Closed on"), ("status", "Status")):
+            if record.get(key) not in (None, ""):
+                facts.append((label, _e(record[key])))
+        if str(record.get("filed", "")).lower() == "true":
+            facts.append(("Filed", "yes: can no longer be reopened"))
+        totals = record.get("totals")
+        if isinstance(totals, Mapping):
+            facts.append(("Totals", " · ".join(f"{_e(k)} {_e(v)}" for k, v in totals.items())))
+        facts.append(("Seal", f'<span class="hash">{_e(seal) if seal else "none"}</span>'))
+        if record.get("previous"):
+            facts.append(("Previous seal", f'<span class="hash">{_e(record["previous"])}</span>'))
+        history = [h for h in record.get("history") or [] if isinstance(h, Mapping)]
+        if history:
+            facts.append(("History", "<br>".join(
+                _e(" ".join(str(h[k]) for k in ("event", "on", "by", "reason") if h.get(k))) for h in history)))
+
+    tb_ok, bs_ok = bool(trial.meta["balanced"]), bool(sheet.meta["balanced"])
+    checklist = record.get("checklist") or []
+    kpis = [_kpi(f"Revenue ({cur})", amount(income.meta["income"])),
+            _kpi(f"Expenses ({cur})", amount(income.meta["expenses"])),
+            _kpi(f"Net result ({cur})", amount(income.meta["result"])),
+            _kpi(f"Cash and bank ({cur})", amount(sheet.meta["cash"])),
+            _kpi("Trial balance", _flag("pass" if tb_ok else "fail")),
+            _kpi("Balance sheet", _flag("pass" if bs_ok else "fail"))]
+    if checklist:
+        failed = _results(checklist).get("fail", 0)
+        kpis.append(_kpi("Checklist", _flag("fail" if failed else "pass") + f' <small>{_e(_tally(checklist))}</small>'))
+
+    title = f"Close pack {period}: {book.settings.name}"
+    parts = [
+        *_head(title),
+        "<body>",
+        '<header class="pack">',
+        f"<h1>Close pack {_e(period)}</h1>",
+        f'<p class="sub">{_e(book.settings.name)}</p>',
+        _facts(facts),
+        "</header>",
+        '<section id="summary"><h2>Summary</h2>',
+        f'<div class="kpis">{"".join(kpis)}</div>',
+        "</section>",
+        '<section id="charts"><h2>Fiscal year ' + _e(f"{series['begin']} .. {as_of}") + " by month</h2>",
+        '<div class="charts">',
+        f"<figure><figcaption>Revenue, expenses and margin ({_e(cur)})</figcaption>{flows_svg(series, dec)}</figure>",
+        f"<figure><figcaption>Cash and bank balance at month end ({_e(cur)})</figcaption>{cash_svg(series, dec)}</figure>",
+        "</div>",
+        (f'<p class="note">Year {_e(series["begin"])} .. {_e(series["end"])} (end exclusive). Revenue and expenses '
+         "leave out the year-end closing chain into retained earnings; cash is the balance of the cash and bank "
+         "accounts.</p>"),
+        "</section>",
+    ]
+    if checklist:
+        parts += ['<section id="close-checklist"><h2>Close checklist</h2>', _checklist_html(checklist), "</section>"]
+    if generated_entries:
+        parts += ['<section id="generated-entries"><h2>Generated entries</h2>',
+                  _entries_html(book, generated_entries), "</section>"]
+    parts += ['<section id="income-statement" class="pagebreak"><h2>Income statement</h2>', table_html(income)]
+    if ytd is not None:
+        parts.append(table_html(ytd))
+    parts += ["</section>",
+              '<section id="balance-sheet" class="pagebreak"><h2>Balance sheet</h2>', table_html(sheet), "</section>",
+              '<section id="trial-balance" class="pagebreak"><h2>Trial balance</h2>',
+              f'<p class="note">Closing balances: everything up to {_e(as_of)}; balances are debit-positive.</p>',
+              table_html(trial), "</section>",
+              (f'<footer><p class="note">Generated by kebir from the books of {_e(book.settings.name)}. Seal: '
+               f'<span class="hash">{_e(seal) if seal else "not sealed"}</span></p></footer>'),
+              "</body>", "</html>"]
+    return "\n".join(parts) + "\n"

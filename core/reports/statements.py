@@ -1,0 +1,324 @@
+"""Financial statements: balance sheet, income statement, and the monthly series for charts.
+
+Accounts map to sections by their type (types are inherited down the chart, see load.py):
+asset, cash and bank are assets; liability; equity; income and expense make the result. Rows
+are grouped by the chart's top-level groups (accounts without a parent), each group showing the
+subtotal of everything under it, children indented below it down to `depth` levels.
+
+Amounts are presented as a person reads them: assets and expenses debit-positive; liabilities,
+equity and income credit-positive. A contra account (accumulated depreciation 257, sales
+returns 610, losses brought forward 580) therefore shows negative in its section. Sums are
+done on integer minor units and turned into Decimal at the edge, never float.
+
+The balance sheet shows the result of income and expense accounts that has not been closed to
+equity yet as lines in equity, so that assets equal liabilities plus equity exactly. The
+income statement and the monthly series leave out the year-end closing chain (see
+`closing_entries`), which empties income and expense into retained earnings: counted, it would
+make the year's income statement show nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+
+from core.model import Book
+from core.money import from_minor
+from core.period import Span
+from core.reports import Column, Table
+
+ASSET_TYPES = frozenset({"asset", "cash", "bank"})
+CASH_TYPES = frozenset({"cash", "bank"})
+RESULT_TYPES = frozenset({"income", "expense"})
+CLOSING_TAG = "closing"   # a closing entry a person wrote by hand
+CLOSE_TAG = "close"       # every entry `kebir close` generates (core/close.py GeneratedEntry.tags)
+CHAIN_TYPES = frozenset({"income", "expense", "equity"})
+
+COLUMNS = (Column("section", "Section"), Column("level", "Level", "int"), Column("account", "Account"),
+           Column("name", "Name"), Column("amount", "Amount", "money"))
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+def _code_key(code: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order of account codes: 770.9 before 770.10."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in code.split("."))
+
+
+def _decimals(book: Book) -> int:
+    d = book.settings.decimals(book.base)
+    return 2 if d is None else d
+
+
+def _postings(book: Book, *, begin: date | None = None, end: date | None = None,
+              skip: Iterable[str] = ()) -> pl.DataFrame:
+    """The general ledger in [begin, end) without entries that have field errors or are in `skip`."""
+    p = book.ledger()
+    if begin is not None:
+        p = p.filter(pl.col("date") >= begin)
+    if end is not None:
+        p = p.filter(pl.col("date") < end)
+    left_out = set(book.broken_entries) | set(skip)
+    if left_out:
+        p = p.filter(~pl.col("entry_id").is_in(pl.Series(sorted(left_out), dtype=pl.String).implode()))
+    return p
+
+
+def _tagged(tag: str) -> pl.Expr:
+    return pl.col("tags").fill_null("").str.split(",").list.contains(tag)
+
+
+def closing_entries(book: Book) -> set[str]:
+    """Ids of the year-end closing chain, which moves the year's result out of income and expense.
+
+    Either an entry tagged `closing` (written by hand), or one that `kebir close` generated (tag
+    `close`) on the last day of a fiscal year and that posts to income, expense and equity accounts
+    only: the 7/A reflection, the income statement into 690, 690/691 into 692, 692 into 590/591,
+    or (IFRS) everything into retained earnings. The corporate tax provision (691 against the
+    liability 370), depreciation, FX revaluation and the VAT offset touch other accounts and stay.
+    """
+    e = book.ledger_entries()
+    if e.is_empty():
+        return set()
+    month, dom = (int(x) for x in book.settings.fiscal_year_start.split("-"))
+    next_day = pl.col("date") + pl.duration(days=1)
+    year_end = (next_day.dt.month() == month) & (next_day.dt.day() == dom)
+    manual = set(e.filter(_tagged(CLOSING_TAG))["id"].to_list())
+    generated = e.filter(_tagged(CLOSE_TAG) & year_end)["id"]
+    if generated.is_empty():
+        return manual
+    types = pl.DataFrame({"account": list(book.accounts), "type": [a.type for a in book.accounts.values()]},
+                         schema={"account": pl.String, "type": pl.String})
+    legs = (book.ledger().filter(pl.col("entry_id").is_in(generated.implode()))
+            .join(types, on="account", how="left")
+            .group_by("entry_id").agg(chain=pl.col("type").is_in(sorted(CHAIN_TYPES)).fill_null(False).all()))
+    return manual | set(legs.filter(pl.col("chain"))["entry_id"].to_list())
+
+
+def _balances(p: pl.DataFrame) -> dict[str, int]:
+    """Debit-positive balance per account in base minor units."""
+    sums = p.group_by("account").agg(pl.col("base").sum()).sort("account")
+    return {acc: int(b) for acc, b in sums.iter_rows()}
+
+
+def fiscal_year_begin(book: Book, day: date) -> date:
+    """First day of the fiscal year that contains `day` (books.toml fiscal_year_start, MM-DD)."""
+    month, dom = (int(x) for x in book.settings.fiscal_year_start.split("-"))
+    start = date(day.year, month, dom)
+    return start if day >= start else date(day.year - 1, month, dom)
+
+
+def _add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return date(d.year + y, m + 1, min(d.day, calendar.monthrange(d.year + y, m + 1)[1]))
+
+
+class _Chart:
+    """The chart as a tree: children per account, levels, and each account's section type."""
+
+    def __init__(self, book: Book) -> None:
+        self.accounts = book.accounts
+        self.children: dict[str | None, list[str]] = {}
+        for code, acc in book.accounts.items():
+            parent = acc.parent if acc.parent in book.accounts else None
+            self.children.setdefault(parent, []).append(code)
+        for kids in self.children.values():
+            kids.sort(key=_code_key)
+
+    def rows(self, section: str, types: frozenset[str], balances: dict[str, int], sign: int,
+             depth: int | None, dec: int) -> tuple[list[tuple[Any, ...]], int]:
+        """Rows of one section and its total (presented sign, minor units).
+
+        A group shows the sum of the accounts of this section under it; accounts and groups with
+        nothing but zero balances under them are left out.
+        """
+        totals: dict[str, int] = {}
+        shown: dict[str, bool] = {}
+
+        def walk(code: str) -> None:
+            acc = self.accounts[code]
+            own = balances.get(code, 0) if acc.type in types else 0
+            total, any_nonzero = own, own != 0
+            for kid in self.children.get(code, ()):
+                walk(kid)
+                total += totals[kid]
+                any_nonzero = any_nonzero or shown[kid]
+            totals[code], shown[code] = total, any_nonzero
+
+        for root in self.children.get(None, ()):
+            walk(root)
+        out: list[tuple[Any, ...]] = []
+
+        def emit(code: str, level: int) -> None:
+            if not shown[code] or (depth is not None and level > depth):
+                return
+            out.append((section, level, code, self.accounts[code].name, from_minor(sign * totals[code], dec)))
+            for kid in self.children.get(code, ()):
+                emit(kid, level + 1)
+
+        for root in self.children.get(None, ()):
+            emit(root, 1)
+        return out, sign * sum(totals[r] for r in self.children.get(None, ()))
+
+
+def _check_depth(depth: int | None) -> None:
+    if depth is not None and depth < 1:
+        raise ValueError(f"depth must be 1 or more (1: top-level groups only), not {depth}")
+
+
+# -- balance sheet -----------------------------------------------------------------------------
+
+def build_balance_sheet(book: Book, as_of: date, *, depth: int | None = None) -> Table:
+    """Assets, liabilities and equity at the end of `as_of` (inclusive), grouped by the chart.
+
+    Equity includes the result not yet closed: income minus expense of the current fiscal year
+    and, when a former year was never closed, that year's result on a line of its own.
+
+    Args:
+        depth: how many chart levels to show (1: top-level groups only); None shows all.
+    """
+    _check_depth(depth)
+    dec = _decimals(book)
+    end = as_of + timedelta(days=1)
+    balances = _balances(_postings(book, end=end))
+    fy_begin = fiscal_year_begin(book, as_of)
+    current = _balances(_postings(book, begin=fy_begin, end=end))
+    chart = _Chart(book)
+
+    assets, ta = chart.rows("Assets", ASSET_TYPES, balances, 1, depth, dec)
+    liabilities, tl = chart.rows("Liabilities", frozenset({"liability"}), balances, -1, depth, dec)
+    equity, te = chart.rows("Equity", frozenset({"equity"}), balances, -1, depth, dec)
+
+    def result_of(bal: dict[str, int]) -> int:   # income - expense, credit-positive
+        return -sum(v for k, v in bal.items() if k in book.accounts and book.accounts[k].type in RESULT_TYPES)
+
+    result_total = result_of(balances)
+    result_year = result_of(current)
+    result_earlier = result_total - result_year
+    if result_earlier:
+        equity.append(("Equity", 1, "", f"Net result of years before {fy_begin}, not yet closed",
+                       from_minor(result_earlier, dec)))
+    equity.append(("Equity", 1, "", f"Net result {fy_begin} .. {as_of}, not yet closed",
+                   from_minor(result_year, dec)))
+    te += result_total
+
+    unknown = sorted((k for k, v in balances.items() if k not in book.accounts and v), key=_code_key)
+    unclassified = [("Unclassified", 1, k, "?", from_minor(balances[k], dec)) for k in unknown]
+    cash = sum(v for k, v in balances.items() if k in book.accounts and book.accounts[k].type in CASH_TYPES)
+
+    rows: list[tuple[Any, ...]] = [
+        *assets, ("Assets", 0, "", "Total assets", from_minor(ta, dec)),
+        *liabilities, ("Liabilities", 0, "", "Total liabilities", from_minor(tl, dec)),
+        *equity, ("Equity", 0, "", "Total equity", from_minor(te, dec)),
+        ("Liabilities and equity", 0, "", "Total liabilities and equity", from_minor(tl + te, dec)),
+        *unclassified,
+    ]
+    meta: dict[str, Any] = {
+        "currency": book.base, "company": book.settings.name, "as_of": str(as_of),
+        "fiscal_year_begin": str(fy_begin), "depth": depth,
+        "assets": from_minor(ta, dec), "liabilities": from_minor(tl, dec), "equity": from_minor(te, dec),
+        "result": from_minor(result_total, dec), "cash": from_minor(cash, dec),
+        "difference": from_minor(ta - tl - te, dec), "balanced": ta == tl + te,
+        "unclassified": unknown,
+    }
+    return Table("balance-sheet", f"Balance sheet at {as_of}", COLUMNS, tuple(rows), None, meta)
+
+
+# -- income statement --------------------------------------------------------------------------
+
+def build_income_statement(book: Book, span: Span | None = None, *, depth: int | None = None,
+                           include_closing: bool = False) -> Table:
+    """Income, then expenses, then the net result (income - expenses) over `span`.
+
+    Income and expenses are both shown positive, as a person reads them; a contra account
+    (sales returns) is negative within its section. The year-end closing chain is left out
+    (`closing_entries`) unless `include_closing`.
+    """
+    _check_depth(depth)
+    span = span or Span()
+    dec = _decimals(book)
+    skip = set() if include_closing else closing_entries(book)
+    balances = _balances(_postings(book, begin=span.begin, end=span.end, skip=skip))
+    chart = _Chart(book)
+    income, ti = chart.rows("Income", frozenset({"income"}), balances, -1, depth, dec)
+    expenses, tx = chart.rows("Expenses", frozenset({"expense"}), balances, 1, depth, dec)
+    rows: list[tuple[Any, ...]] = [
+        *income, ("Income", 0, "", "Total income", from_minor(ti, dec)),
+        *expenses, ("Expenses", 0, "", "Total expenses", from_minor(tx, dec)),
+        ("Result", 0, "", "Net result (income - expenses)", from_minor(ti - tx, dec)),
+    ]
+    meta: dict[str, Any] = {
+        "currency": book.base, "company": book.settings.name,
+        "begin": str(span.begin or ""), "end": str(span.end or ""), "depth": depth,
+        "income": from_minor(ti, dec), "expenses": from_minor(tx, dec), "result": from_minor(ti - tx, dec),
+        "closing_left_out": _in_span(book, skip, span),
+    }
+    return Table("income-statement", f"Income statement, {span.label()}", COLUMNS, tuple(rows), None, meta)
+
+
+def _in_span(book: Book, ids: set[str], span: Span) -> list[str]:
+    """Those of `ids` dated in `span`, sorted (what a report left out, for the reader)."""
+    if not ids:
+        return []
+    e = book.ledger_entries().filter(pl.col("id").is_in(pl.Series(sorted(ids), dtype=pl.String).implode()))
+    if span.begin is not None:
+        e = e.filter(pl.col("date") >= span.begin)
+    if span.end is not None:
+        e = e.filter(pl.col("date") < span.end)
+    return sorted(e["id"].to_list())
+
+
+# -- monthly series ----------------------------------------------------------------------------
+
+def monthly_series(book: Book, year: int) -> dict[str, Any]:
+    """Per month of fiscal year `year` (beginning on fiscal_year_start in `year`): revenue, expense,
+    margin (revenue - expense) and the cash and bank balance at the month's end, all Decimal.
+
+    Revenue and expense leave out the year-end closing chain, as the income statement does; the
+    cash balance includes everything before the year.
+    """
+    dec = _decimals(book)
+    month, dom = (int(x) for x in book.settings.fiscal_year_start.split("-"))
+    fy = date(year, month, dom)
+    starts = [_add_months(fy, i) for i in range(13)]
+    types = pl.DataFrame({"account": list(book.accounts), "type": [a.type for a in book.accounts.values()]},
+                         schema={"account": pl.String, "type": pl.String})
+
+    def per_month(p: pl.DataFrame) -> pl.DataFrame:
+        idx = pl.lit(-1, dtype=pl.Int32)
+        for i in range(13):            # the outermost test is the latest boundary: the last one passed wins
+            idx = pl.when(pl.col("date") >= starts[i]).then(pl.lit(i, dtype=pl.Int32)).otherwise(idx)
+        return (p.with_columns(month=idx).join(types, on="account", how="left")
+                .group_by("month", "type").agg(pl.col("base").sum()).sort("month", "type"))
+
+    flows = per_month(_postings(book, begin=starts[0], end=starts[12], skip=closing_entries(book)))
+    revenue, expense = [0] * 12, [0] * 12
+    for m, typ, base in flows.iter_rows():
+        if typ == "income":
+            revenue[m] -= int(base)
+        elif typ == "expense":
+            expense[m] += int(base)
+    cash_p = _postings(book, end=starts[12]).join(types, on="account", how="left").filter(
+        pl.col("type").is_in(sorted(CASH_TYPES)))
+    opening = int(cash_p.filter(pl.col("date") < starts[0])["base"].sum() or 0)
+    moves = [0] * 12
+    for m, _typ, base in per_month(cash_p.filter(pl.col("date") >= starts[0]).drop("type")).iter_rows():
+        moves[m] += int(base)
+    cash, running = [], opening
+    for mv in moves:
+        running += mv
+        cash.append(running)
+    return {
+        "year": year, "currency": book.base, "begin": str(starts[0]), "end": str(starts[12]),
+        "months": [f"{s.year}-{s.month:02d}" for s in starts[:12]],
+        "revenue": [from_minor(v, dec) for v in revenue],
+        "expense": [from_minor(v, dec) for v in expense],
+        "margin": [from_minor(r - x, dec) for r, x in zip(revenue, expense)],
+        "cash": [from_minor(v, dec) for v in cash],
+        "cash_opening": from_minor(opening, dec),
+    }
+
