@@ -462,51 +462,65 @@ def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- seal
 
+def _row_text(frame: pl.DataFrame, cols: list[str]) -> pl.Expr:
+    """One canonical text per row: the columns in a fixed order, nulls as an empty marker."""
+    return pl.concat_str([pl.col(c).cast(pl.String).fill_null("\u2205") for c in cols], separator="\u241f")
+
+
 def record_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
-    """id -> (digest, file, line) for every record dated in the period, and its derived postings."""
+    """id -> (digest, file, line) for every record dated in the period, and its derived postings.
+
+    Canonical texts are built column-wise with polars (a month of a large book holds a hundred
+    thousand records); only the final SHA-256 per record runs in Python.
+    """
     begin, end = month_end(period)
     out: dict[str, tuple[str, str, int]] = {}
 
-    def digest(obj: Any) -> str:
-        return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+    def sha(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def in_period(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
 
     post_cols = ["account", "currency", "amount", "base", "rate", "contact", "item", "location", "memo", "tags"]
-    posts = in_period(book.postings).sort("entry_id", "line")
-    grouped = {eid: rows for (eid,), rows in posts.group_by("entry_id", maintain_order=True)}
-    for row in in_period(book.entries).iter_rows(named=True):
-        rows = grouped.get(row["id"])
-        body = {k: row[k] for k in ("id", "date", "memo", "payee", "source", "tags")}
-        body["postings"] = rows.select(post_cols).rows() if rows is not None else []
-        out[f"entry:{row['id']}"] = (digest(body), str(row["file"]), row["line"])
+    derived_by_source: dict[str, str] = {}
     derived = book.derived_postings
-    derived_by_source: dict[str, list] = {}
     if derived is not None and not derived.is_empty():
-        for (src,), rows in in_period(derived).sort("entry_id").group_by("source", maintain_order=True):
-            derived_by_source[src] = rows.select("entry_id", *post_cols).rows()
-    for d in book.documents:
-        if begin <= d.date <= end:
-            body = _doc_body(d)
-            body["derived"] = derived_by_source.get(d.id, [])
-            out[f"document:{d.id}"] = (digest(body), d.source.path, d.source.line)
-    for row in in_period(book.moves).iter_rows(named=True):
-        body = {k: v for k, v in row.items() if k not in ("file", "line")}
-        body["derived"] = derived_by_source.get(row["id"], [])
-        out[f"move:{row['id']}"] = (digest(body), str(row["file"]), row["line"])
-    if book.sales is not None:
-        for row in in_period(book.sales).iter_rows(named=True):
-            key = f"sale:{row['date']}:{row['location']}:{row['kind']}:{row['item'] or row['method']}"
-            body = {k: v for k, v in row.items() if k not in ("file", "line")}
+        d = (in_period(derived).select("source", "entry_id", _row_text(derived, ["entry_id", *post_cols]).alias("_t"))
+             .group_by("source", maintain_order=True).agg(pl.col("_t").sort().str.join("\n")))
+        derived_by_source = dict(d.iter_rows())
+    posts = (in_period(book.postings).select("entry_id", "line", _row_text(book.postings, post_cols).alias("_t"))
+             .sort("entry_id", "line").group_by("entry_id", maintain_order=True).agg(pl.col("_t").str.join("\n")))
+    entries = in_period(book.entries)
+    joined = entries.select("id", "file", "line", _row_text(entries, ["id", "date", "memo", "payee", "source", "tags"])
+                            .alias("_e")).join(posts, left_on="id", right_on="entry_id", how="left")
+    for rid, f, ln, head, body in joined.iter_rows():
+        out[f"entry:{rid}"] = (sha(f"{head}\n{body or ''}"), str(f), ln)
+    for doc in book.documents:
+        if begin <= doc.date <= end:
+            body = json.dumps(_doc_body(doc), sort_keys=True, default=str, ensure_ascii=False)
+            out[f"document:{doc.id}"] = (sha(body + "\n" + derived_by_source.get(doc.id, "")), doc.source.path,
+                                         doc.source.line)
+    moves = in_period(book.moves)
+    if not moves.is_empty():
+        cols = [c for c in moves.columns if c not in ("file", "line")]
+        for mid, f, ln, text in moves.select("id", "file", "line", _row_text(moves, cols).alias("_t")).iter_rows():
+            out[f"move:{mid}"] = (sha(text + "\n" + derived_by_source.get(mid, "")), str(f), ln)
+    if book.sales is not None and not book.sales.is_empty():
+        sales = in_period(book.sales)
+        cols = [c for c in sales.columns if c not in ("file", "line")]
+        keyed = sales.select("date", "location", "kind", pl.coalesce("item", "method").alias("what"), "file", "line",
+                             _row_text(sales, cols).alias("_t"))
+        for d, loc, kind, what, f, ln, text in keyed.iter_rows():
+            key = f"sale:{d}:{loc}:{kind}:{what}"
             n = 2
             while key in out:
                 key, n = f"{key.rsplit('#', 1)[0]}#{n}", n + 1
-            out[key] = (digest(body), str(row["file"]), row["line"])
+            out[key] = (sha(text), str(f), ln)
     for run in book.payroll:
         if begin <= run.date <= end:
-            body = {"run": repr(run), "derived": derived_by_source.get(run.id, [])}
-            out[f"payroll:{run.id}"] = (digest(body), run.source.path, run.source.line)
+            out[f"payroll:{run.id}"] = (sha(repr(run) + "\n" + derived_by_source.get(run.id, "")), run.source.path,
+                                        run.source.line)
     return out
 
 
