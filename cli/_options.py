@@ -13,6 +13,7 @@ class Fmt(str, Enum):
     csv = "csv"
     json = "json"
     md = "md"
+    html = "html"
 
 
 BooksOpt = Annotated[Optional[str], typer.Option(

@@ -27,7 +27,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-report_app = typer.Typer(help="Reports: trial balance (more reports come with their own issues).",
+report_app = typer.Typer(help="Reports: trial balance, balance sheet, income statement, aging, close pack.",
                          no_args_is_help=True)
 export_app = typer.Typer(help="Export the books for other tools (hledger).", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -170,6 +170,117 @@ def trial_balance(
         raise typer.Exit(1)
 
 
+def _warn_errors(problems: list[Problem]) -> None:
+    n_err = errors.count_errors(problems)
+    if n_err:
+        sys.stderr.write(f"kebir: warning: the books have {n_err} data error(s); entries with errors are left out. "
+                         "Run `kebir validate`.\n")
+        raise typer.Exit(1)
+
+
+DepthOpt = Annotated[Optional[int], typer.Option("--depth", min=1,
+                                                 help="Chart levels to show (1: top-level groups only). Default: all.")]
+
+
+@report_app.command("balance-sheet")
+def balance_sheet(
+    books: BooksOpt = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="Balances at the end of this day (YYYY-MM-DD).")] = None,
+    period: PeriodOpt = None,
+    depth: DepthOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Assets, liabilities and equity (with the result not yet closed), grouped by the chart.
+
+    \b
+    Examples:
+      kebir report balance-sheet --books ledger-data --on 2025-12-31
+      kebir report balance-sheet --books ledger-data -p 2025Q2 --depth 1 --format csv
+    """
+    from datetime import date as _date, timedelta
+
+    from core.period import parse_period
+    from core.reports.statements import build_balance_sheet
+
+    try:
+        as_of = _date.fromisoformat(on) if on else None
+    except ValueError:
+        raise _usage("--on takes a date YYYY-MM-DD") from None
+    if as_of is None and period:
+        try:
+            end = parse_period(period).end
+        except ValueError as exc:
+            raise _usage(str(exc)) from None
+        as_of = end - timedelta(days=1) if end else None
+    root, book, problems = open_books(books)
+    if as_of is None:
+        last = book.ledger()["date"].max()
+        as_of = last if last is not None else _date.today()
+    _show(build_balance_sheet(book, as_of, depth=depth), fmt, output)
+    _warn_errors(problems)
+
+
+@report_app.command("income-statement")
+def income_statement(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    depth: DepthOpt = None,
+    include_closing: Annotated[bool, typer.Option("--include-closing",
+                                                  help="Count the year-end closing chain too.")] = False,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Income, expenses and the net result (income - expenses) over a period.
+
+    \b
+    Examples:
+      kebir report income-statement --books ledger-data -p 2025
+      kebir report income-statement --books ledger-data -p 2025-03 --format html -o is-2025-03.html
+    """
+    from core.period import span_from
+    from core.reports.statements import build_income_statement
+
+    try:
+        span = span_from(period, begin, end)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    root, book, problems = open_books(books)
+    _show(build_income_statement(book, span, depth=depth, include_closing=include_closing), fmt, output)
+    _warn_errors(problems)
+
+
+@report_app.command("close-pack")
+def close_pack(
+    period: Annotated[str, typer.Argument(help="The period: 2025-12, 2025Q4 or 2025.")],
+    books: BooksOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """One self-contained HTML page for a period: charts, statements, trial balance, checklist, seal.
+
+    \b
+    Examples:
+      kebir report close-pack 2025-01 --books ledger-data -o close-2025-01.html
+      kebir report close-pack 2025Q4 --books ledger-data > q4.html
+    """
+    from core import close as closing
+    from core.period import parse_period
+    from core.reports.html import close_pack_html, entries_from_book
+
+    try:
+        parse_period(period)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    root, book, problems = open_books(books)
+    closes, found = closing.read_closes(root)
+    record = closes.get(period)
+    generated = entries_from_book(book, record.get("generated") or []) if record else None
+    _render.emit(close_pack_html(book, period, record, generated), output)
+    _warn_errors(problems + found)
+
+
 @app.command("print")
 def print_entries(
     source: Annotated[Optional[str], typer.Option("--source", "-s", help="A document id: an invoice, payment, "
@@ -299,6 +410,7 @@ def close_cmd(
     mark_filed: Annotated[bool, typer.Option("--mark-filed", help="Mark the closed PERIOD as filed (VAT "
                                              "return / e-ledger submitted): it can no longer be reopened.")] = False,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
+    report: Annotated[Optional[str], typer.Option("--report", help="Also write the close pack (HTML) into DIR.")] = None,
     fmt: FormatOpt = Fmt.text,
 ) -> None:
     """Close a month: checklist, generated entries, close record and seal.
@@ -358,6 +470,13 @@ def close_cmd(
             if commit and not dry_run:
                 _git_commit(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
                                          f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
+            if report and not dry_run:
+                from core.reports.html import close_pack_html, entries_from_book
+
+                closed_book, _ = load.load_ledger(root)
+                page = close_pack_html(closed_book, period, rec, entries_from_book(closed_book, rec["generated"]))
+                store.write_atomic(Path(report) / f"close-{period}.html", page)
+                sys.stderr.write(f"close pack: {Path(report) / f'close-{period}.html'}\n")
     except store.BooksLocked as exc:
         sys.stderr.write(f"kebir: {exc}; nothing was written\n")
         raise typer.Exit(1) from None
@@ -485,8 +604,10 @@ def _show(table, fmt: Fmt, output: str | None) -> None:
     if fmt is Fmt.text and not output:
         _render.table_text(table)
     else:
+        from core.reports.html import table_page
+
         render = {Fmt.csv: _render.table_csv, Fmt.json: _render.table_json, Fmt.md: _render.table_md,
-                  Fmt.text: _render.table_md}[fmt]
+                  Fmt.html: table_page, Fmt.text: _render.table_md}[fmt]
         _render.emit(render(table), output)
 
 

@@ -388,3 +388,11 @@ def test_sigkill__a_killed_close_leaves_the_books_closed_or_untouched(tmp_path):
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         assert _state(root) in ("untouched", "closed")
+
+
+def test_close__writes_the_close_pack_with_report(tmp_path):
+    root = make(tmp_path)
+    result = close(root, "2025-03", "--report", str(tmp_path / "pack"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "pack/close-2025-03.html").read_text(encoding="utf-8")
+    assert "JE-2025-03-C001" in page and "sha256:" in page and "<svg" in page
