@@ -422,13 +422,21 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
     for n, e in enumerate(entries, 1):
         plan.entries.append(GeneratedEntry(f"JE-{y}-{m}-C{n:03d}", e.date, e.memo, e.legs, e.tags))
     if plan.year_end:
-        bal = balances(book, end, by=("account", "currency", "contact"))
+        # The new year's opening balances: the balance sheet after every entry the close generates.
+        acc: dict[tuple[str, str, str | None], list[int]] = {}
+        for a, cur, contact, base, amount in balances(book, end, by=("account", "currency", "contact")).select(
+                "account", "currency", "contact", "base", "amount").iter_rows():
+            acc[(a, cur, contact)] = [base, amount]
+        for e in plan.entries:
+            for leg in e.legs:
+                key = (leg.account, leg.currency or book.base, leg.contact)
+                slot = acc.setdefault(key, [0, 0])
+                slot[0] += leg.base
+                slot[1] += leg.amount if leg.amount is not None else leg.base
         bs = {c for c, a in book.accounts.items() if a.type not in ("income", "expense")}
-        after = _with(balances(book, end), plan.entries)
-        plan.opening = [(acc, cur, contact, base, amount) for acc, cur, contact, base, amount in
-                        bal.select("account", "currency", "contact", "base", "amount").iter_rows()
-                        if acc in bs and (base or amount)]
-        plan.opening = [o for o in plan.opening if after.get(o[0], 0) or o[3]]
+        plan.opening = [(a, cur, contact, base, amount) for (a, cur, contact), (base, amount)
+                        in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
+                        if a in bs and (base or amount)]
     return plan
 
 

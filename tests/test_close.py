@@ -396,3 +396,18 @@ def test_close__writes_the_close_pack_with_report(tmp_path):
     assert result.exit_code == 0, result.output
     page = (tmp_path / "pack/close-2025-03.html").read_text(encoding="utf-8")
     assert "JE-2025-03-C001" in page and "sha256:" in page and "<svg" in page
+
+
+def test_year_end__opening_balances_equal_the_closing_balance_sheet(tmp_path):
+    from core.yamlnodes import parse
+
+    root = make(tmp_path, "tr-tdhp", MARCH.replace("2025-03", "2025-12"))
+    assert close(root, "2025-12").exit_code == 0
+    record, _ = parse((root / "closes/2025-12.yaml").read_text(), "x")
+    opening: dict[str, Decimal] = {}
+    for row in record["opening"]:
+        opening[row["account"]] = opening.get(row["account"], Decimal(0)) + Decimal(row["balance"])
+    closing = {a: b for a, b in _balances(root).items() if a not in {"600.01", "632", "646.01", "656.01", "770.01",
+                                                                      "771", "691", "690", "692"}}
+    assert {a: b for a, b in opening.items() if b} == closing
+    assert closing["590.01"] == Decimal("-5250.00")        # the year's net profit is in the opening equity
