@@ -212,34 +212,19 @@ def assets_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[li
 
 
 def read_register(tree: Any, rel: str = PATH, decimals: int = 2) -> tuple[list[Asset], list[Problem]]:
-    """Assets from a `yamlnodes.parse` tree of assets/register.yaml: shape, schema, then `assets_from`.
-
-    Args:
-        tree: what `yamlnodes.parse` returned for the file (None when it could not parse).
-        rel: the file's path relative to the books root, for problems.
-        decimals: the base currency's minor-unit decimals (books.toml [currencies]).
-    """
-    if tree is None:
-        return [], []
-    if type(tree) is not Seq:
-        return [], [Problem("E013", rel, getattr(tree, "line", 1), "the asset register is a list of assets",
-                            found="a single value or mapping", hint="start each asset with `- id: FA-0001`")]
-    problems = schema.check_tree(KIND, tree, rel)
-    assets, found = assets_from(tree, rel, decimals)
-    return assets, problems + found
+    """Records from a `yamlnodes.parse` tree: shape and schema (schema.checked_list), then `assets_from`."""
+    records, problems = schema.checked_list(tree, rel, KIND, "the asset register", "id: FA-0001")
+    if records is None:
+        return [], problems
+    got, found = assets_from(records, rel, decimals)
+    return got, problems + found
 
 
 def load_register(root: Path, decimals: int = 2) -> tuple[list[Asset], list[Problem]]:
-    """Read and parse `assets/register.yaml` under a books root; no file means no assets."""
-    path = Path(root) / PATH
-    if not path.is_file():
-        return [], []
-    text, problems = yamlnodes.decode(path.read_bytes(), PATH)
-    if text is None:
-        return [], problems
-    tree, problems = yamlnodes.parse(text, PATH)
-    assets, found = read_register(tree, PATH, decimals)
-    return assets, problems + found
+    """Read and parse the file under a books root; no file means no records."""
+    tree, problems = yamlnodes.read_file(root, PATH)
+    got, found = read_register(tree, PATH, decimals)
+    return got, problems + found
 
 
 def check_references(assets: Iterable[Asset], accounts: Collection[str], groups: Collection[str] = (),

@@ -200,34 +200,19 @@ def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple
 
 
 def read_recurring(tree: Any, rel: str = PATH, decimals: int = 2) -> tuple[list[Recurring], list[Problem]]:
-    """Recurring items from a `yamlnodes.parse` tree: shape, schema, then `recurring_from`.
-
-    Args:
-        tree: what `yamlnodes.parse` returned for the file (None when it could not parse).
-        rel: the file's path relative to the books root, for problems.
-        decimals: the base currency's minor-unit decimals (books.toml [currencies]).
-    """
-    if tree is None:
-        return [], []
-    if type(tree) is not Seq:
-        return [], [Problem("E013", rel, getattr(tree, "line", 1), "recurring.yaml is a list of items",
-                            found="a single value or mapping", hint="start each item with `- id: RC-0001`")]
-    problems = schema.check_tree(KIND, tree, rel)
-    items, found = recurring_from(tree, rel, decimals)
-    return items, problems + found
+    """Records from a `yamlnodes.parse` tree: shape and schema (schema.checked_list), then `recurring_from`."""
+    records, problems = schema.checked_list(tree, rel, KIND, "recurring.yaml", "id: RC-0001")
+    if records is None:
+        return [], problems
+    got, found = recurring_from(records, rel, decimals)
+    return got, problems + found
 
 
 def load_recurring(root: Path, decimals: int = 2) -> tuple[list[Recurring], list[Problem]]:
-    """Read and parse `recurring.yaml` under a books root; no file means no items."""
-    path = Path(root) / PATH
-    if not path.is_file():
-        return [], []
-    text, problems = yamlnodes.decode(path.read_bytes(), PATH)
-    if text is None:
-        return [], problems
-    tree, problems = yamlnodes.parse(text, PATH)
-    items, found = read_recurring(tree, PATH, decimals)
-    return items, problems + found
+    """Read and parse the file under a books root; no file means no records."""
+    tree, problems = yamlnodes.read_file(root, PATH)
+    got, found = read_recurring(tree, PATH, decimals)
+    return got, problems + found
 
 
 # --------------------------------------------------------------------------- amounts and entries

@@ -271,3 +271,13 @@ def check_columns(kind: str, frame: pl.DataFrame, path_col: str = "file", line_c
             out.append(Problem("E012", p, ln, f"`{prefix}{name}` has the wrong form", record=r or "",
                                expected=expected, found=val, hint=hint or _hint_for(prop, val)))
     return out
+
+
+def checked_list(tree: Any, rel: str, kind: str, what: str, first: str) -> tuple[Any, list[Problem]]:
+    """A parsed list file checked against its schema: (the list or None, problems)."""
+    if tree is None:
+        return None, []
+    if type(tree) is not Seq:
+        return None, [Problem("E013", rel, getattr(tree, "line", 1), f"{what} is a list",
+                              found="a single value or mapping", hint=f"start each record with `- {first}`")]
+    return tree, check_tree(kind, tree, rel)

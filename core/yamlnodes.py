@@ -70,6 +70,19 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+def read_file(root: Any, rel: str) -> tuple[Any, list[Problem]]:
+    """Decode and parse one YAML file under a books root: (tree or None, problems); no file: (None, [])."""
+    from pathlib import Path
+
+    path = Path(root) / rel
+    if not path.is_file():
+        return None, []
+    text, problems = decode(path.read_bytes(), rel)
+    if text is None:
+        return None, problems
+    return parse(text, rel)
+
+
 def parse(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document into Map/Seq/str (None for an empty document)."""
     if len(text) > MAX_BYTES:
