@@ -605,3 +605,36 @@ def test_bad_document__named_with_file_line_and_exit_1(books_dir, doc, code, lin
     result = CliRunner().invoke(app, ["validate", "--books", str(root)])
     assert result.exit_code == 1
     assert f"orders/2025/2025-03.yaml:{line}: {code} error" in result.stdout
+
+
+def test_print_source__an_order_with_everything_under_it(books_dir):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    root = books_dir({"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CONTACTS,
+                      "orders/2025/2025-03.yaml": ORDER + """
+- id: INV-0001
+  kind: invoice
+  date: 2025-03-05
+  party: CU-0050
+  order: SO-0001
+  lines:
+    - {item: FSH-LEVREK, quantity: "6", price: "500.00", vat_rate: "1"}
+- id: PAY-0001
+  kind: payment
+  date: 2025-03-20
+  party: CU-0050
+  amount: "2000.00"
+  allocations: [{invoice: INV-0001, amount: "2000.00"}]
+""", "stock/moves/2025/2025-03.csv": "id,date,time,kind,item,location,quantity,unit_cost,document\n"
+                                     "MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,10.000,300.0000,\n"
+                                     "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,6.000,,SO-0001\n"})
+    result = CliRunner().invoke(app, ["print", "--books", str(root), "--source", "SO-0001", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [b["id"] for b in json.loads(result.stdout)] == ["MV-2", "INV-0001", "PAY-0001"]
+    text = CliRunner().invoke(app, ["print", "--books", str(root), "--source", "INV-0001"]).stdout
+    assert "2025-03-05 INV-0001" in text and "120.01" in text and "3,030.00" in text
+    assert CliRunner().invoke(app, ["print", "--books", str(root), "--source", "NOPE"]).exit_code == 2
