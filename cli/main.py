@@ -32,6 +32,9 @@ report_app = typer.Typer(help="Reports: trial balance, balance sheet, income sta
 export_app = typer.Typer(help="Export the books for other tools (hledger).", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(export_app, name="export")
+dedup_app = typer.Typer(help="Duplicates within CRM, within ERP and across them: scan writes a plan to review.",
+                        no_args_is_help=True)
+app.add_typer(dedup_app, name="dedup")
 
 DEBUG = os.environ.get("KEBIR_DEBUG") == "1"
 
@@ -640,6 +643,37 @@ def export_journal(
     if n_err:
         sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
         raise typer.Exit(1)
+
+
+@dedup_app.command("scan")
+def dedup_scan(
+    books: BooksOpt = None,
+    within: Annotated[str, typer.Option("--within", help="Sides to search within: crm,erp, crm, erp or none.")]
+    = "crm,erp",
+    across: Annotated[bool, typer.Option("--across/--no-across", help="Match CRM records to ERP parties.")] = True,
+    threshold: Annotated[float, typer.Option("--threshold", "-t", help="Match probability to link a pair (0-1).")]
+    = 0.9,
+    output: OutputOpt = None,
+) -> None:
+    """Find likely duplicate contacts and write a plan file (YAML, schemas/plan.schema.json).
+
+    \b
+    Examples:
+      kebir dedup scan --books ledger-data -o dedup-plan.yaml
+      kebir dedup scan --books ledger-data --within crm --no-across -t 0.95
+    """
+    from core import dedup
+
+    sides = {s.strip() for s in within.split(",") if s.strip() and s.strip() != "none"}
+    if not sides <= {"crm", "erp"}:
+        raise _usage(f"--within takes crm, erp, crm,erp or none, not {within!r}")
+    if not 0 < threshold < 1:
+        raise _usage("--threshold takes a probability between 0 and 1")
+    root, book, problems = open_books(books)
+    plan = dedup.scan(book, sides, across, threshold)
+    _render.emit(dedup.dump_plan(plan), output)
+    sys.stderr.write(f"kebir: {len(plan.clusters)} cluster(s); {plan.compared_pairs} of {plan.all_pairs} "
+                     f"pairs compared\n")
 
 
 def main() -> None:
