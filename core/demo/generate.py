@@ -447,6 +447,7 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("770.15", "İlaçlama", "", "", ""),
     ("770.16", "Çamaşırhane", "", "", ""),
     ("770.17", "Ulaşım ve Otopark", "", "", ""),
+    ("770.18", "Amortisman Giderleri", "", "", ""),
     ("770.99", "Diğer Genel Yönetim Giderleri", "", "", ""),
     ("771", "Genel Yönetim Giderleri Yansıtma", "expense", "", ""),
     ("780", "Finansman Giderleri", "expense", "", ""),
@@ -3226,6 +3227,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "contacts/crm/activities.yaml", "activities", contacts.activities)
     write_yaml(out, "contacts/links.yaml", "links", contacts.links)
     write_yaml(out, "stock/locations.yaml", "locations", location_records())
+    write_yaml(out, "assets/register.yaml", "assets", asset_records())
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
     for month, rows in by_month(move_rows).items():
         write_csv(out, f"stock/moves/{YEAR}/{YEAR}-{month:02d}.csv", "moves", rows)
@@ -3254,6 +3256,28 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
             "z-report rows": len(journal.z_rows), "payroll runs": len(runs.runs),
             "payroll lines": sum(len(r.lines) for r in runs.runs),
             **{f"truth {k}": len(v) for k, v in contacts.truth.items()}}
+
+
+# The fixed assets behind the opening balances of 254/255: the period close depreciates them monthly
+# (docs/close-records.md). Equipment bought during 2025 is left out of the register for now.
+FIXED_ASSETS = (
+    ("FA-0001", "Mutfak ekipmanları (Kadıköy, Beşiktaş, Maltepe)", "2023-01-10", "255.01", 685000000, 120,
+     "straight-line", None),
+    ("FA-0002", "Mobilya ve dekorasyon", "2022-06-01", "255.02", 320000000, 60, "straight-line", None),
+    ("FA-0003", "Bilgisayar ve POS cihazları", "2024-03-01", "255.03", 64000000, 36, "declining-balance", "40"),
+    ("FA-0004", "Catering araçları", "2023-09-01", "254.01", 185000000, 60, "straight-line", None),
+)
+
+
+def asset_records() -> list[Record]:
+    out = []
+    for aid, name, acquired, account, cost, life, method, rate in FIXED_ASSETS:
+        rec = {"id": aid, "name": name, "acquired": acquired, "cost": money(cost), "method": method,
+               "life_months": str(life), "account": account, "accumulated": "257.01", "expense": "770.18"}
+        if rate:
+            rec["rate"] = rate
+        out.append(rec)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
