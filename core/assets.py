@@ -42,7 +42,7 @@ from core.model import Source
 from core.money import fmt_minor
 from core.post import MissingRole
 from core.recurring import add_months, half_up, month_number, period_of, read_amount, read_count, spread
-from core.yamlnodes import Map, Seq
+from core.yamlnodes import Map
 
 PATH = "assets/register.yaml"
 KIND = "assets"                          # schemas/assets.schema.json

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.errors import Problem
-from core.model import Book, Document, PriceRule
+from core.model import Book, PriceRule
 from core.money import round_half_up
 
 

@@ -27,7 +27,7 @@ from core.derived import Leg
 from core.errors import Problem
 from core.model import Source
 from core.money import fmt_minor
-from core.yamlnodes import Map, Seq
+from core.yamlnodes import Map
 
 PATH = "recurring.yaml"
 KIND = "recurring"                       # schemas/recurring.schema.json

@@ -360,7 +360,7 @@ def _money(cents: int) -> str:
 @st.composite
 def sales_year(draw):
     """Invoices, some credited, and payments that never exceed what is owed."""
-    docs, owed = [], 0
+    docs = []
     for n in range(draw(st.integers(1, 6))):
         day = f"2025-03-{n + 1:02d}"
         lines = [{"item": "FSH-LEVREK", "quantity": str(draw(st.integers(1, 40))),
