@@ -359,7 +359,7 @@ def _money(cents: int) -> str:
 
 @st.composite
 def sales_year(draw):
-    """Invoices, some credited, and payments that never exceed what is owed."""
+    """Invoices, some credited, payments (an overpayment stays on account), supplier invoices and payments."""
     docs = []
     for n in range(draw(st.integers(1, 6))):
         day = f"2025-03-{n + 1:02d}"
