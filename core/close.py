@@ -135,7 +135,7 @@ def run_checklist(book: Book, period: str, closed: set[str], allow_gap: bool, st
     else:
         from core import post, stock
 
-        ledger, _ = post._stock_ledger(book)
+        ledger = book.stock_ledger if book.stock_ledger is not None else post._stock_ledger(book)[0]
         on_hand = stock.on_hand(ledger, end)["value"].sum() if ledger is not None else 0
         accounts = {inv} | {c for h in (*book.items.values(), *book.locations.values())
                             for r, c in h.accounts if r == "inventory"}

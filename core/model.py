@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import polars as pl
 
@@ -275,6 +275,7 @@ class Book:
     assets: tuple[Asset, ...] = ()                    # assets/register.yaml (core.assets)
     recurring: tuple[Recurring, ...] = ()             # recurring.yaml (core.recurring)
     derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.post)
+    stock_ledger: Any = None                          # core.stock.StockLedger the derivation valued
     derived_entries: pl.DataFrame | None = None
 
     @property
@@ -284,23 +285,28 @@ class Book:
     def document(self, doc_id: str) -> Document | None:
         return self._doc_index().get(doc_id)
 
+    def _memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """Compute a view of this (immutable) book once. `dataclasses.replace` makes a new book,
+        so a memo never outlives the fields it was built from."""
+        if key not in self.__dict__:
+            object.__setattr__(self, key, build())
+        return self.__dict__[key]
+
     def _doc_index(self) -> dict[str, Document]:
-        index = self.__dict__.get("_docs")
-        if index is None:
-            index = {d.id: d for d in self.documents}
-            object.__setattr__(self, "_docs", index)
-        return index
+        return self._memo("_docs", lambda: {d.id: d for d in self.documents})
 
     def ledger(self) -> pl.DataFrame:
-        """The general ledger: manual postings and derived postings, one frame."""
+        """The general ledger: manual postings and derived postings, one frame (built once)."""
         if self.derived_postings is None or self.derived_postings.is_empty():
             return self.postings
-        return pl.concat([self.postings, self.derived_postings.drop("source")], how="vertical_relaxed")
+        return self._memo("_ledger", lambda: pl.concat([self.postings, self.derived_postings.drop("source")],
+                                                       how="vertical_relaxed"))
 
     def ledger_entries(self) -> pl.DataFrame:
         if self.derived_entries is None or self.derived_entries.is_empty():
             return self.entries
-        return pl.concat([self.entries, self.derived_entries.select(self.entries.columns)], how="vertical_relaxed")
+        return self._memo("_ledger_entries", lambda: pl.concat(
+            [self.entries, self.derived_entries.select(self.entries.columns)], how="vertical_relaxed"))
 
     @property
     def base(self) -> str:

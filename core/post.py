@@ -431,7 +431,8 @@ def derive(book: Book) -> tuple[Book, list[Problem]]:
     if stock_postings is not None:
         postings = pl.concat([postings, stock_postings], how="vertical_relaxed")
         entries = pl.concat([entries, stock_entries], how="vertical_relaxed")
-    return replace(book, derived_postings=postings, derived_entries=entries), d.problems + problems
+    return (replace(book, derived_postings=postings, derived_entries=entries, stock_ledger=ledger),
+            d.problems + problems)
 
 
 def _stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
