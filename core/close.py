@@ -189,7 +189,7 @@ def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
            .sort("account", "currency", "contact", nulls_last=True))
     legs: list[Leg] = []
     for acc, cur, contact, amount, booked in bal.iter_rows():
-        rate = _rate_on(book, cur, end)
+        rate = book.rate_on(cur, end)
         if rate is None or amount == 0 and booked == 0:
             continue
         dec = book.settings.decimals(cur) or 2
@@ -209,11 +209,6 @@ def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
     elif net:
         return []
     return [GeneratedEntry("fx", end, f"FX revaluation {period}", tuple(legs))]
-
-
-def _rate_on(book: Book, currency: str, day: date) -> str | None:
-    r = book.rates.filter((pl.col("currency") == currency) & (pl.col("date") <= day)).sort("date")
-    return r["rate"][-1] if r.height else None
 
 
 def vat_offset(book: Book, period: str) -> list[GeneratedEntry]:

@@ -21,9 +21,8 @@ def paid_invoices(book: Book) -> list[PaidInvoice]:
     for d in book.documents:
         if d.kind == "credit-note" and d.invoice:
             credited[d.invoice] += sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0))
-    from core.post import Deriver
+    from core.post import document_rate
 
-    rates = Deriver(book)          # for the invoice's own rate, else the day's rate from rates/
     dec = book.settings.decimals(book.base) or 2
     out = []
     for d in book.documents:
@@ -33,7 +32,7 @@ def paid_invoices(book: Book) -> list[PaidInvoice]:
         net = sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0)) - credited[d.id]
         currency = d.currency or book.base
         if currency != book.base:      # commission is paid in the base currency, at the invoice's rate
-            rate = rates.rate_for(d, currency)
+            rate = document_rate(book, d, currency)
             net = round_half_up(net * Decimal(rate), dec) if rate else Decimal(0)
         out.append(PaidInvoice(d.id, rep, net, paid.get(d.id)))
     return out

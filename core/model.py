@@ -8,6 +8,7 @@ entry when a person needs to read it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -291,6 +292,17 @@ class Book:
         if key not in self.__dict__:
             object.__setattr__(self, key, build())
         return self.__dict__[key]
+
+    def rate_on(self, currency: str, day: date) -> str | None:
+        """The latest rates/ rate of `currency` on or before `day` (None for the base currency or none)."""
+        if currency == self.base:
+            return None
+        table = self._memo("_rates", lambda: {
+            cur: rows.sort("date").select("date", "rate").rows()
+            for (cur,), rows in self.rates.group_by("currency")})
+        rows = table.get(currency, [])
+        i = bisect_right(rows, (day, "\uffff"))
+        return rows[i - 1][1] if i else None
 
     def _doc_index(self) -> dict[str, Document]:
         return self._memo("_docs", lambda: {d.id: d for d in self.documents})

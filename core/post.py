@@ -111,28 +111,11 @@ class Deriver:
         self.entries = Entries(book.base)
         self.open = Ledgers()
         self.problems: list[Problem] = []
-        self._rates = self._rate_table()
 
     # ------------------------------------------------------------------ helpers
 
-    def _rate_table(self) -> dict[str, list[tuple[date, str]]]:
-        table: dict[str, list[tuple[date, str]]] = {}
-        for d, cur, rate in self.book.rates.select("date", "currency", "rate").iter_rows():
-            table.setdefault(cur, []).append((d, rate))
-        return table
-
     def rate_for(self, doc: Document, currency: str) -> str | None:
-        if currency == self.base:
-            return None
-        if doc.rate:
-            return doc.rate
-        rows = self._rates.get(currency, [])
-        best = None
-        for d, r in rows:           # rows are sorted by date
-            if d > doc.date:
-                break
-            best = r
-        return best
+        return document_rate(self.book, doc, currency)
 
     def dec(self, currency: str) -> int:
         return self.book.settings.decimals(currency) or self.base_dec
@@ -403,6 +386,13 @@ class Deriver:
                             Leg(self.roles.need("receivable"), -amount, contact=invoice.party,
                                 memo=f"settles {invoice.id}")],
                   entry_id=f"{invoice.id}/{advance_id}", memo=f"advance {advance_id} applied to {invoice.id}")
+
+
+def document_rate(book: Book, doc: Document, currency: str) -> str | None:
+    """A document's own rate, else the rates/ rate on its date; None in the base currency."""
+    if currency == book.base:
+        return None
+    return doc.rate or book.rate_on(currency, doc.date)
 
 
 def _pct(rate: Decimal) -> str:
