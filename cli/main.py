@@ -206,10 +206,7 @@ def balance_sheet(
     from core.period import parse_period
     from core.reports.statements import build_balance_sheet
 
-    try:
-        as_of = _date.fromisoformat(on) if on else None
-    except ValueError:
-        raise _usage("--on takes a date YYYY-MM-DD") from None
+    as_of = _on_date(on)
     if as_of is None and period:
         try:
             end = parse_period(period).end
@@ -346,10 +343,7 @@ def aging(
 
     if side not in ("ar", "ap"):
         raise _usage("aging takes ar or ap")
-    try:
-        as_of = _date.fromisoformat(on) if on else None
-    except ValueError:
-        raise _usage("--on takes a date YYYY-MM-DD") from None
+    as_of = _on_date(on)
     root, book, problems = open_books(books)
     if as_of is None:
         last = book.ledger()["date"].max()
@@ -367,6 +361,16 @@ def _who() -> str:
     except OSError:
         name = mail = ""
     return f"{name} <{mail}>" if name and mail else (name or os.environ.get("USER", "unknown"))
+
+
+def _on_date(on: str | None):
+    """The --on option as a date (None when not given); a malformed date is a usage error."""
+    from datetime import date as _date
+
+    try:
+        return _date.fromisoformat(on) if on else None
+    except ValueError:
+        raise _usage("--on takes a date YYYY-MM-DD") from None
 
 
 def _period_arg(period: str) -> str:
@@ -430,10 +434,7 @@ def close_cmd(
     from core import store
 
     period = _period_arg(period)
-    try:
-        day = _date.fromisoformat(on) if on else _date.today()
-    except ValueError:
-        raise _usage("--on takes a date YYYY-MM-DD") from None
+    day = _on_date(on) or _date.today()
     root, book, problems = open_books(books)
     try:
         with store.books_lock(root, lock_timeout):
@@ -509,10 +510,7 @@ def reopen_cmd(
     from core import store
 
     period = _period_arg(period)
-    try:
-        day = _date.fromisoformat(on) if on else _date.today()
-    except ValueError:
-        raise _usage("--on takes a date YYYY-MM-DD") from None
+    day = _on_date(on) or _date.today()
     try:
         root = load.find_books(books)
     except BooksError as exc:
