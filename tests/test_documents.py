@@ -93,8 +93,8 @@ ORDER = """
 """
 
 
-def test_partial_delivery_invoice_and_partial_payment__exact_entries(books):
-    book, problems = erp_books(books, ORDER + """
+# The order's first six kilos: delivered, invoiced on 03-05, and 2,000.00 paid on 03-20.
+PARTIAL_FLOW = ORDER + """
 - id: INV-0001
   kind: invoice
   date: 2025-03-05
@@ -107,8 +107,13 @@ def test_partial_delivery_invoice_and_partial_payment__exact_entries(books):
   date: 2025-03-20
   party: CU-0050
   amount: "2000.00"
-""", moves="MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
-          "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+"""
+DELIVERED_SIX = ("MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
+                 "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+
+
+def test_partial_delivery_invoice_and_partial_payment__exact_entries(books):
+    book, problems = erp_books(books, PARTIAL_FLOW, moves=DELIVERED_SIX)
     assert [p for p in problems if p.severity == "error"] == []
     # 6 kg x 500.00 = 3,000.00 net; VAT 1% = 30.00; the customer owes 3,030.00
     assert legs(book, "INV-0001") == [("600.01", "-3000.00"), ("391.01", "-30.00"), ("120.01", "3030.00")]
@@ -127,8 +132,7 @@ def test_invoice_beyond_delivery__is_an_error(books):
   order: SO-0001
   lines:
     - {item: FSH-LEVREK, quantity: "7", price: "500.00", vat_rate: "1"}
-""", moves="MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
-          "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+""", moves=DELIVERED_SIX)
     (p,) = [p for p in problems if p.code == "E049"]
     assert (p.path, p.line, p.expected, p.found) == ("orders/2025/2025-03.yaml", 15, "at most 6.000", "7.000")
 
@@ -455,8 +459,7 @@ def test_commission__earned_on_a_paid_invoice_flows_into_the_payroll_run(books, 
 
 
 def test_delivery_and_receipt__post_at_cost_through_the_stock_ledger(books):
-    book, problems = erp_books(books, ORDER, moves="MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
-                                                   "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
+    book, problems = erp_books(books, ORDER, moves=DELIVERED_SIX)
     assert problems == []
     # 10 kg in at 300.00: inventory up, goods received not invoiced up
     assert legs(book, "MV-1") == [("153.01", "3000.00"), ("329.01", "-3000.00")]
@@ -508,28 +511,12 @@ def test_deposit_on_the_invoice_day__is_applied(books):
 def test_status__follows_from_deliveries_invoices_and_payments(books):
     from core.status import status_of
 
-    flow = ORDER + """
-- id: INV-0001
-  kind: invoice
-  date: 2025-03-05
-  party: CU-0050
-  order: SO-0001
-  lines:
-    - {item: FSH-LEVREK, quantity: "6", price: "500.00", vat_rate: "1"}
-- id: PAY-0001
-  kind: payment
-  date: 2025-03-20
-  party: CU-0050
-  amount: "2000.00"
-"""
-    moves = ("MV-1,2025-03-01,07:00,receipt,FSH-LEVREK,KDK,,10.000,300.0000,TRY,,\n"
-             "MV-2,2025-03-04,12:00,issue,FSH-LEVREK,KDK,,6.000,,,SO-0001,delivery\n")
-    book, _ = erp_books(books, flow, moves=moves)
+    book, _ = erp_books(books, PARTIAL_FLOW, moves=DELIVERED_SIX)
     order = status_of(book, book.document("SO-0001"))
     assert (order.state, order.facts[0]) == ("partly invoiced", "FSH-LEVREK: delivered 6.000 of 10.000")
     invoice = status_of(book, book.document("INV-0001"))
     assert (invoice.state, invoice.facts) == ("partly paid", ("open 1030.00 of 3030.00 TRY, due 2025-04-04",))
-    paid, _ = erp_books(books, flow.replace('amount: "2000.00"', 'amount: "3030.00"'), moves=moves)
+    paid, _ = erp_books(books, PARTIAL_FLOW.replace('amount: "2000.00"', 'amount: "3030.00"'), moves=DELIVERED_SIX)
     assert status_of(paid, paid.document("INV-0001")).state == "paid"
     untouched, _ = erp_books(books, ORDER)
     assert status_of(untouched, untouched.document("SO-0001")).state == "open"
