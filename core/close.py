@@ -591,19 +591,11 @@ def read_closes(root) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
         if not isinstance(tree, dict) or "period" not in tree:
             problems.append(Problem("E071", rel, 1, "not a close record", hint="restore it from git: git checkout -- " + rel))
             continue
-        rec = _plain(tree)
+        rec = yamlnodes.plain(tree)
         rec["_file"] = rel
         rec["_line"] = tree.line
         out[str(rec["period"])] = rec
     return out, problems
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def closed_periods(closes: dict[str, dict[str, Any]]) -> set[str]:

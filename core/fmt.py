@@ -65,14 +65,6 @@ def pad_amount(value: Any, decimals: int | None) -> Any:
     return f"{whole}.{frac.ljust(decimals, '0')}" if decimals else whole
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, Map):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, Seq):
-        return [_plain(v) for v in node]
-    return node
-
-
 def _normalise(kind: str, records: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
     base_dec = settings.decimals(settings.base_currency)
     for r in records:
@@ -110,7 +102,7 @@ def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -
         tree, problems = yamlnodes.parse(text, rel)
         if problems or not isinstance(tree, Seq) or not all(isinstance(r, Map) for r in tree):
             return None, problems
-        records = _normalise(kind, [_plain(r) for r in tree], settings)
+        records = _normalise(kind, [yamlnodes.plain(r) for r in tree], settings)
         header = _split_header(text)[0]
         new = (header.rstrip("\n") + "\n" if header else "") + store.dump_yaml_records(kind, records)
     else:

@@ -70,6 +70,15 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+def plain(node: Any) -> Any:
+    """A parsed tree as plain dicts, lists and strings (the line numbers dropped)."""
+    if isinstance(node, dict):
+        return {k: plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node
+
+
 def read_file(root: Any, rel: str) -> tuple[Any, list[Problem]]:
     """Decode and parse one YAML file under a books root: (tree or None, problems); no file: (None, [])."""
     from pathlib import Path
