@@ -57,7 +57,16 @@ def control_postings(book: Book, role: str, as_of: date | None = None) -> pl.Dat
 
 
 def _replay(book: Book, side: str, as_of: date | None) -> tuple[dict[str, list[list]], dict[str, date]]:
-    """Replay the control account: open items per contact, and the day each item was settled."""
+    """Replay the control account: open items per contact, and the day each item was settled.
+
+    The replay of the whole book is shared (credit limits, commissions and status all read it);
+    callers only read what it returns."""
+    if as_of is None:
+        return book._memo(f"_replay_{side}", lambda: _replay_until(book, side, None))
+    return _replay_until(book, side, as_of)
+
+
+def _replay_until(book: Book, side: str, as_of: date | None) -> tuple[dict[str, list[list]], dict[str, date]]:
     role = "receivable" if side == "ar" else "payable"
     sign = 1 if side == "ar" else -1
     p = control_postings(book, role, as_of)
