@@ -25,3 +25,15 @@ BeginOpt = Annotated[Optional[str], typer.Option("--begin", "-b", help="First da
 EndOpt = Annotated[Optional[str], typer.Option("--end", "-e", help="Day after the last (end exclusive).")]
 OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse every file afresh (ignore .kebir/cache).")]
+MonthlyOpt = Annotated[bool, typer.Option("--monthly", "-M", help="One column per month.")]
+QuarterlyOpt = Annotated[bool, typer.Option("--quarterly", "-Q", help="One column per quarter.")]
+YearlyOpt = Annotated[bool, typer.Option("--yearly", "-Y", help="One column per year.")]
+CompareOpt = Annotated[Optional[str], typer.Option(
+    "--compare", help="Add the previous period or last year beside it, with change columns: previous|last-year.")]
+AccountOpt = Annotated[Optional[str], typer.Option(
+    "--account", help="Only accounts whose code starts with this, or that match it as a regex on code and name.")]
+LocationOpt = Annotated[Optional[str], typer.Option("--location", help="Only postings at this location.")]
+CurrencyOpt = Annotated[Optional[str], typer.Option(
+    "--currency", help="Show amounts in this currency, at the rate on each column's last day.")]
+DepthOpt = Annotated[Optional[int], typer.Option(
+    "--depth", min=1, help="Chart levels to show (1: top-level groups only). Default: all.")]

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from core.errors import Problem
-from core.reports import Table
+from core.reports import NUMERIC, Table
 
 
 def console(stderr: bool = False) -> Console:
@@ -118,7 +118,7 @@ def table_json(t: Table) -> str:
 
 def table_md(t: Table) -> str:
     head = "| " + " | ".join(c.title for c in t.columns) + " |"
-    align = "|" + "|".join("---:" if c.kind in ("money", "qty", "int") else "---" for c in t.columns) + "|"
+    align = "|" + "|".join("---:" if c.kind in NUMERIC else "---" for c in t.columns) + "|"
     body = ["| " + " | ".join(_money_text(v) if isinstance(v, Decimal) else _plain(v) for v in r) + " |"
             for r in t.rows]
     if t.totals:
@@ -126,16 +126,73 @@ def table_md(t: Table) -> str:
     return f"## {t.title}\n\n" + "\n".join([head, align, *body]) + "\n"
 
 
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[Decimal]) -> str:
+    """A compact trend of a row's period columns: one block per column, scaled to the row."""
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[int((v - lo) / (hi - lo) * (len(SPARKS) - 1))] for v in values)
+
+
+def _period_columns(t: Table) -> list[int]:
+    """Indexes of a multi-period report's period columns (meta.columns names them)."""
+    labels = {c.get("column") for c in t.meta.get("columns", []) if isinstance(c, dict)}
+    return [i for i, c in enumerate(t.columns) if c.key in labels and c.kind == "money"]
+
+
+def _statement_text(t: Table, periods: list[int]) -> RichTable:
+    """A statement on the terminal: section headings, names indented by level, the amount columns."""
+    keys = [c.key for c in t.columns]
+    i_sec, i_lvl, i_acc, i_name = (keys.index(k) for k in ("section", "level", "account", "name"))
+    amounts = [i for i, c in enumerate(t.columns) if c.kind in NUMERIC and i != i_lvl]
+    spark = len(periods) >= 3
+    rt = RichTable(title=t.title, header_style="bold")
+    rt.add_column("Account", no_wrap=True)
+    rt.add_column("Name")
+    for i in amounts:
+        rt.add_column(t.columns[i].title, justify="right", no_wrap=True)
+    if spark:
+        rt.add_column("Trend", no_wrap=True)
+    section = None
+    for r in t.rows:
+        if r[i_sec] != section:
+            section = r[i_sec]
+            rt.add_row("", f"[bold]{section}[/bold]", *[""] * (len(amounts) + spark))
+        level = int(r[i_lvl])
+        name = f"[bold]{r[i_name]}[/bold]" if level == 0 else "  " * (level - 1) + str(r[i_name])
+        cells = [_plain(r[i_acc]), name, *(_money_text(r[i]) for i in amounts)]
+        if spark:
+            cells.append(sparkline([r[i] for i in periods if isinstance(r[i], Decimal)]))
+        rt.add_row(*cells, end_section=level == 0)
+    return rt
+
+
 def table_text(t: Table) -> None:
+    """A rich table on the terminal; a report with three or more period columns gets a trend column."""
+    periods = _period_columns(t)
+    if {"section", "level", "account", "name"} <= {c.key for c in t.columns}:
+        console().print(_statement_text(t, periods))
+        return
+    spark = len(periods) >= 3
     rt = RichTable(title=t.title, show_footer=t.totals is not None, header_style="bold")
     for i, c in enumerate(t.columns):
         foot = ""
         if t.totals is not None:
             foot = _money_text(t.totals[i])
-        rt.add_column(c.title, justify="right" if c.kind in ("money", "qty", "int") else "left", footer=foot,
+        rt.add_column(c.title, justify="right" if c.kind in NUMERIC else "left", footer=foot,
                       no_wrap=c.kind != "text")
+    if spark:
+        rt.add_column("Trend", no_wrap=True)
     for r in t.rows:
-        rt.add_row(*[_money_text(v) for v in r])
+        cells = [_money_text(v) for v in r]
+        if spark:
+            cells.append(sparkline([r[i] for i in periods if isinstance(r[i], Decimal)]))
+        rt.add_row(*cells)
     console().print(rt)
 
 

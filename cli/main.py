@@ -15,7 +15,24 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, NoCacheOpt, OutputOpt, PeriodOpt
+from cli._options import (
+    AccountOpt,
+    BeginOpt,
+    BooksOpt,
+    CompareOpt,
+    CurrencyOpt,
+    DepthOpt,
+    EndOpt,
+    Fmt,
+    FormatOpt,
+    LocationOpt,
+    MonthlyOpt,
+    NoCacheOpt,
+    OutputOpt,
+    PeriodOpt,
+    QuarterlyOpt,
+    YearlyOpt,
+)
 from core import errors, load, validate as checks
 from core.errors import BooksError, Problem
 
@@ -181,8 +198,50 @@ def _warn_errors(problems: list[Problem]) -> None:
         raise typer.Exit(1)
 
 
-DepthOpt = Annotated[Optional[int], typer.Option("--depth", min=1,
-                                                 help="Chart levels to show (1: top-level groups only). Default: all.")]
+def _statement_columns(span, monthly: bool, quarterly: bool, yearly: bool, compare: str | None,
+                       book) -> list | None:
+    """(label, Span) columns from -M/-Q/-Y or --compare; None for a single column. An open span
+    runs from the books' first to their last date."""
+    from core.period import Span, compared, split
+
+    every = [k for k, on in (("M", monthly), ("Q", quarterly), ("Y", yearly)) if on]
+    if len(every) > 1 or (every and compare):
+        raise _usage("give one of -M, -Q, -Y or --compare")
+    if not every and not compare:
+        return None
+    dates = book.ledger()["date"]
+    if span.begin is None or span.end is None:
+        if dates.is_empty():
+            raise _usage("the books have no postings to make columns from: give -p")
+        first, last = dates.min(), dates.max()
+        span = Span(span.begin or first, span.end or _next_day(last))
+    try:
+        if compare:
+            before = compared(span, compare)
+            return [("amount", span), (compare, before)]
+        return split(span, every[0])
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _next_day(d):
+    from datetime import timedelta
+
+    return d + timedelta(days=1)
+
+
+def _finish_statement(table, book, currency: str | None, days: dict, compare: str | None):
+    """Translate into --currency, then add --compare's change columns."""
+    from core.reports.transform import translate, with_change
+
+    if currency:
+        try:
+            table = translate(table, book, currency.upper(), days)
+        except ValueError as exc:
+            raise _usage(str(exc)) from None
+    if compare:
+        table = with_change(table, "amount", compare)
+    return table
 
 
 @report_app.command("balance-sheet")
@@ -190,7 +249,14 @@ def balance_sheet(
     books: BooksOpt = None,
     on: Annotated[Optional[str], typer.Option("--on", help="Balances at the end of this day (YYYY-MM-DD).")] = None,
     period: PeriodOpt = None,
+    monthly: MonthlyOpt = False,
+    quarterly: QuarterlyOpt = False,
+    yearly: YearlyOpt = False,
+    compare: CompareOpt = None,
     depth: DepthOpt = None,
+    account: AccountOpt = None,
+    location: LocationOpt = None,
+    currency: CurrencyOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
@@ -200,24 +266,38 @@ def balance_sheet(
     Examples:
       kebir report balance-sheet --books ledger-data --on 2025-12-31
       kebir report balance-sheet --books ledger-data -p 2025Q2 --depth 1 --format csv
+      kebir report balance-sheet --books ledger-data -p 2025 -M --depth 1
+      kebir report balance-sheet --books ledger-data -p 2025-12 --compare last-year --currency EUR
     """
-    from datetime import date as _date, timedelta
+    from datetime import date as _date
 
-    from core.period import parse_period
+    from core.period import Span, parse_period
+    from core.reports import Scope
     from core.reports.statements import build_balance_sheet
 
     as_of = _on_date(on)
-    if as_of is None and period:
+    span = Span()
+    if period:
         try:
-            end = parse_period(period).end
+            span = parse_period(period)
         except ValueError as exc:
             raise _usage(str(exc)) from None
-        as_of = end - timedelta(days=1) if end else None
+    if as_of is not None:
+        span = Span(span.begin, _next_day(as_of))
     root, book, problems = open_books(books)
-    if as_of is None:
-        last = book.ledger()["date"].max()
-        as_of = last if last is not None else _date.today()
-    _show(build_balance_sheet(book, as_of, depth=depth), fmt, output)
+    cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
+    if cols is not None:
+        as_of_cols = [(label, s.end - _date.resolution) for label, s in cols]
+    else:
+        if span.end is not None:
+            day = span.end - _date.resolution
+        else:
+            last = book.ledger()["date"].max()
+            day = last if last is not None else _date.today()
+        as_of_cols = [("amount", day)]
+    table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
+                                scope=Scope(account, location))
+    _show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output)
     _warn_errors(problems)
 
 
@@ -227,7 +307,14 @@ def income_statement(
     period: PeriodOpt = None,
     begin: BeginOpt = None,
     end: EndOpt = None,
+    monthly: MonthlyOpt = False,
+    quarterly: QuarterlyOpt = False,
+    yearly: YearlyOpt = False,
+    compare: CompareOpt = None,
     depth: DepthOpt = None,
+    account: AccountOpt = None,
+    location: LocationOpt = None,
+    currency: CurrencyOpt = None,
     include_closing: Annotated[bool, typer.Option("--include-closing",
                                                   help="Count the year-end closing chain too.")] = False,
     fmt: FormatOpt = Fmt.text,
@@ -239,8 +326,13 @@ def income_statement(
     Examples:
       kebir report income-statement --books ledger-data -p 2025
       kebir report income-statement --books ledger-data -p 2025-03 --format html -o is-2025-03.html
+      kebir report income-statement --books ledger-data -p 2025 -Q --location KDK
+      kebir report income-statement --books ledger-data -p 2025-06 --compare previous
     """
+    from datetime import date as _date
+
     from core.period import span_from
+    from core.reports import Scope
     from core.reports.statements import build_income_statement
 
     try:
@@ -248,7 +340,12 @@ def income_statement(
     except ValueError as exc:
         raise _usage(str(exc)) from None
     root, book, problems = open_books(books)
-    _show(build_income_statement(book, span, depth=depth, include_closing=include_closing), fmt, output)
+    cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
+    table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
+                                   scope=Scope(account, location))
+    last = book.ledger()["date"].max() or _date.today()
+    days = {label: (s.end - _date.resolution if s.end else last) for label, s in (cols or [("amount", span)])}
+    _show(_finish_statement(table, book, currency, days, compare), fmt, output)
     _warn_errors(problems)
 
 
@@ -672,6 +769,11 @@ def dedup_scan(
     _render.emit(dedup.dump_plan(plan), output)
     sys.stderr.write(f"kebir: {len(plan.clusters)} cluster(s); {plan.compared_pairs} of {plan.all_pairs} "
                      f"pairs compared\n")
+
+
+from cli import query as _query  # noqa: E402
+
+_query.register(app)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.model import Book
 from core.period import Span, parse_period
-from core.reports import Table
+from core.reports import NUMERIC, Table
 from core.reports.statements import (
     build_balance_sheet,
     build_income_statement,
@@ -30,7 +30,6 @@ from core.reports.trial_balance import build_trial_balance
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 COLOURS = {"revenue": "#2b6cb0", "expense": "#c05621", "margin": "#2f855a", "cash": "#553c9a"}
-NUMERIC = ("money", "qty", "int")
 
 CSS = """
 :root { --ink: #1a202c; --muted: #5a6472; --rule: #d5dae1; --band: #f4f6f8; --bad: #b42318; --good: #1e7a46;
@@ -164,20 +163,26 @@ def table_html(table: Table) -> str:
 
 def _statement_html(table: Table) -> str:
     keys = [c.key for c in table.columns]
-    i_sec, i_lvl, i_acc, i_name, i_amt = (keys.index(k) for k in ("section", "level", "account", "name", "amount"))
+    i_sec, i_lvl, i_acc, i_name = (keys.index(k) for k in ("section", "level", "account", "name"))
+    amounts = [i for i, c in enumerate(table.columns) if c.kind in NUMERIC and i != i_lvl]
     currency = table.meta.get("currency", "")
+    unit = f" ({currency})" if currency else ""
+    titles = [table.columns[i].title + (unit if table.columns[i].kind == "money" else "") for i in amounts]
+    if keys[amounts[0]] == "amount" and len(amounts) == 1:
+        titles = [f"Amount{unit}"]
+    width = 2 + len(amounts)
     out = [f'<table class="report statement" id="{_e(table.name)}">', f"<caption>{_e(table.title)}</caption>",
-           '<colgroup><col class="code"><col><col class="amount"></colgroup>',
-           (f'<thead><tr><th>Account</th><th>Name</th><th class="num">Amount{_e(f" ({currency})" if currency else "")}'
-            "</th></tr></thead>"), "<tbody>"]
+           '<colgroup><col class="code"><col>' + '<col class="amount">' * len(amounts) + "</colgroup>",
+           "<thead><tr><th>Account</th><th>Name</th>" + "".join(f'<th class="num">{_e(t)}</th>' for t in titles)
+           + "</tr></thead>", "<tbody>"]
     section = None
     for row in table.rows:
         level = row[i_lvl]
         if row[i_sec] != section:
-            out.append(f'<tr class="section"><th colspan="3">{_e(row[i_sec])}</th></tr>')
+            out.append(f'<tr class="section"><th colspan="{width}">{_e(row[i_sec])}</th></tr>')
         cls = "total" if level == 0 else f"lvl-{int(level)}"
         out.append(f'<tr class="{cls}"><td>{_e(row[i_acc])}</td><td class="name">{_e(row[i_name])}</td>'
-                   f"{_num_cell(row[i_amt])}</tr>")
+                   + "".join(_num_cell(row[i]) for i in amounts) + "</tr>")
         section = row[i_sec]
     out.append("</tbody></table>")
     out.append(_meta_note(table))

@@ -19,8 +19,7 @@ make the year's income statement show nothing.
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,8 +27,8 @@ import polars as pl
 
 from core.model import Book
 from core.money import from_minor
-from core.period import Span
-from core.reports import Column, Table
+from core.period import Span, add_months, short_label
+from core.reports import Column, Scope, Table
 
 ASSET_TYPES = frozenset({"asset", "cash", "bank"})
 CASH_TYPES = frozenset({"cash", "bank"})
@@ -55,9 +54,10 @@ def _decimals(book: Book) -> int:
 
 
 def _postings(book: Book, *, begin: date | None = None, end: date | None = None,
-              skip: Iterable[str] = ()) -> pl.DataFrame:
-    """The general ledger in [begin, end) without entries that have field errors or are in `skip`."""
-    p = book.ledger()
+              skip: Iterable[str] = (), base: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The general ledger (or `base`, a part of it) in [begin, end) without entries that have field
+    errors or are in `skip`."""
+    p = book.ledger() if base is None else base
     if begin is not None:
         p = p.filter(pl.col("date") >= begin)
     if end is not None:
@@ -112,11 +112,6 @@ def fiscal_year_begin(book: Book, day: date) -> date:
     return start if day >= start else date(day.year - 1, month, dom)
 
 
-def _add_months(d: date, n: int) -> date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return date(d.year + y, m + 1, min(d.day, calendar.monthrange(d.year + y, m + 1)[1]))
-
-
 class _Chart:
     """The chart as a tree: children per account, levels, and each account's section type."""
 
@@ -129,23 +124,25 @@ class _Chart:
         for kids in self.children.values():
             kids.sort(key=_code_key)
 
-    def rows(self, section: str, types: frozenset[str], balances: dict[str, int], sign: int,
-             depth: int | None, dec: int) -> tuple[list[tuple[Any, ...]], int]:
-        """Rows of one section and its total (presented sign, minor units).
+    def rows(self, section: str, types: frozenset[str], balances: Sequence[dict[str, int]], sign: int,
+             depth: int | None, dec: int) -> tuple[list[tuple[Any, ...]], list[int]]:
+        """Rows of one section, one amount per column of `balances`, and the section's total per
+        column (presented sign, minor units).
 
         A group shows the sum of the accounts of this section under it; accounts and groups with
-        nothing but zero balances under them are left out.
+        nothing but zero balances under them, in every column, are left out.
         """
-        totals: dict[str, int] = {}
+        n = len(balances)
+        totals: dict[str, list[int]] = {}
         shown: dict[str, bool] = {}
 
         def walk(code: str) -> None:
             acc = self.accounts[code]
-            own = balances.get(code, 0) if acc.type in types else 0
-            total, any_nonzero = own, own != 0
+            total = [b.get(code, 0) for b in balances] if acc.type in types else [0] * n
+            any_nonzero = any(total)
             for kid in self.children.get(code, ()):
                 walk(kid)
-                total += totals[kid]
+                total = [a + b for a, b in zip(total, totals[kid])]
                 any_nonzero = any_nonzero or shown[kid]
             totals[code], shown[code] = total, any_nonzero
 
@@ -156,13 +153,15 @@ class _Chart:
         def emit(code: str, level: int) -> None:
             if not shown[code] or (depth is not None and level > depth):
                 return
-            out.append((section, level, code, self.accounts[code].name, from_minor(sign * totals[code], dec)))
+            out.append((section, level, code, self.accounts[code].name,
+                        *(from_minor(sign * v, dec) for v in totals[code])))
             for kid in self.children.get(code, ()):
                 emit(kid, level + 1)
 
         for root in self.children.get(None, ()):
             emit(root, 1)
-        return out, sign * sum(totals[r] for r in self.children.get(None, ()))
+        grand = [sign * sum(totals[r][i] for r in self.children.get(None, ())) for i in range(n)]
+        return out, grand
 
 
 def _check_depth(depth: int | None) -> None:
@@ -170,23 +169,42 @@ def _check_depth(depth: int | None) -> None:
         raise ValueError(f"depth must be 1 or more (1: top-level groups only), not {depth}")
 
 
+def _amount_columns(keys: Sequence[str], titles: Sequence[str]) -> tuple[Column, ...]:
+    """One money column `amount` for a single period, else one per key (2025-01, 2025Q1 ... or
+    amount and previous for --compare), titled with what it covers."""
+    if len(keys) == 1:
+        return COLUMNS
+    return (*COLUMNS[:4], *(Column(k, t, "money") for k, t in zip(keys, titles)))
+
+
+def _line(section: str, name: str, values: Sequence[int], dec: int, level: int = 0, account: str = "") -> tuple:
+    return (section, level, account, name, *(from_minor(v, dec) for v in values))
+
+
 # -- balance sheet -----------------------------------------------------------------------------
 
-def build_balance_sheet(book: Book, as_of: date, *, depth: int | None = None) -> Table:
+def build_balance_sheet(book: Book, as_of: date | Sequence[tuple[str, date]], *, depth: int | None = None,
+                        scope: Scope = Scope()) -> Table:
     """Assets, liabilities and equity at the end of `as_of` (inclusive), grouped by the chart.
 
     Equity includes the result not yet closed: income minus expense of the current fiscal year
     and, when a former year was never closed, that year's result on a line of its own.
 
     Args:
+        as_of: a day, or (label, day) pairs for side-by-side columns (-M/-Q/-Y, --compare).
         depth: how many chart levels to show (1: top-level groups only); None shows all.
+        scope: only some accounts (as hledger's account query) or one location.
     """
     _check_depth(depth)
+    cols = [("amount", as_of)] if isinstance(as_of, date) else list(as_of)
     dec = _decimals(book)
-    end = as_of + timedelta(days=1)
-    balances = _balances(_postings(book, end=end))
-    fy_begin = fiscal_year_begin(book, as_of)
-    current = _balances(_postings(book, begin=fy_begin, end=end))
+    everything = scope.postings(book)
+    balances, current, fy_begins = [], [], []
+    for _label, day in cols:
+        end = day + timedelta(days=1)
+        fy_begins.append(fiscal_year_begin(book, day))
+        balances.append(_balances(_postings(book, end=end, base=everything)))
+        current.append(_balances(_postings(book, begin=fy_begins[-1], end=end, base=everything)))
     chart = _Chart(book)
 
     assets, ta = chart.rows("Assets", ASSET_TYPES, balances, 1, depth, dec)
@@ -196,68 +214,93 @@ def build_balance_sheet(book: Book, as_of: date, *, depth: int | None = None) ->
     def result_of(bal: dict[str, int]) -> int:   # income - expense, credit-positive
         return -sum(v for k, v in bal.items() if k in book.accounts and book.accounts[k].type in RESULT_TYPES)
 
-    result_total = result_of(balances)
-    result_year = result_of(current)
-    result_earlier = result_total - result_year
-    if result_earlier:
-        equity.append(("Equity", 1, "", f"Net result of years before {fy_begin}, not yet closed",
-                       from_minor(result_earlier, dec)))
-    equity.append(("Equity", 1, "", f"Net result {fy_begin} .. {as_of}, not yet closed",
-                   from_minor(result_year, dec)))
-    te += result_total
+    result_total = [result_of(b) for b in balances]
+    result_year = [result_of(c) for c in current]
+    result_earlier = [t - y for t, y in zip(result_total, result_year)]
+    single = len(cols) == 1
+    fy_label = str(fy_begins[0]) if single or len(set(fy_begins)) == 1 else "the fiscal year start"
+    day_label = str(cols[0][1]) if single else "each column's date"
+    if any(result_earlier):
+        equity.append(_line("Equity", f"Net result of years before {fy_label}, not yet closed", result_earlier, dec, 1))
+    equity.append(_line("Equity", f"Net result {fy_label} .. {day_label}, not yet closed", result_year, dec, 1))
+    te = [a + b for a, b in zip(te, result_total)]
 
-    unknown = sorted((k for k, v in balances.items() if k not in book.accounts and v), key=_code_key)
-    unclassified = [("Unclassified", 1, k, "?", from_minor(balances[k], dec)) for k in unknown]
-    cash = sum(v for k, v in balances.items() if k in book.accounts and book.accounts[k].type in CASH_TYPES)
-
+    unknown = sorted({k for b in balances for k, v in b.items() if k not in book.accounts and v}, key=_code_key)
+    unclassified = [_line("Unclassified", "?", [b.get(k, 0) for b in balances], dec, 1, k) for k in unknown]
+    cash = [sum(v for k, v in b.items() if k in book.accounts and book.accounts[k].type in CASH_TYPES)
+            for b in balances]
     rows: list[tuple[Any, ...]] = [
-        *assets, ("Assets", 0, "", "Total assets", from_minor(ta, dec)),
-        *liabilities, ("Liabilities", 0, "", "Total liabilities", from_minor(tl, dec)),
-        *equity, ("Equity", 0, "", "Total equity", from_minor(te, dec)),
-        ("Liabilities and equity", 0, "", "Total liabilities and equity", from_minor(tl + te, dec)),
+        *assets, _line("Assets", "Total assets", ta, dec),
+        *liabilities, _line("Liabilities", "Total liabilities", tl, dec),
+        *equity, _line("Equity", "Total equity", te, dec),
+        _line("Liabilities and equity", "Total liabilities and equity", [a + b for a, b in zip(tl, te)], dec),
         *unclassified,
     ]
-    meta: dict[str, Any] = {
-        "currency": book.base, "company": book.settings.name, "as_of": str(as_of),
-        "fiscal_year_begin": str(fy_begin), "depth": depth,
-        "assets": from_minor(ta, dec), "liabilities": from_minor(tl, dec), "equity": from_minor(te, dec),
-        "result": from_minor(result_total, dec), "cash": from_minor(cash, dec),
-        "difference": from_minor(ta - tl - te, dec), "balanced": ta == tl + te,
-        "unclassified": unknown,
-    }
-    return Table("balance-sheet", f"Balance sheet at {as_of}", COLUMNS, tuple(rows), None, meta)
+    per_column = [{
+        "column": label, "as_of": str(day), "fiscal_year_begin": str(fy),
+        "assets": from_minor(a, dec), "liabilities": from_minor(li, dec), "equity": from_minor(e, dec),
+        "result": from_minor(r, dec), "cash": from_minor(c, dec),
+        "difference": from_minor(a - li - e, dec), "balanced": a == li + e,
+    } for (label, day), fy, a, li, e, r, c in zip(cols, fy_begins, ta, tl, te, result_total, cash)]
+    meta: dict[str, Any] = {"currency": book.base, "company": book.settings.name, "depth": depth,
+                            **scope.meta(), "unclassified": unknown}
+    if single:
+        meta |= {k: v for k, v in per_column[0].items() if k != "column"}
+    else:
+        meta |= {"balanced": all(c["balanced"] for c in per_column), "columns": per_column}
+    days = [day for _, day in cols]
+    title = (f"Balance sheet at {days[0]}" if single else
+             f"Balance sheet, {days[0]} .. {days[-1]}" if days == sorted(days) else
+             f"Balance sheet at {days[0]}, compared with {', '.join(map(str, days[1:]))}")
+    return Table("balance-sheet", title, _amount_columns([c[0] for c in cols], [str(d) for d in days]),
+                 tuple(rows), None, meta)
 
 
 # -- income statement --------------------------------------------------------------------------
 
-def build_income_statement(book: Book, span: Span | None = None, *, depth: int | None = None,
-                           include_closing: bool = False) -> Table:
+def build_income_statement(book: Book, span: Span | Sequence[tuple[str, Span]] | None = None, *,
+                           depth: int | None = None, include_closing: bool = False,
+                           scope: Scope = Scope()) -> Table:
     """Income, then expenses, then the net result (income - expenses) over `span`.
 
     Income and expenses are both shown positive, as a person reads them; a contra account
     (sales returns) is negative within its section. The year-end closing chain is left out
-    (`closing_entries`) unless `include_closing`.
+    (`closing_entries`) unless `include_closing`. `span` may be (label, span) pairs for
+    side-by-side columns.
     """
     _check_depth(depth)
-    span = span or Span()
+    cols = [("amount", span or Span())] if span is None or isinstance(span, Span) else list(span)
     dec = _decimals(book)
     skip = set() if include_closing else closing_entries(book)
-    balances = _balances(_postings(book, begin=span.begin, end=span.end, skip=skip))
+    everything = scope.postings(book)
+    balances = [_balances(_postings(book, begin=s.begin, end=s.end, skip=skip, base=everything)) for _, s in cols]
     chart = _Chart(book)
     income, ti = chart.rows("Income", frozenset({"income"}), balances, -1, depth, dec)
     expenses, tx = chart.rows("Expenses", frozenset({"expense"}), balances, 1, depth, dec)
+    result = [i - x for i, x in zip(ti, tx)]
     rows: list[tuple[Any, ...]] = [
-        *income, ("Income", 0, "", "Total income", from_minor(ti, dec)),
-        *expenses, ("Expenses", 0, "", "Total expenses", from_minor(tx, dec)),
-        ("Result", 0, "", "Net result (income - expenses)", from_minor(ti - tx, dec)),
+        *income, _line("Income", "Total income", ti, dec),
+        *expenses, _line("Expenses", "Total expenses", tx, dec),
+        _line("Result", "Net result (income - expenses)", result, dec),
     ]
-    meta: dict[str, Any] = {
-        "currency": book.base, "company": book.settings.name,
-        "begin": str(span.begin or ""), "end": str(span.end or ""), "depth": depth,
-        "income": from_minor(ti, dec), "expenses": from_minor(tx, dec), "result": from_minor(ti - tx, dec),
-        "closing_left_out": _in_span(book, skip, span),
-    }
-    return Table("income-statement", f"Income statement, {span.label()}", COLUMNS, tuple(rows), None, meta)
+    spans = [s for _, s in cols]
+    contiguous = all(a.end == b.begin for a, b in zip(spans, spans[1:]))
+    whole = Span(spans[0].begin, spans[-1].end) if contiguous else spans[0]
+    meta: dict[str, Any] = {"currency": book.base, "company": book.settings.name, "depth": depth, **scope.meta()}
+    if len(cols) == 1:
+        meta |= {"begin": str(whole.begin or ""), "end": str(whole.end or ""),
+                 "income": from_minor(ti[0], dec), "expenses": from_minor(tx[0], dec),
+                 "result": from_minor(result[0], dec)}
+    else:
+        meta["columns"] = [{"column": label, "begin": str(s.begin or ""), "end": str(s.end or ""),
+                            "income": from_minor(i, dec), "expenses": from_minor(x, dec),
+                            "result": from_minor(i - x, dec)} for (label, s), i, x in zip(cols, ti, tx)]
+    meta["closing_left_out"] = sorted({i for _, s in cols for i in _in_span(book, skip, s)})
+    title = f"Income statement, {whole.label()}"
+    if not contiguous:
+        title += ", compared with " + ", ".join(short_label(s) for s in spans[1:])
+    return Table("income-statement", title, _amount_columns([c[0] for c in cols], [short_label(s) for s in spans]),
+                 tuple(rows), None, meta)
 
 
 def _in_span(book: Book, ids: set[str], span: Span) -> list[str]:
@@ -284,7 +327,7 @@ def monthly_series(book: Book, year: int) -> dict[str, Any]:
     dec = _decimals(book)
     month, dom = (int(x) for x in book.settings.fiscal_year_start.split("-"))
     fy = date(year, month, dom)
-    starts = [_add_months(fy, i) for i in range(13)]
+    starts = [add_months(fy, i) for i in range(13)]
     types = pl.DataFrame({"account": list(book.accounts), "type": [a.type for a in book.accounts.values()]},
                          schema={"account": pl.String, "type": pl.String})
 
