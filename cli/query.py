@@ -1,0 +1,50 @@
+"""`kebir query "SQL"`: polars' SQL over the books' tables (core/query.py), in every output format."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `query` command to the root app."""
+
+    @app.command("query")
+    def query(
+        sql: Annotated[str | None, typer.Argument(help="One SELECT over the tables (see --tables).",
+                                                     show_default=False)] = None,
+        books: BooksOpt = None,
+        list_tables: Annotated[bool, typer.Option("--tables", "--schema",
+                                                  help="List the tables and their columns, then exit.")] = False,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Answer a question with SQL over the books: postings, entries, accounts, orders, invoices, stock, ...
+
+        \b
+        Examples:
+          kebir query "SELECT account, SUM(base) AS balance FROM postings GROUP BY account ORDER BY account"
+          kebir query "SELECT party, SUM(base_gross) AS sales FROM invoices WHERE kind = 'invoice'
+                       GROUP BY party ORDER BY sales DESC LIMIT 10" --books ledger-data --format csv
+          kebir query --tables --books ledger-data
+        """
+        from cli.main import _show, _usage, _warn_errors, open_books
+        from core.query import DESCRIPTIONS, QueryError, run_query, schema
+
+        if not list_tables and not (sql and sql.strip()):
+            raise _usage('give a query, e.g. kebir query "SELECT * FROM accounts", or list the tables with '
+                         "kebir query --tables")
+        _root, book, problems = open_books(books)
+        if list_tables:
+            _show(schema(book), fmt, output)
+            return
+        try:
+            table = run_query(book, sql or "")
+        except QueryError as exc:
+            names = ", ".join(DESCRIPTIONS)
+            raise _usage(f"query: {exc}; tables: {names} (columns: kebir query --tables)") from None
+        _show(table, fmt, output)
+        _warn_errors(problems)
