@@ -184,8 +184,11 @@ def table_text(t: Table) -> None:
         foot = ""
         if t.totals is not None:
             foot = _money_text(t.totals[i])
+        # Numbers never wrap; a text column keeps at least its header or 12 characters, whichever is
+        # less, so a wide report on a narrow terminal squeezes descriptions, not codes.
+        longest = max([len(_plain(r[i])) for r in t.rows] + [len(c.title)], default=0)
         rt.add_column(c.title, justify="right" if c.kind in NUMERIC else "left", footer=foot,
-                      no_wrap=c.kind != "text")
+                      no_wrap=c.kind != "text", min_width=None if c.kind in NUMERIC else min(longest, 12))
     if spark:
         rt.add_column("Trend", no_wrap=True)
     for r in t.rows:

@@ -44,7 +44,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-report_app = typer.Typer(help="Reports: trial balance, balance sheet, income statement, aging, close pack.",
+report_app = typer.Typer(help="Reports: trial balance, balance sheet, income statement, cash flow, ledger, journal, "
+                         "aging, stock, sales, KPIs, close pack.",
                          no_args_is_help=True)
 export_app = typer.Typer(help="Export the books for other tools (hledger).", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -346,6 +347,214 @@ def income_statement(
     last = book.ledger()["date"].max() or _date.today()
     days = {label: (s.end - _date.resolution if s.end else last) for label, s in (cols or [("amount", span)])}
     _show(_finish_statement(table, book, currency, days, compare), fmt, output)
+    _warn_errors(problems)
+
+
+def _span(period: str | None, begin: str | None, end: str | None):
+    from core.period import span_from
+
+    try:
+        return span_from(period, begin, end)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _bounded(span, book):
+    """An open span closed at the books' first and last posting dates."""
+    from core.period import Span
+
+    if span.begin is not None and span.end is not None:
+        return span
+    dates = book.ledger()["date"]
+    if dates.is_empty():
+        raise _usage("the books have no postings: give -p")
+    return Span(span.begin or dates.min(), span.end or _next_day(dates.max()))
+
+
+def _build(fn, *args, **kwargs):
+    """Call a report builder; its ValueError (a bad option value) is a usage error."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+
+
+@report_app.command("cash-flow")
+def cash_flow(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Cash flow statement (indirect method), reconciled to the change in cash and bank accounts.
+
+    \b
+    Examples:
+      kebir report cash-flow --books ledger-data -p 2025
+      kebir report cash-flow --books ledger-data -p 2025Q3 --format json
+    """
+    from core.reports.cashflow import build_cash_flow
+
+    span = _span(period, begin, end)
+    root, book, problems = open_books(books)
+    span = _bounded(span, book)
+    table = _build(build_cash_flow, book, span)
+    _show(_finish_statement(table, book, currency, {"amount": span.end - _date_resolution()}, None), fmt, output)
+    _warn_errors(problems)
+
+
+def _date_resolution():
+    from datetime import timedelta
+
+    return timedelta(days=1)
+
+
+@report_app.command("ledger")
+def ledger_report(
+    account: Annotated[str, typer.Argument(help="Account code prefix or a regex on code and name.")],
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    location: LocationOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """General ledger: the postings of an account or pattern with a running balance.
+
+    \b
+    Examples:
+      kebir report ledger 102.01 --books ledger-data -p 2025-03
+      kebir report ledger 'kasa|banka' --books ledger-data -p 2025Q1 --format csv
+    """
+    from core.reports import Scope
+    from core.reports.register import build_register
+
+    span = _span(period, begin, end)
+    root, book, problems = open_books(books)
+    _show(_build(build_register, book, Scope(account, location), span), fmt, output)
+    _warn_errors(problems)
+
+
+@report_app.command("journal")
+def journal_report(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    account: AccountOpt = None,
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Entries derived from this document "
+                                                  "and everything under it.")] = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """The journal: entries as a person reads them, one block (or row) per posting.
+
+    \b
+    Examples:
+      kebir report journal --books ledger-data -p 2025-03-04
+      kebir report journal --books ledger-data -p 2025-03 --account 600 --format csv
+    """
+    from core.reports import Scope
+    from core.reports.journal import blocks_as_text, build_journal, select_blocks
+
+    span = _span(period, begin, end)
+    root, book, problems = open_books(books)
+    if fmt is Fmt.text and not output:
+        blocks = select_blocks(book, source, span)
+        codes = Scope(account).accounts(book)
+        if codes is not None:
+            blocks = [b for b in blocks if any(ln.account in set(codes) for ln in b.lines)]
+        _render.emit(blocks_as_text(blocks, book.base))
+    else:
+        _show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output)
+    _warn_errors(problems)
+
+
+@report_app.command("stock")
+def stock_report(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    location: LocationOpt = None,
+    item: Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.")] = None,
+    moving: Annotated[bool, typer.Option("--moving", help="Only lines that moved in the period.")] = False,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Stock valuation and movement per item and location: opening, in, out, closing.
+
+    \b
+    Examples:
+      kebir report stock --books ledger-data -p 2025-03 --location KDK
+      kebir report stock --books ledger-data -p 2025 --item FSH --format html -o stock.html
+    """
+    from core.reports.stock import build_stock
+
+    span = _span(period, begin, end)
+    root, book, problems = open_books(books)
+    _show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output)
+    _warn_errors(problems)
+
+
+@report_app.command("sales")
+def sales_report(
+    by: Annotated[str, typer.Option("--by", help="customer, item, rep, location or month.")] = "customer",
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    location: LocationOpt = None,
+    top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show the first N lines, the rest summed.")]
+    = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Net sales by customer, item, rep, location or month, with returns and each line's share.
+
+    \b
+    Examples:
+      kebir report sales --books ledger-data -p 2025 --by customer --top 10
+      kebir report sales --books ledger-data -p 2025 --by month --format html -o sales.html
+    """
+    from core.reports import Scope
+    from core.reports.sales import build_sales
+
+    span = _span(period, begin, end)
+    root, book, problems = open_books(books)
+    _show(_build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output)
+    _warn_errors(problems)
+
+
+@report_app.command("kpi")
+def kpi_report(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    compare: Annotated[str, typer.Option("--compare", help="previous or last-year.")] = "previous",
+    location: LocationOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Key figures: revenue growth, gross margin, food cost, DSO, DPO, inventory turnover.
+
+    \b
+    Examples:
+      kebir report kpi --books ledger-data -p 2025Q4
+      kebir report kpi --books ledger-data -p 2025-12 --compare last-year --format json
+    """
+    from core.reports import Scope
+    from core.reports.kpi import build_kpi
+
+    span = _span(period, begin, end)
+    root, book, problems = open_books(books)
+    _show(_build(build_kpi, book, _bounded(span, book), against=compare, scope=Scope(location=location)),
+          fmt, output)
     _warn_errors(problems)
 
 

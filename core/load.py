@@ -36,7 +36,7 @@ from core.model import (
 from core.money import fmt_minor, fraction_digits, minor_units
 from core.yamlnodes import Map, Seq
 
-PARSE_VERSION = "4"   # bump when the raw frame layout or parse problems change
+PARSE_VERSION = "5"   # bump when the raw frame layout or parse problems change
 CACHE_DIR = ".kebir/cache"
 PARALLEL_BYTES = 8 * 2**20
 
@@ -50,6 +50,28 @@ _E_SCHEMA = {c: pl.Int64 if c == "line" else pl.String for c in ENTRY_COLS}
 _ENTRY_KEYS = frozenset(schema.field_order("journal"))
 _POSTING_KEYS = frozenset(schema.field_order("journal", "postings"))
 _TYPES = {"asset", "cash", "bank", "liability", "equity", "income", "expense"}
+CACHED_KINDS = ("journal", "orders")     # YAML kinds whose raw parse is cached and may go to workers
+
+
+def _order_shape() -> tuple[tuple[str, ...], frozenset[str], dict[str, tuple[tuple[str, ...], frozenset[str]]],
+                            dict[str, re.Pattern[str]]]:
+    """The orders schema as the fast path needs it: scalar fields, required fields, the nested
+    lists of flat mappings (lines, allocations, applies) and the lists of words (tags)."""
+    orders = schema.load_schema("orders")
+    node = schema.record_schema("orders")
+    fields, nested, words = [], {}, {}
+    for key, prop in node["properties"].items():
+        prop = schema.resolve(orders, prop)
+        if prop.get("type") != "array":
+            fields.append(key)
+        elif prop["items"].get("type") == "object":
+            nested[key] = (tuple(prop["items"]["properties"]), frozenset(prop["items"].get("required", ())))
+        else:
+            words[key] = re.compile(schema.resolve(orders, prop["items"])["pattern"])
+    return tuple(fields), frozenset(node["required"]), nested, words
+
+
+_ORDER_FIELDS, _ORDER_REQUIRED, _ORDER_NESTED, _ORDER_WORDS = _order_shape()
 
 
 # --------------------------------------------------------------------------- finding the books
@@ -134,13 +156,20 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
             roles[role] = code
     for key, value in (doc.get("close") or {}).items():   # close settings ride along as "close:key"
         roles[f"close:{key}"] = str(value)
+    for key, value in (doc.get("cash_flow") or {}).items():   # [cash_flow] investing = ["25", "26"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            bad.append(Problem("E007", path, _toml_line(text, key), f"[cash_flow] {key} must be a list of quoted "
+                               "account code prefixes", found=repr(value), hint=f'write {key} = ["25", "26"]'))
+            continue
+        roles[f"cash_flow:{key}"] = ",".join(value)
     for role, code in roles.items():
         if not isinstance(code, str):
             bad.append(Problem("E007", path, _toml_line(text, role.split(":")[-1]),
                                f"account role {role} must be a quoted code",
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
-        if section not in ("company", "currencies", "accounts", "posting", "roles", "close", "dedup", "payroll"):
+        if section not in ("company", "currencies", "accounts", "posting", "roles", "close", "dedup", "payroll",
+                           "cash_flow"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
@@ -288,6 +317,28 @@ def _tags(m: Map, rel: str, rid: str | None, problems: list[Problem]) -> str | N
     return None
 
 
+def parse_orders_yaml(data: bytes, rel: str) -> Raw:
+    """A month of documents into raw string columns: `documents` (one row per record, its scalar
+    fields and line) and one frame per nested list (`lines`, `allocations`, `applies`: `_doc`, the
+    record's row, then the element's fields and line).
+
+    Only well-formed files take this path (`yamlnodes.record_columns`); for anything else the
+    frames are empty and the loader reads the file the general way, which reports each problem.
+    """
+    text, _ = _text_or_problem(data, rel)
+    fast = yamlnodes.record_columns(text, _ORDER_FIELDS, _ORDER_REQUIRED, _ORDER_NESTED, _ORDER_WORDS) \
+        if text is not None else None
+    if fast is None:
+        return Raw({}, [])
+    rows, sub = fast
+    frames = {"documents": pl.DataFrame(rows, schema={**{c: pl.String for c in _ORDER_FIELDS}, "line": pl.Int64},
+                                        orient="row")}
+    for key, (fields, _) in _ORDER_NESTED.items():
+        frames[key] = pl.DataFrame(sub[key], schema={"_doc": pl.Int64, **{c: pl.String for c in fields},
+                                                     "line": pl.Int64}, orient="row")
+    return Raw(frames, [])
+
+
 def parse_csv(data: bytes, rel: str, kind: str) -> Raw:
     """A CSV record file into string columns plus `line`, the line each record starts on.
 
@@ -414,12 +465,13 @@ def _parse_file(root: str, rel: str, kind: str, use_cache: bool, digest: str | N
     """Read, hash and parse one file (a worker task too: it takes and returns only picklable values)."""
     data = (Path(root) / rel).read_bytes()
     digest = digest or hashlib.sha256(data).hexdigest()
-    cacheable = use_cache and kind == "journal"    # CSV parses about as fast as the cache reads
+    cacheable = use_cache and kind in CACHED_KINDS    # CSV parses about as fast as the cache reads
     if cacheable:
         hit = _cache_get(Path(root), digest, kind)
         if hit is not None:
             return _with_path(hit, rel)
-    raw = parse_journal_yaml(data, "") if kind == "journal" else parse_csv(data, "", kind)
+    raw = parse_journal_yaml(data, "") if kind == "journal" else parse_orders_yaml(data, "") if kind == "orders" \
+        else parse_csv(data, "", kind)
     if cacheable:
         _cache_put(Path(root), digest, kind, raw)
     return _with_path(raw, rel)
@@ -434,17 +486,20 @@ def _with_path(raw: Raw, rel: str) -> Raw:
 
 def _parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str], use_cache: bool,
                 jobs: int | None) -> dict[str, Raw]:
+    """Raw parses of YAML journals and documents: from the cache, else in worker processes when
+    the cold files are many and large, else here. `digests` names every file of the books (the
+    cache keeps their entries and drops the rest)."""
     sizes = {rel: (root / rel).stat().st_size for rel, _ in files}
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     out: dict[str, Raw] = {}
     cold = []
     for rel, kind in files:
-        raw = _cache_get(root, digests[rel], kind) if use_cache and kind == "journal" else None
+        raw = _cache_get(root, digests[rel], kind) if use_cache and kind in CACHED_KINDS else None
         if raw is None:
             cold.append((rel, kind))
         else:
             out[rel] = _with_path(raw, rel)
-    big = [f for f in cold if f[1] == "journal"]
+    big = [f for f in cold if f[1] in CACHED_KINDS]
     if workers > 1 and len(big) > 1 and sum(sizes[r] for r, _ in big) > PARALLEL_BYTES:
         big.sort(key=lambda f: -sizes[f[0]])
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
@@ -500,20 +555,25 @@ def _typed_put(root: Path, key: str, frames: dict[str, pl.DataFrame], problems: 
         pass
 
 
-def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_cache: bool, jobs: int | None
-               ) -> tuple[dict[str, pl.DataFrame], list[Problem], set[str]]:
+def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_cache: bool, jobs: int | None,
+               documents: list[str] = ()) -> tuple[dict[str, pl.DataFrame], list[Problem], set[str], dict[str, Raw]]:
     """Journals, rates and moves, typed. The typed result of the whole set is cached too, keyed by
-    every file's digest and the settings, so unchanged books skip parsing and typing entirely."""
-    digests = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel, _ in bulk}
+    every file's digest and the settings, so unchanged books skip parsing and typing entirely.
+    The raw parses of the `documents` files (orders/) come back as well: they share the cache
+    and the worker processes with the journals, and are typed by `load_book`."""
+    digests = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest()
+               for rel in [*(rel for rel, _ in bulk), *documents]}
     key = hashlib.sha256(repr((PARSE_VERSION, settings, [(rel, kind, digests[rel]) for rel, kind in bulk])
                               ).encode()).hexdigest()
+    doc_files = [(rel, "orders") for rel in documents]
     if use_cache:
         hit = _typed_get(root, key)
         if hit is not None:
-            return hit
-    # Cold YAML journals go to worker processes first; everything else is parsed and typed below.
+            return (*hit, _parse_bulk(root, doc_files, digests, use_cache, jobs))
+    # Cold YAML journals and documents go to worker processes first; the rest is parsed and typed below.
     yaml_cold = [(rel, kind) for rel, kind in bulk if kind == "journal"]
-    raws = _parse_bulk(root, yaml_cold, digests, use_cache, jobs)
+    raws = _parse_bulk(root, yaml_cold + doc_files, digests, use_cache, jobs)
+    doc_raws = {rel: raws.pop(rel) for rel in documents}
     for rel, kind in bulk:
         if kind in ("rates", "moves", "sales"):
             raws[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
@@ -566,7 +626,7 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
     typed = {"postings": postings, "entries": entries, "moves": moves, "rates": rates, "sales": sales}
     if use_cache:
         _typed_put(root, key, typed, problems, broken)
-    return typed, problems, broken
+    return typed, problems, broken, doc_raws
 
 
 # --------------------------------------------------------------------------- small YAML files
@@ -694,6 +754,69 @@ def _document(r: Map, rel: str) -> Document:
         _allocations(r.get("allocations"), "invoice"), _allocations(r.get("applies"), "advance"), Source(rel, r.line))
 
 
+def _fast_documents(raws: dict[str, Raw]) -> dict[str, list[Document]]:
+    """The documents of the files that took the fast path, by file. A file that did not, or has a
+    value breaking a schema rule, is left out: the general path reads it and reports the problem.
+    The rules are checked column by column, over all files at once."""
+    fast = {rel: raw for rel, raw in raws.items() if raw.frames}
+    if not fast:
+        return {}
+    orders = schema.load_schema("orders")
+    node = schema.record_schema("orders")
+    bad = {p.path for p in schema.check_columns("orders", pl.concat([r.frames["documents"] for r in fast.values()]))}
+    for key in _ORDER_NESTED:
+        items = schema.resolve(orders, node["properties"][key])["items"]
+        bad |= {p.path for p in schema.check_columns("orders", pl.concat([r.frames[key] for r in fast.values()]),
+                                                     schema_node=items)}
+    return {rel: _documents_from(raw.frames, rel) for rel, raw in fast.items() if rel not in bad}
+
+
+def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]:
+    """Documents from the raw columns of `parse_orders_yaml`: the same records as `_document`."""
+    dates: dict[str | None, date | None] = {None: None}
+    decimals: dict[str | None, Decimal] = {None: Decimal(0)}
+
+    def day(text: str | None) -> date | None:
+        hit = dates.get(text, date.min)
+        if hit is date.min:
+            hit = dates[text] = _d(text)
+        return hit
+
+    def dec(text: str | None) -> Decimal:
+        hit = decimals.get(text)
+        if hit is None:
+            hit = decimals[text] = _dec(text)
+        return hit
+
+    d = frames["documents"]
+    n = d.height
+    lines: list[list[OrderLine]] = [[] for _ in range(n)]
+    ln = frames["lines"]
+    for i, item, quantity, price, vat_rate, discount, account, description, line in zip(
+            *(ln.get_column(c).to_list() for c in ("_doc", "item", "quantity", "price", "vat_rate", "discount",
+                                                  "account", "description", "line"))):
+        lines[i].append(OrderLine(item, dec(quantity), dec(price), dec(vat_rate), dec(discount), account,
+                                  description, Source(rel, line)))
+    nested: dict[str, list[list[Allocation]]] = {}
+    for key, ref in (("allocations", "invoice"), ("applies", "advance")):
+        got: list[list[Allocation]] = [[] for _ in range(n)] if frames[key].height else []
+        for i, doc, amount in frames[key].select("_doc", ref, "amount").iter_rows():
+            got[i].append(Allocation(doc or "", dec(amount)))
+        nested[key] = got
+    allocs, applies = nested["allocations"], nested["applies"]
+    cols = [d.get_column(c).to_list() for c in ("id", "kind", "date", "party", "status", "currency", "location",
+                                                 "due", "memo", "rate", "amount", "account", "order", "invoice",
+                                                 "rep", "campaign", "number", "line")]
+    out = []
+    for i, (rid, kind, when, party, status, currency, location, due, memo, rate, amount, account, order, invoice,
+            rep, campaign, number, line) in enumerate(zip(*cols)):
+        out.append(Document(
+            rid, kind, day(when) or date.min, party, tuple(lines[i]), status or "open", currency, location, day(due),
+            memo, rate, None if amount is None else dec(amount), account, order, invoice, rep, campaign, number,
+            tuple(allocs[i]) if allocs else (), tuple(applies[i]) if applies else (), Source(rel, line)))
+    return out
+
+
 def _price_rule(r: Map, rel: str) -> PriceRule:
     def rows(key: str, a: str, b: str) -> tuple[tuple, ...]:
         v = r.get(key)
@@ -724,8 +847,10 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     settings, problems = read_settings(root)
     files = discover(root)
     bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates", "sales")]
-    typed, found, broken = _load_bulk(root, settings, bulk, use_cache, jobs)
+    doc_files = [rel for rel, fk in files if fk.kind == "orders"]
+    typed, found, broken, doc_raws = _load_bulk(root, settings, bulk, use_cache, jobs, doc_files)
     problems += found
+    fast_docs = _fast_documents(doc_raws)
 
     accounts: dict[str, Account] = {}
     contacts: dict[str, Contact] = {}
@@ -753,6 +878,12 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
 
     for rel, fk in files:
         if fk.fmt != "yaml" or fk.kind == "journal":
+            continue
+        fast = fast_docs.get(rel) if fk.kind == "orders" else None
+        if fast is not None:
+            for doc in fast:
+                if unique("document", doc.id, doc.source):
+                    orders.append(doc)
             continue
         records, found = _read_tree(root, rel, fk.kind)
         problems += found

@@ -15,6 +15,7 @@ import polars as pl
 from core.model import Book
 from core.money import from_minor
 from core.period import Span
+from core.reports import Column, Scope, Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +85,9 @@ def select_blocks(book: Book, source: str | None = None, span: Span = Span(), de
             first = first or r
             acc = book.accounts.get(r["account"])
             base = from_minor(r["base"], bdec)
-            lines.append(Line(r["account"], acc.name if acc else "?", base if base > 0 else Decimal(0),
-                              -base if base < 0 else Decimal(0), r["currency"],
+            zero = from_minor(0, bdec)
+            lines.append(Line(r["account"], acc.name if acc else "?", base if base > 0 else zero,
+                              -base if base < 0 else zero, r["currency"],
                               from_minor(r["amount"], dec.get(r["currency"], bdec)), r["contact"], r["memo"]))
         blocks.append(Block(eid, first["date"], memo.get(eid), first["source"], f"{first['file']}:{first['line']}",
                             tuple(lines)))
@@ -111,3 +113,35 @@ def blocks_as_records(blocks: list[Block]) -> list[dict]:
              "postings": [{"account": ln.account, "debit": f"{ln.debit:f}", "credit": f"{ln.credit:f}",
                            "currency": ln.currency, "amount": f"{ln.amount:f}", "contact": ln.contact,
                            "memo": ln.memo} for ln in b.lines]} for b in blocks]
+
+
+JOURNAL_COLUMNS = (
+    Column("date", "Date"), Column("entry", "Entry"), Column("memo", "Memo"), Column("account", "Account"),
+    Column("name", "Name"), Column("debit", "Debit", "money"), Column("credit", "Credit", "money"),
+    Column("currency", "Currency"), Column("amount", "Amount", "money"), Column("contact", "Contact"),
+    Column("source", "Source"), Column("where", "File:line"),
+)
+
+
+def build_journal(book: Book, span: Span = Span(), *, source: str | None = None, derived_only: bool = False,
+                  scope: Scope = Scope()) -> Table:
+    """The journal as a table: one row per posting, entries in date order, debits and credits in the
+    base currency and the amount in the posting's own currency. With `scope.account`, only the
+    entries that touch a matching account (all their postings shown, as a journal does)."""
+    blocks = select_blocks(book, source, span, derived_only=derived_only)
+    codes = scope.accounts(book)
+    if codes is not None:
+        wanted = set(codes)
+        blocks = [b for b in blocks if any(ln.account in wanted for ln in b.lines)]
+    rows = []
+    for b in blocks:
+        for ln in b.lines:
+            rows.append((str(b.date), b.id, b.memo, ln.account, ln.name, ln.debit, ln.credit, ln.currency,
+                         ln.amount, ln.contact, b.source, b.where))
+    dec = book.settings.decimals(book.base) or 2
+    dr = sum((r[5] for r in rows), from_minor(0, dec))
+    cr = sum((r[6] for r in rows), from_minor(0, dec))
+    totals = ("", f"{len(blocks)} entries", "", "", "", dr, cr, "", None, "", "", "")
+    return Table("journal", f"Journal, {span.label()}", JOURNAL_COLUMNS, tuple(rows), totals,
+                 {"currency": book.base, "company": book.settings.name, "begin": str(span.begin or ""),
+                  "end": str(span.end or ""), "entries": len(blocks), "balanced": dr == cr, **scope.meta()})
