@@ -1,4 +1,5 @@
-"""The close pack: self-contained, escaped, deterministic, and it renders in a real browser."""
+"""The close pack and the report pages: self-contained, escaped, deterministic, and they render in a
+real browser."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import shutil
 import struct
 import subprocess
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -18,8 +19,23 @@ import pytest
 
 from core import load
 from core.reports import Column, Table
-from core.reports.html import cash_svg, close_pack_html, entries_from_book, flows_svg, table_html, table_page
-from core.reports.statements import build_balance_sheet
+from core.period import parse_period, split
+from core.reports.aging import build_aging
+from core.reports.cashflow import build_cash_flow
+from core.reports.html import (
+    cash_svg,
+    chart_for,
+    close_pack_html,
+    entries_from_book,
+    flows_svg,
+    reports_page,
+    table_html,
+    table_page,
+)
+from core.reports.kpi import build_kpi
+from core.reports.sales import build_sales
+from core.reports.statements import build_balance_sheet, build_income_statement
+from core.reports.stock import build_stock
 from core.reports.trial_balance import build_trial_balance
 
 CHROMIUM = "/usr/bin/chromium"
@@ -166,15 +182,46 @@ def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def _chromium(page: Path, png: Path, profile: Path) -> dict:
+    """One headless Chromium run: a screenshot of `page` and the browser's log on stderr."""
+    cmd = [need_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}",
+           f"--screenshot={png}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+           "--enable-logging=stderr", "--v=0", page.as_uri()]
+    try:
+        run = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=180)
+        result = {"returncode": run.returncode, "stderr": run.stderr}
+    except subprocess.TimeoutExpired as exc:
+        result = {"returncode": -1, "stderr": f"timed out after {exc.timeout}s"}
+    shutil.rmtree(profile, ignore_errors=True)
+    return {**result, "png": str(png), "page": str(page)}
+
+
+def report_tables(book) -> list[Table]:
+    """Every report with a picture, on the demo company: what the gallery page shows."""
+    year, q4 = parse_period("2025"), parse_period("2025Q4")
+    return [
+        build_income_statement(book, split(year, "M"), depth=1),
+        build_cash_flow(book, year),
+        build_sales(book, "customer", year, top=10),
+        build_aging(book, "ar", date(2025, 12, 31)),
+        build_stock(book, q4),
+        build_kpi(book, q4),
+        build_balance_sheet(book, [(label, s.end - timedelta(days=1)) for label, s in split(year, "Q")], depth=1),
+    ]
+
+
 @pytest.fixture(scope="session")
 def chromium_render(tmp_path_factory: pytest.TempPathFactory, demo_copy: Path) -> dict:
-    """Render the demo close pack once per test session; xdist workers share the one run.
+    """Render the demo close pack and the report gallery once per test session; xdist workers share
+    the runs (one browser launch per page).
 
     Console messages come on stderr as `INFO:CONSOLE:<line>] "<message>"` with
-    `--enable-logging=stderr --v=0`. The page has no script, so any console line means the
+    `--enable-logging=stderr --v=0`. The pages have no script, so any console line means the
     browser complained (a CSP violation, a failed load, an uncaught error).
     """
-    chromium = need_chromium()
+    need_chromium()
     shared = _shared_dir(tmp_path_factory) / "close-pack-chromium"
     shared.mkdir(exist_ok=True)
     with open(shared / ".lock", "w") as lock:
@@ -184,20 +231,11 @@ def chromium_render(tmp_path_factory: pytest.TempPathFactory, demo_copy: Path) -
             book, _ = load.load_ledger(demo_copy, use_cache=False, jobs=1)
             page = shared / "close-pack.html"
             page.write_text(close_pack_html(book, "2025-12", CLOSE_RECORD, GENERATED), encoding="utf-8")
-            png = shared / "close-pack.png"
-            profile = shared / "profile"
-            cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}",
-                   f"--screenshot={png}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
-                   "--enable-logging=stderr", "--v=0", page.as_uri()]
-            try:
-                run = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=180)
-                result = {"returncode": run.returncode, "stderr": run.stderr}
-            except subprocess.TimeoutExpired as exc:
-                result = {"returncode": -1, "stderr": f"timed out after {exc.timeout}s"}
-            shutil.rmtree(profile, ignore_errors=True)
-            result.update(png=str(png), page=str(page))
+            gallery = shared / "reports.html"
+            gallery.write_text(reports_page("Reports, 2025", report_tables(book), book.settings.name),
+                               encoding="utf-8")
+            result = {"pack": _chromium(page, shared / "close-pack.png", shared / "profile"),
+                      "reports": _chromium(gallery, shared / "reports.png", shared / "profile")}
             done.write_text(json.dumps(result), encoding="utf-8")
         return json.loads(done.read_text(encoding="utf-8"))
 
@@ -216,18 +254,34 @@ def _png_size_and_pixels(data: bytes) -> tuple[int, int, bytes]:
     return width, height, zlib.decompress(idat)
 
 
-def test_close_pack__renders_in_headless_chromium(chromium_render, record_property):
-    png = Path(chromium_render["png"])
+@pytest.mark.parametrize("which", ["pack", "reports"])
+def test_pages__render_in_headless_chromium(chromium_render, record_property, which):
+    run = chromium_render[which]
+    png = Path(run["png"])
     record_property("screenshot", str(png))
-    print(f"close pack screenshot: {png}")
-    assert chromium_render["returncode"] == 0, chromium_render["stderr"][-2000:]
+    print(f"{which} screenshot: {png}")
+    assert run["returncode"] == 0, run["stderr"][-2000:]
     assert png.exists() and png.stat().st_size > 20_000
     width, height, raw = _png_size_and_pixels(png.read_bytes())
     assert (width, height) == WINDOW
     assert len(set(raw)) > 32, "the screenshot is (nearly) one colour"
 
 
-def test_close_pack__the_browser_logs_no_console_error(chromium_render):
-    bad = [line for line in chromium_render["stderr"].splitlines()
+@pytest.mark.parametrize("which", ["pack", "reports"])
+def test_pages__the_browser_logs_no_console_error(chromium_render, which):
+    bad = [line for line in chromium_render[which]["stderr"].splitlines()
            if re.search(r":CONSOLE[:(]|Uncaught|Failed to load resource|Content Security Policy", line)]
     assert bad == []
+
+
+def test_report_pages__need_nothing_from_outside_and_carry_their_charts(demo):
+    tables = report_tables(demo)
+    for table in tables:
+        page = table_page(table)
+        assert page.count("http") == 1, table.name      # the CSP meta's attribute name only
+        for banned in ("src=", "href=", "@import", "url(", "<script", "<link", "<img", "<iframe", "//"):
+            assert banned not in page, (table.name, banned)
+    with_chart = {t.name for t in tables if chart_for(t)}
+    assert with_chart == {"income-statement", "cash-flow", "sales", "aging-ar", "stock"}
+    gallery = reports_page("Reports", tables)
+    assert gallery.count("<svg") == 5 and gallery.count("<table") == len(tables)

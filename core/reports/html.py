@@ -63,6 +63,10 @@ table.report tfoot td, table.report tr.total td { font-weight: 700; border-top: 
 table.statement { table-layout: fixed; }
 table.statement col.code { width: 12%; }
 table.statement col.amount { width: 22%; }
+table.statement.wide { table-layout: auto; font-size: 12px; }
+table.statement.wide col.code, table.statement.wide col.amount { width: auto; }
+table.statement.wide td.name { min-width: 160px; }
+div.scroll { overflow-x: auto; }
 table.report tr.section th { background: var(--band); font-size: 13px; text-transform: uppercase;
                              letter-spacing: .04em; padding-top: 8px; }
 table.report tr.lvl-1 td { font-weight: 600; }
@@ -171,7 +175,12 @@ def _statement_html(table: Table) -> str:
     if keys[amounts[0]] == "amount" and len(amounts) == 1:
         titles = [f"Amount{unit}"]
     width = 2 + len(amounts)
-    out = [f'<table class="report statement" id="{_e(table.name)}">', f"<caption>{_e(table.title)}</caption>",
+    wide = len(amounts) > 2      # period columns: sized by their content, the unit once in the caption
+    if wide:
+        titles = [table.columns[i].title for i in amounts]
+    caption = table.title + (unit if wide else "")
+    out = [f'<div class="scroll"><table class="report statement{" wide" if wide else ""}" id="{_e(table.name)}">',
+           f"<caption>{_e(caption)}</caption>",
            '<colgroup><col class="code"><col>' + '<col class="amount">' * len(amounts) + "</colgroup>",
            "<thead><tr><th>Account</th><th>Name</th>" + "".join(f'<th class="num">{_e(t)}</th>' for t in titles)
            + "</tr></thead>", "<tbody>"]
@@ -184,7 +193,7 @@ def _statement_html(table: Table) -> str:
         out.append(f'<tr class="{cls}"><td>{_e(row[i_acc])}</td><td class="name">{_e(row[i_name])}</td>'
                    + "".join(_num_cell(row[i]) for i in amounts) + "</tr>")
         section = row[i_sec]
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out.append(_meta_note(table))
     return "\n".join(out) + "\n"
 
@@ -207,11 +216,105 @@ def _head(title: str) -> list[str]:
 
 
 def table_page(table: Table) -> str:
-    """A report table as a whole self-contained HTML page (what `--format html` writes)."""
+    """A report table as a whole self-contained HTML page (what `--format html` writes), with the
+    chart that report has (see `chart_for`) above the table."""
     company = table.meta.get("company")
     sub = f'<p class="sub">{_e(company)}</p>' if company else ""
-    return "\n".join([*_head(table.title), "<body>", f"<h1>{_e(table.title)}</h1>", sub, table_html(table),
+    chart = chart_for(table)
+    figure = f'<figure class="chart">{chart}</figure>' if chart else ""
+    return "\n".join([*_head(table.title), "<body>", f"<h1>{_e(table.title)}</h1>", sub, figure, table_html(table),
                       "</body>", "</html>"]) + "\n"
+
+
+def reports_page(title: str, tables: Sequence[Table], company: str | None = None) -> str:
+    """Several reports on one self-contained page, each with its chart, in the order given."""
+    sub = f'<p class="sub">{_e(company)}</p>' if company else ""
+    parts = [*_head(title), "<body>", f"<h1>{_e(title)}</h1>", sub]
+    for table in tables:
+        chart = chart_for(table)
+        parts.append(f'<section id="{_e(table.name)}"><h2>{_e(table.title)}</h2>')
+        if chart:
+            parts.append(f'<figure class="chart">{chart}</figure>')
+        parts += [table_html(table), "</section>"]
+    return "\n".join([*parts, "</body>", "</html>"]) + "\n"
+
+
+def bars_svg(title: str, items: Sequence[tuple[str, Decimal]], currency: str = "", dec: int = 2) -> str:
+    """Horizontal bars, one per (label, amount), largest magnitude scale; negative bars go left."""
+    items = list(items)
+    width, row, left, right, top = 960, 22, 260, 860, 34
+    height = top + row * max(1, len(items)) + 16
+    values = [_minor(v, dec) for _, v in items]
+    lo, hi = min(0, *values) if values else 0, max(0, *values) if values else 1
+    span = (hi - lo) or 1
+
+    def x(v: int) -> int:
+        return left + (v - lo) * (right - left) // span
+
+    out = [_svg_open(width, height, title), f'<text x="{left}" y="18">{_e(title)}</text>',
+           f'<text x="{right + 90}" y="18" text-anchor="end">{_e(currency)}</text>']
+    zero = x(0)
+    out.append(f'<line class="zero" x1="{zero}" y1="{top - 6}" x2="{zero}" y2="{height - 10}"/>')
+    for i, ((label, value), v) in enumerate(zip(items, values)):
+        y = top + i * row
+        colour = COLOURS["expense"] if v < 0 else COLOURS["revenue"]
+        out.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{_e(str(label)[:36])}</text>')
+        out.append(f'<rect x="{min(zero, x(v))}" y="{y + 3}" width="{max(1, abs(x(v) - zero))}" height="{row - 6}" '
+                   f'fill="{colour}"><title>{_e(f"{label} {money_text(value)} {currency}")}</title></rect>')
+        out.append(f'<text x="{max(zero, x(v)) + 6}" y="{y + 14}">{_e(money_text(value))}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _period_series(table: Table) -> dict[str, Any] | None:
+    """Revenue, expense and margin per column of an income statement with period columns."""
+    cols = table.meta.get("columns")
+    if table.name != "income-statement" or not isinstance(cols, list) or len(cols) < 2:
+        return None
+    return {"months": [c["column"] for c in cols], "currency": table.meta.get("currency", ""),
+            "revenue": [c["income"] for c in cols], "expense": [c["expenses"] for c in cols],
+            "margin": [c["result"] for c in cols]}
+
+
+def chart_for(table: Table) -> str:
+    """The picture a report's reader wants, as inline SVG; empty when the report has none."""
+    cur = str(table.meta.get("currency", ""))
+    dec = _decimals_of(table)
+    keys = [c.key for c in table.columns]
+    if (series := _period_series(table)) is not None:
+        return flows_svg(series, dec)
+    if table.name == "sales" and table.rows:
+        i, j = keys.index("net"), keys.index("name")
+        label = {"customer": "Top customers", "item": "Top items", "rep": "Sales by rep",
+                 "location": "Sales by location", "month": "Sales by month"}.get(str(table.meta.get("by")), "Sales")
+        return bars_svg(f"{label}, net sales", [(r[j] or r[0], r[i]) for r in table.rows[:15]], cur, dec)
+    if table.name.startswith("aging") and table.totals is not None:
+        buckets = [(c.title, table.totals[k]) for k, c in enumerate(table.columns)
+                   if c.kind == "money" and c.key not in ("total", "open") and isinstance(table.totals[k], Decimal)]
+        if buckets:
+            return bars_svg("Open items by days past due", buckets, cur, dec)
+    if table.name == "stock" and table.rows:
+        i_loc, i_val = keys.index("location"), keys.index("closing_value")
+        per: dict[str, Decimal] = {}
+        for r in table.rows:
+            per[r[i_loc]] = per.get(r[i_loc], Decimal(0)) + r[i_val]
+        return bars_svg("Stock value at the end, by location", sorted(per.items()), cur, dec)
+    if table.name == "cash-flow":
+        m = table.meta
+        parts = [("Operating", m.get("operating")), ("Investing", m.get("investing")),
+                 ("Financing", m.get("financing")), ("Net change in cash", m.get("net_change"))]
+        return bars_svg("Where the cash came from and went", [(k, v) for k, v in parts if isinstance(v, Decimal)],
+                        cur, dec)
+    return ""
+
+
+def _decimals_of(table: Table) -> int:
+    """Decimals of the report's money (from its first Decimal amount; 2 when there is none)."""
+    for row in table.rows:
+        for v in row:
+            if isinstance(v, Decimal):
+                return max(0, -int(v.as_tuple().exponent))
+    return 2
 
 
 def _meta_note(table: Table) -> str:
@@ -296,7 +399,10 @@ def _legend(items: Sequence[tuple[str, str, str]], x: int, y: int) -> list[str]:
 
 
 def _month_label(month: str) -> str:
-    return MONTHS[int(month[5:7]) - 1]
+    """'2025-03' -> the month's short name; any other column label (2025Q1, 2025) as it is."""
+    if len(month) == 7 and month[4] == "-" and month[5:].isdigit():
+        return MONTHS[int(month[5:7]) - 1]
+    return month
 
 
 def _polyline(points: Sequence[tuple[int, int]], colour: str) -> str:
