@@ -1,4 +1,5 @@
-"""The trial balance agrees with hledger, account by account, on the exported journal."""
+"""The trial balance, balance sheet and income statement agree with hledger, account by account, on the
+exported journal."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import io
 import os
 import shutil
 import subprocess
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from core.export_hledger import export_hledger
+from core.period import parse_period
 from core.reports.trial_balance import build_trial_balance
 from tests.conftest import DEMO, check, write_books
 
@@ -88,3 +91,53 @@ def test_hledger_types__bs_and_is_queries_work(tmp_path):
     cash = subprocess.run([need_hledger(), "-f", "-", "bal", "type:C", "-O", "csv", "--no-total"],
                           input=journal, capture_output=True, text=True, check=True).stdout
     assert "100:100.01" in cash
+
+
+def hledger_statement(journal: str, command: str, *args: str) -> dict[str, dict[str, Decimal]]:
+    """`hledger bse|is -B --flat -O csv` as {section: {leaf account code: amount}}; the net line as
+    section "Net"."""
+    out = subprocess.run([need_hledger(), "-f", "-", command, "-B", "--flat", "-O", "csv", *args],
+                         input=journal, capture_output=True, text=True, check=True).stdout
+    sections: dict[str, dict[str, Decimal]] = {}
+    current = ""
+    for row in list(csv.reader(io.StringIO(out)))[2:]:
+        if len(row) < 2:
+            continue
+        account, amount = row[0], row[-1].strip()
+        if account == "Net:":
+            sections["Net"] = {"": Decimal(amount.split()[0]) if amount else Decimal(0)}
+        elif not amount:
+            current = account
+            sections.setdefault(current, {})
+        elif account != "total":
+            value, _, cur = amount.partition(" ")
+            assert cur in ("TRY", ""), amount
+            sections[current][account.rsplit(":", 1)[-1]] = Decimal(value)
+    return sections
+
+
+def test_balance_sheet__equals_hledger_bse_on_the_demo_company():
+    from core.reports.statements import build_balance_sheet
+
+    book, problems = check(DEMO)
+    leaves = {c for c in book.accounts if c not in book.groups()}
+    sheet = build_balance_sheet(book, date(2025, 12, 31))
+    theirs = hledger_statement(export_hledger(book), "bse", "-e", "2026-01-01")
+    for ours_name, their_name in (("Assets", "Assets"), ("Liabilities", "Liabilities"), ("Equity", "Equity")):
+        ours = {r[2]: r[4] for r in sheet.rows if r[0] == ours_name and r[2] in leaves and r[4] != 0}
+        assert ours == {k: v for k, v in theirs[their_name].items() if v != 0}, ours_name
+    # hledger leaves the year's result out of equity and shows it as the net line; kebir puts it in.
+    assert theirs["Net"][""] == sheet.meta["result"]
+
+
+def test_income_statement__equals_hledger_is_on_the_demo_company():
+    from core.reports.statements import build_income_statement
+
+    book, problems = check(DEMO)
+    leaves = {c for c in book.accounts if c not in book.groups()}
+    report = build_income_statement(book, parse_period("2025"))
+    theirs = hledger_statement(export_hledger(book), "is", "-p", "2025")
+    for ours_name, their_name in (("Income", "Revenues"), ("Expenses", "Expenses")):
+        ours = {r[2]: r[4] for r in report.rows if r[0] == ours_name and r[2] in leaves and r[4] != 0}
+        assert ours == {k: v for k, v in theirs[their_name].items() if v != 0}, ours_name
+    assert theirs["Net"][""] == report.meta["result"]
