@@ -332,3 +332,110 @@ def _journal_columns(events: Any, entry_keys: frozenset[str], posting_keys: froz
     if type(next(it)).__name__ != "DocumentEndEvent" or type(next(it)).__name__ != "StreamEndEvent":
         raise _Unusual
     return entries, postings
+
+
+def record_columns(text: str, fields: tuple[str, ...], required: frozenset[str],
+                   nested: dict[str, tuple[tuple[str, ...], frozenset[str]]],
+                   word_lists: dict[str, Any]) -> tuple[list[tuple[Any, ...]], dict[str, list[tuple[Any, ...]]]] | None:
+    """The fast path for list files of records with nested lists of flat mappings (orders/).
+
+    Each record becomes one tuple of its scalar `fields` (None where absent) plus its line; each
+    element of a nested list (`nested`: key -> (fields, required)) one tuple (record index, its
+    fields..., line) under that key. `word_lists` keys hold lists of scalars, each matching the
+    given compiled pattern; they are checked, not returned. Anything out of the ordinary (an
+    unknown, duplicate or missing key, an empty value or list, anchors and tags, a nested value
+    where a scalar belongs, a syntax error) returns None, and the caller takes the general path,
+    which reports it.
+    """
+    if len(text) > MAX_BYTES:
+        return None
+    try:
+        return _record_columns(yaml.parse(text, Loader=yaml.CBaseLoader), fields, required, nested, word_lists)
+    except (yaml.YAMLError, StopIteration, _Unusual):
+        return None
+
+
+def _scalar_value(ev: Any) -> str:
+    """A non-empty scalar (the fast path leaves `key:` with nothing to the general path)."""
+    if type(ev) is not ScalarEvent or ev.anchor is not None or ev.tag is not None:
+        raise _Unusual
+    if not ev.value and not ev.style:
+        raise _Unusual
+    return ev.value  # type: ignore[no-any-return]
+
+
+def _start(ev: Any, t: type) -> None:
+    if type(ev) is not t or ev.anchor is not None or ev.tag is not None:
+        raise _Unusual
+
+
+def _record_columns(events: Any, fields: tuple[str, ...], required: frozenset[str],
+                    nested: dict[str, tuple[tuple[str, ...], frozenset[str]]], word_lists: dict[str, Any]
+                    ) -> tuple[list[tuple[Any, ...]], dict[str, list[tuple[Any, ...]]]]:
+    it = iter(events)
+    next(it)                                   # StreamStart
+    ev = next(it)
+    if type(ev).__name__ != "DocumentStartEvent":
+        raise _Unusual
+    _start(next(it), SequenceStartEvent)
+    allowed = frozenset(fields) | frozenset(nested) | frozenset(word_lists)
+    rows: list[tuple[Any, ...]] = []
+    sub: dict[str, list[tuple[Any, ...]]] = {k: [] for k in nested}
+    value = _scalar_value
+    for ev in it:
+        t = type(ev)
+        if t is SequenceEndEvent:
+            break
+        _start(ev, MappingStartEvent)
+        line = ev.start_mark.line + 1
+        index = len(rows)
+        r: dict[str, Any] = {}
+        for kev in it:
+            if type(kev) is MappingEndEvent:
+                break
+            key = value(kev)
+            if key in r or key not in allowed:
+                raise _Unusual
+            if key in nested:
+                _start(next(it), SequenceStartEvent)
+                n_fields, n_required = nested[key]
+                n_allowed = frozenset(n_fields)
+                out = sub[key]
+                count = 0
+                for nev in it:
+                    if type(nev) is SequenceEndEvent:
+                        break
+                    _start(nev, MappingStartEvent)
+                    nline = nev.start_mark.line + 1
+                    n: dict[str, str] = {}
+                    for nk in it:
+                        if type(nk) is MappingEndEvent:
+                            break
+                        k = value(nk)
+                        if k in n or k not in n_allowed:
+                            raise _Unusual
+                        n[k] = value(next(it))
+                    if not n_required <= n.keys():
+                        raise _Unusual
+                    out.append((index, *map(n.get, n_fields), nline))
+                    count += 1
+                if not count:
+                    raise _Unusual
+                r[key] = True
+            elif key in word_lists:
+                _start(next(it), SequenceStartEvent)
+                pattern = word_lists[key]
+                for wev in it:
+                    if type(wev) is SequenceEndEvent:
+                        break
+                    if not pattern.search(value(wev)):
+                        raise _Unusual
+                r[key] = True
+            else:
+                r[key] = value(next(it))
+        if not required <= r.keys():
+            raise _Unusual
+        rows.append((*map(r.get, fields), line))
+    if type(next(it)).__name__ != "DocumentEndEvent" or type(next(it)).__name__ != "StreamEndEvent":
+        raise _Unusual
+    return rows, sub

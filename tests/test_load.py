@@ -12,6 +12,7 @@ import yaml
 from core import load, schema
 from core.yamlnodes import parse
 from tests.conftest import DEMO, check, write_books
+from tests.test_documents import ACCOUNTS, ROLES
 
 
 def test_yaml_traps__stay_as_written():
@@ -133,3 +134,64 @@ def test_schemas__reference_validator_rejects_what_kebir_rejects(books):
     assert list(jsonschema.Draft202012Validator(schema.load_schema("journal")).iter_errors(bad))
     _, problems = books({"journals/2025/2025-03.yaml": yaml.safe_dump(bad)})
     assert {"E012"} <= {p.code for p in problems}
+
+
+ORDERS = """
+- id: INV-1
+  kind: invoice
+  date: 2025-03-04
+  party: CU-0001
+  memo: "Düğün yemeği"
+  tags: [event, vip]
+  lines:
+    - {account: "600.01", quantity: "2", price: "100.00", vat_rate: "10", description: dinner}
+    - {account: "600.01", quantity: "1.5", price: "10.0001", vat_rate: "20", discount: "1.00"}
+- id: PAY-1
+  kind: payment
+  date: 2025-03-05
+  party: CU-0001
+  amount: "50.00"
+  allocations:
+    - {invoice: INV-1, amount: "50.00"}
+"""
+
+# Clean files the fast path reads, then files that each break it in their own way: the general path
+# must read (and report) those as before.
+CLEAN = {"plain": ORDERS, "comment": ORDERS.replace("  kind: invoice", "  kind: invoice   # a note"), "empty list": "[]\n"}
+UNUSUAL = {
+    "empty value": ORDERS.replace('  memo: "Düğün yemeği"', "  memo:"),
+    "unknown field": ORDERS.replace("  memo:", "  note:"),
+    "duplicate field": ORDERS.replace("  kind: payment", "  kind: payment\n  kind: payment"),
+    "missing field": ORDERS.replace("  party: CU-0001\n  amount", "  amount"),
+    "bad pattern": ORDERS.replace('"50.00"\n  allocations', '"50,00"\n  allocations'),
+    "bad date": ORDERS.replace("2025-03-05", "2025-02-30"),
+    "bad enum": ORDERS.replace("kind: payment", "kind: paymnet"),
+    "tag with spaces": ORDERS.replace("vip]", "v i p]"),
+    "empty lines": ORDERS.replace("  lines:\n", "  lines: []\n  x:\n"),
+    "anchor": ORDERS.replace("party: CU-0001\n  memo", "party: &p CU-0001\n  memo"),
+    "scalar lines": ORDERS.replace("  lines:\n", "  lines: two\n  extra:\n"),
+    "nested unknown": ORDERS.replace("description: dinner", "descr: dinner"),
+    "line without price": ORDERS.replace(', price: "100.00"', ""),
+    "not a list": "id: INV-1\nkind: invoice\n",
+    "syntax": ORDERS.replace("kind: invoice", "kind: [invoice"),
+}
+
+
+@pytest.mark.parametrize("case", [*CLEAN, *UNUSUAL])
+def test_orders_fast_path__reads_exactly_what_the_general_path_reads(tmp_path, monkeypatch, case):
+    text = CLEAN.get(case) or UNUSUAL[case]
+    assert bool(load.parse_orders_yaml(text.encode(), "").frames) == (case in CLEAN or "bad" in case)
+    root = write_books(tmp_path / "b", {"books.toml": ROLES, "accounts.yaml": ACCOUNTS,
+                                        "orders/2025/2025-03.yaml": text,
+                                        "orders/2025/2025-04.yaml": ORDERS.replace("INV-1", "INV-2").replace("PAY-1", "PAY-2")})
+    fast, fast_problems = check(root, use_cache=True)
+    warm, warm_problems = check(root, use_cache=True)
+    monkeypatch.setattr(load, "_fast_documents", lambda raws: {})
+    general, general_problems = check(root)
+    assert fast.documents == warm.documents == general.documents
+    assert [d.source for d in fast.documents] == [d.source for d in general.documents]
+    assert [ln.source for d in fast.documents for ln in d.lines] == [ln.source for d in general.documents
+                                                                    for ln in d.lines]
+    assert fast_problems == warm_problems == general_problems
+    assert (case in CLEAN) == (fast_problems == [])
+    assert fast.derived_postings.equals(general.derived_postings)
