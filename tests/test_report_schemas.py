@@ -1,0 +1,59 @@
+"""Every report's JSON output validates against its published schema in schemas/reports/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests.conftest import DEMO
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "reports"
+
+CASES = [
+    ("trial-balance", ["trial-balance", "-p", "2025-03"]),
+    ("balance-sheet", ["balance-sheet", "--on", "2025-12-31"]),
+    ("balance-sheet", ["balance-sheet", "-p", "2025", "-M", "--depth", "1"]),
+    ("balance-sheet", ["balance-sheet", "-p", "2025-12", "--compare", "previous", "--currency", "EUR"]),
+    ("income-statement", ["income-statement", "-p", "2025"]),
+    ("income-statement", ["income-statement", "-p", "2025", "-Q", "--location", "KDK"]),
+    ("income-statement", ["income-statement", "-p", "2025-06", "--compare", "previous"]),
+    ("cash-flow", ["cash-flow", "-p", "2025Q2"]),
+    ("ledger", ["ledger", "102.01", "-p", "2025-03"]),
+    ("journal", ["journal", "-p", "2025-03-04"]),
+    ("aging", ["aging", "ar", "--on", "2025-12-31"]),
+    ("aging", ["aging", "ap", "--on", "2025-06-30", "--detail"]),
+    ("stock", ["stock", "-p", "2025-03", "--location", "KDK"]),
+    ("sales", ["sales", "-p", "2025", "--by", "month"]),
+    ("sales", ["sales", "-p", "2025", "--by", "item", "--top", "5"]),
+    ("kpi", ["kpi", "-p", "2025Q4", "--compare", "last-year"]),
+]
+
+
+@pytest.mark.parametrize(("schema", "args"), CASES, ids=[" ".join(a) for _, a in CASES])
+def test_report_json__validates_against_its_schema(schema, args):
+    run = CliRunner().invoke(app, ["report", *args, "--books", str(DEMO), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    doc = json.loads(run.stdout)
+    validator = Draft202012Validator(json.loads((SCHEMAS / f"{schema}.schema.json").read_text(encoding="utf-8")))
+    problems = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    assert problems == [], [f"{list(e.path)}: {e.message}" for e in problems[:5]]
+    assert doc["rows"], "a report with no rows proves nothing"
+
+
+def test_report_schemas__are_valid_schemas_and_one_per_report():
+    names = {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")}
+    assert names >= {name for name, _ in CASES}
+    for path in SCHEMAS.glob("*.schema.json"):
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_report_schema__rejects_a_float_amount():
+    schema = json.loads((SCHEMAS / "trial-balance.schema.json").read_text(encoding="utf-8"))
+    bad = {"report": "trial-balance", "title": "t", "currency": "TRY",
+           "rows": [{"account": "100", "name": "Kasa", "debit": 12.5, "credit": "0.00", "balance": "12.50"}]}
+    assert list(Draft202012Validator(schema).iter_errors(bad))
