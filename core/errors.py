@@ -69,6 +69,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E076": (ERROR, "disposal proceeds without a disposal date"),
     "E077": (ERROR, "recurring item needs a positive number of months"),
     "E078": (ERROR, "recurring item names the wrong account for its kind"),
+    "E079": (ERROR, "merged_into does not lead to a surviving contact on the same side"),
+    "E080": (ERROR, "unknown campaign"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),

@@ -30,8 +30,8 @@ import polars as pl
 from core import assets, payroll, recurring, schema, store, yamlnodes
 from core.errors import BooksError, Problem
 from core.model import (
-    Account, Activity, Allocation, Book, Contact, Document, Item, Link, Location, OrderLine, PriceRule, Settings,
-    Source, frozen_map,
+    Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
+    Segment, Settings, Source, frozen_map,
 )
 from core.money import fmt_minor, fraction_digits, minor_units
 from core.yamlnodes import Map, Seq
@@ -863,6 +863,9 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     spread_items: list[recurring.Recurring] = []
     activities: list[Activity] = []
     links: list[Link] = []
+    deals: list[Deal] = []
+    campaigns: list[Campaign] = []
+    segments: list[Segment] = []
     seen: dict[tuple[str, str], Source] = {}
 
     def unique(ns: str, rid: str | None, src: Source) -> bool:
@@ -929,6 +932,21 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 prices.append(_price_rule(r, rel))
             elif fk.kind == "links" and _s(r.get("crm")) and _s(r.get("erp")):
                 links.append(Link(r["crm"], r["erp"], _d(_s(r.get("since"))), src))
+            elif fk.kind == "deals" and unique("deal", rid, src):
+                prob = _s(r.get("probability"))
+                deals.append(Deal(rid, _s(r.get("contact")) or "", _s(r.get("stage")) or "lead",
+                                  _dec(_s(r.get("amount"))) or Decimal(0), _d(_s(r.get("created"))) or date.min,
+                                  _s(r.get("name")), _s(r.get("currency")), int(prob) if prob and prob.isdigit() else None,
+                                  _d(_s(r.get("expected_close"))), _d(_s(r.get("closed"))), _s(r.get("owner")),
+                                  _s(r.get("campaign")), _s(r.get("order")), _s(r.get("lost_reason")), src))
+            elif fk.kind == "campaigns" and unique("campaign", rid, src):
+                members = r.get("members")
+                campaigns.append(Campaign(
+                    rid, _s(r.get("name")) or "", _s(r.get("kind")) or "", _d(_s(r.get("start"))) or date.min,
+                    _d(_s(r.get("end"))), _dec(_s(r.get("cost"))) or Decimal(0), _s(r.get("account")),
+                    tuple(m for m in members if type(m) is str) if type(members) is Seq else (), src))
+            elif fk.kind == "segments" and unique("segment", rid, src):
+                segments.append(Segment(rid, _s(r.get("name")) or "", _s(r.get("where")) or "", src))
 
 
     book = Book(root=root, settings=settings, accounts=frozen_map(accounts), contacts=frozen_map(contacts),
@@ -939,7 +957,9 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 sales=typed["sales"], prices=tuple(prices),
                 payroll=tuple(sorted(runs, key=payroll.PayrollRun.sort_key)),
                 assets=tuple(fixed_assets), recurring=tuple(spread_items),
-                files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
+                files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken),
+                deals=tuple(sorted(deals, key=lambda d: (d.created, d.id))),
+                campaigns=tuple(sorted(campaigns, key=lambda c: (c.start, c.id))), segments=tuple(segments))
     return book, problems
 
 

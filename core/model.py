@@ -123,6 +123,52 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class Deal:
+    """A CRM opportunity moving through the pipeline (contacts/crm/deals.yaml)."""
+
+    id: str
+    contact: ContactId
+    stage: str                     # lead | qualified | proposal | negotiation | won | lost
+    amount: Decimal
+    created: date
+    name: str | None = None
+    currency: str | None = None
+    probability: int | None = None  # percent; None: the stage's default
+    expected_close: date | None = None
+    closed: date | None = None
+    owner: ContactId | None = None
+    campaign: str | None = None
+    order: str | None = None
+    lost_reason: str | None = None
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A CRM campaign or promotion with its cost and the contacts it reached (contacts/crm/campaigns.yaml)."""
+
+    id: str
+    name: str
+    kind: str                      # loyalty | email | event | promotion | ads | referral
+    start: date
+    end: date | None = None
+    cost: Decimal = Decimal(0)
+    account: str | None = None
+    members: tuple[ContactId, ...] = ()
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A named group of customers defined by a SQL condition (contacts/crm/segments.yaml)."""
+
+    id: str
+    name: str
+    where: str
+    source: Source = field(default=Source("", 0), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     crm: ContactId
     erp: ContactId
@@ -278,10 +324,29 @@ class Book:
     derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.post)
     stock_ledger: Any = None                          # core.stock.StockLedger the derivation valued
     derived_entries: pl.DataFrame | None = None
+    deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
+    campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
+    segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml
 
     @property
     def orders(self) -> tuple[Document, ...]:
         return tuple(d for d in self.documents if d.kind in ORDER_KINDS)
+
+    def resolve(self, contact_id: str) -> str:
+        """The surviving id of a contact: follows `merged_into` aliases left by `kebir dedup apply`
+        (a loop or an unknown id stops where it is; validation reports those, E079)."""
+        seen = {contact_id}
+        current = contact_id
+        while (c := self.contacts.get(current)) is not None and (nxt := c.get("merged_into")) and nxt not in seen:
+            seen.add(nxt)
+            current = nxt
+        return current
+
+    def aliases(self, contact_id: str) -> set[str]:
+        """Every id that resolves to the same survivor as `contact_id`, itself included."""
+        survivor = self.resolve(contact_id)
+        groups = self._memo("_alias_groups", lambda: _alias_groups(self))
+        return set(groups.get(survivor, {survivor})) | {contact_id}
 
     def document(self, doc_id: str) -> Document | None:
         return self._doc_index().get(doc_id)
@@ -349,6 +414,13 @@ class Book:
             source_doc=e["source"], tags=tuple(t for t in (e["tags"] or "").split(",") if t),
             source=Source(e["file"], e["line"]),
         )
+
+
+def _alias_groups(book: "Book") -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = {}
+    for cid in book.contacts:
+        groups.setdefault(book.resolve(cid), set()).add(cid)
+    return groups
 
 
 def frozen_map(d: dict) -> Mapping:  # type: ignore[type-arg]

@@ -50,6 +50,9 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("erp-contacts", "contacts/erp/suppliers.yaml", "yaml", "supplier"),
     FileKind("erp-contacts", "contacts/erp/employees.yaml", "yaml", "employee"),
     FileKind("activities", "contacts/crm/activities.yaml", "yaml", "crm"),
+    FileKind("deals", "contacts/crm/deals.yaml", "yaml", "crm"),
+    FileKind("campaigns", "contacts/crm/campaigns.yaml", "yaml", "crm"),
+    FileKind("segments", "contacts/crm/segments.yaml", "yaml", "crm"),
     FileKind("crm-contacts", "contacts/crm/*.yaml", "yaml", "crm"),
     FileKind("links", "contacts/links.yaml", "yaml"),
     FileKind("items", "stock/items.yaml", "yaml"),
@@ -70,7 +73,8 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "activities": ("date", "id"), "links": ("crm", "erp"), "items": ("id",), "locations": ("id",),
     "moves": ("date", "id"), "orders": ("date", "id"), "sales": ("date", "location", "kind"),
     "prices": ("kind", "id"), "payroll": ("period", "date", "id"),
-    "assets": ("id",), "recurring": ("id",),
+    "assets": ("id",), "recurring": ("id",), "deals": ("created", "id"), "campaigns": ("start", "id"),
+    "segments": ("id",),
 }
 
 # $defs whose values kebir always writes quoted (numbers people must not lose to YAML typing).

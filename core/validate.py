@@ -89,6 +89,15 @@ def check_contacts_referenced(book: Book) -> list[Problem]:
         for field, ref in (("contact", a.contact), ("owner", a.owner)):
             if ref and ref not in book.contacts:
                 problems.append(_unknown_contact(a.source.path, a.source.line, a.id, ref, field))
+    for deal in book.deals:
+        for field, ref in (("contact", deal.contact), ("owner", deal.owner)):
+            if ref and ref not in book.contacts:
+                problems.append(_unknown_contact(deal.source.path, deal.source.line, deal.id, ref, field))
+    for campaign in book.campaigns:
+        for ref in campaign.members:
+            if ref not in book.contacts:
+                problems.append(_unknown_contact(campaign.source.path, campaign.source.line, campaign.id, ref,
+                                                 "member"))
     for link in book.links:
         for field, ref, side in (("crm", link.crm, "crm"), ("erp", link.erp, "erp")):
             c = book.contacts.get(ref)
@@ -102,6 +111,47 @@ def check_contacts_referenced(book: Book) -> list[Problem]:
     for item in book.items.values():
         if item.supplier and item.supplier not in book.contacts:
             problems.append(_unknown_contact(item.source.path, item.source.line, item.id, item.supplier, "supplier"))
+    return problems
+
+
+def check_aliases(book: Book) -> list[Problem]:
+    """`merged_into` (left by `kebir dedup apply`) names a contact on the same side that is not itself
+    merged away, so every lookup resolves in one step and never loops."""
+    problems: list[Problem] = []
+    for c in book.contacts.values():
+        target_id = c.get("merged_into")
+        if not target_id or target_id not in book.contacts:
+            continue          # an unknown id is E031
+        target = book.contacts[target_id]
+        why = ("it is the contact itself" if target_id == c.id else
+               f"{target_id} is on the {target.side.upper()} side" if target.side != c.side else
+               f"{target_id} is itself merged into {target.get('merged_into')}" if target.get("merged_into") else "")
+        if why:
+            problems.append(Problem("E079", c.source.path, c.source.line, f"{c.id} merged_into {target_id}: {why}",
+                                    record=c.id, found=target_id, expected="a surviving contact on the same side",
+                                    hint=f"point merged_into at the survivor ({book.resolve(c.id)}), or link "
+                                         "across sides in contacts/links.yaml instead"))
+    return problems
+
+
+def check_campaigns_referenced(book: Book) -> list[Problem]:
+    """Deals, documents and promotions name campaigns that exist in contacts/crm/campaigns.yaml."""
+    known = {c.id for c in book.campaigns}
+    problems: list[Problem] = []
+
+    def bad(path: str, line: int, rid: str, ref: str) -> None:
+        problems.append(Problem("E080", path, line, f"campaign {ref} is not in contacts/crm/campaigns.yaml",
+                                record=rid, found=ref, hint="add the campaign there, or correct the id"))
+
+    for deal in book.deals:
+        if deal.campaign and deal.campaign not in known:
+            bad(deal.source.path, deal.source.line, deal.id, deal.campaign)
+    for doc in book.documents:
+        if doc.campaign and doc.campaign not in known:
+            bad(doc.source.path, doc.source.line, doc.id, doc.campaign)
+    for rule in book.prices:
+        if rule.campaign and rule.campaign not in known:
+            bad(rule.source.path, rule.source.line, rule.id, rule.campaign)
     return problems
 
 
@@ -240,6 +290,8 @@ CHECKS: tuple[Check, ...] = (
     check_posting_accounts,
     check_close_records,
     check_contacts_referenced,
+    check_aliases,
+    check_campaigns_referenced,
     check_documents,
     check_tie_outs,
     check_credit_limits,
