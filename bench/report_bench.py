@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import shlex
 import shutil
 import statistics
@@ -199,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="above 100k transactions, skip hledger and bean-query (minutes and many GiB each)")
     ap.add_argument("--runs", type=int, default=None, help="runs per command (default: 3 up to 100k, else 1)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before a single run is killed")
+    ap.add_argument("--tools", default=None, metavar="REGEX",
+                    help="only the commands whose tool name matches (e.g. '^kebir'); their rows replace the same "
+                         "rows in an existing report-results-N.json, the others (and hledger's cross-check) are kept")
     a = ap.parse_args(argv)
     if KEBIR is None:
         print("kebir is not installed in this environment", file=sys.stderr)
@@ -218,9 +222,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   kebir validate failed: {prime['stderr_tail']}", flush=True)
             status = 1
         doc: dict = {"size": n, "environment": env, "rows": [], "crosscheck": None}
+        target = out / f"report-results-{n}.json"
+        old = json.loads(target.read_text()) if a.tools is not None and target.exists() else {"rows": []}
         rows: dict[str, dict] = {}
         for case in cases(books):
             cmd = _shown(case["cmd"])
+            if a.tools is not None and not re.search(a.tools, case["tool"]):
+                doc["rows"] += [r for r in old["rows"] if r["tool"] == case["tool"]]
+                continue
             skip = ("not installed" if case["exe"] is None
                     else "--skip-slow" if a.skip_slow and case.get("slow") and n > 100_000
                     else f"only up to {case['upto']:,} transactions: one lot per @@ posting, see README"
@@ -237,6 +246,11 @@ def main(argv: list[str] | None = None) -> int:
             status |= 0 if row["ok"] else 1
         hl_ran = "hledger bal" in rows
         doc["crosscheck"] = c = crosscheck(rows, data, with_hledger=hl_ran)
+        if not hl_ran and old.get("crosscheck") and "error" not in c:   # --tools without hledger: keep its check
+            c.update({k: v for k, v in old["crosscheck"].items() if k.startswith("hledger")})
+        if "error" in c:
+            print(f"   cross-check: {c['error']}", flush=True)
+            status = 1
         if "hledger_agree" in c:
             print(f"   kebir trial balance vs hledger bal -B: {'agree' if c['hledger_agree'] else 'DISAGREE'} "
                   f"({c['kebir_accounts']} accounts)", flush=True)
@@ -244,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         if "query_equals_tb" in c:
             print(f"   kebir query group-by equals the trial balance: {c['query_equals_tb']}", flush=True)
             status |= 0 if c["query_equals_tb"] else 1
-        (out / f"report-results-{n}.json").write_text(json.dumps(doc, indent=1, default=str))
+        target.write_text(json.dumps(doc, indent=1, default=str))
         (out / "report-results.md").write_text(markdown(out))
     print()
     print(markdown(out))
