@@ -958,6 +958,8 @@ def dedup_scan(
     threshold: Annotated[float, typer.Option("--threshold", "-t", help="Match probability to link a pair (0-1).")]
     = 0.9,
     output: OutputOpt = None,
+    plan_in: Annotated[Optional[str], typer.Option("--plan", help="An earlier plan: pairs decided there are not "
+                       "proposed again; with its .seen sidecar only new or changed records are compared.")] = None,
 ) -> None:
     """Find likely duplicate contacts and write a plan file (YAML, schemas/plan.schema.json).
 
@@ -973,9 +975,16 @@ def dedup_scan(
         raise _usage(f"--within takes crm, erp, crm,erp or none, not {within!r}")
     if not 0 < threshold < 1:
         raise _usage("--threshold takes a probability between 0 and 1")
-    root, book, problems = open_books(books)
-    plan = dedup.scan(book, sides, across, threshold)
+    try:
+        root = load.find_books(books)
+    except BooksError as exc:
+        raise _usage(f"{exc}" + (f"\n  hint: {exc.hint}" if exc.hint else "")) from None
+    if plan_in and not Path(plan_in).is_file():
+        raise _usage(f"--plan {plan_in}: no such file")
+    plan = dedup.scan_books(root, sides, across, threshold, dedup.read_previous(Path(plan_in)) if plan_in else None)
     _render.emit(dedup.dump_plan(plan), output)
+    if output:      # the model and record hashes, for the next incremental scan
+        _render.emit(dedup.dump_seen(plan), str(dedup.seen_path(Path(output))))
     sys.stderr.write(f"kebir: {len(plan.clusters)} cluster(s); {plan.compared_pairs} of {plan.all_pairs} "
                      f"pairs compared\n")
 
@@ -983,6 +992,70 @@ def dedup_scan(
 from cli import query as _query  # noqa: E402
 
 _query.register(app)
+
+
+@dedup_app.command("apply")
+def dedup_apply(
+    plan: Annotated[str, typer.Argument(help="The reviewed plan file (clusters with decision: accept).")],
+    books: BooksOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the change to git (one commit to revert).")]
+    = False,
+    fmt: FormatOpt = Fmt.text,
+    lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
+) -> None:
+    """Merge accepted clusters (aliases via merged_into) and link CRM to ERP, as one diff.
+
+    \b
+    Examples:
+      kebir dedup apply plans/dedup.yaml --books ledger-data --dry-run
+      kebir dedup apply plans/dedup.yaml --books ledger-data --commit
+    """
+    import json
+
+    from core import merge, store
+
+    plan_path = Path(plan)
+    if not plan_path.is_file():
+        raise _usage(f"no plan file {plan}: write one with `kebir dedup scan -o {plan}`")
+    root, book, problems = open_books(books)
+    clusters, found = merge.read_plan(plan_path)
+    if found:
+        sys.stdout.write(_render.problems_text(found, str(root), f"kebir: cannot read the plan {plan}"))
+        raise typer.Exit(1)
+    problems = errors.sorted_problems(problems + checks.run_all(book))
+    if errors.count_errors(problems):
+        sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
+                                               "kebir: nothing applied: the books have errors; fix them first"))
+        raise typer.Exit(1)
+    try:
+        with store.books_lock(root, lock_timeout):
+            try:
+                result = merge.plan_apply(book, clusters)
+            except ValueError as exc:
+                sys.stderr.write(f"kebir: {exc}\n")
+                raise typer.Exit(1) from None
+            if fmt is Fmt.json:
+                _render.emit(json.dumps({
+                    "applied": result.applied, "merged": result.merged, "linked": result.linked,
+                    "repointed": result.repointed, "skipped": [{"cluster": c, "why": w} for c, w in result.skipped],
+                    "conflicts": [vars(c) for c in result.conflicts], "files": sorted(result.files),
+                    "dry_run": dry_run}, ensure_ascii=False, indent=2, default=str) + "\n")
+            _write_or_show(root, result.files, dry_run)
+            if commit and not dry_run and result.files:
+                _git_commit(root, result.files, f"dedup apply {plan_path.name}\n\n{result.summary()}\n"
+                            + "".join(f"merged {a} into {b}\n" for a, b in result.merged)
+                            + "".join(f"linked {a} to {b}\n" for a, b in result.linked))
+    except store.BooksLocked as exc:
+        sys.stderr.write(f"kebir: {exc}; nothing was written\n")
+        raise typer.Exit(1) from None
+    for c in result.conflicts:
+        values = ", ".join(f"{k}={v!r}" for k, v in c.values.items())
+        sys.stderr.write(f"conflict: cluster {c.cluster} {c.contact}.{c.field}: {values}; chose {c.chosen!r} "
+                         f"({c.why})\n")
+    for number, why in result.skipped:
+        sys.stderr.write(f"skipped: cluster {number}: {why}\n")
+    sys.stderr.write(f"kebir: {result.summary()}{' (dry run: nothing written)' if dry_run else ''}\n")
 
 
 def main() -> None:

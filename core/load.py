@@ -156,12 +156,16 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
             roles[role] = code
     for key, value in (doc.get("close") or {}).items():   # close settings ride along as "close:key"
         roles[f"close:{key}"] = str(value)
-    for key, value in (doc.get("cash_flow") or {}).items():   # [cash_flow] investing = ["25", "26"]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            bad.append(Problem("E007", path, _toml_line(text, key), f"[cash_flow] {key} must be a list of quoted "
-                               "account code prefixes", found=repr(value), hint=f'write {key} = ["25", "26"]'))
-            continue
-        roles[f"cash_flow:{key}"] = ",".join(value)
+    for section, example in (("cash_flow", '["25", "26"]'), ("dedup", '["email", "phone"]')):
+        for key, value in (doc.get(section) or {}).items():   # [cash_flow] investing = ["25", "26"]
+            if not isinstance(value, list):
+                roles[f"{section}:{key}"] = str(value)
+                continue
+            if not all(isinstance(v, str) for v in value):
+                bad.append(Problem("E007", path, _toml_line(text, key), f"[{section}] {key} must be a list of "
+                                   "quoted strings", found=repr(value), hint=f"write {key} = {example}"))
+                continue
+            roles[f"{section}:{key}"] = ",".join(value)
     for role, code in roles.items():
         if not isinstance(code, str):
             bad.append(Problem("E007", path, _toml_line(text, role.split(":")[-1]),

@@ -53,7 +53,16 @@ def control_postings(book: Book, role: str, as_of: date | None = None) -> pl.Dat
     p = pl.concat(parts, how="vertical_relaxed").filter(pl.col("account") == code)
     if as_of is not None:
         p = p.filter(pl.col("date") <= as_of)
-    return p.sort("date", "entry_id", maintain_order=True)
+    return resolve_contacts(book, p).sort("date", "entry_id", maintain_order=True)
+
+
+def resolve_contacts(book: Book, p: pl.DataFrame, column: str = "contact") -> pl.DataFrame:
+    """`column` with every merged id replaced by its survivor (Book.resolve), so a party merged by
+    `kebir dedup apply` is one party in the subledgers, whatever id its documents were issued with."""
+    aliases = {cid: book.resolve(cid) for cid, c in book.contacts.items() if c.get("merged_into")}
+    if not aliases:
+        return p
+    return p.with_columns(pl.col(column).replace(aliases))
 
 
 def _replay(book: Book, side: str, as_of: date | None) -> tuple[dict[str, list[list]], dict[str, date]]:

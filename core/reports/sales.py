@@ -21,6 +21,7 @@ from core.model import Book
 from core.money import from_minor
 from core.period import Span
 from core.reports import Column, Scope, Table
+from core.reports.aging import resolve_contacts
 
 BY = ("customer", "item", "rep", "location", "month")
 COUNTER = "(counter sales)"
@@ -43,8 +44,9 @@ def sales_postings(book: Book, span: Span = Span(), scope: Scope = Scope()) -> p
         {"source": [d.id for d in book.documents], "party": [d.party for d in book.documents],
          "rep": [d.rep for d in book.documents], "doc_location": [d.location for d in book.documents]},
         schema={"source": pl.String, "party": pl.String, "rep": pl.String, "doc_location": pl.String})
-    return (p.join(docs, on="source", how="left")
-            .with_columns(customer=pl.coalesce("party", "contact", pl.lit(COUNTER)),
+    joined = p.join(docs, on="source", how="left").with_columns(party=pl.coalesce("party", "contact"))
+    return (resolve_contacts(book, joined, "party")
+            .with_columns(customer=pl.coalesce("party", pl.lit(COUNTER)),
                           rep=pl.col("rep").fill_null("(none)"),
                           location=pl.coalesce("location", "doc_location", pl.lit("(none)")),
                           item=pl.col("item").fill_null("(no item)"),
