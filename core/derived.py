@@ -53,6 +53,7 @@ class Entries:
     base_currency: str
     _p: list[tuple] = field(default_factory=list)
     _e: list[tuple] = field(default_factory=list)
+    legs: list[int] = field(default_factory=list)     # postings per entry, in entry order
 
     def add(self, entry_id: str, day: date, memo: str | None, source: str, file: str, line: int,
             legs: list[Leg], payee: str | None = None, tags: str | None = None) -> None:
@@ -63,6 +64,7 @@ class Entries:
         if total != 0:
             raise UnbalancedRule(f"derived entry {entry_id} from {source} is off by {total} minor units: {legs}")
         self._e.append((entry_id, day, memo, payee, source, tags, line, file))
+        self.legs.append(len(legs))
         for leg in legs:
             cur = leg.currency or self.base_currency
             amount = leg.amount if leg.amount is not None else leg.base

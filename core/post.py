@@ -149,10 +149,13 @@ class Deriver:
 
     # ------------------------------------------------------------------ documents
 
-    def run(self) -> None:
-        docs = sorted((d for d in self.book.documents if d.kind in KIND_ORDER and d.status != "cancelled"),
-                      key=lambda d: (d.date, KIND_ORDER[d.kind], d.id))
+    def run(self, docs: list[Document] | None = None) -> list[int]:
+        """Derive `docs` (default: every posting document of the book, in derivation order); returns
+        how many entries each document made."""
+        docs = posting_documents(self.book) if docs is None else docs
+        made = []
         for doc in docs:
+            before = len(self.entries)
             try:
                 getattr(self, "post_" + doc.kind.replace("-", "_"))(doc)
             except MissingRole as exc:
@@ -160,6 +163,8 @@ class Deriver:
                              hint=f"add `{exc.role.split(':')[0]} = \"...\"` under [accounts] in books.toml"
                              + (f" (table [accounts.{exc.role.split(':')[0]}], key \"{exc.role.split(':')[1]}\")"
                                 if ":" in exc.role else ""))
+            made.append(len(self.entries) - before)
+        return made
 
     def _currency_rate(self, doc: Document) -> tuple[str, str | None] | None:
         currency = doc.currency or self.base
@@ -388,6 +393,12 @@ class Deriver:
                   entry_id=f"{invoice.id}/{advance_id}", memo=f"advance {advance_id} applied to {invoice.id}")
 
 
+def posting_documents(book: Book) -> list[Document]:
+    """The documents that post, in derivation order: by date, then kind (KIND_ORDER), then id."""
+    return sorted((d for d in book.documents if d.kind in KIND_ORDER and d.status != "cancelled"),
+                  key=lambda d: (d.date, KIND_ORDER[d.kind], d.id))
+
+
 def document_rate(book: Book, doc: Document, currency: str) -> str | None:
     """A document's own rate, else the rates/ rate on its date; None in the base currency."""
     if currency == book.base:
@@ -400,8 +411,12 @@ def _pct(rate: Decimal) -> str:
     return text
 
 
-def derive(book: Book) -> tuple[Book, list[Problem]]:
-    """The book with its derived postings, and the problems deriving them found."""
+def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
+    """The book with its derived postings, and the problems deriving them found.
+
+    `fast` derives the plain documents as frame operations (`core.post_frames`), with the same
+    result; False replays every document through the Deriver (the reference the tests compare with).
+    """
     from core.payroll import PayrollRules, derive_payroll
     from core.zreports import derive_sales
 
@@ -412,11 +427,31 @@ def derive(book: Book) -> tuple[Book, list[Problem]]:
             "document", "item").agg(pl.col("qty").sum(), pl.col("value").sum())
         received = {(doc, item): (q, v) for doc, item, q, v in rec.iter_rows()}
     d = Deriver(book, received)
-    d.run()
+    docs = posting_documents(book)
+    common_p = common_e = None
+    rest = list(enumerate(docs))
+    if fast and docs:
+        from core import post_frames
+
+        split = post_frames.split_documents(book, docs, d.roles, d.base_dec)
+        common_p, common_e, odd = post_frames.derive_common(book, split.common, d.roles, d.base_dec)
+        rest = sorted(split.rest + [(i, doc) for i, doc in split.common if doc.party in odd])
+    made = d.run([doc for _, doc in rest])
     d.problems += derive_sales(book, d.entries)
     d.problems += derive_payroll(book.payroll, book.contacts, book.settings.payroll or PayrollRules(),
                                  dict(book.settings.roles), d.entries)
     postings, entries = d.entries.frames()
+    if common_p is not None and common_e is not None and common_e.height:
+        # Back into derivation order: each entry at its document's position (sales and payroll last).
+        seq = [i for (i, _), n in zip(rest, made) for _ in range(n)]
+        seq += [len(docs)] * (len(d.entries) - len(seq))
+        per_posting = pl.DataFrame({"_seq": seq, "_n": d.entries.legs}, schema={"_seq": pl.Int64, "_n": pl.Int64}
+                                   ).select(pl.col("_seq").repeat_by("_n").explode())
+        postings = (pl.concat([postings.with_columns(per_posting), common_p.select(*postings.columns, "_seq")])
+                    .sort("_seq", maintain_order=True).drop("_seq"))
+        entries = (pl.concat([entries.with_columns(_seq=pl.Series(seq, dtype=pl.Int64)),
+                              common_e.select(*entries.columns, "_seq")])
+                   .sort("_seq", maintain_order=True).drop("_seq"))
     stock_postings, stock_entries, problems = _stock_postings(book, ledger, stock_problems)
     if stock_postings is not None:
         postings = pl.concat([postings, stock_postings], how="vertical_relaxed")
