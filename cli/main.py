@@ -989,9 +989,11 @@ def dedup_scan(
                      f"pairs compared\n")
 
 
+from cli import crm as _crm  # noqa: E402
 from cli import query as _query  # noqa: E402
 
 _query.register(app)
+_crm.register(app, report_app)
 
 
 @dedup_app.command("apply")

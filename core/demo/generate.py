@@ -3183,11 +3183,82 @@ def write_truth(path: Path, truth: dict[str, list[list[str]]]) -> None:
     write_atomic(path, header + body)
 
 
+CAMPAIGNS = (   # id, name, kind, start, end, cost (minor units)
+    ("CMP-2025-IFTAR", "Ramazan iftar menus for firms", "email", "2025-02-10", "2025-03-29", 4_500_000),
+    ("CMP-2025-WEDDING", "Wedding season fair, Haliç Kongre", "event", "2025-04-12", "2025-04-13", 12_000_000),
+    ("CMP-2025-LOYALTY", "Lokanta loyalty card", "loyalty", "2025-06-01", "", 2_500_000),
+    ("CMP-2025-NEWYEAR", "New year corporate dinners", "ads", "2025-10-20", "2025-12-20", 8_000_000),
+)
+DEAL_STAGES = ("lead", "qualified", "proposal", "negotiation")
+SEGMENTS = (
+    ("VIP", "Best customers of the last 12 months", "revenue_12m >= 1000000"),
+    ("AT-RISK", "Customers with invoices more than 30 days past due", "days_overdue > 30"),
+    ("DORMANT", "Bought before, nothing since July", "last_sale < DATE '2025-07-01'"),
+    ("PROSPECTS", "Open deals, never invoiced", "invoices = 0 AND open_deals > 0"),
+)
+
+
+def build_crm(rng: random.Random, contacts: Contacts, sales_orders: list[SalesOrder]
+              ) -> tuple[list[Record], list[Record], list[Record]]:
+    """Deals (each catering order was a won deal first; open and lost deals besides), the year's
+    campaigns with the contacts they reached, and saved segments."""
+    crm_of = {erp: crm for crm, erp in (sorted(pair) for pair in contacts.truth["crm_erp"])}
+    companies = sorted(c["id"] for c in contacts.companies)
+    campaigns = []
+    for cid, name, kind, start, end, cost in CAMPAIGNS:
+        members = sorted(rng.sample(companies, min(len(companies), rng.randint(40, 90))))
+        rec = {"id": cid, "name": name, "kind": kind, "start": start, "cost": money(cost), "account": "760.01",
+               "members": members}
+        if end:
+            rec["end"] = end
+        campaigns.append(rec)
+
+    def campaign_on(day: dt.date, contact: str) -> str:
+        for c in campaigns:
+            if c["start"] <= iso(day) <= c.get("end", iso(END)) and contact in c["members"]:
+                return c["id"]
+        return ""
+
+    drafts = []
+    for so in sales_orders:
+        if so.status == "cancelled" or not so.id:
+            continue
+        contact = crm_of.get(so.party, so.party)
+        created = so.date - dt.timedelta(days=rng.randint(14, 45))
+        rec = {"contact": contact, "name": so.memo, "stage": "won", "amount": money(so.net()),
+               "created": iso(created), "expected_close": iso(so.date), "closed": iso(so.date),
+               "owner": so.rep or "EM-0008", "order": so.id}
+        if cmp := campaign_on(created, contact):
+            rec["campaign"] = cmp
+        drafts.append(rec)
+    for n in range(60):
+        contact = rng.choice(companies)
+        created = random_day(rng, dt.date(YEAR, 3, 1), END)
+        guests = rng.randint(4, 30) * 10
+        amount = guests * rng.choice((95_000, 120_000, 150_000, 185_000))
+        lost = n % 3 == 0 and created < dt.date(YEAR, 11, 15)
+        rec = {"contact": contact, "name": f"Event for {guests} guests", "amount": money(amount),
+               "created": iso(created), "expected_close": iso(min(END, created + dt.timedelta(days=rng.randint(20, 60)))),
+               "owner": rng.choice(("EM-0007", "EM-0008", "EM-0009", "EM-0044"))}
+        if lost:
+            rec |= {"stage": "lost", "closed": iso(created + dt.timedelta(days=rng.randint(10, 40))),
+                    "lost_reason": rng.choice(("price", "date not available", "chose another venue", "no budget"))}
+        else:
+            rec["stage"] = rng.choice(DEAL_STAGES)
+        if cmp := campaign_on(created, contact):
+            rec["campaign"] = cmp
+        drafts.append(rec)
+    drafts.sort(key=lambda r: (r["created"], r["contact"], r["name"]))
+    deals = [{"id": f"D-{n:04d}", **r} for n, r in enumerate(drafts, 1)]
+    segments = [{"id": sid, "name": name, "where": where} for sid, name, where in SEGMENTS]
+    return deals, campaigns, segments
+
+
 def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     """Write the demo books under `out` (and the dedup truth); returns record counts per file kind."""
     master = random.Random(SEED)
     rng = {name: random.Random(master.getrandbits(64))
-           for name in ("rates", "contacts", "activities", "orders", "stock", "journal", "documents")}
+           for name in ("rates", "contacts", "activities", "orders", "stock", "journal", "documents", "crm")}
     rates = build_rates(rng["rates"])
     contacts = build_contacts(rng["contacts"], rng["activities"])
     erp_dups = [pair[1] for pair in contacts.truth["within_erp"]]
@@ -3226,6 +3297,10 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "contacts/crm/people.yaml", "crm-contacts", contacts.people)
     write_yaml(out, "contacts/crm/activities.yaml", "activities", contacts.activities)
     write_yaml(out, "contacts/links.yaml", "links", contacts.links)
+    deals, campaigns, segments = build_crm(rng["crm"], contacts, sales_orders)
+    write_yaml(out, "contacts/crm/deals.yaml", "deals", deals)
+    write_yaml(out, "contacts/crm/campaigns.yaml", "campaigns", campaigns)
+    write_yaml(out, "contacts/crm/segments.yaml", "segments", segments)
     write_yaml(out, "stock/locations.yaml", "locations", location_records())
     write_yaml(out, "assets/register.yaml", "assets", asset_records())
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))

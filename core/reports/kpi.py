@@ -80,9 +80,15 @@ def figures(book: Book, span: Span, scope: Scope = Scope()) -> dict[str, Any]:
         rows = ledger.rows if scope.location is None else ledger.rows.filter(pl.col("location") == scope.location)
         opening_stock = int(rows.filter(pl.col("date") < span.begin)["value"].sum() or 0)
         closing_stock = int(rows.filter(pl.col("date") < span.end)["value"].sum() or 0)
+    from core.crm import crm_figures
+
+    crm = crm_figures(book, span)
     return {"days": (span.end - span.begin).days, "revenue": revenue, "cost_of_sales": cost,
             "receivable": ar, "credit_sales": ar_debits, "payable": -ap, "credit_purchases": ap_credits,
-            "opening_stock": opening_stock, "closing_stock": closing_stock}
+            "opening_stock": opening_stock, "closing_stock": closing_stock,
+            "customer_revenue": crm["revenue"], "active_customers": crm["active"],
+            "active_before": crm["active_before"], "new_customers": crm["new"], "churned": crm["churned"],
+            "marketing_spend": crm["spend"]}
 
 
 def kpis(f: dict[str, Any], previous_revenue: int | None) -> dict[str, Decimal | None]:
@@ -98,8 +104,32 @@ def kpis(f: dict[str, Any], previous_revenue: int | None) -> dict[str, Decimal |
         "inventory_turnover": turnover,
         "days_of_inventory": None if not turnover else (Decimal(days) / turnover).quantize(ONE_DECIMAL,
                                                                                            ROUND_HALF_EVEN),
+        **crm_kpis(f, revenue, cost),
     }
 
+
+def crm_kpis(f: dict[str, Any], revenue: int, cost: int) -> dict[str, Decimal | None]:
+    """Churn, lifetime value and acquisition cost from the invoiced (named) customers.
+
+    churn % = customers invoiced in the period before and not in this one / those of the period
+    before; CLV = net sales per active customer x gross margin / churn rate (the margin a customer
+    brings per period, over the expected number of periods it stays); CAC = marketing spend / new
+    customers (first invoice ever in this period).
+    """
+    churn = _ratio(f["churned"], f["active_before"], 100)
+    clv = None
+    if f["active_customers"] and f["churned"] and f["active_before"] and revenue:
+        per_customer = Decimal(f["customer_revenue"]) / f["active_customers"]
+        margin = Decimal(revenue - cost) / Decimal(revenue)
+        clv = (per_customer * margin * f["active_before"] / f["churned"]).quantize(TWO_DECIMALS, ROUND_HALF_EVEN)
+    cac = None if not f["new_customers"] or not f["marketing_spend"] else (Decimal(f["marketing_spend"]) / f["new_customers"]).quantize(
+        TWO_DECIMALS, ROUND_HALF_EVEN)
+    return {"active_customers": Decimal(f["active_customers"]), "new_customers": Decimal(f["new_customers"]),
+            "churn_pct": churn, "clv_minor": clv, "cac": cac}
+
+
+MONEY_INPUTS = frozenset({"revenue", "cost_of_sales", "receivable", "credit_sales", "payable", "credit_purchases",
+                          "opening_stock", "closing_stock", "customer_revenue"})
 
 LABELS = (
     ("revenue", "Revenue (net sales)", "money"), ("revenue_growth_pct", "Revenue growth %", "pct"),
@@ -107,6 +137,9 @@ LABELS = (
     ("food_cost_pct", "Food cost %", "pct"), ("dso_days", "DSO on credit sales (days)", "pct"),
     ("dpo_days", "DPO (days)", "pct"), ("inventory_turnover", "Inventory turnover (times)", "pct"),
     ("days_of_inventory", "Days of inventory", "pct"),
+    ("active_customers", "Active customers (invoiced)", "pct"), ("new_customers", "New customers", "pct"),
+    ("churn_pct", "Customer churn %", "pct"), ("clv", "Customer lifetime value", "money"),
+    ("cac", "Acquisition cost per new customer", "money"),
 )
 
 
@@ -122,7 +155,10 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
     k_now, k_before = kpis(f_now, f_before["revenue"]), kpis(f_before, prev_prev_revenue)
 
     def value(key: str, f: dict[str, Any], k: dict[str, Any]) -> Decimal | None:
-        return from_minor(f[key], dec) if key in f else k[key]
+        if key == "clv":      # computed on minor units: back to the currency's unit
+            v = k["clv_minor"]
+            return None if v is None else (v / Decimal(10) ** dec).quantize(Decimal(1).scaleb(-dec), ROUND_HALF_EVEN)
+        return from_minor(f[key], dec) if key in ("revenue", "cost_of_sales") else k[key]
 
     rows: list[tuple[Any, ...]] = []
     for key, label, _kind in LABELS:
@@ -135,7 +171,7 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
     meta: dict[str, Any] = {
         "currency": book.base, "company": book.settings.name, "begin": str(span.begin), "end": str(span.end),
         "compared_with": {"begin": str(before.begin), "end": str(before.end)}, **scope.meta(),
-        "inputs": {k: (from_minor(v, dec) if k != "days" else v) for k, v in f_now.items()},
+        "inputs": {k: (from_minor(v, dec) if k in MONEY_INPUTS else v) for k, v in f_now.items()},
         "as_of": str(last),
     }
     return Table("kpi", f"Key figures, {span.label()}", cols, tuple(rows), None, meta)

@@ -1,0 +1,142 @@
+"""`kebir crm pipeline|activities|segment` and `kebir report customer ID` (core/crm.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
+
+OnOpt = Annotated[Optional[str], typer.Option("--on", help="The day to look from (YYYY-MM-DD). Default: the "
+                                                            "last date in the books.")]
+
+
+def _as_of(on: str | None, book):
+    from cli.main import _on_date
+
+    day = _on_date(on)
+    if day is not None:
+        return day
+    from datetime import date
+
+    last = book.ledger()["date"].max()
+    return last if last is not None else date.today()
+
+
+def register(app: typer.Typer, report_app: typer.Typer) -> None:
+    """Add the `crm` group to the root app and `customer` to `kebir report`."""
+    crm_app = typer.Typer(help="CRM: the deal pipeline, activities and customer segments.", no_args_is_help=True)
+    app.add_typer(crm_app, name="crm")
+
+    @crm_app.command("pipeline")
+    def pipeline(
+        books: BooksOpt = None,
+        on: OnOpt = None,
+        period: PeriodOpt = None,
+        owner: Annotated[Optional[str], typer.Option("--owner", help="Only this owner's deals.")] = None,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Open deals by stage with amounts and weighted amounts; deals won and lost in the period.
+
+        \b
+        Examples:
+          kebir crm pipeline --books ledger-data --on 2025-12-31
+          kebir crm pipeline --books ledger-data -p 2025Q4 --owner EM-0008 --format csv
+        """
+        from cli.main import _build, _show, _span, _warn_errors, open_books
+        from core.crm import build_pipeline
+
+        span = _span(period, None, None) if period else None
+        _root, book, problems = open_books(books)
+        as_of = _as_of(on, book)
+        _show(_build(build_pipeline, book, as_of, span, owner=owner), fmt, output)
+        _warn_errors(problems)
+
+    @crm_app.command("activities")
+    def activities(
+        books: BooksOpt = None,
+        period: PeriodOpt = None,
+        begin: BeginOpt = None,
+        end: EndOpt = None,
+        contact: Annotated[Optional[str], typer.Option("--contact", help="One party (any of its ids).")] = None,
+        owner: Annotated[Optional[str], typer.Option("--owner", help="Only this owner's activities.")] = None,
+        kind: Annotated[Optional[str], typer.Option("--kind", help="call, email, meeting, ticket or visit.")] = None,
+        outcome: Annotated[Optional[str], typer.Option("--outcome", help="positive, open, resolved ...")] = None,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """CRM activities (calls, e-mails, meetings, tickets, visits) with their outcome.
+
+        \b
+        Examples:
+          kebir crm activities --books ledger-data -p 2025-03 --kind ticket --outcome open
+          kebir crm activities --books ledger-data --contact CU-0010 --format json
+        """
+        from cli.main import _show, _span, _usage, _warn_errors, open_books
+        from core.crm import build_activities
+
+        span = _span(period, begin, end)
+        _root, book, problems = open_books(books)
+        if contact and contact not in book.contacts:
+            raise _usage(f"no contact has the id {contact}")
+        _show(build_activities(book, span, contact=contact, owner=owner, kind=kind, outcome=outcome), fmt, output)
+        _warn_errors(problems)
+
+    @crm_app.command("segment")
+    def segment(
+        segment_id: Annotated[Optional[str], typer.Argument(help="A segment id from contacts/crm/segments.yaml.")]
+        = None,
+        where: Annotated[Optional[str], typer.Option("--where", help="A SQL condition over the customers "
+                                                     "table instead of a saved segment.")] = None,
+        books: BooksOpt = None,
+        on: OnOpt = None,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """The customers in a segment: a saved one, or a SQL condition over the customers table.
+
+        \b
+        Examples:
+          kebir crm segment VIP --books ledger-data
+          kebir crm segment --where "revenue_12m > 500000 AND days_overdue = 0" --books ledger-data
+        """
+        from cli.main import _build, _show, _usage, _warn_errors, open_books
+        from core.crm import build_segment
+
+        if (segment_id is None) == (where is None):
+            raise _usage("give a segment id or --where CONDITION (one of them)")
+        _root, book, problems = open_books(books)
+        name = ""
+        if segment_id is not None:
+            seg = next((s for s in book.segments if s.id == segment_id), None)
+            if seg is None:
+                known = ", ".join(s.id for s in book.segments) or "none yet"
+                raise _usage(f"no segment {segment_id} in contacts/crm/segments.yaml (known: {known})")
+            where, name = seg.where, f"{seg.id} ({seg.name})"
+        _show(_build(build_segment, book, where, _as_of(on, book), name=name), fmt, output)
+        _warn_errors(problems)
+
+    @report_app.command("customer")
+    def customer(
+        contact: Annotated[str, typer.Argument(help="Any id of the party: CRM, ERP or a merged alias.")],
+        books: BooksOpt = None,
+        on: OnOpt = None,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Customer 360: CRM profile, activities, deals and campaigns beside ERP documents, open items,
+        balance, credit limit and days past due.
+
+        \b
+        Examples:
+          kebir report customer CU-0010 --books ledger-data
+          kebir report customer C-0003 --books ledger-data --on 2025-06-30 --format html -o c-0003.html
+        """
+        from cli.main import _build, _show, _warn_errors, open_books
+        from core.crm import build_customer
+
+        _root, book, problems = open_books(books)
+        _show(_build(build_customer, book, contact, _as_of(on, book)), fmt, output)
+        _warn_errors(problems)
