@@ -22,6 +22,7 @@ from core.derived import Entries, Leg
 from core.errors import Problem
 from core.model import Book, Document, OrderLine
 from core.money import convert_minor, round_half_up
+from core.stock import packed_key
 
 # Within a day: advances before the invoices that apply them, invoices before what settles them.
 KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
@@ -512,30 +513,43 @@ def stock_move_postings(book: Book, ledger, problems: list[Problem]
                                 hint='add `goods_received = "..."` under [accounts] in books.toml'))
         return None, None, problems
     r = rows.filter(pl.col("value") != 0).join(acct, on=["item", "location"], how="left")
+    # Postings go in (date, move id) order, the legs of a move as its ledger rows come, inventory legs
+    # first. Sorted by integers: the move id's rank, and the leg's part and ledger row within it.
+    r = r.with_columns(_d=(pl.col("date") - pl.col("date").min()).dt.total_days().cast(pl.Int64),
+                       _e=pl.col("move_id").rank("dense").fill_null(0).cast(pl.Int64),
+                       _ri=pl.int_range(pl.len(), dtype=pl.Int64))
     counter_expr = pl.col("_cogs")
     for kind, code in counter.items():
         if code is not None:
             counter_expr = pl.when(pl.col("kind") == kind).then(pl.lit(code)).otherwise(counter_expr)
     transfers = pl.col("kind").is_in(["transfer-in", "transfer-out"])
+    keys = ["_d", "_e", "_part", "_ri"]
     inv_leg = r.select(pl.col("move_id").alias("entry_id"), "date", pl.col("_inv").alias("account"),
-                       pl.col("value").alias("base"), "item", "location", "kind", "document", "file", "line")
+                       pl.col("value").alias("base"), "item", "location", "kind", "document", "file", "line",
+                       "_d", "_e", pl.lit(0, pl.Int64).alias("_part"), "_ri")
     other = r.filter(~transfers).select(pl.col("move_id").alias("entry_id"), "date",
                                         counter_expr.alias("account"), (-pl.col("value")).alias("base"), "item",
-                                        "location", "kind", "document", "file", "line")
-    legs = pl.concat([inv_leg, other]).with_columns(
+                                        "location", "kind", "document", "file", "line",
+                                        "_d", "_e", pl.lit(1, pl.Int64).alias("_part"), "_ri")
+    legs = pl.concat([inv_leg, other])
+    # A transfer between two locations on the same inventory account nets to nothing: drop it. The
+    # sums run over every leg of the transfers' entries (a transfer in may bring an average remainder).
+    moved = legs.filter(pl.col("_e").is_in(legs.filter(transfers).get_column("_e").unique().implode()))
+    netted = moved.filter(transfers & (pl.col("base").sum().over("_e", "account") == 0)
+                          & (pl.len().over("_e", "account") > 1)).select("_part", "_ri")
+    if netted.height:
+        legs = legs.join(netted, on=["_part", "_ri"], how="anti", maintain_order="left")
+    key = packed_key(legs, keys)
+    legs = legs.sort(key if key is not None else keys)
+    legs = legs.with_columns(
         currency=pl.lit(book.base), amount=pl.col("base"), rate=pl.lit(None, pl.String),
         contact=pl.lit(None, pl.String), memo=pl.col("kind"), tags=pl.lit(None, pl.String),
         source=pl.coalesce("document", "entry_id"))
-    # A transfer between two locations on the same inventory account nets to nothing: drop it.
-    legs = legs.filter(~(pl.col("kind").is_in(["transfer-in", "transfer-out"])
-                         & (pl.col("base").sum().over("entry_id", "account") == 0)
-                         & (pl.len().over("entry_id", "account") > 1)))
     postings = legs.select("entry_id", "date", "account", "currency", "amount", "base", "rate", "contact", "item",
                            "location", "memo", "tags", pl.col("file").cast(pl.Categorical),
-                           pl.col("line").cast(pl.Int32), "source").sort("date", "entry_id", maintain_order=True)
-    entries = (postings.group_by("entry_id", maintain_order=True)
-               .agg(pl.col("date").first(), pl.col("memo").first(), pl.col("source").first(),
-                    pl.col("line").first(), pl.col("file").first())
-               .select(pl.col("entry_id").alias("id"), "date", pl.col("memo"), pl.lit(None, pl.String).alias("payee"),
-                       "source", pl.lit(None, pl.String).alias("tags"), "line", "file"))
+                           pl.col("line").cast(pl.Int32), "source")
+    entries = (legs.select("_e", pl.col("entry_id").alias("id"), "date", pl.col("kind").alias("memo"),
+                           pl.lit(None, pl.String).alias("payee"), "source", pl.lit(None, pl.String).alias("tags"),
+                           pl.col("line").cast(pl.Int32), pl.col("file").cast(pl.Categorical))
+               .unique("_e", keep="first", maintain_order=True).drop("_e"))
     return postings, entries, problems

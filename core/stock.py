@@ -175,8 +175,9 @@ def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFr
                  & ~(positive & (pl.col("qty") <= 0)).fill_null(False)
                  & ~((pl.col("kind") == "count") & (pl.col("qty") < 0)).fill_null(False)))
     m, problems = _with_prices(m, rates, base_currency, base_decimals)
+    # `_o` sorts like (id, _mi): the rank of the id, ties in the moves' order (m is in _mi order).
     legs = _legs(m.select("_mi", "id", "date", "time", "kind", "item", "location", "to_location", "qty", "_pnum",
-                          "document"))
+                          "document", _o=pl.col("id").rank("ordinal").cast(pl.Int64)))
     if legs.is_empty():
         return empty, problems
     item_ids = sorted(legs["item"].unique().to_list())
@@ -184,7 +185,8 @@ def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFr
     n_loc = len(loc_ids)
     # Integer codes that sort like the strings they stand for: the stock order of `stock_deltas`.
     legs = (legs.select(
-        "_mi", "date", "id", "delta", "_pnum", "document",
+        "_mi", "date", "id", "delta", "_pnum", "document", "_o",
+        _dd=(pl.col("date") - pl.col("date").min()).dt.total_days().cast(pl.Int64),
         _ic=pl.col("item").replace_strict(item_ids, list(range(len(item_ids))), return_dtype=pl.Int32),
         _lc=pl.col("location").replace_strict(loc_ids, list(range(n_loc)), return_dtype=pl.Int32),
         _tm=(pl.col("_t").str.slice(0, 2).cast(pl.Int16, strict=False) * 60
@@ -193,8 +195,8 @@ def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFr
         _r=pl.col("_r").cast(pl.Int8),
         _f=pl.col("flow").replace_strict(_FLOWS, default=-1, return_dtype=pl.Int8))
         .filter(pl.col("_f") >= 0)
-        .with_columns(_qk=pl.col("_ic") * n_loc + pl.col("_lc"))
-        .sort("_qk", "date", "_tm", "_r", "id", "_mi"))
+        .with_columns(_qk=pl.col("_ic") * n_loc + pl.col("_lc")))
+    legs = legs.sort(_order_key(legs, ["_qk", "_dd", "_tm", "_r"], ["_qk", "date", "_tm", "_r", "id", "_mi"]))
 
     ordered = legs[_schedule(legs)]
     avg = [False] * (len(item_ids) * n_loc)
@@ -202,7 +204,7 @@ def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFr
         if item in items and items[item].valuation == "average":
             avg[ic * n_loc: (ic + 1) * n_loc] = [True] * n_loc
     den = 10 ** max(_PRICE_EXP - base_decimals, 0)
-    rows = ordered.select("_qk", "_f", "delta", "_pnum", "document").iter_rows()
+    rows = zip(*(ordered.get_column(c).to_list() for c in ("_qk", "_f", "delta", "_pnum", "document")))
     pos, kind, qty, value = _value_legs(rows, avg, n_loc, len(item_ids), den)
 
     out = pl.DataFrame({"_pos": pos, "_k": kind, "qty": qty, "value": value},
@@ -273,18 +275,19 @@ def _schedule(legs: pl.DataFrame) -> pl.Series:
              .join(tr.filter(pl.col("_f") == F_TIN).select("_mi", _pi="_pos", _tmi="_tm", _ri="_r"), on="_mi",
                    how="inner"))
     if pairs.is_empty():
-        return legs.select("_ic", "date", "_tm", "_r", "id", "_mi").with_row_index("_pos").sort(
-            "_ic", "date", "_tm", "_r", "id", "_mi")["_pos"]
-    base = (legs.select("_ic", "_qk", "date", "_tm", "_r", "id", "_mi", "_f").with_row_index("_pos")
+        plain = legs.select("_ic", "date", "_dd", "_tm", "_r", "id", "_mi", "_o").with_row_index("_pos")
+        return plain.sort(_order_key(plain, ["_ic", "_dd", "_tm", "_r"], ["_ic", "date", "_tm", "_r", "id", "_mi"]))[
+            "_pos"]
+    base = (legs.select("_ic", "_qk", "date", "_dd", "_tm", "_r", "id", "_mi", "_o", "_f").with_row_index("_pos")
             .join(pl.concat([pairs.select(pl.col("_pi").alias("_pos"), _tma="_tm", _ra="_r", _tmb="_tmi", _rb="_ri"),
                              pairs.select(pl.col("_po").alias("_pos"), _tma="_tm", _ra="_r", _tmb="_tmi", _rb="_ri")]),
                   on="_pos", how="left")
             .with_columns(_leg=(pl.col("_f") == F_TIN).cast(pl.Int8)))
-    keys = ["_ic", "date", "_tm", "_r", "id", "_mi", "_leg"]
-
     def attempt(tm: str, r: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-        order = (base.select("_pos", "_ic", "_qk", "date", "id", "_mi", "_leg", _tm=pl.coalesce(tm, "_tm"),
-                             _r=pl.coalesce(r, "_r")).sort(keys))
+        order = base.select("_pos", "_ic", "_qk", "date", "_dd", "id", "_mi", "_o", "_leg",
+                            _tm=pl.coalesce(tm, "_tm"), _r=pl.coalesce(r, "_r"))
+        order = order.sort(_order_key(order, ["_ic", "_dd", "_tm", "_r"], ["_ic", "date", "_tm", "_r", "id", "_mi"],
+                                      ["_leg"]))
         broken = order.filter((pl.col("_pos").diff().over("_qk") < 0).fill_null(False)).select("_ic", "date").unique()
         return order, broken
 
@@ -313,7 +316,7 @@ def _merge(days: pl.DataFrame, pairs: pl.DataFrame, order: list[int], n: int) ->
     this loop runs once per leg of every such day."""
     partner = [-1] * n
     leaving = bytearray(n)
-    for po, pi in pairs.select("_po", "_pi").iter_rows():
+    for po, pi in zip(pairs.get_column("_po").to_list(), pairs.get_column("_pi").to_list()):
         partner[po] = pi
         partner[pi] = po
         leaving[po] = 1
@@ -323,7 +326,8 @@ def _merge(days: pl.DataFrame, pairs: pl.DataFrame, order: list[int], n: int) ->
     q_end: list[int] = []
     q_index: dict[tuple[int, int], int] = {}
     groups: dict[tuple[int, int], list] = {}   # (item, day) -> [first place in order, [queues]]
-    for ci, p, ic, qk, d in days.select("_ci", "_pos", "_ic", "_qk", pl.col("date").cast(pl.Int32)).iter_rows():
+    for ci, p, ic, qk, d in zip(*(c.to_list() for c in days.select(
+            "_ci", "_pos", "_ic", "_qk", pl.col("date").cast(pl.Int32)).get_columns())):
         key[p] = ci
         q = q_index.get((qk, d))
         g = groups.get((ic, d))
@@ -586,6 +590,36 @@ def _value_legs(rows: Iterator[tuple], avg: list[bool], n_loc: int, n_items: int
             a_pos(p), a_kind(K_REMAINDER), a_qty(0), a_val(-val[k])
             val[k] = 0
     return o_pos, o_kind, o_qty, o_val
+
+
+def _order_key(frame: pl.DataFrame, head: list[str], keys: list[str], tail: tuple[str, ...] | list[str] = ()
+               ) -> pl.Expr | list[str]:
+    """Sort keys for the stock order: `head` integer columns, then (id, _mi) as `_o`, then `tail`,
+    packed into one integer when they fit; else the columns `keys` + `tail` themselves."""
+    if frame.get_column("_o").null_count() == 0:
+        key = packed_key(frame, [*head, "_o", *tail])
+        if key is not None:
+            return key
+    return [*keys, *tail]
+
+
+def packed_key(frame: pl.DataFrame, columns: list[str]) -> pl.Expr | None:
+    """One Int64 that sorts like the non-negative, non-null integer `columns` in that order (a
+    single-key sort is several times faster than a multi-key one), or None when they need more
+    than 63 bits together."""
+    if frame.is_empty():
+        return None
+    ends = frame.select(*(pl.col(c).max().alias(f"max{i}") for i, c in enumerate(columns)),
+                        *(pl.col(c).min().alias(f"min{i}") for i, c in enumerate(columns))).row(0)
+    if any(e is None or e < 0 for e in ends):
+        return None
+    bits = [int(m).bit_length() for m in ends[:len(columns)]]
+    if sum(bits) > 63:
+        return None
+    key = pl.lit(0, pl.Int64)
+    for col, b in zip(columns, bits):
+        key = key * (1 << b) + pl.col(col).cast(pl.Int64)
+    return key
 
 
 # --------------------------------------------------------------------------- reading the ledger
