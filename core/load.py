@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -776,49 +777,46 @@ def _fast_documents(raws: dict[str, Raw]) -> dict[str, list[Document]]:
 
 
 def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]:
-    """Documents from the raw columns of `parse_orders_yaml`: the same records as `_document`."""
-    dates: dict[str | None, date | None] = {None: None}
-    decimals: dict[str | None, Decimal] = {None: Decimal(0)}
+    """Documents from the raw columns of `parse_orders_yaml`: the same records as `_document`.
 
-    def day(text: str | None) -> date | None:
-        hit = dates.get(text, date.min)
-        if hit is date.min:
-            hit = dates[text] = _d(text)
-        return hit
-
-    def dec(text: str | None) -> Decimal:
-        hit = decimals.get(text)
-        if hit is None:
-            hit = decimals[text] = _dec(text)
-        return hit
-
+    Built column-wise (`map` over the columns, one `Decimal` per distinct text, dates typed by
+    polars), since a year of documents is a few hundred thousand records."""
     d = frames["documents"]
     n = d.height
-    lines: list[list[OrderLine]] = [[] for _ in range(n)]
+
+    def decimals(col: list[str | None], none: Decimal | None) -> list[Decimal | None]:
+        known: dict[str | None, Decimal | None] = {text: _dec(text) for text in set(col)}
+        known[None] = none
+        return [known[text] for text in col]
+
+    def grouped(frame: pl.DataFrame, records: list[Any]) -> list[tuple[Any, ...]]:
+        """Records (in `_doc` order) as one tuple per document."""
+        if not records:
+            return [()] * n
+        bounds = frame.get_column("_doc").search_sorted(pl.int_range(0, n + 1, eager=True), side="left").to_list()
+        return [tuple(records[a:b]) for a, b in zip(bounds, bounds[1:])]
+
     ln = frames["lines"]
-    for i, item, quantity, price, vat_rate, discount, account, description, line in zip(
-            *(ln.get_column(c).to_list() for c in ("_doc", "item", "quantity", "price", "vat_rate", "discount",
-                                                  "account", "description", "line"))):
-        lines[i].append(OrderLine(item, dec(quantity), dec(price), dec(vat_rate), dec(discount), account,
-                                  description, Source(rel, line)))
-    nested: dict[str, list[list[Allocation]]] = {}
+    lc = {c: ln.get_column(c).to_list() for c in ("item", "quantity", "price", "vat_rate", "discount", "account",
+                                                   "description", "line")}
+    lines = grouped(ln, list(map(
+        OrderLine, lc["item"], decimals(lc["quantity"], Decimal(0)), decimals(lc["price"], Decimal(0)),
+        decimals(lc["vat_rate"], Decimal(0)), decimals(lc["discount"], Decimal(0)), lc["account"], lc["description"],
+        map(Source, repeat(rel), lc["line"]))))
+    nested = []
     for key, ref in (("allocations", "invoice"), ("applies", "advance")):
-        got: list[list[Allocation]] = [[] for _ in range(n)] if frames[key].height else []
-        for i, doc, amount in frames[key].select("_doc", ref, "amount").iter_rows():
-            got[i].append(Allocation(doc or "", dec(amount)))
-        nested[key] = got
-    allocs, applies = nested["allocations"], nested["applies"]
-    cols = [d.get_column(c).to_list() for c in ("id", "kind", "date", "party", "status", "currency", "location",
-                                                 "due", "memo", "rate", "amount", "account", "order", "invoice",
-                                                 "rep", "campaign", "number", "line")]
-    out = []
-    for i, (rid, kind, when, party, status, currency, location, due, memo, rate, amount, account, order, invoice,
-            rep, campaign, number, line) in enumerate(zip(*cols)):
-        out.append(Document(
-            rid, kind, day(when) or date.min, party, tuple(lines[i]), status or "open", currency, location, day(due),
-            memo, rate, None if amount is None else dec(amount), account, order, invoice, rep, campaign, number,
-            tuple(allocs[i]) if allocs else (), tuple(applies[i]) if applies else (), Source(rel, line)))
-    return out
+        f = frames[key]
+        nested.append(grouped(f, list(map(Allocation, [x or "" for x in f.get_column(ref).to_list()],
+                                          decimals(f.get_column("amount").to_list(), Decimal(0))))))
+    c = d.with_columns(date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False).fill_null(date.min),
+                       due=pl.col("due").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+                       status=pl.col("status").fill_null("open"))
+    col = {name: c.get_column(name).to_list() for name in c.columns}
+    return list(map(
+        Document, col["id"], col["kind"], col["date"], col["party"], lines, col["status"], col["currency"],
+        col["location"], col["due"], col["memo"], col["rate"], decimals(col["amount"], None), col["account"],
+        col["order"], col["invoice"], col["rep"], col["campaign"], col["number"], nested[0], nested[1],
+        map(Source, repeat(rel), col["line"])))
 
 
 def _price_rule(r: Map, rel: str) -> PriceRule:
