@@ -117,7 +117,20 @@ def stock_deltas(moves: pl.DataFrame) -> pl.DataFrame:
     `time` when given, else receipts, returns and transfers in before everything else, counts
     last; then by id. A count is a reset to the counted level (`is_count`, `qty` = counted quantity).
     """
-    return _legs(moves).sort("item", "location", "date", "_t", "_r", "id")
+    legs = _legs(moves)
+    ids = moves.get_column("id")
+    if ids.null_count() or ids.n_unique() < ids.len():      # ties: keep the sort they always had
+        return legs.sort("item", "location", "date", "_t", "_r", "id")
+    # Sorted on one packed integer where the columns' ranks fit (ranks sort like the strings).
+    ranks = legs.select(
+        _k1=pl.col("item").rank("dense").cast(pl.Int64), _k2=pl.col("location").rank("dense").cast(pl.Int64),
+        _k3=(pl.col("date") - pl.col("date").min()).dt.total_days().cast(pl.Int64),
+        _k4=pl.col("_t").rank("dense").cast(pl.Int64), _k5=pl.col("_r").cast(pl.Int64),
+        _k6=pl.col("id").rank("dense").cast(pl.Int64))
+    key = packed_key(ranks, list(ranks.columns))
+    if key is None:
+        return legs.sort("item", "location", "date", "_t", "_r", "id")
+    return legs.with_columns(ranks.select(_key=key)).sort("_key").drop("_key")
 
 
 def stock_levels(moves: pl.DataFrame) -> pl.DataFrame:
