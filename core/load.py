@@ -490,10 +490,11 @@ def _with_path(raw: Raw, rel: str) -> Raw:
 
 
 def _parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str], use_cache: bool,
-                jobs: int | None) -> dict[str, Raw]:
+                jobs: int | None, meanwhile: Any = None) -> dict[str, Raw]:
     """Raw parses of YAML journals and documents: from the cache, else in worker processes when
     the cold files are many and large, else here. `digests` names every file of the books (the
-    cache keeps their entries and drops the rest)."""
+    cache keeps their entries and drops the rest). `meanwhile()`, if given, runs here while the
+    workers parse; then this process takes back the files no worker has started on."""
     sizes = {rel: (root / rel).stat().st_size for rel, _ in files}
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     out: dict[str, Raw] = {}
@@ -510,8 +511,17 @@ def _parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             futures = {rel: pool.submit(_parse_file, str(root), rel, kind, use_cache, digests[rel])
                        for rel, kind in big}
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
+            for rel, kind in reversed(big):          # the smallest first
+                if futures[rel].cancel():
+                    out[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
             for rel, fut in futures.items():
-                out[rel] = fut.result()
+                if rel not in out:
+                    out[rel] = fut.result()
+    if meanwhile is not None:
+        meanwhile()
     for rel, kind in cold:
         if rel not in out:
             out[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
@@ -577,11 +587,16 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
             return (*hit, _parse_bulk(root, doc_files, digests, use_cache, jobs))
     # Cold YAML journals and documents go to worker processes first; the rest is parsed and typed below.
     yaml_cold = [(rel, kind) for rel, kind in bulk if kind == "journal"]
-    raws = _parse_bulk(root, yaml_cold + doc_files, digests, use_cache, jobs)
+    tables: dict[str, Raw] = {}
+
+    def parse_tables() -> None:
+        for rel, kind in bulk:
+            if kind in ("rates", "moves", "sales"):
+                tables[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
+
+    raws = _parse_bulk(root, yaml_cold + doc_files, digests, use_cache, jobs, meanwhile=parse_tables)
     doc_raws = {rel: raws.pop(rel) for rel in documents}
-    for rel, kind in bulk:
-        if kind in ("rates", "moves", "sales"):
-            raws[rel] = _parse_file(str(root), rel, kind, use_cache, digests[rel])
+    raws.update(tables)
     problems: list[Problem] = []
 
     def frames(kinds: tuple[str, ...], name: str) -> list[pl.DataFrame]:
