@@ -195,3 +195,17 @@ def test_orders_fast_path__reads_exactly_what_the_general_path_reads(tmp_path, m
     assert fast_problems == warm_problems == general_problems
     assert (case in CLEAN) == (fast_problems == [])
     assert fast.derived_postings.equals(general.derived_postings)
+
+
+def test_parallel_parse__reads_what_one_process_reads(tmp_path, monkeypatch):
+    files = {"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "journals/2025/2025-03.yaml": J,
+             "journals/2025/2025-04.yaml": J.replace("JE-1", "JE-2"), "orders/2025/2025-05.yaml": UNUSUAL["empty value"]}
+    files.update({f"orders/2025/2025-0{m}.yaml": ORDERS.replace("INV-1", f"INV-{m}").replace("PAY-1", f"PAY-{m}")
+                  for m in (3, 4)})
+    one = write_books(tmp_path / "one", files)
+    two = write_books(tmp_path / "two", files)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)      # every cold YAML file goes to the workers
+    serial, p1 = load.load_ledger(one, use_cache=True, jobs=1)
+    parallel, p2 = load.load_ledger(two, use_cache=True, jobs=2)
+    assert parallel.documents == serial.documents and p1 == p2 and p1
+    assert parallel.postings.equals(serial.postings) and parallel.derived_postings.equals(serial.derived_postings)
