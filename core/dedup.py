@@ -660,36 +660,6 @@ class Plan:
     fresh: int = -1                                # records compared as new or changed (-1: all)
 
 
-class _LazyNorms(dict):  # type: ignore[type-arg]
-    """id -> Norm, computed on first use from the contacts (only clustered records need one)."""
-
-    def __init__(self, contacts: Mapping[str, Contact]) -> None:
-        super().__init__()
-        self._contacts = contacts
-
-    def __missing__(self, key: str) -> Norm:
-        n = normalise(self._contacts[key])
-        self[key] = n
-        return n
-
-
-class _LazyContacts(dict):  # type: ignore[type-arg]
-    """id -> Contact, built on first use from a row of the contact frame."""
-
-    def __init__(self, frame: pl.DataFrame, index: dict[str, int], extra: dict[str, list[tuple[str, str]]]) -> None:
-        super().__init__()
-        self._frame, self._index, self._extra = frame, index, extra
-
-    def __missing__(self, key: str) -> Contact:
-        row = self._frame.row(self._index[key], named=True)
-        extra = self._extra.get(key)
-        fields = tuple(extra) if extra is not None else \
-            tuple((k, row[k]) for k in CONTACT_COLUMNS[5:] if row.get(k) not in (None, ""))
-        c = Contact(key, row["side"], row["role"], row["kind"], row["name"] or "", fields)
-        self[key] = c
-        return c
-
-
 def contact_frame(contacts: Iterable[Contact]) -> tuple[pl.DataFrame, dict[str, list[tuple[str, str]]]]:
     """Contacts -> the contact frame (CONTACT_COLUMNS, one row each) and their full field lists."""
     rows: dict[str, list[Any]] = {c: [] for c in CONTACT_COLUMNS}
@@ -837,10 +807,41 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
     clusters.sort(key=lambda c: c.members)
     if extra is None:
         extra = {}
-    lazy = _LazyContacts(frame, index, extra)
-    return Plan(clusters, pairs.height, _all_pairs(nf, within, across), threshold, model, _LazyNorms(lazy), lazy,
+    contacts, norms = _members(frame, nf, sorted({index[m] for c in clusters for m in c.members}), extra or {})
+    return Plan(clusters, pairs.height, _all_pairs(nf, within, across), threshold, model, norms, contacts,
                 hashes, list(previous.records) if previous else [],
                 -1 if fresh is None else int(fresh.sum()))
+
+
+def _members(frame: pl.DataFrame, nf: pl.DataFrame, idxs: list[int], extra: dict[str, list[tuple[str, str]]]
+             ) -> tuple[dict[str, Contact], dict[str, Norm]]:
+    """Contact and Norm of the clustered records, built in bulk from the frames."""
+    from core import schema
+    order = {side: [k for k in schema.field_order(f"{side}-contacts") if k not in ("id", "kind", "name")]
+             for side in ("crm", "erp")}
+    contacts: dict[str, Contact] = {}
+    norms: dict[str, Norm] = {}
+    if not idxs:
+        return contacts, norms
+    sel = pl.Series("i", idxs, dtype=pl.UInt32)
+    fr = frame[sel]
+    cols = {c: fr[c].to_list() for c in fr.columns}
+    fcols = {side: [k for k in order[side] if k in cols] for side in order}
+    n = nf[sel]
+    ncols = {c: n[c].to_list() for c in ("side", "kind", "role", "name", "phone", "email", "dom1", "dom2",
+                                          "tax", "city", "filled", "addr")}
+    for j, cid in enumerate(cols["id"]):
+        side = cols["side"][j]
+        fields = extra.get(cid)
+        if fields is None:
+            fields = [(k, cols[k][j]) for k in fcols[side] if cols[k][j] not in (None, "")]
+        contacts[cid] = Contact(cid, side, cols["role"][j], cols["kind"][j], cols["name"][j] or "", tuple(fields))
+        name = ncols["name"][j]
+        d1, d2 = ncols["dom1"][j], ncols["dom2"][j]
+        norms[cid] = Norm(cid, side, ncols["kind"][j], ncols["role"][j], name, tuple(name.split()) if name else (),
+                          ncols["phone"][j], ncols["email"][j], frozenset(d for d in (d1, d2) if d),
+                          ncols["tax"][j], ncols["city"][j], ncols["filled"][j], ncols["addr"][j])
+    return contacts, norms
 
 
 def _cluster(group: list[int], member_pairs: list[tuple[int, int, float]], ids: list[str],
@@ -871,11 +872,18 @@ def _unquote(v: pl.Expr) -> pl.Expr:
             .otherwise(v.str.strip_chars()))
 
 
-def _fast_file(text: str) -> pl.DataFrame | None:
+def _fast_file(path: Path) -> pl.DataFrame | None:
     """A contacts file in the flat form kebir writes (`- id:` then `  key: value` lines, plain,
     quoted or flow-list scalars) -> one row per record; None for anything else."""
-    lines = pl.Series("line", text.split("\n")).filter(pl.Series(text.split("\n")).str.strip_chars() != "")
-    if lines.len() == 0 or text.strip() == "[]":
+    head = path.read_bytes()[:64].strip()
+    if not head or head == b"[]":
+        return pl.DataFrame(schema={"id": pl.String})
+    if b"\x1f" in path.read_bytes() or b"\r" in head:
+        return None
+    lines = pl.read_csv(path, has_header=False, separator="\x1f", quote_char=None, new_columns=["line"],
+                        schema_overrides={"line": pl.String}, encoding="utf8")["line"]
+    lines = lines.filter(lines.is_not_null() & (lines.str.strip_chars() != "") & ~lines.str.starts_with("#"))
+    if lines.len() == 0:
         return pl.DataFrame(schema={"id": pl.String})
     df = lines.to_frame().with_columns(pl.col("line").str.extract_groups(_LINE.pattern).alias("g")).unnest("g")
     df.columns = ["line", "lead", "key", "val"]
@@ -913,7 +921,7 @@ def read_contacts(root: Path) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
         if fk.kind not in ("crm-contacts", "erp-contacts") or fk.role == "employee":
             continue
         side = "erp" if fk.kind == "erp-contacts" else "crm"
-        df = _fast_file(path.read_text(encoding="utf-8"))
+        df = _fast_file(path)
         if df is None:
             records, _ = load._read_tree(root, rel, fk.kind)
             cs = [load._contact(r, rel, side, fk.role, fk.kind) for r in records or [] if r.get("id")]
@@ -973,77 +981,85 @@ _EVIDENCE = (("name", "name"), ("tax_id", "tax"), ("email", "email"), ("phone", 
              ("address", "address"))
 
 
-def _evidence(field_name: str, ids: list[str], plan: Plan) -> dict[str, Any]:
-    raw = {i: (plan.contacts[i].name if field_name == "name" else plan.contacts[i].get(field_name))
-           for i in ids}
+def _raw(plan: Plan, i: str) -> dict[str, Any]:
+    c = plan.contacts[i]
+    d = dict(c.fields)
+    d["name"] = c.name
+    return d
+
+
+def _evidence(field_name: str, ids: list[str], plan: Plan, raws: Mapping[str, Mapping[str, Any]] | None = None
+              ) -> dict[str, Any]:
+    raws = raws or {i: _raw(plan, i) for i in ids}
+    raw = {i: raws[i].get(field_name) for i in ids}
     present = [i for i in ids if raw[i]]
     missing = [i for i in ids if not raw[i]]
     out: dict[str, Any] = {"field": field_name, "values": {i: str(raw[i]) for i in present}}
     if len(present) < 2:
         agree = "only one value"
+    elif len({raw[i] for i in present}) == 1:
+        agree = "exact"
     elif field_name == "name":
         sims = [name_similarity(plan.norms[a], plan.norms[b]) for a, b in itertools.combinations(present, 2)]
-        lo = min(sims)
-        agree = "exact" if len({raw[i] for i in present}) == 1 else f"{lo:.2f} after folding and suffixes"
+        agree = f"{min(sims):.2f} after folding and suffixes"
     elif field_name == "phone":
-        e = {phone_e164(raw[i]) for i in present}
-        agree = "exact" if len({raw[i] for i in present}) == 1 else \
-            "exact after E.164" if len(e) == 1 and None not in e else "differ after E.164"
+        e = {plan.norms[i].phone for i in present}
+        agree = "exact after E.164" if len(e) == 1 and None not in e else "differ after E.164"
     elif field_name == "email":
-        e = {email_norm(raw[i]) for i in present}
+        e = {plan.norms[i].email for i in present}
         doms = [plan.norms[i].domains for i in present]
-        if len({raw[i] for i in present}) == 1:
-            agree = "exact"
-        elif len(e) == 1:
+        if len(e) == 1 and None not in e:
             agree = "exact after lowercasing"
-        elif all(doms) and set.intersection(*map(set, doms)):
-            agree = "same domain " + sorted(set.intersection(*map(set, doms)))[0]
+        elif all(doms) and frozenset.intersection(*doms):
+            agree = "same domain " + sorted(frozenset.intersection(*doms))[0]
         else:
             agree = "differ"
     elif field_name == "tax_id":
-        t = {tax_digits(raw[i]) for i in present}
-        agree = "exact" if len(t) == 1 else "differ"
+        agree = "exact" if len({plan.norms[i].tax for i in present}) == 1 else "differ"
     elif field_name == "address":
-        a = {address_norm(raw[i]) for i in present}
-        agree = "exact" if len({raw[i] for i in present}) == 1 else \
-            "exact after folding" if len(a) == 1 else "differ"
+        agree = "exact after folding" if len({plan.norms[i].address for i in present}) == 1 else "differ"
     else:
-        f = {fold(str(raw[i])) for i in present}
-        agree = "exact" if len({raw[i] for i in present}) == 1 else \
-            "exact after folding" if len(f) == 1 else "differ"
+        agree = "exact after folding" if len({fold(str(raw[i])) for i in present}) == 1 else "differ"
     out["agree"] = agree
     out["missing"] = missing
     return out
 
 
-def _fields(cluster: Cluster, plan: Plan) -> list[dict[str, str]]:
+def _fields(cluster: Cluster, plan: Plan, raws: Mapping[str, Mapping[str, Any]] | None = None
+            ) -> list[dict[str, str]]:
     """Survivorship: the survivor's value, else the most complete member's that has one."""
+    raws = raws or {i: _raw(plan, i) for i in cluster.members}
     order = [cluster.survivor] + sorted((m for m in cluster.members if m != cluster.survivor),
                                         key=lambda i: (-plan.norms[i].filled, i))
     names: list[str] = ["name"]
     for i in order:
-        for k, _ in plan.contacts[i].fields:
+        for k in raws[i]:
             if k not in names:
                 names.append(k)
     out = []
     for k in names:
         for i in order:
-            v = plan.contacts[i].name if k == "name" else plan.contacts[i].get(k)
+            v = raws[i].get(k)
             if v not in (None, "", [], ()):
                 out.append({"field": k, "value": v if isinstance(v, str) else str(v), "from": i})
                 break
     return out
 
 
-def plan_records(plan: Plan) -> list[dict[str, Any]]:
-    """The plan file's records: clusters carried over from the previous plan (decided ones, with
-    their decision) first, then the new clusters, numbered from 1 in that order."""
-    out = []
+def iter_records(plan: Plan) -> Iterable[dict[str, Any]]:
+    """The plan file's records one at a time: clusters carried over from the previous plan
+    (decided ones, with their decision) first, then the new clusters, numbered from 1 in that
+    order. Evidence lists the fields at least one member has."""
+    n = 0
     for rec in plan.kept:
-        out.append({**rec, "cluster": len(out) + 1})
+        n += 1
+        yield {**rec, "cluster": n}
     for c in plan.clusters:
-        out.append({
-            "cluster": len(out) + 1,
+        n += 1
+        raws = {i: _raw(plan, i) for i in c.members}
+        evidence = [_evidence(f, c.members, plan, raws) for f, _ in _EVIDENCE]
+        yield {
+            "cluster": n,
             "decision": "accept" if c.confidence == "auto" else "pending",
             "confidence": c.confidence,
             "score": c.score,
@@ -1051,21 +1067,128 @@ def plan_records(plan: Plan) -> list[dict[str, Any]]:
                          "name": plan.contacts[m].name} for m in c.members],
             "pairs": [{"a": a, "b": b, "score": round(p, 4)} for a, b, p in c.pairs],
             "survivor": c.survivor,
-            "evidence": [_evidence(f, c.members, plan) for f, _ in _EVIDENCE],
-            "fields": _fields(c, plan),
-        })
-    return out
+            "evidence": [e for e in evidence if e["values"]],
+            "fields": _fields(c, plan, raws),
+        }
+
+
+def plan_records(plan: Plan) -> list[dict[str, Any]]:
+    """The plan file's records (see iter_records)."""
+    return list(iter_records(plan))
 
 
 def dump_plan(plan: Plan) -> str:
-    import yaml
     auto = sum(1 for c in plan.clusters if c.confidence == "auto")
     header = (f"# kebir dedup plan: {len(plan.clusters)} clusters ({auto} auto, {len(plan.clusters) - auto} to review), "
               f"{plan.compared_pairs} pairs compared of {plan.all_pairs}, threshold {plan.threshold}.\n"
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
               "# then `kebir dedup apply PLAN`.\n")
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return header + yaml.dump(plan_records(plan), Dumper=dumper, sort_keys=False, allow_unicode=True, width=110)
+    chunks: list[str] = [header]
+    for rec in iter_records(plan):
+        lines: list[str] = []
+        if set(rec) == _NEW_KEYS:
+            _emit_new(rec, lines)
+        else:
+            _emit(rec, "", lines, True)
+        chunks.append("".join(lines))
+    return "".join(chunks) if len(chunks) > 1 else header + "[]\n"
+
+
+_NEW_KEYS = frozenset({"cluster", "decision", "confidence", "score", "members", "pairs", "survivor", "evidence",
+                       "fields"})
+
+
+def _emit_new(rec: dict[str, Any], out: list[str]) -> None:
+    """A new cluster record; members, pairs and fields as one flow mapping per line."""
+    q, f = _scalar, _flow
+    out.append(f"- cluster: {rec['cluster']}\n  decision: {rec['decision']}\n  confidence: {rec['confidence']}\n"
+               f"  score: {q(rec['score'])}\n  members:\n")
+    out.extend(f"  - {{id: {f(m['id'])}, side: {m['side']}, role: {f(m['role'])}, name: {f(m['name'])}}}\n"
+               for m in rec["members"])
+    out.append("  pairs:\n")
+    out.extend(f"  - {{a: {f(p['a'])}, b: {f(p['b'])}, score: {q(p['score'])}}}\n" for p in rec["pairs"])
+    out.append(f"  survivor: {q(rec['survivor'])}\n  evidence:\n")
+    for e in rec["evidence"]:
+        out.append(f"  - field: {q(e['field'])}\n    values:\n")
+        out.extend(f"      {q(k)}: {q(v)}\n" for k, v in e["values"].items())
+        out.append(f"    agree: {q(e['agree'])}\n")
+        out.append(f"    missing: [{', '.join(f(m) for m in e['missing'])}]\n")
+    out.append("  fields:\n" if rec["fields"] else "  fields: []\n")
+    out.extend(f"  - {{field: {f(x['field'])}, value: {f(x['value'])}, from: {f(x['from'])}}}\n"
+               for x in rec["fields"])
+
+
+# The plan is written by this small block-style YAML emitter (the plan has a fixed shape): PyYAML's
+# representer takes about 2 ms per cluster, too slow for a million records. Strings are plain when
+# that is safe (a letter first, no YAML indicators, not a YAML 1.1 boolean or null), else JSON
+# double-quoted, which YAML reads back as the same string.
+_PLAIN = re.compile(r"[^\W\d_][\w .,'()/@&+-]*", re.UNICODE)
+_RESERVED = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+_SCALARS: dict[str, str] = {}
+
+
+def _scalar(v: Any) -> str:
+    if type(v) is str:
+        got = _SCALARS.get(v)
+        if got is None:
+            got = v if _PLAIN.fullmatch(v) and v[-1] != " " and v.lower() not in _RESERVED \
+                else json.dumps(v, ensure_ascii=False)
+            if len(_SCALARS) < 200_000:
+                _SCALARS[v] = got
+        return got
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+_FLOWS: dict[str, str] = {}
+
+
+def _flow(v: Any) -> str:
+    """A scalar inside a flow mapping: as _scalar, and quoted if it holds a comma."""
+    if type(v) is not str:
+        return _scalar(v)
+    got = _FLOWS.get(v)
+    if got is None:
+        got = json.dumps(v, ensure_ascii=False) if "," in v else _scalar(v)
+        if len(_FLOWS) < 200_000:
+            _FLOWS[v] = got
+    return got
+
+
+def _emit(obj: Any, ind: str, out: list[str], item: bool = False) -> None:
+    """A mapping (as a list item when item) at indentation ind, appended to out as lines."""
+    first = True
+    for k, v in obj.items():
+        lead = (ind + "- ") if item and first else (ind + "  " if item else ind)
+        first = False
+        key = _scalar(str(k))
+        t = type(v)
+        if t is str or t is float or t is int:
+            out.append(f"{lead}{key}: {_scalar(v)}\n")
+        elif t is dict:
+            if not v:
+                out.append(f"{lead}{key}: {{}}\n")
+            else:
+                out.append(f"{lead}{key}:\n")
+                _emit(v, (ind + "  " if item else ind) + "  ", out)
+        elif t is list:
+            if not v:
+                out.append(f"{lead}{key}: []\n")
+                continue
+            out.append(f"{lead}{key}:\n")
+            sub = ind + "  " if item else ind
+            for x in v:
+                if type(x) is dict:
+                    _emit(x, sub, out, True)
+                else:
+                    out.append(f"{sub}- {_scalar(x)}\n")
+        else:
+            out.append(f"{lead}{key}: {_scalar(v)}\n")
 
 
 def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm", "erp"}), across: bool = True,
