@@ -18,22 +18,22 @@ class Fmt(str, Enum):
 
 BooksOpt = Annotated[Optional[str], typer.Option(
     "--books", "-B", help="Books directory. Default: $KEBIR_BOOKS, then the current directory.",
-    show_default=False)]
-FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
-PeriodOpt = Annotated[Optional[str], typer.Option("--period", "-p", help="2025, 2025Q1, 2025-03 or 2025-03-04.")]
-BeginOpt = Annotated[Optional[str], typer.Option("--begin", "-b", help="First day (YYYY-MM-DD).")]
-EndOpt = Annotated[Optional[str], typer.Option("--end", "-e", help="Day after the last (end exclusive).")]
-OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse every file afresh (ignore .kebir/cache).")]
-MonthlyOpt = Annotated[bool, typer.Option("--monthly", "-M", help="One column per month.")]
-QuarterlyOpt = Annotated[bool, typer.Option("--quarterly", "-Q", help="One column per quarter.")]
-YearlyOpt = Annotated[bool, typer.Option("--yearly", "-Y", help="One column per year.")]
+    show_default=False, rich_help_panel="Books")]
+FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel="Output")]
+PeriodOpt = Annotated[Optional[str], typer.Option("--period", "-p", help="2025, 2025Q1, 2025-03 or 2025-03-04.", rich_help_panel="Period")]
+BeginOpt = Annotated[Optional[str], typer.Option("--begin", "-b", help="First day (YYYY-MM-DD).", rich_help_panel="Period")]
+EndOpt = Annotated[Optional[str], typer.Option("--end", "-e", help="Day after the last (end exclusive).", rich_help_panel="Period")]
+OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.", rich_help_panel="Output")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse every file afresh (ignore .kebir/cache).", rich_help_panel="Books")]
+MonthlyOpt = Annotated[bool, typer.Option("--monthly", "-M", help="One column per month.", rich_help_panel="Period")]
+QuarterlyOpt = Annotated[bool, typer.Option("--quarterly", "-Q", help="One column per quarter.", rich_help_panel="Period")]
+YearlyOpt = Annotated[bool, typer.Option("--yearly", "-Y", help="One column per year.", rich_help_panel="Period")]
 CompareOpt = Annotated[Optional[str], typer.Option(
-    "--compare", help="Add the previous period or last year beside it, with change columns: previous|last-year.")]
+    "--compare", help="Add the previous period or last year beside it, with change columns: previous|last-year.", rich_help_panel="Period")]
 AccountOpt = Annotated[Optional[str], typer.Option(
-    "--account", help="Only accounts whose code starts with this, or that match it as a regex on code and name.")]
-LocationOpt = Annotated[Optional[str], typer.Option("--location", help="Only postings at this location.")]
+    "--account", help="Only accounts whose code starts with this, or that match it as a regex on code and name.", rich_help_panel="Filter")]
+LocationOpt = Annotated[Optional[str], typer.Option("--location", help="Only postings at this location.", rich_help_panel="Filter")]
 CurrencyOpt = Annotated[Optional[str], typer.Option(
-    "--currency", help="Show amounts in this currency, at the rate on each column's last day.")]
+    "--currency", help="Show amounts in this currency, at the rate on each column's last day.", rich_help_panel="Filter")]
 DepthOpt = Annotated[Optional[int], typer.Option(
-    "--depth", min=1, help="Chart levels to show (1: top-level groups only). Default: all.")]
+    "--depth", min=1, help="Chart levels to show (1: top-level groups only). Default: all.", rich_help_panel="Filter")]

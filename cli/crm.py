@@ -27,7 +27,7 @@ def _as_of(on: str | None, book):
 def register(app: typer.Typer, report_app: typer.Typer) -> None:
     """Add the `crm` group to the root app and `customer` to `kebir report`."""
     crm_app = typer.Typer(help="CRM: the deal pipeline, activities and customer segments.", no_args_is_help=True)
-    app.add_typer(crm_app, name="crm")
+    app.add_typer(crm_app, name="crm", rich_help_panel="CRM")
 
     @crm_app.command("pipeline")
     def pipeline(

@@ -41,18 +41,18 @@ app = typer.Typer(
     help="kebir: ERP + CRM books in plain text. Validate, format, report and export a books directory.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 report_app = typer.Typer(help="Reports: trial balance, balance sheet, income statement, cash flow, ledger, journal, "
                          "aging, stock, sales, KPIs, close pack.",
                          no_args_is_help=True)
 export_app = typer.Typer(help="Export the books for other tools (hledger).", no_args_is_help=True)
-app.add_typer(report_app, name="report")
-app.add_typer(export_app, name="export")
+app.add_typer(report_app, name="report", rich_help_panel="Reports")
+app.add_typer(export_app, name="export", rich_help_panel="Data")
 dedup_app = typer.Typer(help="Duplicates within CRM, within ERP and across them: scan writes a plan to review.",
                         no_args_is_help=True)
-app.add_typer(dedup_app, name="dedup")
+app.add_typer(dedup_app, name="dedup", rich_help_panel="CRM")
 
 DEBUG = os.environ.get("KEBIR_DEBUG") == "1"
 
@@ -77,7 +77,7 @@ def open_books(books: str | None, no_cache: bool = False) -> tuple[Path, "load.B
     return root, book, problems
 
 
-@app.command()
+@app.command(rich_help_panel="Daily")
 def validate(
     books: BooksOpt = None,
     fmt: FormatOpt = Fmt.text,
@@ -114,7 +114,7 @@ def validate(
     raise typer.Exit(1 if n_err or (strict and n_warn) else 0)
 
 
-@app.command()
+@app.command(rich_help_panel="Data")
 def fmt(
     books: BooksOpt = None,
     check: Annotated[bool, typer.Option("--check", help="Only list files that would change; exit 1 if any.")] = False,
@@ -268,7 +268,7 @@ def balance_sheet(
       kebir report balance-sheet --books ledger-data --on 2025-12-31
       kebir report balance-sheet --books ledger-data -p 2025Q2 --depth 1 --format csv
       kebir report balance-sheet --books ledger-data -p 2025 -M --depth 1
-      kebir report balance-sheet --books ledger-data -p 2025-12 --compare last-year --currency EUR
+      kebir report balance-sheet --books ledger-data -p 2025-12 --compare previous --currency EUR
     """
     from datetime import date as _date
 
@@ -587,7 +587,7 @@ def close_pack(
     _warn_errors(problems + found)
 
 
-@app.command("print")
+@app.command("print", rich_help_panel="Daily")
 def print_entries(
     source: Annotated[Optional[str], typer.Option("--source", "-s", help="A document id: an invoice, payment, "
                                                   "order (with everything under it) or stock move.")] = None,
@@ -711,7 +711,7 @@ def _git_commit(root: Path, files: dict, message: str) -> None:
                    capture_output=True)
 
 
-@app.command("close")
+@app.command("close", rich_help_panel="Month end")
 def close_cmd(
     period: Annotated[str, typer.Argument(help="The month to close, YYYY-MM.")],
     books: BooksOpt = None,
@@ -792,7 +792,7 @@ def close_cmd(
         raise typer.Exit(1) from None
 
 
-@app.command("reopen")
+@app.command("reopen", rich_help_panel="Month end")
 def reopen_cmd(
     period: Annotated[str, typer.Argument(help="The closed month to reopen, YYYY-MM.")],
     reason: Annotated[str, typer.Option("--reason", help="Why: recorded in the close record's history.")],
@@ -807,8 +807,8 @@ def reopen_cmd(
 
     \b
     Examples:
-      kebir reopen 2025-01 --reason "supplier invoice SI-2025-0042 booked twice" --books ledger-data
       kebir reopen 2025-01 --reason "late bank charges" --cascade --dry-run --books ledger-data
+      kebir reopen 2025-01 --reason "supplier invoice SI-2025-0042 booked twice" --books ledger-data
     """
     from datetime import date as _date
 
@@ -836,7 +836,7 @@ def reopen_cmd(
         raise typer.Exit(1) from None
 
 
-@app.command("status")
+@app.command("status", rich_help_panel="Daily")
 def status(
     doc_id: Annotated[str, typer.Argument(help="An order, invoice or other document id.")],
     books: BooksOpt = None,
@@ -864,7 +864,7 @@ def status(
         _render.emit(f"{st.id} ({st.kind}, {st.party}): {st.state}\n" + "".join(f"  {f}\n" for f in st.facts))
 
 
-@app.command("price")
+@app.command("price", rich_help_panel="Daily")
 def price(
     item: Annotated[str, typer.Argument(help="The item id (stock/items.yaml).")],
     quantity: Annotated[str, typer.Option("--quantity", "-q", help="How many.")] = "1",
@@ -877,8 +877,8 @@ def price(
     """Quote the price and discount the price rules give for an order line.
 
     Examples:
-      kebir price CAT-MENU-A --quantity 180 --party CU-0050 --on 2025-06-14 --books ledger-data
-      kebir price CAT-MENU-B -q 300 --on 2025-03-10 --books ledger-data --format json
+      kebir price CAT-MENU-A --quantity 180 --party CU-0050 --on 2026-01-14 --books ledger-data
+      kebir price CAT-MENU-B -q 300 --on 2026-02-10 --books ledger-data --format json
     """
     import json
     from datetime import date as _date
@@ -989,11 +989,18 @@ def dedup_scan(
                      f"pairs compared\n")
 
 
+from cli import books as _books  # noqa: E402
 from cli import crm as _crm  # noqa: E402
 from cli import query as _query  # noqa: E402
 
+_books.register(app)
 _query.register(app)
 _crm.register(app, report_app)
+
+# `kebir --help` groups commands by job, in the order a bookkeeper meets them.
+PANELS = ("Start", "Daily", "Month end", "Reports", "CRM", "Data")
+app.registered_commands.sort(key=lambda c: PANELS.index(c.rich_help_panel) if c.rich_help_panel in PANELS else 99)
+app.registered_groups.sort(key=lambda g: PANELS.index(g.rich_help_panel) if g.rich_help_panel in PANELS else 99)
 
 
 @dedup_app.command("apply")
@@ -1010,8 +1017,8 @@ def dedup_apply(
 
     \b
     Examples:
-      kebir dedup apply plans/dedup.yaml --books ledger-data --dry-run
-      kebir dedup apply plans/dedup.yaml --books ledger-data --commit
+      kebir dedup apply dedup-plan.yaml --books ledger-data --dry-run
+      kebir dedup apply dedup-plan.yaml --books ledger-data --commit
     """
     import json
 

@@ -12,7 +12,7 @@ from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
 def register(app: typer.Typer) -> None:
     """Add the `query` command to the root app."""
 
-    @app.command("query")
+    @app.command("query", rich_help_panel="Reports")
     def query(
         sql: Annotated[str | None, typer.Argument(help="One SELECT over the tables (see --tables).",
                                                      show_default=False)] = None,
@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir query "SELECT account, SUM(base) AS balance FROM postings GROUP BY account ORDER BY account"
+          kebir query "SELECT account, SUM(base) AS balance FROM postings GROUP BY account ORDER BY account" --books ledger-data
           kebir query "SELECT party, SUM(base_gross) AS sales FROM invoices WHERE kind = 'invoice'
                        GROUP BY party ORDER BY sales DESC LIMIT 10" --books ledger-data --format csv
           kebir query --tables --books ledger-data

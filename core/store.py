@@ -26,7 +26,6 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@` ")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_NESTED = {"journal": "postings", "orders": "lines", "payroll": "lines"}
 _NESTED_MAPS = {"payroll": "totals"}
 
 
@@ -86,9 +85,17 @@ def dump_yaml_records(kind: str, records: list[dict[str, Any]]) -> str:
     """A list of records (dicts of strings, lists and nested dicts) as canonical YAML text."""
     order = schema.field_order(kind)
     quoted = schema.quoted_fields(kind)
-    nested = _NESTED.get(kind)
-    if nested:
-        n_order, n_quoted = schema.field_order(kind, nested), schema.quoted_fields(kind, nested)
+    nested_cache: dict[str, tuple[list[str], frozenset[str]]] = {}
+
+    def nested(key: str) -> tuple[list[str], frozenset[str]]:
+        """Key order and quoted fields of the records in a nested list (postings, lines, prices ...)."""
+        if key not in nested_cache:
+            try:
+                nested_cache[key] = (schema.field_order(kind, key), schema.quoted_fields(kind, key))
+            except (KeyError, TypeError):
+                nested_cache[key] = ([], frozenset())
+        return nested_cache[key]
+
     out: list[str] = []
     for rec in sort_records(kind, records):
         first = True
@@ -98,7 +105,8 @@ def dump_yaml_records(kind: str, records: list[dict[str, Any]]) -> str:
             first = False
             if isinstance(v, list) and v and isinstance(v[0], dict):
                 out.append(f"{lead}{k}:")
-                out.extend(f"    - {_flow_map(x, n_order, n_quoted)}" for x in v)
+                n_order, n_quoted = nested(k)
+                out.extend(f"    - {_flow_map(x, n_order or sorted(x), n_quoted)}" for x in v)
             elif isinstance(v, list):
                 out.append(f"{lead}{k}: [" + ", ".join(scalar(x, flow=True) for x in v) + "]")
             elif isinstance(v, dict):

@@ -3254,6 +3254,22 @@ def build_crm(rng: random.Random, contacts: Contacts, sales_orders: list[SalesOr
     return deals, campaigns, segments
 
 
+def price_records() -> list[Record]:
+    """The 2026 catering price list, agreed in December: list prices, a customer price for the
+    biggest event customer, quantity breaks and the loyalty promotion. Valid from 2026, so the
+    year's orders (priced by hand as they were) are not measured against it."""
+    return [
+        {"id": "PL-2026", "kind": "list", "valid_from": "2026-01-01",
+         "prices": [{"item": m, "price": money(half_up(price * 135, 100))} for m, _, price in MENUS]},
+        {"id": "CP-2026-CU-0050", "kind": "customer", "party": "CU-0050", "valid_from": "2026-01-01",
+         "prices": [{"item": "CAT-MENU-A", "price": money(half_up(145000 * 128, 100))}]},
+        {"id": "QB-2026-MENUS", "kind": "breaks", "valid_from": "2026-01-01", "items": [m for m, _, _ in MENUS],
+         "breaks": [{"min_quantity": "100", "discount": "5"}, {"min_quantity": "250", "discount": "8"}]},
+        {"id": "PR-2026-LOYALTY", "kind": "promotion", "campaign": "CMP-2025-LOYALTY", "valid_from": "2026-01-01",
+         "valid_to": "2026-03-31", "items": ["CAT-MENU-B", "CAT-MENU-C"], "discount": "10"},
+    ]
+
+
 def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     """Write the demo books under `out` (and the dedup truth); returns record counts per file kind."""
     master = random.Random(SEED)
@@ -3301,6 +3317,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "contacts/crm/deals.yaml", "deals", deals)
     write_yaml(out, "contacts/crm/campaigns.yaml", "campaigns", campaigns)
     write_yaml(out, "contacts/crm/segments.yaml", "segments", segments)
+    write_yaml(out, "prices.yaml", "prices", price_records())
     write_yaml(out, "stock/locations.yaml", "locations", location_records())
     write_yaml(out, "assets/register.yaml", "assets", asset_records())
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
