@@ -33,7 +33,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -98,6 +97,8 @@ def plan_clusters(path: Path) -> list[tuple[list[str], str]]:
                 section = line[2:].split(":", 1)[0]
                 if section == "confidence":
                     conf = line.split(":", 1)[1].strip()
+            elif section == "members" and line.startswith("  - {id: "):
+                members.append(line[9:].split(",", 1)[0].strip().strip('"'))  # type: ignore[union-attr]
             elif section == "members" and line.startswith("  - id: "):
                 members.append(line[8:].strip().strip('"'))  # type: ignore[union-attr]
     if members is not None:
@@ -144,7 +145,7 @@ nf = dedup.normalise_frame(frame.filter(pl.col("merged_into").is_null()))
 df = nf.select(pl.col("id").alias("unique_id"), "kind", "name", "phone", "email",
                pl.coalesce("dom1", "dom2").alias("dom"), "tax", "city", pl.col("addr").alias("address"))
 db_api = DuckDBAPI()
-sdf = db_api.register(df.to_arrow(), source_dataset_name="contacts")
+sdf = db_api.register(df.to_arrow(), dataset_display_name="contacts")
 settings = SettingsCreator(
     link_type="dedupe_only",
     comparisons=[

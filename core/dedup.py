@@ -642,6 +642,7 @@ class Previous:
     decided: set[frozenset[str]] = field(default_factory=set)          # pairs in accepted/rejected clusters
     rejected: set[frozenset[str]] = field(default_factory=set)         # pairs in rejected clusters
     records: list[dict[str, Any]] = field(default_factory=list)        # the earlier plan's decided clusters
+    pending: list[dict[str, Any]] = field(default_factory=list)        # and its undecided ones
     hashes: dict[str, str] = field(default_factory=dict)               # id -> content hash (the sidecar)
     model: Model | None = None
 
@@ -808,9 +809,13 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
     if extra is None:
         extra = {}
     contacts, norms = _members(frame, nf, sorted({index[m] for c in clusters for m in c.members}), extra or {})
+    kept = list(previous.records) if previous else []
+    if previous is not None and fresh is not None:
+        # incremental: the earlier proposals among unchanged records stand (only fresh records were compared)
+        stale = set(frame.filter(fresh)["id"].to_list()) | (set(previous.hashes) - set(hashes))
+        kept += [r for r in previous.pending if not set(r["members"]) & stale]
     return Plan(clusters, pairs.height, _all_pairs(nf, within, across), threshold, model, norms, contacts,
-                hashes, list(previous.records) if previous else [],
-                -1 if fresh is None else int(fresh.sum()))
+                hashes, kept, -1 if fresh is None else int(fresh.sum()))
 
 
 def _members(frame: pl.DataFrame, nf: pl.DataFrame, idxs: list[int], extra: dict[str, list[tuple[str, str]]]
@@ -941,20 +946,30 @@ def seen_path(plan_path: Path) -> Path:
     return Path(str(plan_path) + ".seen")
 
 
+_MEMBER_ID = re.compile(r'^  - (?:\{id|id): ("(?:[^"\\]|\\.)*"|[^,}\n]+)', re.M)
+
+
 def read_previous(plan_path: Path) -> Previous:
-    """Decided pairs of an earlier plan (any pair inside an accepted or rejected cluster), and,
-    when its `.seen` sidecar is there, the model and record hashes of the scan that wrote it."""
-    import yaml
+    """Decided pairs of an earlier plan (any pair inside an accepted or rejected cluster), its
+    clusters as text (carried into the next plan as they are), and, when its `.seen` sidecar is
+    there, the model and record hashes of the scan that wrote it. The plan is read record by
+    record with two patterns, not as YAML: a million-record plan would take minutes to load."""
     prev = Previous()
     text = Path(plan_path).read_text(encoding="utf-8")
-    for rec in yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []:
-        if str(rec.get("decision", "pending")) in ("accept", "reject"):
-            ids = [str(m["id"]) for m in rec.get("members", [])]
+    body = text[text.find("- cluster:"):] if "- cluster:" in text else ""
+    for chunk in ("\n" + body).split("\n- cluster: ")[1:]:
+        chunk = "- cluster: " + chunk.rstrip("\n") + "\n"
+        m = re.search(r"^  decision: *(\w+)", chunk, re.M)
+        decision = m.group(1) if m else "pending"
+        ids = [json.loads(x) if x.startswith('"') else x.strip() for x in _MEMBER_ID.findall(chunk)]
+        if decision in ("accept", "reject"):
             got = {frozenset(p) for p in itertools.combinations(ids, 2)}
             prev.decided |= got
-            if str(rec.get("decision")) == "reject":
+            if decision == "reject":
                 prev.rejected |= got
-            prev.records.append(rec)
+            prev.records.append({"text": chunk, "members": ids})
+        else:
+            prev.pending.append({"text": chunk, "members": ids})
     side = seen_path(Path(plan_path))
     if side.is_file():
         lines = side.read_text(encoding="utf-8").splitlines()
@@ -1053,7 +1068,7 @@ def iter_records(plan: Plan) -> Iterable[dict[str, Any]]:
     n = 0
     for rec in plan.kept:
         n += 1
-        yield {**rec, "cluster": n}
+        yield {**_kept_record(rec), "cluster": n}
     for c in plan.clusters:
         n += 1
         raws = {i: _raw(plan, i) for i in c.members}
@@ -1072,6 +1087,12 @@ def iter_records(plan: Plan) -> Iterable[dict[str, Any]]:
         }
 
 
+def _kept_record(rec: Mapping[str, Any]) -> dict[str, Any]:
+    import yaml
+    got = yaml.safe_load(rec["text"]) if "text" in rec else [dict(rec)]
+    return dict(got[0])
+
+
 def plan_records(plan: Plan) -> list[dict[str, Any]]:
     """The plan file's records (see iter_records)."""
     return list(iter_records(plan))
@@ -1084,7 +1105,12 @@ def dump_plan(plan: Plan) -> str:
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
               "# then `kebir dedup apply PLAN`.\n")
     chunks: list[str] = [header]
-    for rec in iter_records(plan):
+    for n, rec in enumerate(plan.kept, 1):      # carried over as written, renumbered
+        chunks.append(re.sub(r"^- cluster: *\d+", f"- cluster: {n}", rec["text"], count=1))
+    new_plan = Plan(plan.clusters, plan.compared_pairs, plan.all_pairs, plan.threshold, plan.model, plan.norms,
+                    plan.contacts, kept=[])
+    for rec in iter_records(new_plan):
+        rec["cluster"] += len(plan.kept)
         lines: list[str] = []
         if set(rec) == _NEW_KEYS:
             _emit_new(rec, lines)
