@@ -239,7 +239,12 @@ def _tokens_expr(e: pl.Expr) -> pl.Expr:
 
 
 def _map_tokens(e: pl.Expr, mapping: Mapping[str, str]) -> pl.Expr:
-    return e.str.split(" ").list.eval(pl.element().replace(dict(mapping))).list.join(" ")
+    """Whole tokens replaced (tokens are single-space separated): Aho-Corasick over the padded
+    text, twice, as one pass cannot replace two neighbours that share a space."""
+    keys = [f" {k} " for k in mapping]
+    vals = [f" {v} " if v else " " for v in mapping.values()]
+    e = (" " + e + " ").str.replace_many(keys, vals).str.replace_many(keys, vals)
+    return e.str.replace_all(r" +", " ").str.strip_chars()
 
 
 def _phone_expr(e: pl.Expr) -> pl.Expr:
