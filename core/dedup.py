@@ -49,11 +49,21 @@ _TURKISH = str.maketrans({"ç": "c", "ğ": "g", "ı": "i", "ö": "o", "ş": "s",
 
 # legal forms and trade words removed from the end of a company name (folded tokens)
 _SUFFIX_SEQS: tuple[tuple[str, ...], ...] = tuple(sorted({
-    ("a", "s"), ("as",), ("anonim", "sirketi"), ("anonim", "sti"), ("anonim",),
+    ("a", "s"), ("as",), ("s",), ("anonim", "sirketi"), ("anonim", "sti"), ("anonim",),
     ("ltd", "sti"), ("ltd",), ("sti",), ("limited", "sirketi"), ("limited",), ("sirketi",),
     ("san", "ve", "tic"), ("sanayi", "ve", "ticaret"), ("san",), ("sanayi",), ("tic",), ("ticaret",),
     ("ve",), ("gmbh",), ("inc",), ("llc",), ("l", "l", "c"), ("ltd", "co"), ("co",), ("corp",),
 }, key=lambda s: (-len(s), s)))
+
+
+# common abbreviations in Turkish firm names, expanded after folding
+ABBREVIATIONS: dict[str, str] = {
+    "org": "organizasyon", "hiz": "hizmetleri", "hizm": "hizmetleri", "muh": "muhendislik",
+    "tekn": "teknolojileri", "tek": "teknolojileri", "teknoloji": "teknolojileri", "bilg": "bilgisayar",
+    "ins": "insaat", "paz": "pazarlama", "dan": "danismanlik", "mim": "mimarlik", "tur": "turizm",
+    "yay": "yayincilik", "elek": "elektronik", "mak": "makina", "ith": "ithalat",
+    "ihr": "ihracat", "nak": "nakliyat", "end": "endustri", "urn": "urunleri", "ur": "urunleri",
+}
 
 
 def _slips(word: str) -> set[str]:
@@ -68,19 +78,12 @@ def _slips(word: str) -> set[str]:
 
 # long legal-form words are also recognised with a typo (limitedd, sirkei, sriketi); the short ones
 # (ltd, as, san) are not, as their slips are real words
-_SUFFIX_SLIPS = sorted(set().union(*(_slips(w) for w in ("limited", "sirketi", "anonim", "sanayi", "ticaret"))))
+_SUFFIX_SLIPS = sorted(set().union(*(_slips(w) for w in ("limited", "sirketi", "anonim", "sanayi", "ticaret")))
+                       | ({s for w in ("sti", "tic", "ltd") for s in _slips(w) if len(s) >= 3} - set(ABBREVIATIONS)
+                          - {"tim", "tir", "tik", "tis", "lid"}))
 # strip any run of them from the end, keeping at least the first token (keep in step with _SUFFIX_SEQS)
 _SUFFIX_RE = re.compile(r"^(\S+(?: \S+)*?)(?: (?:" + "|".join(" ".join(s) for s in _SUFFIX_SEQS)
                         + "|" + "|".join(_SUFFIX_SLIPS) + r"))+$")
-
-# common abbreviations in Turkish firm names, expanded after folding
-ABBREVIATIONS: dict[str, str] = {
-    "org": "organizasyon", "hiz": "hizmetleri", "hizm": "hizmetleri", "muh": "muhendislik",
-    "tekn": "teknolojileri", "tek": "teknolojileri", "teknoloji": "teknolojileri", "bilg": "bilgisayar",
-    "ins": "insaat", "paz": "pazarlama", "dan": "danismanlik", "mim": "mimarlik", "tur": "turizm",
-    "yay": "yayincilik", "elek": "elektronik", "mak": "makina", "ith": "ithalat",
-    "ihr": "ihracat", "nak": "nakliyat", "end": "endustri", "urn": "urunleri", "ur": "urunleri",
-}
 
 # common short forms of given names (folded) -> the given name; people only
 NICKNAMES: dict[str, str] = {
