@@ -3,7 +3,10 @@
 Account names are the chain of codes from the top group down (`1:10:102:102.01`), declared with
 their hledger type (A, L, E, R, X, C) so `bs`, `is` and `type:` queries work, and their name as a
 comment. Foreign-currency postings carry their base value as a total cost (`@@`), so
-`hledger bal -B` sums exactly what kebir sums. Output is deterministic: entries by date and id,
+`hledger bal -B` sums exactly what kebir sums, and their rate as a `rate:` tag. The payee is the
+contact's name in the description (`Name | memo`) and its id as a `payee:` tag; posting contacts
+are `contact:` tags. `kebir import journal` reads all of these back, so export and import round-trip.
+Market prices are `P` directives from rates/. Output is deterministic: entries by date and id,
 postings in their written order.
 """
 
@@ -44,7 +47,8 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
     out.append("")
     for code in sorted(book.accounts):
         a = book.accounts[code]
-        out.append(f"account {account_path(book, code)}  ; type: {HLEDGER_TYPE[a.type]}, name: {_clean(a.name)}")
+        kind = f", kebir-type: {a.type}" if a.type == "bank" else ""     # hledger's C is cash and bank alike
+        out.append(f"account {account_path(book, code)}  ; type: {HLEDGER_TYPE[a.type]}{kind}, name: {_clean(a.name)}")
     out.append("")
     p = book.ledger()
     e = book.ledger_entries()
@@ -57,8 +61,14 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         p, e = p.filter(~pl.col("entry_id").is_in(broken)), e.filter(~pl.col("id").is_in(broken))
     paths = {code: account_path(book, code) for code in book.accounts}
     decs = dict(book.settings.currencies)
+    if not book.rates.is_empty():
+        for d, cur, rate in book.rates.sort("date", "currency").select("date", "currency", "rate").iter_rows():
+            if (span.begin is None or d >= span.begin) and (span.end is None or d < span.end):
+                out.append(f"P {d} {cur} {rate} {base}")
+        out.append("")
     grouped = p.group_by("entry_id", maintain_order=True).agg(
-        pl.col("account"), pl.col("currency"), pl.col("amount"), pl.col("base"), pl.col("contact"), pl.col("memo"))
+        pl.col("account"), pl.col("currency"), pl.col("amount"), pl.col("base"), pl.col("contact"), pl.col("memo"),
+        pl.col("rate"), pl.col("tags"))
     posts = {r[0]: r[1:] for r in grouped.iter_rows()}
     for eid, d, memo, payee, source, tags in e.sort("date", "id").select(
             "id", "date", "memo", "payee", "source", "tags").iter_rows():
@@ -68,16 +78,21 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         desc = f"{_clean(who)} | {_clean(memo)}" if who else _clean(memo)
         out.append(f"{d} ({eid}) {desc}".rstrip())
         meta = [f"source:{source}"] if source else []
+        if who:
+            meta.append(f"payee:{payee}")
         meta += [f"{t}:" for t in (tags or "").split(",") if t]
         if meta:
             out.append("    ; " + ", ".join(meta))
-        for acc, cur, amt, bse, contact, pmemo in zip(*posts[eid]):
+        for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*posts[eid]):
             line = f"    {paths.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
             if cur != base:
                 line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
             note = [f"contact:{contact}"] if contact else []
-            if pmemo:
-                note.append(_clean(pmemo))
+            if rate and cur != base:
+                note.append(f"rate:{rate}")
+            note += [f"{t}:" for t in (ptags or "").split(",") if t]
+            if pmemo:      # a memo with a colon would read as a tag: `memo:` keeps it whole, to the end
+                note.append(("memo:" if ":" in pmemo else "") + _clean(pmemo))
             if note:
                 line += "  ; " + ", ".join(note)
             out.append(line)

@@ -1,0 +1,283 @@
+"""`kebir import journal|bank|contacts` and `kebir export beancount|parquet` (core/interop, core/export_*).
+
+Every import reads the whole source, collects every problem (file:line, what, how to fix), checks
+the records against the books, and writes nothing unless all is well: then the records and their
+manifest (imports/LABEL.manifest.yaml), atomically. `--dry-run` prints the diff instead.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cli._options import BooksOpt, OutputOpt, PeriodOpt
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff that would be written; write nothing.")]
+LabelOpt = Annotated[Optional[str], typer.Option("--label", help="Name of the import (file names, ids, manifest). "
+                                                 "Default: the source file's name.")]
+
+
+def _label(label: str | None, source: Path) -> str:
+    text = label or source.stem
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "import"
+
+
+def _read_source(path: str) -> tuple[Path, bytes]:
+    from cli.main import _usage
+
+    p = Path(path)
+    if not p.is_file():
+        raise _usage(f"{path}: no such file")
+    return p, p.read_bytes()
+
+
+def _text(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        sys.stderr.write(f"{path}:{line}: E003 error: the file is not UTF-8 text\n  hint: convert it, e.g. "
+                         f"iconv -f cp1254 -t utf-8 {path} > utf8.txt\n")
+        raise typer.Exit(1) from None
+
+
+def _report(problems: list) -> None:
+    """Problems on stderr, in reading order, in `kebir validate`'s text form."""
+    from cli import _render
+    from core import errors
+
+    ps = errors.sorted_problems(problems)
+    n = errors.count_errors(ps)
+    sys.stderr.write(_render.problems_text(ps, "", f"{n} error(s), {len(ps) - n} warning(s)"))
+
+
+def _finish(root: Path, plan, dry_run: bool, verify_records: bool = True) -> None:
+    """Report problems (exit 1, nothing written) or write the plan's files (or show them with --dry-run)."""
+    from cli.main import _write_or_show
+    from core import errors
+    from core.interop import apply
+
+    problems = list(plan.problems)
+    if plan.files and verify_records and not errors.count_errors(problems):
+        problems += apply.verify(root, plan.files, plan.sources, plan.manifest.source_path)
+    if problems:
+        _report(problems)
+    if errors.count_errors(problems):
+        sys.stderr.write(f"kebir: import refused, nothing written: {errors.count_errors(problems)} error(s)\n")
+        raise typer.Exit(1)
+    if dry_run:
+        _write_or_show(root, plan.files, True)
+    elif plan.files:
+        apply.write(root, plan.files)
+    written = "" if dry_run else (f"; wrote {len(plan.files)} file(s), manifest {plan.manifest.rel}"
+                                  if plan.files else "")
+    sys.stderr.write(f"kebir: {plan.summary}{written}{' (dry run: nothing written)' if dry_run else ''}\n")
+
+
+def register(app: typer.Typer, export_app: typer.Typer) -> None:
+    """Add the `import` group to the root app and `beancount`, `parquet` to `kebir export`."""
+    import_app = typer.Typer(help="Import journals (hledger, ledger, beancount), bank statements and contacts, "
+                             "with a manifest that proves nothing was lost.", no_args_is_help=True)
+    app.add_typer(import_app, name="import")
+
+    @import_app.command("journal")
+    def import_journal(
+        file: Annotated[str, typer.Argument(help="The journal file to import.")],
+        source_format: Annotated[str, typer.Option("--from", help="hledger, ledger or beancount.")] = "hledger",
+        books: BooksOpt = None,
+        mapping: Annotated[Optional[str], typer.Option("--map", help="YAML account (and commodity) mapping "
+                                                       "into the company's chart.")] = None,
+        label: LabelOpt = None,
+        dry_run: DryRunOpt = False,
+    ) -> None:
+        """Import an hledger, ledger or beancount journal into the books, with a manifest.
+
+        \b
+        Examples:
+          kebir import journal old.journal --from hledger --books books --dry-run
+          kebir import journal 2024.ledger --from ledger --map chart-map.yaml --books books
+          kebir import journal main.beancount --from beancount --books books --label bean-2024
+        """
+        from cli.main import _usage, open_books
+        from core.interop import books_out
+
+        if source_format not in ("hledger", "ledger", "beancount"):
+            raise _usage(f"--from takes hledger, ledger or beancount, not {source_format!r}")
+        src, data = _read_source(file)
+        m = books_out.Mapping()
+        if mapping:
+            mp, mdata = _read_source(mapping)
+            m, mprobs = books_out.read_mapping(_text(mdata, mapping), mapping)
+            if mprobs:
+                _report(mprobs)
+                raise typer.Exit(1)
+        root, book, _problems = open_books(books)
+        if source_format == "beancount":
+            from core.interop.beancount_in import parse_beancount
+
+            try:
+                parsed = parse_beancount(src)
+            except ImportError:
+                raise _usage("--from beancount needs the beancount package: pip install beancount") from None
+        else:
+            from core.interop.ledger_text import parse_ledger_text
+
+            parsed = parse_ledger_text(_text(data, file), file, source_format)
+        plan = books_out.build_journal_import(parsed, book, m, _label(label, src), data)
+        _finish(root, plan, dry_run)
+
+    @import_app.command("bank")
+    def import_bank(
+        file: Annotated[str, typer.Argument(help="The statement CSV file.")],
+        rules: Annotated[str, typer.Option("--rules", help="YAML rules: columns, formats, sign, account "
+                                           "rules, payees (docs/interop.md).")],
+        books: BooksOpt = None,
+        label: LabelOpt = None,
+        dry_run: DryRunOpt = False,
+    ) -> None:
+        """Import a bank or card statement CSV by rules; rows already in the books are skipped.
+
+        \b
+        Examples:
+          kebir import bank garanti-2025-03.csv --rules garanti.rules.yaml --books books --dry-run
+          kebir import bank card.csv --rules card.rules.yaml --books books --label card-2025-03
+        """
+        from core.interop import bank
+
+        src, data = _read_source(file)
+        _rp, rdata = _read_source(rules)
+        from cli.main import open_books
+
+        root, book, _problems = open_books(books)
+        plan = bank.build_bank_import(data, file, _text(rdata, rules), rules, book, _label(label, src))
+        _finish(root, plan, dry_run, verify_records=True)
+
+    @import_app.command("contacts")
+    def import_contacts(
+        file: Annotated[str, typer.Argument(help="The CRM or ERP export (CSV with a header row).")],
+        side: Annotated[str, typer.Option("--side", help="crm or erp.")],
+        mapping: Annotated[str, typer.Option("--map", help="YAML column mapping: target file, id column, "
+                                             "fields (docs/interop.md).")],
+        books: BooksOpt = None,
+        label: LabelOpt = None,
+        dry_run: DryRunOpt = False,
+    ) -> None:
+        """Import contacts from a CRM or ERP export, keeping each row's id as external_id.
+
+        \b
+        Examples:
+          kebir import contacts hubspot-companies.csv --side crm --map hubspot.map.yaml --books books
+          kebir import contacts logo-cari.csv --side erp --map logo.map.yaml --books books --dry-run
+        """
+        from cli.main import _usage, open_books
+        from core.interop import contacts
+
+        if side not in ("crm", "erp"):
+            raise _usage(f"--side takes crm or erp, not {side!r}")
+        src, data = _read_source(file)
+        _mp, mdata = _read_source(mapping)
+        root, book, _problems = open_books(books)
+        plan = contacts.build_contacts_import(data, file, _text(mdata, mapping), mapping, side, book,
+                                              _label(label, src))
+        _finish(root, plan, dry_run)
+
+    @export_app.command("beancount")
+    def export_beancount_cmd(
+        books: BooksOpt = None,
+        period: PeriodOpt = None,
+        output: OutputOpt = None,
+    ) -> None:
+        """Write the books as a beancount file (accounts opened, contacts as payees) for Fava or bean-query.
+
+        \b
+        Examples:
+          kebir export beancount --books ledger-data -o books.beancount && bean-check books.beancount
+          kebir export beancount --books ledger-data -p 2025 | bean-query /dev/stdin "SELECT sum(weight)"
+        """
+        _export_beancount(books, period, output)
+
+    @export_app.command("parquet")
+    def export_parquet_cmd(
+        directory: Annotated[str, typer.Argument(help="Directory to write the parquet files into.")],
+        books: BooksOpt = None,
+    ) -> None:
+        """Write postings, entries, accounts, contacts, items, moves and orders as parquet files.
+
+        \b
+        Examples:
+          kebir export parquet out/ --books ledger-data
+          kebir export parquet /tmp/pq --books ledger-data && duckdb -c "SELECT * FROM '/tmp/pq/postings.parquet'"
+        """
+        from cli import _render
+        from cli.main import open_books
+        from core import errors
+        from core.export_parquet import export_parquet
+
+        _root, book, problems = open_books(books)
+        written = export_parquet(book, Path(directory))
+        _render.emit("".join(f"{name}\t{rows}\n" for name, rows in written), None)
+        n_err = errors.count_errors(problems)
+        if n_err:
+            sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
+            raise typer.Exit(1)
+
+    _extend_export_journal(export_app)
+
+
+def _export_beancount(books: str | None, period: str | None, output: str | None) -> None:
+    from cli import _render
+    from cli.main import _usage, open_books
+    from core import errors
+    from core.export_beancount import export_beancount
+    from core.period import span_from
+
+    try:
+        span = span_from(period, None, None)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    _root, book, problems = open_books(books)
+    _render.emit(export_beancount(book, span), output)
+    n_err = errors.count_errors(problems)
+    if n_err:
+        sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
+        raise typer.Exit(1)
+
+
+def _extend_export_journal(export_app: typer.Typer) -> None:
+    """Let `kebir export journal --to beancount` delegate to the beancount exporter.
+
+    The hledger command lives in cli/main.py; this wraps its callback, keeping its options and help,
+    and sends `--to beancount` here. Typer builds the command from the registered callback, so
+    replacing the callback in the registration is enough.
+    """
+    for info in export_app.registered_commands:
+        if info.name == "journal" and info.callback is not None:
+            original = info.callback
+
+            def export_journal(to: str = "hledger", books: Optional[str] = None, period: Optional[str] = None,
+                               output: Optional[str] = None) -> None:
+                if to == "beancount":
+                    return _export_beancount(books, period, output)
+                return original(to=to, books=books, period=period, output=output)
+
+            import inspect
+            import typing
+
+            hints = typing.get_type_hints(original, include_extras=True)
+            hints["to"] = Annotated[str, typer.Option("--to", help="Target format: hledger or beancount.")]
+            sig = inspect.signature(original)
+            params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values()]
+            export_journal.__signature__ = sig.replace(parameters=params,  # type: ignore[attr-defined]
+                                                       return_annotation=None)
+            export_journal.__annotations__ = {k: v for k, v in hints.items() if k != "return"}
+            export_journal.__doc__ = (original.__doc__ or "").replace(
+                "Write the books as an hledger journal (account types declared).",
+                "Write the books as an hledger journal (account types declared) or a beancount file.").replace(
+                "      kebir export journal --books ledger-data -p 2025 | hledger -f - bs",
+                "      kebir export journal --books ledger-data -p 2025 | hledger -f - bs\n"
+                "      kebir export journal --to beancount --books ledger-data -o books.beancount")
+            info.callback = export_journal

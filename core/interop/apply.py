@@ -1,0 +1,47 @@
+"""Check an import's files against the books before writing them, then write them atomically.
+
+The files are laid over a scratch copy of the books and loaded and validated the way
+`kebir validate` does; problems in the new records come back as I012 at the source line of the
+record (an entry id maps to its transaction's line). Only then are the files written, under the
+books lock, the manifest last.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from core import errors, load, store, validate
+from core.errors import Problem
+
+
+def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_path: str) -> list[Problem]:
+    """Problems kebir's own checks find in the records `files` would add to the books at `root`."""
+    old_lines = {}
+    for rel in files:
+        p = root / rel
+        old_lines[rel] = p.read_text(encoding="utf-8").count("\n") if p.exists() else 0
+    with tempfile.TemporaryDirectory(prefix="kebir-import-") as tmp:
+        scratch = Path(tmp) / "books"
+        shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".git", ".kebir"), symlinks=True)
+        for rel, text in files.items():
+            dst = scratch / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_text(text, encoding="utf-8")
+        book, problems = load.load_ledger(scratch, use_cache=False, jobs=1)
+        problems = problems + validate.run_all(book)
+    out = []
+    for p in errors.sorted_problems(problems):
+        if p.severity != errors.ERROR or p.path not in files or p.line <= old_lines.get(p.path, 0):
+            continue
+        line = sources.get(p.record, 1) if p.record else 1
+        out.append(Problem("I012", source_path, line, f"{p.code} {p.message} (in {p.path}:{p.line})",
+                           record=p.record, expected=p.expected, found=p.found, hint=p.hint))
+    return out
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    """Write every file atomically under the books lock; the manifest (named last) is the commit point."""
+    with store.books_lock(root):
+        store.apply_files(root, files)

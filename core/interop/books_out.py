@@ -1,0 +1,534 @@
+"""Neutral imported transactions -> kebir records for one books directory, with the manifest.
+
+Accounts: a `--map` rule, else an explicit code (beancount `code:` metadata), else the kebir chain
+form that `kebir export journal` writes (`1:10:102:102.01` -> `102.01`), else the name itself with
+`:` as the code separator (`assets:bank:garanti` -> `assets.bank.garanti`, whose parents kebir
+derives). Accounts not yet in the chart are appended to accounts.yaml, typed from the source's
+declaration or its top-level name (assets, liabilities, equity, income/revenue, expenses).
+
+Entries go to `journals/YYYY/YYYY-MM.<label>.yaml` (new files: importing only appends), market
+prices in the base currency to `rates/<label>.csv`, the manifest to `imports/<label>.manifest.yaml`.
+An entry id already in the books is a duplicate and is skipped, so the same journal imported
+twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import polars as pl
+
+from core import load, store
+from core.errors import Problem
+from core.interop import manifest as mf
+from core.interop.source import Parsed, SrcPosting, SrcTxn
+from core.model import Book
+from core.money import fmt_minor
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
+ROOT_TYPES = {"assets": "asset", "asset": "asset", "liabilities": "liability", "liability": "liability",
+              "equity": "equity", "income": "income", "revenue": "income", "revenues": "income",
+              "expenses": "expense", "expense": "expense"}
+
+
+@dataclass
+class Mapping:
+    """`--map FILE`: account rules (exact `from` or regex `match` -> `to`), commodity renames."""
+
+    exact: dict[str, str] = field(default_factory=dict)
+    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    commodities: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+
+    def account(self, name: str) -> str | None:
+        if name in self.exact:
+            return self.exact[name]
+        for rx, to in self.patterns:
+            m = rx.search(name)
+            if m:
+                return m.expand(to) if "\\" in to else to
+        return None
+
+
+def read_mapping(text: str, path: str) -> tuple[Mapping, list[Problem]]:
+    """Parse a mapping file: `accounts:` list of {from|match, to}, `commodities:` {SYMBOL: CODE}."""
+    from core import yamlnodes
+
+    tree, problems = yamlnodes.parse(text, path)
+    m = Mapping()
+    probs = [Problem("I010", p.path, p.line, p.message, hint=p.hint) for p in problems]
+    if tree is None:
+        return m, probs
+    if not isinstance(tree, dict):
+        return m, probs + [Problem("I010", path, 1, "a mapping file is a mapping with `accounts:` and "
+                                   "`commodities:`", hint="see docs/interop.md#account-mapping")]
+    for key in tree:
+        if key not in ("accounts", "commodities", "types"):
+            probs.append(Problem("I010", path, tree.lines[key], f"unknown key `{key}`", found=key,
+                                 expected="accounts, commodities or types",
+                                 hint="remove it: unknown keys are refused so nothing is ignored"))
+    for rule in tree.get("accounts") or []:
+        line = getattr(rule, "line", 1)
+        if not isinstance(rule, dict) or "to" not in rule or ("from" in rule) == ("match" in rule):
+            probs.append(Problem("I010", path, line, "an account rule needs `to` and one of `from` or `match`",
+                                 hint='write `- {match: "^expenses:food", to: "770.01"}`'))
+            continue
+        to = str(rule["to"])
+        if "from" in rule:
+            m.exact[str(rule["from"])] = to
+        else:
+            try:
+                m.patterns.append((re.compile(str(rule["match"])), to))
+            except re.error as exc:
+                probs.append(Problem("I010", path, line, f"bad regular expression: {exc}", found=str(rule["match"]),
+                                     hint="fix the pattern (Python regular expression syntax)"))
+    for k, v in (tree.get("commodities") or {}).items():
+        m.commodities[str(k)] = str(v)
+    for k, v in (tree.get("types") or {}).items():
+        m.types[str(k)] = str(v)
+    return m, probs
+
+
+@dataclass
+class Plan:
+    """What an import would write: files (rel -> text, the manifest last) and the problems found."""
+
+    files: dict[str, str]
+    manifest: mf.Manifest | None
+    problems: list[Problem]
+    summary: str
+    sources: dict[str, int] = field(default_factory=dict)    # entry id -> source line (to translate problems)
+
+
+def chain_code(name: str) -> str | None:
+    """`1:10:102:102.01` (each part extends the one before) -> `102.01`; else None."""
+    parts = name.split(":")
+    if len(parts) < 2 or not all(_CODE.match(p) for p in parts):
+        return None
+    if all(b.startswith(a) and len(b) > len(a) for a, b in zip(parts, parts[1:])):
+        return parts[-1]
+    return None
+
+
+def _segment(s: str) -> str:
+    s = re.sub(r"[^0-9A-Za-z_-]+", "-", s.strip()).strip("-")
+    return s or "x"
+
+
+def code_for(name: str, mapping: Mapping, explicit: str | None = None) -> str:
+    mapped = mapping.account(name)
+    if mapped:
+        return mapped
+    if explicit and _CODE.match(explicit):
+        return explicit
+    return chain_code(name) or ".".join(_segment(p) for p in name.split(":"))
+
+
+def _parent_of(code: str, name: str, mapping: Mapping) -> str | None:
+    """The parent code in the import's own tree (chain form or dotted names)."""
+    parts = name.split(":")
+    if len(parts) < 2:
+        return None
+    return code_for(":".join(parts[:-1]), mapping)
+
+
+def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: str, data: bytes) -> Plan:
+    """Turn a parsed journal into the files of a kebir import (nothing is written here)."""
+    path = parsed.path
+    problems = list(parsed.problems)
+    base = book.base
+    decs = dict(book.settings.currencies)
+    bdec = decs.get(base, 2)
+    rounding = book.settings.role("rounding")
+
+    # --- accounts
+    declared = {a.name: a for a in parsed.accounts}
+    used: dict[str, int] = {}
+    for t in parsed.txns:
+        for p in t.postings:
+            used.setdefault(p.account, p.line)
+    codes: dict[str, str] = {}
+    for name in list(declared) + [n for n in used if n not in declared]:
+        acc = declared.get(name)
+        code = code_for(name, mapping, acc.code if acc else None)
+        if not _CODE.match(code):
+            problems.append(Problem("I005", path, (acc.line if acc else used[name]), f"account {name} maps to "
+                                    f"`{code}`, which is not a kebir account code", found=code,
+                                    hint="map it to a code with --map (accounts: - {from: NAME, to: CODE})"))
+        codes[name] = code
+    new_accounts: dict[str, dict[str, Any]] = {}
+    mapped_names = {n for n in codes if mapping.account(n)}
+
+    def ensure(name: str, line: int) -> None:
+        code = codes.get(name) or code_for(name, mapping)
+        if code in book.accounts or code in new_accounts:
+            return
+        if name in mapped_names:
+            problems.append(Problem("I005", path, line, f"account {name} is mapped to {code}, which is not in "
+                                    "accounts.yaml", found=code,
+                                    hint=f"add {code} to accounts.yaml first, or map {name} to an existing code"))
+            return
+        acc = declared.get(name)
+        parent = None
+        parts = name.split(":")
+        if len(parts) == 2 and parsed.fmt == "beancount" and parts[0].lower() in ROOT_TYPES:
+            typ0 = ROOT_TYPES[parts[0].lower()]      # beancount roots are types, not accounts
+            mapping.types.setdefault(name, typ0)
+        elif len(parts) > 1:
+            parent_name = ":".join(parts[:-1])
+            codes.setdefault(parent_name, code_for(parent_name, mapping,
+                                                   declared[parent_name].code if parent_name in declared else None))
+            ensure(parent_name, line)
+            parent = codes[parent_name]
+        typ = (acc.type if acc else None) or mapping.types.get(name)
+        if typ is None and parent is None:
+            typ = ROOT_TYPES.get(parts[0].lower())
+            if typ is None:
+                problems.append(Problem("I005", path, acc.line if acc else line, f"account {name} has no type and "
+                                        "no parent", found=name, hint="declare it with a type (`account NAME  ; "
+                                        "type: A`), name it under assets:/liabilities:/equity:/income:/expenses:, "
+                                        "or map it with --map"))
+                typ = "asset"
+        rec: dict[str, Any] = {"code": code, "name": (acc.label if acc and acc.label else parts[-1])}
+        if typ and (parent is None or _inherited_type(parent, new_accounts, book) != typ):
+            rec["type"] = typ       # a child states its type only where it differs from its parent's
+        implied = code.rpartition(".")[0] if "." in code else None
+        if parent and parent != implied:
+            rec["parent"] = parent
+        new_accounts[code] = rec
+
+    for name in declared:
+        ensure(name, declared[name].line)
+    for name, line in used.items():
+        ensure(name, line)
+
+    # --- transactions
+    totals_in = mf.new_totals()
+    existing = _existing_ids(book)
+    months: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    sources: dict[str, int] = {}
+    seq: dict[str, int] = defaultdict(int)
+    skipped: list[dict[str, Any]] = [{"line": s.line, "what": s.what, "why": s.why} for s in parsed.skipped]
+    n_post_in = n_post_out = n_dup = 0
+    running: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    by_name = _contact_names(book)
+    order = sorted(range(len(parsed.txns)), key=lambda k: (parsed.txns[k].date, k))
+    posted: list[tuple[SrcTxn, list[tuple[str, str, int, int | None, SrcPosting]]]] = []
+    for k in range(len(parsed.txns)):
+        t = parsed.txns[k]
+        n_post_in += len(t.postings)
+        rows = _value_txn(t, path, base, decs, bdec, codes, mapping, rounding, problems)
+        posted.append((t, rows))
+    # balance assertions, in date order (as hledger checks them)
+    for k in order:
+        t, rows = posted[k]
+        for code, cur, amt, _b, p in rows:
+            running[(p.account, cur)] += Decimal(amt).scaleb(-decs.get(cur, 2))
+            if p.assertion is not None:
+                want, wcur = p.assertion
+                wcur = mapping.commodities.get(wcur, wcur) or base
+                have = running[(p.account, wcur)]
+                if have != want:
+                    problems.append(Problem("I003", path, p.line, f"balance assertion fails: {p.account} is "
+                                            f"{have} {wcur} after this posting, the journal asserts {want} {wcur}",
+                                            expected=f"{want} {wcur}", found=f"{have} {wcur}",
+                                            hint="fix the amounts or the assertion; kebir imports the journal "
+                                            "only when hledger would accept it"))
+    for t, rows in posted:
+        ym = f"{t.date.year:04d}-{t.date.month:02d}"
+        code = _id_from_code(t.code)
+        if code:
+            eid = code
+        else:
+            seq[ym] += 1
+            eid = f"{label}-{ym}-{seq[ym]:04d}"
+        if eid in existing:
+            n_dup += 1
+            skipped.append({"line": t.line, "what": f"transaction {eid}", "why": f"already in the books "
+                            f"({existing[eid]})"})
+            continue
+        if eid in sources:
+            problems.append(Problem("I004", path, t.line, f"transaction code ({eid}) is used twice (first at line "
+                                    f"{sources[eid]})", record=eid, hint="give each transaction its own code, or "
+                                    "remove the codes and kebir numbers them"))
+            continue
+        sources[eid] = t.line
+        rec: dict[str, Any] = {"id": eid, "date": t.date.isoformat()}
+        payee = None
+        memo = t.memo
+        if t.payee_id and t.payee_id in book.contacts:
+            payee = t.payee_id
+        elif t.payee and by_name.get(t.payee):
+            payee = by_name[t.payee]
+        elif t.payee:
+            memo = t.description
+        if memo:
+            rec["memo"] = memo
+        if payee:
+            rec["payee"] = payee
+        if t.source_doc and _ID.match(t.source_doc):
+            rec["source"] = t.source_doc
+        tags = list(t.tags)
+        if t.code and not code:
+            tags.append("code:" + _segment(t.code))
+        if tags:
+            rec["tags"] = sorted(set(tags), key=tags.index)
+        posts = []
+        for code, cur, amt, bse, p in rows:
+            d = decs.get(cur, 2)
+            q: dict[str, Any] = {"account": code, ("debit" if amt >= 0 else "credit"): fmt_minor(abs(amt), d)}
+            if cur != base:
+                q["currency"] = cur
+                rate = p.rate or p.unit_price
+                if rate and _rate_ok(rate) and (bse is None or _times(amt, d, rate, bdec) == abs(bse)):
+                    q["rate"] = rate        # a rate that does not give the booked base is left out (E045)
+                if bse is not None:
+                    q["base"] = fmt_minor(abs(bse), bdec)
+            if p.contact:
+                q["contact"] = p.contact
+            if p.memo:
+                q["memo"] = p.memo
+            if p.tags:
+                q["tags"] = list(dict.fromkeys(p.tags))
+            posts.append(q)
+            mf.add(totals_in, code, cur, amt)
+        n_post_out += len(posts)
+        rec["postings"] = posts
+        months[ym].append(rec)
+
+    # --- prices
+    rates = []
+    have_rates = {(d.isoformat(), c) for d, c in book.rates.select("date", "currency").iter_rows()}
+    for pr in parsed.prices:
+        cur = mapping.commodities.get(pr.commodity, pr.commodity)
+        quote = mapping.commodities.get(pr.quote, pr.quote) or base
+        if quote != base or cur == base:
+            skipped.append({"line": pr.line, "what": f"price of {cur} in {quote}",
+                            "why": f"kebir keeps rates in the base currency ({base}) only"})
+            continue
+        if cur not in decs:
+            problems.append(Problem("I006", path, pr.line, f"price of {cur}, which is not a currency of the books",
+                                    found=cur, hint=f"add `{cur} = 2` under [currencies] in books.toml"))
+            continue
+        if (pr.date.isoformat(), cur) in have_rates:
+            continue                 # already in rates/ (an earlier import of the same journal)
+        rate = pr.price
+        if "." in rate and len(rate.partition(".")[2]) > 6:
+            rate = str(Decimal(rate).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+        rates.append({"date": pr.date.isoformat(), "currency": cur, "rate": rate})
+
+    files: dict[str, str] = {}
+    for ym in sorted(months):
+        files[f"journals/{ym[:4]}/{ym}.{label}.yaml"] = store.dump_yaml_records("journal", months[ym])
+    if rates:
+        seen_r: dict[tuple[str, str], dict[str, str]] = {}
+        for r in rates:
+            seen_r[(r["date"], r["currency"])] = r
+        files[f"rates/{label}.csv"] = store.dump_csv_rows("rates", list(seen_r.values()))
+    if new_accounts:
+        files["accounts.yaml"] = _append_accounts(book, list(new_accounts.values()))
+
+    m = mf.Manifest("journal", label, path, mf.sha256(data), len(data), parsed.fmt)
+    m.totals_in = totals_in
+    for rel, text in files.items():
+        m.files[rel] = mf.sha256(text.encode("utf-8"))
+        if rel.startswith("journals/"):
+            _totals_from_yaml(text, rel, base, decs, m.totals_out)
+    m.counts = {"transactions_in": len(parsed.txns), "postings_in": n_post_in,
+                "entries_out": sum(len(v) for v in months.values()), "postings_out": n_post_out,
+                "duplicates_skipped": n_dup, "accounts_added": len(new_accounts), "rates_out": len(rates),
+                "skipped": len(skipped)}
+    m.skipped = sorted(skipped, key=lambda s: s["line"])
+    if not [p for p in problems if p.severity == "error"]:
+        problems += mf.compare_totals(m, decs, path)
+    summary = (f"{m.counts['entries_out']} entries ({n_post_out} postings) from {len(parsed.txns)} transactions, "
+               f"{len(new_accounts)} accounts added, {len(rates)} rates, {n_dup} duplicates skipped, "
+               f"{len(parsed.skipped)} directives skipped")
+    if m.counts["entries_out"] == 0 and not rates and not new_accounts:
+        return Plan({}, m, problems, summary + ": nothing new to import", sources)
+    files[m.rel] = m.dump(decs)
+    return Plan(files, m, problems, summary, sources)
+
+
+def _rate_ok(rate: str) -> bool:
+    return re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,6})?", rate) is not None
+
+
+def _times(amount_minor: int, d: int, rate: str, bdec: int) -> int:
+    value = Decimal(abs(amount_minor)).scaleb(-d) * Decimal(rate)
+    return int(value.quantize(Decimal(1).scaleb(-bdec), rounding=ROUND_HALF_UP).scaleb(bdec))
+
+
+def _id_from_code(code: str | None) -> str | None:
+    """A transaction code as a kebir id: kept when valid, else characters ids cannot hold become `.`
+    (`INV-1/ADV-2` -> `INV-1.ADV-2`); None when nothing usable is left."""
+    if not code:
+        return None
+    if _ID.match(code):
+        return code
+    fixed = re.sub(r"[^A-Za-z0-9._-]+", ".", code.strip()).strip(".")
+    return fixed if _ID.match(fixed) else None
+
+
+def _inherited_type(parent: str, new: dict[str, dict[str, Any]], book: Book) -> str | None:
+    seen = set()
+    while parent and parent not in seen:
+        seen.add(parent)
+        if parent in new:
+            if "type" in new[parent]:
+                return new[parent]["type"]
+            parent = new[parent].get("parent") or parent.rpartition(".")[0]
+        elif parent in book.accounts:
+            return book.accounts[parent].type
+        else:
+            return None
+    return None
+
+
+def _existing_ids(book: Book) -> dict[str, str]:
+    e = book.ledger_entries()
+    return {i: f"{f}:{ln}" for i, f, ln in e.select("id", "file", "line").iter_rows()}
+
+
+def _contact_names(book: Book) -> dict[str, str | None]:
+    names: dict[str, str | None] = {}
+    for cid, c in sorted(book.contacts.items()):
+        names[c.name] = None if c.name in names else cid   # ambiguous names resolve to nothing
+    return names
+
+
+def _value_txn(t: SrcTxn, path: str, base: str, decs: dict[str, int], bdec: int, codes: dict[str, str],
+               mapping: Mapping, rounding: str | None, problems: list[Problem]
+               ) -> list[tuple[str, str, int, int | None, SrcPosting]]:
+    """Postings of one transaction as (code, currency, amount minor, base minor or None, source posting):
+    the missing amount inferred, commodities checked, base values from costs, balance checked."""
+    missing = [p for p in t.postings if p.amount is None]
+    if len(missing) > 1:
+        problems.append(Problem("I004", path, missing[1].line, "more than one posting without an amount",
+                                hint="give every posting but one its amount"))
+        return []
+    ok = True
+    for p in t.postings:
+        if p.amount is None:
+            continue
+        cur = mapping.commodities.get(p.commodity or "", p.commodity) or base
+        p.commodity = cur
+        if cur not in decs:
+            problems.append(Problem("I006", path, p.line, f"commodity {cur} is not a currency of the books",
+                                    found=cur, hint=f"add `{cur} = 2` under [currencies] in books.toml, or rename "
+                                    "it with --map (commodities: {SYMBOL: CODE})"))
+            ok = False
+            continue
+        if -p.amount.as_tuple().exponent > decs[cur]:       # type: ignore[operator]
+            problems.append(Problem("I006", path, p.line, f"{p.amount} {cur} has more decimals than {cur} "
+                                    f"allows ({decs[cur]})", found=str(p.amount),
+                                    hint=f"round it in the source, or raise {cur}'s decimals in books.toml"))
+            ok = False
+        if p.cost_commodity is not None:
+            cc = mapping.commodities.get(p.cost_commodity, p.cost_commodity) or base
+            if cc != base:
+                problems.append(Problem("I006", path, p.line, f"price in {cc}: kebir values postings in the base "
+                                        f"currency ({base})", found=cc, hint=f"give the price in {base}"))
+                ok = False
+    if not ok:
+        return []
+    base_sum = Decimal(0)
+    per: dict[str, Decimal] = defaultdict(Decimal)
+    uncosted_foreign = []
+    for p in t.postings:
+        if p.amount is None:
+            continue
+        if p.commodity == base:
+            base_sum += p.amount
+        elif p.cost is not None:
+            base_sum += p.cost
+        else:
+            per[p.commodity or ""] += p.amount
+            uncosted_foreign.append(p)
+    implicit: dict[int, Decimal] = {}
+    open_cur = {c for c, v in per.items() if v != 0}
+    if missing:
+        mp = missing[0]
+        if open_cur and base_sum == 0 and len(open_cur) == 1:
+            c = open_cur.pop()
+            mp.amount, mp.commodity = -per[c], c
+            per[c] = Decimal(0)
+        elif not open_cur:
+            mp.amount, mp.commodity = -base_sum, base
+            base_sum = Decimal(0)
+        else:
+            problems.append(Problem("I004", path, mp.line, "cannot infer this posting's amount: more than one "
+                                    "commodity is left over", hint="write the amount, with `@@ TOTAL` prices"))
+            return []
+    elif open_cur:
+        if len(uncosted_foreign) == 1 and len(open_cur) == 1 and base_sum != 0:
+            implicit[id(uncosted_foreign[0])] = -base_sum          # hledger's inferred conversion
+            base_sum = Decimal(0)
+        else:
+            problems.append(Problem("I004", path, t.line, "transaction does not balance: "
+                                    + ", ".join(f"{v} {c}" for c, v in sorted(per.items()) if v) + " left over",
+                                    hint="fix an amount, or give the foreign amounts their value with `@@ TOTAL`"))
+            return []
+    rows: list[tuple[str, str, int, int | None, SrcPosting]] = []
+    base_total = 0
+    for p in t.postings:
+        cur = p.commodity or base
+        amt = int(p.amount.scaleb(decs[cur]))               # type: ignore[union-attr]
+        if cur == base:
+            b: int | None = amt
+        elif p.cost is not None:
+            b = int(p.cost.quantize(Decimal(1).scaleb(-bdec), rounding=ROUND_HALF_UP).scaleb(bdec))
+        elif id(p) in implicit:
+            b = int(implicit[id(p)].scaleb(bdec))
+        else:
+            b = None
+        if b is not None:
+            base_total += b
+        rows.append((codes[p.account], cur, amt, b, p))
+    if base_total != 0 and all(r[3] is not None for r in rows):
+        priced = sum(1 for p in t.postings if p.unit_price)
+        if priced and rounding and abs(base_total) <= priced:
+            rp = SrcPosting(account=f"({rounding})", line=t.line, amount=Decimal(-base_total).scaleb(-bdec),
+                            commodity=base, memo="rounding of @ prices")
+            codes.setdefault(rp.account, rounding)
+            rows.append((rounding, base, -base_total, -base_total, rp))
+        else:
+            problems.append(Problem("I004", path, t.line, f"transaction does not balance in {base}: off by "
+                                    f"{fmt_minor(base_total, bdec)} {base}", found=fmt_minor(base_total, bdec),
+                                    hint="fix an amount or a price"))
+            return []
+    return rows
+
+
+def _totals_from_yaml(text: str, rel: str, base: str, decs: dict[str, int], totals: mf.Totals) -> None:
+    """Read the text about to be written back through kebir's own journal parser and sum it."""
+    raw = load.parse_journal_yaml(text.encode("utf-8"), rel)
+    p = raw.frames["postings"]
+    if p.is_empty():
+        return
+    agg = (p.with_columns(pl.col("currency").fill_null(base))
+           .group_by("account", "currency").agg(pl.col("debit"), pl.col("credit")))
+    for acc, cur, debits, credits in agg.iter_rows():
+        d = decs.get(cur, 2)
+        cell = totals[(acc, cur)]
+        cell[0] += sum(_minor(x, d) for x in debits if x is not None)
+        cell[1] += sum(_minor(x, d) for x in credits if x is not None)
+
+
+def _minor(text: str, d: int) -> int:
+    return int(Decimal(text).scaleb(d))
+
+
+def _append_accounts(book: Book, records: list[dict[str, Any]]) -> str:
+    """accounts.yaml with the new accounts appended (the existing text is kept byte for byte)."""
+    path = book.root / "accounts.yaml"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    new = store.dump_yaml_records("accounts", records)
+    if not old.strip() or old.strip() == "[]":
+        return new
+    return old.rstrip("\n") + "\n" + new

@@ -1,0 +1,468 @@
+"""hledger and ledger journals (the plain-text accounting family) into the neutral import form.
+
+Supported: account declarations (with `; type:` and `; name:`), commodity / decimal-mark / D
+directives, transactions (date, status, `(code)`, `payee | note`, comments and tags), postings with
+amounts (symbol before or after, thousands separators, either decimal mark), one inferred amount,
+`@` unit and `@@` total prices, balance assertions (`=`, `==`) and `P` market prices.
+
+Anything that would change amounts and that kebir cannot represent (periodic and automated
+transactions, virtual postings, lot prices, balance assignments, includes, aliases, secondary
+dates, value expressions) is a problem with its file:line (I001): the import stops and writes
+nothing. Directives that carry no amounts (`payee`, `tag`, `year`) are listed as skipped (I020).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from core.errors import Problem
+from core.interop.source import Parsed, Skipped, SrcAccount, SrcPosting, SrcPrice, SrcTxn
+
+SYMBOLS = {"$": "USD", "€": "EUR", "₺": "TRY", "£": "GBP", "¥": "JPY", "TL": "TRY"}
+HLEDGER_TYPES = {"A": "asset", "C": "cash", "L": "liability", "E": "equity", "R": "income", "X": "expense",
+                 "V": "equity", "ASSET": "asset", "CASH": "cash", "LIABILITY": "liability", "EQUITY": "equity",
+                 "REVENUE": "income", "EXPENSE": "expense"}
+
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_TXN_HEAD = re.compile(r"^(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?P<date2>=\S+)?\s*(?P<status>[*!])?\s*"
+                       r"(?:\((?P<code>[^)]*)\))?\s*(?P<desc>.*)$")
+_AMOUNT = re.compile(r"""^(?P<s1>-)?\s*(?P<lc>"[^"]+"|[^\d\s\-+.,;@=(){}"]+)?\s*(?P<s2>[-+])?\s*
+                        (?P<num>\d[\d,.' ]*\d|\d)\s*(?P<rc>"[^"]+"|[^\d\s\-+.,;@=(){}"]+)?$""", re.X)
+_LEAD_TAG = re.compile(r"^\s*([^\s:,]+):[ \t]*([^,]*?)\s*(?:,|$)")
+_KEBIR_TAG = re.compile(r"^[A-Za-z0-9_.:/-]+$")
+_UNSUPPORTED_TOP = {
+    "~": "periodic transaction rule (`~`)", "=": "automated transaction rule (`=`)",
+    "include": "`include` directive", "alias": "`alias` directive", "apply": "`apply` directive",
+    "end": "`end apply` directive", "bucket": "`bucket` directive", "A": "`A` (default account) directive",
+    "define": "`define` directive", "assert": "`assert` directive", "check": "`check` directive",
+    "expr": "`expr` directive", "eval": "`eval` directive", "i": "timeclock entries",
+    "o": "timeclock entries", "I": "timeclock entries", "O": "timeclock entries", "b": "timeclock entries",
+    "h": "timeclock entries", "value": "`value` directive", "python": "`python` directive",
+}
+_HARMLESS_TOP = {"payee": "payee declaration", "tag": "tag declaration", "Y": "default year directive",
+                 "year": "default year directive", "N": "ignored-commodity directive",
+                 "C": "commodity equivalence directive", "--": "command-line option line"}
+
+
+def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
+    """Parse an hledger or ledger journal. Problems name `path:line`; nothing is raised for bad data."""
+    out = Parsed(path=path, fmt=fmt)
+    st = _State()
+    lines = text.split("\n")
+    n = len(lines)
+    i = 0
+    txn: SrcTxn | None = None
+    in_comment_block = False
+    while i < n:
+        raw = lines[i]
+        i += 1
+        ln = i
+        line = raw.rstrip("\r")
+        if in_comment_block:
+            if line.strip() in ("end comment", "end test"):
+                in_comment_block = False
+            continue
+        if not line.strip():
+            txn = None
+            continue
+        first = line[0]
+        if first in " \t":
+            if txn is None:
+                body = line.strip()
+                if body.startswith((";", "#")):
+                    continue   # an indented comment after a directive
+                if out.accounts and out.accounts[-1].line == st.last_directive_line:
+                    continue   # sub-directive of an account (hledger allows none that carry amounts)
+                if st.last_directive_line and st.last_directive_kind in ("commodity", "account", "payee", "tag"):
+                    _subdirective(line, ln, st, out)
+                    continue
+                out.problems.append(Problem("I002", path, ln, "an indented line outside a transaction",
+                                            found=body[:60], hint="indent postings under a transaction's date "
+                                            "line, or remove the leading spaces from a directive"))
+                continue
+            _posting_or_comment(line, ln, txn, st, out)
+            continue
+        txn = None
+        if first in ";#%|*":
+            continue
+        word = line.split(None, 1)[0]
+        if word in ("comment", "test"):
+            in_comment_block = True
+            continue
+        if first.isdigit():
+            txn = _txn_head(line, ln, st, out)
+            if txn is not None:
+                out.txns.append(txn)
+            continue
+        if word == "account":
+            _account_directive(line, ln, st, out)
+        elif word == "commodity":
+            _commodity_directive(line, ln, st, out)
+        elif word == "decimal-mark":
+            mark = line.split(None, 1)[1].strip() if len(line.split()) > 1 else ""
+            if mark not in (".", ","):
+                out.problems.append(Problem("I002", path, ln, "decimal-mark takes `.` or `,`", found=mark,
+                                            hint="write `decimal-mark .` or `decimal-mark ,`"))
+            else:
+                st.mark = mark
+        elif word == "D":
+            amt = _amount(line[1:].strip(), st)
+            if amt is None:
+                out.problems.append(Problem("I002", path, ln, "D directive without a readable amount",
+                                            found=line[:60], hint="write e.g. `D 1000.00 TRY`"))
+            else:
+                st.default_commodity = amt[1]
+                out.decimals.setdefault(amt[1], amt[2])
+        elif word == "P":
+            _price_directive(line, ln, st, out)
+        elif word in _UNSUPPORTED_TOP or first in "~=":
+            what = _UNSUPPORTED_TOP.get(word) or _UNSUPPORTED_TOP[first]
+            out.problems.append(Problem("I001", path, ln, f"{what} is not supported by kebir import",
+                                        found=line[:60], hint=_unsupported_hint(word if word in _UNSUPPORTED_TOP
+                                                                                 else first)))
+            if first in "~=":        # skip its postings: one problem per rule, not per line
+                while i < n and lines[i][:1] in (" ", "\t") and lines[i].strip():
+                    i += 1
+        elif word in _HARMLESS_TOP:
+            out.skipped.append(Skipped(ln, _HARMLESS_TOP[word], "carries no amounts"))
+            st.last_directive_line, st.last_directive_kind = ln, word
+        else:
+            out.problems.append(Problem("I002", path, ln, f"cannot read this line (`{word}`)", found=line[:60],
+                                        hint="start a transaction with its date (YYYY-MM-DD), or use a "
+                                        "directive kebir knows: account, commodity, decimal-mark, D, P"))
+    for t in out.txns:
+        _check_postings(t, path, out)
+    return out
+
+
+class _State:
+    __slots__ = ("mark", "default_commodity", "commodity_marks", "last_directive_line", "last_directive_kind")
+
+    def __init__(self) -> None:
+        self.mark = ""                 # "" = infer per number
+        self.default_commodity: str | None = None
+        self.commodity_marks: dict[str, str] = {}
+        self.last_directive_line = 0
+        self.last_directive_kind = ""
+
+
+def _unsupported_hint(word: str) -> str:
+    if word == "~":
+        return "generate the transactions first (hledger print --forecast), or remove the rule"
+    if word == "=":
+        return "apply the rule first (hledger print --auto > expanded.journal), then import that file"
+    if word == "include":
+        return "import each included file on its own, or concatenate them first"
+    if word == "alias":
+        return "apply the aliases first (hledger print > flat.journal), or map accounts with --map"
+    return "rewrite the journal without it (hledger print often does), then import again"
+
+
+def _parse_date(text: str) -> date | None:
+    m = _DATE.match(text)
+    if not m or m.end() != len(text):
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _split_comment(text: str) -> tuple[str, str | None]:
+    """`body ; comment` -> (body, comment); `;` inside a quoted commodity is not a comment."""
+    if '"' not in text:
+        k = text.find(";")
+        return (text, None) if k < 0 else (text[:k], text[k + 1:].strip())
+    quoted = False
+    for k, c in enumerate(text):
+        if c == '"':
+            quoted = not quoted
+        elif c == ";" and not quoted:
+            return text[:k], text[k + 1:].strip()
+    return text, None
+
+
+def _comment_fields(comment: str) -> tuple[dict[str, str], list[str], list[str]]:
+    """A comment as (known key:value fields, tags, memo parts). hledger tags are `name:value` up to a
+    comma; ledger tags are `:a:b:`. Text that is neither stays as the memo."""
+    fields: dict[str, str] = {}
+    tags: list[str] = []
+    memo: list[str] = []
+    c = comment.strip()
+    if re.fullmatch(r":(?:[^\s:]+:)+", c):
+        return fields, [t for t in c.strip(":").split(":") if t], memo
+    rest = c
+    while rest:                      # leading `name:value` tags, up to the first text that is not one
+        if rest.lstrip().startswith("memo:"):      # kebir's own: the memo, verbatim to the end
+            fields["memo"] = rest.lstrip()[5:].strip()
+            rest = ""
+            break
+        m = _LEAD_TAG.match(rest)
+        if m is None:
+            break
+        key, value = m[1], m[2].strip()
+        if key in ("contact", "rate", "source", "payee", "type", "name", "code", "memo", "kebir-type"):
+            fields[key] = value
+        else:
+            tag = f"{key}:{value}" if value else key
+            if not _KEBIR_TAG.match(tag):
+                break
+            tags.append(tag)
+        rest = rest[m.end():]
+    if rest.strip():
+        memo.append(rest.strip())
+    return fields, tags, memo
+
+
+def _txn_head(line: str, ln: int, st: _State, out: Parsed) -> SrcTxn | None:
+    body, comment = _split_comment(line)
+    m = _TXN_HEAD.match(body.rstrip())
+    d = _parse_date(m["date"]) if m else None
+    if m is None or d is None:
+        out.problems.append(Problem("I002", out.path, ln, "cannot read the transaction's date",
+                                    found=line[:60], hint="write the date as YYYY-MM-DD (or YYYY/MM/DD)"))
+        return SrcTxn(date(1970, 1, 1), ln, [], description="(unreadable)")
+    if m["date2"]:
+        out.problems.append(Problem("I001", out.path, ln, "a secondary date (`DATE=DATE2`) is not supported by "
+                                    "kebir import", found=m["date2"], hint="remove `=...` after the date, or "
+                                    "flatten with `hledger print --date2` first"))
+    desc = m["desc"].strip()
+    txn = SrcTxn(d, ln, [], code=(m["code"] or "").strip() or None, description=desc)
+    if " | " in desc:
+        payee, _, note = desc.partition(" | ")
+        txn.payee, txn.memo = payee.strip(), note.strip()
+    else:
+        txn.memo = desc or None
+    if comment:
+        _apply_txn_comment(txn, comment)
+    return txn
+
+
+def _apply_txn_comment(txn: SrcTxn, comment: str) -> None:
+    fields, tags, memo = _comment_fields(comment)
+    if "source" in fields:
+        txn.source_doc = fields.pop("source")
+    if "payee" in fields:
+        txn.payee_id = fields.pop("payee")
+    for k, v in fields.items():
+        tags.append(f"{k}:{v}" if v else k)
+    txn.tags = txn.tags + tuple(t for t in tags if _KEBIR_TAG.match(t))
+    if memo:
+        extra = ", ".join(memo)
+        txn.memo = f"{txn.memo} ({extra})" if txn.memo else extra
+
+
+def _posting_or_comment(line: str, ln: int, txn: SrcTxn, st: _State, out: Parsed) -> None:
+    s = line.strip()
+    if s[0] in ";#":
+        comment = s[1:].strip()
+        if txn.postings:
+            p = txn.postings[-1]
+            _apply_posting_comment(p, comment)
+        else:
+            _apply_txn_comment(txn, comment)
+        return
+    if s[0] in "*!" and len(s) > 1 and s[1] in " \t":
+        s = s[1:].lstrip()
+    body, comment = _split_comment(s)
+    parts = re.split(r"\t|  +", body.strip(), maxsplit=1)
+    account = parts[0].strip()
+    rest = parts[1].strip() if len(parts) > 1 else ""
+    if account[:1] in "([" and account[-1:] in ")]":
+        out.problems.append(Problem("I001", out.path, ln, f"virtual posting {account} is not supported by kebir "
+                                    "import", found=account, hint="make it a real posting (balanced by "
+                                    "another), or remove it: kebir entries always balance"))
+        return
+    p = SrcPosting(account=account, line=ln)
+    if rest:
+        _posting_amount(rest, p, ln, st, out)
+    if comment:
+        _apply_posting_comment(p, comment)
+    txn.postings.append(p)
+
+
+def _apply_posting_comment(p: SrcPosting, comment: str) -> None:
+    fields, tags, memo = _comment_fields(comment)
+    p.contact = fields.pop("contact", p.contact)
+    p.rate = fields.pop("rate", p.rate)
+    if "memo" in fields:
+        memo.insert(0, fields.pop("memo"))
+    for k, v in fields.items():
+        t = f"{k}:{v}" if v else k
+        if _KEBIR_TAG.match(t):
+            tags.append(t)
+    p.tags = p.tags + tuple(tags)
+    if memo:
+        text = ", ".join(memo)
+        p.memo = f"{p.memo}, {text}" if p.memo else text
+
+
+def _posting_amount(rest: str, p: SrcPosting, ln: int, st: _State, out: Parsed) -> None:
+    path = out.path
+    if "{" in rest:
+        out.problems.append(Problem("I001", path, ln, "a lot price or cost basis (`{...}`) is not supported by "
+                                    "kebir import", found=rest[:60], hint="write the cost as `@@ TOTAL` in the "
+                                    "base currency, or keep investment lots in another tool"))
+        return
+    if rest.startswith("(") or " (" in rest:
+        out.problems.append(Problem("I001", path, ln, "a value expression is not supported by kebir import",
+                                    found=rest[:60], hint="write the computed amount instead"))
+        return
+    assertion = None
+    for op in ("==*", "=*", "==", "="):
+        k = rest.find(op)
+        if k >= 0:
+            if op.endswith("*"):
+                out.problems.append(Problem("I001", path, ln, "a subaccount-inclusive balance assertion (`=*`) "
+                                            "is not supported by kebir import", found=rest[:60],
+                                            hint="assert on the leaf account with `=` instead"))
+                return
+            assertion = rest[k + len(op):].strip()
+            rest = rest[:k].strip()
+            break
+    cost_text, total = None, False
+    if "@@" in rest:
+        rest, cost_text = (x.strip() for x in rest.split("@@", 1))
+        total = True
+    elif "@" in rest:
+        rest, cost_text = (x.strip() for x in rest.split("@", 1))
+    if rest:
+        amt = _amount(rest, st)
+        if amt is None:
+            out.problems.append(Problem("I002", path, ln, "cannot read the posting's amount", found=rest[:60],
+                                        hint="write e.g. `-1,234.50 TRY`, `TRY -1234.50` or `$12.00`"))
+            return
+        p.amount, p.commodity = amt[0], amt[1]
+    elif assertion is not None:
+        out.problems.append(Problem("I001", path, ln, "a balance assignment (posting with `= AMOUNT` and no "
+                                    "amount) is not supported by kebir import", found=f"= {assertion}",
+                                    hint="write the posting's amount; keep `= BALANCE` after it as an assertion"))
+        return
+    if cost_text is not None:
+        c = _amount(cost_text, st)
+        if c is None or p.amount is None:
+            out.problems.append(Problem("I002", path, ln, "cannot read the price after `@`", found=cost_text[:60],
+                                        hint="write e.g. `@@ 44550.00 TRY` (total) or `@ 37.125 TRY` (per unit)"))
+            return
+        value, cur = c[0], c[1]
+        if total:
+            p.cost = abs(value) if p.amount >= 0 else -abs(value)
+        else:
+            p.cost = p.amount * value
+            p.unit_price = _plain(value)
+        p.cost_commodity = cur
+    if assertion is not None:
+        a = _amount(assertion, st)
+        if a is None:
+            out.problems.append(Problem("I002", path, ln, "cannot read the balance assertion's amount",
+                                        found=assertion[:60], hint="write e.g. `= 1000.00 TRY`"))
+            return
+        p.assertion = (a[0], a[1])
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d, "f")
+    return s
+
+
+def _amount(text: str, st: _State) -> tuple[Decimal, str, int] | None:
+    """`-1.234,50 EUR`, `$12`, `TRY -5` -> (Decimal, commodity, decimals written)."""
+    m = _AMOUNT.match(text.strip())
+    if not m or (m["lc"] and m["rc"]):
+        return None
+    sym = (m["lc"] or m["rc"] or "").strip('"')
+    commodity = SYMBOLS.get(sym, sym) or st.default_commodity or ""
+    num = m["num"].replace(" ", "").replace("'", "")
+    mark = st.commodity_marks.get(commodity) or st.mark
+    if not mark:
+        if "," in num and "." in num:
+            mark = "," if num.rfind(",") > num.rfind(".") else "."
+        elif "," in num and not re.fullmatch(r"\d{1,3}(,\d{3})+", num):
+            mark = ","
+        else:
+            mark = "."
+    other = "," if mark == "." else "."
+    if num.count(mark) > 1:
+        return None
+    num = num.replace(other, "").replace(mark, ".")
+    try:
+        value = Decimal(num)
+    except InvalidOperation:
+        return None
+    if (m["s1"] is not None) != (m["s2"] == "-"):
+        value = -value
+    decs = len(num.partition(".")[2])
+    return value, commodity, decs
+
+
+def _account_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
+    body, comment = _split_comment(line[len("account"):])
+    name = re.split(r"\t|  +", body.strip(), maxsplit=1)[0].strip()
+    typ = label = code = None
+    if comment:
+        fields, _tags, _memo = _comment_fields(comment)
+        t = fields.get("type", "").strip().upper()
+        typ = fields.get("kebir-type") or HLEDGER_TYPES.get(t)
+        label = fields.get("name") or None
+        code = fields.get("code") or None
+        if t and typ is None:
+            out.problems.append(Problem("I002", out.path, ln, f"unknown account type `{t}`", found=t,
+                                        hint="use one of A, L, E, R, X, C (or Asset, Liability, ...)"))
+    if not name:
+        out.problems.append(Problem("I002", out.path, ln, "account directive without a name",
+                                    hint="write `account assets:bank`"))
+        return
+    out.accounts.append(SrcAccount(name, ln, typ, label, code))
+    st.last_directive_line, st.last_directive_kind = ln, "account"
+
+
+def _commodity_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
+    """`commodity 1.000,00 EUR` sets EUR's decimal mark and decimals; `commodity EUR` declares it."""
+    arg = _split_comment(line[len("commodity"):])[0].strip()
+    st.last_directive_line, st.last_directive_kind = ln, "commodity"
+    m = re.search(r"\d[\d.,' ]*\d|\d", arg)
+    if m is None:
+        if arg:
+            out.decimals.setdefault(SYMBOLS.get(arg.strip('"'), arg.strip('"')), -1)
+        return
+    num = m[0].strip()
+    sym = (arg[:m.start()] + " " + arg[m.end():]).replace("-", " ").strip().strip('"')
+    cur = SYMBOLS.get(sym, sym) or st.default_commodity or ""
+    seps = [c for c in num if c in ".,"]
+    if not seps:
+        out.decimals[cur] = 0
+        return
+    mark = seps[-1] if (len(set(seps)) == 2 or len(seps) == 1) else ("," if seps[0] == "." else ".")
+    st.commodity_marks[cur] = mark
+    out.decimals[cur] = len(num.rpartition(mark)[2]) if mark in num else 0
+
+
+def _subdirective(line: str, ln: int, st: _State, out: Parsed) -> None:
+    s = line.strip()
+    if st.last_directive_kind == "commodity" and s.startswith("format"):
+        _commodity_directive("commodity " + s[len("format"):], ln, st, out)
+
+
+def _price_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
+    parts = _split_comment(line)[0].split(None, 3)
+    d = _parse_date(parts[1]) if len(parts) > 1 else None
+    if len(parts) < 4 or d is None:
+        out.problems.append(Problem("I002", out.path, ln, "cannot read the market price", found=line[:60],
+                                    hint="write `P 2025-01-02 EUR 36.7512 TRY`"))
+        return
+    amt = _amount(parts[3], st)
+    if amt is None:
+        out.problems.append(Problem("I002", out.path, ln, "cannot read the market price's amount",
+                                    found=parts[3][:60], hint="write `P 2025-01-02 EUR 36.7512 TRY`"))
+        return
+    commodity = SYMBOLS.get(parts[2].strip('"'), parts[2].strip('"'))
+    out.prices.append(SrcPrice(d, commodity, _plain(amt[0]), amt[1], ln))
+
+
+def _check_postings(t: SrcTxn, path: str, out: Parsed) -> None:
+    if len(t.postings) < 2 and not any(p.line for p in t.postings if p.amount is None):
+        if t.description != "(unreadable)":
+            out.problems.append(Problem("I004", path, t.line, f"transaction has {len(t.postings)} posting(s); kebir "
+                                        "entries need at least two", hint="add the balancing posting"))
