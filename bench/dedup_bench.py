@@ -55,20 +55,24 @@ sys.exit(rc)
 """
 
 
-def timed(cmd: list[str], log: Path) -> tuple[float, float, int]:
-    """Run cmd; (wall seconds, peak RSS MiB, exit code), as bench/run.py measures."""
+def timed(cmd: list[str], log: Path) -> tuple[float, float, int, float, float]:
+    """Run cmd; (wall seconds, peak RSS MiB, exit code, CPU seconds, load average before), as
+    bench/run.py measures. The CPU seconds (user + system) do not grow when other work shares
+    the machine; the wall seconds do, so the 1-minute load average is kept beside them."""
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
         tpath = tf.name
     if GNU_TIME:
-        full = [GNU_TIME, "-f", "%e %M", "-o", tpath, *cmd]
+        full = [GNU_TIME, "-f", "%e %M %U %S", "-o", tpath, *cmd]
     else:
         full = [sys.executable, "-c", RUSAGE_WRAPPER, tpath, *cmd]
+    load = os.getloadavg()[0]
     with open(log, "w") as out:
         rc = subprocess.call(full, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
     text = Path(tpath).read_text().strip().splitlines()
     os.unlink(tpath)
-    wall, kib = text[-1].split()[:2]
-    return float(wall), int(kib) / 1024, rc
+    parts = text[-1].split()
+    cpu = float(parts[2]) + float(parts[3]) if len(parts) >= 4 else float("nan")
+    return float(parts[0]), int(parts[1]) / 1024, rc, cpu, load
 
 
 # --------------------------------------------------------------------------- scoring
@@ -221,8 +225,10 @@ def hold_out(books: Path, dest: Path, k: int, seed: int) -> set[str]:
 
 # --------------------------------------------------------------------------- main
 
-def med(rows: list[tuple[float, float, int]]) -> tuple[float, float, int]:
-    return (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows), max(r[2] for r in rows))
+def med(rows: list[tuple[float, float, int, float, float]]) -> dict[str, float]:
+    return {"seconds": statistics.median(r[0] for r in rows), "mib": statistics.median(r[1] for r in rows),
+            "rc": max(r[2] for r in rows), "cpu": statistics.median(r[3] for r in rows),
+            "load": statistics.median(r[4] for r in rows), "runs": [list(r) for r in rows]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,14 +247,14 @@ def main(argv: list[str] | None = None) -> int:
                                   f"Python {platform.python_version()}", "sizes": {}}
     # the demo company's planted duplicates
     demo_plan = data_root / "demo-plan.yaml"
-    wall, mib, rc = timed([KEBIR, "dedup", "scan", "--books", "ledger-data", "-o", str(demo_plan)],
-                          data_root / "demo.log")
+    demo_run = med([timed([KEBIR, "dedup", "scan", "--books", "ledger-data", "-o", str(demo_plan)],
+                          data_root / "demo.log")])
     import yaml
     truth = yaml.safe_load((REPO / "core/demo/duplicates.yaml").read_text(encoding="utf-8"))
     links = yaml.safe_load((REPO / "ledger-data/contacts/links.yaml").read_text(encoding="utf-8")) or []
     linked = {frozenset((ln["crm"], ln["erp"])) for ln in links}
     demo_true = pairs_of(truth["crm_erp"] + truth["within_crm"] + truth["within_erp"])
-    results["demo"] = {"kebir": {"seconds": wall, "mib": mib, "rc": rc, **score_plan(demo_plan, demo_true, linked)}}
+    results["demo"] = {"kebir": {**demo_run, **score_plan(demo_plan, demo_true, linked)}}
     print("demo", results["demo"], flush=True)
     for n in sizes:
         d = ensure_data(n, data_root, a.seed)
@@ -258,16 +264,13 @@ def main(argv: list[str] | None = None) -> int:
         plan = d / "plan.yaml"
         times = [timed([KEBIR, "dedup", "scan", "--books", str(d / "books"), "-o", str(plan)], d / "kebir.log")
                  for _ in range(runs)]
-        wall, mib, rc = med(times)
-        row["kebir"] = {"seconds": wall, "mib": mib, "rc": rc, "runs": [t[:2] for t in times],
-                        **score_plan(plan, true)}
+        row["kebir"] = {**med(times), **score_plan(plan, true)}
         print(n, "kebir", row["kebir"], flush=True)
         if not a.no_splink:
             out = d / "splink-clusters.csv"
             times = [run_splink(d / "books", out, d / "splink.log") for _ in range(runs)]
-            wall, mib, rc = med(times)
-            row["splink"] = {"seconds": wall, "mib": mib, "rc": rc, "runs": [t[:2] for t in times],
-                             **(score(splink_pairs(out), true) if rc == 0 and out.exists() else {})}
+            row["splink"] = {**med(times), **(score(splink_pairs(out), true)
+                                                if max(t[2] for t in times) == 0 and out.exists() else {})}
             print(n, "splink", row["splink"], flush=True)
         results["sizes"][str(n)] = row  # type: ignore[index]
     if a.incremental and sizes:
@@ -284,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         got = pairs_of([m for m, _ in plan_clusters(inc_plan) if set(m) & held])
         got = {p for p in got if p & held}
         results["incremental"] = {"existing": n - len(held), "new": len(held), "full_seconds": full[0],
-                                  "full_mib": full[1], "seconds": inc[0], "mib": inc[1], "rc": inc[2],
-                                  **score(got, true)}
+                                  "full_mib": full[1], "full_cpu": full[3], "seconds": inc[0], "mib": inc[1],
+                                  "rc": inc[2], "cpu": inc[3], "load": inc[4], **score(got, true)}
         print("incremental", results["incremental"], flush=True)
         shutil.rmtree(base, ignore_errors=True)
     (a.out / "dedup-results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -298,8 +301,9 @@ def render(r: dict) -> str:
     lines = [f"# kebir dedup scan vs splink ({r['machine']})", "",
              "Pairs implied by the clusters against the ground truth; seconds and peak MiB from "
              "`/usr/bin/time -f \"%e %M\"` (median of runs up to 100k, one run at 1M).", "",
-             "| records | tool | precision | recall | F1 | auto precision | review share | seconds | peak MiB |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| records | tool | precision | recall | F1 | auto precision | review share | seconds | CPU s | peak MiB "
+             "| load avg |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
 
     def fmt(x: object, p: int = 4) -> str:
         return f"{x:.{p}f}" if isinstance(x, float) else "-" if x is None else str(x)
@@ -307,7 +311,7 @@ def render(r: dict) -> str:
     if demo:
         lines.append(f"| demo | kebir | {fmt(demo['precision'])} | {fmt(demo['recall'])} | {fmt(demo['f1'])} | "
                      f"{fmt(demo['auto_precision'])} | {fmt(demo['review_share'])} | {demo['seconds']:.2f} | "
-                     f"{demo['mib']:.0f} |")
+                     f"{demo['cpu']:.2f} | {demo['mib']:.0f} | {demo['load']:.1f} |")
     for n, row in r["sizes"].items():
         for tool in ("kebir", "splink"):
             t = row.get(tool)
@@ -315,12 +319,13 @@ def render(r: dict) -> str:
                 continue
             lines.append(f"| {int(n):,} | {tool} | {fmt(t.get('precision'))} | {fmt(t.get('recall'))} | "
                          f"{fmt(t.get('f1'))} | {fmt(t.get('auto_precision'))} | {fmt(t.get('review_share'))} | "
-                         f"{t['seconds']:.2f} | {t['mib']:.0f} |")
+                         f"{t['seconds']:.2f} | {t['cpu']:.2f} | {t['mib']:.0f} | {t['load']:.1f} |")
     inc = r.get("incremental")
     if inc:
         lines += ["", f"Incremental: {inc['new']:,} new records against {inc['existing']:,} existing: "
-                  f"{inc['seconds']:.2f} s, {inc['mib']:.0f} MiB peak (the full scan of the existing records: "
-                  f"{inc['full_seconds']:.2f} s); pairs touching the new records: precision "
+                  f"{inc['seconds']:.2f} s ({inc['cpu']:.2f} CPU s, load average {inc['load']:.1f}), "
+                  f"{inc['mib']:.0f} MiB peak (the full scan of the existing records: "
+                  f"{inc['full_seconds']:.2f} s, {inc['full_cpu']:.2f} CPU s); pairs touching the new records: precision "
                   f"{inc['precision']:.4f}, recall {inc['recall']:.4f}."]
     return "\n".join(lines) + "\n"
 

@@ -29,7 +29,10 @@ import hashlib
 import itertools
 import json
 import math
+import os
 import re
+import sys
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,8 +85,10 @@ _SUFFIX_SLIPS = sorted(set().union(*(_slips(w) for w in ("limited", "sirketi", "
                        | ({s for w in ("sti", "tic", "ltd") for s in _slips(w) if len(s) >= 3} - set(ABBREVIATIONS)
                           - {"tim", "tir", "tik", "tis", "lid"}))
 # strip any run of them from the end, keeping at least the first token (keep in step with _SUFFIX_SEQS)
-_SUFFIX_RE = re.compile(r"^(\S+(?: \S+)*?)(?: (?:" + "|".join(" ".join(s) for s in _SUFFIX_SEQS)
-                        + "|" + "|".join(_SUFFIX_SLIPS) + r"))+$")
+# (no capture group: the first token has no space before it, so it is never stripped; and a
+# capture group would make the regex engines slow with this many alternatives)
+_SUFFIX_TAIL = r"(?: (?:" + "|".join(" ".join(s) for s in _SUFFIX_SEQS) + "|" + "|".join(_SUFFIX_SLIPS) + r"))+$"
+_SUFFIX_RE = re.compile(_SUFFIX_TAIL)
 
 # common short forms of given names (folded) -> the given name; people only
 NICKNAMES: dict[str, str] = {
@@ -133,9 +138,7 @@ def norm_name(name: str, kind: str = "company") -> str:
     toks = _tokens(name)
     if kind != "company":
         return " ".join(NICKNAMES.get(t, t) for t in toks)
-    m = _SUFFIX_RE.match(" ".join(toks))
-    if m:
-        toks = m.group(1).split()
+    toks = _SUFFIX_RE.sub("", " ".join(toks)).split()
     return " ".join(ABBREVIATIONS.get(t, t) for t in toks)
 
 
@@ -272,8 +275,7 @@ def normalise_frame(df: pl.DataFrame) -> pl.DataFrame:
     """The contact frame (CONTACT_COLUMNS) -> one row per contact with the normalised columns:
     name, sname (sorted tokens), first, last, phone, email, dom1, dom2, tax, city, addr."""
     toks = _tokens_expr(pl.col("name").fill_null(""))
-    company = _map_tokens(toks.str.extract(_SUFFIX_RE.pattern.replace("\\S", "[^ ]"), 1).fill_null(toks),
-                          ABBREVIATIONS)
+    company = _map_tokens(toks.str.replace(_SUFFIX_TAIL, ""), ABBREVIATIONS)
     person = _map_tokens(toks, NICKNAMES)
     name = pl.when(pl.col("kind") == "company").then(company).otherwise(person).fill_null("")
     email = pl.col("email").str.strip_chars().str.to_lowercase()
@@ -610,6 +612,7 @@ def estimate_u(nf: pl.DataFrame, sample: int = U_SAMPLE) -> dict[str, list[float
         .with_columns(pl.min_horizontal("a", "b").alias("a"), pl.max_horizontal("a", "b").alias("b"))
     pairs = pairs.filter(kinds.gather(pairs["a"]) == kinds.gather(pairs["b"])).unique(maintain_order=True)
     vec = compare_frame(nf, pairs)
+    _tick("compare")
     u: dict[str, list[float]] = {}
     for f in FIELDS:
         counts = dict(vec.group_by(f).len().iter_rows())
@@ -687,6 +690,20 @@ def _hash_expr() -> pl.Expr:
         .cast(pl.String)
 
 
+_TIMING = os.environ.get("KEBIR_DEDUP_TIMING") == "1"
+_T0 = [0.0]
+
+
+def _tick(stage: str | None) -> None:
+    """KEBIR_DEDUP_TIMING=1: seconds per stage on stderr (for bench/dedup_bench.py)."""
+    if not _TIMING:
+        return
+    now = time.perf_counter()
+    if stage:
+        sys.stderr.write(f"dedup: {stage} {now - _T0[0]:.2f}s\n")
+    _T0[0] = now
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
@@ -745,11 +762,14 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
                extra: dict[str, list[tuple[str, str]]] | None = None) -> Plan:
     """`scan` over a contact frame (CONTACT_COLUMNS; `read_contacts` reads one from the books)."""
     within = set(within)
+    _tick(None)
     frame = frame.filter((pl.col("role") != "employee") & pl.col("merged_into").is_null()).sort("id") \
         .with_row_index("idx")
     ids: list[str] = frame["id"].to_list()
     hashes = dict(zip(ids, frame.select(_hash_expr().alias("h"))["h"].to_list()))
+    _tick("hash")
     nf = normalise_frame(frame).with_row_index("idx")
+    _tick("normalise")
     fresh = None
     model_given = None
     if previous is not None and previous.hashes:
@@ -757,6 +777,7 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
         fresh = pl.Series("fresh", [old.get(i) != h for i, h in zip(ids, hashes.values())])
         model_given = previous.model
     pairs = candidate_pairs_frame(nf, within, across, fresh)
+    _tick("block")
     vec = compare_frame(nf, pairs)
     if model_given is not None:
         model = model_given
@@ -765,6 +786,7 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
         pats = train.group_by(list(FIELDS)).len().sort(list(FIELDS))
         model = estimate([tuple(r[:-1]) for r in pats.iter_rows()], counts=pats["len"].to_list())
     scored = score_frame(vec, model)
+    _tick("em+score")
     # never propose again: decided pairs and linked pairs give no edge; a rejected pair never
     # shares a cluster; a cluster made only of known pairs is dropped
     index = {cid: i for i, cid in enumerate(ids)}
@@ -782,6 +804,7 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
     edges = [(a, b, p) for a, b, p in edges_df.iter_rows() if (a, b) not in known]
     pscore = {(a, b): p for a, b, p in edges}
     comps = _components(sorted({x for a, b, _ in edges for x in (a, b)}), edges)
+    _tick("edges+components")
     # member pairs of larger components that were not scored as edges: score them in one go
     need = sorted({(a, b) for g in comps if len(g) > 2 for a, b in itertools.combinations(g, 2)} - pscore.keys())
     if need:
@@ -814,9 +837,11 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
                 todo.extend(parts)
                 break
     clusters.sort(key=lambda c: c.members)
+    _tick("clusters")
     if extra is None:
         extra = {}
     contacts, norms = _members(frame, nf, sorted({index[m] for c in clusters for m in c.members}), extra or {})
+    _tick("members")
     kept = list(previous.records) if previous else []
     if previous is not None and fresh is not None:
         # incremental: the earlier proposals among unchanged records stand (only fresh records were compared)
