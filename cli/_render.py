@@ -176,7 +176,7 @@ def table_text(t: Table) -> None:
     """A rich table on the terminal; a report with three or more period columns gets a trend column."""
     periods = _period_columns(t)
     if {"section", "level", "account", "name"} <= {c.key for c in t.columns}:
-        console().print(_statement_text(t, periods))
+        _print_whole(_statement_text(t, periods))
         return
     spark = len(periods) >= 3
     rt = RichTable(title=t.title, show_footer=t.totals is not None, header_style="bold")
@@ -196,7 +196,23 @@ def table_text(t: Table) -> None:
         if spark:
             cells.append(sparkline([r[i] for i in periods if isinstance(r[i], Decimal)]))
         rt.add_row(*cells)
-    console().print(rt)
+    _print_whole(rt)
+
+
+def _print_whole(rt: RichTable) -> None:
+    """Print a table without squeezing a column away: when the terminal is narrower than the
+    table's minimum width (every amount whole, text columns at their minimum), print it at that
+    width and let the terminal wrap, rather than hide or truncate an amount."""
+    con = console()
+    needed = 1
+    for col in rt.columns:
+        cells = [str(c) for c in col.cells] + [str(col.header), str(col.footer or "")]
+        widest = max((len(x) for x in cells), default=0)
+        needed += 3 + (widest if col.no_wrap else min(widest, col.min_width or widest))
+    if needed > con.width:
+        con = Console(width=needed, highlight=False, soft_wrap=False,
+                      no_color=bool(os.environ.get("NO_COLOR")) or None)
+    con.print(rt)
 
 
 def emit(text: str, output: str | None = None) -> None:

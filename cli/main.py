@@ -62,6 +62,19 @@ def _usage(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def progress(message: str):
+    """A spinner on the terminal while something long runs (loading, closing, scanning); nothing
+    when stderr is not a terminal or the output is JSON, so scripts see only their output."""
+    import contextlib
+
+    argv = sys.argv[1:]
+    wants_json = any(a in ("--format=json", "-fjson") for a in argv) or any(
+        a in ("--format", "-f") and b == "json" for a, b in zip(argv, argv[1:]))
+    if not sys.stderr.isatty() or wants_json or os.environ.get("KEBIR_NO_PROGRESS"):
+        return contextlib.nullcontext()
+    return _render.console(stderr=True).status(message, spinner="dots")
+
+
 def open_books(books: str | None, no_cache: bool = False) -> tuple[Path, "load.Book", list[Problem]]:
     """Find and load the books; a missing books directory is a usage error (exit 2)."""
     try:
@@ -70,7 +83,8 @@ def open_books(books: str | None, no_cache: bool = False) -> tuple[Path, "load.B
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(2) from None
     try:
-        book, problems = load.load_ledger(root, use_cache=not no_cache)
+        with progress(f"Reading the books in {root} ..."):
+            book, problems = load.load_ledger(root, use_cache=not no_cache)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(1) from None
@@ -762,8 +776,9 @@ def close_cmd(
             if period in closing.closed_periods(closes):
                 sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
                 raise typer.Exit(1)
-            plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
-                                      statements=closing.read_statements(root, book))
+            with progress(f"Closing {period}: checks, generated entries, seal ..."):
+                plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
+                                          statements=closing.read_statements(root, book))
             files, rec = closing.compose(book, plan, closes, day, who)
             if fmt is Fmt.json:
                 _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
@@ -981,7 +996,9 @@ def dedup_scan(
         raise _usage(f"{exc}" + (f"\n  hint: {exc.hint}" if exc.hint else "")) from None
     if plan_in and not Path(plan_in).is_file():
         raise _usage(f"--plan {plan_in}: no such file")
-    plan = dedup.scan_books(root, sides, across, threshold, dedup.read_previous(Path(plan_in)) if plan_in else None)
+    with progress("Scanning the contacts for duplicates ..."):
+        plan = dedup.scan_books(root, sides, across, threshold,
+                                dedup.read_previous(Path(plan_in)) if plan_in else None)
     _render.emit(dedup.dump_plan(plan), output)
     if output:      # the model and record hashes, for the next incremental scan
         _render.emit(dedup.dump_seen(plan), str(dedup.seen_path(Path(output))))
@@ -991,13 +1008,11 @@ def dedup_scan(
 
 from cli import books as _books  # noqa: E402
 from cli import crm as _crm  # noqa: E402
-from cli import interop as _interop  # noqa: E402
 from cli import query as _query  # noqa: E402
 
 _books.register(app)
 _query.register(app)
 _crm.register(app, report_app)
-_interop.register(app, export_app)
 
 # `kebir --help` groups commands by job, in the order a bookkeeper meets them.
 PANELS = ("Start", "Daily", "Month end", "Reports", "CRM", "Data")
@@ -1060,10 +1075,13 @@ def dedup_apply(
     except store.BooksLocked as exc:
         sys.stderr.write(f"kebir: {exc}; nothing was written\n")
         raise typer.Exit(1) from None
-    for c in result.conflicts:
+    shown = 10
+    for c in result.conflicts[:shown]:
         values = ", ".join(f"{k}={v!r}" for k, v in c.values.items())
         sys.stderr.write(f"conflict: cluster {c.cluster} {c.contact}.{c.field}: {values}; chose {c.chosen!r} "
                          f"({c.why})\n")
+    if len(result.conflicts) > shown:
+        sys.stderr.write(f"... and {len(result.conflicts) - shown} more conflict(s); --format json lists them all\n")
     for number, why in result.skipped:
         sys.stderr.write(f"skipped: cluster {number}: {why}\n")
     sys.stderr.write(f"kebir: {result.summary()}{' (dry run: nothing written)' if dry_run else ''}\n")

@@ -1,5 +1,6 @@
 """Docs that cannot drift: README's quick start matches CI, every code is documented, every
-command has help with examples. Set KEBIR_UPDATE_DOCS=1 to regenerate docs/errors.md."""
+command has help with examples, the reference pages match the code. Set KEBIR_UPDATE_DOCS=1 to
+regenerate docs/errors.md and docs/reference/."""
 
 from __future__ import annotations
 
@@ -81,3 +82,16 @@ def test_every_command__has_help_with_an_example_and_is_in_the_readme():
         assert result.exit_code == 0, path
         assert "Examples:" in result.stdout, path
         assert f"kebir {' '.join(path)}" in readme, path
+
+
+def test_reference_pages__match_the_commands_and_schemas():
+    """docs/reference/ is generated from the Typer app and schemas/ (`python -m cli.docgen`)."""
+    from cli.docgen import REFERENCE, pages
+
+    for name, want in pages(app).items():
+        path = REFERENCE / name
+        if os.environ.get("KEBIR_UPDATE_DOCS") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(want, encoding="utf-8")
+        assert path.exists() and path.read_text(encoding="utf-8") == want, \
+            f"docs/reference/{name} drifted: run python -m cli.docgen (or KEBIR_UPDATE_DOCS=1 pytest tests/test_docs.py)"
