@@ -116,7 +116,7 @@ def chain_code(name: str) -> str | None:
 
 
 def _segment(s: str) -> str:
-    s = re.sub(r"[^0-9A-Za-z_-]+", "-", s.strip()).strip("-")
+    s = re.sub(r"[^0-9A-Za-z_.-]+", "-", s.strip()).strip("-.")
     return s or "x"
 
 
@@ -141,6 +141,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     """Turn a parsed journal into the files of a kebir import (nothing is written here)."""
     path = parsed.path
     problems = list(parsed.problems)
+    problems += [Problem("I020", path, s.line, f"{s.what} skipped: {s.why}", hint="nothing to do: it is listed "
+                         "in the manifest's `skipped`") for s in parsed.skipped]
     base = book.base
     decs = dict(book.settings.currencies)
     bdec = decs.get(base, 2)
