@@ -333,29 +333,21 @@ def _merge(days: pl.DataFrame, pairs: pl.DataFrame, order: list[int], n: int) ->
         partner[po] = pi
         partner[pi] = po
         leaving[po] = 1
-    key = [0] * n
-    queue_of = [0] * n
-    q_next: list[int] = []                     # per (location, day) queue: next position, end
-    q_end: list[int] = []
-    q_index: dict[tuple[int, int], int] = {}
-    groups: dict[tuple[int, int], list] = {}   # (item, day) -> [first place in order, [queues]]
-    for ci, p, ic, qk, d in zip(*(c.to_list() for c in days.select(
-            "_ci", "_pos", "_ic", "_qk", pl.col("date").cast(pl.Int32)).get_columns())):
-        key[p] = ci
-        q = q_index.get((qk, d))
-        g = groups.get((ic, d))
-        if g is None:
-            groups[(ic, d)] = g = [ci, []]
-        elif ci < g[0]:
-            g[0] = ci
-        if q is None:
-            q = q_index[(qk, d)] = len(q_next)
-            q_next.append(p)
-            q_end.append(p + 1)
-            g[1].append(q)
-        else:
-            q_end[q] = p + 1
-        queue_of[p] = q
+    # Queues are runs of one (location, day) in `days` (sorted by position, so each run is
+    # contiguous); a group is an item's day, starting at the smallest `_ci` of its legs.
+    runs = days.select("_ci", "_pos", "_ic", "_qk", d=pl.col("date").cast(pl.Int32)).with_columns(
+        _q=((pl.col("_qk") != pl.col("_qk").shift(1)) | (pl.col("d") != pl.col("d").shift(1)))
+        .fill_null(True).cast(pl.Int64).cum_sum() - 1)
+    spots = pl.Series("spot", runs.get_column("_pos"), dtype=pl.Int64)
+    key = pl.zeros(n, pl.Int64, eager=True).scatter(spots, runs.get_column("_ci")).to_list()
+    queue_of = pl.zeros(n, pl.Int64, eager=True).scatter(spots, runs.get_column("_q")).to_list()
+    queues = runs.group_by("_q", maintain_order=True).agg(
+        start=pl.col("_pos").first(), end=pl.col("_pos").last() + 1, _ic=pl.col("_ic").first(),
+        d=pl.col("d").first(), _ci=pl.col("_ci").min())
+    q_next: list[int] = queues.get_column("start").to_list()       # per queue: next position, end
+    q_end: list[int] = queues.get_column("end").to_list()
+    grouped = queues.group_by("_ic", "d", maintain_order=True).agg(pl.col("_ci").min(), pl.col("_q"))
+    groups = zip(grouped.get_column("_ci").to_list(), grouped.get_column("_q").to_list())
     done = bytearray(n)
     push, pop = heapq.heappush, heapq.heappop
 
@@ -367,7 +359,7 @@ def _merge(days: pl.DataFrame, pairs: pl.DataFrame, order: list[int], n: int) ->
         q_next[q] = nxt
         return nxt if nxt < end else -1
 
-    for first, qs in groups.values():
+    for first, qs in groups:
         merged: list[int] = []
         heap: list[tuple[int, int]] = []
         todo = list(qs)                 # queues whose head may have become ready
