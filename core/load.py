@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from itertools import repeat
+from itertools import pairwise, repeat
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -809,7 +809,7 @@ def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]
         if not records:
             return [()] * n
         bounds = frame.get_column("_doc").search_sorted(pl.int_range(0, n + 1, eager=True), side="left").to_list()
-        return [tuple(records[a:b]) for a, b in zip(bounds, bounds[1:])]
+        return [tuple(records[a:b]) for a, b in pairwise(bounds)]
 
     ln = frames["lines"]
     lc = {c: ln.get_column(c).to_list() for c in ("item", "quantity", "price", "vat_rate", "discount", "account",
