@@ -1006,11 +1006,13 @@ def dedup_scan(
                      f"pairs compared\n")
 
 
+from cli import audit as _audit  # noqa: E402
 from cli import books as _books  # noqa: E402
 from cli import crm as _crm  # noqa: E402
 from cli import query as _query  # noqa: E402
 
 _books.register(app)
+_audit.register(app)
 _query.register(app)
 _crm.register(app, report_app)
 

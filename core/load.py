@@ -173,7 +173,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                f"account role {role} must be a quoted code",
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
-        if section not in ("company", "currencies", "accounts", "posting", "roles", "close", "dedup", "payroll",
+        if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup", "payroll",
                            "cash_flow"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
