@@ -90,19 +90,36 @@ def problems_csv(problems: list[Problem], root: str) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["file", "line", "code", "severity", "record", "message", "expected", "found", "hint"])
     for p in problems:
-        w.writerow([os.path.join(root, p.path), p.line, p.code, p.severity, p.record, p.message, p.expected,
-                    p.found, p.hint])
+        w.writerow([cell(x) for x in (os.path.join(root, p.path), p.line, p.code, p.severity, p.record, p.message,
+                                       p.expected, p.found, p.hint)])
     return buf.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(v: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ (or a
+    tab or carriage return) gets a leading apostrophe; numbers, Decimal or written as text, stay
+    numbers."""
+    text = _plain(v)
+    if isinstance(v, (Decimal, int)) or not text.startswith(_FORMULA_START):
+        return text
+    try:
+        Decimal(text)
+        return text
+    except ArithmeticError:
+        return "'" + text
 
 
 def table_csv(t: Table) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([c.key for c in t.columns])
+    w.writerow([cell(c.key) for c in t.columns])
     for r in t.rows:
-        w.writerow([_plain(v) for v in r])
+        w.writerow([cell(v) for v in r])
     if t.totals:
-        w.writerow([_plain(v) for v in t.totals])
+        w.writerow([cell(v) for v in t.totals])
     return buf.getvalue()
 
 

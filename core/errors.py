@@ -71,6 +71,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E078": (ERROR, "recurring item names the wrong account for its kind"),
     "E079": (ERROR, "merged_into does not lead to a surviving contact on the same side"),
     "E080": (ERROR, "unknown campaign"),
+    "E081": (ERROR, "a record file links outside the books directory"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),

@@ -117,9 +117,34 @@ def discover(root: Path) -> list[tuple[str, schema.FileKind]]:
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
             kind = schema.kind_of(rel)
-            if kind is not None and kind.kind != "books" and close_file_live(root, rel):
+            if kind is not None and kind.kind != "books" and close_file_live(root, rel) \
+                    and not escapes(root, rel):
                 found.append((rel, kind))
     return found
+
+
+def escapes(root: Path, rel: str) -> bool:
+    """A record file that is a link to somewhere outside the books directory: never read (E081)."""
+    path = Path(root) / rel
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve().is_relative_to(Path(root).resolve())
+    except OSError:
+        return True
+
+
+def escaping_files(root: Path) -> list[str]:
+    """Record-file names under root that link outside it (what `discover` leaves out)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in sorted(filenames):
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            if schema.kind_of(rel) is not None and escapes(root, rel):
+                out.append(rel)
+    return out
 
 
 # --------------------------------------------------------------------------- settings

@@ -20,8 +20,9 @@ Check = Callable[[Book], list[Problem]]
 
 
 def _ids(values: Iterable[str]) -> pl.Expr:
-    """A set of ids for `is_in` (imploded, so polars reads it as one collection)."""
-    return pl.lit(pl.Series(sorted(values), dtype=pl.String)).implode()
+    """A set of ids for `is_in` (imploded, so polars reads it as one collection). A record without
+    an id (reported on its own, as a missing field) is left out."""
+    return pl.lit(pl.Series(sorted(v for v in values if v is not None), dtype=pl.String)).implode()
 
 
 def check_posting_accounts(book: Book) -> list[Problem]:
@@ -155,6 +156,16 @@ def check_campaigns_referenced(book: Book) -> list[Problem]:
     return problems
 
 
+def check_paths(book: Book) -> list[Problem]:
+    """Record files that are links to outside the books directory are not read; say so (E081)."""
+    from core.load import escaping_files
+
+    return [Problem("E081", rel, 1, f"{rel} links outside the books directory, so it was not read",
+                    found=str((book.root / rel).resolve()), expected="a file inside the books directory",
+                    hint="copy the file into the books instead of linking to it")
+            for rel in escaping_files(book.root)]
+
+
 def _unknown_contact(path: str, line: int, rid: str, cid: str, field: str) -> Problem:
     return Problem("E031", path, line, f"{field} {cid} is not a known contact", record=rid, found=cid,
                    expected="an id from contacts/erp/*.yaml or contacts/crm/*.yaml",
@@ -218,7 +229,7 @@ def check_balanced(book: Book) -> list[Problem]:
     sums = (book.postings.select("entry_id", "base", run)
             .group_by("_run").agg(pl.col("entry_id").first(), pl.col("base").sum().alias("total"), pl.len().alias("n")))
     broken = _ids(book.broken_entries)
-    off = sums.filter(pl.col("total") != 0)
+    off = sums.filter((pl.col("total") != 0) & pl.col("entry_id").is_not_null())   # no id: reported as missing
     if book.broken_entries:
         off = off.filter(~pl.col("entry_id").is_in(broken))
     if not off.is_empty():
@@ -292,6 +303,7 @@ CHECKS: tuple[Check, ...] = (
     check_contacts_referenced,
     check_aliases,
     check_campaigns_referenced,
+    check_paths,
     check_documents,
     check_tie_outs,
     check_credit_limits,

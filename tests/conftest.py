@@ -76,6 +76,14 @@ BASE_FILES = {
 }
 
 
+class Link(str):
+    """A file to write as a symbolic link to this target (for hostile-input tests)."""
+
+    @property
+    def target(self) -> str:
+        return str(self)
+
+
 def write_books(root: Path, files: dict[str, str | bytes | None], base: bool = True) -> Path:
     """Write a books directory: the base files, overridden (or removed with None) by `files`."""
     merged: dict[str, str | bytes | None] = {**(BASE_FILES if base else {}), **files}
@@ -84,7 +92,10 @@ def write_books(root: Path, files: dict[str, str | bytes | None], base: bool = T
             continue
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if hasattr(content, "target"):      # a Link (duck-typed: conftest may be imported twice)
+            path.unlink(missing_ok=True)
+            path.symlink_to(content.target)
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(textwrap.dedent(content), encoding="utf-8")

@@ -15,12 +15,19 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.errors import CATALOGUE
+from tests.conftest import Link
 
 CASES = sorted((Path(__file__).parent / "errors").glob("[EW]*.yaml"))
 
 
 def _files(case: dict) -> dict[str, str | bytes]:
-    return {k: bytes.fromhex(v["hex"]) if isinstance(v, dict) else v for k, v in case["files"].items()}
+    def one(v):
+        if isinstance(v, dict) and "hex" in v:
+            return bytes.fromhex(v["hex"])
+        if isinstance(v, dict) and "symlink" in v:
+            return Link(v["symlink"])
+        return v
+    return {k: one(v) for k, v in case["files"].items()}
 
 
 def test_catalogue__has_a_case_for_every_code():
