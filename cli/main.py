@@ -1015,6 +1015,8 @@ _books.register(app)
 _audit.register(app)
 _query.register(app)
 _crm.register(app, report_app)
+from cli import production as _production  # noqa: E402
+_production.register(app, report_app)
 
 # `kebir --help` groups commands by job, in the order a bookkeeper meets them.
 PANELS = ("Start", "Daily", "Month end", "Reports", "CRM", "Data")

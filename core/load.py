@@ -182,6 +182,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
             roles[role] = code
     for key, value in (doc.get("close") or {}).items():   # close settings ride along as "close:key"
         roles[f"close:{key}"] = str(value)
+    for key, value in (doc.get("production") or {}).items():   # [production] backflush = false (core.production)
+        roles[f"production:{key}"] = str(value).lower()
     for section, example in (("cash_flow", '["25", "26"]'), ("dedup", '["email", "phone"]')):
         for key, value in (doc.get(section) or {}).items():   # [cash_flow] investing = ["25", "26"]
             if not isinstance(value, list):
@@ -199,7 +201,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup", "payroll",
-                           "cash_flow"):
+                           "cash_flow", "production"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
@@ -908,6 +910,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     deals: list[Deal] = []
     campaigns: list[Campaign] = []
     segments: list[Segment] = []
+    production_files: list[tuple[str, str, Any]] = []
     seen: dict[tuple[str, str], Source] = {}
 
     def unique(ns: str, rid: str | None, src: Source) -> bool:
@@ -942,6 +945,9 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
             got_runs, found = payroll.read_runs(records, rel)
             runs += got_runs
             problems += found
+            continue
+        if fk.kind in ("recipes", "units", "supply", "production"):   # read by core.production below
+            production_files.append((fk.kind, rel, records))
             continue
         if fk.kind in ("assets", "recurring"):     # one file each; ids are checked within it
             decimals = settings.decimals(settings.base_currency) or 2
@@ -1002,6 +1008,11 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken),
                 deals=tuple(sorted(deals, key=lambda d: (d.created, d.id))),
                 campaigns=tuple(sorted(campaigns, key=lambda c: (c.start, c.id))), segments=tuple(segments))
+    if production_files:
+        from core import production
+
+        book, found = production.attach(book, production_files)
+        problems += found
     return book, problems
 
 

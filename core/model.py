@@ -327,6 +327,7 @@ class Book:
     deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml
+    production: Any = None                             # core.production.Production: recipes, runs, supply
 
     @property
     def orders(self) -> tuple[Document, ...]:

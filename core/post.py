@@ -462,18 +462,19 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
 
 
 def _stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
-    if book.moves.is_empty():
-        return None, []
-    from core import stock
+    from core import production      # recorded moves, plus what sales and production runs take (recipes)
 
-    return stock.value_stock(book.moves, book.items, book.rates, book.base, book.settings.decimals(book.base) or 2)
+    return production.stock_ledger(book)
 
 
 def _stock_postings(book: Book, ledger, problems: list[Problem]
                     ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
     if ledger is None:
         return None, None, []
-    return stock_move_postings(book, ledger, problems)
+    from core import production
+
+    postings, entries, problems = stock_move_postings(book, ledger, problems)
+    return (production.route_runs(book, postings) if postings is not None else None), entries, problems
 
 
 def stock_move_postings(book: Book, ledger, problems: list[Problem]

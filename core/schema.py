@@ -58,6 +58,10 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("items", "stock/items.yaml", "yaml"),
     FileKind("locations", "stock/locations.yaml", "yaml"),
     FileKind("moves", "stock/moves/*/*.csv", "csv"),
+    FileKind("recipes", "stock/recipes.yaml", "yaml"),          # core.production (docs/production.md)
+    FileKind("units", "stock/units.yaml", "yaml"),
+    FileKind("supply", "stock/supply.yaml", "yaml"),
+    FileKind("production", "stock/production/*/*.yaml", "yaml"),
     FileKind("orders", "orders/*/*.yaml", "yaml"),
     FileKind("sales", "sales/*/*.csv", "csv"),
     FileKind("prices", "prices.yaml", "yaml"),
@@ -74,7 +78,8 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "moves": ("date", "id"), "orders": ("date", "id"), "sales": ("date", "location", "kind"),
     "prices": ("kind", "id"), "payroll": ("period", "date", "id"),
     "assets": ("id",), "recurring": ("id",), "deals": ("created", "id"), "campaigns": ("start", "id"),
-    "segments": ("id",),
+    "segments": ("id",), "recipes": ("item",), "units": ("item", "unit"), "supply": ("supplier", "item"),
+    "production": ("date", "id"),
 }
 
 # $defs whose values kebir always writes quoted (numbers people must not lose to YAML typing).

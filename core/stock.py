@@ -188,6 +188,9 @@ def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFr
                  & ~(positive & (pl.col("qty") <= 0)).fill_null(False)
                  & ~((pl.col("kind") == "count") & (pl.col("qty") < 0)).fill_null(False)))
     m, problems = _with_prices(m, rates, base_currency, base_decimals)
+    if "_pexact" in moves.columns:   # a production run's receipt: its exact unit cost (core.production)
+        m = m.with_columns(_pnum=pl.coalesce(moves.get_column("_pexact").gather(m.get_column("_mi"))
+                                             .cast(pl.Int128), pl.col("_pnum")))
     # `_o` sorts like (id, _mi): the rank of the id, ties in the moves' order (m is in _mi order).
     legs = _legs(m.select("_mi", "id", "date", "time", "kind", "item", "location", "to_location", "qty", "_pnum",
                           "document", _o=pl.col("id").rank("ordinal").cast(pl.Int64)))

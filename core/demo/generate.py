@@ -3033,6 +3033,28 @@ def item_records(supplier_ids: dict[str, str]) -> list[Record]:
     return out
 
 
+def recipe_records() -> list[Record]:
+    """The catering menus' recipes: what one portion takes, as the central kitchen issues it."""
+    units = {i.id: i.unit for i in ITEMS}
+    return [{"item": menu, "name": name, "ingredients": [
+        {"item": item, "quantity": qty(amount), "unit": units[item]} for item, amount in RECIPES[menu]]}
+        for menu, name, _price in MENUS]
+
+
+def supply_records(supplier_ids: dict[str, str]) -> list[Record]:
+    """Lead days per stock supplier (to its next delivery), and order multiples per item."""
+    out: list[Record] = []
+    for s in SUPPLIERS:
+        if s.key == "greek":
+            out.append({"supplier": supplier_ids[s.key], "lead_days": str(GREEK_LEAD.days)})
+        elif s.deliveries:
+            n = len(s.deliveries)
+            out.append({"supplier": supplier_ids[s.key], "lead_days": "1" if n >= 6 else "2" if n >= 3 else
+                        "4" if n == 2 else "7"})
+    out += [{"item": i.id, "multiple": qty(i.step)} for i in ITEMS if i.step]
+    return out
+
+
 def location_records() -> list[Record]:
     return [{"id": i, "name": name, "kind": kind, "address": address, "accounts": dict(LOCATION_ACCOUNTS[i])}
             for i, name, kind, address in LOCATIONS]
@@ -3321,6 +3343,8 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "stock/locations.yaml", "locations", location_records())
     write_yaml(out, "assets/register.yaml", "assets", asset_records())
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
+    write_yaml(out, "stock/recipes.yaml", "recipes", recipe_records())
+    write_yaml(out, "stock/supply.yaml", "supply", supply_records(contacts.supplier_ids))
     for month, rows in by_month(move_rows).items():
         write_csv(out, f"stock/moves/{YEAR}/{YEAR}-{month:02d}.csv", "moves", rows)
     orders = purchases + [so.record() for so in sales_orders] + documents.records()

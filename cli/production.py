@@ -1,0 +1,148 @@
+"""`kebir report recipe-cost`, `kebir report usage` and `kebir plan purchases` (core/production.py,
+core/planning.py, core/reports/recipe_cost.py, core/reports/usage.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Optional
+
+import typer
+
+from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
+
+LocOpt = Annotated[Optional[str], typer.Option("--location", help="Only this location.", rich_help_panel="Filter")]
+ItemOpt = Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.",
+                                                rich_help_panel="Filter")]
+
+
+def register(app: typer.Typer, report_app: typer.Typer) -> None:
+    """Add `recipe-cost` and `usage` to `kebir report`, and the `plan` group to the root app."""
+    plan_app = typer.Typer(help="Planning: purchase suggestions from forecasts and recipes.", no_args_is_help=True)
+    app.add_typer(plan_app, name="plan", rich_help_panel="Daily")
+
+    @report_app.command("recipe-cost", rich_help_panel="Reports")
+    def recipe_cost(
+        books: BooksOpt = None,
+        period: PeriodOpt = None,
+        begin: BeginOpt = None,
+        end: EndOpt = None,
+        location: LocOpt = None,
+        item: ItemOpt = None,
+        threshold: Annotated[str, typer.Option("--threshold", help="Flag dishes whose food cost % is above this.")]
+        = "35",
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Menu costing: each recipe's cost from its ingredients' latest valuation, price, margin, food cost %.
+
+        The cost is at the end of the period; the change is against the end of the period before.
+        Dishes whose food cost % is above --threshold are flagged (`rose` when they were not before).
+
+        \b
+        Examples:
+          kebir report recipe-cost --books ledger-data -p 2025-12
+          kebir report recipe-cost --books ledger-data -p 2025-06 --threshold 30 --format csv
+        """
+        from cli.main import _build, _show, _span, _usage, _warn_errors, open_books
+        from core.reports.recipe_cost import build_recipe_cost
+
+        try:
+            limit = Decimal(threshold)
+        except InvalidOperation:
+            raise _usage("--threshold takes a percent, e.g. 35") from None
+        span = _span(period, begin, end)
+        _root, book, problems = open_books(books)
+        _show(_build(build_recipe_cost, book, span, location=location, threshold=limit, item=item), fmt, output)
+        _warn_errors(problems)
+
+    @report_app.command("usage", rich_help_panel="Reports")
+    def usage(
+        books: BooksOpt = None,
+        period: PeriodOpt = None,
+        begin: BeginOpt = None,
+        end: EndOpt = None,
+        location: LocOpt = None,
+        item: ItemOpt = None,
+        every_item: Annotated[bool, typer.Option("--all", help="Every item used, not only recipe ingredients.")]
+        = False,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Theoretical usage (sales through recipes) against actual usage (stock ledger, counts), valued.
+
+        \b
+        Examples:
+          kebir report usage --books ledger-data -p 2025-03 --location MTF
+          kebir report usage --books ledger-data -p 2025Q2 --item DAI --format csv
+        """
+        from cli.main import _build, _show, _span, _warn_errors, open_books
+        from core.reports.usage import build_usage
+
+        span = _span(period, begin, end)
+        _root, book, problems = open_books(books)
+        _show(_build(build_usage, book, span, location=location, item=item, only_recipes=not every_item), fmt,
+              output)
+        _warn_errors(problems)
+
+    @plan_app.command("purchases", rich_help_panel="Daily")
+    def purchases(
+        books: BooksOpt = None,
+        start: Annotated[Optional[str], typer.Option(
+            "--from", help="First day planned (YYYY-MM-DD). Default: the day after the last sale.")] = None,
+        horizon: Annotated[str, typer.Option("--horizon", help="Days planned ahead, e.g. 7d or 14.")] = "7d",
+        location: LocOpt = None,
+        weeks: Annotated[int, typer.Option("--weeks", min=1, help="Weeks of the same weekday the forecast averages.")]
+        = 4,
+        forecast: Annotated[Optional[str], typer.Option(
+            "--forecast", help="A forecast CSV (date,location,item,quantity) instead of the sales history.")] = None,
+        write: Annotated[bool, typer.Option("--write", help="Write the suggestions as draft purchase orders.")]
+        = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="With --write: show the diff; write nothing.")]
+        = False,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Material requirements: suggested purchase orders per supplier from the forecast and recipes.
+
+        The forecast (same weekday over recent weeks, or --forecast FILE) is exploded through the
+        recipes and netted against stock on hand, open purchase orders, lead times, minimum order
+        quantities, multiples and reorder points (stock/supply.yaml).
+
+        \b
+        Examples:
+          kebir plan purchases --books ledger-data --from 2025-12-01 --horizon 7d
+          kebir plan purchases --books ledger-data --from 2025-12-01 --location MTF --format csv
+          kebir plan purchases --books ledger-data --from 2025-12-01 --write --dry-run
+        """
+        from datetime import date, timedelta
+        from pathlib import Path
+
+        from cli.books import _write_checked
+        from cli.main import _show, _usage, _warn_errors, open_books
+        from core import planning
+        from core.edit import _read_yaml, _yaml_text
+        from core.production import dish_sales
+
+        days = horizon[:-1] if horizon.endswith("d") else horizon
+        if not days.isdigit() or int(days) < 1:
+            raise _usage("--horizon takes a number of days, e.g. 7d")
+        root, book, problems = open_books(books)
+        try:
+            rows = planning.read_forecast(Path(forecast)) if forecast else None
+            if start:
+                first = date.fromisoformat(start)
+            else:
+                last = dish_sales(book)["date"].max()
+                first = (last + timedelta(days=1)) if last else date.today()
+        except ValueError as exc:
+            raise _usage(str(exc)) from None
+        lines = planning.plan_purchases(book, first, int(days), location=location, weeks=weeks, forecast_rows=rows)
+        _show(planning.plan_table(book, lines, first, int(days)), fmt, output)
+        if write:
+            files = {}
+            for rel, records in planning.draft_orders(book, lines, first).items():
+                header, old = _read_yaml(root, rel) if (root / rel).exists() else ("", [])
+                files[rel] = _yaml_text(header, "orders", old + records)
+            if files:
+                _write_checked(root, files, dry_run, "draft purchase orders written")
+        _warn_errors(problems)
