@@ -36,7 +36,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 import polars as pl
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -200,8 +200,9 @@ def address_norm(raw: str | None) -> str | None:
     return " ".join(t for t in toks if t) or None
 
 
-@dataclass(frozen=True, slots=True)
-class Norm:
+class Norm(NamedTuple):
+    """A contact's normalised values (immutable; a NamedTuple as half a million are built at 1M)."""
+
     id: str
     side: str
     kind: str
@@ -933,9 +934,10 @@ def _fast_file(path: Path) -> pl.DataFrame | None:
     df = df.with_columns((pl.col("lead") == "- ").cum_sum().alias("rec"), _unquote(pl.col("val")).alias("v"))
     if df["rec"][0] != 1 or df["key"][0] != "id" or df.filter(pl.col("lead") == "- ")["key"].ne("id").any():
         return None
-    if df.group_by("rec", "key").len()["len"].max() > 1:
+    try:        # without an aggregate, pivot refuses a key given twice in one record: the general reader says why
+        return df.pivot(on="key", index="rec", values="v").drop("rec")
+    except pl.exceptions.ComputeError:
         return None
-    return df.pivot(on="key", index="rec", values="v", aggregate_function="first").drop("rec")
 
 
 def read_contacts(root: Path) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
@@ -1137,6 +1139,8 @@ def dump_plan(plan: Plan) -> str:
               f"{plan.compared_pairs} pairs compared of {plan.all_pairs}, threshold {plan.threshold}.\n"
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
               "# then `kebir dedup apply PLAN`.\n")
+    _SCALARS.clear()
+    _FLOWS.clear()
     chunks: list[str] = [header]
     for n, rec in enumerate(plan.kept, 1):      # carried over as written, renumbered
         chunks.append(re.sub(r"^- cluster: *\d+", f"- cluster: {n}", rec["text"], count=1))
@@ -1150,6 +1154,8 @@ def dump_plan(plan: Plan) -> str:
         else:
             _emit(rec, "", lines, True)
         chunks.append("".join(lines))
+    _SCALARS.clear()            # the caches live for one dump
+    _FLOWS.clear()
     return "".join(chunks) if len(chunks) > 1 else header + "[]\n"
 
 
@@ -1158,23 +1164,30 @@ _NEW_KEYS = frozenset({"cluster", "decision", "confidence", "score", "members", 
 
 
 def _emit_new(rec: dict[str, Any], out: list[str]) -> None:
-    """A new cluster record; members, pairs and fields as one flow mapping per line."""
-    q, f = _scalar, _flow
+    """A new cluster record; members, pairs and fields as one flow mapping per line. (The cache
+    lookups are inlined: this runs for every value of a plan with hundreds of thousands of clusters.)"""
+    sg, fg, q, f = _SCALARS.get, _FLOWS.get, _scalar, _flow
     out.append(f"- cluster: {rec['cluster']}\n  decision: {rec['decision']}\n  confidence: {rec['confidence']}\n"
-               f"  score: {q(rec['score'])}\n  members:\n")
-    out.extend(f"  - {{id: {f(m['id'])}, side: {m['side']}, role: {f(m['role'])}, name: {f(m['name'])}}}\n"
-               for m in rec["members"])
+               f"  score: {rec['score']!r}\n  members:\n")
+    for m in rec["members"]:
+        i, r, n = m["id"], m["role"], m["name"]
+        out.append(f"  - {{id: {fg(i) or f(i)}, side: {m['side']}, role: {fg(r) or f(r)}, name: {fg(n) or f(n)}}}\n")
     out.append("  pairs:\n")
-    out.extend(f"  - {{a: {f(p['a'])}, b: {f(p['b'])}, score: {q(p['score'])}}}\n" for p in rec["pairs"])
-    out.append(f"  survivor: {q(rec['survivor'])}\n  evidence:\n")
+    for p in rec["pairs"]:
+        a, b = p["a"], p["b"]
+        out.append(f"  - {{a: {fg(a) or f(a)}, b: {fg(b) or f(b)}, score: {p['score']!r}}}\n")
+    s = rec["survivor"]
+    out.append(f"  survivor: {sg(s) or q(s)}\n  evidence:\n")
     for e in rec["evidence"]:
-        out.append(f"  - field: {q(e['field'])}\n    values:\n")
-        out.extend(f"      {q(k)}: {q(v)}\n" for k, v in e["values"].items())
-        out.append(f"    agree: {q(e['agree'])}\n")
-        out.append(f"    missing: [{', '.join(f(m) for m in e['missing'])}]\n")
+        out.append(f"  - field: {e['field']}\n    values:\n")
+        for k, v in e["values"].items():
+            out.append(f"      {sg(k) or q(k)}: {sg(v) or q(v)}\n")
+        a = e["agree"]
+        out.append(f"    agree: {sg(a) or q(a)}\n    missing: [{', '.join(fg(x) or f(x) for x in e['missing'])}]\n")
     out.append("  fields:\n" if rec["fields"] else "  fields: []\n")
-    out.extend(f"  - {{field: {f(x['field'])}, value: {f(x['value'])}, from: {f(x['from'])}}}\n"
-               for x in rec["fields"])
+    for x in rec["fields"]:
+        k, v, fr = x["field"], x["value"], x["from"]
+        out.append(f"  - {{field: {fg(k) or f(k)}, value: {fg(v) or f(v)}, from: {fg(fr) or f(fr)}}}\n")
 
 
 # The plan is written by this small block-style YAML emitter (the plan has a fixed shape): PyYAML's
@@ -1194,8 +1207,7 @@ def _scalar(v: Any) -> str:
         if got is None:
             got = v if _PLAIN.fullmatch(v) and v[-1] != " " and v.lower() not in _RESERVED \
                 else json.dumps(v, ensure_ascii=False)
-            if len(_SCALARS) < 200_000:
-                _SCALARS[v] = got
+            _SCALARS[v] = got
         return got
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -1214,8 +1226,7 @@ def _flow(v: Any) -> str:
     got = _FLOWS.get(v)
     if got is None:
         got = json.dumps(v, ensure_ascii=False) if "," in v else _scalar(v)
-        if len(_FLOWS) < 200_000:
-            _FLOWS[v] = got
+        _FLOWS[v] = got
     return got
 
 
