@@ -757,10 +757,40 @@ def scan(book: Any, within: set[str] | frozenset[str] = frozenset({"crm", "erp"}
     return scan_frame(frame, within, across, threshold, lower, previous, links, extra)
 
 
+def _normalise_cached(frame: pl.DataFrame, hashes: dict[str, str], cache: Path | None,
+                      fresh: pl.Series | None) -> pl.DataFrame:
+    """normalise_frame with a cache (a parquet file of the normalised rows and their content
+    hashes, under the books' git-ignored .kebir/): in an incremental scan only the fresh records
+    are normalised. The cache is rewritten after every scan; any mismatch falls back to all rows."""
+    nf = None
+    if cache is not None and fresh is not None and cache.is_file():
+        try:
+            old = pl.read_parquet(cache)
+            hf = pl.DataFrame({"id": list(hashes), "hash": list(hashes.values())})
+            keep = old.join(hf, on=["id", "hash"], how="semi")
+            new = normalise_frame(frame.filter(~pl.col("id").is_in(keep["id"].implode())))
+            nf = pl.concat([keep.drop("hash"), new], how="vertical_relaxed").sort("id")
+            if nf.height != frame.height:
+                nf = None
+        except (OSError, pl.exceptions.PolarsError):
+            nf = None
+    if nf is None:
+        nf = normalise_frame(frame)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            nf.with_columns(pl.Series("hash", list(hashes.values()))).write_parquet(tmp)
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+    return nf.with_row_index("idx")
+
+
 def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozenset({"crm", "erp"}),
                across: bool = True, threshold: float = 0.9, lower: float = 0.5,
                previous: Previous | None = None, links: Iterable[tuple[str, str]] = (),
-               extra: dict[str, list[tuple[str, str]]] | None = None) -> Plan:
+               extra: dict[str, list[tuple[str, str]]] | None = None, cache: Path | None = None) -> Plan:
     """`scan` over a contact frame (CONTACT_COLUMNS; `read_contacts` reads one from the books)."""
     within = set(within)
     _tick(None)
@@ -769,14 +799,14 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
     ids: list[str] = frame["id"].to_list()
     hashes = dict(zip(ids, frame.select(_hash_expr().alias("h"))["h"].to_list()))
     _tick("hash")
-    nf = normalise_frame(frame).with_row_index("idx")
-    _tick("normalise")
     fresh = None
     model_given = None
     if previous is not None and previous.hashes:
         old = previous.hashes
         fresh = pl.Series("fresh", [old.get(i) != h for i, h in zip(ids, hashes.values())])
         model_given = previous.model
+    nf = _normalise_cached(frame, hashes, cache, fresh)
+    _tick("normalise")
     pairs = candidate_pairs_frame(nf, within, across, fresh)
     _tick("block")
     vec = compare_frame(nf, pairs)
@@ -1265,4 +1295,5 @@ def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm",
                threshold: float = 0.9, previous: Previous | None = None) -> Plan:
     """`scan` straight from a books directory's contacts/ (`read_contacts`), with its links."""
     frame, links = read_contacts(root)
-    return scan_frame(frame, within, across, threshold, previous=previous, links=links)
+    cache = Path(root) / ".kebir" / "cache" / "dedup-norm.parquet"
+    return scan_frame(frame, within, across, threshold, previous=previous, links=links, cache=cache)
