@@ -140,8 +140,9 @@ def skipped_for_comments(root: Path) -> list[str]:
 
 
 def apply(root: Path, changes: list[Change]) -> None:
-    for c in changes:
-        store.write_atomic(root / c.path, c.new)
+    """Write the formatted files as one change, under the books lock (all of them or none)."""
+    with store.books_lock(root):
+        store.apply_files(root, {c.path: c.new for c in changes})
 
 
 __all__ = ["Change", "format_book", "apply", "pad_amount", "skipped_for_comments", "schema"]

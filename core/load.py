@@ -1289,6 +1289,9 @@ def load_ledger(root: Path, *, use_cache: bool = True, jobs: int | None = None) 
     """Load the books and derive the postings their documents imply: the general ledger."""
     from core import post
 
-    book, problems = load_book(root, use_cache=use_cache, jobs=jobs)
+    from core import store
+
+    with store.reading(root):        # waits while a writer changes files; finishes an interrupted write
+        book, problems = load_book(root, use_cache=use_cache, jobs=jobs)
     book, found = post.derive(book)
     return book, problems + found

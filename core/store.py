@@ -189,8 +189,9 @@ class BooksLocked(Exception):
 class books_lock:
     """An exclusive lock on the books directory for writers (`.kebir/lock`, flock).
 
-    A second writer waits up to `timeout` seconds, then gives up with BooksLocked; readers never
-    take it (they see whole files, since every write is a rename).
+    A second writer waits up to `timeout` seconds, then gives up with BooksLocked. Readers take it
+    shared (`reading`), so they wait while a writer changes files. Entering finishes a write an
+    earlier, killed writer committed (`recover`).
     """
 
     def __init__(self, root: Path, timeout: float = 10.0) -> None:
@@ -208,12 +209,182 @@ class books_lock:
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
+                break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(self.fd)
                     self.fd = None
                     raise BooksLocked(f"{self.path.parent.parent} is locked by another kebir command") from None
+                time.sleep(0.05)
+        self.root = self.path.parent.parent.resolve()
+        _HELD.add(self.root)
+        recover(self.root)          # a writer before us may have been killed midway
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        if self.fd is not None:
+            _HELD.discard(self.root)
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+TXN_DIR = Path(".kebir") / "txn"
+_HELD: set[Path] = set()        # books roots this process holds the writer's lock on
+
+
+def _step(what: str) -> None:
+    """A point in a multi-file write where a crash could happen: tests inject faults here."""
+
+
+def apply_files(root: Path, files: dict[str, str | None]) -> None:
+    """Write (or delete, for None) several files as one change: all of them or none.
+
+    1. every new content is staged next to its target (`.NAME.kebir-<txn>.tmp`, fsynced);
+    2. a journal `.kebir/txn/<txn>.json` names the targets and their staged files: written and
+       fsynced, it is the commit point;
+    3. the staged files are renamed over their targets (deletions done) in the order given;
+    4. the journal is removed.
+
+    A crash before step 2 leaves stray staged files and the books as they were; after it, the
+    journal lets `recover` finish the renames. Every reader and writer runs `recover` first (under
+    the lock), so nobody sees a change half made.
+    """
+    import hashlib
+    import json
+    import uuid
+
+    root = Path(root)
+    txn = uuid.uuid4().hex[:12]
+    staged: list[tuple[str, str | None]] = []
+    try:
+        for rel, text in files.items():
+            if text is None:
+                staged.append((rel, None))
+                continue
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.parent / f".{target.name}.kebir-{txn}.tmp"
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _mode_for(target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged.append((rel, str(tmp.relative_to(root))))
+            _step(f"staged {rel}")
+        journal = root / TXN_DIR / f"{txn}.json"
+        body = json.dumps({"txn": txn, "files": [{"target": rel, "staged": st} for rel, st in staged]},
+                          ensure_ascii=False)
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(journal, body + "\n" + hashlib.sha256(body.encode()).hexdigest() + "\n")
+    except BaseException:
+        for _rel, st in staged:
+            if st:
+                (root / st).unlink(missing_ok=True)
+        raise
+    _step("committed")              # from here on the change happens: a crash is finished by `recover`
+    _finish(root, journal)
+
+
+def _finish(root: Path, journal: Path) -> None:
+    """Carry out a committed journal: rename staged files over their targets, delete what is
+    deleted, fsync the directories, drop the journal. Safe to run again after a crash midway."""
+    import json
+
+    body = journal.read_text(encoding="utf-8").splitlines()[0]
+    dirs: set[Path] = set()
+    for entry in json.loads(body)["files"]:
+        target = root / entry["target"]
+        if entry["staged"] is None:
+            target.unlink(missing_ok=True)
+        elif (root / entry["staged"]).exists():
+            os.replace(root / entry["staged"], target)
+        dirs.add(target.parent)
+        _step(f"renamed {entry['target']}")
+    for d in sorted(dirs):
+        dfd = os.open(d, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    journal.unlink(missing_ok=True)
+
+
+def recover(root: Path) -> list[str]:
+    """Finish what a crashed writer committed and clear what it had not: returns what was done.
+
+    A journal whose checksum holds is rolled forward; a torn journal (crash while writing it) and
+    staged files without a journal are removed, leaving the books as they were before that write.
+    """
+    import hashlib
+
+    root = Path(root)
+    done: list[str] = []
+    txn_dir = root / TXN_DIR
+    live: set[str] = set()
+    if txn_dir.is_dir():
+        for journal in sorted(txn_dir.glob("*.json")):
+            lines = journal.read_text(encoding="utf-8", errors="replace").splitlines()
+            if len(lines) >= 2 and hashlib.sha256(lines[0].encode()).hexdigest() == lines[1]:
+                _finish(root, journal)
+                done.append(f"finished an interrupted write ({journal.stem})")
+            else:
+                journal.unlink()
+                done.append(f"dropped a torn journal ({journal.stem})")
+            live.add(journal.stem)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        for name in filenames:
+            if ".kebir-" in name and name.endswith(".tmp") and name.startswith("."):
+                Path(dirpath, name).unlink(missing_ok=True)
+                done.append(f"removed {Path(dirpath, name).relative_to(root)} (a write that never committed)")
+    return done
+
+
+def pending(root: Path) -> bool:
+    """Whether a write was interrupted (a journal is waiting to be finished)."""
+    txn_dir = Path(root) / TXN_DIR
+    return txn_dir.is_dir() and any(txn_dir.glob("*.json"))
+
+
+class reading:
+    """What a reader holds while it loads the books: a shared lock, so it waits while a writer is
+    changing files (it never sees a change half made); an interrupted write found on the way in is
+    finished first. Within a writer's own lock it does nothing."""
+
+    def __init__(self, root: Path, timeout: float = 60.0) -> None:
+        self.root = Path(root)
+        self.timeout = timeout
+        self.fd: int | None = None
+
+    def __enter__(self) -> "reading":
+        import fcntl
+        import time
+
+        if self.root.resolve() in _HELD or not (self.root / ".kebir").is_dir() and not pending(self.root):
+            return self
+        lock = self.root / ".kebir" / "lock"
+        try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return self            # a read-only books directory: nothing to wait for or recover
+        if pending(self.root):
+            with books_lock(self.root, self.timeout):
+                recover(self.root)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self.fd)
+                    self.fd = None
+                    raise BooksLocked(f"{self.root} is being written by another kebir command") from None
                 time.sleep(0.05)
 
     def __exit__(self, *exc: object) -> None:
@@ -223,14 +394,3 @@ class books_lock:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
-
-
-def apply_files(root: Path, files: dict[str, str | None]) -> None:
-    """Write (or delete, for None) several files. The last one named is the commit point: callers
-    list the record that makes the change official last."""
-    for rel, text in files.items():
-        path = Path(root) / rel
-        if text is None:
-            path.unlink(missing_ok=True)
-        else:
-            write_atomic(path, text)

@@ -309,67 +309,61 @@ def _state(root: Path) -> str:
     return "closed" if "2025-03" in closing.closed_periods(closes) else "untouched"
 
 
+def _crash_at(monkeypatch, k: int) -> list[str]:
+    """Make the k-th step of a multi-file write (core.store._step) raise, as a crash there would
+    stop it; returns the steps seen."""
+    seen: list[str] = []
+
+    def step(what: str) -> None:
+        seen.append(what)
+        if len(seen) - 1 == k:
+            raise OSError(f"crash at step {k}: {what} (injected)")
+
+    monkeypatch.setattr(store, "_step", step)
+    return seen
+
+
 def test_fault_injection__every_write_step_of_close_leaves_the_books_closed_or_untouched(tmp_path, monkeypatch):
-    """Each file write of a close fails in turn, before its rename (nothing of it lands) and just
-    after it (it landed, the rest did not): the books are either closed or untouched, never half."""
-    real = store.write_atomic
-    probe = make(tmp_path / "probe")
-    calls: list[Path] = []
-    monkeypatch.setattr(store, "write_atomic",
-                        lambda p, t: (None if ".kebir" in Path(p).parts else calls.append(p), real(p, t))[1])
-    assert close(probe).exit_code == 0
-    assert [p.name for p in calls] == ["2025-03.seal.csv", "2025-03.close.yaml", "2025-03.yaml"]
+    """A close writes three files as one change: staged, committed by a journal, renamed. A crash
+    at each step in turn leaves the books untouched (before the commit) or closed (after it, the
+    next reader finishes the renames), never half."""
+    steps = _crash_at(monkeypatch, -1)
+    assert close(make(tmp_path / "probe")).exit_code == 0
+    assert steps[:3] == ["staged closes/2025-03.seal.csv", "staged journals/2025/2025-03.close.yaml",
+                         "staged closes/2025-03.yaml"] and steps[3] == "committed" and len(steps) == 7
     seen = []
-    for k in range(len(calls)):
-        for after in (False, True):
-            root = make(tmp_path / f"k{k}{after}")
-            count = {"n": 0}
-
-            def failing(path, text, k=k, after=after):
-                if ".kebir" in Path(path).parts:      # the parse cache is not part of the books
-                    return real(path, text)
-                n = count["n"]
-                count["n"] += 1
-                if n == k and not after:
-                    raise OSError("disk full (injected)")
-                real(path, text)
-                if n == k and after:
-                    raise OSError("crash after this write (injected)")
-
-            monkeypatch.setattr(store, "write_atomic", failing)
-            close(root)
-            monkeypatch.setattr(store, "write_atomic", real)
-            state = _state(root)
-            seen.append(state)
-            if state == "untouched":                  # and running the close again rolls forward
-                assert close(root).exit_code == 0
-                assert _state(root) == "closed"
-    assert seen == ["untouched"] * 5 + ["closed"]
+    for k in range(len(steps)):
+        root = make(tmp_path / f"k{k}")
+        _crash_at(monkeypatch, k)
+        close(root)
+        monkeypatch.setattr(store, "_step", lambda what: None)
+        state = _state(root)
+        seen.append(state)
+        assert not list(root.rglob("*.kebir-*.tmp")) and not list((root / ".kebir" / "txn").glob("*.json"))
+        if state == "untouched":                  # and running the close again closes it
+            assert close(root).exit_code == 0
+            assert _state(root) == "closed"
+    assert seen == ["untouched"] * 3 + ["closed"] * 4        # the journal is the commit point
 
 
 def test_fault_injection__reopen_leaves_the_period_closed_or_reopened(tmp_path, monkeypatch):
-    real = store.write_atomic
-    for k in range(2):
+    probe = make(tmp_path / "probe")
+    assert close(probe).exit_code == 0
+    steps = _crash_at(monkeypatch, -1)
+    run("reopen", "2025-03", "--reason", "test", "--books", str(probe))
+    from core import close as closing
+
+    for k in range(len(steps)):
+        monkeypatch.setattr(store, "_step", lambda what: None)
         root = make(tmp_path / f"r{k}")
         assert close(root).exit_code == 0
-
-        def failing(path, text, k=k):
-            raise OSError("injected")
-
-        if k == 0:
-            monkeypatch.setattr(store, "write_atomic", failing)
-        else:   # the record is written, the generated entries file cannot be removed
-            monkeypatch.setattr(Path, "unlink", lambda self, missing_ok=False: (_ for _ in ()).throw(OSError("x")))
+        _crash_at(monkeypatch, k)
         run("reopen", "2025-03", "--reason", "test", "--books", str(root))
-        monkeypatch.undo()
-        monkeypatch.setattr(store, "write_atomic", real)
-        from core import close as closing
-
-        closes, _ = closing.read_closes(root)
-        status = closes["2025-03"].get("status")
-        assert status == ("closed" if k == 0 else "reopened")
+        monkeypatch.setattr(store, "_step", lambda what: None)
         out = run("validate", "--books", str(root))
-        assert out.exit_code == 0, out.output           # an inert leftover is a warning at most
+        assert out.exit_code == 0, out.output
+        closes, _ = closing.read_closes(root)
+        assert closes["2025-03"].get("status") == ("closed" if k < steps.index("committed") else "reopened")
 
 
 def test_sigkill__a_killed_close_leaves_the_books_closed_or_untouched(tmp_path):
