@@ -47,6 +47,7 @@ def register(app: typer.Typer) -> None:
                                no_args_is_help=True)
     app.add_typer(accounts_app, name="accounts", rich_help_panel="Data")
     app.add_typer(contacts_app, name="contacts", rich_help_panel="Data")
+    _forget(contacts_app)
 
     @app.command("init", rich_help_panel="Start")
     def init(
@@ -217,6 +218,39 @@ def register(app: typer.Typer) -> None:
         _write_checked(root, files, dry_run, f"contact {cid} added")
         if not dry_run:
             sys.stdout.write(cid + "\n")
+
+
+def _forget(contacts_app: typer.Typer) -> None:
+    @contacts_app.command("forget")
+    def contacts_forget(
+        contact: Annotated[str, typer.Argument(help="Any id of the person (CRM, ERP, or merged).")],
+        reason: Annotated[str, typer.Option("--reason", help="Why (kept with the record).")],
+        books: BooksOpt = None,
+        on: Annotated[Optional[str], typer.Option("--on", help="The day recorded (default: today).")] = None,
+        dry_run: DryRunOpt = False,
+    ) -> None:
+        """Replace a person's personal data with a pseudonym; every accounting record stays valid.
+
+        \b
+        Examples:
+          kebir contacts forget C-0193 --reason "erasure request 2026-11-20" --books ledger-data --dry-run
+          kebir contacts forget CU-0016 --reason "KVKK request" --books ledger-data --on 2026-11-26 --dry-run
+        """
+        from cli.main import _on_date, _usage, open_books
+        from core.edit import EditError
+        from core.forget import forget
+        from core.period import today
+
+        root, book, _ = open_books(books)
+        try:
+            done = forget(book, contact, reason, _on_date(on) or today())
+        except EditError as exc:
+            raise _usage(str(exc)) from None
+        _write_checked(root, done.files, dry_run, f"{', '.join(done.ids)} forgotten as {done.pseudonym}")
+        for rel, line, what in done.mentions:
+            sys.stderr.write(f"kebir: still mentioned: {root / rel}:{line}: {what!r} (free text: edit it by hand "
+                             "if it is personal data)\n")
+        sys.stderr.write("kebir: git history keeps the earlier versions; docs/trust.md says how to purge them\n")
 
 
 def _under(book, code: str, top: str) -> bool:
