@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
         \b
         Examples:
           kebir audit verify --books ledger-data
-          kebir audit verify --books ledger-data --since HEAD~20 --format json
+          kebir audit verify --books ledger-data --format json
         """
         from cli.main import _usage, progress
         from core.audit import AuditError, audit_verify as run
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         hooks.mkdir(parents=True, exist_ok=True)
         path = hooks / "pre-commit"
         kebir = shutil.which("kebir") or f"{sys.executable} -m cli.main"
-        if path.exists() and "kebir hooks run" not in path.read_text(encoding="utf-8", errors="replace"):
+        if path.exists() and "kebir pre-commit hook" not in path.read_text(encoding="utf-8", errors="replace"):
             raise _usage(f"{path} exists and is not kebir's: add `kebir hooks run` to it yourself")
         path.write_text(HOOK.format(kebir=kebir), encoding="utf-8")
         path.chmod(0o755)
@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
         \b
         Examples:
           kebir hooks run --books ledger-data
-          git -C ledger-data add -A && kebir hooks run --books ledger-data
+          kebir hooks run -B ledger-data
         """
         from cli import _render
         from core import errors, load, validate
