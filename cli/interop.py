@@ -98,9 +98,10 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir import journal old.journal --from hledger --books books --dry-run
-          kebir import journal 2024.ledger --from ledger --map chart-map.yaml --books books
-          kebir import journal main.beancount --from beancount --books books --label bean-2024
+          kebir export journal --books ledger-data -o demo.journal
+            && kebir import journal demo.journal --books ledger-data --dry-run
+          kebir export beancount --books ledger-data -o demo.beancount
+            && kebir import journal demo.beancount --from beancount --books ledger-data --label bean
         """
         from cli.main import _usage, open_books
         from core.interop import books_out
@@ -143,8 +144,11 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir import bank garanti-2025-03.csv --rules garanti.rules.yaml --books books --dry-run
-          kebir import bank card.csv --rules card.rules.yaml --books books --label card-2025-03
+          kebir query "SELECT '31.12.2025' AS date, 'POS MIGROS' AS text, '-1.234,56' AS amount, 'D1' AS ref"
+            --books ledger-data --format csv -o st.csv
+            && printf 'account: "102.01"\\ndate_format: "%%d.%%m.%%Y"\\ndecimal_mark: ","\\ndefault_account: "770.99"
+            \\ncolumns: {date: date, description: text, amount: amount, reference: ref}\\n' > st.rules.yaml
+            && kebir import bank st.csv --rules st.rules.yaml --books ledger-data --dry-run
         """
         from core.interop import bank
 
@@ -170,8 +174,9 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir import contacts hubspot-companies.csv --side crm --map hubspot.map.yaml --books books
-          kebir import contacts logo-cari.csv --side erp --map logo.map.yaml --books books --dry-run
+          kebir query "SELECT 'H-1001' AS record_id, 'Kadıköy Kahve Evi' AS company" --books ledger-data
+            --format csv -o crm.csv && printf 'file: companies\\nid: record_id\\nfields: {name: company}\\n'
+            > crm.map.yaml && kebir import contacts crm.csv --side crm --map crm.map.yaml --books ledger-data
         """
         from cli.main import _usage, open_books
         from core.interop import contacts
@@ -195,8 +200,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir export beancount --books ledger-data -o books.beancount && bean-check books.beancount
-          kebir export beancount --books ledger-data -p 2025 | bean-query /dev/stdin "SELECT sum(weight)"
+          kebir export beancount --books ledger-data -o books.beancount
+          kebir export beancount --books ledger-data -p 2025-03 > 2025-03.beancount
         """
         _export_beancount(books, period, output)
 
@@ -209,8 +214,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir export parquet out/ --books ledger-data
-          kebir export parquet /tmp/pq --books ledger-data && duckdb -c "SELECT * FROM '/tmp/pq/postings.parquet'"
+          kebir export parquet parquet/ --books ledger-data
+          kebir export parquet parquet/ --books ledger-data > /dev/null && ls parquet/
         """
         from cli import _render
         from cli.main import open_books
