@@ -1010,15 +1010,15 @@ from cli import audit as _audit  # noqa: E402
 from cli import books as _books  # noqa: E402
 from cli import crm as _crm  # noqa: E402
 from cli import interop as _interop  # noqa: E402
+from cli import production as _production  # noqa: E402
 from cli import query as _query  # noqa: E402
 
 _books.register(app)
 _audit.register(app)
 _query.register(app)
 _crm.register(app, report_app)
-_interop.register(app, export_app)
-from cli import production as _production  # noqa: E402
 _production.register(app, report_app)
+_interop.register(app, export_app)
 
 # `kebir --help` groups commands by job, in the order a bookkeeper meets them.
 PANELS = ("Start", "Daily", "Month end", "Reports", "CRM", "Data")
