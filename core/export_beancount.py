@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 
-import polars as pl
 
-from core.export_hledger import account_path
+from core.export_hledger import account_path, entries_with_postings, ledger_in, rates_in
 from core.model import Book
 from core.money import fmt_minor
 from core.period import Span
@@ -49,15 +48,7 @@ def export_beancount(book: Book, span: Span = Span()) -> str:
     base = book.base
     bdec = book.settings.decimals(base) or 2
     decs = dict(book.settings.currencies)
-    p = book.ledger()
-    e = book.ledger_entries()
-    if span.begin is not None:
-        p, e = p.filter(pl.col("date") >= span.begin), e.filter(pl.col("date") >= span.begin)
-    if span.end is not None:
-        p, e = p.filter(pl.col("date") < span.end), e.filter(pl.col("date") < span.end)
-    if book.broken_entries:
-        broken = pl.lit(pl.Series(sorted(book.broken_entries), dtype=pl.String)).implode()
-        p, e = p.filter(~pl.col("entry_id").is_in(broken)), e.filter(~pl.col("id").is_in(broken))
+    p, e = ledger_in(book, span)
     first = min([d for d in (book.ledger()["date"].min(), book.rates["date"].min() if not book.rates.is_empty()
                              else None) if d is not None], default=None)
     opened = first.isoformat() if first else "1970-01-01"
@@ -80,18 +71,9 @@ def export_beancount(book: Book, span: Span = Span()) -> str:
             out.append(f"  type: {_q(a.type)}")            # cash and bank live under Assets
     out.append("")
     if not book.rates.is_empty():
-        for d, cur, rate in book.rates.sort("date", "currency").select("date", "currency", "rate").iter_rows():
-            if (span.begin is None or d >= span.begin) and (span.end is None or d < span.end):
-                out.append(f"{d} price {cur} {rate} {base}")
+        out += [f"{d} price {cur} {rate} {base}" for d, cur, rate in rates_in(book, span)]
         out.append("")
-    grouped = p.group_by("entry_id", maintain_order=True).agg(
-        pl.col("account"), pl.col("currency"), pl.col("amount"), pl.col("base"), pl.col("contact"), pl.col("memo"),
-        pl.col("rate"), pl.col("tags"))
-    posts = {r[0]: r[1:] for r in grouped.iter_rows()}
-    for eid, d, memo, payee, source, tags in e.sort("date", "id").select(
-            "id", "date", "memo", "payee", "source", "tags").iter_rows():
-        if eid not in posts:
-            continue
+    for eid, d, memo, payee, source, tags, legs in entries_with_postings(p, e):
         who = book.contacts[payee].name if payee in book.contacts else None
         tag_text = "".join(f" #{_TAG.sub('-', t)}" for t in (tags or "").split(",") if t)
         head = f"{d} * {_q(who)} {_q(memo)}" if who else f"{d} * {_q(memo)}"
@@ -103,7 +85,7 @@ def export_beancount(book: Book, span: Span = Span()) -> str:
             out.append(f"  payee_id: {_q(payee)}")
         if tags:
             out.append(f"  tags: {_q(tags)}")
-        for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*posts[eid]):
+        for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*legs):
             line = f"  {names.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
             if cur != base:
                 line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"

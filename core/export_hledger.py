@@ -38,6 +38,42 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").replace(";", ",").split())
 
 
+def ledger_in(book: Book, span: Span) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(postings, entries) of the general ledger in `span`, without entries that have field errors:
+    what every export writes."""
+    p = book.ledger()
+    e = book.ledger_entries()
+    if span.begin is not None:
+        p, e = p.filter(pl.col("date") >= span.begin), e.filter(pl.col("date") >= span.begin)
+    if span.end is not None:
+        p, e = p.filter(pl.col("date") < span.end), e.filter(pl.col("date") < span.end)
+    if book.broken_entries:
+        broken = pl.lit(pl.Series(sorted(book.broken_entries), dtype=pl.String)).implode()
+        p, e = p.filter(~pl.col("entry_id").is_in(broken)), e.filter(~pl.col("id").is_in(broken))
+    return p, e
+
+
+def rates_in(book: Book, span: Span) -> list[tuple]:
+    """(date, currency, rate) of rates/ in `span`, by date and currency."""
+    if book.rates.is_empty():
+        return []
+    return [(d, cur, rate) for d, cur, rate in book.rates.sort("date", "currency").select("date", "currency", "rate")
+            .iter_rows() if (span.begin is None or d >= span.begin) and (span.end is None or d < span.end)]
+
+
+def entries_with_postings(p: pl.DataFrame, e: pl.DataFrame):
+    """(id, date, memo, payee, source, tags, postings) per entry in date order; postings are the
+    columns account, currency, amount, base, contact, memo, rate, tags as parallel lists."""
+    grouped = p.group_by("entry_id", maintain_order=True).agg(
+        pl.col("account"), pl.col("currency"), pl.col("amount"), pl.col("base"), pl.col("contact"), pl.col("memo"),
+        pl.col("rate"), pl.col("tags"))
+    posts = {r[0]: r[1:] for r in grouped.iter_rows()}
+    for eid, d, memo, payee, source, tags in e.sort("date", "id").select(
+            "id", "date", "memo", "payee", "source", "tags").iter_rows():
+        if eid in posts:
+            yield eid, d, memo, payee, source, tags, posts[eid]
+
+
 def export_hledger(book: Book, span: Span = Span()) -> str:
     base = book.base
     bdec = book.settings.decimals(base) or 2
@@ -50,30 +86,12 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         kind = f", kebir-type: {a.type}" if a.type == "bank" else ""     # hledger's C is cash and bank alike
         out.append(f"account {account_path(book, code)}  ; type: {HLEDGER_TYPE[a.type]}{kind}, name: {_clean(a.name)}")
     out.append("")
-    p = book.ledger()
-    e = book.ledger_entries()
-    if span.begin is not None:
-        p, e = p.filter(pl.col("date") >= span.begin), e.filter(pl.col("date") >= span.begin)
-    if span.end is not None:
-        p, e = p.filter(pl.col("date") < span.end), e.filter(pl.col("date") < span.end)
-    if book.broken_entries:
-        broken = pl.lit(pl.Series(sorted(book.broken_entries), dtype=pl.String)).implode()
-        p, e = p.filter(~pl.col("entry_id").is_in(broken)), e.filter(~pl.col("id").is_in(broken))
+    p, e = ledger_in(book, span)
     paths = {code: account_path(book, code) for code in book.accounts}
     decs = dict(book.settings.currencies)
-    if not book.rates.is_empty():
-        for d, cur, rate in book.rates.sort("date", "currency").select("date", "currency", "rate").iter_rows():
-            if (span.begin is None or d >= span.begin) and (span.end is None or d < span.end):
-                out.append(f"P {d} {cur} {rate} {base}")
-        out.append("")
-    grouped = p.group_by("entry_id", maintain_order=True).agg(
-        pl.col("account"), pl.col("currency"), pl.col("amount"), pl.col("base"), pl.col("contact"), pl.col("memo"),
-        pl.col("rate"), pl.col("tags"))
-    posts = {r[0]: r[1:] for r in grouped.iter_rows()}
-    for eid, d, memo, payee, source, tags in e.sort("date", "id").select(
-            "id", "date", "memo", "payee", "source", "tags").iter_rows():
-        if eid not in posts:
-            continue
+    rates = rates_in(book, span)
+    out += [f"P {d} {cur} {rate} {base}" for d, cur, rate in rates] + ([""] if rates else [])
+    for eid, d, memo, payee, source, tags, legs in entries_with_postings(p, e):
         who = book.contacts[payee].name if payee in book.contacts else ""
         desc = f"{_clean(who)} | {_clean(memo)}" if who else _clean(memo)
         out.append(f"{d} ({eid}) {desc}".rstrip())
@@ -83,7 +101,7 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         meta += [f"{t}:" for t in (tags or "").split(",") if t]
         if meta:
             out.append("    ; " + ", ".join(meta))
-        for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*posts[eid]):
+        for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*legs):
             line = f"    {paths.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
             if cur != base:
                 line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
