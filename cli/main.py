@@ -975,6 +975,9 @@ def dedup_scan(
     output: OutputOpt = None,
     plan_in: Annotated[Optional[str], typer.Option("--plan", help="An earlier plan: pairs decided there are not "
                        "proposed again; with its .seen sidecar only new or changed records are compared.")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", case_sensitive=False, rich_help_panel="Output",
+                                     help="text: the plan (YAML); json, csv, md or html: the scored pairs.")]
+    = Fmt.text,
 ) -> None:
     """Find likely duplicate contacts and write a plan file (YAML, schemas/plan.schema.json).
 
@@ -982,6 +985,7 @@ def dedup_scan(
     Examples:
       kebir dedup scan --books ledger-data -o dedup-plan.yaml
       kebir dedup scan --books ledger-data --within crm --no-across -t 0.95
+      kebir dedup scan --books ledger-data --format csv -o pairs.csv
     """
     from core import dedup
 
@@ -999,8 +1003,11 @@ def dedup_scan(
     with progress("Scanning the contacts for duplicates ..."):
         plan = dedup.scan_books(root, sides, across, threshold,
                                 dedup.read_previous(Path(plan_in)) if plan_in else None)
-    _render.emit(dedup.dump_plan(plan), output)
-    if output:      # the model and record hashes, for the next incremental scan
+    if fmt is not Fmt.text:          # the scored pairs for scripts
+        _show(dedup.pairs_table(plan), fmt, output)
+    else:
+        _render.emit(dedup.dump_plan(plan), output)
+    if output and fmt is Fmt.text:      # the model and record hashes, for the next incremental scan
         _render.emit(dedup.dump_seen(plan), str(dedup.seen_path(Path(output))))
     sys.stderr.write(f"kebir: {len(plan.clusters)} cluster(s); {plan.compared_pairs} of {plan.all_pairs} "
                      f"pairs compared\n")

@@ -1297,3 +1297,18 @@ def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm",
     frame, links = read_contacts(root)
     cache = Path(root) / ".kebir" / "cache" / "dedup-norm.parquet"
     return scan_frame(frame, within, across, threshold, previous=previous, links=links, cache=cache)
+
+
+def pairs_table(plan: Plan) -> Any:
+    """The scored pairs of a plan's clusters, one row each (for `kebir dedup scan --format json|csv`):
+    cluster number, the two ids, the match probability, the cluster's confidence and survivor."""
+    from core.reports import Column, Table
+
+    rows = []
+    for n, c in enumerate(plan.clusters, 1):
+        for a, b, prob in sorted(c.pairs):
+            rows.append((n, a, b, f"{prob:.4f}", c.confidence, c.survivor))
+    cols = (Column("cluster", "Cluster", "int"), Column("a", "A"), Column("b", "B"), Column("score", "Score"),
+            Column("confidence", "Confidence"), Column("survivor", "Survivor"))
+    return Table("dedup-pairs", f"Scored pairs of {len(plan.clusters)} cluster(s)", cols, tuple(rows), None,
+                 {"compared_pairs": plan.compared_pairs, "all_pairs": plan.all_pairs, "threshold": plan.threshold})
