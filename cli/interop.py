@@ -235,15 +235,11 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
 def _export_beancount(books: str | None, period: str | None, output: str | None) -> None:
     from cli import _render
-    from cli.main import _usage, open_books
+    from cli.main import _span, open_books
     from core import errors
     from core.export_beancount import export_beancount
-    from core.period import span_from
 
-    try:
-        span = span_from(period, None, None)
-    except ValueError as exc:
-        raise _usage(str(exc)) from None
+    span = _span(period, None, None)
     _root, book, problems = open_books(books)
     _render.emit(export_beancount(book, span), output)
     n_err = errors.count_errors(problems)

@@ -189,20 +189,12 @@ def trial_balance(
       kebir report trial-balance --books ledger-data
       kebir report trial-balance --books ledger-data -p 2025-03 --format csv
     """
-    from core.period import span_from
     from core.reports.trial_balance import build_trial_balance
 
-    try:
-        span = span_from(period, begin, end)
-    except ValueError as exc:
-        raise _usage(str(exc)) from None
+    span = _span(period, begin, end)
     root, book, problems = open_books(books)
-    n_err = errors.count_errors(problems)
     _show(build_trial_balance(book, span, historical=historical, account_prefix=account), fmt, output)
-    if n_err:
-        sys.stderr.write(f"kebir: warning: the books have {n_err} data error(s); entries with errors are left out. "
-                         "Run `kebir validate`.\n")
-        raise typer.Exit(1)
+    _warn_errors(problems)
 
 
 def _warn_errors(problems: list[Problem]) -> None:
@@ -346,14 +338,10 @@ def income_statement(
     """
     from datetime import date as _date
 
-    from core.period import span_from
     from core.reports import Scope
     from core.reports.statements import build_income_statement
 
-    try:
-        span = span_from(period, begin, end)
-    except ValueError as exc:
-        raise _usage(str(exc)) from None
+    span = _span(period, begin, end)
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
     table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
@@ -410,20 +398,16 @@ def cash_flow(
       kebir report cash-flow --books ledger-data -p 2025
       kebir report cash-flow --books ledger-data -p 2025Q3 --format json
     """
+    from datetime import timedelta
+
     from core.reports.cashflow import build_cash_flow
 
     span = _span(period, begin, end)
     root, book, problems = open_books(books)
     span = _bounded(span, book)
     table = _build(build_cash_flow, book, span)
-    _show(_finish_statement(table, book, currency, {"amount": span.end - _date_resolution()}, None), fmt, output)
+    _show(_finish_statement(table, book, currency, {"amount": span.end - timedelta(days=1)}, None), fmt, output)
     _warn_errors(problems)
-
-
-def _date_resolution():
-    from datetime import timedelta
-
-    return timedelta(days=1)
 
 
 @report_app.command("ledger")
@@ -618,15 +602,11 @@ def print_entries(
     """
     import json
 
-    from core.period import span_from
     from core.reports.journal import blocks_as_records, blocks_as_text, select_blocks
 
     if source is None and period is None:
         raise _usage("give --source ID or --period PERIOD")
-    try:
-        span = span_from(period, None, None)
-    except ValueError as exc:
-        raise _usage(str(exc)) from None
+    span = _span(period, None, None)
     root, book, problems = open_books(books)
     if source is not None and book.document(source) is None and \
             book.moves.filter(book.moves["id"] == source).is_empty() and \
@@ -948,14 +928,10 @@ def export_journal(
       kebir export journal --books ledger-data -p 2025 | hledger -f - bs
     """
     from core.export_hledger import export_hledger
-    from core.period import span_from
 
     if to != "hledger":
         raise _usage(f"unknown export format {to!r}: use --to hledger")
-    try:
-        span = span_from(period, None, None)
-    except ValueError as exc:
-        raise _usage(str(exc)) from None
+    span = _span(period, None, None)
     root, book, problems = open_books(books)
     _render.emit(export_hledger(book, span), output)
     n_err = errors.count_errors(problems)
