@@ -263,10 +263,14 @@ def check_balanced(book: Book) -> list[Problem]:
 
 
 def check_stock_non_negative(book: Book) -> list[Problem]:
-    """No item goes below zero at any location on any date (first time per item and location)."""
-    if book.moves.is_empty():
+    """No item goes below zero at any location on any date (first time per item and location), the
+    moves derived from recipes (a Z-report's sales, a dish issued, a production run) included."""
+    from core.production import stock_moves
+
+    moves = stock_moves(book)
+    if moves.is_empty():
         return []
-    neg = stock_levels(book.moves).filter(pl.col("level") < 0)
+    neg = stock_levels(moves).filter(pl.col("level") < 0)
     first = neg.group_by("item", "location", maintain_order=True).first()
     problems = []
     for mid, f, ln, item, loc, d, level, delta in first.select("id", "file", "line", "item", "location", "date",
@@ -275,8 +279,18 @@ def check_stock_non_negative(book: Book) -> list[Problem]:
         problems.append(Problem(
             "E050", str(f), ln, f"{item} at {loc} goes below zero on {d}", record=mid or "",
             expected="on hand >= 0", found=f"{_qty(level)} {unit} after this move ({_qty(delta)})".strip(),
-            hint="a receipt or transfer in is missing or dated later, or this quantity is too large"))
+            hint=_negative_hint(mid or "")))
     return problems
+
+
+def _negative_hint(move: str) -> str:
+    if move.startswith("Z-") and "/" in move:
+        return ("the day's sales take this through their recipes (or sell it as it is): book the missing "
+                "receipt or transfer in before the day ends, or correct the recipe or the quantity sold")
+    if "/" in move:
+        return ("issued through a recipe (a dish issued or a production run): book the missing receipt or "
+                "transfer in before it, or correct the recipe or the quantity")
+    return "a receipt or transfer in is missing or dated later, or this quantity is too large"
 
 
 def _qty(thousandths: int) -> str:
