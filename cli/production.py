@@ -132,7 +132,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             if start:
                 first = date.fromisoformat(start)
             else:
-                last = dish_sales(book)["date"].max()
+                last = dish_sales(book, orders=False)["date"].max()   # the day after the last till
                 first = (last + timedelta(days=1)) if last else date.today()
         except ValueError as exc:
             raise _usage(str(exc)) from None

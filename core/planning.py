@@ -1,10 +1,14 @@
 """Material requirements: suggested purchase orders from a sales forecast through the recipes.
 
 For each day of the horizon (from `start`, `horizon` days) and location, the forecast of each dish
-is the average of what sold on the same weekday over the `weeks` weeks before `start` (Z-report
-sale rows and sales-order lines of items with recipes), or the quantities of a forecast file
-(`date,location,item,quantity`). The forecast is exploded through the recipes into ingredient needs
-per day and location.
+(and of each stocked item sold as it is, a bottle of beer) is the average of what the tills sold on
+the same weekday over the `weeks` weeks before `start` (Z-report sale rows), or the quantities of a
+forecast file (`date,location,item,quantity`). Sales orders are known demand, not forecast: the
+lines of every sales order that is not a draft or cancelled, on its delivery date (`due`, else the
+order date) within the horizon, at its location, are added to the forecast (catering is lumpy, so
+a weekday average of past events says little; the history forecast leaves sales orders out, so
+nothing counts twice). The demand is exploded through the recipes into ingredient needs per day
+and location.
 
 Per ingredient and location the plan then projects stock day by day: on hand at the end of the
 day before `start`, plus open purchase orders (ordered, less received) on the day they are due
@@ -14,10 +18,14 @@ horizon and keeps the reorder point:
     suggested = reorder point + need over the horizon - on hand - open orders
 
 raised to the minimum order and rounded up to the order multiple; nothing when that is zero or
-less. An order placed on `start` arrives after the lead time: the order-by date is the first day
-the projection falls below the reorder point, less the lead time, and the line is `late` when
-that is before `start`. Supply terms (stock/supply.yaml) are looked up item at location, then
-item, then the item's supplier; the supplier is the term's `supplier`, else the item's.
+less. An order placed on day D arrives on the first of the supplier's `delivery_days` at or after
+D + lead days (every day when it has none). The goods must be there on the first day the
+projection falls below the reorder point, so they come with the last delivery on or before that
+day, and the order-by date is that delivery less the lead time; the line is `late` when that is
+before `start` (then it is ordered on `start` and arrives with the first delivery it can make).
+An open order without `due:` is expected on its order date's first delivery. Supply terms
+(stock/supply.yaml) are looked up item at location, then item, then the item's supplier; the
+supplier is the term's `supplier`, else the item's.
 """
 
 from __future__ import annotations
@@ -66,7 +74,7 @@ COLUMNS = (
 def forecast(book: Book, start: date, horizon: int, weeks: int = 4, location: str | None = None) -> pl.DataFrame:
     """(date, location, item, qty thousandths): the same-weekday average over `weeks` weeks, half-up."""
     first = start - timedelta(days=7 * weeks)
-    sold = dish_sales(book, first, start, location)
+    sold = dish_sales(book, first, start, location, orders=False)
     days = [start + timedelta(days=i) for i in range(horizon)]
     if sold.is_empty() or not days:
         return pl.DataFrame(schema={"date": pl.Date, "location": pl.String, "item": pl.String, "qty": pl.Int64})
@@ -93,8 +101,24 @@ def read_forecast(path: Path) -> pl.DataFrame:
                         orient="row")
 
 
-def _terms(book: Book, item: str, location: str) -> tuple[str | None, int, int, int, int]:
-    """(supplier, lead days, min order, multiple, reorder point), quantities in thousandths."""
+def arrival(ordered: date, lead: int, days: tuple[int, ...] | None) -> date:
+    """When an order placed on `ordered` arrives: the first delivery weekday at or after the lead time."""
+    d = ordered + timedelta(days=lead)
+    while days and d.weekday() not in days:
+        d += timedelta(days=1)
+    return d
+
+
+def last_delivery(by: date, days: tuple[int, ...] | None) -> date:
+    """The last delivery day on or before `by`."""
+    d = by
+    while days and d.weekday() not in days:
+        d -= timedelta(days=1)
+    return d
+
+
+def _terms(book: Book, item: str, location: str) -> tuple[Any, ...]:
+    """(supplier, lead days, min order, multiple, reorder point, delivery weekdays)."""
     supply = production_of(book).supply
     known = book.items.get(item)
     picks: list[Supply] = []
@@ -109,7 +133,7 @@ def _terms(book: Book, item: str, location: str) -> tuple[str | None, int, int, 
     th = lambda v: int(v * 1000) if v is not None else 0  # noqa: E731
     lead = first("lead_days")
     return supplier, lead if lead is not None else 1, th(first("min_order")), th(first("multiple")), \
-        th(first("reorder_point"))
+        th(first("reorder_point")), first("delivery_days")
 
 
 def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str | None = None, weeks: int = 4,
@@ -118,6 +142,8 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
     rec = production_of(book).recipes
     fc = forecast_rows if forecast_rows is not None else forecast(book, start, horizon, weeks, location)
     end = start + timedelta(days=horizon)
+    orders = dish_sales(book, start, end, location, tills=False)     # known demand: open sales orders
+    fc = pl.concat([fc.select("date", "location", "item", "qty"), orders], how="vertical_relaxed")
     fc = fc.filter((pl.col("date") >= start) & (pl.col("date") < end))
     if location:
         fc = fc.filter(pl.col("location") == location)
@@ -149,7 +175,8 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
             left = int(ln.quantity * 1000) - received.get((doc.id, ln.item), 0)
             received[(doc.id, ln.item)] = max(0, received.get((doc.id, ln.item), 0) - int(ln.quantity * 1000))
             if left > 0:
-                due = doc.due or doc.date + timedelta(days=_terms(book, ln.item, doc.location)[1])
+                terms = _terms(book, ln.item, doc.location)
+                due = doc.due or arrival(doc.date, terms[1], terms[5])
                 arriving.setdefault((ln.item, doc.location), []).append((due, left))
     by_key: dict[tuple[str, str], dict[date, int]] = {}
     for d, loc, it, q in need.select("date", "location", "item", "qty").iter_rows():
@@ -159,7 +186,7 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
         known = book.items.get(it)
         if known is None or known.type != "stock":
             continue
-        supplier, lead, min_order, multiple, reorder = _terms(book, it, loc)
+        supplier, lead, min_order, multiple, reorder, weekdays = _terms(book, it, loc)
         have = held.get((it, loc), 0)
         on_order = sum(q for due, q in arriving.get((it, loc), []) if due < end)
         total = sum(days.values())
@@ -176,7 +203,7 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
         qty = max(qty, min_order)
         if multiple > 0:
             qty = -(-qty // multiple) * multiple
-        order_by = (short or start) - timedelta(days=lead)
+        order_by = last_delivery(short or start, weekdays) - timedelta(days=lead)
         out.append(Suggestion(supplier or "", loc, it, total, have, on_order, reorder, qty, max(order_by, start),
                               order_by < start, costs.get(it, Fraction(0))))
     return sorted(out, key=lambda s: (s.supplier, s.location, s.item))
@@ -214,7 +241,7 @@ def draft_orders(book: Book, lines: list[Suggestion], start: date) -> dict[str, 
     files: dict[str, list[dict[str, Any]]] = {}
     dec = book.settings.decimals(book.base) or 2
     for (supplier, loc), group in sorted(groups.items()):
-        lead = max(_terms(book, s.item, loc)[1] for s in group)
+        due = max(arrival(start, *_terms(book, s.item, loc)[1::4]) for s in group)
         lines_out = []
         for s in group:
             price = s.unit_cost / 10**dec
@@ -226,7 +253,7 @@ def draft_orders(book: Book, lines: list[Suggestion], start: date) -> dict[str, 
                 line["vat_rate"] = known.vat_rate
             lines_out.append(line)
         rec = {"id": f"PO-{nxt:04d}", "kind": "purchase", "date": str(start), "party": supplier, "location": loc,
-               "currency": book.base, "status": "draft", "due": str(start + timedelta(days=lead)),
+               "currency": book.base, "status": "draft", "due": str(due),
                "memo": f"suggested by kebir plan purchases on {start}", "lines": lines_out}
         nxt += 1
         files.setdefault(f"orders/{start.year}/{start:%Y-%m}.yaml", []).append(rec)

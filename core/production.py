@@ -4,8 +4,10 @@ Three things turn recipes into stock moves (docs/production.md), derived when th
 valued with every other move by `core.stock` (FIFO or moving average per ingredient):
 
 - A day's sales (Z-report `sale` rows) of an item made to order through a recipe issue its
-  ingredients at the location: one issue per Z-report and ingredient, id `Z-LOC-DATE/ITEM`,
-  untimed (after the day's receipts), quantities exploded exactly and rounded half-up once.
+  ingredients at the location, and sales of a stocked item (a bottle of beer) issue the item
+  itself: one issue per Z-report and item taken, id `Z-LOC-DATE/ITEM`, untimed (after the day's
+  timed moves, before an untimed count), quantities exploded exactly and rounded half-up once.
+  Rows naming a sales category or a service take nothing.
 - An `issue` move of such an item (a catering delivery, `document: SO-...`) is replaced by the
   issues of its ingredients, id `MOVE/ITEM`, same time and document.
 - A production run (`stock/production/YYYY/YYYY-MM.yaml`) issues the run's ingredients (id
@@ -32,7 +34,7 @@ import polars as pl
 from core.errors import Problem
 from core.model import Book, Source
 from core.recipes import Recipes, recipes_from, thousandths, units_from
-from core.yamlnodes import Map
+from core.yamlnodes import Map, Seq
 
 SCALE = 10**9        # exact requirements carried as integers per 10^9 of a unit in frames
 
@@ -60,7 +62,11 @@ class Supply:
     min_order: Decimal | None = None
     multiple: Decimal | None = None
     reorder_point: Decimal | None = None
+    delivery_days: tuple[int, ...] | None = None   # weekdays it delivers on (0 = Monday); None: every day
     source: Source = field(default=Source("", 0), compare=False)
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -112,9 +118,13 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
                 if type(r) is not Map:
                     continue
                 lead = _s(r.get("lead_days"))
+                days = r.get("delivery_days")
+                weekdays = tuple(sorted({WEEKDAYS.index(x) for x in days if x in WEEKDAYS})) \
+                    if type(days) is Seq else None      # names checked by the schema (E012)
                 supply.append(Supply(_s(r.get("supplier")), _s(r.get("item")), _s(r.get("location")),
                                      int(lead) if lead and lead.isdigit() else None, _d(r.get("min_order")),
-                                     _d(r.get("multiple")), _d(r.get("reorder_point")), Source(rel, r.line)))
+                                     _d(r.get("multiple")), _d(r.get("reorder_point")), weekdays or None,
+                                     Source(rel, r.line)))
         elif kind == "production":
             for r in records:
                 if type(r) is not Map or not _s(r.get("id")):
@@ -176,10 +186,11 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
 # --------------------------------------------------------------------------- exploding
 
 def _requirements(rec: Recipes, items: list[str], consumed: bool = True) -> pl.DataFrame:
-    """(item, ingredient, req): what one unit of each item takes from stock, req in 10^-9 units."""
+    """(item, ingredient, req): what one unit of each item takes from stock, req in 10^-9 units
+    (`consumed`: as sold, `Recipes.taken`; else through its recipe, as a production run makes it)."""
     rows: tuple[list[str], list[str], list[int]] = ([], [], [])
     for it in items:
-        need = rec.consumed(it) if consumed else rec.explode(it)
+        need = rec.taken(it) if consumed else rec.explode(it)
         for ing, q in sorted((need or {}).items()):
             n = q * SCALE
             rows[0].append(it), rows[1].append(ing), rows[2].append((2 * n.numerator + n.denominator)
@@ -190,8 +201,9 @@ def _requirements(rec: Recipes, items: list[str], consumed: bool = True) -> pl.D
 
 def explode(frame: pl.DataFrame, rec: Recipes, keys: list[str]) -> pl.DataFrame:
     """Rows with `item` and `qty` (thousandths) -> per `keys` and ingredient: `qty` thousandths taken
-    from stock, summed exactly over the rows and rounded half-up once."""
-    made = [i for i in frame.get_column("item").unique().to_list() if i is not None and rec.consumed(i) is not None]
+    from stock (`Recipes.taken`: a made-to-order item's ingredients, a stocked item itself), summed
+    exactly over the rows and rounded half-up once."""
+    made = [i for i in frame.get_column("item").unique().to_list() if i is not None and rec.taken(i) is not None]
     req = _requirements(rec, sorted(made))
     if req.is_empty():
         return pl.DataFrame(schema={**{k: frame.schema[k] for k in keys}, "ingredient": pl.String, "qty": pl.Int64})
@@ -203,22 +215,32 @@ def explode(frame: pl.DataFrame, rec: Recipes, keys: list[str]) -> pl.DataFrame:
         pl.col("qty") > 0)
 
 
-def dish_sales(book: Book, begin: date | None = None, end: date | None = None,
-               location: str | None = None) -> pl.DataFrame:
-    """What was sold of items that have recipes: Z-report sale rows and sales-order lines (by the
-    order's date and location), as (date, location, item, qty thousandths)."""
+def sold_items(book: Book) -> list[str]:
+    """The items a sale takes from stock (`Recipes.taken`): made to order through a recipe, or stocked."""
     rec = production_of(book).recipes
+    made = [i for i in rec.by_item if rec.made_to_order(i)]
+    return sorted(set(made) | {i for i, it in book.items.items() if it.type == "stock"})
+
+
+def dish_sales(book: Book, begin: date | None = None, end: date | None = None,
+               location: str | None = None, *, tills: bool = True, orders: bool = True) -> pl.DataFrame:
+    """What was sold of items that take stock (made to order through a recipe, or stocked): Z-report
+    sale rows (`tills`) and sales-order lines (`orders`, not draft or cancelled, on their delivery
+    date `due`, else the order date, at the order's location), as (date, location, item, qty
+    thousandths)."""
     schema = {"date": pl.Date, "location": pl.String, "item": pl.String, "qty": pl.Int64}
+    sold = sold_items(book)
     parts = []
     s = book.sales
-    if rec and s is not None and not s.is_empty():
-        parts.append(s.filter((pl.col("kind") == "sale") & pl.col("item").is_in(list(rec.by_item))
+    if tills and sold and s is not None and not s.is_empty():
+        parts.append(s.filter((pl.col("kind") == "sale") & pl.col("item").is_in(sold)
                               & pl.col("qty").is_not_null() & pl.col("date").is_not_null())
                      .select("date", "location", "item", "qty"))
-    if rec:
-        lines = [(d.date, d.location, ln.item, int((ln.quantity * 1000).to_integral_value()))
+    if orders and sold:
+        known = set(sold)
+        lines = [(d.due or d.date, d.location, ln.item, int((ln.quantity * 1000).to_integral_value()))
                  for d in book.documents if d.kind == "sales" and d.status not in ("cancelled", "draft")
-                 for ln in d.lines if ln.item in rec.by_item and d.location]
+                 for ln in d.lines if ln.item in known and d.location]
         if lines:
             parts.append(pl.DataFrame(lines, schema=schema, orient="row"))
     out = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame(schema=schema)
@@ -242,17 +264,23 @@ _MOVE_SCHEMA = {"id": pl.String, "date": pl.Date, "time": pl.String, "kind": pl.
 def stock_moves(book: Book) -> pl.DataFrame:
     """Every move the stock ledger values: the recorded ones, with dish issues replaced by their
     ingredients (backflush), plus the issues of the day's sales and the production runs' moves.
-    `_pexact` (null here) carries a run receipt's exact unit cost once its ingredients are valued."""
+    Each derived move keeps the file and line of what drove it (the Z-report's first sale row that
+    takes the item, the dish issue, the run). Computed once per book."""
+    return book._memo("_stock_moves", lambda: _stock_moves(book))
+
+
+def _stock_moves(book: Book) -> pl.DataFrame:
     prod = production_of(book)
     rec = prod.recipes
     moves = book.moves
-    if not rec:
+    s = book.sales
+    if not rec and (not prod.backflush or s is None or s.is_empty()):
         return moves
     parts = []
     if prod.backflush:
         made = [i for i in rec.by_item if rec.consumed(i) is not None]
         dish = (pl.col("kind") == "issue") & pl.col("item").is_in(made)
-        issued = moves.filter(dish)
+        issued = moves.filter(dish) if made else moves.clear()
         if issued.height:
             moves = moves.filter(~dish)
             got = explode(issued, rec,
@@ -261,19 +289,24 @@ def stock_moves(book: Book) -> pl.DataFrame:
                                     kind=pl.lit("issue"), item="ingredient", location="location",
                                     document="document", memo=pl.lit("issued through its recipe"), qty="qty",
                                     file="file", line="line"))
-        s = book.sales
         if s is not None and not s.is_empty():
-            sold = s.filter((pl.col("kind") == "sale") & pl.col("item").is_in(made) & pl.col("qty").is_not_null()
-                            & pl.col("date").is_not_null())
+            sold = s.filter((pl.col("kind") == "sale") & pl.col("item").is_in(sold_items(book))
+                            & pl.col("qty").is_not_null() & pl.col("date").is_not_null())
             if sold.height:
+                # one issue per Z-report and item taken, located at the first sale row that takes it
                 sold = sold.with_columns(file=pl.col("file").cast(pl.String)).with_columns(
-                    pl.col("file").first().over("date", "location"), pl.col("line").min().over("date", "location"))
-                got = explode(sold.select("date", "location", "item", "qty", "file", "line"), rec,
-                              ["date", "location", "file", "line"])
+                    pl.col("file").first().over("date", "location"))
+                req = _requirements(rec, sorted(set(sold.get_column("item").unique().to_list())))
+                j = sold.select("date", "location", "item", "qty", "file", "line").join(req, on="item", how="inner")
+                got = (j.group_by("date", "location", "ingredient", maintain_order=True)
+                       .agg(pl.col("file").first(), pl.col("line").min(),
+                            (pl.col("qty").cast(pl.Int128) * pl.col("req").cast(pl.Int128)).sum().alias("_n"))
+                       .with_columns(qty=((pl.col("_n") + SCALE // 2) // SCALE).cast(pl.Int64))
+                       .filter(pl.col("qty") > 0))
                 zid = pl.lit("Z-") + pl.col("location") + "-" + pl.col("date").dt.strftime("%Y-%m-%d")
                 parts.append(got.select(id=zid + "/" + pl.col("ingredient"), date="date", time=pl.lit(None, pl.String),
                                         kind=pl.lit("issue"), item="ingredient", location="location", document=zid,
-                                        memo=pl.lit("sales through recipes"), qty="qty", file="file", line="line"))
+                                        memo=pl.lit("sold on the Z-report"), qty="qty", file="file", line="line"))
     if prod.runs:
         rows = []
         for run in prod.runs:

@@ -199,6 +199,15 @@ class Recipes:
         self._need[key] = need
         return need
 
+    def taken(self, item: str) -> dict[str, Fraction] | None:
+        """What selling one unit of `item` takes from stock: its ingredients when it is made to order,
+        the item itself when it is a stocked item (a bottle of beer, a sauce sold by the jar), else
+        None (a sales category, a service)."""
+        if self.made_to_order(item):
+            return self.explode(item)
+        known = self.items.get(item)
+        return {item: Fraction(1)} if known is not None and known.type == "stock" else None
+
     def consumed(self, item: str) -> dict[str, Fraction] | None:
         """What selling or issuing one unit of `item` takes from stock, or None when the item is
         not made to order through a recipe (it is then issued from stock itself)."""

@@ -83,3 +83,69 @@ def test_plan__forecast_file_replaces_the_history(books, tmp_path):
     fish = next(s for s in lines if s.item == "FSH-LEVREK")
     # 40 portions Monday: 8 kg; 1.5 + 8 - 2 - 1 = 6.5 kg
     assert (fish.need, fish.quantity) == (8000, 6500)
+
+
+CATERING = ORDERS + """\
+- id: SO-1
+  kind: sales
+  date: 2025-03-01
+  party: CU-0001
+  location: KDK
+  due: 2025-03-23
+  status: closed
+  lines:
+    - {item: DSH-LEVREK, quantity: "50", price: "650.00", vat_rate: "10"}
+- id: SO-2
+  kind: sales
+  date: 2025-03-20
+  party: CU-0001
+  location: KDK
+  due: 2025-04-02
+  status: open
+  lines:
+    - {item: DSH-LEVREK, quantity: "20", price: "650.00", vat_rate: "10"}
+- id: SO-3
+  kind: sales
+  date: 2025-03-21
+  party: CU-0001
+  location: KDK
+  due: 2025-04-03
+  status: draft
+  lines:
+    - {item: DSH-LEVREK, quantity: "100", price: "650.00", vat_rate: "10"}
+"""
+
+
+def test_plan__open_sales_orders_are_known_demand_on_their_delivery_day(books):
+    book, problems = books(_planning_files(**{"orders/2025/2025-03.yaml": CATERING}))
+    assert problems == []
+    lines = plan_purchases(book, date(2025, 3, 29), 7)
+    fish = next(s for s in lines if s.item == "FSH-LEVREK")
+    # Sunday's 10 portions from the tills' history (SO-1's 50 portions on a past Sunday are not in the
+    # weekday average) and SO-2's 20 portions on Wednesday; the draft SO-3 is not demand yet:
+    # need 2 + 4 = 6 kg; 1.5 + 6 - on hand - on order 1
+    assert (fish.need, fish.quantity) == (6000, 1500 + 6000 - fish.on_hand - 1000)
+
+
+def test_plan__supplier_delivery_days_set_the_order_by_and_arrival_dates(books_dir, tmp_path):
+    supply = SUPPLY.replace('- {supplier: SU-0001, lead_days: "2"}',
+                            '- {supplier: SU-0001, lead_days: "2", delivery_days: [mon, thu]}')
+    root = books_dir(_planning_files(**{"stock/supply.yaml": supply}))
+    path = tmp_path / "forecast.csv"
+    path.write_text("date,location,item,quantity\n2025-04-04,KDK,DSH-LEVREK,40\n", encoding="utf-8")
+    from core.planning import read_forecast
+    from tests.conftest import check
+
+    book, problems = check(root)
+    assert problems == []
+    fish = next(s for s in plan_purchases(book, date(2025, 3, 29), 7, forecast_rows=read_forecast(path))
+                if s.item == "FSH-LEVREK")
+    # 2 kg on hand, 1 kg arriving Tuesday 1 April, 8 kg needed on Friday 4 April: the fish must come
+    # with Thursday's delivery (the supplier delivers on Mondays and Thursdays), ordered 2 days before
+    assert (fish.order_by, fish.late) == (date(2025, 4, 1), False)
+    run = CliRunner().invoke(app, ["plan", "purchases", "--books", str(root), "--from", "2025-03-29",
+                                   "--forecast", str(path), "--write"])
+    assert run.exit_code == 0, run.output
+    text = (root / "orders/2025/2025-03.yaml").read_text(encoding="utf-8")
+    # ordered Saturday 29 March, 2 days' lead: Monday 31 March is the first delivery it can make
+    assert "due: 2025-03-31" in text.split("id: PO-0002")[1]

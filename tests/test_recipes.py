@@ -185,3 +185,23 @@ def test_cli__recipe_cost_and_usage_run(books_dir):
     run = CliRunner().invoke(app, ["report", "usage", "--books", str(root), "-p", "2025-03", "--format", "csv"])
     assert run.exit_code == 0, run.output
     assert "FSH-LEVREK" in run.stdout
+
+
+def test_recipe__negative_stock_from_a_days_sales_is_e050_at_the_z_report_row(books):
+    # 60 portions take 12 kg of fish (200 g each, trim included); only 10 kg were received
+    sales = SALES.replace("DSH-LEVREK,10,6500.00", "DSH-LEVREK,60,39000.00").replace("card,7150.00", "card,42900.00")
+    _book, problems = books(_files(**{"sales/2025/2025-03.csv": sales}))
+    neg = [p for p in problems if p.code == "E050"]
+    assert [(p.path, p.line, p.record, p.message, p.found) for p in neg] == [
+        ("sales/2025/2025-03.csv", 2, "Z-KDK-2025-03-02/FSH-LEVREK", "FSH-LEVREK at KDK goes below zero on 2025-03-02",
+         "-2.000 kg after this move (-12.000)")]
+    assert "through their recipes" in neg[0].hint
+
+
+def test_recipe__a_stocked_item_sold_on_the_z_report_is_issued_itself(books):
+    sales = SALES.replace("2025-03-02,KDK,tender", "2025-03-02,KDK,sale,OIL-SIZMA,2,800.00,10,,,\n2025-03-02,KDK,tender"
+                          ).replace("card,7150.00", "card,8030.00")
+    book, problems = books(_files(**{"sales/2025/2025-03.csv": sales}))
+    assert problems == []
+    # the dishes' 0.4 l and the 2 l sold as they are: one issue of 2.4 l at 400.00
+    assert _issued(book, "Z-KDK-2025-03-02")["OIL-SIZMA"] == (2400, 96000)

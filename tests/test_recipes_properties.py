@@ -38,6 +38,7 @@ def test_recipes__consumption_moves_value_exactly(tmp_path: Path, lines, batch, 
         ingredients.append(f'    - {{item: RAW-{n}, quantity: "{q / 1000:.3f}", waste: "{w}"}}')
         receipts.append(f"MV-{n},2025-03-01,receipt,RAW-{n},KDK,9999.000,{p / 10000:.4f}")
         receipts.append(f"MV-{n}b,2025-03-02,receipt,RAW-{n},KDK,1.500,{(p + 7) / 10000:.4f}")
+    receipts.append("MV-S,2025-03-01,receipt,SOS,KDK,30.000,1.0000")   # what runs do not make, sales take from here
     recipes = (f'- item: SOS\n  quantity: "{batch}"\n  ingredients:\n' + "\n".join(ingredients) + "\n"
                "- item: DSH\n  ingredients:\n" + "\n".join(ingredients[:1]) + '\n    - {item: SOS, quantity: "0.25"}\n')
     prod = "".join(f'- {{id: PR-{i}, date: 2025-03-0{2 + i}, time: "10:00", location: KDK, item: SOS, '
