@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import time
 import tomllib
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from core.money import fmt_minor, fraction_digits, minor_units
 from core.yamlnodes import Map, Seq
 
 PARSE_VERSION = "5"   # bump when the raw frame layout or parse problems change
+BOOK_CACHE_VERSION = "3"   # bump when the typed whole-book cache changes its layout or storage
 CACHE_DIR = ".kebir/cache"
 PARALLEL_BYTES = 8 * 2**20
 
@@ -489,6 +491,54 @@ def _cache_put(root: Path, digest: str, kind: str, raw: Raw) -> None:
         pass  # a read-only checkout still validates; it just will not be warm next time
 
 
+STAT_INDEX = "stat.json"
+RACY_NS = 2_000_000_000     # a file changed this close to the index's writing is hashed again
+
+
+def file_digests(root: Path, rels: list[str], use_cache: bool = True) -> dict[str, str]:
+    """The SHA-256 of each file's content, which keys every cache entry.
+
+    Hashing 200 MB of journals costs a third of a second, so, as git's index does, the digest is
+    kept beside the file's stat signature (size, mtime, ctime, inode) in `.kebir/cache/stat.json`
+    and reused while the signature is unchanged. Any write to a file changes its ctime, which no
+    tool can set back. A file whose mtime or ctime falls within two seconds of the index's own
+    writing is hashed again (two writes in one clock tick could leave the signature unchanged);
+    the index is rewritten when anything was hashed, so such a file is trusted on a later run.
+    `--no-cache` hashes everything."""
+    index_path = root / CACHE_DIR / STAT_INDEX
+    index: dict[str, list[int | str]] = {}
+    written = 0
+    if use_cache:
+        try:
+            stored = json.loads(index_path.read_text(encoding="utf-8"))
+            index, written = stored["files"], int(stored["written_ns"])
+        except (OSError, ValueError, KeyError, TypeError):
+            index = {}
+    out: dict[str, str] = {}
+    fresh: dict[str, list[int | str]] = {}
+    hashed = False
+    for rel in rels:
+        path = root / rel
+        st = path.stat()
+        sig: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        known = index.get(rel)
+        if (known is not None and known[:4] == sig and len(known) == 5
+                and max(st.st_mtime_ns, st.st_ctime_ns) < written - RACY_NS):
+            digest = str(known[4])
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            hashed = True
+        out[rel] = digest
+        fresh[rel] = [*sig, digest]
+    if use_cache and (hashed or set(fresh) != set(index)):
+        try:
+            store.write_cache_text(index_path, json.dumps({"written_ns": time.time_ns(), "files": fresh},
+                                                          sort_keys=True))
+        except OSError:
+            pass
+    return out
+
+
 def _problem_fields(p: Problem) -> dict[str, Any]:
     return {k: getattr(p, k) for k in Problem.__slots__}
 
@@ -590,7 +640,7 @@ def _typed_put(root: Path, key: str, frames: dict[str, pl.DataFrame], problems: 
                 old.unlink(missing_ok=True)
         base = cache / f"book-{key}"
         for name in TYPED:
-            store.write_frame_atomic(Path(f"{base}.{name}.arrow"), frames[name])
+            store.write_frame_atomic(Path(f"{base}.{name}.arrow"), frames[name], compressed=False)
         store.write_atomic(Path(f"{base}.json"), json.dumps(
             {"problems": [_problem_fields(p) for p in problems], "broken": sorted(broken)}, ensure_ascii=False))
     except OSError:
@@ -603,9 +653,8 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
     every file's digest and the settings, so unchanged books skip parsing and typing entirely.
     The raw parses of the `documents` files (orders/) come back as well: they share the cache
     and the worker processes with the journals, and are typed by `load_book`."""
-    digests = {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest()
-               for rel in [*(rel for rel, _ in bulk), *documents]}
-    key = hashlib.sha256(repr((PARSE_VERSION, settings, [(rel, kind, digests[rel]) for rel, kind in bulk])
+    digests = file_digests(root, [*(rel for rel, _ in bulk), *documents], use_cache)
+    key = hashlib.sha256(repr((PARSE_VERSION, BOOK_CACHE_VERSION, settings, [(rel, kind, digests[rel]) for rel, kind in bulk])
                               ).encode()).hexdigest()
     doc_files = [(rel, "orders") for rel in documents]
     if use_cache:

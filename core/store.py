@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import polars as pl
 import yaml
@@ -168,14 +168,30 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         os.close(dfd)
 
 
-def write_frame_atomic(path: Path, frame: "pl.DataFrame") -> None:
-    """A cache frame as lz4-compressed Arrow IPC, atomically (cache files are rebuilt, never edited)."""
+def write_frame_atomic(path: Path, frame: "pl.DataFrame", compressed: bool = True) -> None:
+    """A cache frame as Arrow IPC, atomically (cache files are rebuilt, never edited). lz4 by
+    default; the whole-book cache, read on every warm command, is stored uncompressed (in the
+    plain Arrow string layout, a third smaller than polars' string views) because reading it
+    back is then a copy: 0.2 s instead of 0.4 s for 2.9M postings, for 350 MB of disk."""
+    if compressed:
+        _write_cache(path, lambda tmp: frame.write_ipc(tmp, compression="lz4"))
+    else:
+        _write_cache(path, lambda tmp: frame.write_ipc(tmp, compression="uncompressed",
+                                                       compat_level=pl.CompatLevel.oldest()))
+
+
+def write_cache_text(path: Path, text: str) -> None:
+    """A cache index file, atomically but without fsync: losing it costs a rehash, nothing more."""
+    _write_cache(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _write_cache(path: Path, write: Callable[[str], object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.fchmod(fd, _mode_for(path))
     os.close(fd)
     try:
-        frame.write_ipc(tmp, compression="lz4")
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

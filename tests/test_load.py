@@ -60,6 +60,33 @@ def test_cache__warm_load_equals_cold_and_misses_on_change(tmp_path):
     assert [p.code for p in p3] == ["E040"]
 
 
+def test_digests__reused_while_the_stat_signature_holds_and_rehashed_on_any_write(tmp_path):
+    import hashlib
+    import time
+
+    root = write_books(tmp_path / "b", {"journals/2025/2025-03.yaml": J})
+    rel = "journals/2025/2025-03.yaml"
+    real = hashlib.sha256((root / rel).read_bytes()).hexdigest()
+    assert load.file_digests(root, [rel]) == {rel: real}
+    index_path = root / load.CACHE_DIR / load.STAT_INDEX
+    index = json.loads(index_path.read_text())
+    # The file was written just now: within the racy window of the index it is hashed again.
+    index["files"][rel][4] = "0" * 64
+    index_path.write_text(json.dumps(index))
+    assert load.file_digests(root, [rel]) == {rel: real}
+    # An index written well after the file's last change is trusted: the stored digest is used.
+    index = json.loads(index_path.read_text())
+    index["files"][rel][4], index["written_ns"] = "f" * 64, time.time_ns() + 10 * load.RACY_NS
+    index_path.write_text(json.dumps(index))
+    assert load.file_digests(root, [rel]) == {rel: "f" * 64}
+    assert load.file_digests(root, [rel], use_cache=False) == {rel: real}    # --no-cache hashes
+    # A write of the same size changes ctime, which no tool sets back: hashed again.
+    time.sleep(0.05)
+    same_size = J.replace("JE-1", "JE-2")
+    (root / rel).write_text(same_size)
+    assert load.file_digests(root, [rel]) == {rel: hashlib.sha256(same_size.encode()).hexdigest()}
+
+
 def test_rates__taken_from_the_latest_day_on_or_before(books):
     book, problems = books({
         "rates/2025.csv": "date,currency,rate\n2025-03-01,EUR,37.0000\n2025-03-05,EUR,38.0000\n",
