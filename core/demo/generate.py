@@ -71,6 +71,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,8 @@ import tomli_w
 import yaml
 
 from core import payroll
-from core.model import Contact
+from core.model import Contact, Item
+from core.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
 from core.store import dump_csv_rows, dump_yaml_records, write_atomic
 
 Record = dict[str, Any]
@@ -344,6 +346,10 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("150", "İlk Madde ve Malzeme", "asset", "", ""),
     ("150.01", "Gıda Hammaddeleri", "", "", ""),
     ("150.02", "Ambalaj ve Sarf Malzemeleri", "", "", ""),
+    ("151", "Yarı Mamuller - Üretim", "asset", "", ""),
+    ("151.01", "Merkez Mutfak Üretimi", "", "", ""),
+    ("152", "Mamuller", "asset", "", ""),
+    ("152.01", "Soslar", "", "", ""),
     ("153", "Ticari Mallar", "asset", "", ""),
     ("153.01", "İçecekler", "", "", ""),
     ("190", "Devreden KDV", "asset", "", ""),
@@ -461,7 +467,7 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
 ACCOUNT_ROLES = (
     ("rounding", "659.99"), ("retained_earnings", "570.01"),
     ("receivable", AR), ("payable", AP), ("advances_received", ADVANCES),
-    ("inventory", "150.01"), ("goods_received", GRNI), ("cogs", "620.01"), ("waste", "621.02"),
+    ("inventory", "150.01"), ("production", "151.01"), ("goods_received", GRNI), ("cogs", "620.01"), ("waste", "621.02"),
     ("count_shortage", "197.01"), ("count_surplus", "397.01"), ("price_difference", "621.09"),
     ("sales", "600.03"), ("sales_returns", "610.01"), ("fx_gain", "646.01"), ("fx_loss", "656.01"),
     ("bank", BANK_TRY), ("expenses", "770.99"),
@@ -493,7 +499,8 @@ LOCATION_ACCOUNTS = {
             "cogs": "620.02"},
 }
 DRINK_ACCOUNTS = {"inventory": "153.01", "cogs": "621.01"}
-INVENTORY_ACCOUNTS = ("150.01", "153.01")
+SAUCE_ACCOUNTS = {"inventory": "152.01"}
+INVENTORY_ACCOUNTS = ("150.01", "151.01", "152.01", "153.01")
 
 
 @dataclass(frozen=True)
@@ -598,7 +605,7 @@ class Policy:
 POLICIES = {
     "fish": Policy("fifo", False, EVERY_DAY, (), 10, 25, 10),
     "seafood": Policy("fifo", False, (TUE, FRI, SUN), (), 10, 25, 8),
-    "bread": Policy("fifo", False, EVERY_DAY, (), 0, 2, 40),
+    "bread": Policy("fifo", False, EVERY_DAY, (), 3, 6, 40),
     "meat": Policy("fifo", True, (SUN,), (MON, THU), 15, 35, 4),
     "produce": Policy("fifo", True, (SUN,), (MON, THU), 10, 40, 6),
     "dairy": Policy("fifo", True, (SUN,), (MON, THU), 20, 50, 3),
@@ -618,118 +625,110 @@ class ItemSpec:
     vat: str
     supplier: str                 # SupplierSpec.key
     price: int                    # January price per unit, minor units of the supplier's currency
-    use: tuple[int, int, int]     # mean daily use at KDK, BSK, MTF, thousandths of a unit
     months: tuple[int, ...] = ()  # in season (empty: all year)
     step: int = 0                 # order multiple in thousandths (0: by unit)
 
 
 WINTER = (1, 2, 3, 10, 11, 12)
 ITEMS = (
-    ItemSpec("FSH-LEVREK", "Levrek (sea bass), fresh", "kg", "fish", "1", "fish", 48000, (14000, 16000, 4000)),
-    ItemSpec("FSH-CIPURA", "Çipura (sea bream), fresh", "kg", "fish", "1", "fish", 45000, (10000, 12000, 3000)),
-    ItemSpec("FSH-SOMON", "Somon (salmon) fillet, Norwegian", "kg", "fish", "1", "fish", 95000, (3000, 4000, 2500)),
-    ItemSpec("FSH-KALKAN", "Kalkan (turbot)", "kg", "fish", "1", "fish", 125000, (2000, 3000, 0),
+    ItemSpec("FSH-LEVREK", "Levrek (sea bass), fresh", "kg", "fish", "1", "fish", 48000),
+    ItemSpec("FSH-CIPURA", "Çipura (sea bream), fresh", "kg", "fish", "1", "fish", 45000),
+    ItemSpec("FSH-SOMON", "Somon (salmon) fillet, Norwegian", "kg", "fish", "1", "fish", 95000),
+    ItemSpec("FSH-KALKAN", "Kalkan (turbot)", "kg", "fish", "1", "fish", 125000,
       (1, 2, 3, 9, 10, 11, 12)),
-    ItemSpec("FSH-LUFER", "Lüfer (bluefish)", "kg", "fish", "1", "fish", 90000, (3000, 4000, 0), (9, 10, 11, 12)),
-    ItemSpec("FSH-PALAMUT", "Palamut (Atlantic bonito)", "kg", "fish", "1", "fish", 30000, (5000, 6000, 1000),
+    ItemSpec("FSH-LUFER", "Lüfer (bluefish)", "kg", "fish", "1", "fish", 90000, (9, 10, 11, 12)),
+    ItemSpec("FSH-PALAMUT", "Palamut (Atlantic bonito)", "kg", "fish", "1", "fish", 30000,
       (1, 9, 10, 11, 12)),
-    ItemSpec("FSH-BARBUN", "Barbun (red mullet)", "kg", "fish", "1", "fish", 70000, (3000, 3000, 0),
+    ItemSpec("FSH-BARBUN", "Barbun (red mullet)", "kg", "fish", "1", "fish", 70000,
       (1, 2, 3, 4, 9, 10, 11, 12)),
-    ItemSpec("FSH-ISTAVRIT", "İstavrit (horse mackerel)", "kg", "fish", "1", "fish", 18000, (3000, 2000, 0)),
-    ItemSpec("FSH-ORFOZ", "Orfoz (grouper)", "kg", "fish", "1", "fish", 110000, (1000, 2000, 0)),
-    ItemSpec("FSH-HAMSI", "Hamsi (anchovy)", "kg", "fish", "1", "blacksea", 22000, (6000, 6000, 1000),
+    ItemSpec("FSH-ISTAVRIT", "İstavrit (horse mackerel)", "kg", "fish", "1", "fish", 18000),
+    ItemSpec("FSH-ORFOZ", "Orfoz (grouper)", "kg", "fish", "1", "fish", 110000),
+    ItemSpec("FSH-HAMSI", "Hamsi (anchovy)", "kg", "fish", "1", "blacksea", 22000,
       (1, 2, 3, 11, 12)),
-    ItemSpec("FSH-MEZGIT", "Mezgit (whiting)", "kg", "fish", "1", "blacksea", 25000, (2000, 2000, 0), WINTER),
-    ItemSpec("SEA-KARIDES", "Karides (king prawns)", "kg", "seafood", "1", "seafood", 110000, (3000, 4000, 1000)),
-    ItemSpec("SEA-KALAMAR", "Kalamar (squid)", "kg", "seafood", "1", "seafood", 65000, (3000, 4000, 1000)),
-    ItemSpec("SEA-AHTAPOT", "Ahtapot (octopus)", "kg", "seafood", "1", "seafood", 120000, (2000, 2000, 0)),
-    ItemSpec("SEA-MIDYE", "Midye (mussels)", "kg", "seafood", "1", "seafood", 16000, (5000, 4000, 0)),
-    ItemSpec("SEA-ISTAKOZ", "Istakoz (lobster)", "piece", "seafood", "1", "seafood", 350000, (400, 700, 0)),
-    ItemSpec("MEA-KUZU-PIRZOLA", "Kuzu pirzola (lamb chops)", "kg", "meat", "1", "meat", 140000, (2000, 3000, 500)),
-    ItemSpec("MEA-KUZU-INCIK", "Kuzu incik (lamb shank)", "kg", "meat", "1", "meat", 90000, (1000, 1000, 1000)),
-    ItemSpec("MEA-DANA-BONFILE", "Dana bonfile (beef tenderloin)", "kg", "meat", "1", "meat", 180000,
-      (1500, 2000, 500)),
-    ItemSpec("MEA-DANA-KIYMA", "Dana kıyma (minced beef)", "kg", "meat", "1", "meat", 65000, (2000, 2000, 2000)),
-    ItemSpec("MEA-TAVUK-GOGUS", "Tavuk göğsü (chicken breast)", "kg", "meat", "1", "meat", 22000, (2000, 2000, 4000)),
-    ItemSpec("MEA-TAVUK-BUT", "Tavuk but (chicken thigh)", "kg", "meat", "1", "meat", 16000, (1000, 1000, 2000)),
-    ItemSpec("PRD-DOMATES", "Domates (tomatoes)", "kg", "produce", "1", "produce", 3500, (8000, 9000, 6000)),
-    ItemSpec("PRD-SALATALIK", "Salatalık (cucumbers)", "kg", "produce", "1", "produce", 3000, (4000, 5000, 3000)),
-    ItemSpec("PRD-BIBER", "Sivri biber (green peppers)", "kg", "produce", "1", "produce", 6000, (2000, 2000, 2000)),
-    ItemSpec("PRD-SOGAN", "Kuru soğan (onions)", "kg", "produce", "1", "produce", 2000, (5000, 5000, 5000)),
-    ItemSpec("PRD-SARIMSAK", "Sarımsak (garlic)", "kg", "produce", "1", "produce", 18000, (500, 500, 500)),
-    ItemSpec("PRD-PATATES", "Patates (potatoes)", "kg", "produce", "1", "produce", 2200, (6000, 6000, 5000)),
-    ItemSpec("PRD-LIMON", "Limon (lemons)", "kg", "produce", "1", "produce", 4500, (6000, 7000, 3000)),
-    ItemSpec("PRD-ROKA", "Roka (rocket)", "kg", "produce", "1", "produce", 9000, (3000, 3000, 1000)),
-    ItemSpec("PRD-MAYDANOZ", "Maydanoz (parsley), bunch", "piece", "produce", "1", "produce", 1500,
-      (12000, 14000, 8000)),
-    ItemSpec("PRD-DEREOTU", "Dereotu (dill), bunch", "piece", "produce", "1", "produce", 1500, (8000, 9000, 5000)),
-    ItemSpec("PRD-NANE", "Nane (mint), bunch", "piece", "produce", "1", "produce", 1500, (5000, 5000, 3000)),
-    ItemSpec("PRD-MARUL", "Marul (cos lettuce)", "piece", "produce", "1", "produce", 3500, (8000, 9000, 6000)),
-    ItemSpec("PRD-PATLICAN", "Patlıcan (aubergines)", "kg", "produce", "1", "produce", 4000, (3000, 3000, 3000)),
-    ItemSpec("PRD-HAVUC", "Havuç (carrots)", "kg", "produce", "1", "produce", 2200, (2000, 2000, 2000)),
-    ItemSpec("PRD-MANTAR", "Kültür mantarı (mushrooms)", "kg", "produce", "1", "produce", 12000, (1000, 1000, 1000)),
-    ItemSpec("PRD-ENGINAR", "Enginar (artichokes)", "piece", "produce", "1", "produce", 3000, (10000, 12000, 0),
+    ItemSpec("FSH-MEZGIT", "Mezgit (whiting)", "kg", "fish", "1", "blacksea", 25000, WINTER),
+    ItemSpec("SEA-KARIDES", "Karides (king prawns)", "kg", "seafood", "1", "seafood", 110000),
+    ItemSpec("SEA-KALAMAR", "Kalamar (squid)", "kg", "seafood", "1", "seafood", 65000),
+    ItemSpec("SEA-AHTAPOT", "Ahtapot (octopus)", "kg", "seafood", "1", "seafood", 120000),
+    ItemSpec("SEA-MIDYE", "Midye (mussels)", "kg", "seafood", "1", "seafood", 16000),
+    ItemSpec("SEA-ISTAKOZ", "Istakoz (lobster)", "piece", "seafood", "1", "seafood", 350000),
+    ItemSpec("MEA-KUZU-PIRZOLA", "Kuzu pirzola (lamb chops)", "kg", "meat", "1", "meat", 140000),
+    ItemSpec("MEA-KUZU-INCIK", "Kuzu incik (lamb shank)", "kg", "meat", "1", "meat", 90000),
+    ItemSpec("MEA-DANA-BONFILE", "Dana bonfile (beef tenderloin)", "kg", "meat", "1", "meat", 180000),
+    ItemSpec("MEA-DANA-KIYMA", "Dana kıyma (minced beef)", "kg", "meat", "1", "meat", 65000),
+    ItemSpec("MEA-TAVUK-GOGUS", "Tavuk göğsü (chicken breast)", "kg", "meat", "1", "meat", 22000),
+    ItemSpec("MEA-TAVUK-BUT", "Tavuk but (chicken thigh)", "kg", "meat", "1", "meat", 16000),
+    ItemSpec("PRD-DOMATES", "Domates (tomatoes)", "kg", "produce", "1", "produce", 3500),
+    ItemSpec("PRD-SALATALIK", "Salatalık (cucumbers)", "kg", "produce", "1", "produce", 3000),
+    ItemSpec("PRD-BIBER", "Sivri biber (green peppers)", "kg", "produce", "1", "produce", 6000),
+    ItemSpec("PRD-SOGAN", "Kuru soğan (onions)", "kg", "produce", "1", "produce", 2000),
+    ItemSpec("PRD-SARIMSAK", "Sarımsak (garlic)", "kg", "produce", "1", "produce", 18000),
+    ItemSpec("PRD-PATATES", "Patates (potatoes)", "kg", "produce", "1", "produce", 2200),
+    ItemSpec("PRD-LIMON", "Limon (lemons)", "kg", "produce", "1", "produce", 4500),
+    ItemSpec("PRD-ROKA", "Roka (rocket)", "kg", "produce", "1", "produce", 9000),
+    ItemSpec("PRD-MAYDANOZ", "Maydanoz (parsley), bunch", "piece", "produce", "1", "produce", 1500),
+    ItemSpec("PRD-DEREOTU", "Dereotu (dill), bunch", "piece", "produce", "1", "produce", 1500),
+    ItemSpec("PRD-NANE", "Nane (mint), bunch", "piece", "produce", "1", "produce", 1500),
+    ItemSpec("PRD-MARUL", "Marul (cos lettuce)", "piece", "produce", "1", "produce", 3500),
+    ItemSpec("PRD-PATLICAN", "Patlıcan (aubergines)", "kg", "produce", "1", "produce", 4000),
+    ItemSpec("PRD-HAVUC", "Havuç (carrots)", "kg", "produce", "1", "produce", 2200),
+    ItemSpec("PRD-MANTAR", "Kültür mantarı (mushrooms)", "kg", "produce", "1", "produce", 12000),
+    ItemSpec("PRD-ENGINAR", "Enginar (artichokes)", "piece", "produce", "1", "produce", 3000,
       (3, 4, 5, 6)),
-    ItemSpec("PRD-BAKLA", "Taze bakla (broad beans)", "kg", "produce", "1", "produce", 6000, (2000, 2000, 1000),
+    ItemSpec("PRD-BAKLA", "Taze bakla (broad beans)", "kg", "produce", "1", "produce", 6000,
       (3, 4, 5)),
-    ItemSpec("PRD-SEMIZOTU", "Semizotu (purslane)", "kg", "produce", "1", "produce", 7000, (1000, 1000, 0),
+    ItemSpec("PRD-SEMIZOTU", "Semizotu (purslane)", "kg", "produce", "1", "produce", 7000,
       (5, 6, 7, 8, 9)),
-    ItemSpec("PRD-KAVUN", "Kavun (melon)", "kg", "produce", "1", "produce", 3000, (6000, 7000, 2000), (6, 7, 8, 9)),
-    ItemSpec("DAI-BEYAZ-PEYNIR", "Ezine beyaz peynir (white cheese)", "kg", "dairy", "1", "dairy", 38000,
-      (3000, 3000, 2000)),
-    ItemSpec("DAI-KASAR", "Kaşar peyniri", "kg", "dairy", "1", "dairy", 45000, (500, 500, 1000)),
-    ItemSpec("DAI-TEREYAG", "Tereyağı (butter)", "kg", "dairy", "1", "dairy", 55000, (1000, 1000, 1000)),
-    ItemSpec("DAI-SUT", "Süt (milk)", "l", "dairy", "1", "dairy", 3500, (3000, 3000, 4000)),
-    ItemSpec("DAI-YOGURT", "Süzme yoğurt (strained yoghurt)", "kg", "dairy", "1", "dairy", 11000, (3000, 3000, 3000)),
-    ItemSpec("DAI-KREMA", "Krema (cream)", "l", "dairy", "1", "dairy", 16000, (1000, 1000, 1000)),
-    ItemSpec("DAI-YUMURTA", "Yumurta (eggs)", "piece", "dairy", "1", "dairy", 500, (30000, 30000, 60000), step=30000),
-    ItemSpec("BRD-EKMEK", "Ekmek (bread loaf)", "piece", "bread", "1", "bakery", 1500, (60000, 70000, 20000)),
-    ItemSpec("BRD-PIDE", "Ramazan pidesi", "piece", "bread", "1", "bakery", 2500, (0, 0, 0), (3,)),
-    ItemSpec("DRY-UN", "Un (flour)", "kg", "dry", "1", "dry", 2500, (2000, 2000, 3000), step=25000),
-    ItemSpec("DRY-PIRINC", "Baldo pirinç (rice)", "kg", "dry", "1", "dry", 8500, (1500, 1500, 3000), step=5000),
-    ItemSpec("DRY-BULGUR", "Bulgur", "kg", "dry", "1", "dry", 4500, (500, 500, 1000), step=5000),
-    ItemSpec("DRY-SEKER", "Toz şeker (sugar)", "kg", "dry", "1", "dry", 4000, (1000, 1000, 1000), step=5000),
-    ItemSpec("DRY-TUZ", "Tuz (salt)", "kg", "dry", "1", "dry", 1200, (800, 800, 800), step=5000),
-    ItemSpec("DRY-NOHUT", "Nohut (chickpeas)", "kg", "dry", "1", "dry", 8000, (500, 500, 500), step=5000),
-    ItemSpec("DRY-MERCIMEK", "Kırmızı mercimek (red lentils)", "kg", "dry", "1", "dry", 7000, (500, 500, 1000),
+    ItemSpec("PRD-KAVUN", "Kavun (melon)", "kg", "produce", "1", "produce", 3000, (6, 7, 8, 9)),
+    ItemSpec("DAI-BEYAZ-PEYNIR", "Ezine beyaz peynir (white cheese)", "kg", "dairy", "1", "dairy", 38000),
+    ItemSpec("DAI-KASAR", "Kaşar peyniri", "kg", "dairy", "1", "dairy", 45000),
+    ItemSpec("DAI-TEREYAG", "Tereyağı (butter)", "kg", "dairy", "1", "dairy", 55000),
+    ItemSpec("DAI-SUT", "Süt (milk)", "l", "dairy", "1", "dairy", 3500),
+    ItemSpec("DAI-YOGURT", "Süzme yoğurt (strained yoghurt)", "kg", "dairy", "1", "dairy", 11000),
+    ItemSpec("DAI-KREMA", "Krema (cream)", "l", "dairy", "1", "dairy", 16000),
+    ItemSpec("DAI-YUMURTA", "Yumurta (eggs)", "piece", "dairy", "1", "dairy", 500, step=30000),
+    ItemSpec("BRD-EKMEK", "Ekmek (bread loaf)", "piece", "bread", "1", "bakery", 1500),
+    ItemSpec("BRD-PIDE", "Ramazan pidesi", "piece", "bread", "1", "bakery", 2500, (3,)),
+    ItemSpec("DRY-UN", "Un (flour)", "kg", "dry", "1", "dry", 2500, step=25000),
+    ItemSpec("DRY-PIRINC", "Baldo pirinç (rice)", "kg", "dry", "1", "dry", 8500, step=5000),
+    ItemSpec("DRY-BULGUR", "Bulgur", "kg", "dry", "1", "dry", 4500, step=5000),
+    ItemSpec("DRY-SEKER", "Toz şeker (sugar)", "kg", "dry", "1", "dry", 4000, step=5000),
+    ItemSpec("DRY-TUZ", "Tuz (salt)", "kg", "dry", "1", "dry", 1200, step=5000),
+    ItemSpec("DRY-NOHUT", "Nohut (chickpeas)", "kg", "dry", "1", "dry", 8000, step=5000),
+    ItemSpec("DRY-MERCIMEK", "Kırmızı mercimek (red lentils)", "kg", "dry", "1", "dry", 7000,
       step=5000),
-    ItemSpec("DRY-MAKARNA", "Makarna (pasta)", "kg", "dry", "1", "dry", 4500, (500, 500, 1000), step=5000),
-    ItemSpec("DRY-SALCA", "Domates salçası (tomato paste)", "kg", "dry", "10", "dry", 9000, (500, 500, 500)),
-    ItemSpec("DRY-SIRKE", "Üzüm sirkesi (grape vinegar)", "l", "dry", "10", "dry", 4500, (300, 300, 300)),
-    ItemSpec("DRY-PULBIBER", "Pul biber (chilli flakes)", "kg", "dry", "10", "dry", 30000, (100, 100, 100)),
-    ItemSpec("DRY-KARABIBER", "Karabiber (black pepper)", "kg", "dry", "10", "dry", 45000, (50, 50, 50)),
-    ItemSpec("DRY-NAR-EKSISI", "Nar ekşisi (pomegranate molasses)", "l", "dry", "10", "dry", 20000, (200, 200, 100)),
-    ItemSpec("DRY-TAHIN", "Tahin (tahini)", "kg", "dry", "10", "dry", 25000, (300, 300, 300)),
-    ItemSpec("DRY-HURMA", "Hurma (dates)", "kg", "dry", "10", "dry", 40000, (0, 0, 100)),
-    ItemSpec("DRY-CEVIZ", "Ceviz içi (walnuts)", "kg", "dry", "1", "dry", 60000, (300, 300, 200)),
-    ItemSpec("OIL-SIZMA", "Sızma zeytinyağı (extra virgin olive oil), Kalamata", "l", "oil", "1", "greek", 980,
-      (3000, 3000, 3000), step=5000),
-    ItemSpec("OIL-ZEYTIN", "Kalamata zeytini (Kalamata olives)", "kg", "oil", "1", "greek", 750, (800, 800, 500),
+    ItemSpec("DRY-MAKARNA", "Makarna (pasta)", "kg", "dry", "1", "dry", 4500, step=5000),
+    ItemSpec("DRY-SALCA", "Domates salçası (tomato paste)", "kg", "dry", "10", "dry", 9000),
+    ItemSpec("DRY-SIRKE", "Üzüm sirkesi (grape vinegar)", "l", "dry", "10", "dry", 4500),
+    ItemSpec("DRY-PULBIBER", "Pul biber (chilli flakes)", "kg", "dry", "10", "dry", 30000),
+    ItemSpec("DRY-KARABIBER", "Karabiber (black pepper)", "kg", "dry", "10", "dry", 45000),
+    ItemSpec("DRY-NAR-EKSISI", "Nar ekşisi (pomegranate molasses)", "l", "dry", "10", "dry", 20000),
+    ItemSpec("DRY-TAHIN", "Tahin (tahini)", "kg", "dry", "10", "dry", 25000),
+    ItemSpec("DRY-HURMA", "Hurma (dates)", "kg", "dry", "10", "dry", 40000),
+    ItemSpec("DRY-CEVIZ", "Ceviz içi (walnuts)", "kg", "dry", "1", "dry", 60000),
+    ItemSpec("OIL-SIZMA", "Sızma zeytinyağı (extra virgin olive oil), Kalamata", "l", "oil", "1", "greek", 980, step=5000),
+    ItemSpec("OIL-ZEYTIN", "Kalamata zeytini (Kalamata olives)", "kg", "oil", "1", "greek", 750,
       step=5000),
-    ItemSpec("OIL-RIVIERA", "Riviera zeytinyağı (olive oil)", "l", "oil", "1", "dry", 32000, (2000, 2000, 3000),
+    ItemSpec("OIL-RIVIERA", "Riviera zeytinyağı (olive oil)", "l", "oil", "1", "dry", 32000,
       step=5000),
-    ItemSpec("OIL-AYCICEK", "Ayçiçek yağı (sunflower oil), frying", "l", "oil", "1", "dry", 7500, (5000, 5000, 4000),
+    ItemSpec("OIL-AYCICEK", "Ayçiçek yağı (sunflower oil), frying", "l", "oil", "1", "dry", 7500,
       step=18000),
-    ItemSpec("DRK-RAKI-70", "Rakı 70 cl", "bottle", "drinks", "20", "raki", 105000, (6000, 7000, 1000), step=6000),
-    ItemSpec("DRK-SARAP-BEYAZ", "Beyaz şarap (white wine) 75 cl", "bottle", "drinks", "20", "raki", 48000,
-      (3000, 4000, 1000), step=6000),
-    ItemSpec("DRK-SARAP-KIRMIZI", "Kırmızı şarap (red wine) 75 cl", "bottle", "drinks", "20", "raki", 52000,
-      (2000, 3000, 1000), step=6000),
-    ItemSpec("DRK-BIRA", "Bira (beer) 50 cl", "bottle", "drinks", "20", "drinks", 8500, (25000, 30000, 2000),
+    ItemSpec("DRK-RAKI-70", "Rakı 70 cl", "bottle", "drinks", "20", "raki", 105000, step=6000),
+    ItemSpec("DRK-SARAP-BEYAZ", "Beyaz şarap (white wine) 75 cl", "bottle", "drinks", "20", "raki", 48000, step=6000),
+    ItemSpec("DRK-SARAP-KIRMIZI", "Kırmızı şarap (red wine) 75 cl", "bottle", "drinks", "20", "raki", 52000, step=6000),
+    ItemSpec("DRK-BIRA", "Bira (beer) 50 cl", "bottle", "drinks", "20", "drinks", 8500,
       step=24000),
-    ItemSpec("DRK-SU", "Su (still water) 0.5 l", "bottle", "drinks", "10", "drinks", 800, (80000, 90000, 60000),
+    ItemSpec("DRK-SU", "Su (still water) 0.5 l", "bottle", "drinks", "10", "drinks", 800,
       step=24000),
-    ItemSpec("DRK-MADENSUYU", "Maden suyu (mineral water) 20 cl", "bottle", "drinks", "10", "drinks", 1200,
-      (40000, 45000, 20000), step=24000),
-    ItemSpec("DRK-KOLA", "Kola 33 cl", "piece", "drinks", "20", "drinks", 3000, (20000, 25000, 15000), step=24000),
-    ItemSpec("DRK-AYRAN", "Ayran 30 cl", "piece", "drinks", "10", "drinks", 1500, (10000, 10000, 20000), step=20000),
-    ItemSpec("DRK-MEYVE-SUYU", "Meyve suyu (fruit juice) 1 l", "l", "drinks", "10", "drinks", 5500,
-      (2000, 3000, 3000), step=12000),
-    ItemSpec("DRK-SALGAM", "Şalgam suyu 1 l", "l", "drinks", "10", "drinks", 4000, (3000, 3000, 0), step=12000),
-    ItemSpec("DRK-CAY", "Çay (black tea), Rize", "kg", "drinks", "10", "coffee", 35000, (400, 500, 500), step=5000),
-    ItemSpec("DRK-KAHVE", "Türk kahvesi (Turkish coffee)", "kg", "drinks", "10", "coffee", 90000, (300, 400, 200),
+    ItemSpec("DRK-MADENSUYU", "Maden suyu (mineral water) 20 cl", "bottle", "drinks", "10", "drinks", 1200, step=24000),
+    ItemSpec("DRK-KOLA", "Kola 33 cl", "piece", "drinks", "20", "drinks", 3000, step=24000),
+    ItemSpec("DRK-AYRAN", "Ayran 30 cl", "piece", "drinks", "10", "drinks", 1500, step=20000),
+    ItemSpec("DRK-MEYVE-SUYU", "Meyve suyu (fruit juice) 1 l", "l", "drinks", "10", "drinks", 5500, step=12000),
+    ItemSpec("DRK-SALGAM", "Şalgam suyu 1 l", "l", "drinks", "10", "drinks", 4000, step=12000),
+    ItemSpec("DRK-CAY", "Çay (black tea), Rize", "kg", "drinks", "10", "coffee", 35000, step=5000),
+    ItemSpec("DRK-KAHVE", "Türk kahvesi (Turkish coffee)", "kg", "drinks", "10", "coffee", 90000,
       step=1000),
 )
+SUPPLIER_OF = {i.id: i.supplier for i in ITEMS}
 # Sellable catering menus (made at MTF, sold on sales orders, not stocked as raw goods).
 MENUS = (
     ("CAT-MENU-A", "Catering menu A: seafood set menu", 145000),
@@ -740,17 +739,168 @@ MENUS = (
 # Services bought on supplier invoices next to stock lines (posted to the `expenses` role).
 SERVICE_ITEMS = (("SRV-NAVLUN", "Navlun ve sigorta (freight and insurance), per shipment", "0", "greek"),)
 FREIGHT_EUR = 8500                      # EUR 85.00 a shipment from Kalamata
-# What one portion of each menu takes from stock at MTF, in thousandths of the item's unit.
+# The recipes, in the form stock/recipes.yaml takes: ingredient (item, quantity, unit, trim loss %).
+# The catering menus: what one guest's portion is made of at MTF (the restaurants' dishes, made to
+# order, and a few items), issued per delivery (kebir explodes them).
 RECIPES = {
-    "CAT-MENU-A": (("FSH-LEVREK", 180), ("SEA-KARIDES", 60), ("SEA-KALAMAR", 50), ("PRD-ROKA", 20),
-                   ("PRD-LIMON", 25), ("OIL-SIZMA", 25), ("BRD-EKMEK", 250)),
-    "CAT-MENU-B": (("MEA-TAVUK-GOGUS", 180), ("DRY-PIRINC", 70), ("PRD-DOMATES", 80), ("PRD-SALATALIK", 50),
-                   ("DAI-YOGURT", 60), ("OIL-RIVIERA", 20), ("BRD-EKMEK", 250)),
-    "CAT-MENU-C": (("DAI-BEYAZ-PEYNIR", 35), ("DAI-KASAR", 30), ("FSH-SOMON", 40), ("PRD-DOMATES", 40),
-                   ("DRY-UN", 30), ("DAI-TEREYAG", 10)),
-    "CAT-MENU-IFTAR": (("DRY-MERCIMEK", 40), ("MEA-KUZU-INCIK", 250), ("DRY-PIRINC", 80), ("PRD-SOGAN", 40),
-                       ("DAI-YOGURT", 80), ("DRY-HURMA", 30), ("BRD-PIDE", 250)),
+    "CAT-MENU-A": (("DSH-KUVER", "1", "portion", ""), ("DSH-HAYDARI", "0.5", "portion", ""),
+                   ("DSH-EZME", "0.5", "portion", ""), ("DSH-LEVREK-MARIN", "0.5", "portion", ""),
+                   ("DSH-KALAMAR", "0.5", "portion", ""), ("DSH-KARIDES-GUVEC", "0.25", "portion", ""),
+                   ("DSH-LEVREK", "1", "portion", ""), ("DSH-SUTLAC", "1", "portion", "")),
+    "CAT-MENU-B": (("DSH-KUVER", "1", "portion", ""), ("DSH-COBAN", "1", "portion", ""),
+                   ("DSH-HUMUS", "0.5", "portion", ""), ("DSH-TAVUK-SIS", "1", "portion", ""),
+                   ("DSH-KOFTE", "0.5", "portion", ""), ("DSH-PIRZOLA", "0.25", "portion", ""),
+                   ("DSH-SUTLAC", "1", "portion", "")),
+    "CAT-MENU-C": (("DSH-LEVREK-MARIN", "0.5", "portion", ""), ("DSH-MIDYE-TAVA", "0.5", "portion", ""),
+                   ("DSH-HUMUS", "0.5", "portion", ""), ("DAI-BEYAZ-PEYNIR", "40", "g", ""), ("DAI-KASAR", "30", "g", ""),
+                   ("FSH-SOMON", "40", "g", "5"), ("SEA-KARIDES", "25", "g", "30"), ("DRY-UN", "30", "g", ""),
+                   ("DAI-TEREYAG", "10", "g", "")),
+    "CAT-MENU-IFTAR": (("DRY-MERCIMEK", "40", "g", ""), ("MEA-KUZU-INCIK", "250", "g", ""), ("DRY-PIRINC", "80", "g", ""),
+                       ("PRD-SOGAN", "40", "g", "10"), ("DAI-YOGURT", "80", "g", ""), ("DRY-HURMA", "30", "g", ""),
+                       ("BRD-PIDE", "0.25", "piece", "")),
 }
+# Sauces the central kitchen makes in batches (production runs at MTF) and sends to the restaurants
+# with the dairy and produce: id, name, unit, batch made, loss in making it %, ingredients.
+SAUCES = (
+    ("SOS-LIMON", "Limon sosu (lemon and olive oil dressing)", "l", "9", "0", (
+        ("OIL-SIZMA", "6", "l", ""), ("PRD-LIMON", "3", "kg", "50"), ("PRD-MAYDANOZ", "10", "piece", ""),
+        ("DRY-TUZ", "100", "g", ""))),
+    ("SOS-TARATOR", "Tarator (walnut, garlic and yoghurt sauce)", "kg", "5", "0", (
+        ("DRY-CEVIZ", "1", "kg", ""), ("PRD-SARIMSAK", "200", "g", "15"), ("BRD-EKMEK", "4", "piece", ""),
+        ("DAI-YOGURT", "2.5", "kg", ""), ("OIL-SIZMA", "500", "ml", ""), ("DRY-SIRKE", "200", "ml", ""),
+        ("DRY-TUZ", "50", "g", ""))),
+    ("SOS-DOMATES", "Domates sosu (tomato sauce, reduced)", "kg", "10", "20", (
+        ("PRD-DOMATES", "10", "kg", "10"), ("PRD-SOGAN", "1.5", "kg", "10"), ("PRD-SARIMSAK", "200", "g", "15"),
+        ("OIL-RIVIERA", "500", "ml", ""), ("DRY-SALCA", "500", "g", ""), ("DRY-TUZ", "100", "g", ""),
+        ("DRY-SEKER", "50", "g", ""))),
+)
+SAUCE_RUN_DAYS = (MON, THU)             # the central kitchen cooks sauces twice a week
+RUN_TIME, RUSH_RUN_TIME = "09:00", "11:00"   # after the morning deliveries, before the transfers
+# What the restaurants sell: id, name, unit, category, VAT %, food cost aimed at (per mille of the
+# January price), portions on an average January day at KDK and BSK, ingredients. A dish is on
+# the menu while its seasonal ingredients are in season. Drinks by the bottle are the bought-in
+# items themselves (MENU_DRINKS); by the glass they have a recipe.
+DISHES = (
+    ("DSH-KUVER", "Kuver (bread, butter and olives)", "portion", "meze", "10", 180, 85, 93, (
+        ("BRD-EKMEK", "0.25", "piece", ""), ("DAI-TEREYAG", "10", "g", ""), ("OIL-ZEYTIN", "30", "g", ""))),
+    ("DSH-HAYDARI", "Haydari", "portion", "meze", "10", 230, 23, 24, (
+        ("DAI-YOGURT", "150", "g", ""), ("PRD-SARIMSAK", "5", "g", "15"), ("PRD-DEREOTU", "0.1", "piece", ""),
+        ("OIL-SIZMA", "10", "ml", ""))),
+    ("DSH-EZME", "Acılı ezme", "portion", "meze", "10", 220, 20, 21, (
+        ("PRD-DOMATES", "120", "g", "10"), ("PRD-BIBER", "40", "g", "10"), ("PRD-SOGAN", "30", "g", "10"),
+        ("PRD-MAYDANOZ", "0.1", "piece", ""), ("DRY-NAR-EKSISI", "10", "ml", ""), ("OIL-SIZMA", "10", "ml", ""),
+        ("DRY-PULBIBER", "2", "g", ""))),
+    ("DSH-PATLICAN", "Köz patlıcan salatası", "portion", "meze", "10", 240, 17, 16, (
+        ("PRD-PATLICAN", "200", "g", "40"), ("PRD-SARIMSAK", "5", "g", "15"), ("SOS-LIMON", "20", "ml", ""))),
+    ("DSH-KISIR", "Kısır", "portion", "meze", "10", 200, 11, 11, (
+        ("DRY-BULGUR", "60", "g", ""), ("DRY-SALCA", "10", "g", ""), ("PRD-MAYDANOZ", "0.15", "piece", ""),
+        ("PRD-NANE", "0.05", "piece", ""), ("DRY-NAR-EKSISI", "10", "ml", ""), ("OIL-SIZMA", "10", "ml", ""),
+        ("PRD-SOGAN", "20", "g", "10"))),
+    ("DSH-HUMUS", "Humus", "portion", "meze", "10", 220, 11, 13, (
+        ("DRY-NOHUT", "60", "g", ""), ("DRY-TAHIN", "25", "g", ""), ("PRD-LIMON", "20", "g", "50"),
+        ("PRD-SARIMSAK", "3", "g", "15"), ("OIL-SIZMA", "10", "ml", ""))),
+    ("DSH-LEVREK-MARIN", "Levrek marin", "portion", "meze", "10", 300, 11, 13, (
+        ("FSH-LEVREK", "80", "g", "45"), ("SOS-LIMON", "30", "ml", ""), ("PRD-ROKA", "20", "g", ""),
+        ("PRD-DEREOTU", "0.1", "piece", ""))),
+    ("DSH-ENGINAR", "Zeytinyağlı enginar", "portion", "meze", "10", 260, 14, 16, (
+        ("PRD-ENGINAR", "2", "piece", ""), ("PRD-HAVUC", "30", "g", "10"), ("PRD-BAKLA", "40", "g", "50"),
+        ("OIL-SIZMA", "30", "ml", ""), ("PRD-LIMON", "30", "g", "50"), ("PRD-DEREOTU", "0.1", "piece", ""))),
+    ("DSH-SEMIZOTU", "Yoğurtlu semizotu", "portion", "meze", "10", 220, 11, 11, (
+        ("PRD-SEMIZOTU", "120", "g", "20"), ("DAI-YOGURT", "100", "g", ""), ("PRD-SARIMSAK", "5", "g", "15"))),
+    ("DSH-PEYNIR-KAVUN", "Beyaz peynir ve kavun", "portion", "meze", "10", 280, 23, 26, (
+        ("DAI-BEYAZ-PEYNIR", "100", "g", ""), ("PRD-KAVUN", "200", "g", "35"))),
+    ("DSH-COBAN", "Çoban salatası", "portion", "meze", "10", 230, 20, 21, (
+        ("PRD-DOMATES", "150", "g", "10"), ("PRD-SALATALIK", "100", "g", "10"), ("PRD-BIBER", "30", "g", "10"),
+        ("PRD-SOGAN", "30", "g", "10"), ("PRD-MAYDANOZ", "0.1", "piece", ""), ("OIL-SIZMA", "15", "ml", ""),
+        ("PRD-LIMON", "20", "g", "50"))),
+    ("DSH-ROKA", "Roka salatası", "portion", "meze", "10", 240, 11, 13, (
+        ("PRD-ROKA", "80", "g", "10"), ("PRD-MARUL", "0.25", "piece", ""), ("PRD-HAVUC", "30", "g", "10"),
+        ("DAI-BEYAZ-PEYNIR", "30", "g", ""), ("SOS-LIMON", "30", "ml", ""))),
+    ("DSH-KALAMAR", "Kalamar tava, tarator", "portion", "ara-sicak", "10", 300, 17, 19, (
+        ("SEA-KALAMAR", "180", "g", "20"), ("DRY-UN", "30", "g", ""), ("OIL-AYCICEK", "60", "ml", ""),
+        ("SOS-TARATOR", "50", "g", ""))),
+    ("DSH-MIDYE-TAVA", "Midye tava, tarator", "portion", "ara-sicak", "10", 260, 14, 16, (
+        ("SEA-MIDYE", "150", "g", "60"), ("DRY-UN", "30", "g", ""), ("DAI-YUMURTA", "0.5", "piece", ""),
+        ("OIL-AYCICEK", "60", "ml", ""), ("SOS-TARATOR", "50", "g", ""))),
+    ("DSH-KARIDES-GUVEC", "Karides güveç", "portion", "ara-sicak", "10", 320, 11, 13, (
+        ("SEA-KARIDES", "120", "g", "30"), ("SOS-DOMATES", "120", "g", ""), ("DAI-KASAR", "40", "g", ""),
+        ("DAI-TEREYAG", "10", "g", ""), ("PRD-BIBER", "30", "g", "10"))),
+    ("DSH-AHTAPOT", "Izgara ahtapot", "portion", "ara-sicak", "10", 330, 7, 8, (
+        ("SEA-AHTAPOT", "150", "g", "40"), ("SOS-LIMON", "30", "ml", ""), ("PRD-ROKA", "20", "g", ""))),
+    ("DSH-HAMSI", "Hamsi tava", "portion", "fish", "10", 280, 17, 16, (
+        ("FSH-HAMSI", "220", "g", "30"), ("DRY-UN", "40", "g", ""), ("OIL-AYCICEK", "80", "ml", ""),
+        ("PRD-SOGAN", "30", "g", "10"), ("PRD-ROKA", "20", "g", ""))),
+    ("DSH-LEVREK", "Izgara levrek", "portion", "fish", "10", 360, 17, 19, (
+        ("FSH-LEVREK", "220", "g", "45"), ("SOS-LIMON", "50", "ml", ""), ("PRD-ROKA", "30", "g", ""),
+        ("PRD-SOGAN", "30", "g", "10"))),
+    ("DSH-CIPURA", "Izgara çipura", "portion", "fish", "10", 360, 14, 16, (
+        ("FSH-CIPURA", "220", "g", "45"), ("SOS-LIMON", "50", "ml", ""), ("PRD-ROKA", "30", "g", ""))),
+    ("DSH-SOMON", "Fırın somon", "portion", "fish", "10", 360, 6, 8, (
+        ("FSH-SOMON", "180", "g", "5"), ("DAI-KREMA", "40", "ml", ""), ("PRD-PATATES", "150", "g", "15"),
+        ("SOS-LIMON", "20", "ml", ""))),
+    ("DSH-KALKAN", "Kalkan tava", "portion", "fish", "10", 380, 5, 6, (
+        ("FSH-KALKAN", "250", "g", "40"), ("DRY-UN", "30", "g", ""), ("OIL-AYCICEK", "50", "ml", ""),
+        ("SOS-LIMON", "30", "ml", ""))),
+    ("DSH-LUFER", "Izgara lüfer", "portion", "fish", "10", 380, 7, 8, (
+        ("FSH-LUFER", "220", "g", "40"), ("SOS-LIMON", "40", "ml", ""), ("PRD-ROKA", "30", "g", ""))),
+    ("DSH-PALAMUT", "Palamut ızgara", "portion", "fish", "10", 330, 11, 12, (
+        ("FSH-PALAMUT", "250", "g", "35"), ("PRD-SOGAN", "50", "g", "10"), ("PRD-ROKA", "30", "g", ""))),
+    ("DSH-BARBUN", "Barbun tava", "portion", "fish", "10", 360, 7, 6, (
+        ("FSH-BARBUN", "200", "g", "35"), ("DRY-UN", "20", "g", ""), ("OIL-AYCICEK", "50", "ml", ""),
+        ("PRD-ROKA", "30", "g", ""))),
+    ("DSH-ISTAVRIT", "İstavrit tava", "portion", "fish", "10", 280, 9, 5, (
+        ("FSH-ISTAVRIT", "220", "g", "35"), ("DRY-UN", "30", "g", ""), ("OIL-AYCICEK", "60", "ml", ""),
+        ("PRD-SOGAN", "30", "g", "10"))),
+    ("DSH-MEZGIT", "Mezgit tava", "portion", "fish", "10", 300, 6, 5, (
+        ("FSH-MEZGIT", "220", "g", "35"), ("DRY-UN", "30", "g", ""), ("OIL-AYCICEK", "50", "ml", ""),
+        ("PRD-LIMON", "30", "g", "50"))),
+    ("DSH-ORFOZ", "Orfoz buğulama", "portion", "fish", "10", 380, 0, 5, (
+        ("FSH-ORFOZ", "200", "g", "40"), ("SOS-DOMATES", "100", "g", ""), ("PRD-MANTAR", "50", "g", "10"),
+        ("PRD-BIBER", "30", "g", "10"))),
+    ("DSH-ISTAKOZ", "Istakozlu linguine", "portion", "fish", "10", 400, 0, 2, (
+        ("SEA-ISTAKOZ", "0.5", "piece", ""), ("DRY-MAKARNA", "100", "g", ""), ("SOS-DOMATES", "100", "g", ""),
+        ("DAI-TEREYAG", "15", "g", ""))),
+    ("DSH-PIRZOLA", "Kuzu pirzola", "portion", "grill", "10", 350, 5, 6, (
+        ("MEA-KUZU-PIRZOLA", "250", "g", "10"), ("PRD-PATATES", "150", "g", "15"), ("PRD-DOMATES", "50", "g", "10"),
+        ("PRD-BIBER", "30", "g", "10"), ("DRY-KARABIBER", "1", "g", ""))),
+    ("DSH-KOFTE", "Izgara köfte", "portion", "grill", "10", 300, 9, 6, (
+        ("MEA-DANA-KIYMA", "180", "g", ""), ("PRD-SOGAN", "40", "g", "10"), ("BRD-EKMEK", "0.1", "piece", ""),
+        ("DAI-YUMURTA", "0.2", "piece", ""), ("PRD-PATATES", "150", "g", "15"), ("SOS-DOMATES", "50", "g", ""))),
+    ("DSH-BONFILE", "Bonfile", "portion", "grill", "10", 360, 0, 4, (
+        ("MEA-DANA-BONFILE", "200", "g", "10"), ("DAI-TEREYAG", "20", "g", ""), ("PRD-MANTAR", "60", "g", "10"),
+        ("PRD-PATATES", "150", "g", "15"), ("DRY-KARABIBER", "1", "g", ""))),
+    ("DSH-TAVUK-SIS", "Tavuk şiş", "portion", "grill", "10", 280, 5, 4, (
+        ("MEA-TAVUK-GOGUS", "220", "g", "5"), ("DAI-YOGURT", "30", "g", ""), ("PRD-BIBER", "30", "g", "10"),
+        ("DRY-PIRINC", "80", "g", ""), ("DAI-TEREYAG", "10", "g", ""))),
+    ("DSH-SUTLAC", "Fırın sütlaç", "portion", "dessert", "10", 200, 11, 12, (
+        ("DAI-SUT", "250", "ml", ""), ("DRY-PIRINC", "30", "g", ""), ("DRY-SEKER", "40", "g", ""))),
+    ("DSH-HELVA", "Un helvası, dondurma ile", "portion", "dessert", "10", 200, 9, 10, (
+        ("DRY-UN", "50", "g", ""), ("DAI-TEREYAG", "30", "g", ""), ("DRY-SEKER", "50", "g", ""),
+        ("DAI-SUT", "100", "ml", ""), ("DRY-CEVIZ", "10", "g", ""))),
+    ("ICK-RAKI-DUBLE", "Rakı, duble (10 cl)", "portion", "drinks", "20", 330, 40, 42, (
+        ("DRK-RAKI-70", "100", "ml", ""),)),
+    ("ICK-SARAP-KADEH", "Ev şarabı, kadeh (15 cl)", "portion", "drinks", "20", 300, 14, 19, (
+        ("DRK-SARAP-BEYAZ", "150", "ml", ""),)),
+    ("ICK-MEYVE-SUYU", "Meyve suyu, bardak (20 cl)", "portion", "drinks", "10", 250, 6, 6, (
+        ("DRK-MEYVE-SUYU", "200", "ml", ""),)),
+    ("ICK-SALGAM", "Şalgam, bardak (25 cl)", "portion", "drinks", "10", 200, 9, 8, (
+        ("DRK-SALGAM", "250", "ml", ""),)),
+    ("ICK-CAY", "Çay", "portion", "drinks", "10", 100, 34, 37, (("DRK-CAY", "5", "g", ""), ("DRY-SEKER", "6", "g", ""))),
+    ("ICK-KAHVE", "Türk kahvesi", "portion", "drinks", "10", 150, 11, 13, (("DRK-KAHVE", "7", "g", ""),
+                                                                         ("DRY-SEKER", "5", "g", ""))),
+)
+# Drinks sold as they are bought: item, food cost aimed at (per mille), per day at KDK and BSK.
+MENU_DRINKS = (("DRK-RAKI-70", 330, 2, 3), ("DRK-SARAP-BEYAZ", 300, 2, 2), ("DRK-SARAP-KIRMIZI", 300, 2, 2),
+               ("DRK-BIRA", 330, 17, 19), ("DRK-SU", 200, 46, 48), ("DRK-MADENSUYU", 250, 23, 24),
+               ("DRK-KOLA", 280, 11, 13), ("DRK-AYRAN", 250, 6, 5))
+# stock/units.yaml: one of the item's own unit is `per_unit` of `unit` (a 70 cl bottle is 0.7 l)
+CONVERSIONS = (("DRK-RAKI-70", "l", "0.7"), ("DRK-SARAP-BEYAZ", "l", "0.75"), ("DRK-SARAP-KIRMIZI", "l", "0.75"))
+MENU_INFLATION = 22                     # menu prices follow costs, per mille a month, repriced each quarter
+QUARTERS = (dt.date(YEAR, 1, 1), dt.date(YEAR, 4, 1), dt.date(YEAR, 7, 1), dt.date(YEAR, 10, 1))
+# What the kitchen uses beyond the recipes, per mille of the recipe quantity (over-portioning,
+# spills, tasting): the book does not see it until the month-end count.
+OVERUSE = {"fish": 40, "seafood": 45, "meat": 30, "produce": 60, "dairy": 30, "bread": 80, "dry": 25, "oil": 50,
+           "drinks": 15, "sauce": 35}
 
 # location, role, monthly gross salary (TRY), hired, left. The order gives the EM- ids.
 EMPLOYEES = (
@@ -1593,15 +1743,141 @@ def build_sales_orders(rng: random.Random, customers: list[Record], erp_dups: li
     return orders
 
 
+class Menu:
+    """The recipes as kebir reads them (core.recipes), so the simulation takes from stock exactly
+    what kebir derives from the Z-reports, the catering deliveries and the production runs; and
+    the menu's prices, set from the January cost of each dish and the food cost it aims at."""
+
+    def __init__(self) -> None:
+        def lines(rows: tuple[tuple[str, str, str, str], ...]) -> tuple[Ingredient, ...]:
+            return tuple(Ingredient(i, Decimal(q), u, Decimal(w or 0)) for i, q, u, w in rows)
+
+        items = {i.id: Item(i.id, i.name, i.unit, POLICIES[i.category].valuation, i.category) for i in ITEMS}
+        items |= {s[0]: Item(s[0], s[1], s[2], "average", "sauce") for s in SAUCES}
+        items |= {x[0]: Item(x[0], x[1], x[2], "average", x[3], type="produced") for x in DISHES}
+        items |= {m: Item(m, name, "portion", "average", "catering", type="produced") for m, name, _ in MENUS}
+        recipes = [Recipe(m, lines(RECIPES[m])) for m in RECIPES]
+        recipes += [Recipe(s[0], lines(s[5]), Decimal(s[3]), s[2], Decimal(s[4])) for s in SAUCES]
+        recipes += [Recipe(x[0], lines(x[8])) for x in DISHES]
+        self.items = items
+        self.rec = Recipes(tuple(recipes), tuple(Conversion(i, u, Decimal(p)) for i, u, p in CONVERSIONS), items)
+        self.req: dict[str, dict[str, int]] = {}
+        self.sold = [(x[0], x[5], x[6], x[7]) for x in DISHES] + list(MENU_DRINKS)   # item, target, KDK, BSK
+        specs = {i.id: i for i in ITEMS}
+        rate = RATE_WALKS[0][1] / 10000                      # January's EUR rate, for the Greek oil and olives
+        self.jan_cost = {i.id: Fraction(i.price) * (Fraction(rate) if SUPPLIER_OF[i.id] == "greek" else 1)
+                         for i in ITEMS}
+        self.months: dict[str, tuple[int, ...]] = {}
+        for item, _target, _k, _b in self.sold:
+            raw = self.rec.explode(item, True) if item in self.rec else {item: Fraction(1)}
+            seasons = [set(specs[r].months) for r in raw if r in specs and specs[r].months]
+            self.months[item] = tuple(m for m in MONTHS if all(m in s for s in seasons))
+        self.jan_price = {}
+        for item, target, _k, _b in self.sold:
+            raw = self.rec.explode(item, True) if item in self.rec else {item: Fraction(1)}
+            cost = sum(q * self.jan_cost[r] for r, q in raw.items())
+            self.jan_price[item] = max(500, half_up(int(cost * 1000), target * 500) * 500)
+
+    def price(self, item: str, day: dt.date) -> int:
+        """The menu price (net of VAT, kuruş) on `day`: January's, repriced at the start of each quarter."""
+        quarter = max(q for q in QUARTERS if q <= day) if day >= QUARTERS[0] else QUARTERS[0]
+        return half_up(self.jan_price[item] * inflation(quarter, MENU_INFLATION), 1000 * 500) * 500
+
+    def on_menu(self, item: str, day: dt.date) -> bool:
+        return day.month in self.months[item]
+
+    def req_of(self, item: str) -> dict[str, int]:
+        """Per unit sold or issued: what it takes from stock, in 10^-9 of each item's unit (as kebir)."""
+        if item not in self.req:
+            need = self.rec.taken(item) or {}
+            self.req[item] = {ing: half_up(q.numerator * SCALE, q.denominator) for ing, q in sorted(need.items())}
+        return self.req[item]
+
+    def take(self, sold: dict[str, int]) -> dict[str, int]:
+        """Thousandths sold per item -> thousandths taken per ingredient: summed exactly, rounded once."""
+        totals: dict[str, int] = {}
+        for item, q in sold.items():
+            for ing, r in self.req_of(item).items():
+                totals[ing] = totals.get(ing, 0) + q * r
+        return {ing: n for ing, t in sorted(totals.items()) if (n := (t + SCALE // 2) // SCALE) > 0}
+
+    def run_takes(self, sauce: str, made: int) -> dict[str, int]:
+        """What a production run making `made` thousandths takes (kebir: per ingredient, rounded)."""
+        return {ing: n for ing, q in sorted(self.rec.explode(sauce).items())
+                if (n := thousandths(Fraction(made, 1000) * q)) > 0}
+
+    def usable(self, sauce: str) -> int:
+        """Usable output of one batch, thousandths."""
+        return thousandths(self.rec.output(self.rec.by_item[sauce]))
+
+
+@dataclass
+class Till:
+    """One restaurant's day at the till: a Z-report."""
+    location: str
+    day: dt.date
+    sales: list[tuple[str, int, int, int]] = field(default_factory=list)   # item, portions, net, VAT %
+    cash: int = 0
+    card: int = 0
+    voucher: int = 0
+
+    def rows(self) -> list[Record]:
+        base = {"date": iso(self.day), "location": self.location}
+        out = [base | {"kind": "sale", "item": item, "quantity": str(portions), "net": money(net),
+                       "vat_rate": str(vat_pct)} for item, portions, net, vat_pct in self.sales]
+        out += [base | {"kind": "tender", "method": method, "amount": money(amount)}
+                for method, amount in (("cash", self.cash), ("card", self.card), ("voucher", self.voucher))]
+        return out
+
+    def taken(self) -> dict[str, int]:
+        return {item: portions * 1000 for item, portions, _, _ in self.sales}
+
+
+def build_tills(rng: random.Random, menu: Menu) -> dict[tuple[str, dt.date], Till]:
+    """Each restaurant's Z-report per day (and 31 December 2024's, whose card takings settle in
+    January): portions of each dish and drink on the menu, at the quarter's menu prices."""
+    vats = {x[0]: int(x[4]) for x in DISHES} | {i.id: int(i.vat) for i in ITEMS}
+    tills = {}
+    for day in (START - ONE_DAY,) + DAYS:
+        for loc in RESTAURANTS:
+            n = LOC_IDS.index(loc)
+            factor = SALES_SEASON[loc][day.month - 1] * WEEKDAY_FACTOR[day.weekday()] // 1000
+            factor = factor * SPECIAL_DAYS.get(day, 1000) // 1000
+            if RAMADAN[0] <= day <= RAMADAN[1]:
+                factor = factor * 850 // 1000
+            till = Till(loc, day)
+            for item, _target, *means in menu.sold:
+                mean = means[n]
+                if not mean or not menu.on_menu(item, max(day, START)):
+                    continue
+                raw = vary(rng, mean * factor, 700, 1300)
+                whole, frac = divmod(raw, 1000)
+                portions = whole + (rng.randrange(1000) < frac)
+                if portions:
+                    till.sales.append((item, portions, portions * menu.price(item, max(day, START)), vats[item]))
+            by_rate: dict[int, int] = {}
+            for _, _, part, vat_pct in till.sales:
+                by_rate[vat_pct] = by_rate.get(vat_pct, 0) + part
+            gross = sum(by_rate.values()) + sum(percent_of(v, pct) for pct, v in by_rate.items())
+            till.card = vary(rng, gross, 720, 800)
+            till.voucher = vary(rng, gross, 25, 60)
+            till.cash = gross - till.card - till.voucher
+            tills[(loc, day)] = till
+    return tills
+
+
 # --------------------------------------------------------------------------- stock simulation
 
 COUNTED_UNITS = ("piece", "bottle", "portion")
-ISSUE_TIME = {"KDK": "23:00", "BSK": "23:05", "MTF": "17:00"}
 TRANSFER_TIME = {"KDK": "09:30", "BSK": "10:15"}
-CATERING_TIME, WASTE_TIME, ADJUST_TIME, COUNT_TIME = "14:00", "23:10", "23:20", "23:45"
+RUSH_TIME, RUSH_TRANSFER_TIME = "08:50", "11:30"
+CATERING_TIME, WASTE_TIME, ADJUST_TIME = "14:00", "23:10", "23:20"
+# Counts are untimed: they come after the day's sales, which kebir issues untimed at the day's end.
 KIND_RANK = {"receipt": 0, "transfer": 1, "issue": 2, "waste": 3, "adjustment": 4, "count": 5}
 WEEKDAY_FACTOR = (780, 820, 880, 960, 1230, 1420, 1180)   # restaurant trade by weekday, per mille
 WASTE_MEMOS = ("spoiled", "past its best", "dropped in service", "failed quality check")
+SAUCE_POLICY = Policy("average", True, (), (MON, THU), 20, 50, 2)
+SCALE = 10**9
 
 
 @dataclass
@@ -1615,6 +1891,7 @@ class PurchaseOrder:
     prices: dict[str, int] = field(default_factory=dict)   # item -> price (minor units)
     status: str = "closed"
     id: str = ""
+    memo: str = ""
 
 
 @dataclass
@@ -1632,83 +1909,108 @@ class Move:
     memo: str = ""
 
 
+@dataclass
+class Run:
+    date: dt.date
+    time: str
+    item: str
+    quantity: int                  # thousandths made
+    memo: str = ""
+    id: str = ""
+
+
 def at(clock: str, minutes: int) -> str:
     h, m = divmod(int(clock[:2]) * 60 + int(clock[3:]) + minutes, 60)
     return f"{h:02d}:{m:02d}"
 
 
 class StockSim:
-    """Day-by-day on-hand quantities per item and location, in integer thousandths.
+    """Day-by-day stock per item and location, in integer thousandths.
 
-    Each day: receipts (early morning), transfers from MTF to the restaurants, catering production
-    and usage, waste, adjustments, the month-end count, then the evening's purchase orders for the
-    next deliveries. Nothing leaves a location that is not there, so stock never goes negative.
+    The restaurants' usage is what kebir derives from their Z-reports through the recipes (the
+    sim takes exactly that, at the end of the day) plus what the kitchen uses beyond the recipes,
+    which only the month-end count shows. Each day: receipts (early morning), transfers from MTF
+    to the restaurants, sauce production runs at MTF, rush purchases and transfers for what would
+    run short, catering deliveries (issued as menus, exploded by kebir), waste, adjustments, the
+    day's sales, the month-end count, then the evening's purchase orders for the next deliveries.
+    Nothing leaves a location that is not there, so stock never goes negative.
     """
 
-    def __init__(self, rng: random.Random, sales_orders: list[SalesOrder]) -> None:
+    def __init__(self, rng: random.Random, sales_orders: list[SalesOrder], menu: Menu,
+                 tills: dict[tuple[str, dt.date], Till]) -> None:
         self.rng = rng
+        self.menu = menu
         self.items = {i.id: i for i in ITEMS}
+        self.sauces = [s[0] for s in SAUCES]
+        self.category = {i.id: i.category for i in ITEMS} | {s: "sauce" for s in self.sauces}
+        self.units = {i.id: i.unit for i in ITEMS} | {s[0]: s[2] for s in SAUCES}
         self.suppliers = {s.key: s for s in SUPPLIERS}
-        keys = [(i.id, loc) for i in ITEMS for loc in LOC_IDS]
-        self.on_hand = dict.fromkeys(keys, 0)
-        self.pending = dict.fromkeys(keys, 0)      # usage accrued but not booked yet
+        self.taken = {key: menu.take(till.taken()) for key, till in tills.items() if key[1] >= START}
+        stock_ids = [i.id for i in ITEMS] + self.sauces
+        keys = [(i, loc) for i in stock_ids for loc in LOC_IDS]
+        self.on_hand = dict.fromkeys(keys, 0)      # what the book says
+        self.hidden = dict.fromkeys(keys, 0)       # used beyond the recipes since the last count
         self.on_order = dict.fromkeys(keys, 0)
         self.moves: list[Move] = []
+        self.runs: list[Run] = []
         self.orders: list[PurchaseOrder] = []
         self.arrivals: dict[dt.date, list[tuple[PurchaseOrder, dict[str, int], str]]] = {}
         self.standing: dict[tuple[str, str, dt.date], PurchaseOrder] = {}
-        self.events: dict[dt.date, list[SalesOrder]] = {}
+        self.events: dict[dt.date, list[tuple[SalesOrder, str, int, dict[str, int]]]] = {}
         self.event_need: dict[tuple[dt.date, str], int] = {}
         for so in sales_orders:
             if so.status != "closed":
                 continue
-            self.events.setdefault(so.due, []).append(so)
-            for menu, portions, _, _ in so.lines:
-                for item, per in RECIPES[menu]:
-                    key = (so.due, item)
-                    self.event_need[key] = self.event_need.get(key, 0) + per * portions
-        in_recipes = {item for lines in RECIPES.values() for item, _ in lines}
-        # Where each item is kept: where it is used, and MTF for whatever MTF buys for the others.
+            for menu_item, portions, _, _ in so.lines:
+                need = menu.take({menu_item: portions * 1000})
+                self.events.setdefault(so.due, []).append((so, menu_item, portions, need))
+                for item, q in need.items():
+                    self.event_need[(so.due, item)] = self.event_need.get((so.due, item), 0) + q
+        # Mean use per day (book quantities) per item, location and month, from the menu.
+        self.use: dict[tuple[str, str, int], int] = {}
+        avg_weekday = sum(WEEKDAY_FACTOR) // 7
+        for month in MONTHS:
+            mid = dt.date(YEAR, month, 15)
+            for loc in RESTAURANTS:
+                n = LOC_IDS.index(loc)
+                sold = {item: means[n] * 1000 * SALES_SEASON[loc][month - 1] // 1000 * avg_weekday // 1000
+                        for item, _t, *means in menu.sold if means[n] and menu.on_menu(item, mid)}
+                for item, q in menu.take(sold).items():
+                    self.use[(item, loc, month)] = q
+            for sauce in self.sauces:
+                made = sum(self.use.get((sauce, loc, month), 0) for loc in RESTAURANTS)
+                for item, q in menu.run_takes(sauce, made).items():
+                    self.use[(item, "MTF", month)] = self.use.get((item, "MTF", month), 0) + q
+        in_events = {item for _day, item in self.event_need}
         self.kept: dict[str, tuple[str, ...]] = {}
-        for i in ITEMS:
-            used = [loc for loc, use in zip(LOC_IDS, i.use) if use]
-            if (POLICIES[i.category].via_mtf and used) or i.id in in_recipes:
+        for item in stock_ids:
+            used = [loc for loc in LOC_IDS if any(self.use.get((item, loc, m)) for m in MONTHS)]
+            if (self.policy(item).via_mtf and used) or item in in_events:
                 used.append("MTF")
-            self.kept[i.id] = tuple(loc for loc in LOC_IDS if loc in used)
+            self.kept[item] = tuple(loc for loc in LOC_IDS if loc in used)
         self.adjustments = self.plan_adjustments()
+        self.rushes: list[tuple[str, str]] = []
 
     # ---- quantities
-    def policy(self, item: ItemSpec) -> Policy:
-        return POLICIES[item.category]
+    def policy(self, item: str) -> Policy:
+        return SAUCE_POLICY if item in self.sauces else POLICIES[self.category[item]]
 
     def in_season(self, item: ItemSpec, day: dt.date) -> bool:
         return not item.months or day.month in item.months
 
-    def mean(self, item: ItemSpec, loc: str, day: dt.date) -> int:
-        return item.use[LOC_IDS.index(loc)] if self.in_season(item, day) else 0
+    def mean(self, item: str, loc: str, day: dt.date) -> int:
+        """Mean use on a day like `day`: the recipes' share, and what the kitchen uses beyond them."""
+        q = self.use.get((item, loc, day.month), 0)
+        return q + q * OVERUSE[self.category[item]] // 1000 if loc in RESTAURANTS else q
 
-    def issue_days(self, item: ItemSpec, loc: str) -> tuple[int, ...]:
-        """Weekdays usage is booked: the category's, but MTF books weekly what is not booked daily."""
-        days = self.policy(item).issue_days
-        return MTF_ISSUE_DAYS if loc == "MTF" and days and days != EVERY_DAY else days
+    def physical(self, key: tuple[str, str]) -> int:
+        return self.on_hand[key] - self.hidden[key]
 
-    def grain(self, item: ItemSpec) -> int:
-        return 1000 if item.unit in COUNTED_UNITS else 1
+    def grain(self, item: str) -> int:
+        return 1000 if self.units[item] in COUNTED_UNITS else 1
 
     def order_step(self, item: ItemSpec) -> int:
         return item.step or {"kg": 500, "l": 1000}.get(item.unit, 1000)
-
-    def desired(self, item: ItemSpec, loc: str, day: dt.date) -> int:
-        mean = self.mean(item, loc, day)
-        if not mean:
-            return 0
-        if loc in RESTAURANTS:
-            mean = mean * WEEKDAY_FACTOR[day.weekday()] // 1000
-        raw = vary(self.rng, mean, 700, 1300)
-        if item.unit in COUNTED_UNITS:   # whole pieces, rounded at random so small means still get used
-            whole, frac = divmod(raw, 1000)
-            return (whole + (self.rng.randrange(1000) < frac)) * 1000
-        return raw
 
     def price(self, item: ItemSpec, day: dt.date) -> int:
         supplier = self.suppliers[item.supplier]
@@ -1720,15 +2022,26 @@ class StockSim:
     def move(self, day: dt.date, clock: str, kind: str, item: str, loc: str, quantity: int, **kw: Any) -> None:
         self.moves.append(Move(day, clock, kind, item, loc, quantity, **kw))
 
+    def need_today(self, day: dt.date, loc: str) -> dict[str, int]:
+        """What the day's sales take at a restaurant (book), and what the kitchen really uses."""
+        return self.taken.get((loc, day), {})
+
+    def extra(self, item: str, q: int) -> int:
+        """Used beyond the recipes on top of `q` (hidden until the count)."""
+        return q * OVERUSE[self.category[item]] * self.rng.randint(500, 1500) // 1_000_000
+
     # ---- the simulation
     def run(self) -> None:
         self.place_orders(START, START, initial=True)
         for day in DAYS:
             self.receive(day)
+            self.produce(day, self.plan_runs(day))
             self.transfer(day)
-            self.use(day)
+            self.rescue(day)
+            self.cater(day)
             self.spoil(day)
             self.adjust(day)
+            self.sell(day)
             if day == month_end(day.year, day.month):
                 self.count(day)
             self.place_orders(day, day + ONE_DAY)
@@ -1748,65 +2061,149 @@ class StockSim:
                 self.move(day, clock, "receipt", item_id, po.location, q, unit_cost=po.prices[item_id] * 100,
                           currency=po.currency, document=po)
 
+    def plan_runs(self, day: dt.date) -> dict[str, int]:
+        """Sauce batches to cook today at MTF: enough for the restaurants until the run after next
+        and the catering of the coming days."""
+        if day.weekday() not in SAUCE_RUN_DAYS:
+            return {}
+        runs = {}
+        horizon = (next_weekday(next_weekday(day, SAUCE_RUN_DAYS), SAUCE_RUN_DAYS) - day).days + 1
+        for sauce in self.sauces:
+            want = sum(self.mean(sauce, loc, day + dt.timedelta(days=n)) for loc in RESTAURANTS for n in range(horizon))
+            want += sum(self.event_need.get((day + dt.timedelta(days=n), sauce), 0) for n in range(horizon))
+            have = sum(self.physical((sauce, loc)) for loc in LOC_IDS)
+            if want > have:
+                batch = self.menu.usable(sauce)
+                runs[sauce] = -(-(want - have) // batch) * batch
+        return runs
+
     def transfer(self, day: dt.date) -> None:
-        for item in ITEMS:
+        for item in [i.id for i in ITEMS] + self.sauces:
             pol = self.policy(item)
-            if not pol.via_mtf or day.weekday() not in pol.transfer_days:
+            if not pol.via_mtf or (day.weekday() not in pol.transfer_days and day != START):
                 continue
-            step = 1000 if item.unit in COUNTED_UNITS else 100
+            step = 1000 if self.units[item] in COUNTED_UNITS else 100
             nxt = next_weekday(day, pol.transfer_days)
             for loc in RESTAURANTS:
                 daily = self.mean(item, loc, day)
                 if not daily:
                     continue
-                key = (item.id, loc)
-                position = self.on_hand[key] - self.pending[key]
+                key = (item, loc)
+                position = self.physical(key)
                 need = daily * (nxt - day).days
                 if position >= need + daily * pol.reorder // 10:
                     continue
                 want = -(-(need + daily * pol.cover // 10 - position) // step) * step
-                spare = self.on_hand[(item.id, "MTF")] - self.event_need.get((day, item.id), 0)
+                spare = self.physical((item, "MTF")) - self.event_need.get((day, item), 0)
                 q = min(want, max(0, spare) // step * step)
                 if q > 0:
-                    self.on_hand[(item.id, "MTF")] -= q
-                    self.on_hand[key] += q
-                    self.move(day, TRANSFER_TIME[loc], "transfer", item.id, "MTF", q, to_location=loc)
+                    self.shift(day, TRANSFER_TIME[loc], item, loc, q)
 
-    def use(self, day: dt.date) -> None:
-        for so in self.events.get(day, []):        # catering production at MTF, booked per order
-            for menu, portions, _, _ in so.lines:
-                for item_id, per in RECIPES[menu]:
-                    grain = self.grain(self.items[item_id])
-                    need = -(-per * portions // grain) * grain
-                    q = min(need, self.on_hand[(item_id, "MTF")])
-                    if q > 0:
-                        self.on_hand[(item_id, "MTF")] -= q
-                        self.move(day, CATERING_TIME, "issue", item_id, "MTF", q, document=so.id,
-                                  memo="catering production")
-        last = day == month_end(day.year, day.month)
-        for item in ITEMS:
-            for loc in self.kept[item.id]:
-                key = (item.id, loc)
-                self.pending[key] += self.desired(item, loc, day)
-                if (last or day.weekday() in self.issue_days(item, loc)) and self.pending[key]:
-                    q = min(self.pending[key], self.on_hand[key])
-                    self.pending[key] = 0
-                    if q > 0:
-                        self.on_hand[key] -= q
-                        self.move(day, ISSUE_TIME[loc], "issue", item.id, loc, q, memo="daily usage")
+    def shift(self, day: dt.date, clock: str, item: str, loc: str, q: int) -> None:
+        self.on_hand[(item, "MTF")] -= q
+        self.on_hand[(item, loc)] += q
+        self.move(day, clock, "transfer", item, "MTF", q, to_location=loc)
+
+    def rush(self, day: dt.date, item_id: str, loc: str, short: int) -> None:
+        """Buy what would run short, delivered the same morning (a rush order to the usual supplier;
+        the Greek oil and olives from the wholesaler)."""
+        item = self.items[item_id]
+        spec = self.suppliers[item.supplier]
+        if spec.currency != "TRY":
+            spec = self.suppliers["dry"]
+            price = max(1, vary(self.rng, item.price * RATE_WALKS[0][1] // 10000 * inflation(day, 24) // 1000,
+                                1100, 1200))
+        else:
+            price = self.price(item, day)
+        step = self.order_step(item)
+        q = -(-short // step) * step
+        po = PurchaseOrder(spec.key, loc, day, day, "TRY", {item_id: q}, {item_id: price}, memo="rush order")
+        self.orders.append(po)
+        self.on_hand[(item_id, loc)] += q
+        self.move(day, RUSH_TIME, "receipt", item_id, loc, q, unit_cost=price * 100, currency="TRY", document=po)
+        self.rushes.append((item_id, loc))
+
+    def ensure_mtf(self, day: dt.date, needs: dict[str, int]) -> None:
+        for item, q in sorted(needs.items()):
+            short = q - self.physical((item, "MTF"))
+            if short > 0 and item in self.sauces:     # an extra batch
+                batch = self.menu.usable(item)
+                self.produce(day, {item: -(-short // batch) * batch}, RUSH_RUN_TIME)
+            elif short > 0:
+                self.rush(day, item, "MTF", short)
+
+    def produce(self, day: dt.date, runs: dict[str, int], clock: str = RUN_TIME) -> None:
+        needs: dict[str, int] = {}
+        for sauce, made in runs.items():
+            for item, q in self.menu.run_takes(sauce, made).items():
+                needs[item] = needs.get(item, 0) + q
+        for item, q in needs.items():          # catering later today needs its share too
+            needs[item] = q + self.event_need.get((day, item), 0)
+        self.ensure_mtf(day, needs)
+        for sauce, made in sorted(runs.items()):
+            for item, q in self.menu.run_takes(sauce, made).items():
+                self.on_hand[(item, "MTF")] -= q
+            self.on_hand[(sauce, "MTF")] += made
+            self.runs.append(Run(day, clock, sauce, made, "sauces for the restaurants" if clock == RUN_TIME
+                                 else "extra batch"))
+
+    def rescue(self, day: dt.date) -> None:
+        """What a restaurant would run short of today comes from MTF (cooking an extra batch of a
+        sauce if need be) or, for what MTF does not hold, by rush order."""
+        for loc in RESTAURANTS:
+            for item, q in self.need_today(day, loc).items():
+                key = (item, loc)
+                short = q + self.extra(item, q) * 2 - self.physical(key)
+                if short <= 0:
+                    continue
+                if item in self.sauces:
+                    spare = self.physical((item, "MTF")) - self.event_need.get((day, item), 0)
+                    if spare < short:
+                        batch = self.menu.usable(item)
+                        self.produce(day, {item: -(-(short - max(0, spare)) // batch) * batch}, RUSH_RUN_TIME)
+                    self.shift(day, RUSH_TRANSFER_TIME, item, loc, short)
+                elif self.policy(item).via_mtf and \
+                        self.physical((item, "MTF")) - self.event_need.get((day, item), 0) >= short:
+                    self.shift(day, RUSH_TRANSFER_TIME, item, loc, short)
+                else:
+                    self.rush(day, item, loc, short)
+        needs = {item: q for (d, item), q in self.event_need.items() if d == day}
+        self.ensure_mtf(day, needs)
+
+    def cater(self, day: dt.date) -> None:
+        """Catering deliveries: one issue per order and menu, which kebir explodes through the recipe."""
+        for so, menu_item, portions, need in self.events.get(day, []):
+            for item, q in need.items():
+                self.on_hand[(item, "MTF")] -= q
+                assert self.physical((item, "MTF")) >= 0, (day, item)
+            self.move(day, CATERING_TIME, "issue", menu_item, "MTF", portions * 1000, document=so.id,
+                      memo="catering delivery")
+
+    def sell(self, day: dt.date) -> None:
+        """The day's sales, as kebir issues them from the Z-reports; the kitchen uses a little more."""
+        for loc in RESTAURANTS:
+            for item, q in self.need_today(day, loc).items():
+                key = (item, loc)
+                extra = min(self.extra(item, q), self.physical(key) - q)
+                self.on_hand[key] -= q
+                self.hidden[key] += max(0, extra)
+                assert self.physical(key) >= 0, (day, key)
 
     def spoil(self, day: dt.date) -> None:
-        for item in ITEMS:
+        for item in [i.id for i in ITEMS] + self.sauces:
             chance = self.policy(item).waste
             if not chance:
                 continue
-            for loc in self.kept[item.id]:
-                key = (item.id, loc)
-                have = self.on_hand[key] - self.pending[key]   # what usage booked later will not take
+            spec = self.items.get(item)
+            for loc in self.kept[item]:
+                key = (item, loc)
+                want = self.need_today(day, loc).get(item, 0) if loc in RESTAURANTS else 0
+                have = self.physical(key) - want - self.extra(item, want) * 2
                 if have <= 0:
                     continue
-                season_over = not self.in_season(item, day) and not self.in_season(item, day + dt.timedelta(days=7))
-                if season_over and not self.event_need.get((day + ONE_DAY, item.id)):
+                season_over = spec is not None and not self.in_season(spec, day) and \
+                    not self.in_season(spec, day + dt.timedelta(days=7))
+                if season_over and not self.event_need.get((day + ONE_DAY, item)):
                     q, memo = have, "end of season, discarded"
                 elif self.rng.randrange(1000) < chance:
                     grain = self.grain(item)
@@ -1815,12 +2212,12 @@ class StockSim:
                     continue
                 if q > 0:
                     self.on_hand[key] -= q
-                    self.move(day, WASTE_TIME, "waste", item.id, loc, q, memo=memo)
+                    self.move(day, WASTE_TIME, "waste", item, loc, q, memo=memo)
 
     def plan_adjustments(self) -> dict[dt.date, list[tuple[str, str, int]]]:
         rng = self.rng
         plan: dict[dt.date, list[tuple[str, str, int]]] = {}
-        stable = [i for i in ITEMS if i.category in ("dry", "drinks", "oil", "dairy")]
+        stable = [i for i in ITEMS if i.category in ("dry", "drinks", "oil", "dairy") and self.kept[i.id]]
         for _ in range(14):
             day = random_day(rng, d("2025-01-10"), d("2025-12-20"))
             item = rng.choice(stable)
@@ -1831,29 +2228,31 @@ class StockSim:
         reasons = {-1: ("breakage", "damaged in storage", "receiving error corrected"),
                    1: ("found in storage", "receiving error corrected", "supplier sent extra")}
         for item_id, loc, sign in self.adjustments.get(day, []):
-            item, key = self.items[item_id], (item_id, loc)
-            size = self.rng.randint(1, 4) * 1000 if item.unit in COUNTED_UNITS else self.rng.randint(2, 20) * 100
+            key = (item_id, loc)
+            size = self.rng.randint(1, 4) * 1000 if self.units[item_id] in COUNTED_UNITS else \
+                self.rng.randint(2, 20) * 100
             if sign < 0:
-                size = min(size, self.on_hand[key])
+                want = self.need_today(day, loc).get(item_id, 0) if loc in RESTAURANTS else 0
+                free = self.physical(key) - want - self.extra(item_id, want) * 2
+                size = min(size, max(0, free) // self.grain(item_id) * self.grain(item_id))
                 if not size:
-                    sign, size = 1, self.grain(item)
+                    sign, size = 1, self.grain(item_id)
             self.on_hand[key] += sign * size
             self.move(day, ADJUST_TIME, "adjustment", item_id, loc, sign * size,
                       memo=self.rng.choice(reasons[sign]))
 
     def count(self, day: dt.date) -> None:
-        for item in ITEMS:
+        """The month-end count (untimed: after the day's sales) finds what is really there."""
+        for item in [i.id for i in ITEMS] + self.sauces:
             grain = self.grain(item)
-            for loc in self.kept[item.id]:
-                key = (item.id, loc)
-                book = self.on_hand[key]
-                if not book:
+            for loc in self.kept[item]:
+                key = (item, loc)
+                if not self.on_hand[key]:
                     continue
-                counted = (book * self.rng.randint(960, 1010) // 1000 + grain // 2) // grain * grain
-                if counted == book:
-                    counted = book - grain if book >= grain else book + grain
-                self.on_hand[key] = counted
-                self.move(day, COUNT_TIME, "count", item.id, loc, counted, memo="month-end count")
+                real = self.physical(key)
+                counted = max(0, real * self.rng.randint(997, 1003) // 1000) // grain * grain
+                self.on_hand[key], self.hidden[key] = counted, 0
+                self.move(day, "", "count", item, loc, counted, memo="month-end count")
 
     # ---- purchasing
     def place_orders(self, today: dt.date, delivery: dt.date, initial: bool = False) -> None:
@@ -1879,7 +2278,7 @@ class StockSim:
                 for item in ITEMS:
                     if item.supplier != spec.key or loc not in self.kept[item.id]:
                         continue
-                    if self.policy(item).via_mtf and loc != "MTF":
+                    if self.policy(item.id).via_mtf and loc != "MTF":
                         continue
                     q = self.order_quantity(item, loc, today, due, nxt)
                     if q:
@@ -1887,7 +2286,7 @@ class StockSim:
                 if lines:
                     self.book_order(spec, loc, today, due, lines, standing)
 
-    def expected(self, item: ItemSpec, locs: tuple[str, ...], first: dt.date, tenths: int) -> int:
+    def expected(self, item: str, locs: tuple[str, ...], first: dt.date, tenths: int) -> int:
         """Mean use at `locs` over `tenths` tenths of a day from `first`, following the season."""
         total = 0
         for n in range(-(-tenths // 10)):
@@ -1897,23 +2296,27 @@ class StockSim:
 
     def order_quantity(self, item: ItemSpec, loc: str, today: dt.date, due: dt.date, nxt: dt.date) -> int:
         """Order up to the use until the next delivery plus a cover, when stock falls below a reorder point."""
-        pol = self.policy(item)
+        pol = self.policy(item.id)
         locs = LOC_IDS if pol.via_mtf else (loc,)
         window = (nxt - due).days
         events = sum(self.event_need.get((due + dt.timedelta(days=n), item.id), 0) for n in range(window)) \
             if loc == "MTF" else 0
-        need = self.expected(item, locs, due, 10 * window) + events
+        need = self.expected(item.id, locs, due, 10 * window) + events
+        if loc == "MTF" and not pol.via_mtf and due.weekday() in SAUCE_RUN_DAYS:   # sauces cooked in bulk
+            need += self.expected(item.id, ("MTF",), due, 40)
         if not need:
             return 0
         lead = max(0, (due - today).days - 1) * 10          # used before the delivery arrives
-        position = sum(self.on_hand[(item.id, x)] - self.pending[(item.id, x)] + self.on_order[(item.id, x)]
-                       for x in locs) - self.expected(item, locs, today + ONE_DAY, lead)
+        lead_events = sum(self.event_need.get((today + dt.timedelta(days=n), item.id), 0)
+                          for n in range(1, max(1, (due - today).days))) if loc == "MTF" else 0
+        position = sum(self.physical((item.id, x)) + self.on_order[(item.id, x)] for x in locs) \
+            - self.expected(item.id, locs, today + ONE_DAY, lead) - lead_events
         if pol.via_mtf:   # MTF also refills the restaurants' own buffers from what it holds
-            need += self.expected(item, RESTAURANTS, nxt, pol.cover)
-        if position >= need + self.expected(item, locs, nxt, pol.reorder):
+            need += self.expected(item.id, RESTAURANTS, nxt, pol.cover)
+        if position >= need + self.expected(item.id, locs, nxt, pol.reorder):
             return 0
         step = self.order_step(item)
-        return -(-(need + self.expected(item, locs, nxt, pol.cover) - position) // step) * step
+        return -(-(need + self.expected(item.id, locs, nxt, pol.cover) - position) // step) * step
 
     def book_order(self, spec: SupplierSpec, loc: str, today: dt.date, due: dt.date, lines: dict[str, int],
                    standing: bool) -> None:
@@ -2553,7 +2956,6 @@ OPENING_CAPITAL = 500000000
 VAT_PAYABLE_DEC_2024 = 104638045
 CASH_FLOAT = 1000000                   # each restaurant keeps 10,000.00 TRY in the till
 
-SALES_BASE = {"KDK": 15000000, "BSK": 17500000}    # net sales on an average day in January (kuruş)
 SALES_SEASON = {"KDK": (950, 930, 980, 1000, 1030, 1050, 1000, 980, 1020, 1040, 1000, 1080),
                 "BSK": (900, 880, 950, 1000, 1050, 1100, 1150, 1150, 1080, 1020, 960, 1050)}
 SPECIAL_DAYS = {d("2024-12-31"): 1800, d("2025-02-14"): 1300, d("2025-12-31"): 1800,
@@ -2561,31 +2963,6 @@ SPECIAL_DAYS = {d("2024-12-31"): 1800, d("2025-02-14"): 1300, d("2025-12-31"): 1
                 d("2025-06-07"): 900, d("2025-06-08"): 900, d("2025-06-09"): 900}
 CARD_COMMISSION_BP = 175               # 1.75% on card settlements
 VOUCHER_COMMISSION_BP = 500            # 5% (plus VAT) on meal-card settlements
-# What the tills sell, by Z-report category: id, VAT %, share of the food (or drinks) net in per
-# mille (the last takes the rest), average price of a portion in January (kuruş, net of VAT).
-FOOD_CATEGORIES = (("MEZE", 10, 300, 24000), ("ARA-SICAK", 10, 160, 36000), ("BALIK", 10, 340, 72000),
-                   ("IZGARA", 10, 90, 68000), ("TATLI", 10, 110, 19000))
-DRINK_CATEGORIES = (("ALKOLLU-ICECEK", 20, 800, 30000), ("ALKOLSUZ-ICECEK", 10, 200, 6000))
-
-
-@dataclass
-class Till:
-    """One restaurant's day at the till: a Z-report."""
-    location: str
-    day: dt.date
-    sales: list[tuple[str, int, int, int]] = field(default_factory=list)   # category, portions, net, VAT %
-    cash: int = 0
-    card: int = 0
-    voucher: int = 0
-
-    def rows(self) -> list[Record]:
-        base = {"date": iso(self.day), "location": self.location}
-        out = [base | {"kind": "sale", "item": category, "quantity": str(portions), "net": money(net),
-                       "vat_rate": str(vat_pct)} for category, portions, net, vat_pct in self.sales]
-        out += [base | {"kind": "tender", "method": method, "amount": money(amount)}
-                for method, amount in (("cash", self.cash), ("card", self.card), ("voucher", self.voucher))]
-        return out
-
 PETTY = (  # what, account, VAT %, min and max gross (kuruş, January prices)
     ("Temizlik malzemesi", "770.10", 20, 30000, 250000),
     ("Nalbur, küçük tamir malzemesi", "770.12", 20, 20000, 300000),
@@ -2657,8 +3034,9 @@ class Journal:
     """The manual entries of the year (and the bank's CSV of charges)."""
 
     def __init__(self, rng: random.Random, rates: dict[tuple[dt.date, str], int], contacts: Contacts,
-                 documents: Documents, runs: Payroll) -> None:
+                 documents: Documents, runs: Payroll, tills: dict[tuple[str, dt.date], Till]) -> None:
         self.rng, self.rates = rng, rates
+        self.tills = tills
         self.runs = runs
         self.sup = contacts.supplier_ids
         self.employees = contacts.employees
@@ -2697,42 +3075,16 @@ class Journal:
         self.vat()
 
     # ---- restaurants
-    def daily_sales(self, loc: str, day: dt.date) -> Till:
-        """One restaurant's Z-report: net sales per category, VAT per rate on the day's totals, tenders."""
-        rng = self.rng
-        net = SALES_BASE[loc] * SALES_SEASON[loc][day.month - 1] // 1000
-        net = net * WEEKDAY_FACTOR[day.weekday()] // 1000 * SPECIAL_DAYS.get(day, 1000) // 1000
-        if RAMADAN[0] <= day <= RAMADAN[1]:
-            net = net * 850 // 1000
-        net = vary(rng, net * inflation(day, 20) // 1000, 880, 1120)
-        drinks = vary(rng, net, 260, 320)
-        till = Till(loc, day)
-        for total, categories in ((net - drinks, FOOD_CATEGORIES), (drinks, DRINK_CATEGORIES)):
-            left = total
-            for n, (category, vat_pct, share, price) in enumerate(categories):
-                part = left if n == len(categories) - 1 else vary(rng, total * share // 1000, 900, 1100)
-                left -= part
-                portions = max(1, half_up(part, price * inflation(day, 20) // 1000))
-                till.sales.append((category, portions, part, vat_pct))
-        by_rate: dict[int, int] = {}
-        for _, _, part, vat_pct in till.sales:
-            by_rate[vat_pct] = by_rate.get(vat_pct, 0) + part
-        gross = sum(by_rate.values()) + sum(percent_of(v, pct) for pct, v in by_rate.items())
-        till.card = vary(rng, gross, 720, 800)
-        till.voucher = vary(rng, gross, 25, 60)
-        till.cash = gross - till.card - till.voucher
-        return till
-
     def sales(self) -> dict[tuple[str, dt.date], int]:
         """Z-reports per restaurant and day (sales/YYYY/YYYY-MM.csv); returns card takings to settle."""
         cards = {}
         for loc in RESTAURANTS:
-            cards[(loc, START - ONE_DAY)] = self.daily_sales(loc, START - ONE_DAY).card
+            cards[(loc, START - ONE_DAY)] = self.tills[(loc, START - ONE_DAY)].card
         self.cash_takings: dict[tuple[str, dt.date], int] = {}
         self.vouchers: dict[tuple[str, dt.date], int] = {}
         for day in DAYS:
             for loc in RESTAURANTS:
-                till = self.daily_sales(loc, day)
+                till = self.tills[(loc, day)]
                 cards[(loc, day)] = till.card
                 self.cash_takings[(loc, day)] = till.cash
                 self.vouchers[(loc, day)] = till.voucher
@@ -3018,6 +3370,8 @@ def payroll_table() -> dict[str, Any]:
 
 
 def item_records(supplier_ids: dict[str, str]) -> list[Record]:
+    """Bought items, the sauces the central kitchen makes (stocked), the dishes and drinks by the
+    glass (made to order) and the catering menus. No prices here: prices.yaml holds the menus."""
     out = []
     for i in ITEMS:
         rec: Record = {"id": i.id, "name": i.name, "unit": i.unit, "valuation": POLICIES[i.category].valuation,
@@ -3025,32 +3379,70 @@ def item_records(supplier_ids: dict[str, str]) -> list[Record]:
         if i.category == "drinks":
             rec["accounts"] = dict(DRINK_ACCOUNTS)
         out.append(rec)
+    out += [{"id": sid, "name": name, "unit": unit, "valuation": "average", "category": "sauce", "vat_rate": "1",
+             "accounts": dict(SAUCE_ACCOUNTS)} for sid, name, unit, *_ in SAUCES]
+    out += [{"id": x[0], "name": x[1], "unit": x[2], "type": "produced", "valuation": "average", "category": x[3],
+             "vat_rate": x[4]} for x in DISHES]
     out += [{"id": m, "name": name, "unit": "portion", "type": "produced", "valuation": "average",
-             "category": "catering", "vat_rate": "10", "price": money(price)} for m, name, price in MENUS]
+             "category": "catering", "vat_rate": "10"} for m, name, _price in MENUS]
     out += [{"id": sid, "name": name, "unit": "piece", "type": "service", "valuation": "average",
              "category": "services", "vat_rate": vat, "supplier": supplier_ids[supplier]}
             for sid, name, vat, supplier in SERVICE_ITEMS]
     return out
 
 
+def _ingredients(rows: tuple[tuple[str, str, str, str], ...]) -> list[Record]:
+    out = []
+    for item, quantity, unit, waste in rows:
+        line = {"item": item, "quantity": quantity, "unit": unit}
+        if waste:
+            line["waste"] = waste
+        out.append(line)
+    return out
+
+
 def recipe_records() -> list[Record]:
-    """The catering menus' recipes: what one portion takes, as the central kitchen issues it."""
-    units = {i.id: i.unit for i in ITEMS}
-    return [{"item": menu, "name": name, "ingredients": [
-        {"item": item, "quantity": qty(amount), "unit": units[item]} for item, amount in RECIPES[menu]]}
-        for menu, name, _price in MENUS]
+    """The sauces (batches made by production runs), the dishes and drinks the restaurants sell, and
+    the catering menus: what one unit takes, trim loss included."""
+    out: list[Record] = []
+    for sid, name, unit, batch, waste, lines in SAUCES:
+        rec: Record = {"item": sid, "name": name, "quantity": batch, "unit": unit}
+        if waste != "0":
+            rec["waste"] = waste
+        out.append(rec | {"ingredients": _ingredients(lines)})
+    out += [{"item": x[0], "name": x[1], "ingredients": _ingredients(x[8])} for x in DISHES]
+    out += [{"item": m, "name": name, "ingredients": _ingredients(RECIPES[m])} for m, name, _price in MENUS]
+    return out
+
+
+def unit_records() -> list[Record]:
+    return [{"item": item, "unit": unit, "per_unit": per} for item, unit, per in CONVERSIONS]
+
+
+def run_records(runs: list[Run]) -> list[Record]:
+    """Production runs at the central kitchen, numbered per month in the order they were cooked."""
+    out, serial = [], {}
+    for r in sorted(runs, key=lambda r: (r.date, r.time, r.item)):
+        n = serial[r.date.month] = serial.get(r.date.month, 0) + 1
+        r.id = f"PR-{r.date.year}-{r.date.month:02d}-{n:03d}"
+        out.append({"id": r.id, "date": iso(r.date), "time": r.time, "location": "MTF", "item": r.item,
+                    "quantity": qty(r.quantity), "memo": r.memo})
+    return out
+
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def supply_records(supplier_ids: dict[str, str]) -> list[Record]:
-    """Lead days per stock supplier (to its next delivery), and order multiples per item."""
+    """Per stock supplier: ordered the evening before, delivered on its delivery days (the Greek oil
+    in two weeks); order multiples per item."""
     out: list[Record] = []
     for s in SUPPLIERS:
         if s.key == "greek":
             out.append({"supplier": supplier_ids[s.key], "lead_days": str(GREEK_LEAD.days)})
         elif s.deliveries:
-            n = len(s.deliveries)
-            out.append({"supplier": supplier_ids[s.key], "lead_days": "1" if n >= 6 else "2" if n >= 3 else
-                        "4" if n == 2 else "7"})
+            out.append({"supplier": supplier_ids[s.key], "lead_days": "1",
+                        "delivery_days": [DAY_NAMES[x] for x in sorted(s.deliveries)]})
     out += [{"item": i.id, "multiple": qty(i.step)} for i in ITEMS if i.step]
     return out
 
@@ -3063,11 +3455,13 @@ def location_records() -> list[Record]:
 def number_moves(moves: list[Move]) -> list[Record]:
     """Move rows in the order stock is counted (date, time, kind), numbered per month."""
     rows, serial = [], {}
-    moves.sort(key=lambda m: (m.date, m.time, KIND_RANK[m.kind], m.location, m.item, m.to_location))
+    moves.sort(key=lambda m: (m.date, m.time or "24:00", KIND_RANK[m.kind], m.location, m.item, m.to_location))
     for m in moves:
         n = serial[m.date.month] = serial.get(m.date.month, 0) + 1
-        row = {"id": f"MV-{m.date.year}-{m.date.month:02d}-{n:06d}", "date": iso(m.date), "time": m.time,
-               "kind": m.kind, "item": m.item, "location": m.location, "quantity": qty(m.quantity)}
+        row = {"id": f"MV-{m.date.year}-{m.date.month:02d}-{n:06d}", "date": iso(m.date)}
+        if m.time:
+            row["time"] = m.time
+        row |= {"kind": m.kind, "item": m.item, "location": m.location, "quantity": qty(m.quantity)}
         if m.to_location:
             row["to_location"] = m.to_location
         if m.unit_cost >= 0:
@@ -3093,9 +3487,11 @@ def purchase_records(orders: list[PurchaseOrder], supplier_ids: dict[str, str]) 
             counted = items[item_id].unit in COUNTED_UNITS
             lines.append({"item": item_id, "quantity": str(q // 1000) if counted else qty(q),
                           "price": money(po.prices[item_id]), "vat_rate": items[item_id].vat})
-        out.append({"id": po.id, "kind": "purchase", "date": iso(po.date), "party": supplier_ids[po.supplier],
-                    "location": po.location, "currency": po.currency, "status": po.status, "due": iso(po.due),
-                    "lines": lines})
+        rec = {"id": po.id, "kind": "purchase", "date": iso(po.date), "party": supplier_ids[po.supplier],
+               "location": po.location, "currency": po.currency, "status": po.status, "due": iso(po.due)}
+        if po.memo:
+            rec["memo"] = po.memo
+        out.append(rec | {"lines": lines})
     return out
 
 
@@ -3149,24 +3545,6 @@ def check_z_reports(rows: list[Record]) -> None:
     for key, z in days.items():
         paid = z.pop("paid")
         assert paid == sum(net + percent_of(net, int(rate)) for rate, net in z.items()), key
-
-
-def check_stock(rows: list[Record]) -> None:
-    """Replay the moves in kebir's order (by time; counts last) and assert nothing goes negative."""
-    level: dict[tuple[str, str], int] = {}
-    for r in rows:
-        q = int(r["quantity"].replace(".", ""))
-        key = (r["item"], r["location"])
-        if r["kind"] == "count":
-            level[key] = q
-        elif r["kind"] in ("receipt", "adjustment"):
-            level[key] = level.get(key, 0) + q
-        else:
-            level[key] = level.get(key, 0) - q
-            if r["kind"] == "transfer":
-                to = (r["item"], r["to_location"])
-                level[to] = level.get(to, 0) + q
-        assert level[key] >= 0, r
 
 
 def check_orders(purchases: list[Record], move_rows: list[Record]) -> None:
@@ -3276,11 +3654,18 @@ def build_crm(rng: random.Random, contacts: Contacts, sales_orders: list[SalesOr
     return deals, campaigns, segments
 
 
-def price_records() -> list[Record]:
-    """The 2026 catering price list, agreed in December: list prices, a customer price for the
-    biggest event customer, quantity breaks and the loyalty promotion. Valid from 2026, so the
-    year's orders (priced by hand as they were) are not measured against it."""
-    return [
+def price_records(menu: Menu) -> list[Record]:
+    """The restaurants' menu, one list a quarter (the tills charge it), and the 2026 catering price
+    list, agreed in December: list prices, a customer price for the biggest event customer,
+    quantity breaks and the loyalty promotion. Valid from 2026, so the year's orders (priced by
+    hand as they were) are not measured against it."""
+    menus: list[Record] = []
+    for n, first in enumerate(QUARTERS):
+        last = QUARTERS[n + 1] - ONE_DAY if n + 1 < len(QUARTERS) else END
+        menus.append({"id": f"MENU-{YEAR}-Q{n + 1}", "kind": "list", "valid_from": iso(first), "valid_to": iso(last),
+                      "prices": [{"item": item, "price": money(menu.price(item, first))}
+                                 for item, *_ in menu.sold]})
+    return menus + [
         {"id": "PL-2026", "kind": "list", "valid_from": "2026-01-01",
          "prices": [{"item": m, "price": money(half_up(price * 135, 100))} for m, _, price in MENUS]},
         {"id": "CP-2026-CU-0050", "kind": "customer", "party": "CU-0050", "valid_from": "2026-01-01",
@@ -3296,19 +3681,22 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     """Write the demo books under `out` (and the dedup truth); returns record counts per file kind."""
     master = random.Random(SEED)
     rng = {name: random.Random(master.getrandbits(64))
-           for name in ("rates", "contacts", "activities", "orders", "stock", "journal", "documents", "crm")}
+           for name in ("rates", "contacts", "activities", "orders", "stock", "journal", "documents", "crm",
+                        "tills")}
     rates = build_rates(rng["rates"])
     contacts = build_contacts(rng["contacts"], rng["activities"])
     erp_dups = [pair[1] for pair in contacts.truth["within_erp"]]
     sales_orders = build_sales_orders(rng["orders"], contacts.customers, erp_dups)
-    sim = StockSim(rng["stock"], sales_orders)
+    menu = Menu()
+    tills = build_tills(rng["tills"], menu)
+    sim = StockSim(rng["stock"], sales_orders, menu, tills)
     sim.run()
     purchases = purchase_records(sim.orders, contacts.supplier_ids)   # gives the orders their ids first
     documents = Documents(rng["documents"], rates, contacts, sales_orders, sim)
     documents.build()
     runs = Payroll(contacts.employees, documents)
     runs.build()
-    journal = Journal(rng["journal"], rates, contacts, documents, runs)
+    journal = Journal(rng["journal"], rates, contacts, documents, runs, tills)
     journal.build()
     number_entries(journal.entries, "JE")
     number_entries(journal.bank, "BK")
@@ -3317,7 +3705,6 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     check_journal(journal.entries + journal.bank, known)
     check_z_reports(journal.z_rows)
     move_rows = number_moves(sim.moves)
-    check_stock(move_rows)
     check_orders(purchases, move_rows)
 
     write_atomic(out / "books.toml", books_toml())
@@ -3339,12 +3726,15 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "contacts/crm/deals.yaml", "deals", deals)
     write_yaml(out, "contacts/crm/campaigns.yaml", "campaigns", campaigns)
     write_yaml(out, "contacts/crm/segments.yaml", "segments", segments)
-    write_yaml(out, "prices.yaml", "prices", price_records())
+    write_yaml(out, "prices.yaml", "prices", price_records(menu))
     write_yaml(out, "stock/locations.yaml", "locations", location_records())
     write_yaml(out, "assets/register.yaml", "assets", asset_records())
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
     write_yaml(out, "stock/recipes.yaml", "recipes", recipe_records())
+    write_yaml(out, "stock/units.yaml", "units", unit_records())
     write_yaml(out, "stock/supply.yaml", "supply", supply_records(contacts.supplier_ids))
+    for month, records in by_month(run_records(sim.runs)).items():
+        write_yaml(out, f"stock/production/{YEAR}/{YEAR}-{month:02d}.yaml", "production", records)
     for month, rows in by_month(move_rows).items():
         write_csv(out, f"stock/moves/{YEAR}/{YEAR}-{month:02d}.csv", "moves", rows)
     orders = purchases + [so.record() for so in sales_orders] + documents.records()
@@ -3366,7 +3756,8 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
             "customers": len(contacts.customers), "suppliers": len(contacts.suppliers),
             "employees": len(contacts.employees), "crm companies": len(contacts.companies),
             "crm people": len(contacts.people), "activities": len(contacts.activities), "links": len(contacts.links),
-            "items": len(ITEMS) + len(MENUS) + len(SERVICE_ITEMS), "moves": len(move_rows),
+            "items": len(ITEMS) + len(SAUCES) + len(DISHES) + len(MENUS) + len(SERVICE_ITEMS),
+            "moves": len(move_rows), "production runs": len(sim.runs), "rush orders": len(sim.rushes),
             **{f"  {k}": v for k, v in kinds.items()},
             "purchase orders": len(purchases), "sales orders": len(sales_orders), **documents.counts(),
             "z-report rows": len(journal.z_rows), "payroll runs": len(runs.runs),
