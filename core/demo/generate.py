@@ -2998,7 +2998,7 @@ SERVICES = (  # supplier, account, what, invoice day (0: last day), days to pay,
      {"KDK": 2800000, "BSK": 2800000, "MTF": 3600000}, (3, 6, 9, 12)),
 )
 SWIFT_FEE_EUR = 2500                   # EUR 25.00 a SWIFT transfer
-FX_PURCHASES = ((d("2025-02-12"), 2000000), (d("2025-09-15"), 800000))   # EUR bought for the imports
+FX_PURCHASES = ((d("2025-02-12"), 2000000), (d("2025-06-16"), 800000), (d("2025-09-15"), 1000000))   # EUR bought for the imports
 SOFTWARE_USD = 14900                   # USD 149.00 a month, charged to the TRY card
 QUARTER_INTEREST_EUR = {d("2025-03-31"): 5240, d("2025-06-30"): 5510, d("2025-09-30"): 4975,
                         d("2025-12-31"): 5030}
