@@ -75,8 +75,11 @@ def progress(message: str):
     return _render.console(stderr=True).status(message, spinner="dots")
 
 
-def open_books(books: str | None, no_cache: bool = False) -> tuple[Path, "load.Book", list[Problem]]:
-    """Find and load the books; a missing books directory is a usage error (exit 2)."""
+def open_books(books: str | None, no_cache: bool = False, *, listing: bool = False
+               ) -> tuple[Path, "load.Book", list[Problem]]:
+    """Find and load the books; a missing books directory is a usage error (exit 2). Unless the
+    command lists problems itself (`listing`), say once on stderr what unreadable private books
+    leave unseen (W005): every other command is complete without them."""
     try:
         root = load.find_books(books)
     except BooksError as exc:
@@ -88,6 +91,10 @@ def open_books(books: str | None, no_cache: bool = False) -> tuple[Path, "load.B
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(1) from None
+    if not listing:
+        for p in problems:
+            if p.code == "W005":
+                sys.stderr.write(f"kebir: warning {p.code} ({p.path}:{p.line}): {p.message}\n")
     return root, book, problems
 
 
@@ -106,7 +113,7 @@ def validate(
       kebir validate --books ledger-data --format json
     """
     started = time.perf_counter()
-    root, book, problems = open_books(books, no_cache)
+    root, book, problems = open_books(books, no_cache, listing=True)
     problems = errors.sorted_problems(problems + checks.run_all(book))
     n_err = errors.count_errors(problems)
     n_warn = len(problems) - n_err

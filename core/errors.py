@@ -60,6 +60,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E065": (ERROR, "payroll run in the wrong month"),
     "E066": (ERROR, "employee paid twice in a month"),
     "E067": (ERROR, "payroll needs a TRY base currency"),
+    "E068": (ERROR, "payroll totals differ from their detail in the private books"),
+    "E069": (ERROR, "private record for a contact or run the books do not have"),
     "E070": (ERROR, "record changed in a closed period"),
     "E071": (ERROR, "close record or seal chain altered"),
     "E072": (ERROR, "asset life is not a positive number of months"),
@@ -80,6 +82,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
     "W004": (WARNING, "close files left by an interrupted close or a reopen"),
+    "W005": (WARNING, "the private books cannot be read"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the

@@ -29,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from core import assets, payroll, recurring, schema, store, yamlnodes
+from core import assets, payroll, private, recurring, schema, store, yamlnodes
 from core.errors import BooksError, Problem
 from core.model import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
@@ -109,13 +109,15 @@ def close_file_live(root: Path, rel: str) -> bool:
     return re.search(r"^status: closed$", text, re.M) is not None
 
 
-def discover(root: Path) -> list[tuple[str, schema.FileKind]]:
-    """Record files under root (relative POSIX paths, sorted), skipping hidden folders and the
-    close entries of periods that are not closed (see `close_file_live`)."""
+def discover(root: Path, skip: str | None = None) -> list[tuple[str, schema.FileKind]]:
+    """Record files under root (relative POSIX paths, sorted), skipping hidden folders, the
+    close entries of periods that are not closed (see `close_file_live`) and `skip`, the private
+    books when they are a submodule inside these (core.private)."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = os.path.relpath(dirpath, root)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and (skip is None or (d if rel_dir == "." else f"{rel_dir}/{d}") != skip))
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
             kind = schema.kind_of(rel)
@@ -186,6 +188,12 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         roles[f"close:{key}"] = str(value)
     for key, value in (doc.get("production") or {}).items():   # [production] backflush = false (core.production)
         roles[f"production:{key}"] = str(value).lower()
+    for key, value in (doc.get("private") or {}).items():   # [private] path = "../acme-private" (core.private)
+        if key != "path" or not isinstance(value, str) or not value.strip():
+            bad.append(Problem("E007", path, _toml_line(text, key), f"[private] {key} = {value!r} is not valid",
+                               expected='path = "DIRECTORY"', hint='write path = "../acme-private" under [private]'))
+            continue
+        roles["private:path"] = value
     for section, example in (("cash_flow", '["25", "26"]'), ("dedup", '["email", "phone"]')):
         for key, value in (doc.get(section) or {}).items():   # [cash_flow] investing = ["25", "26"]
             if not isinstance(value, list):
@@ -203,7 +211,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup", "payroll",
-                           "cash_flow", "production"):
+                           "cash_flow", "production", "private"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
@@ -223,7 +231,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
 
 
 def _toml_line(text: str, key: str) -> int:
-    m = re.search(rf"^\s*\[?{re.escape(key)}\b", text, re.M)
+    m = re.search(rf"^[ \t]*\[?{re.escape(key)}\b", text, re.M)    # not \s: it would start on a blank line before
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
@@ -938,7 +946,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     """Read every record file under root. Problems are returned, never raised."""
     root = Path(root)
     settings, problems = read_settings(root)
-    files = discover(root)
+    files = discover(root, private.inside(root, settings))
     bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates", "sales")]
     doc_files = [rel for rel, fk in files if fk.kind == "orders"]
     typed, found, broken, doc_raws = _load_bulk(root, settings, bulk, use_cache, jobs, doc_files)
@@ -1062,6 +1070,11 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
 
         book, found = production.attach(book, production_files)
         problems += found
+    if private.configured(settings):
+        hidden, found = private.read(root, settings)
+        book = private.attach(book, hidden)
+        problems += found + private.notice(book, _toml_line((root / "books.toml").read_text(encoding="utf-8"),
+                                                            "private"))
     return book, problems
 
 

@@ -328,6 +328,7 @@ class Book:
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml
     production: Any = None                             # core.production.Production: recipes, runs, supply
+    private: Any = None                                # core.private.Private: books.toml [private], if named
 
     @property
     def orders(self) -> tuple[Document, ...]:

@@ -301,7 +301,7 @@ from core.documents import check_credit_limits, check_documents, check_tie_outs 
 from core.pricing import check_prices  # noqa: E402
 from core.commissions import check_commissions  # noqa: E402
 from core.close import check_leftovers, check_seals  # noqa: E402
-from core import assets, recurring  # noqa: E402
+from core import assets, private, recurring  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:
@@ -318,6 +318,7 @@ CHECKS: tuple[Check, ...] = (
     check_aliases,
     check_campaigns_referenced,
     check_paths,
+    private.check,
     check_documents,
     check_tie_outs,
     check_credit_limits,
