@@ -26,6 +26,7 @@ same values as the column-wise ones; the plan's evidence uses them for the few c
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
 import math
@@ -35,6 +36,7 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
@@ -272,9 +274,27 @@ def _domain_expr(e: pl.Expr) -> pl.Expr:
     return pl.when((d == "") | d.is_in(list(FREE_MAIL))).then(None).otherwise(d)
 
 
+# columns of the row frames that are not fields of the record (`filled` and the content hash skip them)
+_META = ("idx", "file", "raw", "rec", "fo", "hash")
+# the normalised columns kept per record (in the rows cache as "n:" + name)
+NORM_COLUMNS = ("name", "phone", "email", "dom1", "dom2", "tax", "city", "addr", "filled")
+
+
 def normalise_frame(df: pl.DataFrame) -> pl.DataFrame:
-    """The contact frame (CONTACT_COLUMNS) -> one row per contact with the normalised columns:
-    name, sname (sorted tokens), first, last, phone, email, dom1, dom2, tax, city, addr."""
+    """The contact frame (CONTACT_COLUMNS and any further fields) -> one row per contact with the
+    normalised columns: name, phone, email, dom1, dom2, tax, city, addr, filled (how many fields
+    are present) and, from the name, sname (sorted tokens), toks, first, last."""
+    return _with_tokens(_normalised(df))
+
+
+def _with_tokens(nf: pl.DataFrame) -> pl.DataFrame:
+    tl = pl.col("name").str.split(" ")
+    return nf.with_columns(tl.list.sort().list.join(" ").alias("sname"), tl.alias("toks"),
+                           pl.when(tl.list.len() > 1).then(tl.list.first()).alias("first"),
+                           pl.when(tl.list.len() > 1).then(tl.list.last()).alias("last"))
+
+
+def _normalised(df: pl.DataFrame) -> pl.DataFrame:
     toks = _tokens_expr(pl.col("name").fill_null(""))
     company = _map_tokens(toks.str.replace(_SUFFIX_TAIL, ""), ABBREVIATIONS)
     person = _map_tokens(toks, NICKNAMES)
@@ -286,16 +306,13 @@ def normalise_frame(df: pl.DataFrame) -> pl.DataFrame:
     tax = pl.col("tax_id").str.replace_all(r"\D", "")
     city = _fold_expr(pl.col("city")).str.replace_all(r"\s+", " ").str.strip_chars()
     filled = pl.sum_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "")
-                                for c in df.columns if c not in ("id", "side", "role", "kind", "name", "idx")])
+                                for c in df.columns if c not in ("id", "side", "role", "kind", "name") + _META])
     out = df.select(
         "id", "side", "role", "kind", name.alias("name"), _phone_expr(pl.col("phone")).alias("phone"),
         email.alias("email"), _domain_expr(email).alias("dom1"), _domain_expr(pl.col("website")).alias("dom2"),
         pl.when(tax != "").then(tax).alias("tax"), pl.when(city != "").then(city).alias("city"),
         pl.when(addr != "").then(addr).alias("addr"), (1 + filled).alias("filled"))
-    tl = pl.col("name").str.split(" ")
-    return out.with_columns(tl.list.sort().list.join(" ").alias("sname"), tl.alias("toks"),
-                            pl.when(tl.list.len() > 1).then(tl.list.first()).alias("first"),
-                            pl.when(tl.list.len() > 1).then(tl.list.last()).alias("last"))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,7 +357,20 @@ def candidate_pairs_frame(nf: pl.DataFrame, within: set[str], across: bool,
     """Pairs (a < b, row indices) sharing a blocking key in a block of at most MAX_BLOCK records,
     that the options allow; with `fresh` (a boolean column), only pairs touching a fresh record.
     `ident` says the pair shares an identifier (tax id, phone, e-mail, domain, address), not only
-    a name: EM learns from those (namesakes would otherwise swamp it)."""
+    a name: EM learns from those (namesakes would otherwise swamp it).
+
+    With `fresh`, only the records sharing a key value with a fresh record are blocked (a filter
+    per key column): a few new records against a million cost a few column scans, not a join
+    of every key."""
+    if fresh is not None:
+        nf = nf.with_columns(fresh.alias("fresh"))
+        hot = nf.filter(pl.col("fresh"))
+        near = pl.col("fresh")
+        for cols in (("tax",), ("phone",), ("email",), ("dom1", "dom2"), ("addr",)):
+            values = pl.concat([hot[c] for c in cols]).drop_nulls().unique().implode()
+            near = near | pl.any_horizontal([pl.col(c).is_in(values) for c in cols])
+        nf = nf.filter(near)
+        fresh = nf["fresh"]
     keys = _keys_frame(nf)
     sizes = keys.group_by("key").len().filter(pl.col("len").is_between(2, MAX_BLOCK))
     keys = keys.join(sizes.select("key"), on="key")
@@ -463,14 +493,8 @@ def _eq_level(a: str, b: str) -> pl.Expr:
         .otherwise((pl.col(a) == pl.col(b)).cast(pl.Int8)).cast(pl.Int8)
 
 
-def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """Comparison vectors of the pairs (columns a, b: row indices of nf), column-wise; adds the
-    level columns of FIELDS and `hard` (the tax-id rule)."""
-    cols = ["idx", "side", "kind", "name", "sname", "toks", "phone", "email", "dom1", "dom2", "tax", "city", "addr"]
-    sub = nf.select(cols)
-    j = pairs.join(sub.rename({c: c + "_a" for c in cols if c != "idx"}).rename({"idx": "a"}), on="a", how="left") \
-        .join(sub.rename({c: c + "_b" for c in cols if c != "idx"}).rename({"idx": "b"}), on="b", how="left") \
-        .sort("a", "b")
+def _name_sims(j: pl.DataFrame) -> list[float]:
+    """name_similarity of joined pairs (columns name, sname, toks, kind with suffixes _a, _b)."""
     sa, sb = j["sname_a"].to_list(), j["sname_b"].to_list()
     sims = list(map(_sim, sa, sb))
     unsorted = j.select(((pl.col("name_a") != pl.col("sname_a")) | (pl.col("name_b") != pl.col("sname_b")))
@@ -487,6 +511,21 @@ def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
                      & (pl.col("toks_a").list.set_intersection("toks_b").list.len() > 0)).alias("r"))["r"]
     for i in rule.arg_true().to_list():
         sims[i] = _person_rule(sims[i], sa[i].split(), sb[i].split())
+    return sims
+
+
+def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Comparison vectors of the pairs (columns a, b: row indices of nf), column-wise; adds the
+    level columns of FIELDS and `hard` (the tax-id rule)."""
+    cols = ["idx", "side", "kind", "name", "sname", "toks", "phone", "email", "dom1", "dom2", "tax", "city", "addr"]
+    if "sname" not in nf.columns:       # the token columns of only the records compared
+        used = pl.concat([pairs["a"], pairs["b"]]).unique().implode()
+        nf = _with_tokens(nf.filter(pl.col("idx").is_in(used)))
+    sub = nf.select(cols)
+    j = pairs.join(sub.rename({c: c + "_a" for c in cols if c != "idx"}).rename({"idx": "a"}), on="a", how="left") \
+        .join(sub.rename({c: c + "_b" for c in cols if c != "idx"}).rename({"idx": "b"}), on="b", how="left") \
+        .sort("a", "b")
+    sims = _name_sims(j)
     lv = pl.Series("sim", sims, dtype=pl.Float64)
     name_level = pl.when(pl.col("sim") >= NAME_CUTS[2]).then(3).when(pl.col("sim") >= NAME_CUTS[1]).then(2) \
         .when(pl.col("sim") >= NAME_CUTS[0]).then(1).otherwise(0).cast(pl.Int8)
@@ -650,13 +689,25 @@ class Cluster:
 
 @dataclass
 class Previous:
-    """What an earlier plan decided, and the record hashes of the scan that wrote it."""
-    decided: set[frozenset[str]] = field(default_factory=set)          # pairs in accepted/rejected clusters
-    rejected: set[frozenset[str]] = field(default_factory=set)         # pairs in rejected clusters
-    records: list[dict[str, Any]] = field(default_factory=list)        # the earlier plan's decided clusters
-    pending: list[dict[str, Any]] = field(default_factory=list)        # and its undecided ones
-    hashes: dict[str, str] = field(default_factory=dict)               # id -> content hash (the sidecar)
+    """What an earlier plan holds (`read_previous`): its clusters and their decisions, the plan's
+    lines (to carry clusters into the next plan as they were written), every pair inside a
+    decided cluster, and, from its `.seen` sidecar, the model and record hashes of its scan."""
+    clusters: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"cl": pl.UInt32, "decision": pl.String, "members": pl.List(pl.String)}))
+    lines: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"line": pl.String, "cl": pl.UInt32}))
+    pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"a": pl.String, "b": pl.String, "rejected": pl.Boolean}))     # ids, a < b
+    seen: pl.DataFrame | None = None                                         # id, hash (the sidecar)
     model: Model | None = None
+
+    @property
+    def decided(self) -> set[frozenset[str]]:
+        """Pairs inside an accepted or rejected cluster."""
+        return {frozenset(p) for p in self.pairs.select("a", "b").iter_rows()}
+
+    @property
+    def rejected(self) -> set[frozenset[str]]:
+        return {frozenset(p) for p in self.pairs.filter(pl.col("rejected")).select("a", "b").iter_rows()}
 
 
 @dataclass
@@ -666,29 +717,51 @@ class Plan:
     all_pairs: int
     threshold: float
     model: Model
-    norms: Mapping[str, Norm] = field(repr=False, default_factory=dict)
-    contacts: Mapping[str, Contact] = field(repr=False, default_factory=dict)
-    hashes: dict[str, str] = field(repr=False, default_factory=dict)
-    kept: list[dict[str, Any]] = field(repr=False, default_factory=list)   # decided clusters carried over
+    rows: pl.DataFrame | None = field(repr=False, default=None)     # the clustered records: fields, "n:" norms
+    hashes: pl.DataFrame | None = field(repr=False, default=None)   # id, hash of every scanned record
+    kept: pl.DataFrame | None = field(repr=False, default=None)     # n, line: clusters carried over, renumbered
     fresh: int = -1                                # records compared as new or changed (-1: all)
+
+    @cached_property
+    def contacts(self) -> dict[str, Contact]:
+        """The clustered records as Contacts (fields in schema order), for the scalar evidence."""
+        return _contacts_of(self.rows)
+
+    @cached_property
+    def norms(self) -> dict[str, Norm]:
+        return _norms_of(self.rows)
 
 
 def contact_frame(contacts: Iterable[Contact]) -> tuple[pl.DataFrame, dict[str, list[tuple[str, str]]]]:
-    """Contacts -> the contact frame (CONTACT_COLUMNS, one row each) and their full field lists."""
-    rows: dict[str, list[Any]] = {c: [] for c in CONTACT_COLUMNS}
+    """Contacts -> the contact frame (CONTACT_COLUMNS, then any further field, one row each) and
+    their full field lists."""
+    contacts = list(contacts)
+    names = list(CONTACT_COLUMNS) + sorted({k for c in contacts for k, _ in c.fields} - set(CONTACT_COLUMNS)
+                                           - set(_META))
+    rows: dict[str, list[Any]] = {c: [] for c in names}
     extra: dict[str, list[tuple[str, str]]] = {}
     for c in contacts:
         f = dict(c.fields)
-        for k in CONTACT_COLUMNS:
+        for k in names:
             v = getattr(c, k) if k in ("id", "side", "role", "kind", "name") else f.get(k)
             rows[k].append(None if v in (None, "") else str(v))
         extra[c.id] = list(c.fields)
-    return pl.DataFrame(rows, schema={c: pl.String for c in CONTACT_COLUMNS}), extra
+    return pl.DataFrame(rows, schema={c: pl.String for c in names}), extra
 
 
-def _hash_expr() -> pl.Expr:
-    return pl.concat_str([pl.col(c).fill_null("") for c in CONTACT_COLUMNS[1:]], separator="\x1f").hash(seed=6) \
-        .cast(pl.String)
+def _hash_expr(columns: Iterable[str]) -> pl.Expr:
+    """Content hash of a record: every field present, as key=value (so a field added to other
+    records, or columns in another order, leave it unchanged)."""
+    parts = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c + "=") + pl.col(c))
+             for c in sorted(columns) if c not in _META and c != "id" and not c.startswith("n:")]
+    return pl.concat_str(parts, separator="\x1f", ignore_nulls=True).hash(seed=6).cast(pl.String)
+
+
+def _rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """A contact frame with its content `hash` and the normalised columns ("n:" + NORM_COLUMNS)."""
+    nf = _normalised(frame)
+    return frame.with_columns(_hash_expr(frame.columns).alias("hash"),
+                              *[nf[c].alias("n:" + c) for c in NORM_COLUMNS])
 
 
 _TIMING = os.environ.get("KEBIR_DEDUP_TIMING") == "1"
@@ -751,62 +824,49 @@ def scan(book: Any, within: set[str] | frozenset[str] = frozenset({"crm", "erp"}
          links: Iterable[tuple[str, str]] | None = None) -> Plan:
     """Find duplicate clusters among the book's CRM records and ERP customers/suppliers."""
     contacts = [c for c in book.contacts.values() if c.role != "employee"]
-    frame, extra = contact_frame(contacts)
+    frame, _ = contact_frame(contacts)
     if links is None:
         links = [(ln.crm, ln.erp) for ln in getattr(book, "links", ())]
-    return scan_frame(frame, within, across, threshold, lower, previous, links, extra)
-
-
-def _normalise_cached(frame: pl.DataFrame, hashes: dict[str, str], cache: Path | None,
-                      fresh: pl.Series | None) -> pl.DataFrame:
-    """normalise_frame with a cache (a parquet file of the normalised rows and their content
-    hashes, under the books' git-ignored .kebir/): in an incremental scan only the fresh records
-    are normalised. The cache is rewritten after every scan; any mismatch falls back to all rows."""
-    nf = None
-    if cache is not None and fresh is not None and cache.is_file():
-        try:
-            old = pl.read_parquet(cache)
-            hf = pl.DataFrame({"id": list(hashes), "hash": list(hashes.values())})
-            keep = old.join(hf, on=["id", "hash"], how="semi")
-            new = normalise_frame(frame.filter(~pl.col("id").is_in(keep["id"].implode())))
-            nf = pl.concat([keep.drop("hash"), new], how="vertical_relaxed").sort("id")
-            if nf.height != frame.height:
-                nf = None
-        except (OSError, pl.exceptions.PolarsError):
-            nf = None
-    if nf is None:
-        nf = normalise_frame(frame)
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            nf.with_columns(pl.Series("hash", list(hashes.values()))).write_parquet(tmp)
-            os.replace(tmp, cache)
-        except OSError:
-            pass
-    return nf.with_row_index("idx")
+    return scan_frame(frame, within, across, threshold, lower, previous, links)
 
 
 def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozenset({"crm", "erp"}),
                across: bool = True, threshold: float = 0.9, lower: float = 0.5,
-               previous: Previous | None = None, links: Iterable[tuple[str, str]] = (),
-               extra: dict[str, list[tuple[str, str]]] | None = None, cache: Path | None = None) -> Plan:
-    """`scan` over a contact frame (CONTACT_COLUMNS; `read_contacts` reads one from the books)."""
-    within = set(within)
+               previous: Previous | None = None, links: Iterable[tuple[str, str]] = ()) -> Plan:
+    """`scan` over a contact frame (CONTACT_COLUMNS and any further fields; `read_contacts` reads
+    one from the books)."""
     _tick(None)
-    frame = frame.filter((pl.col("role") != "employee") & pl.col("merged_into").is_null()).sort("id") \
+    frame = frame.filter((pl.col("role") != "employee") & pl.col("merged_into").is_null())
+    rows = _rows(frame)
+    _tick("normalise")
+    return _scan_rows(rows, set(within), across, threshold, lower, previous, links)
+
+
+def _pair_frame(pairs: Iterable[Iterable[str]]) -> pl.DataFrame:
+    got = [tuple(sorted(p)) for p in pairs if len(set(p)) == 2]
+    return pl.DataFrame({"a": [a for a, _ in got], "b": [b for _, b in got]}, schema={"a": pl.String, "b": pl.String})
+
+
+def _to_idx(pairs: pl.DataFrame, idmap: pl.DataFrame) -> pl.DataFrame:
+    """Id pairs (a < b) -> row-index pairs of the records scanned (rows sorted by id, so a < b still)."""
+    return pairs.join(idmap.rename({"id": "a", "idx": "ia"}), on="a") \
+        .join(idmap.rename({"id": "b", "idx": "ib"}), on="b") \
+        .select(pl.col("ia").alias("a"), pl.col("ib").alias("b")).unique()
+
+
+def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: float, lower: float,
+               previous: Previous | None, links: Iterable[tuple[str, str]]) -> Plan:
+    """The scan proper, over rows with their content hash and normalised columns (`_rows`)."""
+    rows = rows.filter((pl.col("role") != "employee") & pl.col("merged_into").is_null()).sort("id") \
         .with_row_index("idx")
-    ids: list[str] = frame["id"].to_list()
-    hashes = dict(zip(ids, frame.select(_hash_expr().alias("h"))["h"].to_list()))
-    _tick("hash")
+    nf = rows.select("idx", "id", "side", "role", "kind", *[pl.col("n:" + c).alias(c) for c in NORM_COLUMNS])
     fresh = None
     model_given = None
-    if previous is not None and previous.hashes:
-        old = previous.hashes
-        fresh = pl.Series("fresh", [old.get(i) != h for i, h in zip(ids, hashes.values())])
+    if previous is not None and previous.seen is not None:
+        was = rows.select("id", "hash").join(previous.seen.rename({"hash": "old"}), on="id", how="left",
+                                             maintain_order="left")
+        fresh = was.select((pl.col("old").is_null() | (pl.col("old") != pl.col("hash"))).alias("fresh"))["fresh"]
         model_given = previous.model
-    nf = _normalise_cached(frame, hashes, cache, fresh)
-    _tick("normalise")
     pairs = candidate_pairs_frame(nf, within, across, fresh)
     _tick("block")
     vec = compare_frame(nf, pairs)
@@ -820,21 +880,21 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
     _tick("em+score")
     # never propose again: decided pairs and linked pairs give no edge; a rejected pair never
     # shares a cluster; a cluster made only of known pairs is dropped
-    index = {cid: i for i, cid in enumerate(ids)}
+    idmap = rows.select("id", "idx")
+    decided = (previous or Previous()).pairs
+    known_df = _to_idx(pl.concat([decided.select("a", "b"), _pair_frame(links)]), idmap)
+    banned_df = _to_idx(decided.filter(pl.col("rejected")).select("a", "b"), idmap)
+    edges_df = scored.filter(pl.col("p") >= threshold).select("a", "b", "p") \
+        .join(known_df, on=["a", "b"], how="anti").sort("a", "b")
+    edges = list(edges_df.iter_rows())
+    nodes = pl.concat([edges_df["a"], edges_df["b"]]).unique().sort()
 
-    def to_idx(pairs_: Iterable[Iterable[str]]) -> set[tuple[int, int]]:
-        out = set()
-        for pr in pairs_:
-            a, b = sorted(pr) if len(set(pr)) == 2 else (None, None)
-            if a in index and b in index:
-                out.add((min(index[a], index[b]), max(index[a], index[b])))
-        return out
-    known = to_idx(list(previous.decided) if previous else []) | to_idx(links)
-    banned = to_idx(previous.rejected) if previous else set()
-    edges_df = scored.filter(pl.col("p") >= threshold).select("a", "b", "p")
-    edges = [(a, b, p) for a, b, p in edges_df.iter_rows() if (a, b) not in known]
+    def local(df: pl.DataFrame) -> set[tuple[int, int]]:
+        inside = pl.col("a").is_in(nodes.implode()) & pl.col("b").is_in(nodes.implode())
+        return set(df.filter(inside).iter_rows())
+    known, banned = local(known_df), local(banned_df)
     pscore = {(a, b): p for a, b, p in edges}
-    comps = _components(sorted({x for a, b, _ in edges for x in (a, b)}), edges)
+    comps = _components(nodes.to_list(), edges)
     _tick("edges+components")
     # member pairs of larger components that were not scored as edges: score them in one go
     need = sorted({(a, b) for g in comps if len(g) > 2 for a, b in itertools.combinations(g, 2)} - pscore.keys())
@@ -846,9 +906,11 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
     by_node: dict[int, list[tuple[int, int, float]]] = {}
     for e in edges:
         by_node.setdefault(e[0], []).append(e)
+    at = nf.filter(pl.col("idx").is_in(nodes.implode())).select("idx", "id", "filled", "side")
+    ids = dict(zip(at["idx"].to_list(), at["id"].to_list()))
+    filled = dict(zip(at["idx"].to_list(), at["filled"].to_list()))
+    sides = dict(zip(at["idx"].to_list(), at["side"].to_list()))
     clusters: list[Cluster] = []
-    filled = nf["filled"].to_list()
-    sides = nf["side"].to_list()
     todo = comps
     while todo:
         group = todo.pop()
@@ -869,52 +931,81 @@ def scan_frame(frame: pl.DataFrame, within: set[str] | frozenset[str] = frozense
                 break
     clusters.sort(key=lambda c: c.members)
     _tick("clusters")
-    if extra is None:
-        extra = {}
-    contacts, norms = _members(frame, nf, sorted({index[m] for c in clusters for m in c.members}), extra or {})
+    clustered = pl.Series([m for c in clusters for m in c.members], dtype=pl.String)
+    plan_rows = rows.filter(pl.col("id").is_in(clustered.implode())).drop("idx")
+    kept = None
+    if previous is not None:
+        stale = None
+        if fresh is not None:       # incremental: the earlier proposals among unchanged records stand
+            stale = pl.concat([rows.filter(fresh)["id"],
+                               previous.seen.join(rows.select("id"), on="id", how="anti")["id"]])
+        kept = _kept_lines(previous, stale)
     _tick("members")
-    kept = list(previous.records) if previous else []
-    if previous is not None and fresh is not None:
-        # incremental: the earlier proposals among unchanged records stand (only fresh records were compared)
-        stale = set(frame.filter(fresh)["id"].to_list()) | (set(previous.hashes) - set(hashes))
-        kept += [r for r in previous.pending if not set(r["members"]) & stale]
-    return Plan(clusters, pairs.height, _all_pairs(nf, within, across), threshold, model, norms, contacts,
-                hashes, kept, -1 if fresh is None else int(fresh.sum()))
+    return Plan(clusters, pairs.height, _all_pairs(nf, within, across), threshold, model, plan_rows,
+                rows.select("id", "hash"), kept, -1 if fresh is None else int(fresh.sum()))
 
 
-def _members(frame: pl.DataFrame, nf: pl.DataFrame, idxs: list[int], extra: dict[str, list[tuple[str, str]]]
-             ) -> tuple[dict[str, Contact], dict[str, Norm]]:
-    """Contact and Norm of the clustered records, built in bulk from the frames."""
-    from core import schema
-    order = {side: [k for k in schema.field_order(f"{side}-contacts") if k not in ("id", "kind", "name")]
-             for side in ("crm", "erp")}
-    contacts: dict[str, Contact] = {}
-    norms: dict[str, Norm] = {}
-    if not idxs:
-        return contacts, norms
-    sel = pl.Series("i", idxs, dtype=pl.UInt32)
-    fr = frame[sel]
-    cols = {c: fr[c].to_list() for c in fr.columns}
-    fcols = {side: [k for k in order[side] if k in cols] for side in order}
-    n = nf[sel]
-    ncols = {c: n[c].to_list() for c in ("side", "kind", "role", "name", "phone", "email", "dom1", "dom2",
-                                          "tax", "city", "filled", "addr")}
+def _kept_lines(previous: Previous, stale: pl.Series | None) -> pl.DataFrame:
+    """The lines of the earlier plan's clusters that the new plan carries, renumbered from 1:
+    the decided ones, then (in an incremental scan) the pending ones among unchanged records."""
+    c = previous.clusters
+    is_decided = pl.col("decision").is_in(["accept", "reject"])
+    decided = c.filter(is_decided)["cl"]
+    pending = c.filter(~is_decided)
+    if stale is None:
+        pending = pending.clear()
+    else:
+        touched = pending.select("cl", "members").explode("members") \
+            .filter(pl.col("members").is_in(stale.implode()))["cl"]
+        pending = pending.filter(~pl.col("cl").is_in(touched.implode()))
+    lines = previous.lines
+    out = pl.concat([lines.filter(pl.col("cl").is_in(decided.implode())),
+                     lines.filter(pl.col("cl").is_in(pending["cl"].implode()))])
+    start = pl.col("line").str.starts_with("- cluster: ")
+    out = out.with_columns(start.cum_sum().cast(pl.UInt32).alias("n"))
+    return out.select("n", pl.when(start).then(pl.col("line").str.replace(r"^- cluster: *\d+",
+                                                                          pl.format("- cluster: {}", "n")))
+                      .otherwise(pl.col("line")).alias("line"))
+
+
+def _contacts_of(rows: pl.DataFrame | None) -> dict[str, Contact]:
+    """Contacts of plan rows; fields in the schema order of the record's side (not `role`, which
+    in the rows is the file's role, nor `kind` and `name`, which the Contact holds)."""
+    if rows is None or rows.height == 0:
+        return {}
+    out: dict[str, Contact] = {}
+    cols = {c: rows[c].to_list() for c in rows.columns if not c.startswith("n:") and c not in _META}
+    fcols = {side: [k for k in _field_order(side) if k in cols] for side in ("crm", "erp")}
     for j, cid in enumerate(cols["id"]):
         side = cols["side"][j]
-        fields = extra.get(cid)
-        if fields is None:
-            fields = [(k, cols[k][j]) for k in fcols[side] if cols[k][j] not in (None, "")]
-        contacts[cid] = Contact(cid, side, cols["role"][j], cols["kind"][j], cols["name"][j] or "", tuple(fields))
-        name = ncols["name"][j]
-        d1, d2 = ncols["dom1"][j], ncols["dom2"][j]
-        norms[cid] = Norm(cid, side, ncols["kind"][j], ncols["role"][j], name, tuple(name.split()) if name else (),
-                          ncols["phone"][j], ncols["email"][j], frozenset(d for d in (d1, d2) if d),
-                          ncols["tax"][j], ncols["city"][j], ncols["filled"][j], ncols["addr"][j])
-    return contacts, norms
+        fields = tuple((k, cols[k][j]) for k in fcols[side] if cols[k][j] not in (None, ""))
+        out[cid] = Contact(cid, side, cols["role"][j], cols["kind"][j], cols["name"][j] or "", fields)
+    return out
 
 
-def _cluster(group: list[int], member_pairs: list[tuple[int, int, float]], ids: list[str],
-             filled: list[int], sides: list[str]) -> Cluster:
+def _norms_of(rows: pl.DataFrame | None) -> dict[str, Norm]:
+    if rows is None or rows.height == 0:
+        return {}
+    c = {k: rows[k].to_list() for k in ("id", "side", "kind", "role")}
+    n = {k: rows["n:" + k].to_list() for k in NORM_COLUMNS}
+    out: dict[str, Norm] = {}
+    for j, cid in enumerate(c["id"]):
+        name = n["name"][j]
+        out[cid] = Norm(cid, c["side"][j], c["kind"][j], c["role"][j], name, tuple(name.split()) if name else (),
+                        n["phone"][j], n["email"][j], frozenset(d for d in (n["dom1"][j], n["dom2"][j]) if d),
+                        n["tax"][j], n["city"][j], n["filled"][j], n["addr"][j])
+    return out
+
+
+@cache
+def _field_order(side: str) -> tuple[str, ...]:
+    """A side's record fields in schema order, without id, kind, name and role."""
+    from core import schema
+    return tuple(k for k in schema.field_order(f"{side}-contacts") if k not in ("id", "kind", "name", "role"))
+
+
+def _cluster(group: list[int], member_pairs: list[tuple[int, int, float]], ids: Mapping[int, str],
+             filled: Mapping[int, int], sides: Mapping[int, str]) -> Cluster:
     gs = {sides[g] for g in group}
     pool = [g for g in group if sides[g] == "erp"] if gs == {"crm", "erp"} else group
     survivor = ids[sorted(pool, key=lambda g: (-filled[g], ids[g]))[0]]
@@ -925,7 +1016,8 @@ def _cluster(group: list[int], member_pairs: list[tuple[int, int, float]], ids: 
 
 
 # --------------------------------------------------------------------------------------------
-# Reading the contacts fast, the previous plan, and the record hashes
+# Reading the contacts fast (with a cache of parsed and normalised records), the previous plan,
+# and the record hashes
 
 _LINE = re.compile(r"^(- |  )([A-Za-z_]+):(?: (.*))?$")
 
@@ -941,45 +1033,86 @@ def _unquote(v: pl.Expr) -> pl.Expr:
             .otherwise(v.str.strip_chars()))
 
 
-def _fast_file(path: Path) -> pl.DataFrame | None:
-    """A contacts file in the flat form kebir writes (`- id:` then `  key: value` lines, plain,
-    quoted or flow-list scalars) -> one row per record; None for anything else."""
-    head = path.read_bytes()[:64].strip()
+def _text_lines(data: bytes) -> pl.Series:
+    """The lines of a text (without line ends; a blank line is ""), read by the CSV reader as one
+    column: a tenth of the time of str.split for a plan of hundreds of megabytes."""
+    if not data.strip():
+        return pl.Series("line", [], dtype=pl.String)
+    if b"\x1f" in data or b"\r" in data:
+        text = data.decode("utf-8")
+        got = text.split("\n")
+        return pl.Series("line", got[:-1] if text.endswith("\n") else got, dtype=pl.String)
+    lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
+                        new_columns=["line"], schema_overrides={"line": pl.String}, encoding="utf8")["line"]
+    return lines.fill_null("")
+
+
+def _file_lines(data: bytes) -> pl.DataFrame | None:
+    """A contacts file in the flat form kebir writes (`- id:` then `  key: value` lines) -> its
+    lines with `rec`, the number of the record each belongs to (from 1); None for anything else."""
+    head = data[:64].strip()
     if not head or head == b"[]":
-        return pl.DataFrame(schema={"id": pl.String})
-    if b"\x1f" in path.read_bytes() or b"\r" in head:
+        return pl.DataFrame(schema={"line": pl.String, "rec": pl.UInt32})
+    if b"\x1f" in data or b"\r" in data:
         return None
-    lines = pl.read_csv(path, has_header=False, separator="\x1f", quote_char=None, new_columns=["line"],
-                        schema_overrides={"line": pl.String}, encoding="utf8")["line"]
-    lines = lines.filter(lines.is_not_null() & (lines.str.strip_chars() != "") & ~lines.str.starts_with("#"))
-    if lines.len() == 0:
-        return pl.DataFrame(schema={"id": pl.String})
-    df = lines.to_frame().with_columns(pl.col("line").str.extract_groups(_LINE.pattern).alias("g")).unnest("g")
-    df.columns = ["line", "lead", "key", "val"]
+    lines = _text_lines(data)
+    lines = lines.filter((lines.str.strip_chars() != "") & ~lines.str.starts_with("#"))
+    df = lines.to_frame().with_columns(pl.col("line").str.starts_with("- ").cum_sum().cast(pl.UInt32).alias("rec"))
+    if df.height and df["rec"][0] != 1:
+        return None
+    return df
+
+
+def _record_hashes(lines: pl.DataFrame) -> pl.DataFrame:
+    """rec -> raw: a hash of the record's lines (with their places), what the rows cache is keyed by."""
+    at = pl.int_range(pl.len()).cast(pl.String)
+    return lines.group_by("rec", maintain_order=True) \
+        .agg((pl.col("line") + "\x1f" + at).hash(seed=6).bitwise_xor().alias("raw"))
+
+
+def _parse_records(lines: pl.DataFrame) -> pl.DataFrame | None:
+    """Lines of flat records (line, rec) -> one row per record (rec, then the keys as columns,
+    plain, quoted or flow-list scalars as strings); None if a line is not in that form."""
+    if lines.height == 0:
+        return pl.DataFrame(schema={"rec": pl.UInt32, "id": pl.String})
+    df = lines.with_columns(pl.col("line").str.extract_groups(_LINE.pattern).alias("g")).unnest("g")
+    df.columns = ["line", "rec", "lead", "key", "val"]
     if df["lead"].null_count() or df["val"].null_count():
         return None
     bad = df["val"].str.contains(r'^[|>&*!]|\\[^"\\]| #') | (df["val"].str.starts_with('"') & ~df["val"].str.ends_with('"'))
     if bad.any():
         return None
-    df = df.with_columns((pl.col("lead") == "- ").cum_sum().alias("rec"), _unquote(pl.col("val")).alias("v"))
-    if df["rec"][0] != 1 or df["key"][0] != "id" or df.filter(pl.col("lead") == "- ")["key"].ne("id").any():
+    df = df.with_columns(_unquote(pl.col("val")).alias("v"))
+    if df.filter(pl.col("lead") == "- ")["key"].ne("id").any():
         return None
     try:        # without an aggregate, pivot refuses a key given twice in one record: the general reader says why
-        return df.pivot(on="key", index="rec", values="v").drop("rec")
+        return df.pivot(on="key", index="rec", values="v")
     except pl.exceptions.ComputeError:
         return None
 
 
-def read_contacts(root: Path) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
-    """The contacts of the books as a contact frame, and the CRM<->ERP links, read straight from
-    contacts/ (no ledger, no documents): the fast path for `kebir dedup scan` on large books.
-    Files not in kebir's flat form go through the general reader (core.load)."""
+def _fast_file(path: Path) -> pl.DataFrame | None:
+    """A contacts file in kebir's flat form -> one row per record; None for anything else."""
+    lines = _file_lines(path.read_bytes())
+    parsed = None if lines is None else _parse_records(lines)
+    return None if parsed is None else parsed.drop("rec")
+
+
+_EMPTY_KEYS = pl.DataFrame(schema={"file": pl.String, "raw": pl.UInt64})
+
+
+def _read_rows(root: Path, known: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.DataFrame, list[tuple[str, str]]]:
+    """The contacts of the books: (the records to parse, parsed: not among the `known` (file, raw)
+    keys; the known records still there: file, fo, rec, raw; the CRM<->ERP links). Every row
+    carries `file` (path), `fo` (the file's place), `rec` (the record's place) and `raw` (hash of
+    its lines, null for files the general reader read)."""
     from core import load, schema
     root = Path(root)
-    frames: list[pl.DataFrame] = []
+    new: list[pl.DataFrame] = []
+    hits: list[pl.DataFrame] = []
     links: list[tuple[str, str]] = []
     base = root / "contacts"
-    for path in sorted(base.rglob("*.yaml")) if base.is_dir() else []:
+    for fo, path in enumerate(sorted(base.rglob("*.yaml")) if base.is_dir() else []):
         rel = path.relative_to(root).as_posix()
         fk = schema.kind_of(rel)
         if fk is None:
@@ -991,19 +1124,100 @@ def read_contacts(root: Path) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
         if fk.kind not in ("crm-contacts", "erp-contacts") or fk.role == "employee":
             continue
         side = "erp" if fk.kind == "erp-contacts" else "crm"
-        df = _fast_file(path)
+        meta = [pl.lit(rel).alias("file"), pl.lit(fo, pl.UInt32).alias("fo")]
+        lines = _file_lines(path.read_bytes())
+        df = None
+        if lines is not None:
+            recs = _record_hashes(lines).with_columns(*meta)
+            miss = recs
+            if known is not None:
+                mine = known.filter(pl.col("file") == rel)
+                hits.append(recs.join(mine, on=["file", "raw"], how="semi"))
+                miss = recs.join(mine, on=["file", "raw"], how="anti")
+            df = _parse_records(lines.join(miss.select("rec"), on="rec", how="semi"))
+            if df is not None:
+                df = df.join(miss, on="rec", how="left")
+            elif known is not None:
+                hits.pop()
         if df is None:
             records, _ = load._read_tree(root, rel, fk.kind)
             cs = [load._contact(r, rel, side, fk.role, fk.kind) for r in records or [] if r.get("id")]
             df, _ = contact_frame(cs)
+            df = df.with_columns(*meta, (pl.int_range(pl.len()) + 1).cast(pl.UInt32).alias("rec"),
+                                 pl.lit(None, pl.UInt64).alias("raw"))
         else:
             kind = pl.col("kind") if "kind" in df.columns else pl.lit(None, pl.String)
             df = df.with_columns(pl.lit(side).alias("side"), kind.fill_null("company").alias("kind"))
             df = df.with_columns((pl.col("kind") if side == "crm" else pl.lit(fk.role)).alias("role"))
-        frames.append(df.select([pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c)
-                                 for c in CONTACT_COLUMNS]).cast(pl.String))
-    frame = pl.concat(frames) if frames else pl.DataFrame(schema={c: pl.String for c in CONTACT_COLUMNS})
-    return frame.unique("id", keep="first", maintain_order=True), links
+        fields = [c for c in df.columns if c not in _META]
+        df = df.select([pl.col(c).cast(pl.String) if c in df.columns else pl.lit(None, pl.String).alias(c)
+                        for c in CONTACT_COLUMNS] + [pl.col(c).cast(pl.String) for c in fields
+                                                     if c not in CONTACT_COLUMNS]
+                       + [pl.col("file"), pl.col("fo"), pl.col("rec"), pl.col("raw")])
+        new.append(df)
+    empty = pl.DataFrame(schema={**{c: pl.String for c in CONTACT_COLUMNS}, "file": pl.String, "fo": pl.UInt32,
+                                 "rec": pl.UInt32, "raw": pl.UInt64})
+    frame = pl.concat([empty, *new], how="diagonal_relaxed")
+    hit = pl.concat(hits) if hits else pl.DataFrame(schema={"rec": pl.UInt32, "raw": pl.UInt64, "file": pl.String,
+                                                            "fo": pl.UInt32})
+    return frame, hit, links
+
+
+def read_contacts(root: Path) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
+    """The contacts of the books as a contact frame (CONTACT_COLUMNS, then any further field),
+    and the CRM<->ERP links, read straight from contacts/ (no ledger, no documents): the fast path
+    for `kebir dedup scan` on large books. Files not in kebir's flat form go through the general
+    reader (core.load)."""
+    frame, _, links = _read_rows(root, None)
+    frame = frame.sort("fo", "rec").unique("id", keep="first", maintain_order=True)
+    return frame.drop("file", "fo", "rec", "raw"), links
+
+
+ROWS_CACHE = "dedup-rows-v2.parquet"     # bump the version when the cached columns or their rules change
+
+
+def _read_cache(path: Path) -> pl.DataFrame | None:
+    try:
+        return pl.read_parquet(path) if path.is_file() else None
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def _write_cache(path: Path, rows: pl.DataFrame) -> None:
+    """The parsed and normalised records, keyed by (file, raw); written atomically, and any
+    failure ignored (it is only a cache, under the books' git-ignored .kebir/)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        rows.write_parquet(tmp, compression="lz4", statistics=False)
+        os.replace(tmp, path)
+        (path.parent / "dedup-norm.parquet").unlink(missing_ok=True)       # the earlier cache's file
+    except OSError:
+        pass
+
+
+def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm", "erp"}), across: bool = True,
+               threshold: float = 0.9, previous: Previous | None = None) -> Plan:
+    """`scan` straight from a books directory's contacts/, with its links. Records are cached by
+    the hash of their lines in .kebir/cache (parsed fields, content hash, normalised columns), so
+    a scan parses and normalises only the records that are new or changed since the last one."""
+    _tick(None)
+    path = Path(root) / ".kebir" / "cache" / ROWS_CACHE
+    cached = _read_cache(path)
+    known = cached.select("file", "raw") if cached is not None else None
+    new, hits, links = _read_rows(root, known)
+    _tick("read")
+    new = _rows(new.filter((pl.col("role") != "employee") | pl.col("role").is_null()))
+    parts = [new]
+    if cached is not None and hits.height:
+        parts.insert(0, cached.join(hits, on=["file", "raw"], how="inner"))
+    rows = pl.concat(parts, how="diagonal_relaxed")
+    if new.filter(pl.col("raw").is_not_null()).height or (cached is not None and cached.height != hits.height):
+        _write_cache(path, rows.filter(pl.col("raw").is_not_null()).drop("fo", "rec")
+                     .unique(["file", "raw"], keep="first", maintain_order=True))
+    rows = rows.sort("fo", "rec").unique("id", keep="first", maintain_order=True).drop("file", "fo", "rec", "raw")
+    _tick("normalise")
+    return _scan_rows(rows, set(within), across, threshold, 0.5, previous, links)
 
 
 def seen_path(plan_path: Path) -> Path:
@@ -1011,43 +1225,55 @@ def seen_path(plan_path: Path) -> Path:
     return Path(str(plan_path) + ".seen")
 
 
-_MEMBER_ID = re.compile(r'^  - (?:\{id|id): ("(?:[^"\\]|\\.)*"|[^,}\n]+)', re.M)
+_MEMBER_ID = r'^  - (?:\{id|id): ("(?:[^"\\]|\\.)*"|[^,}]+)'
 
 
 def read_previous(plan_path: Path) -> Previous:
-    """Decided pairs of an earlier plan (any pair inside an accepted or rejected cluster), its
-    clusters as text (carried into the next plan as they are), and, when its `.seen` sidecar is
-    there, the model and record hashes of the scan that wrote it. The plan is read record by
-    record with two patterns, not as YAML: a million-record plan would take minutes to load."""
-    prev = Previous()
-    text = Path(plan_path).read_text(encoding="utf-8")
-    body = text[text.find("- cluster:"):] if "- cluster:" in text else ""
-    for chunk in ("\n" + body).split("\n- cluster: ")[1:]:
-        chunk = "- cluster: " + chunk.rstrip("\n") + "\n"
-        m = re.search(r"^  decision: *(\w+)", chunk, re.M)
-        decision = m.group(1) if m else "pending"
-        ids = [json.loads(x) if x.startswith('"') else x.strip() for x in _MEMBER_ID.findall(chunk)]
-        if decision in ("accept", "reject"):
-            got = {frozenset(p) for p in itertools.combinations(ids, 2)}
-            prev.decided |= got
-            if decision == "reject":
-                prev.rejected |= got
-            prev.records.append({"text": chunk, "members": ids})
-        else:
-            prev.pending.append({"text": chunk, "members": ids})
+    """An earlier plan: its clusters and decisions, its lines (decided clusters are carried into
+    the next plan as they are), the pairs inside decided clusters, and, when its `.seen` sidecar
+    is there, the model and record hashes of the scan that wrote it. The plan is read line by line
+    with a few patterns, column-wise, not as YAML: a million-record plan would take minutes to load."""
+    lines = _text_lines(Path(plan_path).read_bytes())
+    df = lines.to_frame("line").with_columns(
+        pl.col("line").str.starts_with("- cluster: ").cum_sum().cast(pl.UInt32).alias("cl"))
+    df = df.filter(pl.col("cl") > 0)
+    # a cluster's text ends at its last non-blank line
+    df = df.filter(pl.col("line").ne("").cast(pl.UInt32).cum_sum(reverse=True).over("cl") > 0)
+    decision = df.select("cl", pl.col("line").str.extract(r"^  decision: *(\w+)", 1).alias("decision")) \
+        .drop_nulls("decision").group_by("cl").agg(pl.col("decision").first())
+    mem = df.select("cl", pl.col("line").str.extract(_MEMBER_ID, 1).alias("m")).drop_nulls("m")
+    quoted = mem["m"].str.starts_with('"')
+    ids = [json.loads(x) if q else x.strip() for x, q in zip(mem["m"].to_list(), quoted.to_list())] \
+        if quoted.any() else mem["m"].str.strip_chars()
+    mem = mem.with_columns(pl.Series("m", ids, dtype=pl.String))
+    clusters = df.select("cl").unique(maintain_order=True) \
+        .join(decision, on="cl", how="left", maintain_order="left") \
+        .join(mem.group_by("cl", maintain_order=True).agg(pl.col("m").alias("members")), on="cl", how="left",
+              maintain_order="left") \
+        .with_columns(pl.col("decision").fill_null("pending"), pl.col("members").fill_null([]))
+    dm = mem.join(clusters.filter(pl.col("decision").is_in(["accept", "reject"]))
+                  .select("cl", (pl.col("decision") == "reject").alias("rejected")), on="cl")
+    pairs = dm.join(dm.select("cl", pl.col("m").alias("b")), on="cl").filter(pl.col("m") < pl.col("b")) \
+        .select(pl.col("m").alias("a"), "b", "rejected").unique(maintain_order=True)
+    prev = Previous(clusters, df, pairs)
     side = seen_path(Path(plan_path))
     if side.is_file():
-        lines = side.read_text(encoding="utf-8").splitlines()
-        if lines and lines[0].startswith("# model "):
-            prev.model = Model.from_dict(json.loads(lines[0][len("# model "):]))
-            prev.hashes = dict(ln.split("\t", 1) for ln in lines[1:] if "\t" in ln)
+        data = side.read_bytes()
+        first, _, rest = data.partition(b"\n")
+        if first.startswith(b"# model "):
+            prev.model = Model.from_dict(json.loads(first[len(b"# model "):]))
+            seen = _text_lines(rest).str.split_exact("\t", 1).struct.rename_fields(["id", "hash"]).struct.unnest()
+            prev.seen = seen.drop_nulls("hash")
     return prev
 
 
 def dump_seen(plan: Plan) -> str:
     """The `.seen` sidecar: the model (one JSON line) and `id<TAB>hash` per scanned record, by id."""
     head = "# model " + json.dumps(plan.model.as_dict(), sort_keys=True) + "\n"
-    return head + "".join(f"{i}\t{h}\n" for i, h in sorted(plan.hashes.items()))
+    if plan.hashes is None or plan.hashes.height == 0:
+        return head
+    body = plan.hashes.sort("id").select(pl.concat_str("id", "hash", separator="\t"))["id"].str.join("\n")[0]
+    return head + body + "\n"
 
 
 def content_hash(text: str) -> str:
@@ -1059,6 +1285,9 @@ def content_hash(text: str) -> str:
 
 _EVIDENCE = (("name", "name"), ("tax_id", "tax"), ("email", "email"), ("phone", "phone"), ("city", "city"),
              ("address", "address"))
+# fields survivorship does not decide (keep in step with core.merge.NOT_FIELDS and its fields_all):
+# the plan's `fields` proposes a value for every other field a member holds
+NOT_SURVIVOR_FIELDS = frozenset({"id", "kind", "merged_into", "tags", "created", "updated", "company", "role"})
 
 
 def _raw(plan: Plan, i: str) -> dict[str, Any]:
@@ -1107,14 +1336,15 @@ def _evidence(field_name: str, ids: list[str], plan: Plan, raws: Mapping[str, Ma
 
 def _fields(cluster: Cluster, plan: Plan, raws: Mapping[str, Mapping[str, Any]] | None = None
             ) -> list[dict[str, str]]:
-    """Survivorship: the survivor's value, else the most complete member's that has one."""
+    """Survivorship: every field survivorship decides (not NOT_SURVIVOR_FIELDS) that a member
+    holds, with the survivor's value, else the most complete member's that has one."""
     raws = raws or {i: _raw(plan, i) for i in cluster.members}
     order = [cluster.survivor] + sorted((m for m in cluster.members if m != cluster.survivor),
                                         key=lambda i: (-plan.norms[i].filled, i))
     names: list[str] = ["name"]
     for i in order:
         for k in raws[i]:
-            if k not in names:
+            if k not in names and k not in NOT_SURVIVOR_FIELDS:
                 names.append(k)
     out = []
     for k in names:
@@ -1129,11 +1359,14 @@ def _fields(cluster: Cluster, plan: Plan, raws: Mapping[str, Mapping[str, Any]] 
 def iter_records(plan: Plan) -> Iterable[dict[str, Any]]:
     """The plan file's records one at a time: clusters carried over from the previous plan
     (decided ones, with their decision) first, then the new clusters, numbered from 1 in that
-    order. Evidence lists the fields at least one member has."""
+    order. Evidence lists the fields at least one member has. (The scalar form of what
+    `dump_plan` writes column-wise; the tests hold them equal.)"""
+    import yaml
     n = 0
-    for rec in plan.kept:
-        n += 1
-        yield {**_kept_record(rec), "cluster": n}
+    if plan.kept is not None and plan.kept.height:
+        for _, text in plan.kept.group_by("n", maintain_order=True).agg(pl.col("line").str.join("\n")).iter_rows():
+            n += 1
+            yield {**dict(yaml.safe_load(text + "\n")[0]), "cluster": n}
     for c in plan.clusters:
         n += 1
         raws = {i: _raw(plan, i) for i in c.members}
@@ -1152,93 +1385,43 @@ def iter_records(plan: Plan) -> Iterable[dict[str, Any]]:
         }
 
 
-def _kept_record(rec: Mapping[str, Any]) -> dict[str, Any]:
-    import yaml
-    got = yaml.safe_load(rec["text"]) if "text" in rec else [dict(rec)]
-    return dict(got[0])
-
-
 def plan_records(plan: Plan) -> list[dict[str, Any]]:
     """The plan file's records (see iter_records)."""
     return list(iter_records(plan))
 
 
 def dump_plan(plan: Plan) -> str:
+    """The plan file (YAML, schemas/plan.schema.json): a header, the clusters carried over as they
+    were written (renumbered), then the new clusters, written column-wise (`_clusters_text`)."""
     auto = sum(1 for c in plan.clusters if c.confidence == "auto")
     header = (f"# kebir dedup plan: {len(plan.clusters)} clusters ({auto} auto, {len(plan.clusters) - auto} to review), "
               f"{plan.compared_pairs} pairs compared of {plan.all_pairs}, threshold {plan.threshold}.\n"
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
               "# then `kebir dedup apply PLAN`.\n")
-    _SCALARS.clear()
-    _FLOWS.clear()
-    chunks: list[str] = [header]
-    for n, rec in enumerate(plan.kept, 1):      # carried over as written, renumbered
-        chunks.append(re.sub(r"^- cluster: *\d+", f"- cluster: {n}", rec["text"], count=1))
-    new_plan = Plan(plan.clusters, plan.compared_pairs, plan.all_pairs, plan.threshold, plan.model, plan.norms,
-                    plan.contacts, kept=[])
-    for rec in iter_records(new_plan):
-        rec["cluster"] += len(plan.kept)
-        lines: list[str] = []
-        if set(rec) == _NEW_KEYS:
-            _emit_new(rec, lines)
-        else:
-            _emit(rec, "", lines, True)
-        chunks.append("".join(lines))
-    _SCALARS.clear()            # the caches live for one dump
-    _FLOWS.clear()
-    return "".join(chunks) if len(chunks) > 1 else header + "[]\n"
-
-
-_NEW_KEYS = frozenset({"cluster", "decision", "confidence", "score", "members", "pairs", "survivor", "evidence",
-                       "fields"})
-
-
-def _emit_new(rec: dict[str, Any], out: list[str]) -> None:
-    """A new cluster record; members, pairs and fields as one flow mapping per line. (The cache
-    lookups are inlined: this runs for every value of a plan with hundreds of thousands of clusters.)"""
-    sg, fg, q, f = _SCALARS.get, _FLOWS.get, _scalar, _flow
-    out.append(f"- cluster: {rec['cluster']}\n  decision: {rec['decision']}\n  confidence: {rec['confidence']}\n"
-               f"  score: {rec['score']!r}\n  members:\n")
-    for m in rec["members"]:
-        i, r, n = m["id"], m["role"], m["name"]
-        out.append(f"  - {{id: {fg(i) or f(i)}, side: {m['side']}, role: {fg(r) or f(r)}, name: {fg(n) or f(n)}}}\n")
-    out.append("  pairs:\n")
-    for p in rec["pairs"]:
-        a, b = p["a"], p["b"]
-        out.append(f"  - {{a: {fg(a) or f(a)}, b: {fg(b) or f(b)}, score: {p['score']!r}}}\n")
-    s = rec["survivor"]
-    out.append(f"  survivor: {sg(s) or q(s)}\n  evidence:\n")
-    for e in rec["evidence"]:
-        out.append(f"  - field: {e['field']}\n    values:\n")
-        for k, v in e["values"].items():
-            out.append(f"      {sg(k) or q(k)}: {sg(v) or q(v)}\n")
-        a = e["agree"]
-        out.append(f"    agree: {sg(a) or q(a)}\n    missing: [{', '.join(fg(x) or f(x) for x in e['missing'])}]\n")
-    out.append("  fields:\n" if rec["fields"] else "  fields: []\n")
-    for x in rec["fields"]:
-        k, v, fr = x["field"], x["value"], x["from"]
-        out.append(f"  - {{field: {fg(k) or f(k)}, value: {fg(v) or f(v)}, from: {fg(fr) or f(fr)}}}\n")
+    kept = plan.kept if plan.kept is not None else pl.DataFrame(schema={"n": pl.UInt32, "line": pl.String})
+    offset = int(kept["n"].max() or 0) if kept.height else 0
+    chunks = [header]
+    if kept.height:
+        chunks.append(kept["line"].str.join("\n")[0] + "\n")
+    _tick(None)
+    chunks.append(_clusters_text(plan, offset))
+    return "".join(chunks) if len(chunks[-1]) + kept.height else header + "[]\n"
 
 
 # The plan is written by this small block-style YAML emitter (the plan has a fixed shape): PyYAML's
 # representer takes about 2 ms per cluster, too slow for a million records. Strings are plain when
 # that is safe (a letter first, no YAML indicators, not a YAML 1.1 boolean or null), else JSON
-# double-quoted, which YAML reads back as the same string.
+# double-quoted, which YAML reads back as the same string. `_scalar` and `_flow` are the scalar
+# forms; `_scalar_expr` and `_flow_expr` the column-wise ones (keep the four in step).
 _PLAIN = re.compile(r"[^\W\d_][\w .,'()/@&+-]*", re.UNICODE)
+_PLAIN_RUST = r"^[\p{L}\p{Nl}\p{No}][\p{L}\p{N}_ .,'()/@&+-]*$"       # the same class in the regex crate
 _RESERVED = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-
-
-_SCALARS: dict[str, str] = {}
 
 
 def _scalar(v: Any) -> str:
     if type(v) is str:
-        got = _SCALARS.get(v)
-        if got is None:
-            got = v if _PLAIN.fullmatch(v) and v[-1] != " " and v.lower() not in _RESERVED \
-                else json.dumps(v, ensure_ascii=False)
-            _SCALARS[v] = got
-        return got
+        return v if _PLAIN.fullmatch(v) and v[-1] != " " and v.lower() not in _RESERVED \
+            else json.dumps(v, ensure_ascii=False)
     if isinstance(v, bool):
         return "true" if v else "false"
     if v is None:
@@ -1246,59 +1429,201 @@ def _scalar(v: Any) -> str:
     return repr(v) if isinstance(v, float) else str(v)
 
 
-_FLOWS: dict[str, str] = {}
-
-
 def _flow(v: Any) -> str:
     """A scalar inside a flow mapping: as _scalar, and quoted if it holds a comma."""
     if type(v) is not str:
         return _scalar(v)
-    got = _FLOWS.get(v)
-    if got is None:
-        got = json.dumps(v, ensure_ascii=False) if "," in v else _scalar(v)
-        _FLOWS[v] = got
-    return got
+    return json.dumps(v, ensure_ascii=False) if "," in v else _scalar(v)
 
 
-def _emit(obj: Any, ind: str, out: list[str], item: bool = False) -> None:
-    """A mapping (as a list item when item) at indentation ind, appended to out as lines."""
-    first = True
-    for k, v in obj.items():
-        lead = (ind + "- ") if item and first else (ind + "  " if item else ind)
-        first = False
-        key = _scalar(str(k))
-        t = type(v)
-        if t is str or t is float or t is int:
-            out.append(f"{lead}{key}: {_scalar(v)}\n")
-        elif t is dict:
-            if not v:
-                out.append(f"{lead}{key}: {{}}\n")
-            else:
-                out.append(f"{lead}{key}:\n")
-                _emit(v, (ind + "  " if item else ind) + "  ", out)
-        elif t is list:
-            if not v:
-                out.append(f"{lead}{key}: []\n")
-                continue
-            out.append(f"{lead}{key}:\n")
-            sub = ind + "  " if item else ind
-            for x in v:
-                if type(x) is dict:
-                    _emit(x, sub, out, True)
-                else:
-                    out.append(f"{sub}- {_scalar(x)}\n")
-        else:
-            out.append(f"{lead}{key}: {_scalar(v)}\n")
+_JSON_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f",
+                 **{chr(i): f"\\u{i:04x}" for i in range(32) if chr(i) not in "\n\r\t\b\f"}}
 
 
-def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm", "erp"}), across: bool = True,
-               threshold: float = 0.9, previous: Previous | None = None) -> Plan:
-    """`scan` straight from a books directory's contacts/ (`read_contacts`), with its links."""
-    frame, links = read_contacts(root)
-    cache = Path(root) / ".kebir" / "cache" / "dedup-norm.parquet"
-    return scan_frame(frame, within, across, threshold, previous=previous, links=links, cache=cache)
+def _json_expr(e: pl.Expr) -> pl.Expr:
+    """json.dumps(v, ensure_ascii=False), column-wise: the same escapes in one pass."""
+    return pl.lit('"') + e.str.replace_many(list(_JSON_ESCAPES), list(_JSON_ESCAPES.values())) + pl.lit('"')
 
 
+def _scalar_expr(e: pl.Expr) -> pl.Expr:
+    plain = e.str.contains(_PLAIN_RUST) & ~e.str.ends_with(" ") & ~e.str.to_lowercase().is_in(list(_RESERVED))
+    return pl.when(plain).then(e).otherwise(_json_expr(e))
+
+
+def _flow_expr(e: pl.Expr) -> pl.Expr:
+    return pl.when(e.str.contains(",", literal=True)).then(_json_expr(e)).otherwise(_scalar_expr(e))
+
+
+def _cat(*parts: str) -> pl.Expr:
+    """Literal text and columns, alternately (the text first): one string per row."""
+    return pl.concat_str([pl.lit(x) if i % 2 == 0 else pl.col(x) for i, x in enumerate(parts)])
+
+
+def _clusters_text(plan: Plan, offset: int) -> str:
+    """The new clusters of a plan as YAML text, column-wise: one frame row per member, pair,
+    evidence value and proposed field, each made into its line by string expressions, joined per
+    cluster and section in order. Byte for byte what iter_records gives through the scalar
+    emitter (the tests compare them)."""
+    cs = plan.clusters
+    if not cs:
+        return ""
+    rows = plan.rows
+    assert rows is not None
+    ncl = len(cs)
+    numbers = range(offset + 1, offset + ncl + 1)
+    head = pl.DataFrame({
+        "n": list(numbers),
+        "t0": [f"- cluster: {n}\n  decision: {'accept' if c.confidence == 'auto' else 'pending'}\n"
+               f"  confidence: {c.confidence}\n  score: {c.score!r}\n  members:\n" for n, c in zip(numbers, cs)],
+        "survivor": [c.survivor for c in cs]}, schema={"n": pl.UInt32, "t0": pl.String, "survivor": pl.String})
+    mem = pl.DataFrame({"n": [n for n, c in zip(numbers, cs) for _ in c.members],
+                        "id": [m for c in cs for m in c.members]}, schema={"n": pl.UInt32, "id": pl.String})
+    mem = mem.with_columns(pl.int_range(pl.len()).over("n").cast(pl.UInt32).alias("k"))
+    mem = mem.join(rows, on="id", how="left", maintain_order="left")
+    _tick("write: frames")
+
+    def qs(col: str, out: str, kind: str = "s") -> pl.Expr:
+        return (_flow_expr if kind == "f" else _scalar_expr)(pl.col(col)).alias(out)
+
+    def per_cluster(df: pl.DataFrame, text: pl.Expr, out: str) -> pl.DataFrame:
+        return df.group_by("n", maintain_order=True).agg(text.str.join("").alias(out))
+
+    # members
+    m = mem.with_columns(qs("id", "qid", "f"), qs("id", "sid"), qs("role", "qrole", "f"),
+                         pl.col("name").fill_null("").alias("nm")).with_columns(qs("nm", "qname", "f"))
+    t_members = per_cluster(m, _cat("  - {id: ", "qid", ", side: ", "side", ", role: ", "qrole", ", name: ", "qname", "}\n"), "t1")
+    _tick("write: members")
+    # pairs
+    pr = pl.DataFrame({"n": [n for n, c in zip(numbers, cs) for _ in c.pairs],
+                       "a": [a for c in cs for a, _, _ in c.pairs], "b": [b for c in cs for _, b, _ in c.pairs],
+                       "s": [repr(round(p, 4)) for c in cs for _, _, p in c.pairs]},
+                      schema={"n": pl.UInt32, "a": pl.String, "b": pl.String, "s": pl.String})
+    pr = pr.with_columns(qs("a", "qa", "f"), qs("b", "qb", "f"))
+    t_pairs = per_cluster(pr, _cat("  - {a: ", "qa", ", b: ", "qb", ", score: ", "s", "}\n"), "t2")
+    _tick("write: pairs")
+    # evidence
+    ev_parts = []
+    for order, (fname, _) in enumerate(_EVIDENCE):
+        col = "name" if fname == "name" else fname
+        if col not in mem.columns:
+            continue
+        ev_parts.append(_evidence_text(m, col, fname, order))
+    ev = pl.concat(ev_parts).sort("n", "order", maintain_order=True) \
+        .group_by("n", maintain_order=True).agg(pl.col("t").str.join("").alias("t3"))
+    _tick("write: evidence")
+    # fields
+    t_fields = _fields_text(m, head.select("n", "survivor"))
+    _tick("write: fields")
+    out = head.join(t_members, on="n", how="left", maintain_order="left") \
+        .join(t_pairs, on="n", how="left", maintain_order="left") \
+        .join(ev, on="n", how="left", maintain_order="left") \
+        .join(t_fields, on="n", how="left", maintain_order="left") \
+        .with_columns(qs("survivor", "qsurv"))
+    text = pl.concat_str([pl.col("t0"), pl.col("t1").fill_null(""), pl.lit("  pairs:\n"), pl.col("t2").fill_null(""),
+                          pl.lit("  survivor: "), pl.col("qsurv"), pl.lit("\n  evidence:\n"),
+                          pl.col("t3").fill_null(""), pl.col("t4").fill_null("  fields: []\n")])
+    text = out.select(text.alias("t"))["t"].str.join("")[0]
+    _tick("write: text")
+    return text
+
+
+def _evidence_text(m: pl.DataFrame, col: str, fname: str, order: int) -> pl.DataFrame:
+    """One evidence entry per cluster for a field (as _evidence): its values, how they agree, and
+    the members missing it; (n, order, t)."""
+    v = pl.col(col)
+    present = v.is_not_null() & (v != "")
+    d = m.select("n", "k", "id", "qid", "sid", "kind", v.alias("v"), present.alias("p"),
+                 *[pl.col("n:" + c) for c in NORM_COLUMNS if c != "filled"])
+    d = d.with_columns(_scalar_expr(pl.col("v")).alias("qv"))
+    pres = d.filter("p")
+    g = pres.group_by("n", maintain_order=True).agg(
+        pl.len().alias("np"), pl.col("v").n_unique().alias("nu"),
+        pl.format("      {}: {}\n", "sid", "qv").str.join("").alias("values"),
+        pl.col("n:phone").n_unique().alias("u_phone"), pl.col("n:phone").null_count().alias("z_phone"),
+        pl.col("n:email").n_unique().alias("u_email"), pl.col("n:email").null_count().alias("z_email"),
+        pl.col("n:tax").n_unique().alias("u_tax"), pl.col("n:addr").n_unique().alias("u_addr"))
+    miss = d.filter(~pl.col("p")).group_by("n", maintain_order=True) \
+        .agg(pl.col("qid").str.join(", ").alias("missing"))
+    g = g.join(miss, on="n", how="left", maintain_order="left").with_columns(pl.col("missing").fill_null(""))
+    one = (pl.col("np") < 2)
+    exact = pl.col("nu") == 1
+    if fname == "name":
+        sims = _cluster_name_sims(pres)
+        g = g.join(sims, on="n", how="left", maintain_order="left")
+        other = pl.col("sim_text")
+    elif fname == "phone":
+        other = pl.when((pl.col("u_phone") == 1) & (pl.col("z_phone") == 0)).then(pl.lit("exact after E.164")) \
+            .otherwise(pl.lit("differ after E.164"))
+    elif fname == "email":
+        g = g.join(_common_domain(pres), on="n", how="left", maintain_order="left")
+        other = pl.when((pl.col("u_email") == 1) & (pl.col("z_email") == 0)).then(pl.lit("exact after lowercasing")) \
+            .when(pl.col("dom").is_not_null()).then(pl.lit("same domain ") + pl.col("dom")).otherwise(pl.lit("differ"))
+    elif fname == "tax_id":
+        other = pl.when(pl.col("u_tax") == 1).then(pl.lit("exact")).otherwise(pl.lit("differ"))
+    elif fname == "address":
+        other = pl.when(pl.col("u_addr") == 1).then(pl.lit("exact after folding")).otherwise(pl.lit("differ"))
+    else:
+        folded = pres.with_columns(pl.col("v").replace_strict(
+            (u := pres["v"].unique()), [fold(x) for x in u.to_list()], default=None).alias("fv")) \
+            .group_by("n", maintain_order=True).agg(pl.col("fv").n_unique().alias("u_fold"))
+        g = g.join(folded, on="n", how="left", maintain_order="left")
+        other = pl.when(pl.col("u_fold") == 1).then(pl.lit("exact after folding")).otherwise(pl.lit("differ"))
+    agree = pl.when(one).then(pl.lit("only one value")).when(exact).then(pl.lit("exact")).otherwise(other)
+    g = g.with_columns(agree.alias("agree"))
+    g = g.with_columns(_scalar_expr(pl.col("agree")).alias("qagree"))
+    t = pl.format("  - field: {}\n    values:\n{}    agree: {}\n    missing: [{}]\n", pl.lit(fname), "values",
+                  "qagree", "missing")
+    return g.select("n", pl.lit(order, pl.UInt8).alias("order"), t.alias("t"))
+
+
+def _cluster_name_sims(pres: pl.DataFrame) -> pl.DataFrame:
+    """n -> sim_text: the lowest name similarity between members with a name, as _evidence
+    writes it, for clusters whose names differ (name_similarity, column-wise)."""
+    multi = pres.group_by("n").agg(pl.col("v").n_unique().alias("nu")).filter(pl.col("nu") > 1)
+    d = pres.join(multi.select("n"), on="n", how="semi").select(
+        "n", "k", "kind", pl.col("n:name").fill_null("").alias("name"))
+    d = _with_tokens(d)
+    j = d.join(d, on="n", suffix="_b").filter(pl.col("k") < pl.col("k_b")).rename(
+        {c: c + "_a" for c in ("kind", "name", "sname", "toks")})
+    if j.height == 0:
+        return pl.DataFrame(schema={"n": pl.UInt32, "sim_text": pl.String})
+    # name_similarity returns 0 when either normalised name is empty
+    sims = [s if a and b else 0.0 for s, a, b in zip(_name_sims(j), j["name_a"].to_list(), j["name_b"].to_list())]
+    low = j.select("n").with_columns(pl.Series("sim", sims, dtype=pl.Float64)) \
+        .group_by("n", maintain_order=True).agg(pl.col("sim").min())
+    return low.select("n", pl.Series("sim_text", [f"{x:.2f} after folding and suffixes" for x in low["sim"].to_list()],
+                                     dtype=pl.String))
+
+
+def _common_domain(pres: pl.DataFrame) -> pl.DataFrame:
+    """n -> dom: the first domain stem (sorted) every member with an e-mail shares, if any."""
+    doms = pl.concat([pres.select("n", "k", pl.col("n:dom1").alias("dom")),
+                      pres.select("n", "k", pl.col("n:dom2").alias("dom"))]).drop_nulls("dom").unique()
+    size = pres.group_by("n").len()
+    return doms.group_by("n", "dom").len().join(size, on="n", suffix="_all") \
+        .filter(pl.col("len") == pl.col("len_all")).group_by("n").agg(pl.col("dom").min())
+
+
+def _fields_text(m: pl.DataFrame, survivors: pl.DataFrame) -> pl.DataFrame:
+    """The `fields:` section per cluster (as _fields): n -> t4. Members ranked survivor first, then
+    by completeness and id; each field (name first) from the first member holding it, in the
+    order the fields first appear (by rank, then the member's schema order)."""
+    m = m.join(survivors, on="n", how="left", maintain_order="left") \
+        .sort(["n", pl.col("id") != pl.col("survivor"), "n:filled", "id"], descending=[False, False, True, False])
+    m = m.with_columns(pl.int_range(pl.len()).over("n").alias("rank"))
+    places = pl.DataFrame([(side, k, i) for side in ("crm", "erp")
+                           for i, k in enumerate(("name",) + _field_order(side)) if k not in NOT_SURVIVOR_FIELDS],
+                          schema={"side": pl.String, "field": pl.String, "pos": pl.Int64}, orient="row")
+    cols = [c for c in places["field"].unique().to_list() if c in m.columns]
+    long = m.unpivot(on=cols, index=["n", "rank", "id", "side"], variable_name="field", value_name="value") \
+        .filter(pl.col("value").is_not_null() & (pl.col("value") != "")) \
+        .join(places, on=["side", "field"]) \
+        .sort(["n", pl.col("field") != "name", "rank", "pos"]) \
+        .unique(["n", "field"], keep="first", maintain_order=True)
+    long = long.with_columns(*[_flow_expr(pl.col(c)).alias("q" + c) for c in ("field", "value", "id")])
+    line = _cat("  - {field: ", "qfield", ", value: ", "qvalue", ", from: ", "qid", "}\n")
+    return long.group_by("n", maintain_order=True).agg(line.str.join("").alias("t4")) \
+        .with_columns(("  fields:\n" + pl.col("t4")).alias("t4"))
 def pairs_table(plan: Plan) -> Any:
     """The scored pairs of a plan's clusters, one row each (for `kebir dedup scan --format json|csv`):
     cluster number, the two ids, the match probability, the cluster's confidence and survivor."""
