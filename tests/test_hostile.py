@@ -117,3 +117,46 @@ def test_no_file_is_left_open_or_half_written_by_a_failed_validate(tmp_path):
     validate(root)
     assert {p: p.read_bytes() for p in before} == before
     assert not any(n.endswith(".tmp") for n in os.listdir(root))
+
+
+# Inputs bench/fuzz.py found that crashed the CSV reader and the bank import; each is now a problem.
+FUZZ_FOUND = [
+    ("a bare carriage return inside an unquoted cell", "stock/moves/2025/2025-03.csv",
+     b'id,date,kind,item,location,quantity,unit_cost\nMV-1,2025-03-01,receipt,"FSH-LEVREK",KDK,1,10\n'
+     b'MV-2,2025-03-02,re\rceipt,FSH-LEVREK,KDK,1,10\n'),
+    ("a unit-separator byte in a short row", "sales/2025/2025-03.csv",
+     b"date,location,kind,category,amount\n2025-03-01,KDK\x1f,,,\n2025-03-02\n"),
+    ("a carriage return inside the header row", "journals/imports/b.csv",
+     b"entry_id,da\rte,account,debit,credit\nB1,2025-03-01,100.01,5.00,\n"),
+]
+
+
+def test_fuzz_found__csv_inputs_give_problems(tmp_path):
+    for i, (what, rel, data) in enumerate(FUZZ_FOUND):
+        root = write_books(tmp_path / f"b{i}", {J: GOOD, rel: data})
+        book, problems = check(root)
+        assert any(p.path == rel and p.code in ("E002", "E011", "E012") for p in problems), (what, problems)
+
+
+def test_fuzz_found__a_31_digit_bank_amount_is_a_bad_number(tmp_path):
+    from core.interop import bank
+
+    root = write_books(tmp_path / "b", {J: GOOD})
+    book, _ = check(root)
+    rules = ('account: "100.01"\ndelimiter: ";"\ncolumns: {date: Tarih, description: Açıklama, amount: Tutar}\n'
+             'date_format: "%d.%m.%Y"\ndecimal_mark: ","\ndefault_account: "770.01"\n')
+    data = "Tarih;Açıklama;Tutar\n01.03.2025;KIRA;-4545454545454545454545454545000\n".encode()
+    plan = bank.build_bank_import(data, "bank.csv", rules, "rules.yaml", book, "test")
+    assert [(p.code, p.line) for p in plan.problems] == [("I007", 2)]
+
+
+def test_bench_fuzz_script__runs_every_target_and_finds_nothing(tmp_path):
+    import json
+    import sys
+
+    out = subprocess.run([sys.executable, "bench/fuzz.py", "--engine", "mutate", "--seconds", "0.3"],
+                         cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    summary = json.loads((Path(__file__).parent.parent / "bench/out/fuzz/summary.json").read_text())
+    assert summary["crashes"] == 0 and len(summary["results"]) >= 10
+    assert all(r["inputs"] > 0 for r in summary["results"])

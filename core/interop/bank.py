@@ -225,14 +225,14 @@ def build_bank_import(data: bytes, path: str, rules_text: str, rules_path: str, 
 
     if "amount" in c:
         f = f.with_columns(num=number("amount_text"))
-        ok_num = pl.col("num").str.contains(r"^-?[0-9]+(\.[0-9]+)?$").fill_null(False)
+        ok_num = pl.col("num").str.contains(r"^-?[0-9]{1,15}(\.[0-9]+)?$").fill_null(False)   # 15 digits: Int64-safe
         f = f.with_columns(ok_num=ok_num, frac=pl.col("num").str.extract(r"\.([0-9]+)$", 1).str.len_chars()
                            .fill_null(0))
         f = f.with_columns(minor=pl.when(pl.col("ok_num") & (pl.col("frac") <= dec))
                            .then(minor_units(pl.col("num"), dec)))
     else:
         f = f.with_columns(n_in=number("in_text"), n_out=number("out_text"))
-        okc = r"^[0-9]+(\.[0-9]+)?$"
+        okc = r"^[0-9]{1,15}(\.[0-9]+)?$"
         f = f.with_columns(
             ok_num=(pl.col("n_in").str.contains(okc).fill_null(False) | pl.col("n_in").fill_null("").eq(""))
             & (pl.col("n_out").str.contains(okc).fill_null(False) | pl.col("n_out").fill_null("").eq(""))
