@@ -693,8 +693,9 @@ class Previous:
     lines (to carry clusters into the next plan as they were written), every pair inside a
     decided cluster, and, from its `.seen` sidecar, the model and record hashes of its scan."""
     clusters: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
-        schema={"cl": pl.UInt32, "decision": pl.String, "members": pl.List(pl.String)}))
-    lines: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"line": pl.String, "cl": pl.UInt32}))
+        schema={"cl": pl.UInt32, "decision": pl.String, "members": pl.List(pl.String), "start": pl.Int64,
+                "rest": pl.Int64, "end": pl.Int64}))      # start, rest, end: character offsets in text
+    text: str = ""
     pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={"a": pl.String, "b": pl.String, "rejected": pl.Boolean}))     # ids, a < b
     seen: pl.DataFrame | None = None                                         # id, hash (the sidecar)
@@ -711,6 +712,23 @@ class Previous:
 
 
 @dataclass
+class Kept:
+    """Clusters of an earlier plan carried into the next one as they were written, renumbered:
+    slices of the earlier plan's text (start, rest: after `- cluster: N`, end: after its last
+    non-blank line), in the new plan's order."""
+    text: str
+    spans: pl.DataFrame
+
+    def __len__(self) -> int:
+        return self.spans.height
+
+    def chunks(self) -> Iterable[str]:
+        t = self.text
+        for n, (start, rest, end) in enumerate(self.spans.select("start", "rest", "end").iter_rows(), 1):
+            yield (t[start:end] if rest is None else f"- cluster: {n}" + t[rest:end]) + "\n"
+
+
+@dataclass
 class Plan:
     clusters: list[Cluster]
     compared_pairs: int
@@ -719,7 +737,7 @@ class Plan:
     model: Model
     rows: pl.DataFrame | None = field(repr=False, default=None)     # the clustered records: fields, "n:" norms
     hashes: pl.DataFrame | None = field(repr=False, default=None)   # id, hash of every scanned record
-    kept: pl.DataFrame | None = field(repr=False, default=None)     # n, line: clusters carried over, renumbered
+    kept: Kept | None = field(repr=False, default=None)             # clusters carried over from the earlier plan
     fresh: int = -1                                # records compared as new or changed (-1: all)
 
     @cached_property
@@ -857,8 +875,8 @@ def _to_idx(pairs: pl.DataFrame, idmap: pl.DataFrame) -> pl.DataFrame:
 def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: float, lower: float,
                previous: Previous | None, links: Iterable[tuple[str, str]]) -> Plan:
     """The scan proper, over rows with their content hash and normalised columns (`_rows`)."""
-    rows = rows.filter((pl.col("role") != "employee") & pl.col("merged_into").is_null()).sort("id") \
-        .with_row_index("idx")
+    rows = rows.filter((pl.col("role") != "employee") & pl.col("merged_into").is_null())
+    rows = (rows if rows["id"].is_sorted() else rows.sort("id")).with_row_index("idx")
     nf = rows.select("idx", "id", "side", "role", "kind", *[pl.col("n:" + c).alias(c) for c in NORM_COLUMNS])
     fresh = None
     model_given = None
@@ -939,18 +957,17 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
         if fresh is not None:       # incremental: the earlier proposals among unchanged records stand
             stale = pl.concat([rows.filter(fresh)["id"],
                                previous.seen.join(rows.select("id"), on="id", how="anti")["id"]])
-        kept = _kept_lines(previous, stale)
+        kept = _kept(previous, stale)
     _tick("members")
     return Plan(clusters, pairs.height, _all_pairs(nf, within, across), threshold, model, plan_rows,
                 rows.select("id", "hash"), kept, -1 if fresh is None else int(fresh.sum()))
 
 
-def _kept_lines(previous: Previous, stale: pl.Series | None) -> pl.DataFrame:
-    """The lines of the earlier plan's clusters that the new plan carries, renumbered from 1:
-    the decided ones, then (in an incremental scan) the pending ones among unchanged records."""
+def _kept(previous: Previous, stale: pl.Series | None) -> Kept:
+    """The earlier plan's clusters the new plan carries: the decided ones, then (in an
+    incremental scan) the pending ones among unchanged records."""
     c = previous.clusters
     is_decided = pl.col("decision").is_in(["accept", "reject"])
-    decided = c.filter(is_decided)["cl"]
     pending = c.filter(~is_decided)
     if stale is None:
         pending = pending.clear()
@@ -958,14 +975,7 @@ def _kept_lines(previous: Previous, stale: pl.Series | None) -> pl.DataFrame:
         touched = pending.select("cl", "members").explode("members") \
             .filter(pl.col("members").is_in(stale.implode()))["cl"]
         pending = pending.filter(~pl.col("cl").is_in(touched.implode()))
-    lines = previous.lines
-    out = pl.concat([lines.filter(pl.col("cl").is_in(decided.implode())),
-                     lines.filter(pl.col("cl").is_in(pending["cl"].implode()))])
-    start = pl.col("line").str.starts_with("- cluster: ")
-    out = out.with_columns(start.cum_sum().cast(pl.UInt32).alias("n"))
-    return out.select("n", pl.when(start).then(pl.col("line").str.replace(r"^- cluster: *\d+",
-                                                                          pl.format("- cluster: {}", "n")))
-                      .otherwise(pl.col("line")).alias("line"))
+    return Kept(previous.text, pl.concat([c.filter(is_decided), pending]).select("start", "rest", "end"))
 
 
 def _contacts_of(rows: pl.DataFrame | None) -> dict[str, Contact]:
@@ -1036,7 +1046,7 @@ def _unquote(v: pl.Expr) -> pl.Expr:
 def _text_lines(data: bytes) -> pl.Series:
     """The lines of a text (without line ends; a blank line is ""), read by the CSV reader as one
     column: a tenth of the time of str.split for a plan of hundreds of megabytes."""
-    if not data.strip():
+    if not re.search(rb"\S", data):
         return pl.Series("line", [], dtype=pl.String)
     if b"\x1f" in data or b"\r" in data:
         text = data.decode("utf-8")
@@ -1065,9 +1075,10 @@ def _file_lines(data: bytes) -> pl.DataFrame | None:
 
 def _record_hashes(lines: pl.DataFrame) -> pl.DataFrame:
     """rec -> raw: a hash of the record's lines (with their places), what the rows cache is keyed by."""
-    at = pl.int_range(pl.len()).cast(pl.String)
-    return lines.group_by("rec", maintain_order=True) \
-        .agg((pl.col("line") + "\x1f" + at).hash(seed=6).bitwise_xor().alias("raw"))
+    row = pl.int_range(pl.len(), dtype=pl.UInt32)
+    start = pl.when(pl.col("line").str.starts_with("- ")).then(row).forward_fill()
+    h = (pl.col("line").hash(seed=6) ^ (row - start).hash(seed=7)) // 1024
+    return lines.select("rec", h.alias("h")).group_by("rec", maintain_order=True).agg(pl.col("h").sum().alias("raw"))
 
 
 def _parse_records(lines: pl.DataFrame) -> pl.DataFrame | None:
@@ -1173,25 +1184,27 @@ def read_contacts(root: Path) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
     return frame.drop("file", "fo", "rec", "raw"), links
 
 
-ROWS_CACHE = "dedup-rows-v2.parquet"     # bump the version when the cached columns or their rules change
+ROWS_CACHE = "dedup-rows-v2"     # bump the version when the cached columns or their rules change
 
 
-def _read_cache(path: Path) -> pl.DataFrame | None:
+def _read_cache(base: Path) -> pl.DataFrame | None:
+    """The cached rows: the base file and the delta of records added since it was written."""
     try:
-        return pl.read_parquet(path) if path.is_file() else None
+        parts = [pl.read_parquet(f) for f in (base.with_suffix(".parquet"), base.with_suffix(".delta.parquet"))
+                 if f.is_file()]
     except (OSError, pl.exceptions.PolarsError):
         return None
+    return pl.concat(parts, how="diagonal_relaxed") if parts else None
 
 
 def _write_cache(path: Path, rows: pl.DataFrame) -> None:
-    """The parsed and normalised records, keyed by (file, raw); written atomically, and any
-    failure ignored (it is only a cache, under the books' git-ignored .kebir/)."""
+    """Write a cache file atomically; any failure is ignored (it is only a cache, under the
+    books' git-ignored .kebir/)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         rows.write_parquet(tmp, compression="lz4", statistics=False)
         os.replace(tmp, path)
-        (path.parent / "dedup-norm.parquet").unlink(missing_ok=True)       # the earlier cache's file
     except OSError:
         pass
 
@@ -1200,22 +1213,37 @@ def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm",
                threshold: float = 0.9, previous: Previous | None = None) -> Plan:
     """`scan` straight from a books directory's contacts/, with its links. Records are cached by
     the hash of their lines in .kebir/cache (parsed fields, content hash, normalised columns), so
-    a scan parses and normalises only the records that are new or changed since the last one."""
+    a scan parses and normalises only the records that are new or changed since the last one;
+    those are written to a small delta file until they are a tenth of the cache."""
     _tick(None)
-    path = Path(root) / ".kebir" / "cache" / ROWS_CACHE
-    cached = _read_cache(path)
+    base = Path(root) / ".kebir" / "cache" / ROWS_CACHE
+    cached = _read_cache(base)
     known = cached.select("file", "raw") if cached is not None else None
     new, hits, links = _read_rows(root, known)
     _tick("read")
-    new = _rows(new.filter((pl.col("role") != "employee") | pl.col("role").is_null()))
-    parts = [new]
+    new = _rows(new)
+    n_old = cached.height if cached is not None else 0
+    # which record each id is (the first in file order), found on narrow columns, then one gather
+    keys = [new.select("fo", "rec", "id", pl.int_range(pl.len()).alias("at") + n_old)]
     if cached is not None and hits.height:
-        parts.insert(0, cached.join(hits, on=["file", "raw"], how="inner"))
-    rows = pl.concat(parts, how="diagonal_relaxed")
-    if new.filter(pl.col("raw").is_not_null()).height or (cached is not None and cached.height != hits.height):
-        _write_cache(path, rows.filter(pl.col("raw").is_not_null()).drop("fo", "rec")
-                     .unique(["file", "raw"], keep="first", maintain_order=True))
-    rows = rows.sort("fo", "rec").unique("id", keep="first", maintain_order=True).drop("file", "fo", "rec", "raw")
+        at = cached.select("file", "raw", "id").with_row_index("at")
+        keys.insert(0, hits.join(at, on=["file", "raw"]).select("fo", "rec", "id", pl.col("at").cast(pl.Int64)))
+    keys = pl.concat(keys).sort("fo", "rec").unique("id", keep="first", maintain_order=True).sort("id")
+    both = pl.concat([cached, new], how="diagonal_relaxed") if cached is not None else new
+    rows = both[keys["at"]]
+    fresh = new.filter(pl.col("raw").is_not_null()).drop("fo", "rec")
+    if fresh.height:
+        delta = base.with_suffix(".delta.parquet")
+        old_delta = _read_cache(delta) if delta.is_file() else None     # (delta.parquet and no delta of its own)
+        grown = fresh.height + (old_delta.height if old_delta is not None else 0)
+        if cached is not None and grown * 10 < n_old and hits.height * 2 > n_old:
+            _write_cache(delta, pl.concat([old_delta, fresh], how="diagonal_relaxed") if old_delta is not None
+                         else fresh)
+        else:
+            _write_cache(base.with_suffix(".parquet"), rows.filter(pl.col("raw").is_not_null()).drop("fo", "rec"))
+            delta.unlink(missing_ok=True)
+        (base.parent / "dedup-norm.parquet").unlink(missing_ok=True)     # the earlier cache's file
+    rows = rows.drop("file", "fo", "rec", "raw")
     _tick("normalise")
     return _scan_rows(rows, set(within), across, threshold, 0.5, previous, links)
 
@@ -1229,33 +1257,52 @@ _MEMBER_ID = r'^  - (?:\{id|id): ("(?:[^"\\]|\\.)*"|[^,}]+)'
 
 
 def read_previous(plan_path: Path) -> Previous:
-    """An earlier plan: its clusters and decisions, its lines (decided clusters are carried into
-    the next plan as they are), the pairs inside decided clusters, and, when its `.seen` sidecar
-    is there, the model and record hashes of the scan that wrote it. The plan is read line by line
-    with a few patterns, column-wise, not as YAML: a million-record plan would take minutes to load."""
-    lines = _text_lines(Path(plan_path).read_bytes())
+    """An earlier plan: its clusters and decisions, where each lies in its text (decided clusters
+    are carried into the next plan as they are), the pairs inside decided clusters, and, when its
+    `.seen` sidecar is there, the model and record hashes of the scan that wrote it. The plan is
+    read line by line with a few patterns, column-wise, not as YAML: a million-record plan would
+    take minutes to load."""
+    data = Path(plan_path).read_bytes()
+    text = data.decode("utf-8")
+    # the offsets below count characters of text, so the lines must split it exactly (a BOM: by hand)
+    lines = _text_lines(data) if not text.startswith("\ufeff") else \
+        pl.Series("line", text[:-1].split("\n") if text.endswith("\n") else text.split("\n"), dtype=pl.String)
     df = lines.to_frame("line").with_columns(
-        pl.col("line").str.starts_with("- cluster: ").cum_sum().cast(pl.UInt32).alias("cl"))
-    df = df.filter(pl.col("cl") > 0)
-    # a cluster's text ends at its last non-blank line
-    df = df.filter(pl.col("line").ne("").cast(pl.UInt32).cum_sum(reverse=True).over("cl") > 0)
-    decision = df.select("cl", pl.col("line").str.extract(r"^  decision: *(\w+)", 1).alias("decision")) \
+        pl.col("line").str.starts_with("- cluster: ").cum_sum().cast(pl.UInt32).alias("cl"),
+        (pl.col("line").str.len_chars().cast(pl.Int64) + 1).cum_sum().alias("next"))
+    # (the few lines each pattern wants are picked first: the plan has millions of lines)
+    starts = df.filter(pl.col("line").str.starts_with("- cluster: ")).select(
+        "cl", (pl.col("next") - pl.col("line").str.len_chars() - 1).alias("start"),
+        pl.col("line").str.extract(r"^(- cluster: *\d+)", 1).str.len_chars().alias("head"))
+    starts = starts.select("cl", "start", (pl.col("start") + pl.col("head")).alias("rest"))
+    if (df["line"] == "").any():      # a cluster ends at its last non-blank line
+        ends = df.filter((pl.col("line") != "") & (pl.col("cl") > 0)).group_by("cl") \
+            .agg((pl.col("next").max() - 1).alias("end"))
+    else:
+        ends = starts.select("cl", (pl.col("start").shift(-1).fill_null(df["next"].max() if df.height else 0) - 1)
+                             .alias("end"))
+    decision = df.filter(pl.col("line").str.starts_with("  decision:") & (pl.col("cl") > 0)) \
+        .select("cl", pl.col("line").str.extract(r"^  decision: *(\w+)", 1).alias("decision")) \
         .drop_nulls("decision").group_by("cl").agg(pl.col("decision").first())
-    mem = df.select("cl", pl.col("line").str.extract(_MEMBER_ID, 1).alias("m")).drop_nulls("m")
+    mem = df.filter((pl.col("line").str.starts_with("  - {id") | pl.col("line").str.starts_with("  - id:"))
+                    & (pl.col("cl") > 0)) \
+        .select("cl", pl.col("line").str.extract(_MEMBER_ID, 1).alias("m")).drop_nulls("m")
+    del df, lines
     quoted = mem["m"].str.starts_with('"')
     ids = [json.loads(x) if q else x.strip() for x, q in zip(mem["m"].to_list(), quoted.to_list())] \
         if quoted.any() else mem["m"].str.strip_chars()
     mem = mem.with_columns(pl.Series("m", ids, dtype=pl.String))
-    clusters = df.select("cl").unique(maintain_order=True) \
-        .join(decision, on="cl", how="left", maintain_order="left") \
+    clusters = starts.join(decision, on="cl", how="left", maintain_order="left") \
         .join(mem.group_by("cl", maintain_order=True).agg(pl.col("m").alias("members")), on="cl", how="left",
               maintain_order="left") \
-        .with_columns(pl.col("decision").fill_null("pending"), pl.col("members").fill_null([]))
+        .join(ends, on="cl", how="left", maintain_order="left") \
+        .with_columns(pl.col("decision").fill_null("pending"), pl.col("members").fill_null([])) \
+        .select("cl", "decision", "members", "start", "rest", "end")
     dm = mem.join(clusters.filter(pl.col("decision").is_in(["accept", "reject"]))
                   .select("cl", (pl.col("decision") == "reject").alias("rejected")), on="cl")
     pairs = dm.join(dm.select("cl", pl.col("m").alias("b")), on="cl").filter(pl.col("m") < pl.col("b")) \
         .select(pl.col("m").alias("a"), "b", "rejected").unique(maintain_order=True)
-    prev = Previous(clusters, df, pairs)
+    prev = Previous(clusters, text, pairs)
     side = seen_path(Path(plan_path))
     if side.is_file():
         data = side.read_bytes()
@@ -1363,10 +1410,9 @@ def iter_records(plan: Plan) -> Iterable[dict[str, Any]]:
     `dump_plan` writes column-wise; the tests hold them equal.)"""
     import yaml
     n = 0
-    if plan.kept is not None and plan.kept.height:
-        for _, text in plan.kept.group_by("n", maintain_order=True).agg(pl.col("line").str.join("\n")).iter_rows():
-            n += 1
-            yield {**dict(yaml.safe_load(text + "\n")[0]), "cluster": n}
+    for text in plan.kept.chunks() if plan.kept is not None else ():
+        n += 1
+        yield {**dict(yaml.safe_load(text)[0]), "cluster": n}
     for c in plan.clusters:
         n += 1
         raws = {i: _raw(plan, i) for i in c.members}
@@ -1398,14 +1444,11 @@ def dump_plan(plan: Plan) -> str:
               f"{plan.compared_pairs} pairs compared of {plan.all_pairs}, threshold {plan.threshold}.\n"
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
               "# then `kebir dedup apply PLAN`.\n")
-    kept = plan.kept if plan.kept is not None else pl.DataFrame(schema={"n": pl.UInt32, "line": pl.String})
-    offset = int(kept["n"].max() or 0) if kept.height else 0
-    chunks = [header]
-    if kept.height:
-        chunks.append(kept["line"].str.join("\n")[0] + "\n")
+    kept = len(plan.kept) if plan.kept is not None else 0
+    chunks = [header, *(plan.kept.chunks() if plan.kept is not None else ())]
     _tick(None)
-    chunks.append(_clusters_text(plan, offset))
-    return "".join(chunks) if len(chunks[-1]) + kept.height else header + "[]\n"
+    chunks.append(_clusters_text(plan, kept))
+    return "".join(chunks) if len(chunks[-1]) + kept else header + "[]\n"
 
 
 # The plan is written by this small block-style YAML emitter (the plan has a fixed shape): PyYAML's
