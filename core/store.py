@@ -258,14 +258,16 @@ def _step(what: str) -> None:
 def apply_files(root: Path, files: dict[str, str | None]) -> None:
     """Write (or delete, for None) several files as one change: all of them or none.
 
+    0. a marker `.kebir/txn/<txn>.staging` says a write is being staged, so that a writer killed
+       while staging leaves something every reader notices and clears (a SIGKILL runs no cleanup);
     1. every new content is staged next to its target (`.NAME.kebir-<txn>.tmp`, fsynced);
     2. a journal `.kebir/txn/<txn>.json` names the targets and their staged files: written and
        fsynced, it is the commit point;
     3. the staged files are renamed over their targets (deletions done) in the order given;
     4. the journal is removed.
 
-    A crash before step 2 leaves stray staged files and the books as they were; after it, the
-    journal lets `recover` finish the renames. Every reader and writer runs `recover` first (under
+    A crash before step 2 leaves the marker, stray staged files and the books as they were, and
+    `recover` removes the strays; after it, the journal lets `recover` finish the renames. Every reader and writer runs `recover` first (under
     the lock), so nobody sees a change half made.
     """
     import hashlib
@@ -275,6 +277,8 @@ def apply_files(root: Path, files: dict[str, str | None]) -> None:
     root = Path(root)
     txn = uuid.uuid4().hex[:12]
     staged: list[tuple[str, str | None]] = []
+    marker = root / TXN_DIR / f"{txn}.staging"
+    write_atomic(marker, txn + "\n")
     try:
         for rel, text in files.items():
             if text is None:
@@ -300,7 +304,9 @@ def apply_files(root: Path, files: dict[str, str | None]) -> None:
         for _rel, st in staged:
             if st:
                 (root / st).unlink(missing_ok=True)
+        marker.unlink(missing_ok=True)
         raise
+    marker.unlink(missing_ok=True)
     _step("committed")              # from here on the change happens: a crash is finished by `recover`
     _finish(root, journal)
 
@@ -357,13 +363,17 @@ def recover(root: Path) -> list[str]:
             if ".kebir-" in name and name.endswith(".tmp") and name.startswith("."):
                 Path(dirpath, name).unlink(missing_ok=True)
                 done.append(f"removed {Path(dirpath, name).relative_to(root)} (a write that never committed)")
+    if txn_dir.is_dir():
+        for marker in sorted(txn_dir.glob("*.staging")):
+            marker.unlink(missing_ok=True)
+            done.append(f"cleared an interrupted staging ({marker.stem})")
     return done
 
 
 def pending(root: Path) -> bool:
-    """Whether a write was interrupted (a journal is waiting to be finished)."""
+    """Whether a write was interrupted: a journal waits to be finished, or staging was cut short."""
     txn_dir = Path(root) / TXN_DIR
-    return txn_dir.is_dir() and any(txn_dir.glob("*.json"))
+    return txn_dir.is_dir() and any(p.suffix in (".json", ".staging") for p in txn_dir.iterdir())
 
 
 class reading:

@@ -141,3 +141,15 @@ def test_recover__finishes_a_committed_journal_and_clears_an_uncommitted_one(tmp
     stray = target.parent / ".2025-03.yaml.kebir-deadbeef0000.tmp"
     stray.write_text("half a write")
     assert any("never committed" in x for x in store.recover(root)) and not stray.exists()
+
+
+def test_a_writer_killed_while_staging__the_next_reader_clears_its_staged_files(tmp_path):
+    # SIGKILL runs no cleanup: the marker written before staging is what a reader notices.
+    root = small(tmp_path / "books")
+    before = snapshot(root)
+    (root / store.TXN_DIR).mkdir(parents=True, exist_ok=True)
+    (root / store.TXN_DIR / "0123456789ab.staging").write_text("0123456789ab\n")
+    (root / "journals/2025/.2025-03.yaml.kebir-0123456789ab.tmp").write_text("half of a new March")
+    assert store.pending(root)
+    assert RUN.invoke(app, ["validate", "--books", str(root)]).exit_code == 0
+    assert snapshot(root) == before and not store.pending(root)
