@@ -39,18 +39,7 @@ sys.path.insert(0, str(ROOT))
 DEMO = ROOT / "ledger-data"
 OUT = ROOT / "bench" / "out" / "fuzz"
 
-BANK_RULES = """\
-account: "102.01"
-delimiter: ";"
-columns: {date: Tarih, description: Açıklama, amount: Tutar, reference: Dekont}
-date_format: "%d.%m.%Y"
-decimal_mark: ","
-rules:
-  - {match: "KIRA", account: "770.01", payee: Kira}
-default_account: "770.08"
-"""
-BANK_SEED = ("Tarih;Açıklama;Tutar;Dekont\n01.03.2025;KIRA MART;-45.000,00;D-1\n"
-             "02.03.2025;POS 1234;12.500,50;D-2\n").encode()
+BANK_STATEMENT_AND_RULES = "tests.test_import_bank"     # the seeds: a statement and its rules file
 TOML_SEED = b'[company]\nname = "Test"\nbase_currency = "TRY"\n\n[currencies]\nTRY = 2\n[private]\npath = "../p"\n'
 
 
@@ -82,7 +71,11 @@ class Targets:
         return self._book
 
     def table(self) -> dict[str, tuple[Callable[[bytes], object], list[bytes]]]:
+        import importlib
+
         L = self.load
+        seeds = importlib.import_module(BANK_STATEMENT_AND_RULES)
+        rules, statement = seeds.RULES, seeds.STATEMENT.encode()
         return {
             "yaml": (lambda b: self.yamlnodes.parse(b.decode("utf-8", "replace"), "f.yaml"),
                      _seeds("contacts/crm/*.yaml")),
@@ -96,11 +89,11 @@ class Targets:
             "books-toml": (self._settings, [TOML_SEED, (DEMO / "books.toml").read_bytes()]),
             "ledger": (lambda b: self.ledger_text.parse_ledger_text(b.decode("utf-8", "replace"), "f.journal",
                                                                     "ledger"), [LEDGER_SEED]),
-            "bank": (lambda b: self.bank.build_bank_import(b, "bank.csv", BANK_RULES, "rules.yaml", self.book, "fuzz"),
-                     [BANK_SEED]),
-            "bank-rules": (lambda b: self.bank.build_bank_import(BANK_SEED, "bank.csv", b.decode("utf-8", "replace"),
+            "bank": (lambda b: self.bank.build_bank_import(b, "bank.csv", rules, "rules.yaml", self.book, "fuzz"),
+                     [statement]),
+            "bank-rules": (lambda b: self.bank.build_bank_import(statement, "bank.csv", b.decode("utf-8", "replace"),
                                                                  "rules.yaml", self.book, "fuzz"),
-                           [BANK_RULES.encode()]),
+                           [rules.encode()]),
         }
 
     def _settings(self, data: bytes) -> object:
