@@ -393,8 +393,15 @@ def _inherited_type(parent: str, new: dict[str, dict[str, Any]], book: Book) -> 
 
 
 def _existing_ids(book: Book) -> dict[str, str]:
+    """Entry id -> where it is; a derived id that is no valid code (`Z-KDK-2025-03-02/FSH-LEVREK`,
+    from a recipe) is also known by the form `_id_from_code` reads its export back as."""
     e = book.ledger_entries()
-    return {i: f"{f}:{ln}" for i, f, ln in e.select("id", "file", "line").iter_rows()}
+    out = {}
+    for i, f, ln in e.select("id", "file", "line").iter_rows():
+        out[i] = f"{f}:{ln}"
+        if i and not _ID.match(i):
+            out.setdefault(_id_from_code(i) or i, f"{f}:{ln}")
+    return out
 
 
 def _contact_names(book: Book) -> dict[str, str | None]:
