@@ -252,7 +252,7 @@ def test_demo__cash_flow_reconciles_every_month(demo):
 
 def test_demo__stock_report_closes_at_the_inventory_accounts(demo):
     stock = build_stock(demo, parse_period("2025"))
-    inventory = sum(r[4] for r in build_balance_sheet(demo, date(2025, 12, 31)).rows if r[2] in ("150", "153"))
+    inventory = sum(r[4] for r in build_balance_sheet(demo, date(2025, 12, 31)).rows if r[2] in ("150", "152", "153"))
     assert stock.meta["closing_value"] == inventory == stock.totals[11]
     for r in stock.rows:
         assert r[10] == r[4] + r[6] - r[8] and r[11] == r[5] + r[7] - r[9]
