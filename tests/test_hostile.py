@@ -148,6 +148,10 @@ def test_fuzz_found__a_31_digit_bank_amount_is_a_bad_number(tmp_path):
     data = "Tarih;Açıklama;Tutar\n01.03.2025;KIRA;-4545454545454545454545454545000\n".encode()
     plan = bank.build_bank_import(data, "bank.csv", rules, "rules.yaml", book, "test")
     assert [(p.code, p.line) for p in plan.problems] == [("I007", 2)]
+    # a quoted cell elsewhere and a bare carriage return in a reference (atheris, 6,221 inputs in)
+    data = ('Tarih;Açıklama;Tutar\n01.03.2025;"KIRA; Mart";-45.000,00\n02.03.2025;EFT;07,00\r2\n').encode()
+    plan = bank.build_bank_import(data, "bank.csv", rules, "rules.yaml", book, "test")
+    assert [p.code for p in plan.problems] == ["I007"] and "cannot read" in plan.problems[0].message
 
 
 def test_bench_fuzz_script__runs_every_target_and_finds_nothing(tmp_path):

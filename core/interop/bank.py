@@ -194,7 +194,12 @@ def build_bank_import(data: bytes, path: str, rules_text: str, rules_path: str, 
                             for c in missing], "missing columns")
     n = df.height
     if '"' in text:
-        lines = pl.Series("line", _row_lines(text, rules, n), dtype=pl.Int64)
+        try:
+            lines = pl.Series("line", _row_lines(text, rules, n), dtype=pl.Int64)
+        except csv.Error as exc:   # a bare carriage return polars read as data (found by bench/fuzz.py)
+            return Plan({}, m, [Problem("I007", path, header_line, f"cannot read the statement as CSV: {exc}",
+                                        hint="remove the stray carriage return, or save the file with one "
+                                             "kind of line ending")], "bad CSV")
     else:
         lines = pl.int_range(header_line + 1, header_line + 1 + n, eager=True).alias("line")
     c = rules.columns
