@@ -430,6 +430,8 @@ def parse_csv(data: bytes, rel: str, kind: str) -> Raw:
                         else _quoted_csv_lines(data, frame.height, len(header)))
     except csv.Error as exc:      # a bare carriage return that polars took as data (found by bench/fuzz.py)
         return Raw(empty.frames, [_locate_csv_error(data.decode("utf-8", "replace"), rel, len(header), exc)])
+    except UnicodeDecodeError:    # bytes polars never read as a cell (a quote left open over them)
+        return Raw(empty.frames, yamlnodes.decode(data, rel)[1])
     for ln in short[:50]:
         problems.append(Problem("E002", rel, ln, f"row has fewer cells than the header ({len(header)})",
                                 hint="add the missing commas so every row has one cell per column"))

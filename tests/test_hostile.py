@@ -128,6 +128,9 @@ FUZZ_FOUND = [
      b"date,location,kind,category,amount\n2025-03-01,KDK\x1f,,,\n2025-03-02\n"),
     ("a carriage return inside the header row", "journals/imports/b.csv",
      b"entry_id,da\rte,account,debit,credit\nB1,2025-03-01,100.01,5.00,\n"),
+    ("a byte that is not UTF-8 after a quote left open (atheris)", "journals/imports/b.csv",
+     b'entry_id,date,account,debit,credit,posting_memo\nB1,2025-03-01,100.01,5.00,,"open\n'
+     b"B1,2025-03-01,600.01,,5.00,\xc3\xbccrhi\xcf\n"),
 ]
 
 
@@ -135,7 +138,7 @@ def test_fuzz_found__csv_inputs_give_problems(tmp_path):
     for i, (what, rel, data) in enumerate(FUZZ_FOUND):
         root = write_books(tmp_path / f"b{i}", {J: GOOD, rel: data})
         book, problems = check(root)
-        assert any(p.path == rel and p.code in ("E002", "E011", "E012") for p in problems), (what, problems)
+        assert any(p.path == rel and p.code in ("E002", "E003", "E011", "E012") for p in problems), (what, problems)
 
 
 def test_fuzz_found__a_31_digit_bank_amount_is_a_bad_number(tmp_path):
