@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core import load, schema, store, yamlnodes
+from core import load, private, schema, store, yamlnodes
 from core.errors import Problem
 from core.model import Settings
 from core.yamlnodes import Map, Seq
@@ -121,7 +121,7 @@ def format_book(root: Path) -> tuple[list[Change], list[Problem]]:
     """What `kebir fmt` would change, file by file, without writing anything."""
     settings, problems = load.read_settings(root)
     changes: list[Change] = []
-    for rel, fk in load.discover(root):
+    for rel, fk in load.discover(root, private.inside(root, settings)):   # never the private books' files
         change, found = format_file(root, rel, fk.kind, fk.fmt, settings)
         problems += found
         if change is not None:
@@ -131,7 +131,7 @@ def format_book(root: Path) -> tuple[list[Change], list[Problem]]:
 
 def skipped_for_comments(root: Path) -> list[str]:
     out = []
-    for rel, fk in load.discover(root):
+    for rel, fk in load.discover(root, private.inside(root, load.read_settings(root)[0])):
         if fk.fmt == "yaml":
             text, _ = yamlnodes.decode((root / rel).read_bytes(), rel)
             if text is not None and _has_comment(text):

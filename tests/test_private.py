@@ -176,3 +176,16 @@ def test_a_forgotten_contact_with_personal_fields_left_in_the_private_books__E06
     _, problems = check(root)
     assert codes(problems) == [("E069", "../private/contacts/personal.yaml", 1)]
     assert "forgotten" in problems[0].message
+
+
+def test_fmt__leaves_a_private_submodule_alone(tmp_path):
+    # Inside contacts/crm/ the submodule's files would match the CRM contacts' pattern: skipped.
+    unformatted = PERSONAL.replace('gross_salary: "45000.00"', "gross_salary: '45000.00'")
+    main = {**MAIN, "books.toml": BOOKS_TOML.replace('"../private"', '"contacts/crm/confidential"'),
+            "contacts/crm/confidential/contacts/personal.yaml": unformatted}
+    root = write_books(tmp_path / "books", main, base=False)
+    book, problems = check(root)
+    assert problems == [] and book.contacts["EM-0001"].get("email") == "ayse@example.com"
+    result = CliRunner().invoke(app, ["fmt", "--books", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (root / "contacts/crm/confidential/contacts/personal.yaml").read_text() == unformatted
