@@ -17,7 +17,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from core.errors import Problem
+from core import safeio
+from core.errors import BooksError, Problem
 from core.reports import NUMERIC, Table
 
 
@@ -50,9 +51,9 @@ class _Lines:
 
     def get(self, path: str, line: int) -> str | None:
         if path not in self.cache:
-            try:
-                self.cache[path] = (Path(self.root) / path).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
+            try:       # only a regular file inside the books is quoted: never a refused one (E081, E082 ...)
+                self.cache[path] = safeio.read_text(self.root, path).splitlines()
+            except (BooksError, OSError):
                 self.cache[path] = []
         lines = self.cache[path]
         return lines[line - 1] if 0 < line <= len(lines) else None

@@ -21,9 +21,21 @@ LabelOpt = Annotated[Optional[str], typer.Option("--label", help="Name of the im
                                                  "Default: the source file's name.")]
 
 
+LABEL_MAX = 64
+
+
 def _label(label: str | None, source: Path) -> str:
-    text = label or source.stem
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "import"
+    """The import's name, used in file names and ids: letters, digits, `_` and `-`, at most 64. A
+    given label outside that is a usage error (it would name files); a source file's name is cut
+    down to fit."""
+    if label is not None:
+        if not re.fullmatch(rf"[A-Za-z0-9_-]{{1,{LABEL_MAX}}}", label):
+            from cli.main import _usage
+
+            raise _usage(f"--label {label[:80]!r}{'...' if len(label) > 80 else ''} is not a valid label\n"
+                         f"  hint: use 1 to {LABEL_MAX} letters, digits, '_' or '-', e.g. --label bank-2025-03")
+        return label
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", source.stem).strip("-")[:LABEL_MAX].strip("-") or "import"
 
 
 def _read_source(path: str) -> tuple[Path, bytes]:

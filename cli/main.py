@@ -33,7 +33,7 @@ from cli._options import (
     QuarterlyOpt,
     YearlyOpt,
 )
-from core import errors, load, validate as checks
+from core import errors, load, store, validate as checks
 from core.errors import BooksError, Problem
 
 app = typer.Typer(
@@ -1086,10 +1086,28 @@ def dedup_apply(
 def main() -> None:
     """Entry point: run the app; unexpected failures print one line (KEBIR_DEBUG=1 shows the traceback)."""
     try:
+        _run()
+    finally:
+        for note in store.NOTICES:     # what recovery refused to act on (core.store.recover)
+            sys.stderr.write(f"kebir: warning: {note}\n")
+
+
+def _run() -> None:
+    try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("kebir: interrupted\n")
         sys.exit(130)
+    except BooksError as exc:  # the books (or one file kebir refuses to read) cannot be used: exit 1
+        sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+        sys.exit(1)
+    except OSError as exc:     # a file that cannot be read or written: a problem with the file, exit 1
+        if DEBUG:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"kebir: E084 {where}{exc.strerror or type(exc).__name__}\n"
+                         "  hint: check the file's permissions and that it is a plain file inside the books\n")
+        sys.exit(1)
     except Exception as exc:  # the single error boundary
         if DEBUG:
             raise

@@ -74,6 +74,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E079": (ERROR, "merged_into does not lead to a surviving contact on the same side"),
     "E080": (ERROR, "unknown campaign"),
     "E081": (ERROR, "a record file links outside the books directory"),
+    "E082": (ERROR, "a record file is not a regular file"),
+    "E084": (ERROR, "a record file cannot be read"),
     "E090": (ERROR, "recipe cycle"),
     "E091": (ERROR, "unit does not convert to the item's unit"),
     "E092": (ERROR, "recipe or production run yields nothing"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core import load, private, schema, store, yamlnodes
+from core import load, private, safeio, schema, store, yamlnodes
 from core.errors import Problem
 from core.model import Settings
 from core.yamlnodes import Map, Seq
@@ -92,7 +92,7 @@ def _normalise(kind: str, records: list[dict[str, Any]], settings: Settings) -> 
 
 
 def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -> tuple[Change | None, list[Problem]]:
-    data = (root / rel).read_bytes()
+    data = safeio.read_bytes(root, rel)
     text, problems = yamlnodes.decode(data, rel)
     if text is None:
         return None, problems
@@ -133,7 +133,7 @@ def skipped_for_comments(root: Path) -> list[str]:
     out = []
     for rel, fk in load.discover(root, private.inside(root, load.read_settings(root)[0])):
         if fk.fmt == "yaml":
-            text, _ = yamlnodes.decode((root / rel).read_bytes(), rel)
+            text, _ = yamlnodes.decode(safeio.read_bytes(root, rel), rel)
             if text is not None and _has_comment(text):
                 out.append(rel)
     return out

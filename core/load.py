@@ -29,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from core import assets, payroll, private, recurring, schema, store, yamlnodes
+from core import assets, payroll, private, recurring, safeio, schema, store, yamlnodes
 from core.errors import BooksError, Problem
 from core.model import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
@@ -101,18 +101,20 @@ def close_file_live(root: Path, rel: str) -> bool:
     m = _CLOSE_FILE.match(rel)
     if not m:
         return True
-    record = root / "closes" / f"{m[1]}.yaml"
     try:
-        text = record.read_text(encoding="utf-8")
-    except OSError:
+        text = safeio.read_text(root, f"closes/{m[1]}.yaml")
+    except BooksError:
         return False
     return re.search(r"^status: closed$", text, re.M) is not None
 
 
-def discover(root: Path, skip: str | None = None) -> list[tuple[str, schema.FileKind]]:
+def discover(root: Path, skip: str | None = None,
+             refused: list[Problem] | None = None) -> list[tuple[str, schema.FileKind]]:
     """Record files under root (relative POSIX paths, sorted), skipping hidden folders, the
     close entries of periods that are not closed (see `close_file_live`) and `skip`, the private
-    books when they are a submodule inside these (core.private)."""
+    books when they are a submodule inside these (core.private). A record name that is not a
+    regular file inside the books (a link out, a FIFO, a device, an unreadable or oversized file:
+    `safeio.vet`) is never read; its problem goes to `refused` when given."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
@@ -121,41 +123,29 @@ def discover(root: Path, skip: str | None = None) -> list[tuple[str, schema.File
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
             kind = schema.kind_of(rel)
-            if kind is not None and kind.kind != "books" and close_file_live(root, rel) \
-                    and not escapes(root, rel):
+            if kind is None or kind.kind == "books":
+                continue
+            problem = safeio.vet(root, rel)
+            if problem is not None:
+                if refused is not None:
+                    refused.append(problem)
+            elif close_file_live(root, rel):
                 found.append((rel, kind))
     return found
 
 
-def escapes(root: Path, rel: str) -> bool:
-    """A record file that is a link to somewhere outside the books directory: never read (E081)."""
-    path = Path(root) / rel
-    if not path.is_symlink():
-        return False
-    try:
-        return not path.resolve().is_relative_to(Path(root).resolve())
-    except OSError:
-        return True
-
-
-def escaping_files(root: Path) -> list[str]:
-    """Record-file names under root that link outside it (what `discover` leaves out)."""
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = os.path.relpath(dirpath, root)
-        for name in sorted(filenames):
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
-            if schema.kind_of(rel) is not None and escapes(root, rel):
-                out.append(rel)
-    return out
+def refused_files(root: Path, skip: str | None = None) -> list[Problem]:
+    """The problems of the record names `discover` leaves out (E081, E082, E006, E084)."""
+    refused: list[Problem] = []
+    discover(root, skip, refused)
+    return refused
 
 
 # --------------------------------------------------------------------------- settings
 
 def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
     path = "books.toml"
-    data = (root / path).read_bytes()
+    data = safeio.read_bytes(root, path, max_bytes=4 * safeio.MiB)
     text, problems = yamlnodes.decode(data, path)
     if text is None:
         raise BooksError(f"{path}: not UTF-8 text", problems[0].hint)
@@ -167,6 +157,12 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                          "fix the TOML syntax; see docs/formats.md#bookstoml") from None
     company = doc.get("company") or {}
     bad = []
+    mib = (doc.get("limits") or {}).get("max_file_mib") if isinstance(doc.get("limits"), dict) else None
+    if mib is not None and (not isinstance(mib, int) or isinstance(mib, bool) or not 1 <= mib <= 65536):
+        bad.append(Problem("E007", path, _toml_line(text, "max_file_mib"), f"[limits] max_file_mib = {mib!r} is not valid",
+                           expected="a whole number of MiB, 1 to 65536", hint="write e.g. max_file_mib = 512 under [limits]"))
+        mib = None
+    safeio.set_limit(mib * safeio.MiB if mib else None)
     for key in ("name", "base_currency"):
         if not isinstance(company.get(key), str):
             bad.append(Problem("E007", path, _toml_line(text, key), f"[company] {key} is missing",
@@ -543,7 +539,7 @@ def file_digests(root: Path, rels: list[str], use_cache: bool = True) -> dict[st
                 and max(st.st_mtime_ns, st.st_ctime_ns) < written - RACY_NS):
             digest = str(known[4])
         else:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(safeio.read_bytes(root, rel)).hexdigest()
             hashed = True
         out[rel] = digest
         fresh[rel] = [*sig, digest]
@@ -560,9 +556,11 @@ def _problem_fields(p: Problem) -> dict[str, Any]:
     return {k: getattr(p, k) for k in Problem.__slots__}
 
 
-def _parse_file(root: str, rel: str, kind: str, use_cache: bool, digest: str | None = None) -> Raw:
-    """Read, hash and parse one file (a worker task too: it takes and returns only picklable values)."""
-    data = (Path(root) / rel).read_bytes()
+def _parse_file(root: str, rel: str, kind: str, use_cache: bool, digest: str | None = None,
+                limit: int | None = None) -> Raw:
+    """Read, hash and parse one file (a worker task too: it takes and returns only picklable values;
+    `limit` is the parent's file size limit, which a spawned worker does not inherit)."""
+    data = safeio.read_bytes(root, rel, max_bytes=limit)
     digest = digest or hashlib.sha256(data).hexdigest()
     cacheable = use_cache and kind in CACHED_KINDS    # CSV parses about as fast as the cache reads
     if cacheable:
@@ -603,7 +601,8 @@ def _parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str
     if workers > 1 and len(big) > 1 and sum(sizes[r] for r, _ in big) > PARALLEL_BYTES:
         big.sort(key=lambda f: -sizes[f[0]])
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = {rel: pool.submit(_parse_file, str(root), rel, kind, use_cache, digests[rel])
+            futures = {rel: pool.submit(_parse_file, str(root), rel, kind, use_cache, digests[rel],
+                                       safeio.limit())
                        for rel, kind in big}
             if meanwhile is not None:
                 meanwhile()
@@ -745,7 +744,7 @@ def _load_bulk(root: Path, settings: Settings, bulk: list[tuple[str, str]], use_
 # --------------------------------------------------------------------------- small YAML files
 
 def _read_tree(root: Path, rel: str, kind: str) -> tuple[Any, list[Problem]]:
-    data = (root / rel).read_bytes()
+    data = safeio.read_bytes(root, rel)
     text, problems = _text_or_problem(data, rel)
     if text is None:
         return None, problems
@@ -955,7 +954,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     """Read every record file under root. Problems are returned, never raised."""
     root = Path(root)
     settings, problems = read_settings(root)
-    files = discover(root, private.inside(root, settings))
+    files = discover(root, private.inside(root, settings), problems)
     bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates", "sales")]
     doc_files = [rel for rel, fk in files if fk.kind == "orders"]
     typed, found, broken, doc_raws = _load_bulk(root, settings, bulk, use_cache, jobs, doc_files)

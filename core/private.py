@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from core import payroll, schema, yamlnodes
+from core import payroll, safeio, schema, yamlnodes
 from core.errors import Problem
 from core.model import Book, Contact, Settings, Source, frozen_map
 from core.yamlnodes import Map
@@ -80,7 +80,7 @@ def read(root: Path, settings: Settings) -> tuple[Private | None, list[Problem]]
     runs: list[payroll.PayrollRun] = []
     for file in sorted(where.glob(PAYROLL_GLOB)):
         rel = _rel(root, file)
-        text, found = _text(file, rel)
+        text, found = _text(where, file, rel)
         problems += found
         if text is None:
             continue
@@ -94,7 +94,7 @@ def read(root: Path, settings: Settings) -> tuple[Private | None, list[Problem]]
     if file.is_file():
         rel = _rel(root, file)
         files.append(rel)
-        text, found = _text(file, rel)
+        text, found = _text(where, file, rel)
         problems += found
         tree, found = yamlnodes.parse(text, rel) if text is not None else (None, [])
         problems += found
@@ -133,12 +133,17 @@ def _rel(root: Path, file: Path) -> str:
     return Path(os.path.relpath(file, root)).as_posix()
 
 
-def _text(file: Path, rel: str) -> tuple[str | None, list[Problem]]:
+def _text(where: Path, file: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """A private books file's text; only regular files inside the private books are read."""
     try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return None, [Problem("W005", rel, 1, f"a private books file cannot be read: {exc.strerror}",
-                              hint="ask for read access to the private books")]
+        data = safeio.read_bytes(where, os.path.relpath(file, where))
+    except safeio.Refused as exc:
+        p = exc.problem
+        if p.code == "E084":
+            return None, [Problem("W005", rel, 1, f"a private books file cannot be read: {p.found}",
+                                  hint="ask for read access to the private books")]
+        return None, [Problem(p.code, rel, 1, p.message.replace(p.path, rel), expected=p.expected, found=p.found,
+                              hint=p.hint)]
     return yamlnodes.decode(data, rel)
 
 

@@ -255,26 +255,59 @@ def _step(what: str) -> None:
     """A point in a multi-file write where a crash could happen: tests inject faults here."""
 
 
+def _refuse_target(root: Path, rel: str) -> None:
+    """Every file a write names must be a plain relative name inside the books, outside `.git`: a
+    name that comes from a file (a plan, a manifest, an import label) can never aim elsewhere."""
+    from core import safeio
+    from core.errors import BooksError
+
+    parts = Path(rel).parts if isinstance(rel, str) else ()
+    if not safeio.safe_rel(root, rel) or ".git" in parts or parts[:2] == (".kebir", "txn"):
+        raise BooksError(f"E083 refusing to write {rel!r}: it is not a file inside the books",
+                         "a file name read from a plan, manifest or label must be a relative path inside the books")
+    target = Path(root) / rel
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise BooksError(f"E083 refusing to write {rel}: it is a link or not a regular file",
+                         "replace it with a plain file, then run the command again")
+
+
+def _journal_text(txn: str, staged: list[tuple[str, str | None]]) -> str:
+    """A txn journal: its body, then a MAC made with this user's key (core.userkey), so recovery
+    acts only on journals kebir wrote here, never on one planted in the books."""
+    from core import userkey
+
+    body = json.dumps({"txn": txn, "files": [{"target": rel, "staged": st} for rel, st in staged]},
+                      ensure_ascii=False)
+    tag = userkey.mac("journal", body.encode("utf-8")) or "unsigned"
+    return body + "\n" + tag + "\n"
+
+
+def _staged_name(rel: str, txn: str) -> str:
+    target = Path(rel)
+    return (target.parent / f".{target.name}.kebir-{txn}.tmp").as_posix()
+
+
 def apply_files(root: Path, files: dict[str, str | None]) -> None:
     """Write (or delete, for None) several files as one change: all of them or none.
 
     0. a marker `.kebir/txn/<txn>.staging` says a write is being staged, so that a writer killed
        while staging leaves something every reader notices and clears (a SIGKILL runs no cleanup);
     1. every new content is staged next to its target (`.NAME.kebir-<txn>.tmp`, fsynced);
-    2. a journal `.kebir/txn/<txn>.json` names the targets and their staged files: written and
-       fsynced, it is the commit point;
+    2. a journal `.kebir/txn/<txn>.json` names the targets and their staged files, with a MAC made
+       with this user's key: written and fsynced, it is the commit point;
     3. the staged files are renamed over their targets (deletions done) in the order given;
     4. the journal is removed.
 
-    A crash before step 2 leaves the marker, stray staged files and the books as they were, and
-    `recover` removes the strays; after it, the journal lets `recover` finish the renames. Every reader and writer runs `recover` first (under
-    the lock), so nobody sees a change half made.
+    Every target must be a regular file (or nothing) inside the books (`_refuse_target`). A crash
+    before step 2 leaves the marker, stray staged files and the books as they were, and `recover`
+    removes the strays; after it, the journal lets `recover` finish the renames. Every reader and
+    writer runs `recover` first (under the lock), so nobody sees a change half made.
     """
-    import hashlib
-    import json
     import uuid
 
     root = Path(root)
+    for rel in files:
+        _refuse_target(root, rel)
     txn = uuid.uuid4().hex[:12]
     staged: list[tuple[str, str | None]] = []
     marker = root / TXN_DIR / f"{txn}.staging"
@@ -286,20 +319,18 @@ def apply_files(root: Path, files: dict[str, str | None]) -> None:
                 continue
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.parent / f".{target.name}.kebir-{txn}.tmp"
+            tmp = root / _staged_name(rel, txn)
             data = text.encode("utf-8") if isinstance(text, str) else text
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _mode_for(target))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, _mode_for(target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            staged.append((rel, str(tmp.relative_to(root))))
+            staged.append((rel, _staged_name(rel, txn)))
             _step(f"staged {rel}")
         journal = root / TXN_DIR / f"{txn}.json"
-        body = json.dumps({"txn": txn, "files": [{"target": rel, "staged": st} for rel, st in staged]},
-                          ensure_ascii=False)
         journal.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(journal, body + "\n" + hashlib.sha256(body.encode()).hexdigest() + "\n")
+        write_atomic(journal, _journal_text(txn, staged))
     except BaseException:
         for _rel, st in staged:
             if st:
@@ -308,24 +339,61 @@ def apply_files(root: Path, files: dict[str, str | None]) -> None:
         raise
     marker.unlink(missing_ok=True)
     _step("committed")              # from here on the change happens: a crash is finished by `recover`
-    _finish(root, journal)
+    _finish(root, journal, _journal_entries(root, journal)[0])
 
 
-def _finish(root: Path, journal: Path) -> None:
-    """Carry out a committed journal: rename staged files over their targets, delete what is
-    deleted, fsync the directories, drop the journal. Safe to run again after a crash midway."""
-    import json
+def _journal_entries(root: Path, journal: Path) -> tuple[list[tuple[str, str | None]] | None, str]:
+    """The (target, staged) pairs of a txn journal kebir wrote, or (None, why it is refused).
 
-    body = journal.read_text(encoding="utf-8").splitlines()[0]
+    Acted on only when: the journal is a regular file of ours (MAC under this user's key), every
+    target is a relative name inside the books outside `.git`, every staged name is exactly the
+    one `apply_files` gives that target and txn, and what exists of them is a regular file."""
+    from core import safeio, userkey
+
+    name = journal.name
+    try:
+        text = safeio.read_text(root, journal.relative_to(root).as_posix(), max_bytes=16 * safeio.MiB)
+    except Exception as exc:           # noqa: BLE001 - any refusal means: do not act on it
+        return None, f"it cannot be read as a plain file ({exc})"
+    lines = text.split("\n")
+    if len(lines) < 2 or not userkey.verify("journal", lines[1], lines[0].encode("utf-8")):
+        return None, "it was not written by kebir for this user on this machine (no valid MAC)"
+    try:
+        doc = json.loads(lines[0])
+        txn = doc["txn"]
+        pairs = [(e["target"], e["staged"]) for e in doc["files"]]
+    except (ValueError, KeyError, TypeError):
+        return None, "its contents are not a txn journal"
+    if not isinstance(txn, str) or not re.fullmatch(r"[0-9a-f]{12}", txn) or f"{txn}.json" != name:
+        return None, "its txn id does not match its name"
+    for target, st in pairs:
+        parts = Path(target).parts if isinstance(target, str) else ()
+        if not safeio.safe_rel(root, target) or ".git" in parts or parts[:1] == (".kebir",):
+            return None, f"it names {target!r}, which is not a file inside the books"
+        if st is not None and st != _staged_name(target, txn):
+            return None, f"its staged file {st!r} is not the one kebir stages for {target}"
+        for rel in (target, st):
+            if rel is not None and os.path.lexists(root / rel) and (
+                    os.path.islink(root / rel) or not os.path.isfile(root / rel)):
+                return None, f"{rel} is a link or not a regular file"
+    return pairs, ""
+
+
+def _finish(root: Path, journal: Path, entries: list[tuple[str, str | None]] | None) -> None:
+    """Carry out a committed journal's checked entries: rename staged files over their targets,
+    delete what is deleted, fsync the directories, drop the journal. Safe to run again after a
+    crash midway."""
+    if entries is None:
+        return
     dirs: set[Path] = set()
-    for entry in json.loads(body)["files"]:
-        target = root / entry["target"]
-        if entry["staged"] is None:
+    for rel, st in entries:
+        target = root / rel
+        if st is None:
             target.unlink(missing_ok=True)
-        elif (root / entry["staged"]).exists():
-            os.replace(root / entry["staged"], target)
+        elif (root / st).exists():
+            os.replace(root / st, target)
         dirs.add(target.parent)
-        _step(f"renamed {entry['target']}")
+        _step(f"renamed {rel}")
     for d in sorted(dirs):
         dfd = os.open(d, os.O_RDONLY)
         try:
@@ -335,35 +403,46 @@ def _finish(root: Path, journal: Path) -> None:
     journal.unlink(missing_ok=True)
 
 
+NOTICES: list[str] = []    # what recovery refused, for the CLI to say once on stderr
+
+
 def recover(root: Path) -> list[str]:
     """Finish what a crashed writer committed and clear what it had not: returns what was done.
 
-    A journal whose checksum holds is rolled forward; a torn journal (crash while writing it) and
-    staged files without a journal are removed, leaving the books as they were before that write.
-    """
-    import hashlib
-
+    A journal of ours (`_journal_entries`) is rolled forward; staged files without a journal and
+    the temporary files of a killed write are removed, leaving the books as they were before that
+    write. A journal that is not ours, or names anything but regular files inside the books, is
+    refused: nothing it names is touched, and the refusal is said (`NOTICES`) until a person
+    removes it."""
     root = Path(root)
     done: list[str] = []
     txn_dir = root / TXN_DIR
-    live: set[str] = set()
-    if txn_dir.is_dir():
+    refused: set[str] = set()
+    if txn_dir.is_dir() and not txn_dir.is_symlink():
         for journal in sorted(txn_dir.glob("*.json")):
-            lines = journal.read_text(encoding="utf-8", errors="replace").splitlines()
-            if len(lines) >= 2 and hashlib.sha256(lines[0].encode()).hexdigest() == lines[1]:
-                _finish(root, journal)
-                done.append(f"finished an interrupted write ({journal.stem})")
-            else:
-                journal.unlink()
-                done.append(f"dropped a torn journal ({journal.stem})")
-            live.add(journal.stem)
+            entries, why = _journal_entries(root, journal)
+            if entries is None:
+                refused.add(journal.stem)
+                note = (f"refused {TXN_DIR / journal.name}: {why}; nothing it names was touched "
+                        f"(remove it once you have looked at it)")
+                done.append(note)
+                if note not in NOTICES:
+                    NOTICES.append(note)
+                continue
+            _finish(root, journal, entries)
+            done.append(f"finished an interrupted write ({journal.stem})")
+        for tmp in sorted(txn_dir.glob(".*.tmp")):       # write_atomic's temporary, left by a SIGKILL
+            if tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)
+                done.append(f"removed {TXN_DIR / tmp.name} (a journal write that never finished)")
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d != ".git"]
         for name in filenames:
-            if ".kebir-" in name and name.endswith(".tmp") and name.startswith("."):
+            m = re.fullmatch(r"\..+\.kebir-([0-9a-f]{12})\.tmp", name)
+            if m and m[1] not in refused:
                 Path(dirpath, name).unlink(missing_ok=True)
                 done.append(f"removed {Path(dirpath, name).relative_to(root)} (a write that never committed)")
-    if txn_dir.is_dir():
+    if txn_dir.is_dir() and not txn_dir.is_symlink():
         for marker in sorted(txn_dir.glob("*.staging")):
             marker.unlink(missing_ok=True)
             done.append(f"cleared an interrupted staging ({marker.stem})")
@@ -371,9 +450,11 @@ def recover(root: Path) -> list[str]:
 
 
 def pending(root: Path) -> bool:
-    """Whether a write was interrupted: a journal waits to be finished, or staging was cut short."""
+    """Whether a write was interrupted: a journal waits to be finished, staging was cut short, or a
+    journal's own temporary file was left behind."""
     txn_dir = Path(root) / TXN_DIR
-    return txn_dir.is_dir() and any(p.suffix in (".json", ".staging") for p in txn_dir.iterdir())
+    return txn_dir.is_dir() and any(p.suffix in (".json", ".staging") or p.name.endswith(".tmp")
+                                    for p in txn_dir.iterdir())
 
 
 class reading:

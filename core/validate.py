@@ -156,16 +156,6 @@ def check_campaigns_referenced(book: Book) -> list[Problem]:
     return problems
 
 
-def check_paths(book: Book) -> list[Problem]:
-    """Record files that are links to outside the books directory are not read; say so (E081)."""
-    from core.load import escaping_files
-
-    return [Problem("E081", rel, 1, f"{rel} links outside the books directory, so it was not read",
-                    found=str((book.root / rel).resolve()), expected="a file inside the books directory",
-                    hint="copy the file into the books instead of linking to it")
-            for rel in escaping_files(book.root)]
-
-
 def _unknown_contact(path: str, line: int, rid: str, cid: str, field: str) -> Problem:
     return Problem("E031", path, line, f"{field} {cid} is not a known contact", record=rid, found=cid,
                    expected="an id from contacts/erp/*.yaml or contacts/crm/*.yaml",
@@ -317,7 +307,6 @@ CHECKS: tuple[Check, ...] = (
     check_contacts_referenced,
     check_aliases,
     check_campaigns_referenced,
-    check_paths,
     private.check,
     check_documents,
     check_tie_outs,

@@ -83,10 +83,12 @@ def read_file(root: Any, rel: str) -> tuple[Any, list[Problem]]:
     """Decode and parse one YAML file under a books root: (tree or None, problems); no file: (None, [])."""
     from pathlib import Path
 
+    from core import safeio
+
     path = Path(root) / rel
     if not path.is_file():
         return None, []
-    text, problems = decode(path.read_bytes(), rel)
+    text, problems = decode(safeio.read_bytes(root, rel), rel)
     if text is None:
         return None, problems
     return parse(text, rel)

@@ -13,6 +13,10 @@ from core import errors, load, validate
 
 os.environ.setdefault("COLUMNS", "120")   # pin rich's width so text output is stable
 os.environ.setdefault("NO_COLOR", "1")
+# kebir keeps per-user keys (core.userkey) in $XDG_CONFIG_HOME/kebir: never the tester's own home
+import tempfile  # noqa: E402
+
+os.environ["XDG_CONFIG_HOME"] = os.environ.get("KEBIR_TEST_CONFIG") or tempfile.mkdtemp(prefix="kebir-test-config-")
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "ledger-data"
@@ -84,6 +88,12 @@ class Link(str):
         return str(self)
 
 
+class Fifo(str):
+    """A file to make as a named pipe (FIFO), which blocks whoever opens it to read."""
+
+    fifo = True
+
+
 def write_books(root: Path, files: dict[str, str | bytes | None], base: bool = True) -> Path:
     """Write a books directory: the base files, overridden (or removed with None) by `files`."""
     merged: dict[str, str | bytes | None] = {**(BASE_FILES if base else {}), **files}
@@ -92,7 +102,10 @@ def write_books(root: Path, files: dict[str, str | bytes | None], base: bool = T
             continue
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if hasattr(content, "target"):      # a Link (duck-typed: conftest may be imported twice)
+        if getattr(content, "fifo", False):
+            path.unlink(missing_ok=True)
+            os.mkfifo(path)
+        elif hasattr(content, "target"):      # a Link (duck-typed: conftest may be imported twice)
             path.unlink(missing_ok=True)
             path.symlink_to(content.target)
         elif isinstance(content, bytes):

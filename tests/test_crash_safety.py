@@ -133,7 +133,7 @@ def test_two_writers__the_second_waits_then_fails_clearly(tmp_path):
 def test_recover__finishes_a_committed_journal_and_clears_an_uncommitted_one(tmp_path, monkeypatch):
     root = small(tmp_path / "books")
     target = root / "journals/2025/2025-03.yaml"
-    monkeypatch.setattr(store, "_finish", lambda root, journal: None)          # killed right after the commit
+    monkeypatch.setattr(store, "_finish", lambda root, journal, entries: None)   # killed right after the commit
     store.apply_files(root, {"journals/2025/2025-03.yaml": MARCH.replace("Rent", "Kira")})
     monkeypatch.undo()
     assert b"Rent" in target.read_bytes() and store.pending(root)

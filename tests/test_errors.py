@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.errors import CATALOGUE
-from tests.conftest import Link
+from tests.conftest import Fifo, Link
 
 CASES = sorted((Path(__file__).parent / "errors").glob("[EW]*.yaml"))
 
@@ -26,6 +26,8 @@ def _files(case: dict) -> dict[str, str | bytes]:
             return bytes.fromhex(v["hex"])
         if isinstance(v, dict) and "symlink" in v:
             return Link(v["symlink"])
+        if isinstance(v, dict) and v.get("fifo"):
+            return Fifo("fifo")
         return v
     return {k: one(v) for k, v in case["files"].items()}
 
