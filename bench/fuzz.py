@@ -94,12 +94,131 @@ class Targets:
             "bank-rules": (lambda b: self.bank.build_bank_import(statement, "bank.csv", b.decode("utf-8", "replace"),
                                                                  "rules.yaml", self.book, "fuzz"),
                            [rules.encode()]),
+            "close-record": (self._close_record, [CLOSE_SEED]),
+            "seal-csv": (self._seal_csv, [SEAL_SEED]),
+            "txn-journal": (self._txn_journal, [self._journal_seed(), TXN_ATTACK_SEED]),
+            "dedup-plan": (self._dedup_plan, [PLAN_SEED]),
         }
+
+    # -- the files that steer what kebir does: close records, txn journals, dedup plans ------------
+
+    def _books(self) -> Path:
+        """A tiny books directory for the file targets, and a file beside it nothing may touch."""
+        root = self._tmp / "books"
+        if not root.is_dir():
+            (root / "closes").mkdir(parents=True)
+            (root / "journals" / "2025").mkdir(parents=True)
+            (root / "books.toml").write_bytes(TOML_SEED)
+            (root / "accounts.yaml").write_text("- {code: \"100\", name: Kasa, type: cash}\n")
+            (self._tmp / "victim.txt").write_text("precious\n")
+        return root
+
+    def _close_record(self, data: bytes) -> object:
+        from core import close
+
+        root = self._books()
+        (root / "closes" / "2025-01.yaml").write_bytes(data)
+        closes, problems = close.read_closes(root)
+        close.closed_periods(closes)
+        self.load.close_file_live(root, "journals/2025/2025-01.close.yaml")
+        return problems
+
+    def _seal_csv(self, data: bytes) -> object:
+        from core import close
+
+        return close.read_digests_csv(data.decode("utf-8", "replace"))
+
+    def _journal_seed(self) -> bytes:
+        """A journal kebir itself wrote (MAC under this run's key): mutations of it are the hard case."""
+        from core import store
+
+        return store._journal_text("0123456789ab", [("accounts.yaml", "._accounts.yaml.kebir-0123456789ab.tmp"),
+                                                    ("journals/2025/2025-01.yaml", None)]).encode()
+
+    def _txn_journal(self, data: bytes) -> object:
+        from core import store
+
+        root = self._books()
+        txn = root / ".kebir" / "txn"
+        txn.mkdir(parents=True, exist_ok=True)
+        (txn / "0123456789ab.json").write_bytes(data)
+        store.recover(root)
+        victim = self._tmp / "victim.txt"
+        if not victim.exists() or victim.read_text() != "precious\n":
+            raise AssertionError("recovery touched a file outside the books")
+        for p in txn.iterdir():
+            p.unlink()
+        if not (root / "accounts.yaml").is_file():
+            (root / "accounts.yaml").write_text("- {code: \"100\", name: Kasa, type: cash}\n")
+        return None
+
+    def _dedup_plan(self, data: bytes) -> object:
+        from core import dedup, merge
+
+        path = self._tmp / "plan.yaml"
+        path.write_bytes(data)
+        merge.read_plan(path)
+        return dedup.read_previous(path)
 
     def _settings(self, data: bytes) -> object:
         (self._tmp / "books.toml").write_bytes(data)
         return self.load.read_settings(self._tmp)
 
+
+CLOSE_SEED = b"""period: 2025-01
+status: closed
+closed_by: Zeynep <zeynep@lokanta.example>
+closed_on: '2025-02-03'
+filed: false
+totals:
+  debit: '73961368.31'
+  credit: '73961368.31'
+checklist:
+- check: documents-posted
+  result: pass
+  detail: 224 of 224 documents posted
+generated:
+- JE-2025-01-C001
+entries: journals/2025/2025-01.close.yaml
+seal: sha256:a8250398087c93d4399eb2e48738e2a21557cc4dfcea79d6b03033419d5ef229
+history:
+- event: closed
+  by: Zeynep <zeynep@lokanta.example>
+  'on': '2025-02-03'
+  seal: sha256:a8250398087c93d4399eb2e48738e2a21557cc4dfcea79d6b03033419d5ef229
+- event: reopened
+  by: Zeynep <zeynep@lokanta.example>
+  'on': '2025-02-05'
+  reason: late invoice
+"""
+
+SEAL_SEED = b"""file,id,digest
+journals/2025/2025-01.yaml,JE-2025-01-0001,3f2a9c
+orders/2025/2025-01.yaml,SO-0001,99ab01
+"""
+
+TXN_ATTACK_SEED = (b'{"txn": "0123456789ab", "files": [{"target": "../victim.txt", "staged": null}, '
+                   b'{"target": "accounts.yaml", "staged": "../victim.txt"}]}\n' + b"0" * 64 + b"\n")
+
+PLAN_SEED = """# kebir dedup plan: 1 clusters (1 auto, 0 to review), 3 pairs compared of 10, threshold 0.9.
+- cluster: 1
+  decision: accept
+  confidence: auto
+  score: 1.0
+  members:
+  - {id: C-0003, side: crm, role: company, name: Poyraz Sağlık Hiz. A.Ş.}
+  - {id: CU-0010, side: erp, role: customer, name: Poyraz Sağlık Hizmetleri A.Ş.}
+  pairs:
+  - {a: C-0003, b: CU-0010, score: 1.0}
+  survivor: CU-0010
+  evidence:
+  - field: phone
+    values:
+      C-0003: "0212 555 86 31"
+      CU-0010: "+90 212 555 86 31"
+    agree: exact after E.164
+    missing: []
+""".encode()
 
 LEDGER_SEED = b"""2025-03-01 * Rent
     Expenses:Rent        45000.00 TRY

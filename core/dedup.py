@@ -1263,7 +1263,13 @@ def read_previous(plan_path: Path) -> Previous:
     read line by line with a few patterns, column-wise, not as YAML: a million-record plan would
     take minutes to load."""
     data = Path(plan_path).read_bytes()
-    text = data.decode("utf-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        from core.errors import BooksError
+
+        raise BooksError(f"{plan_path}: E003 the plan is not UTF-8 text (byte {exc.start})",
+                         "write a fresh plan with `kebir dedup scan -o FILE`") from None
     # the offsets below count characters of text, so the lines must split it exactly (a BOM: by hand)
     lines = _text_lines(data) if not text.startswith("\ufeff") else \
         pl.Series("line", text[:-1].split("\n") if text.endswith("\n") else text.split("\n"), dtype=pl.String)

@@ -93,7 +93,9 @@ def rules(book: Book) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def read_plan(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The plan's clusters as plain values, or the problems that stop it being read."""
-    text = path.read_text(encoding="utf-8")
+    text, problems = yamlnodes.decode(path.read_bytes(), str(path))
+    if text is None:
+        return [], problems
     tree, problems = yamlnodes.parse(text, str(path))
     if problems:
         return [], problems
