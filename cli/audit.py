@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -73,6 +75,9 @@ def register(app: typer.Typer) -> None:
     def audit_verify(
         books: BooksOpt = None,
         since: Annotated[Optional[str], typer.Option("--since", help="Only commits after this revision.")] = None,
+        require_signed: Annotated[bool, typer.Option(
+            "--require-signed", help="Every commit to the books must be SSH-signed by its author, by a key in the "
+                                     "allowed-signers file named in books.toml ([audit] allowed_signers).")] = False,
         fmt: FormatOpt = Fmt.text,
     ) -> None:
         """Replay git history: commits that broke a sealed month or a close record, or broke the roles.
@@ -83,12 +88,14 @@ def register(app: typer.Typer) -> None:
           kebir audit verify --books ledger-data --format json
         """
         from cli.main import _usage, progress
-        from core.audit import AuditError, audit_verify as run
+        from core.audit import AuditError, SignersError, audit_verify as run
 
         root = _root(books)
         try:
             with progress("Replaying the history ..."):
-                findings, checked = run(root, since)
+                findings, checked = run(root, since, require_signed)
+        except SignersError as exc:
+            raise _usage(str(exc)) from None
         except AuditError as exc:
             raise _usage(f"{exc} (is {root} a git repository?)") from None
         if fmt is Fmt.json:
@@ -123,7 +130,9 @@ def register(app: typer.Typer) -> None:
         kebir = shutil.which("kebir") or f"{sys.executable} -m cli.main"
         if path.exists() and "kebir pre-commit hook" not in path.read_text(encoding="utf-8", errors="replace"):
             raise _usage(f"{path} exists and is not kebir's: add `kebir hooks run` to it yourself")
-        path.write_text(HOOK.format(kebir=kebir), encoding="utf-8")
+        top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+        where = os.path.relpath(root.resolve(), top.resolve())
+        path.write_text(HOOK.format(kebir=kebir, books=shlex.quote(where)), encoding="utf-8")
         path.chmod(0o755)
         sys.stderr.write(f"kebir: pre-commit hook installed in {path}\n")
 
@@ -143,7 +152,7 @@ def register(app: typer.Typer) -> None:
         root = _root(books)
         try:
             top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-            found = staged_findings(top)
+            found = staged_findings(root)
         except AuditError as exc:
             sys.stderr.write(f"kebir: {exc}\n")
             raise typer.Exit(1) from None

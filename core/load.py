@@ -194,6 +194,11 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                expected='path = "DIRECTORY"', hint='write path = "../acme-private" under [private]'))
             continue
         roles["private:path"] = value
+    for key, value in (doc.get("audit") or {}).items():   # [audit] allowed_signers = "..." (core.audit)
+        if key != "allowed_signers" or not isinstance(value, str) or not value.strip():
+            bad.append(Problem("E007", path, _toml_line(text, key), f"[audit] {key} = {value!r} is not valid",
+                               expected='allowed_signers = "FILE"',
+                               hint='write allowed_signers = ".kebir-allowed-signers" under [audit]'))
     for section, example in (("cash_flow", '["25", "26"]'), ("dedup", '["email", "phone"]')):
         for key, value in (doc.get(section) or {}).items():   # [cash_flow] investing = ["25", "26"]
             if not isinstance(value, list):
@@ -211,7 +216,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup", "payroll",
-                           "cash_flow", "production", "private"):
+                           "cash_flow", "production", "private", "audit"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
