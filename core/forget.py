@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -167,23 +168,30 @@ def _walk(root: Path) -> list[Path]:
 
 
 def _maybe(text: str, needles: list[Needle]) -> bool:
-    """A quick look over the whole file before the line by line search."""
-    from core.dedup import fold
+    """A quick look over the whole file before the line by line search: it never misses a line
+    the search would find (all digits run together hold every run's digits; letters folded and
+    stripped to ASCII hold every ASCII key), and skips most files at a few passes each."""
+    from core.dedup import _TURKISH, fold
 
-    folded: str | None = None
     digits: str | None = None
+    flat: str | None = None
+    folded: str | None = None
     for n in needles:
         if n.kind in ("phone", "tax id"):
-            digits = digits if digits is not None else "\n".join(re.sub(r"\D", "", r) for r in _DIGIT_RUN.findall(text))
-            if n.key in digits:
-                return True
+            digits = digits if digits is not None else re.sub(r"\D+", "", text)
+            hit = n.key in digits
         elif n.kind == "IBAN":
-            if n.key in re.sub(r"\s", "", text).upper():
-                return True
+            hit = n.key in re.sub(r"\s+", "", text).upper()
+        elif n.key.isascii():
+            if flat is None:
+                flat = unicodedata.normalize("NFKD", text.translate(_TURKISH).casefold())
+                flat = " ".join(flat.encode("ascii", "ignore").decode().split())
+            hit = n.key in flat
         else:
             folded = folded if folded is not None else fold(text)
-            if n.key in folded:
-                return True
+            hit = n.key in folded
+        if hit:
+            return True
     return False
 
 
