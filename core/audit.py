@@ -26,6 +26,7 @@ commit did not have is that commit's doing.
 from __future__ import annotations
 
 import fnmatch
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -280,11 +281,20 @@ def role_findings(root: Path, roles: Roles, email: str, before: str, after: str,
     parsed records gain, lose or change a `merged_into`, however the YAML spells it."""
     if not roles.active:
         return []
+    rels = books_paths(paths, prefix)
+    # merged_into of the changed contacts files, all together: a record moved to another file is no merge
+    old: dict[str, set[tuple[str, str]]] = {}
+    new: dict[str, set[tuple[str, str]]] = {}
+    for rel in rels:
+        if needed(rel) == "contacts":
+            old[rel] = _merged_into(rel, show(root, before, prefix + rel))
+            new[rel] = _merged_into(rel, show(root, after, prefix + rel))
+    changed = {rid for rid, _ in set().union(*old.values(), set()) ^ set().union(*new.values(), set())}
     out = []
-    for rel in books_paths(paths, prefix):
+    for rel in rels:
         perm = needed(rel)
         if perm == "contacts":
-            moved = merge_changes(rel, show(root, before, prefix + rel), show(root, after, prefix + rel))
+            moved = sorted(changed & {rid for rid, _ in old[rel] | new[rel]})
             if moved:
                 perm = "merge"
                 if not roles.may(email, perm):
@@ -358,7 +368,7 @@ def signature_findings(root: Path, commit: str, email: str, paths: list[str], pr
         return []
     what = ", ".join(books[:3]) + (f" and {len(books) - 3} more" if len(books) > 3 else "")
     header = git(root, "cat-file", "commit", commit).split("\n\n", 1)[0]
-    if "\ngpgsig " not in header:
+    if not re.search(r"^gpgsig(?:-sha256)? ", header, re.M):
         return [f"unsigned commit changes {what}: --require-signed wants every change to the books signed "
                 "by its author (git commit -S with gpg.format ssh, docs/trust.md)"]
     if "BEGIN SSH SIGNATURE" not in header:

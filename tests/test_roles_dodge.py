@@ -286,3 +286,16 @@ def test_require_signed__without_an_allowed_signers_setting_is_a_usage_error(tmp
     top, books = new_repo(tmp_path)
     code, out = kebir("audit", "verify", "--books", str(books), "--require-signed")
     assert code == 2 and "allowed_signers" in out
+
+
+def test_verify__moving_merged_records_to_another_file_is_no_merge(tmp_path):
+    top, books = new_repo(tmp_path)
+    path = books / "contacts/erp/customers.yaml"
+    path.write_text(MERGE_SPELLINGS["plain"], encoding="utf-8")
+    assert commit(top, "zeynep", "merge").returncode == 0
+    first, second = MERGE_SPELLINGS["plain"].split("- id: CU-0002")
+    path.write_text(first, encoding="utf-8")
+    (books / "contacts/crm").mkdir(parents=True, exist_ok=True)
+    (books / "contacts/crm/companies.yaml").write_text("- id: CU-0002" + second, encoding="utf-8")
+    assert commit(top, "ali", "split the file").returncode == 0
+    assert audit_verify(books)[0] == []
