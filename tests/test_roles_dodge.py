@@ -299,3 +299,10 @@ def test_verify__moving_merged_records_to_another_file_is_no_merge(tmp_path):
     (books / "contacts/crm/companies.yaml").write_text("- id: CU-0002" + second, encoding="utf-8")
     assert commit(top, "ali", "split the file").returncode == 0
     assert audit_verify(books)[0] == []
+
+
+def test_validate__an_allowed_signers_file_that_is_not_there_is_e120(books_dir):
+    root = books_dir({"books.toml": BOOKS_TOML + SIGNERS})
+    run = CliRunner().invoke(app, ["validate", "--books", str(root)])
+    assert run.exit_code == 1 and "E120" in run.output and ".kebir-allowed-signers" in run.output
+    assert "books.toml:" in run.output
