@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -152,6 +153,14 @@ def md_text(v: Any) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def md_fence(text: str) -> str:
+    """Plain text (problems, entries, a status) asked for as Markdown: one fenced code block, its
+    fence longer than any run of backticks inside, so nothing in it is read as Markdown or HTML."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}{'' if text.endswith(chr(10)) or not text else chr(10)}{fence}\n"
 
 
 def _md_cell(v: Any) -> str:

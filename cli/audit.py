@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli._options import BooksOpt, Fmt, FormatOpt
+from cli._render import md_fence
 
 
 def _root(books: str | None) -> Path:
@@ -60,16 +61,12 @@ def register(app: typer.Typer) -> None:
         if fmt is Fmt.json:
             sys.stdout.write(json.dumps([vars(c) for c in changes], ensure_ascii=False, indent=2) + "\n")
             return
-        if not changes:
-            sys.stdout.write(f"no commit changed {record}\n")
+        out = [] if changes else [f"no commit changed {record}\n"]
         for c in changes:
-            sys.stdout.write(f"{c.date} {c.commit} {c.author} <{c.email}>  {c.subject}\n  {c.path}\n")
-            for ln in c.before:
-                if ln not in c.after:
-                    sys.stdout.write(f"  - {ln}\n")
-            for ln in c.after:
-                if ln not in c.before:
-                    sys.stdout.write(f"  + {ln}\n")
+            out.append(f"{c.date} {c.commit} {c.author} <{c.email}>  {c.subject}\n  {c.path}\n")
+            out += [f"  - {ln}\n" for ln in c.before if ln not in c.after]
+            out += [f"  + {ln}\n" for ln in c.after if ln not in c.before]
+        sys.stdout.write(md_fence("".join(out)) if fmt is Fmt.md else "".join(out))
 
     @audit_app.command("verify")
     def audit_verify(
@@ -102,9 +99,9 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps({"commits": checked, "findings": [vars(f) for f in findings]},
                                         ensure_ascii=False, indent=2) + "\n")
         else:
-            for f in findings:
-                sys.stdout.write(f"{f.date} {f.commit} {f.author} <{f.email}> {f.subject}\n  {f.what}\n")
-            sys.stdout.write(f"{checked} commit(s) checked, {len(findings)} finding(s)\n")
+            text = "".join(f"{f.date} {f.commit} {f.author} <{f.email}> {f.subject}\n  {f.what}\n" for f in findings)
+            text += f"{checked} commit(s) checked, {len(findings)} finding(s)\n"
+            sys.stdout.write(md_fence(text) if fmt is Fmt.md else text)
         raise typer.Exit(1 if findings else 0)
 
     @hooks_app.command("install")

@@ -13,8 +13,8 @@ Roles live in books.toml:
     "ali@lokanta.example" = ["clerk"]
 
 A commit needs, per file it changes: journals, bank imports and Z-reports `post`; orders, stock
-moves and payroll `orders`; contacts and links `contacts` (a change that adds `merged_into` needs
-`merge`); close records and generated close entries `close`; accounts.yaml `chart`; books.toml
+moves and payroll `orders`; contacts and links `contacts` (a change to a parsed record's
+`merged_into` needs `merge`); close records and generated close entries `close`; accounts.yaml `chart`; books.toml
 and anything else `settings`. Without a [people] table the role check is off (a one-person
 books repository); with one, an author not in it may change nothing.
 

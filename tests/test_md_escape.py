@@ -110,3 +110,52 @@ def test_md_reports__hostile_names_and_memos_stay_in_their_cells(books_dir, args
     text = "\n".join(" ".join(r) for r in rows)
     assert any(s in text for s in ("Evil | Corp <img src=x onerror=alert(1)>", "Kira | <script>alert(1)</script>",
                                    "Rent | March <script>alert(1)</script> *now*", "a|b|c")), text
+
+
+# -- commands whose answer is text, not a table: asked for as md, the text comes out as it is --------
+
+def hostile_repo(books_dir):
+    import os
+    import subprocess
+
+    root = hostile_books(books_dir)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Zeynep <b>", "GIT_AUTHOR_EMAIL": "z@lokanta.example",
+           "GIT_COMMITTER_NAME": "Zeynep", "GIT_COMMITTER_EMAIL": "z@lokanta.example"}
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(root), "commit", "-qm", "books | <script>alert(1)</script>"], check=True, env=env)
+    # a second commit by someone the roles do not know: a finding for audit verify
+    toml = root / "books.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[roles]\nclerk = ["post"]\n[people]\n"a@x" = ["clerk"]\n',
+                    encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "roles"], check=True, env=env)
+    path = root / "journals/2025/2025-03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("*now*", "*now* `again`"), encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "memo | <img src=x onerror=alert(1)>"], check=True,
+                   env=env)
+    return root
+
+
+TEXT_COMMANDS = [
+    ["print", "--period", "2025-03"],
+    ["audit", "log", "JE-1"],
+    ["audit", "verify"],
+    ["validate"],
+]
+
+
+@pytest.mark.parametrize("args", TEXT_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_md_text_answers__render_as_exactly_their_text(books_dir, args):
+    root = hostile_repo(books_dir)
+    if args[0] == "validate":       # an unbalanced entry on one line: the problem quotes its hostile memo
+        (root / "journals/2025/2025-03.yaml").write_text(
+            '- {id: JE-1, date: 2025-03-05, memo: "Rent | March <script>alert(1)</script> *now*", postings: '
+            '[{account: "770.01", debit: "500.00"}, {account: "320.01", credit: "400.00"}]}\n', encoding="utf-8")
+    text = CliRunner().invoke(app, [*args, "--books", str(root)])
+    md = CliRunner().invoke(app, [*args, "--books", str(root), "--format", "md"])
+    assert md.exit_code == text.exit_code, md.output
+    assert any(s in text.stdout for s in ("<script>", "*now*", "<img")), text.stdout
+    page = render(md.stdout)
+    assert {t.lower() for t in re.findall(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)", page)} <= {"pre", "code"}, page
+    shown = html.unescape(re.sub(r"</?(?:pre|code)[^>]*>", "", page))
+    assert shown.rstrip("\n") == text.stdout.rstrip("\n")
