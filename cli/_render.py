@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -134,14 +135,46 @@ def table_json(t: Table) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_SPECIAL = frozenset("\\|`*_[]~")
+
+
+def md_text(v: Any) -> str:
+    """Text as a Markdown table cell shows it, literally: `|` cannot end the cell, `<`, `>` and `&`
+    cannot start HTML or an entity, and emphasis, code, links and strike-through marks are escaped;
+    a line break (which would end the row) becomes a space."""
+    out = []
+    for ch in _plain(v):
+        if ch in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[ch])
+        elif ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        elif ch in "\r\n\t\v\f\x85\u2028\u2029":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def md_fence(text: str) -> str:
+    """Plain text (problems, entries, a status) asked for as Markdown: one fenced code block, its
+    fence longer than any run of backticks inside, so nothing in it is read as Markdown or HTML."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}{'' if text.endswith(chr(10)) or not text else chr(10)}{fence}\n"
+
+
+def _md_cell(v: Any) -> str:
+    return _money_text(v) if isinstance(v, Decimal) else md_text(v)
+
+
 def table_md(t: Table) -> str:
-    head = "| " + " | ".join(c.title for c in t.columns) + " |"
+    head = "| " + " | ".join(md_text(c.title) for c in t.columns) + " |"
     align = "|" + "|".join("---:" if c.kind in NUMERIC else "---" for c in t.columns) + "|"
-    body = ["| " + " | ".join(_money_text(v) if isinstance(v, Decimal) else _plain(v) for v in r) + " |"
-            for r in t.rows]
+    body = ["| " + " | ".join(_md_cell(v) for v in r) + " |" for r in t.rows]
     if t.totals:
-        body.append("| " + " | ".join(f"**{_money_text(v)}**" if v not in ("", None) else "" for v in t.totals) + " |")
-    return f"## {t.title}\n\n" + "\n".join([head, align, *body]) + "\n"
+        body.append("| " + " | ".join(f"**{_md_cell(v)}**" if v not in ("", None) else "" for v in t.totals) + " |")
+    return f"## {md_text(t.title)}\n\n" + "\n".join([head, align, *body]) + "\n"
 
 
 SPARKS = "▁▂▃▄▅▆▇█"

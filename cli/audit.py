@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli._options import BooksOpt, Fmt, FormatOpt
+from cli._render import md_fence
 
 
 def _root(books: str | None) -> Path:
@@ -58,21 +61,20 @@ def register(app: typer.Typer) -> None:
         if fmt is Fmt.json:
             sys.stdout.write(json.dumps([vars(c) for c in changes], ensure_ascii=False, indent=2) + "\n")
             return
-        if not changes:
-            sys.stdout.write(f"no commit changed {record}\n")
+        out = [] if changes else [f"no commit changed {record}\n"]
         for c in changes:
-            sys.stdout.write(f"{c.date} {c.commit} {c.author} <{c.email}>  {c.subject}\n  {c.path}\n")
-            for ln in c.before:
-                if ln not in c.after:
-                    sys.stdout.write(f"  - {ln}\n")
-            for ln in c.after:
-                if ln not in c.before:
-                    sys.stdout.write(f"  + {ln}\n")
+            out.append(f"{c.date} {c.commit} {c.author} <{c.email}>  {c.subject}\n  {c.path}\n")
+            out += [f"  - {ln}\n" for ln in c.before if ln not in c.after]
+            out += [f"  + {ln}\n" for ln in c.after if ln not in c.before]
+        sys.stdout.write(md_fence("".join(out)) if fmt is Fmt.md else "".join(out))
 
     @audit_app.command("verify")
     def audit_verify(
         books: BooksOpt = None,
         since: Annotated[Optional[str], typer.Option("--since", help="Only commits after this revision.")] = None,
+        require_signed: Annotated[bool, typer.Option(
+            "--require-signed", help="Every commit to the books must be SSH-signed by its author, by a key in the "
+                                     "allowed-signers file named in books.toml ([audit] allowed_signers).")] = False,
         fmt: FormatOpt = Fmt.text,
     ) -> None:
         """Replay git history: commits that broke a sealed month or a close record, or broke the roles.
@@ -83,21 +85,23 @@ def register(app: typer.Typer) -> None:
           kebir audit verify --books ledger-data --format json
         """
         from cli.main import _usage, progress
-        from core.audit import AuditError, audit_verify as run
+        from core.audit import AuditError, SignersError, audit_verify as run
 
         root = _root(books)
         try:
             with progress("Replaying the history ..."):
-                findings, checked = run(root, since)
+                findings, checked = run(root, since, require_signed)
+        except SignersError as exc:
+            raise _usage(str(exc)) from None
         except AuditError as exc:
             raise _usage(f"{exc} (is {root} a git repository?)") from None
         if fmt is Fmt.json:
             sys.stdout.write(json.dumps({"commits": checked, "findings": [vars(f) for f in findings]},
                                         ensure_ascii=False, indent=2) + "\n")
         else:
-            for f in findings:
-                sys.stdout.write(f"{f.date} {f.commit} {f.author} <{f.email}> {f.subject}\n  {f.what}\n")
-            sys.stdout.write(f"{checked} commit(s) checked, {len(findings)} finding(s)\n")
+            text = "".join(f"{f.date} {f.commit} {f.author} <{f.email}> {f.subject}\n  {f.what}\n" for f in findings)
+            text += f"{checked} commit(s) checked, {len(findings)} finding(s)\n"
+            sys.stdout.write(md_fence(text) if fmt is Fmt.md else text)
         raise typer.Exit(1 if findings else 0)
 
     @hooks_app.command("install")
@@ -123,7 +127,9 @@ def register(app: typer.Typer) -> None:
         kebir = shutil.which("kebir") or f"{sys.executable} -m cli.main"
         if path.exists() and "kebir pre-commit hook" not in path.read_text(encoding="utf-8", errors="replace"):
             raise _usage(f"{path} exists and is not kebir's: add `kebir hooks run` to it yourself")
-        path.write_text(HOOK.format(kebir=kebir), encoding="utf-8")
+        top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+        where = os.path.relpath(root.resolve(), top.resolve())
+        path.write_text(HOOK.format(kebir=kebir, books=shlex.quote(where)), encoding="utf-8")
         path.chmod(0o755)
         sys.stderr.write(f"kebir: pre-commit hook installed in {path}\n")
 
@@ -143,7 +149,7 @@ def register(app: typer.Typer) -> None:
         root = _root(books)
         try:
             top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-            found = staged_findings(top)
+            found = staged_findings(root)
         except AuditError as exc:
             sys.stderr.write(f"kebir: {exc}\n")
             raise typer.Exit(1) from None

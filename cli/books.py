@@ -15,21 +15,26 @@ from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")]
 
 
-def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str) -> None:
+def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, purge_cache: bool = False) -> None:
     """Write `files`, then validate; if the books have more errors than before, put the old texts
-    back and exit 1 naming the new problems."""
+    back and exit 1 naming the new problems. `purge_cache` deletes every file under .kebir/cache
+    in the same write (as found under the lock, so nothing cached from the old texts is left)."""
     from cli import _render
     from cli.main import _write_or_show
     from core import errors, load, store, validate
+    from core.forget import cache_files
 
     if dry_run:
         _write_or_show(root, files, True)
+        if purge_cache and cache_files(root):
+            sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")
         return
     before_book, before_problems = load.load_ledger(root)
     before = errors.count_errors(before_problems + validate.run_all(before_book))
     old = {rel: (root / rel).read_text(encoding="utf-8") if (root / rel).exists() else None for rel in files}
     with store.books_lock(root):
-        store.apply_files(root, files)
+        purged = {rel: None for rel in cache_files(root)} if purge_cache else {}
+        store.apply_files(root, {**files, **purged})
         book, problems = load.load_ledger(root)
         problems = errors.sorted_problems(problems + validate.run_all(book))
         if errors.count_errors(problems) > before:
@@ -38,6 +43,8 @@ def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str) 
                                                    f"kebir: {what} not written: it would make the books invalid"))
             raise typer.Exit(1)
     sys.stderr.write(f"kebir: {what}: {', '.join(sorted(files))}\n")
+    if purged:
+        sys.stderr.write(f"kebir: {len(purged)} cache file(s) under .kebir/cache purged\n")
 
 
 def register(app: typer.Typer) -> None:
@@ -246,10 +253,11 @@ def _forget(contacts_app: typer.Typer) -> None:
             done = forget(book, contact, reason, _on_date(on) or today())
         except EditError as exc:
             raise _usage(str(exc)) from None
-        _write_checked(root, done.files, dry_run, f"{', '.join(done.ids)} forgotten as {done.pseudonym}")
+        _write_checked(root, done.files, dry_run, f"{', '.join(done.ids)} forgotten as {done.pseudonym}",
+                       purge_cache=True)
         for rel, line, what in done.mentions:
-            sys.stderr.write(f"kebir: still mentioned: {root / rel}:{line}: {what!r} (free text: edit it by hand "
-                             "if it is personal data)\n")
+            sys.stderr.write(f"kebir: still mentioned: {root / rel}:{line}: {what} (edit it by hand if it is "
+                             "personal data)\n")
         sys.stderr.write("kebir: git history keeps the earlier versions; docs/trust.md says how to purge them\n")
 
 

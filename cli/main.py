@@ -131,7 +131,8 @@ def validate(
         line = (f"{verdict}: {summary['files']} files, {summary['entries']:,} entries, {summary['postings']:,} postings, "
                 f"{summary['documents']:,} documents, {summary['moves']:,} stock moves ({derived:,} derived entries), "
                 f"{summary['contacts']:,} contacts")
-        _render.emit(_render.problems_text(problems, str(root), line))
+        text = _render.problems_text(problems, str(root), line)
+        _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
     raise typer.Exit(1 if n_err or (strict and n_warn) else 0)
 
 
@@ -625,7 +626,8 @@ def print_entries(
     if fmt is Fmt.json:
         _render.emit(json.dumps(blocks_as_records(blocks), ensure_ascii=False, indent=2) + "\n")
     else:
-        _render.emit(blocks_as_text(blocks, book.base))
+        text = blocks_as_text(blocks, book.base)
+        _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
 
@@ -772,7 +774,8 @@ def close_cmd(
                                          "problems": [p.as_dict() for p in plan.problems]},
                                         ensure_ascii=False, indent=2, default=str) + "\n")
             else:
-                _render.emit(closing.summary_text(plan, rec, book))
+                text = closing.summary_text(plan, rec, book)
+                _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
             if not plan.ok:
                 for p in plan.problems:
                     sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
@@ -863,7 +866,8 @@ def status(
         _render.emit(json.dumps({"id": st.id, "kind": st.kind, "party": st.party, "status": st.state,
                                  "facts": list(st.facts)}, ensure_ascii=False, indent=2) + "\n")
     else:
-        _render.emit(f"{st.id} ({st.kind}, {st.party}): {st.state}\n" + "".join(f"  {f}\n" for f in st.facts))
+        text = f"{st.id} ({st.kind}, {st.party}): {st.state}\n" + "".join(f"  {f}\n" for f in st.facts)
+        _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
 
 
 @app.command("price", rich_help_panel="Daily")
@@ -905,8 +909,9 @@ def price(
                                  "discount": f"{q.discount}", "net": f"{q.net}", "because": list(q.because)},
                                 ensure_ascii=False, indent=2) + "\n")
     else:
-        _render.emit(f"{item} x {qty}: price {q.price}, discount {q.discount} ({q.percent}%), net {q.net} "
-                     f"{book.base}\n" + "".join(f"  {b}\n" for b in q.because))
+        text = (f"{item} x {qty}: price {q.price}, discount {q.discount} ({q.percent}%), net {q.net} "
+                f"{book.base}\n" + "".join(f"  {b}\n" for b in q.because))
+        _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
 
 
 def _show(table, fmt: Fmt, output: str | None) -> None:

@@ -13,8 +13,8 @@ Roles live in books.toml:
     "ali@lokanta.example" = ["clerk"]
 
 A commit needs, per file it changes: journals, bank imports and Z-reports `post`; orders, stock
-moves and payroll `orders`; contacts and links `contacts` (a change that adds `merged_into` needs
-`merge`); close records and generated close entries `close`; accounts.yaml `chart`; books.toml
+moves and payroll `orders`; contacts and links `contacts` (a change to a parsed record's
+`merged_into` needs `merge`); close records and generated close entries `close`; accounts.yaml `chart`; books.toml
 and anything else `settings`. Without a [people] table the role check is off (a one-person
 books repository); with one, an author not in it may change nothing.
 
@@ -26,6 +26,7 @@ commit did not have is that commit's doing.
 from __future__ import annotations
 
 import fnmatch
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -207,32 +208,32 @@ def _changed(root: Path, commit: str) -> list[tuple[str, str]]:
     return rows
 
 
-def audit_verify(root: Path, since: str | None = None) -> tuple[list[Finding], int]:
-    """(findings, commits checked): seal breaks and role violations, commit by commit."""
+def audit_verify(root: Path, since: str | None = None,
+                 require_signed: bool = False) -> tuple[list[Finding], int]:
+    """(findings, commits checked): seal breaks and role violations, commit by commit; with
+    `require_signed`, also every commit to the books that its author did not sign (see
+    `signature_findings`). `root` is the books directory, anywhere in its repository."""
     commits = git(root, "rev-list", "--reverse", "--first-parent",
                   *([f"{since}..HEAD"] if since else ["HEAD"])).split()
+    prefix = books_prefix(root)
+    signers = allowed_signers_path(root) if require_signed else None
     findings: list[Finding] = []
     previous: set[tuple[str, str]] | None = None
     for commit in commits:
         info = git(root, "show", "-s", "--format=%an%x1f%ae%x1f%aI%x1f%s", commit).strip().split("\x1f")
         author, email, day, subject = info[0], info[1], info[2][:10], info[3]
-        try:
-            roles = read_roles(git(root, "show", f"{commit}^:books.toml"))
-        except AuditError:
-            roles = Roles()          # the first commit sets the rules up
-        changed = _changed(root, commit)
+        roles = read_roles(show(root, f"{commit}^", f"{prefix}books.toml") or "")  # the first commit sets them up
+        paths = [p for _, p in _changed(root, commit)]
 
         def flag(what: str) -> None:
             findings.append(Finding(commit[:12], author, email, day, subject, what))
 
-        for _status, path in changed:
-            perm = needed(path)
-            if perm == "contacts" and _adds_merge(root, commit, path):
-                perm = "merge"
-            if perm and not roles.may(email, perm):
-                held = ", ".join(roles.of(email)) or "no role"
-                flag(f"{path}: needs `{perm}`, and {email} has {held}")
-        touches_books = any(needed(p) for _, p in changed)
+        for what in role_findings(root, roles, email, f"{commit}^", commit, paths, prefix):
+            flag(what)
+        if signers is not None:
+            for what in signature_findings(root, commit, email, paths, prefix, signers):
+                flag(what)
+        touches_books = any(needed(rel) for rel in books_paths(paths, prefix))
         if touches_books or previous is None:
             now = _seal_problems(root, commit)
             for code, message in sorted(now - (previous or set())):
@@ -241,33 +242,181 @@ def audit_verify(root: Path, since: str | None = None) -> tuple[list[Finding], i
     return findings, len(commits)
 
 
-def _adds_merge(root: Path, commit: str, path: str) -> bool:
-    try:
-        diff = git(root, "show", "--format=", "--unified=0", commit, "--", path)
-    except AuditError:
-        return False
-    return any(ln.startswith("+") and "merged_into:" in ln for ln in diff.splitlines())
-
-
 def staged_findings(root: Path) -> list[str]:
-    """For the pre-commit hook: what the staged change would break (roles of the committer; the
-    books as staged must validate)."""
+    """For the pre-commit hook: what the staged change would break, by the roles of the committer
+    (the rules of HEAD, the records of HEAD against the index). `root` is the books directory."""
     ident = git(root, "var", "GIT_AUTHOR_IDENT").strip()      # config or GIT_AUTHOR_* environment
     email = ident[ident.find("<") + 1:ident.find(">")] if "<" in ident else ""
+    prefix = books_prefix(root)
+    roles = read_roles(show(root, "HEAD", f"{prefix}books.toml") or "")
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    paths = git(top, "diff", "--cached", "--name-only", "--no-renames").splitlines()
+    return role_findings(root, roles, email, "HEAD", "", paths, prefix)
+
+
+# -- roles over parsed records -------------------------------------------------------------------------
+
+def books_prefix(root: Path) -> str:
+    """Where the books directory sits in its repository ("" at the top, else e.g. "ledger/")."""
+    return git(root, "rev-parse", "--show-prefix").strip()
+
+
+def books_paths(paths: list[str], prefix: str) -> list[str]:
+    """Repository paths that fall inside the books directory, relative to it (others dropped)."""
+    return [p[len(prefix):] for p in paths if p.startswith(prefix)]
+
+
+def show(root: Path, rev: str, path: str) -> str | None:
+    """A file's text at a revision (`rev` "" is the index), None when it is not there."""
     try:
-        roles = read_roles(git(root, "show", "HEAD:books.toml"))
+        return git(root, "show", f"{rev}:{path}")
     except AuditError:
-        roles = Roles()
+        return None
+
+
+def role_findings(root: Path, roles: Roles, email: str, before: str, after: str, paths: list[str],
+                  prefix: str) -> list[str]:
+    """What `email` may not change among `paths` (repository paths) going from revision `before`
+    to `after` ("" is the index): each file's permission, and `merge` for a contacts file whose
+    parsed records gain, lose or change a `merged_into`, however the YAML spells it."""
+    if not roles.active:
+        return []
+    rels = books_paths(paths, prefix)
+    # merged_into of the changed contacts files, all together: a record moved to another file is no merge
+    old: dict[str, set[tuple[str, str]]] = {}
+    new: dict[str, set[tuple[str, str]]] = {}
+    for rel in rels:
+        if needed(rel) == "contacts":
+            old[rel] = _merged_into(rel, show(root, before, prefix + rel))
+            new[rel] = _merged_into(rel, show(root, after, prefix + rel))
+    changed = {rid for rid, _ in set().union(*old.values(), set()) ^ set().union(*new.values(), set())}
     out = []
-    for ln in git(root, "diff", "--cached", "--name-only").splitlines():
-        perm = needed(ln)
+    for rel in rels:
+        perm = needed(rel)
+        if perm == "contacts":
+            moved = sorted(changed & {rid for rid, _ in old[rel] | new[rel]})
+            if moved:
+                perm = "merge"
+                if not roles.may(email, perm):
+                    out.append(f"{rel}: changes `merged_into` of {', '.join(moved)}: needs `merge`, and {email} "
+                               f"has {', '.join(roles.of(email)) or 'no role'}")
+                    continue
         if perm and not roles.may(email, perm):
-            out.append(f"{ln}: needs `{perm}`, and {email} has {', '.join(roles.of(email)) or 'no role'}")
+            out.append(f"{rel}: needs `{perm}`, and {email} has {', '.join(roles.of(email)) or 'no role'}")
     return out
+
+
+def merge_changes(rel: str, before: str | None, after: str | None) -> list[str]:
+    """Ids whose `merged_into` differs between two texts of a contacts file, compared as parsed
+    records (quoted keys, flow mappings, any indentation, CSV columns), never as lines."""
+    old, new = _merged_into(rel, before), _merged_into(rel, after)
+    return sorted({rid for rid, _ in old ^ new})
+
+
+def _merged_into(rel: str, text: str | None) -> set[tuple[str, str]]:
+    """(id, merged_into) of every record of a contacts file that has one; unreadable text: none."""
+    import csv
+    import io
+
+    from core import yamlnodes
+
+    if not text:
+        return set()
+    if rel.endswith(".csv"):
+        try:
+            rows = list(csv.DictReader(io.StringIO(text)))
+        except csv.Error:
+            return set()
+        return {(str(r.get("id") or ""), str(r.get("merged_into"))) for r in rows
+                if (r.get("merged_into") or "").strip()}
+    tree, _ = yamlnodes.parse(text, rel)
+    out: set[tuple[str, str]] = set()
+    for rec in tree if isinstance(tree, list) else [tree]:
+        if isinstance(rec, dict) and "merged_into" in rec:
+            out.add((str(rec.get("id") or ""), repr(yamlnodes.plain(rec["merged_into"]))))
+    return out
+
+
+# -- signed commits ------------------------------------------------------------------------------------
+
+class SignersError(AuditError):
+    """`--require-signed` without an allowed-signers file named in books.toml."""
+
+
+def allowed_signers_path(root: Path) -> str:
+    """The allowed-signers file named by `[audit] allowed_signers` in books.toml, relative to the
+    books directory (the working tree's setting names the file; its keys are read from each
+    commit's parent, like the roles)."""
+    try:
+        doc = tomllib.loads((Path(root) / "books.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SignersError(f"books.toml cannot be read: {exc}") from None
+    name = (doc.get("audit") or {}).get("allowed_signers")
+    if not isinstance(name, str) or not name.strip():
+        raise SignersError("--require-signed needs the keys allowed to sign: name an allowed-signers file in "
+                           'books.toml, e.g. [audit] allowed_signers = ".kebir-allowed-signers" (docs/trust.md)')
+    return name.strip()
+
+
+def signature_findings(root: Path, commit: str, email: str, paths: list[str], prefix: str,
+                       signers: str) -> list[str]:
+    """A commit that changes the books must carry an SSH signature by a key that the allowed-signers
+    file (as of the commit's parent; a first commit: its own) allows for the author's e-mail.
+    Unsigned, badly signed, signed by an unknown key or by someone else's key: one finding."""
+    books = [rel for rel in books_paths(paths, prefix) if needed(rel)]
+    if not books:
+        return []
+    what = ", ".join(books[:3]) + (f" and {len(books) - 3} more" if len(books) > 3 else "")
+    header = git(root, "cat-file", "commit", commit).split("\n\n", 1)[0]
+    if not re.search(r"^gpgsig(?:-sha256)? ", header, re.M):
+        return [f"unsigned commit changes {what}: --require-signed wants every change to the books signed "
+                "by its author (git commit -S with gpg.format ssh, docs/trust.md)"]
+    if "BEGIN SSH SIGNATURE" not in header:
+        return [f"signed with a key kebir does not check (only SSH signatures are checked, against {signers}); "
+                f"changes {what}"]
+    rules = f"{commit}^" if _has_parent(root, commit) else commit
+    text = show(root, rules, prefix + signers)
+    if text is None:
+        return [f"signed, but the allowed-signers file {signers} is not in the books before this commit, so "
+                f"the signature cannot be checked; changes {what}"]
+    with tempfile.TemporaryDirectory(prefix="kebir-signers-") as tmp:
+        path = Path(tmp) / "allowed-signers"
+        path.write_text(text, encoding="utf-8")
+        status, principal, key = (git(root, "-c", f"gpg.ssh.allowedSignersFile={path}", "log", "-1",
+                                      "--format=%G?%x1f%GS%x1f%GK", commit).strip().split("\x1f") + ["", ""])[:3]
+    if status != "G":
+        why = {"B": "the signature does not match the commit (changed after signing)",
+               "U": f"the key {key} is not in {signers}", "R": f"the key {key} is revoked",
+               "X": "the signature has expired", "Y": "the key has expired"}.get(
+                   status, f"the signature cannot be checked (git says {status})")
+        return [f"wrongly signed: {why}; changes {what}"]
+    if not _principal_allows(principal, email):
+        return [f"wrongly signed: the key {key} is {principal}'s in {signers}, and the author is {email}; "
+                f"changes {what}"]
+    return []
+
+
+def _has_parent(root: Path, commit: str) -> bool:
+    return len(git(root, "rev-list", "--parents", "-n", "1", commit).split()) > 1
+
+
+def _principal_allows(principals: str, email: str) -> bool:
+    """An allowed-signers principals field (comma-separated patterns with `*` and `?`, `!` to
+    exclude) against an e-mail, as ssh-keygen matches them."""
+    email = email.lower()
+    ok = False
+    for pat in (p.strip().lower() for p in principals.split(",") if p.strip()):
+        if pat.startswith("!"):
+            if fnmatch.fnmatchcase(email, pat[1:]):
+                return False
+        elif fnmatch.fnmatchcase(email, pat):
+            ok = True
+    return ok
 
 
 HOOK = """#!/bin/sh
 # kebir pre-commit hook (kebir hooks install): the staged books must validate, and the committer's
 # role must allow what the commit changes. Skip once with `git commit --no-verify`.
-exec {kebir} hooks run
+# Git runs it at the top of the working tree; --books is the books directory from there.
+exec {kebir} hooks run --books {books}
 """

@@ -522,7 +522,8 @@ def record_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
             out[key] = (sha(text), str(f), ln)
     for run in book.payroll:
         if begin <= run.date <= end:
-            out[f"payroll:{run.id}"] = (sha(repr(run) + "\n" + derived_by_source.get(run.id, "")), run.source.path,
+            body = json.dumps(_doc_body(run), sort_keys=True, default=str, ensure_ascii=False)   # not where it sits
+            out[f"payroll:{run.id}"] = (sha(body + "\n" + derived_by_source.get(run.id, "")), run.source.path,
                                         run.source.line)
     return out
 

@@ -80,6 +80,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E091": (ERROR, "unit does not convert to the item's unit"),
     "E092": (ERROR, "recipe or production run yields nothing"),
     "E093": (ERROR, "production run of an item without a recipe"),
+    "E120": (ERROR, "the allowed-signers file named in books.toml is missing or has a line with no key"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),

@@ -190,6 +190,14 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                expected='path = "DIRECTORY"', hint='write path = "../acme-private" under [private]'))
             continue
         roles["private:path"] = value
+    for key, value in (doc.get("audit") or {}).items():   # [audit] allowed_signers = "..." (core.audit)
+        if key != "allowed_signers" or not isinstance(value, str) or not value.strip():
+            bad.append(Problem("E007", path, _toml_line(text, key), f"[audit] {key} = {value!r} is not valid",
+                               expected='allowed_signers = "FILE"',
+                               hint='write allowed_signers = ".kebir-allowed-signers" under [audit]'))
+    signers = (doc.get("audit") or {}).get("allowed_signers")
+    if isinstance(signers, str) and signers.strip():
+        bad += _check_allowed_signers(root, signers.strip(), _toml_line(text, "allowed_signers"))
     for section, example in (("cash_flow", '["25", "26"]'), ("dedup", '["email", "phone"]')):
         for key, value in (doc.get(section) or {}).items():   # [cash_flow] investing = ["25", "26"]
             if not isinstance(value, list):
@@ -207,7 +215,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup", "payroll",
-                           "cash_flow", "production", "private"):
+                           "cash_flow", "production", "private", "audit"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
@@ -224,6 +232,29 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         payroll=payroll_rules,
     )
     return settings, bad
+
+
+_SIGNER_KEY = re.compile(r"(?:^|\s)(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com|"
+                         r"sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/]{20,}={0,2}(?:\s|$)")
+
+
+def _check_allowed_signers(root: Path, name: str, line: int) -> list[Problem]:
+    """E120: `[audit] allowed_signers` names a file that is there, with one `principals [options]
+    key-type key [comment]` line per key (git's gpg.ssh.allowedSignersFile format)."""
+    path = root / name
+    hint = ("one line per key: the author e-mail, then the public key, e.g. `zeynep@lokanta.example ssh-ed25519 "
+            "AAAAC3Nza...` (docs/trust.md#signed-commits)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return [Problem("E120", "books.toml", line, f"the allowed-signers file {name} named in [audit] cannot be "
+                        "read", expected="a text file in the books", found=name, hint="create it with " + hint)]
+    out = []
+    for n, ln in enumerate(text.splitlines(), 1):
+        if ln.strip() and not ln.lstrip().startswith("#") and (len(ln.split()) < 3 or not _SIGNER_KEY.search(ln)):
+            out.append(Problem("E120", name, n, "this allowed-signers line names no SSH public key for a principal",
+                               expected="principals [options] key-type key", found=ln.strip()[:80], hint=hint))
+    return out
 
 
 def _toml_line(text: str, key: str) -> int:

@@ -220,6 +220,10 @@ def _check(schema: dict[str, Any], node: dict[str, Any], value: Any, path: str, 
 
 def _hint_for(node: dict[str, Any], value: str) -> str:
     desc = node.get("description", "")
+    if "per unit" in desc and re.fullmatch(r"[-+]?[0-9]*\.?[0-9]*", value) and value.strip("-+0.") == "":
+        return "a rate must be positive: write the base currency per unit, e.g. 37.1250 (0 would value it at nothing)"
+    if "per unit" in desc and value.startswith("-"):
+        return "a rate must be positive: write the base currency per unit, e.g. 37.1250"
     if "," in value and "amount" in desc:
         return "write amounts with a dot and no thousands separator, e.g. 1234.56"
     if value.startswith("-") and "positive" in desc:
