@@ -7,6 +7,7 @@ manifest (imports/LABEL.manifest.yaml), atomically. `--dry-run` prints the diff 
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -41,10 +42,12 @@ def _label(label: str | None, source: Path) -> str:
 def _read_source(path: str) -> tuple[Path, bytes]:
     from cli.main import _usage
 
+    from core import safeio
+
     p = Path(path)
-    if not p.is_file():
+    if not os.path.lexists(p):
         raise _usage(f"{path}: no such file")
-    return p, p.read_bytes()
+    return p, safeio.argument_bytes(p)      # a regular file only (a FIFO or /dev/zero is E082, exit 1)
 
 
 def _text(data: bytes, path: str) -> str:

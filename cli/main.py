@@ -33,7 +33,7 @@ from cli._options import (
     QuarterlyOpt,
     YearlyOpt,
 )
-from core import errors, load, store, validate as checks
+from core import errors, load, safeio, store, validate as checks
 from core.errors import BooksError, Problem
 
 app = typer.Typer(
@@ -84,7 +84,7 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
         root = load.find_books(books)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
-        raise typer.Exit(2) from None
+        raise typer.Exit(1 if isinstance(exc, safeio.Refused) else 2) from None
     try:
         with progress(f"Reading the books in {root} ..."):
             book, problems = load.load_ledger(root, use_cache=not no_cache)
@@ -986,8 +986,12 @@ def dedup_scan(
         root = load.find_books(books)
     except BooksError as exc:
         raise _usage(f"{exc}" + (f"\n  hint: {exc.hint}" if exc.hint else "")) from None
-    if plan_in and not Path(plan_in).is_file():
+    if plan_in and not os.path.lexists(plan_in):
         raise _usage(f"--plan {plan_in}: no such file")
+    if plan_in:
+        safeio.argument_bytes(plan_in, root)        # a regular file (inside the books: one of theirs)
+    if output:
+        safeio.check_output(output, root)
     with progress("Scanning the contacts for duplicates ..."):
         plan = dedup.scan_books(root, sides, across, threshold,
                                 dedup.read_previous(Path(plan_in)) if plan_in else None)
@@ -1043,9 +1047,10 @@ def dedup_apply(
     from core import merge, store
 
     plan_path = Path(plan)
-    if not plan_path.is_file():
+    if not os.path.lexists(plan_path):
         raise _usage(f"no plan file {plan}: write one with `kebir dedup scan -o {plan}`")
     root, book, problems = open_books(books)
+    safeio.argument_bytes(plan_path, root)      # a regular file (inside the books: one of theirs), or E081/E082
     clusters, found = merge.read_plan(plan_path)
     if found:
         sys.stdout.write(_render.problems_text(found, str(root), f"kebir: cannot read the plan {plan}"))

@@ -85,6 +85,8 @@ def find_books(arg: str | None) -> Path:
     root = Path(candidate)
     if not root.is_dir():
         raise BooksError(f"{candidate}: no such directory", "give the books directory with --books DIR")
+    if os.path.lexists(root / "books.toml") and (problem := safeio.vet(root, "books.toml")) is not None:
+        raise safeio.Refused(problem)      # a FIFO, a link out, a directory: say so, exit 1
     if not (root / "books.toml").is_file():
         where = "the current directory" if candidate == "." else candidate
         raise BooksError(f"{where} is not a books directory (no books.toml)",
@@ -120,6 +122,12 @@ def discover(root: Path, skip: str | None = None,
         rel_dir = os.path.relpath(dirpath, root)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and (skip is None or (d if rel_dir == "." else f"{rel_dir}/{d}") != skip))
+        if refused is not None:
+            for d in dirnames:
+                rel = d if rel_dir == "." else f"{rel_dir}/{d}".replace(os.sep, "/")
+                problem = _folder_problem(root, rel)
+                if problem is not None:
+                    refused.append(problem)
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
             kind = schema.kind_of(rel)
@@ -132,6 +140,21 @@ def discover(root: Path, skip: str | None = None,
             elif close_file_live(root, rel):
                 found.append((rel, kind))
     return found
+
+
+def _folder_problem(root: Path, rel: str) -> Problem | None:
+    """A folder kebir does not walk into though it may hold records: a link to outside the books
+    (E081; a link inside is read through its real place), or a folder named like a record file
+    (E082: `accounts.yaml/`), whose records would otherwise vanish without a word."""
+    path = Path(root) / rel
+    if os.path.islink(path) and not safeio.inside(root, rel):
+        return Problem("E081", rel, 1, f"{rel} is a folder link to outside the books directory, so nothing in it "
+                       "was read", expected="a folder inside the books directory", found=os.path.realpath(path),
+                       hint="copy the folder into the books instead of linking to it")
+    if schema.kind_of(rel) is not None:
+        return Problem("E082", rel, 1, f"{rel} is a directory, not a regular file, so it was not read",
+                       found="a directory", hint="record files are plain files: replace it with the file itself")
+    return None
 
 
 def refused_files(root: Path, skip: str | None = None) -> list[Problem]:

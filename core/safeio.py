@@ -152,3 +152,33 @@ def read_bytes(root: Path | str, rel: str, *, max_bytes: int | None = None) -> b
 def read_text(root: Path | str, rel: str, **kw: int) -> str:
     """`read_bytes` decoded as UTF-8 (bad bytes replaced: callers that judge encoding use bytes)."""
     return read_bytes(root, rel, **kw).decode("utf-8", errors="replace")
+
+
+def _lexically_under(root: Path | str, path: Path | str) -> str | None:
+    """`path` relative to root when it is written as a place inside the books (before links are
+    followed), else None."""
+    a = os.path.abspath(path)
+    r = os.path.abspath(root)
+    return os.path.relpath(a, r) if a == r or a.startswith(r.rstrip(os.sep) + os.sep) else None
+
+
+def argument_bytes(path: Path | str, root: Path | str | None = None) -> bytes:
+    """A file named on the command line (a plan, an import source). Inside the books it follows
+    the books' rule (a regular file inside them); elsewhere it is the user's own choice of file,
+    but still only a regular file is read (no FIFO, device or directory) and at most the limit."""
+    if root is not None and (rel := _lexically_under(root, path)) is not None:
+        return read_bytes(root, rel)
+    p = Path(path)
+    return read_bytes(p.parent, p.name) if not os.path.islink(p) else read_bytes(_real(p).parent, _real(p).name)
+
+
+def check_output(path: Path | str, root: Path | str | None) -> None:
+    """A file kebir is asked to write (`-o FILE`): when it is named inside the books it must stay
+    inside them after links are followed, and never replace a link or anything but a regular file."""
+    if root is None or (rel := _lexically_under(root, path)) is None:
+        return
+    if not inside(root, Path(rel).parent) or os.path.islink(path) or (
+            os.path.lexists(path) and not os.path.isfile(path)):
+        raise Refused(Problem("E083", rel, 1, f"refusing to write {rel}: it is a link, not a plain file, or "
+                              "its folder leads outside the books", found=os.path.realpath(path),
+                              hint="write the file elsewhere, or replace the link with a plain folder"))

@@ -202,6 +202,27 @@ class BooksLocked(Exception):
     pass
 
 
+def check_kebir_dir(root: Path) -> None:
+    """`.kebir` holds kebir's lock, txn journals and caches: it must be a real folder inside the
+    books, and so must `.kebir/txn` and `.kebir/cache` (and `.kebir/lock` a plain file). A link
+    there (planted in a clone or a shared folder) would make kebir write and delete files
+    elsewhere, so every reader and writer refuses to start (E083) until a person removes it."""
+    from core import safeio
+    from core.errors import BooksError
+
+    base = Path(root) / ".kebir"
+    for path, want_dir in ((base, True), (base / "txn", True), (base / "cache", True), (base / "lock", False)):
+        if not os.path.lexists(path):
+            continue
+        bad = os.path.islink(path) or (not path.is_dir() if want_dir else not path.is_file()) \
+            or not safeio.inside(root, path.relative_to(root))
+        if bad:
+            rel = path.relative_to(root).as_posix()
+            raise BooksError(f"E083 {rel} is a link or not a plain {'folder' if want_dir else 'file'}: kebir keeps "
+                             "its lock, journals and caches there and will not follow it out of the books",
+                             f"look at it, then remove it (rm -r {rel}); kebir makes a fresh one")
+
+
 class books_lock:
     """An exclusive lock on the books directory for writers (`.kebir/lock`, flock).
 
@@ -219,8 +240,9 @@ class books_lock:
         import fcntl
         import time
 
+        check_kebir_dir(self.path.parent.parent)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -255,7 +277,7 @@ def _step(what: str) -> None:
     """A point in a multi-file write where a crash could happen: tests inject faults here."""
 
 
-def _refuse_target(root: Path, rel: str) -> None:
+def refuse_target(root: Path, rel: str) -> None:
     """Every file a write names must be a plain relative name inside the books, outside `.git`: a
     name that comes from a file (a plan, a manifest, an import label) can never aim elsewhere."""
     from core import safeio
@@ -298,7 +320,7 @@ def apply_files(root: Path, files: dict[str, str | None]) -> None:
     3. the staged files are renamed over their targets (deletions done) in the order given;
     4. the journal is removed.
 
-    Every target must be a regular file (or nothing) inside the books (`_refuse_target`). A crash
+    Every target must be a regular file (or nothing) inside the books (`refuse_target`). A crash
     before step 2 leaves the marker, stray staged files and the books as they were, and `recover`
     removes the strays; after it, the journal lets `recover` finish the renames. Every reader and
     writer runs `recover` first (under the lock), so nobody sees a change half made.
@@ -306,8 +328,9 @@ def apply_files(root: Path, files: dict[str, str | None]) -> None:
     import uuid
 
     root = Path(root)
+    check_kebir_dir(root)
     for rel in files:
-        _refuse_target(root, rel)
+        refuse_target(root, rel)
     txn = uuid.uuid4().hex[:12]
     staged: list[tuple[str, str | None]] = []
     marker = root / TXN_DIR / f"{txn}.staging"
@@ -471,12 +494,15 @@ class reading:
         import fcntl
         import time
 
-        if self.root.resolve() in _HELD or not (self.root / ".kebir").is_dir() and not pending(self.root):
+        if self.root.resolve() in _HELD:
+            return self
+        check_kebir_dir(self.root)
+        if not (self.root / ".kebir").is_dir() and not pending(self.root):
             return self
         lock = self.root / ".kebir" / "lock"
         try:
             lock.parent.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            self.fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError:
             return self            # a read-only books directory: nothing to wait for or recover
         if pending(self.root):

@@ -133,3 +133,34 @@ def test_a_link_inside_the_books_to_a_plain_file_inside_is_read(tmp_path):
     root = small(tmp_path / "books")
     (root / "journals/2025/2025-05.yaml").symlink_to("2025-03.yaml")
     assert safeio.vet(root, "journals/2025/2025-05.yaml") is None
+
+
+def test_a_folder_named_like_a_record_file_or_linked_out_is_a_problem(tmp_path):
+    root = small(tmp_path / "books")
+    (root / "journals/2025/2025-09.yaml").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "journals/2027").symlink_to(elsewhere)
+    out = kebir("validate", "--books", str(root), "--format", "json")
+    assert out.returncode == 1
+    assert '"code": "E082"' in out.stdout and "journals/2025/2025-09.yaml" in out.stdout
+    assert '"code": "E081"' in out.stdout and "journals/2027" in out.stdout
+
+
+@pytest.mark.parametrize("make", [make_fifo, make_link_environ])
+def test_books_toml_that_is_not_a_plain_file_is_refused_with_exit_1(tmp_path, make):
+    root = small(tmp_path / "books")
+    (root / "books.toml").unlink()
+    make(root / "books.toml")
+    out = kebir("validate", "--books", str(root))
+    assert out.returncode == 1 and ("E082" in out.stderr or "E081" in out.stderr)
+    assert SECRET not in out.stdout + out.stderr
+
+
+def test_an_import_source_that_is_a_device_or_fifo_is_refused_not_read(tmp_path):
+    root = small(tmp_path / "books")
+    fifo = tmp_path / "in.journal"
+    os.mkfifo(fifo)
+    for src in (str(fifo), "/dev/zero"):
+        out = kebir("import", "journal", src, "--from", "hledger", "--books", str(root))
+        assert out.returncode == 1 and "E082" in out.stderr, out.stderr

@@ -11,6 +11,7 @@ refuses a target outside the books (E083); an import label that could name files
 from __future__ import annotations
 
 import hashlib
+import shutil
 import json
 import os
 import subprocess
@@ -191,3 +192,54 @@ def test_a_long_source_name_gives_a_short_label(books, tmp_path):
     result = RUN.invoke(app, ["import", "journal", str(src), "--books", str(books), "--dry-run"])
     assert result.exit_code in (0, 1), result.output
     assert "internal error" not in result.output
+
+
+# -- found by the first attack on this defence (a tester who had not read the code) ------------------
+
+@pytest.mark.parametrize("link", [".kebir", ".kebir/txn", ".kebir/cache"])
+def test_a_kebir_folder_that_links_out_stops_every_command_before_it_writes_there(books, tmp_path, link):
+    out = tmp_path / "elsewhere"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    shutil.rmtree(books / ".kebir", ignore_errors=True)
+    if link != ".kebir":
+        (books / ".kebir").mkdir()
+    (books / link).symlink_to(out)
+    for args in (["validate"], ["accounts", "add", "770.02", "Elektrik"]):
+        result = kebir(*args, "--books", str(books))
+        assert result.returncode == 1 and "E083" in result.stderr, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+@pytest.mark.parametrize("where", ["the target file", "the imports folder", "the journal's folder"])
+def test_an_import_never_writes_through_a_link_in_the_books(books, tmp_path, victim, where):
+    src = tmp_path / "in.journal"
+    src.write_text("2025-04-01 Sale\n    assets:cash  10.00 TRY\n    income:sales  -10.00 TRY\n")
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    if where == "the target file":
+        (books / "journals/2025/2025-04.y.yaml").symlink_to(victim)
+    elif where == "the imports folder":
+        (books / "imports").symlink_to(outdir)
+    else:
+        shutil.rmtree(books / "journals/2025")
+        (books / "journals/2025").symlink_to(outdir)
+    result = RUN.invoke(app, ["import", "journal", str(src), "--from", "hledger", "--label", "y", "--books", str(books)])
+    assert result.exit_code == 1
+    assert untouched(victim) and list(outdir.iterdir()) == []
+
+
+def test_a_plan_named_in_the_books_that_links_out_is_not_read_or_written(books, tmp_path):
+    secret = tmp_path / "secret-plan.yaml"
+    secret.write_text("- cluster: 1\n  members:\n  - {id: SEKRIT-0002}\n")
+    (books / "plans").mkdir()
+    (books / "plans/q.yaml").symlink_to(secret)
+    result = kebir("dedup", "apply", str(books / "plans/q.yaml"), "--books", str(books), "--dry-run")
+    assert result.returncode == 1 and "E081" in result.stderr and "SEKRIT" not in result.stdout + result.stderr
+    out = tmp_path / "outplans"
+    out.mkdir()
+    (books / "plans/q.yaml").unlink()
+    (books / "plans").rmdir()
+    (books / "plans").symlink_to(out)
+    result = kebir("dedup", "scan", "--books", str(books), "-o", str(books / "plans/x.yaml"))
+    assert result.returncode == 1 and "E083" in result.stderr and list(out.iterdir()) == []

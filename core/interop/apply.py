@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from core import errors, load, store, validate
+from core import errors, load, safeio, store, validate
 from core.errors import Problem
 
 
@@ -20,12 +20,14 @@ def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_pa
     """Problems kebir's own checks find in the records `files` would add to the books at `root`."""
     old_lines = {}
     for rel in files:
+        store.refuse_target(root, rel)          # E083 before anything is written, even to the scratch copy
         p = root / rel
-        old_lines[rel] = p.read_text(encoding="utf-8").count("\n") if p.exists() else 0
+        old_lines[rel] = safeio.read_text(root, rel).count("\n") if p.exists() else 0
     with tempfile.TemporaryDirectory(prefix="kebir-import-") as tmp:
         scratch = Path(tmp) / "books"
         shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".git", ".kebir"), symlinks=True)
         for rel, text in files.items():
+            store.refuse_target(scratch, rel)   # the copy keeps the books' links: never write through one
             dst = scratch / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             dst.write_text(text, encoding="utf-8")
