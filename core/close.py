@@ -762,6 +762,24 @@ def event_hash(period: str, previous: str, event: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+SEALED_FIELDS = ("period", "closed_by", "closed_on", "totals", "checklist", "generated", "entries", "seal",
+                 "previous", "opening")
+
+
+def record_digest(rec: dict[str, Any]) -> str:
+    """A digest of what a close wrote into its record (everything but the status, the filed flag and
+    the history, which later events change): the closed event carries it."""
+    def text(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): text(x) for k, x in v.items() if x is not None}
+        if isinstance(v, list):
+            return [text(x) for x in v]
+        return str(v)
+
+    body = {k: text(rec[k]) for k in SEALED_FIELDS if rec.get(k) is not None}
+    return "sha256:" + hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def with_event(period: str, history: Any, event: dict[str, Any]) -> list[dict[str, Any]]:
     """The history with `event` appended and hash-chained to the last one."""
     old = [dict(e) for e in history] if isinstance(history, list) else []
@@ -805,7 +823,7 @@ def history_problems(rec: dict[str, Any]) -> list[str]:
     status = rec.get("status", "closed")
     if status != state:
         out.append(f"status is {status}, the history says {state}")
-    if (rec.get("filed") in (True, "true")) != filed:
+    if str(rec.get("filed", "false")).lower() != str(filed).lower():
         out.append(f"filed is {str(rec.get('filed', 'false')).lower()}, the history says {str(filed).lower()}")
     if last_close is not None and rec.get("seal") != last_close.get("seal"):
         out.append(f"seal {rec.get('seal')} is not the seal of the last close in the history, "
@@ -814,6 +832,9 @@ def history_problems(rec: dict[str, Any]) -> list[str]:
             (str(last_close.get("by")), str(last_close.get("on"))):
         out.append(f"closed_by/closed_on are not those of the last close in the history "
                    f"({last_close.get('by')}, {last_close.get('on')})")
+    if last_close is not None and last_close.get("record") != record_digest(rec):
+        changed = "totals, checklist, generated entries, previous seal or opening balances"
+        out.append(f"its {changed} are not what the last close wrote (digest {last_close.get('record')})")
     return out
 
 
@@ -891,8 +912,6 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: 
     dec = book.settings.decimals(book.base) or 2
     span = after.ledger().filter((pl.col("date") >= plan.begin) & (pl.col("date") <= plan.end))["base"]
     old = closes.get(plan.period, {})
-    history = with_event(plan.period, old.get("history"), {"event": "closed", "by": by, "on": on.isoformat(),
-                                                            "seal": seal})
     rec: dict[str, Any] = {
         "period": plan.period, "status": "closed", "closed_by": by, "closed_on": on.isoformat(),
         "filed": False,
@@ -900,11 +919,13 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: 
                    "credit": fmt_minor((-span).clip(lower_bound=0).sum(), dec)},
         "checklist": [{"check": c.check, "result": c.result, "detail": c.detail} for c in plan.checklist],
         "generated": [e.id for e in plan.entries], "entries": rel_entries if records else None,
-        "seal": seal, "previous": previous, "history": history,
+        "seal": seal, "previous": previous,
     }
     if plan.opening:
         rec["opening"] = [{"account": a, "currency": c, **({"contact": k} if k else {}),
                            "balance": fmt_minor(b, dec)} for a, c, k, b, _ in plan.opening]
+    rec["history"] = with_event(plan.period, old.get("history"), {
+        "event": "closed", "by": by, "on": on.isoformat(), "seal": seal, "record": record_digest(rec)})
     ordered = {rel_seal: digests_csv(digests), **files}
     ordered[rel_record] = close_record_text(rec)      # last: the record is the commit point
     return ordered, rec

@@ -257,7 +257,7 @@ def _compare(period: str, old: dict[str, Any], new: dict[str, Any] | None) -> li
         out.append(f"{period} is filed and was changed ({', '.join(map(str, added)) or 'status ' + str(new.get('status'))})")
     if old.get("filed") in (True, "true") and new.get("filed") not in (True, "true"):
         out.append(f"the filed flag of {period} was cleared")
-    if old.get("seal") != new.get("seal") and "reopened" not in added:
+    if old.get("seal") != new.get("seal") and "reopened" not in added and old.get("status") != "reopened":
         out.append(f"the seal of {period} changed without a reopen ({old.get('seal')} -> {new.get('seal')})")
     if new.get("status", "closed") != old.get("status", "closed") and not added:
         out.append(f"the status of {period} changed to {new.get('status')} without a history entry")
