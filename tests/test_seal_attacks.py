@@ -328,3 +328,15 @@ def test_hide__rewriting_all_history_and_tags_before_the_tags_left_the_machine(b
     git(clone, "checkout", "-q", "rewritten")
     assert "E103" in validate(clone)
     assert any("not in the history of HEAD" in w for w in verify(clone))
+
+
+def test_trust_doc__every_sentence_of_what_write_access_can_hide_names_a_test_here():
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs/trust.md").read_text(encoding="utf-8")
+    section = text.split("## What write access can and cannot hide", 1)[1].split("\n## ", 1)[0]
+    sentences = [s for s in re.split(r"\n- ", section.split("Shown:", 1)[1].split("So push the tags")[0]) if s.strip()
+                 and not s.strip().startswith("Not shown:")]
+    named = re.findall(r"`(test_\w+)`", section)
+    assert len(sentences) >= 10 and all(re.search(r"`test_\w+`", s) for s in sentences)
+    assert all(name in globals() for name in named), [n for n in named if n not in globals()]
