@@ -101,7 +101,10 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(1 if findings else 0)
 
     @audit_app.command("tag")
-    def audit_tag(books: BooksOpt = None) -> None:
+    def audit_tag(
+        books: BooksOpt = None,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="List the tags it would write; write none.")] = False,
+    ) -> None:
         """Tag every committed close, reopen and filing that has no tag yet (annotated, never moved).
 
         `kebir close --commit`, `kebir reopen --commit` and `kebir close --mark-filed --commit` tag as
@@ -119,12 +122,12 @@ def register(app: typer.Typer) -> None:
 
         root = _root(books)
         try:
-            written = write_tags(root)
+            written = write_tags(root, dry_run)
         except AuditError as exc:
             raise _usage(f"{exc} (is {root} a git repository?)") from None
         for name in written:
-            sys.stdout.write(f"tagged {name}\n")
-        sys.stderr.write(f"{len(written)} tag(s) written\n")
+            sys.stdout.write(f"{'would tag' if dry_run else 'tagged'} {name}\n")
+        sys.stderr.write(f"{len(written)} tag(s) {'to write' if dry_run else 'written'}\n")
 
     @hooks_app.command("install")
     def hooks_install(books: BooksOpt = None) -> None:

@@ -112,10 +112,10 @@ def record_at(top: Path, rev: str, path: str) -> dict[str, Any] | None:
     return yamlnodes.plain(tree)
 
 
-def write_tags(root: Path) -> list[str]:
+def write_tags(root: Path, dry_run: bool = False) -> list[str]:
     """Tag every committed history event of every close record that has no tag yet, on the first
     commit that holds it (events are matched by their hash, so a later rewrite is never tagged).
-    Returns the tags written."""
+    Returns the tags written (with `dry_run`, those it would write)."""
     repo = repository(root)
     if repo is None:
         return []
@@ -136,7 +136,8 @@ def write_tags(root: Path) -> list[str]:
             rec = record_at(top, commit, path)
             for name, e in tagged_events(rec or {}).items():
                 if name in wanted and e.get("hash") == wanted[name].get("hash"):
-                    _git(top, "tag", "-a", name, "-m", tag_message(str(head["period"]), e), commit)
+                    if not dry_run:
+                        _git(top, "tag", "-a", name, "-m", tag_message(str(head["period"]), e), commit)
                     written.append(name)
                     del wanted[name]
             if not wanted:
@@ -225,6 +226,8 @@ def history_findings(root: Path, commits: list[str], changed) -> list[tuple[str,
     for commit in commits:
         paths = [p for _, p in changed(commit) if p.startswith(f"{prefix}closes/")
                  and _RECORD_NAME.fullmatch(p[len(prefix) + len("closes/"):])]
+        if not paths:
+            continue
         for path in paths:
             period = path[-12:-5]
             old, new = record_at(top, f"{commit}^", path), record_at(top, commit, path)

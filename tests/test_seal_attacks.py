@@ -263,6 +263,8 @@ def test_a_close_committed_by_hand_is_noted_until_tagged(books):
     assert validate(books) == set()                        # not committed yet: nothing to tag
     commit(books, "close February")
     assert validate(books) == {"W006"}
+    code, out = kebir("audit", "tag", "--books", str(books), "--dry-run")
+    assert code == 0 and "would tag kebir/close/2025-02" in out and validate(books) == {"W006"}
     code, out = kebir("audit", "tag", "--books", str(books))
     assert code == 0 and "kebir/close/2025-02" in out
     assert validate(books) == set()
@@ -300,6 +302,24 @@ def test_hide__an_uncommitted_close_is_only_files(tmp_path):
     store.apply_files(root, closing.compose(book, closing.plan_close(book, "2025-01", set()), {},
                                             date(2025, 2, 3), WHO)[0])
     assert validate(root) == set()
+
+
+def test_hide__a_deleted_tag_leaves_the_rewrite_to_audit_verify(books):
+    """Delete the tag, reseal January with kebir's own functions and commit: validate only warns
+    (W006, the rewritten close has no tag), audit verify replays the history and names the commit."""
+    from core import close as closing
+    from core import load, store
+    from datetime import date
+
+    git(books, "tag", "-d", "kebir/close/2025-01")
+    edit_january_amount(books)
+    (books / "closes/2025-01.yaml").unlink()
+    book, _ = load.load_ledger(books, use_cache=False)
+    store.apply_files(books, closing.compose(book, closing.plan_close(book, "2025-01", set()), {},
+                                             date(2025, 2, 3), WHO)[0])
+    commit(books, "January, corrected")
+    assert validate(books) == {"W006"}
+    assert any("history of 2025-01 was rewritten" in w for w in verify(books))
 
 
 def test_hide__rewriting_all_history_and_tags_before_the_tags_left_the_machine(books, tmp_path):
