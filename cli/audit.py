@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         \b
         Examples:
           kebir audit tag --books ledger-data
-          kebir audit tag -B ledger-data && git push --follow-tags
+          kebir audit tag -B ledger-data --dry-run
         """
         from cli.main import _usage
         from core.audit import AuditError
