@@ -104,6 +104,35 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(md_fence(text) if fmt is Fmt.md else text)
         raise typer.Exit(1 if findings else 0)
 
+    @audit_app.command("tag")
+    def audit_tag(
+        books: BooksOpt = None,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="List the tags it would write; write none.")] = False,
+    ) -> None:
+        """Tag every committed close, reopen and filing that has no tag yet (annotated, never moved).
+
+        `kebir close --commit`, `kebir reopen --commit` and `kebir close --mark-filed --commit` tag as
+        they commit; this tags the ones committed by hand. Push the tags where the auditors keep them:
+        `git push --follow-tags` (or `git push auditors 'refs/tags/kebir/*'`).
+
+        \b
+        Examples:
+          kebir audit tag --books ledger-data
+          kebir audit tag -B ledger-data --dry-run
+        """
+        from cli.main import _usage
+        from core.audit import AuditError
+        from core.closetags import write_tags
+
+        root = _root(books)
+        try:
+            written = write_tags(root, dry_run)
+        except AuditError as exc:
+            raise _usage(f"{exc} (is {root} a git repository?)") from None
+        for name in written:
+            sys.stdout.write(f"{'would tag' if dry_run else 'tagged'} {name}\n")
+        sys.stderr.write(f"{len(written)} tag(s) {'to write' if dry_run else 'written'}\n")
+
     @hooks_app.command("install")
     def hooks_install(books: BooksOpt = None) -> None:
         """Add a pre-commit hook: the staged books must validate and the committer's role allow it.

@@ -705,10 +705,22 @@ def _write_or_show(root: Path, files: dict, dry_run: bool) -> None:
     store.apply_files(root, files)
 
 
+def _write_tags(root: Path) -> None:
+    """After a close, reopen or filing is committed: its annotated tag (core.closetags)."""
+    from core import closetags
+
+    for name in closetags.write_tags(root):
+        sys.stderr.write(f"tagged {name} (push it with git push --follow-tags)\n")
+
+
 def _git_commit(root: Path, files: dict, message: str) -> None:
     import subprocess
 
-    paths = [rel for rel in files]
+    tracked = set(subprocess.run(["git", "-C", str(root), "ls-files", "--", *files], capture_output=True,
+                                 text=True).stdout.splitlines())
+    prefix = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-prefix"], capture_output=True,
+                            text=True).stdout.strip()
+    paths = [rel for rel in files if (root / rel).exists() or f"{prefix}{rel}" in tracked]
     subprocess.run(["git", "-C", str(root), "add", "-A", "--", *paths], check=True, capture_output=True)
     subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", message, "--", *paths], check=True,
                    capture_output=True)
@@ -755,6 +767,9 @@ def close_cmd(
                     sys.stderr.write(f"kebir: {refused[0]}\n")
                     raise typer.Exit(1)
                 _write_or_show(root, files, dry_run)
+                if commit and not dry_run:
+                    _git_commit(root, files, f"file {period}\n\nperiod: {period}\nevent: filed\n")
+                    _write_tags(root)
                 sys.stderr.write(f"{period} marked as filed\n")
                 return
             problems = errors.sorted_problems(problems + found + checks.run_all(book))
@@ -785,6 +800,7 @@ def close_cmd(
             if commit and not dry_run:
                 _git_commit(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
                                          f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
+                _write_tags(root)
             if report and not dry_run:
                 from core.reports.html import close_pack_html, entries_from_book
 
@@ -807,6 +823,7 @@ def reopen_cmd(
     on: Annotated[Optional[str], typer.Option("--on", help="The date recorded (default: today).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who reopens (default: git user).")] = None,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the files written and tag the reopen.")] = False,
 ) -> None:
     """Reopen a closed month: record who, when and why, and remove its generated entries.
 
@@ -834,6 +851,9 @@ def reopen_cmd(
                 sys.stderr.write(f"kebir: cannot reopen {period}: {refused[0]}\n")
                 raise typer.Exit(1)
             _write_or_show(root, files, dry_run)
+            if commit and not dry_run:
+                _git_commit(root, files, f"reopen {period}\n\nperiod: {period}\nevent: reopened\nreason: {reason}\n")
+                _write_tags(root)
             if not dry_run:
                 sys.stderr.write(f"reopened {', '.join(sorted({p.split('/')[1][:7] for p in files if p.startswith('closes/')}))}\n")
     except store.BooksLocked as exc:

@@ -183,7 +183,7 @@ def _extract(root: Path, commit: str, into: Path) -> None:
 def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
     """(code, message) of the seal problems of the books as of `commit`."""
     from core import load
-    from core.close import check_seals
+    from core.close import check_close_history, check_seals
 
     prefix = git(root, "rev-parse", "--show-prefix").strip()
     if not git(root, "ls-tree", "--name-only", commit, f"{prefix}closes/").strip():
@@ -194,7 +194,7 @@ def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
         if not (books / "books.toml").exists():
             return set()
         book, _ = load.load_ledger(books, use_cache=False, jobs=1)
-        return {(p.code, p.message) for p in check_seals(book)}
+        return {(p.code, p.message) for p in check_seals(book) + check_close_history(book)}
 
 
 def _changed(root: Path, commit: str) -> list[tuple[str, str]]:
@@ -239,7 +239,21 @@ def audit_verify(root: Path, since: str | None = None,
             for code, message in sorted(now - (previous or set())):
                 flag(f"{code} {message}")
             previous = now
+    findings += close_record_findings(root, commits)
     return findings, len(commits)
+
+
+def close_record_findings(root: Path, commits: list[str]) -> list[Finding]:
+    """The close records' history replayed (only ever appended to, a filed month never reopens, a
+    seal never changes without a reopen) and every close tag checked (core.closetags)."""
+    from core import closetags
+
+    out = []
+    for commit, what in closetags.history_findings(root, commits, lambda c: _changed(root, c)) \
+            + closetags.tag_findings(root):
+        info = git(root, "show", "-s", "--format=%an%x1f%ae%x1f%aI%x1f%s", commit).strip().split("\x1f")
+        out.append(Finding(commit[:12], info[0], info[1], info[2][:10], info[3], what))
+    return out
 
 
 def staged_findings(root: Path) -> list[str]:

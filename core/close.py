@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -525,6 +526,51 @@ def record_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
             body = json.dumps(_doc_body(run), sort_keys=True, default=str, ensure_ascii=False)   # not where it sits
             out[f"payroll:{run.id}"] = (sha(body + "\n" + derived_by_source.get(run.id, "")), run.source.path,
                                         run.source.line)
+    out.update(account_digests(book, period))
+    out.update(rate_digests(book, period))
+    return out
+
+
+def account_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
+    """`account:CODE` for every account the month's ledger posts to: its code, type and the chain of
+    its parents with theirs (what places it in the statements). An account the month does not use
+    is not sealed, so adding one unseals nothing."""
+    begin, end = month_end(period)
+    used = book.ledger().filter((pl.col("date") >= begin) & (pl.col("date") <= end))["account"].unique().to_list()
+    out: dict[str, tuple[str, str, int]] = {}
+    for code in sorted(c for c in used if c is not None):
+        chain, seen, cur = [], set(), code
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            acc = book.accounts.get(cur)
+            none = "\u2205"
+            chain.append(f"{cur}|{acc.type if acc else none}|{acc.parent if acc and acc.parent else none}")
+            cur = acc.parent if acc else None
+        acc = book.accounts.get(code)
+        where = (acc.source.path, acc.source.line) if acc and acc.source.path else ("accounts.yaml", 1)
+        out[f"account:{code}"] = (hashlib.sha256("\n".join(chain).encode()).hexdigest(), *where)
+    return out
+
+
+def rate_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
+    """`rate:CUR:DATE` for every rates/ row dated in the month and, per currency, the last one
+    before it (the rate in force on the first day). A rate added for a later day unseals nothing."""
+    begin, end = month_end(period)
+    rates = book.rates
+    if rates is None or rates.is_empty():
+        return {}
+    out: dict[str, tuple[str, str, int]] = {}
+    before = rates.filter(pl.col("date") < begin).sort("date", "line").group_by("currency").last()
+    inside = rates.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
+    cols = [c for c in ("file", "line") if c in rates.columns]
+    for cur, day, rate, *where in pl.concat([before.select("currency", "date", "rate", *cols),
+                                            inside.select("currency", "date", "rate", *cols)]).iter_rows():
+        key = f"rate:{cur}:{day}"
+        n = 2
+        while key in out:
+            key, n = f"{key.rsplit('#', 1)[0]}#{n}", n + 1
+        f, ln = (str(where[0]), int(where[1])) if len(where) == 2 else ("rates", 1)
+        out[key] = (hashlib.sha256(f"{cur}|{day}|{rate}".encode()).hexdigest(), f, ln)
     return out
 
 
@@ -581,8 +627,18 @@ def read_closes(root) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     folder = Path(root) / "closes"
     if not folder.is_dir():
         return out, problems
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(folder.iterdir()):
         rel = f"closes/{path.name}"
+        if _RECORD_NAME.fullmatch(path.name):
+            pass
+        elif _SEAL_NAME.fullmatch(path.name) or not path.name.endswith((".yaml", ".yml", ".csv")) or path.is_dir():
+            continue
+        else:
+            problems.append(Problem("E100", rel, 1, f"{rel} is not a close record file: it is not read",
+                                    record=path.name, expected="closes/YYYY-MM.yaml and closes/YYYY-MM.seal.csv only",
+                                    found=rel, hint=f"remove it (git rm {rel}): close records are written only by "
+                                                    "kebir close, reopen and --mark-filed"))
+            continue
         text, found = yamlnodes.decode(path.read_bytes(), rel)
         problems += found
         if text is None:
@@ -595,8 +651,18 @@ def read_closes(root) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
         rec = yamlnodes.plain(tree)
         rec["_file"] = rel
         rec["_line"] = tree.line
+        if str(rec["period"]) != path.name[:7]:
+            problems.append(Problem("E100", rel, tree.line, f"{rel} holds the close record of {rec['period']}",
+                                    record=str(rec["period"]), expected=f"period: {path.name[:7]}",
+                                    found=f"period: {rec['period']}",
+                                    hint="restore it from git: each month's record lives in closes/YYYY-MM.yaml"))
+            continue
         out[str(rec["period"])] = rec
     return out, problems
+
+
+_RECORD_NAME = re.compile(r"\d{4}-(0[1-9]|1[0-2])\.yaml")
+_SEAL_NAME = re.compile(r"\d{4}-(0[1-9]|1[0-2])\.seal\.csv")
 
 
 def closed_periods(closes: dict[str, dict[str, Any]]) -> set[str]:
@@ -648,10 +714,20 @@ def check_seals(book: Book) -> list[Problem]:
                 d, f, ln = now[key]
                 problems.append(Problem("E070", f, ln, f"{kind} {rid} changed in closed period {period}",
                                         record=rid, found=f"sealed by closes/{period}.yaml ({rec.get('seal', '')[:19]})",
-                                        hint="correct it with reversing and correcting entries in an open period, "
-                                             f"or `kebir reopen {period} --reason ...`"))
+                                        hint=_changed_hint(kind, rid, period)))
         previous_seal = rec.get("seal")
     return problems
+
+
+def _changed_hint(kind: str, rid: str, period: str) -> str:
+    if kind == "account":
+        return (f"the months that post to {rid} sealed its type and parents: undo the change, or open a new account "
+                f"for what comes (or `kebir reopen {period} --reason ...`)")
+    if kind == "rate":
+        return (f"a rate in force in a closed month is sealed: undo the change, or `kebir reopen {period} "
+                "--reason ...`")
+    return ("correct it with reversing and correcting entries in an open period, "
+            f"or `kebir reopen {period} --reason ...`")
 
 
 def check_leftovers(book: Book) -> list[Problem]:
@@ -672,6 +748,125 @@ def check_leftovers(book: Book) -> list[Problem]:
                                hint=f"left by an interrupted close or a reopen and ignored; `kebir close {period}` "
                                     "writes it again, or delete the file"))
     return out
+
+
+# --------------------------------------------------------------------------- the close record's history
+
+EVENTS = ("closed", "reopened", "filed")
+
+
+def event_hash(period: str, previous: str, event: dict[str, Any]) -> str:
+    """The hash of one history event: its fields (not `hash`), the period and the previous event's hash,
+    so an event cannot be changed, removed or moved without changing every hash after it."""
+    body = {str(k): str(v) for k, v in event.items() if k != "hash"}
+    text = json.dumps({"period": period, "previous": previous, "event": body}, sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+SEALED_FIELDS = ("period", "closed_by", "closed_on", "totals", "checklist", "generated", "entries", "seal",
+                 "previous", "opening")
+
+
+def record_digest(rec: dict[str, Any]) -> str:
+    """A digest of what a close wrote into its record (everything but the status, the filed flag and
+    the history, which later events change): the closed event carries it."""
+    def text(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): text(x) for k, x in v.items() if x is not None}
+        if isinstance(v, list):
+            return [text(x) for x in v]
+        return str(v)
+
+    body = {k: text(rec[k]) for k in SEALED_FIELDS if rec.get(k) is not None}
+    return "sha256:" + hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def with_event(period: str, history: Any, event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The history with `event` appended and hash-chained to the last one."""
+    old = [dict(e) for e in history] if isinstance(history, list) else []
+    previous = str(old[-1].get("hash", "")) if old and isinstance(old[-1], dict) else ""
+    return old + [{**event, "hash": event_hash(period, previous, event)}]
+
+
+def _events(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    h = rec.get("history")
+    return [e for e in h if isinstance(e, dict)] if isinstance(h, list) else []
+
+
+def history_problems(rec: dict[str, Any]) -> list[str]:
+    """What is wrong between a close record and its history (empty: they agree). The history is a
+    hash chain of events; `closed` opens it and follows only a `reopened`, `reopened` follows only a
+    `closed`, `filed` follows a `closed` once; the status, the filed flag, the seal and who closed
+    when are those of the events."""
+    period = str(rec.get("period"))
+    history = rec.get("history")
+    if not isinstance(history, list) or not history:
+        return ["it has no history"]
+    previous, state, filed, last_close = "", "open", False, None
+    for n, e in enumerate(history, 1):
+        if not isinstance(e, dict) or e.get("event") not in EVENTS:
+            return [f"history entry {n} is not a closed, reopened or filed event"]
+        if e.get("hash") != event_hash(period, previous, e):
+            return [f"history entry {n} ({e.get('event')}) does not carry the hash of its content and of the entry "
+                    "before it"]
+        previous = str(e["hash"])
+        kind = e["event"]
+        if kind == "closed" and state not in ("open", "reopened"):
+            return [f"history entry {n} closes a month that is already closed"]
+        if kind == "reopened" and (state != "closed" or filed):
+            return [f"history entry {n} reopens a month that is {'filed' if filed else 'not closed'}"]
+        if kind == "filed" and (state != "closed" or filed):
+            return [f"history entry {n} files a month that is {'already filed' if filed else 'not closed'}"]
+        if kind == "closed":
+            last_close = e
+        state, filed = ("closed" if kind in ("closed", "filed") else "reopened"), filed or kind == "filed"
+    out = []
+    status = rec.get("status", "closed")
+    if status != state:
+        out.append(f"status is {status}, the history says {state}")
+    if str(rec.get("filed", "false")).lower() != str(filed).lower():
+        out.append(f"filed is {str(rec.get('filed', 'false')).lower()}, the history says {str(filed).lower()}")
+    if last_close is not None and rec.get("seal") != last_close.get("seal"):
+        out.append(f"seal {rec.get('seal')} is not the seal of the last close in the history, "
+                   f"{last_close.get('seal')}")
+    if last_close is not None and (str(rec.get("closed_by")), str(rec.get("closed_on"))) != \
+            (str(last_close.get("by")), str(last_close.get("on"))):
+        out.append(f"closed_by/closed_on are not those of the last close in the history "
+                   f"({last_close.get('by')}, {last_close.get('on')})")
+    if last_close is not None and last_close.get("record") != record_digest(rec):
+        changed = "totals, checklist, generated entries, previous seal or opening balances"
+        out.append(f"its {changed} are not what the last close wrote (digest {last_close.get('record')})")
+    return out
+
+
+def check_close_history(book: Book) -> list[Problem]:
+    """E101: each close record agrees with its own hash-chained history; E102: a closed month's totals
+    are the books' totals for it."""
+    closes, _ = read_closes(book.root)
+    problems: list[Problem] = []
+    dec = book.settings.decimals(book.base) or 2
+    for period in sorted(closes):
+        rec = closes[period]
+        rel = close_paths(period)[0]
+        for wrong in history_problems(rec):
+            problems.append(Problem("E101", rel, rec["_line"], f"close record {period} does not agree with its "
+                                    f"history: {wrong}", record=period, found=wrong,
+                                    hint="close records change only through kebir close, reopen and --mark-filed; "
+                                         f"restore it from git (git log -p -- {rel})"))
+        if rec.get("status", "closed") != "closed":
+            continue
+        begin, end = month_end(period)
+        span = book.ledger().filter((pl.col("date") >= begin) & (pl.col("date") <= end))["base"]
+        want = {"debit": fmt_minor(span.clip(lower_bound=0).sum(), dec),
+                "credit": fmt_minor((-span).clip(lower_bound=0).sum(), dec)}
+        have = rec.get("totals") if isinstance(rec.get("totals"), dict) else {}
+        if {k: str(have.get(k)) for k in want} != want:
+            problems.append(Problem("E102", rel, rec["_line"], f"the totals of close {period} are not the books' "
+                                    "totals for the month", record=period,
+                                    expected=f"debit {want['debit']}, credit {want['credit']}",
+                                    found=f"debit {have.get('debit')}, credit {have.get('credit')}",
+                                    hint="the totals are written by kebir close; restore the record from git"))
+    return problems
 
 
 def close_record_text(rec: dict[str, Any]) -> str:
@@ -718,19 +913,20 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: 
     dec = book.settings.decimals(book.base) or 2
     span = after.ledger().filter((pl.col("date") >= plan.begin) & (pl.col("date") <= plan.end))["base"]
     old = closes.get(plan.period, {})
-    history = list(old.get("history") or []) + [{"event": "closed", "by": by, "on": on.isoformat(), "seal": seal}]
     rec: dict[str, Any] = {
         "period": plan.period, "status": "closed", "closed_by": by, "closed_on": on.isoformat(),
-        "filed": bool(old.get("filed") in (True, "true")),
+        "filed": False,
         "totals": {"debit": fmt_minor(span.clip(lower_bound=0).sum(), dec),
                    "credit": fmt_minor((-span).clip(lower_bound=0).sum(), dec)},
         "checklist": [{"check": c.check, "result": c.result, "detail": c.detail} for c in plan.checklist],
         "generated": [e.id for e in plan.entries], "entries": rel_entries if records else None,
-        "seal": seal, "previous": previous, "history": history,
+        "seal": seal, "previous": previous,
     }
     if plan.opening:
         rec["opening"] = [{"account": a, "currency": c, **({"contact": k} if k else {}),
                            "balance": fmt_minor(b, dec)} for a, c, k, b, _ in plan.opening]
+    rec["history"] = with_event(plan.period, old.get("history"), {
+        "event": "closed", "by": by, "on": on.isoformat(), "seal": seal, "record": record_digest(rec)})
     ordered = {rel_seal: digests_csv(digests), **files}
     ordered[rel_record] = close_record_text(rec)      # last: the record is the commit point
     return ordered, rec
@@ -748,12 +944,14 @@ def reopen(closes: dict[str, dict[str, Any]], period: str, reason: str, by: str,
     files: dict[str | None] = {}
     for p in [period, *later] if cascade else [period]:
         r = dict(closes[p])
-        if r.get("filed") in (True, "true"):
+        if r.get("filed") in (True, "true") or any(e.get("event") == "filed" for e in _events(r)):
             return {}, [f"{p} is filed (VAT return or e-ledger submitted): correct it with reversing and "
                         "correcting entries in an open period"]
+        if wrong := history_problems(r):
+            return {}, [f"the close record of {p} does not agree with its history ({wrong[0]}): restore it from git"]
         r["status"] = "reopened"
-        r["history"] = list(r.get("history") or []) + [{"event": "reopened", "by": by, "on": on.isoformat(),
-                                                        "reason": reason}]
+        r["history"] = with_event(p, r.get("history"), {"event": "reopened", "by": by, "on": on.isoformat(),
+                                                        "reason": reason})
         rel_record, _, rel_entries = close_paths(p)
         files[rel_record] = close_record_text(r)
         files[rel_entries] = None
@@ -765,8 +963,12 @@ def mark_filed(closes: dict[str, dict[str, Any]], period: str, by: str, on: date
     if rec is None or rec.get("status", "closed") != "closed":
         return {}, [f"{period} is not closed: close it first"]
     r = dict(rec)
+    if wrong := history_problems(r):
+        return {}, [f"the close record of {period} does not agree with its history ({wrong[0]}): restore it from git"]
+    if any(e.get("event") == "filed" for e in _events(r)):
+        return {}, [f"{period} is already marked as filed"]
     r["filed"] = True
-    r["history"] = list(r.get("history") or []) + [{"event": "filed", "by": by, "on": on.isoformat()}]
+    r["history"] = with_event(period, r.get("history"), {"event": "filed", "by": by, "on": on.isoformat()})
     return {close_paths(period)[0]: close_record_text(r)}, []
 
 

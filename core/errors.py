@@ -80,12 +80,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E091": (ERROR, "unit does not convert to the item's unit"),
     "E092": (ERROR, "recipe or production run yields nothing"),
     "E093": (ERROR, "production run of an item without a recipe"),
+    "E100": (ERROR, "a file in closes/ that is not a month's close record"),
+    "E101": (ERROR, "close record does not agree with its history"),
+    "E102": (ERROR, "close totals differ from the books"),
+    "E103": (ERROR, "close record does not match its git tag"),
     "E120": (ERROR, "the allowed-signers file named in books.toml is missing or has a line with no key"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
     "W004": (WARNING, "close files left by an interrupted close or a reopen"),
     "W005": (WARNING, "the private books cannot be read"),
+    "W006": (WARNING, "a committed close, reopen or filing without its git tag"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the

@@ -290,7 +290,8 @@ def _qty(thousandths: int) -> str:
 from core.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
 from core.pricing import check_prices  # noqa: E402
 from core.commissions import check_commissions  # noqa: E402
-from core.close import check_leftovers, check_seals  # noqa: E402
+from core.close import check_close_history, check_leftovers, check_seals  # noqa: E402
+from core.closetags import check_close_tags  # noqa: E402
 from core import assets, private, recurring  # noqa: E402
 
 
@@ -314,6 +315,8 @@ CHECKS: tuple[Check, ...] = (
     check_prices,
     check_commissions,
     check_seals,
+    check_close_history,
+    check_close_tags,
     check_leftovers,
     check_moves_referenced,
     check_balanced,

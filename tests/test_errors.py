@@ -7,6 +7,8 @@ file, line and message the problem must have. The CLI must exit 1 for each, with
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.errors import CATALOGUE
-from tests.conftest import Fifo, Link
+from tests.conftest import Fifo, Link, check
 
 CASES = sorted((Path(__file__).parent / "errors").glob("[EW]*.yaml"))
 
@@ -36,11 +38,28 @@ def test_catalogue__has_a_case_for_every_code():
     assert sorted(p.stem for p in CASES) == sorted(CATALOGUE)
 
 
+def _with_git(make, case: dict):
+    """Cases about the books' git repository (close tags) give the git steps to run in the books."""
+    def run(files):
+        root = make(files)
+        env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "Test",
+               "GIT_COMMITTER_EMAIL": "t@x"}
+        for step in case.get("git") or []:
+            subprocess.run(["git", "-C", str(root), "-c", "tag.gpgSign=false", "-c", "commit.gpgSign=false", *step],
+                           check=True, capture_output=True, env=env)
+        return root
+    return run
+
+
 @pytest.mark.parametrize("case_file", CASES, ids=lambda p: p.stem)
 def test_problem_code__names_file_line_record_and_message(case_file: Path, books, books_dir):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     want = case["expect"]
-    book, problems = books(_files(case))
+    if case.get("git"):
+        books_dir = _with_git(books_dir, case)
+        book, problems = check(books_dir(_files(case)))
+    else:
+        book, problems = books(_files(case))
     hits = [p for p in problems if p.code == case["code"]]
     assert hits, f"{case['code']} not raised; got {[(p.code, p.message) for p in problems]}"
     assert any(p.path == want["path"] and p.line == want["line"] and want["message"] in p.message for p in hits), \
