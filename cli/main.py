@@ -79,7 +79,8 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
                ) -> tuple[Path, "load.Book", list[Problem]]:
     """Find and load the books; a missing books directory is a usage error (exit 2). Unless the
     command lists problems itself (`listing`), say once on stderr what unreadable private books
-    leave unseen (W005): every other command is complete without them."""
+    leave unseen (W005): every other command is complete without them; and that git tracks the
+    local `.kebir/` (W008)."""
     try:
         root = load.find_books(books)
     except BooksError as exc:
@@ -93,7 +94,7 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
         raise typer.Exit(1) from None
     if not listing:
         for p in problems:
-            if p.code == "W005":
+            if p.code in ("W005", "W008"):
                 sys.stderr.write(f"kebir: warning {p.code} ({p.path}:{p.line}): {p.message}\n")
     return root, book, problems
 
@@ -140,7 +141,8 @@ def validate(
       kebir validate --books ledger-data --format json
     """
     started = time.perf_counter()
-    root, book, problems = open_books(books, no_cache, listing=True)
+    # --strict re-parses every file: no cache entry can stand in for the books it passes
+    root, book, problems = open_books(books, no_cache or strict, listing=True)
     problems = errors.sorted_problems(problems + checks.run_all(book))
     n_err = errors.count_errors(problems)
     n_warn = len(problems) - n_err

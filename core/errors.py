@@ -83,6 +83,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W003": (WARNING, "commission differs from what paid invoices earned"),
     "W004": (WARNING, "close files left by an interrupted close or a reopen"),
     "W005": (WARNING, "the private books cannot be read"),
+    "W008": (WARNING, "git tracks the local .kebir/ directory"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the

@@ -180,6 +180,22 @@ def write_frame_atomic(path: Path, frame: "pl.DataFrame", compressed: bool = Tru
                                                        compat_level=pl.CompatLevel.oldest()))
 
 
+def frame_bytes(frame: "pl.DataFrame", compressed: bool = True) -> bytes:
+    """A cache frame as Arrow IPC bytes, stored as `write_frame_atomic` stores it (so they can be
+    signed before they are written: core.cachekey)."""
+    buf = io.BytesIO()
+    if compressed:
+        frame.write_ipc(buf, compression="lz4")
+    else:
+        frame.write_ipc(buf, compression="uncompressed", compat_level=pl.CompatLevel.oldest())
+    return buf.getvalue()
+
+
+def write_cache_bytes(path: Path, data: bytes) -> None:
+    """A cache file, atomically but without fsync: losing it costs a rebuild, nothing more."""
+    _write_cache(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
 def write_cache_text(path: Path, text: str) -> None:
     """A cache index file, atomically but without fsync: losing it costs a rehash, nothing more."""
     _write_cache(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from core import errors, load, validate
 
 os.environ.setdefault("COLUMNS", "120")   # pin rich's width so text output is stable
 os.environ.setdefault("NO_COLOR", "1")
+# The per-user cache key (core/cachekey.py) lives under XDG_CONFIG_HOME: the tests, and the kebir
+# processes they start, use their own, never the real home's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kebir-test-config-")
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "ledger-data"
