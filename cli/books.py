@@ -75,6 +75,13 @@ def register(app: typer.Typer) -> None:
         from core.newbooks import is_books, new_books
 
         root = Path(directory)
+
+        def refuse_if_taken() -> None:
+            if root.exists() and (is_books(root) or any(p.name not in (".git", ".kebir") for p in root.iterdir())):
+                raise _usage(f"{root} is not empty{' and holds books' if is_books(root) else ''}: "
+                             "kebir init never overwrites; give a new directory")
+
+        refuse_if_taken()                  # before anything is made there
         try:
             files = new_books(name, template=template, chart=chart, currency=currency,
                               fiscal_year_start=fiscal_year_start)
@@ -84,9 +91,7 @@ def register(app: typer.Typer) -> None:
             raise _usage(f"{root} is a file: kebir init never overwrites; give a new directory")
         root.mkdir(parents=True, exist_ok=True)
         with store.books_lock(root):       # two inits of one directory: the second finds it taken
-            if is_books(root) or any(p.name not in (".git", ".kebir") for p in root.iterdir()):
-                raise _usage(f"{root} is not empty{' and holds books' if is_books(root) else ''}: "
-                             "kebir init never overwrites; give a new directory")
+            refuse_if_taken()
             store.apply_files(root, files)
         if git:
             try:
