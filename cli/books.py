@@ -18,7 +18,8 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff; write
 def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, purge_cache: bool = False) -> None:
     """Write `files`, then validate; if the books have more errors than before, put the old texts
     back and exit 1 naming the new problems. `purge_cache` deletes every file under .kebir/cache
-    in the same write (as found under the lock, so nothing cached from the old texts is left)."""
+    in the same write (as found under the lock, so nothing cached from the old texts is left).
+    Called under the caller's books lock (cli.main.writing), which the lock below re-enters."""
     from cli import _render
     from cli.main import _write_or_show
     from core import errors, load, store, validate
@@ -32,7 +33,7 @@ def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, 
     before_book, before_problems = load.load_ledger(root)
     before = errors.count_errors(before_problems + validate.run_all(before_book))
     old = {rel: (root / rel).read_text(encoding="utf-8") if (root / rel).exists() else None for rel in files}
-    with store.books_lock(root):
+    with store.books_lock(root, reentrant=True):
         purged = {rel: None for rel in cache_files(root)} if purge_cache else {}
         store.apply_files(root, {**files, **purged})
         book, problems = load.load_ledger(root)
@@ -81,16 +82,24 @@ def register(app: typer.Typer) -> None:
         from core.newbooks import is_books, new_books
 
         root = Path(directory)
-        if root.exists() and (is_books(root) or any(p.name != ".git" for p in root.iterdir())):
-            raise _usage(f"{root} is not empty{' and holds books' if is_books(root) else ''}: "
-                         "kebir init never overwrites; give a new directory")
+
+        def refuse_if_taken() -> None:
+            if root.exists() and (is_books(root) or any(p.name not in (".git", ".kebir") for p in root.iterdir())):
+                raise _usage(f"{root} is not empty{' and holds books' if is_books(root) else ''}: "
+                             "kebir init never overwrites; give a new directory")
+
+        refuse_if_taken()                  # before anything is made there
         try:
             files = new_books(name, template=template, chart=chart, currency=currency,
                               fiscal_year_start=fiscal_year_start)
         except ValueError as exc:
             raise _usage(str(exc)) from None
+        if root.exists() and not root.is_dir():
+            raise _usage(f"{root} is a file: kebir init never overwrites; give a new directory")
         root.mkdir(parents=True, exist_ok=True)
-        store.apply_files(root, files)
+        with store.books_lock(root):       # two inits of one directory: the second finds it taken
+            refuse_if_taken()
+            store.apply_files(root, files)
         if git:
             try:
                 subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
@@ -155,15 +164,16 @@ def register(app: typer.Typer) -> None:
           kebir accounts add 770.20 "Personel Yemek Giderleri" --books ledger-data --dry-run
           kebir accounts add 102.04 "Ziraat Bankası EUR" --currency EUR --books ledger-data --dry-run
         """
-        from cli.main import _usage, open_books
+        from cli.main import _usage, open_books, writing
         from core.edit import EditError, add_account
 
-        root, book, _ = open_books(books)
-        try:
-            files = add_account(book, code, name, parent=parent, type_=type_, currency=currency)
-        except EditError as exc:
-            raise _usage(str(exc)) from None
-        _write_checked(root, files, dry_run, f"account {code} added")
+        with writing(books) as root:       # the chart is read, changed and written under the lock
+            root, book, _ = open_books(str(root))
+            try:
+                files = add_account(book, code, name, parent=parent, type_=type_, currency=currency)
+            except EditError as exc:
+                raise _usage(str(exc)) from None
+            _write_checked(root, files, dry_run, f"account {code} added")
 
     @accounts_app.command("rename")
     def accounts_rename(
@@ -179,15 +189,16 @@ def register(app: typer.Typer) -> None:
           kebir accounts rename 770.99 770.90 --books ledger-data --dry-run
           kebir accounts rename 102.03 102.09 --books ledger-data --dry-run
         """
-        from cli.main import _usage, open_books
+        from cli.main import _usage, open_books, writing
         from core.edit import EditError, rename_account
 
-        root, book, _ = open_books(books)
-        try:
-            files, count = rename_account(book, old, new)
-        except EditError as exc:
-            raise _usage(str(exc)) from None
-        _write_checked(root, files, dry_run, f"account {old} renamed to {new} ({count} references)")
+        with writing(books) as root:
+            root, book, _ = open_books(str(root))
+            try:
+                files, count = rename_account(book, old, new)
+            except EditError as exc:
+                raise _usage(str(exc)) from None
+            _write_checked(root, files, dry_run, f"account {old} renamed to {new} ({count} references)")
 
     @contacts_app.command("add")
     def contacts_add(
@@ -208,7 +219,7 @@ def register(app: typer.Typer) -> None:
           kebir contacts add "Kalamış Yatçılık A.Ş." -F tax_id=1234567897 -F payment_terms=net30 --books ledger-data --dry-run
           kebir contacts add "Ayşe Yılmaz" --side crm --role person -F email=ayse@example.com --books ledger-data --dry-run
         """
-        from cli.main import _usage, open_books
+        from cli.main import _usage, open_books, writing
         from core.edit import EditError, add_contact
 
         values: dict[str, str] = {}
@@ -217,12 +228,13 @@ def register(app: typer.Typer) -> None:
             if not eq or not key:
                 raise _usage(f"--field {item!r}: write KEY=VALUE")
             values[key.strip()] = value.strip()
-        root, book, _ = open_books(books)
-        try:
-            cid, files = add_contact(book, side, role, name, values, contact_id)
-        except EditError as exc:
-            raise _usage(str(exc)) from None
-        _write_checked(root, files, dry_run, f"contact {cid} added")
+        with writing(books) as root:       # the next free id is taken under the lock
+            root, book, _ = open_books(str(root))
+            try:
+                cid, files = add_contact(book, side, role, name, values, contact_id)
+            except EditError as exc:
+                raise _usage(str(exc)) from None
+            _write_checked(root, files, dry_run, f"contact {cid} added")
         if not dry_run:
             sys.stdout.write(cid + "\n")
 
@@ -243,18 +255,19 @@ def _forget(contacts_app: typer.Typer) -> None:
           kebir contacts forget C-0193 --reason "erasure request 2026-11-20" --books ledger-data --dry-run
           kebir contacts forget CU-0016 --reason "KVKK request" --books ledger-data --on 2026-11-26 --dry-run
         """
-        from cli.main import _on_date, _usage, open_books
+        from cli.main import _on_date, _usage, open_books, writing
         from core.edit import EditError
         from core.forget import forget
         from core.period import today
 
-        root, book, _ = open_books(books)
-        try:
-            done = forget(book, contact, reason, _on_date(on) or today())
-        except EditError as exc:
-            raise _usage(str(exc)) from None
-        _write_checked(root, done.files, dry_run, f"{', '.join(done.ids)} forgotten as {done.pseudonym}",
-                       purge_cache=True)
+        with writing(books) as root:
+            root, book, _ = open_books(str(root))
+            try:
+                done = forget(book, contact, reason, _on_date(on) or today())
+            except EditError as exc:
+                raise _usage(str(exc)) from None
+            _write_checked(root, done.files, dry_run, f"{', '.join(done.ids)} forgotten as {done.pseudonym}",
+                           purge_cache=True)
         for rel, line, what in done.mentions:
             sys.stderr.write(f"kebir: still mentioned: {root / rel}:{line}: {what} (edit it by hand if it is "
                              "personal data)\n")

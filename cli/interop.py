@@ -118,7 +118,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
           kebir export beancount --books ledger-data -o demo.beancount
             && kebir import journal demo.beancount --from beancount --books ledger-data --label bean
         """
-        from cli.main import _usage, open_books
+        from cli.main import _usage, open_books, writing
         from core.interop import books_out
 
         if source_format not in ("hledger", "ledger", "beancount"):
@@ -131,7 +131,6 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             if mprobs:
                 _report(mprobs)
                 raise typer.Exit(1)
-        root, book, _problems = open_books(books)
         if source_format == "beancount":
             from core.interop.beancount_in import parse_beancount
 
@@ -143,8 +142,10 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             from core.interop.ledger_text import parse_ledger_text
 
             parsed = parse_ledger_text(_text(data, file), file, source_format)
-        plan = books_out.build_journal_import(parsed, book, m, _label(label, src), data)
-        _finish(root, plan, dry_run)
+        with writing(books) as root:       # the books are read and written under the lock
+            root, book, _problems = open_books(str(root))
+            plan = books_out.build_journal_import(parsed, book, m, _label(label, src), data)
+            _finish(root, plan, dry_run)
 
     @import_app.command("bank")
     def import_bank(
@@ -169,11 +170,12 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         src, data = _read_source(file)
         _rp, rdata = _read_source(rules)
-        from cli.main import open_books
+        from cli.main import open_books, writing
 
-        root, book, _problems = open_books(books)
-        plan = bank.build_bank_import(data, file, _text(rdata, rules), rules, book, _label(label, src))
-        _finish(root, plan, dry_run, verify_records=True)
+        with writing(books) as root:
+            root, book, _problems = open_books(str(root))
+            plan = bank.build_bank_import(data, file, _text(rdata, rules), rules, book, _label(label, src))
+            _finish(root, plan, dry_run, verify_records=True)
 
     @import_app.command("contacts")
     def import_contacts(
@@ -193,17 +195,18 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             --format csv -o crm.csv && printf 'file: companies\\nid: record_id\\nfields: {name: company}\\n'
             > crm.map.yaml && kebir import contacts crm.csv --side crm --map crm.map.yaml --books ledger-data
         """
-        from cli.main import _usage, open_books
+        from cli.main import _usage, open_books, writing
         from core.interop import contacts
 
         if side not in ("crm", "erp"):
             raise _usage(f"--side takes crm or erp, not {side!r}")
         src, data = _read_source(file)
         _mp, mdata = _read_source(mapping)
-        root, book, _problems = open_books(books)
-        plan = contacts.build_contacts_import(data, file, _text(mdata, mapping), mapping, side, book,
-                                              _label(label, src))
-        _finish(root, plan, dry_run)
+        with writing(books) as root:
+            root, book, _problems = open_books(str(root))
+            plan = contacts.build_contacts_import(data, file, _text(mdata, mapping), mapping, side, book,
+                                                  _label(label, src))
+            _finish(root, plan, dry_run)
 
     @export_app.command("beancount")
     def export_beancount_cmd(

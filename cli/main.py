@@ -79,7 +79,8 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
                ) -> tuple[Path, "load.Book", list[Problem]]:
     """Find and load the books; a missing books directory is a usage error (exit 2). Unless the
     command lists problems itself (`listing`), say once on stderr what unreadable private books
-    leave unseen (W005): every other command is complete without them."""
+    leave unseen (W005): every other command is complete without them; and that git tracks the
+    local `.kebir/` (W008)."""
     try:
         root = load.find_books(books)
     except BooksError as exc:
@@ -93,9 +94,36 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
         raise typer.Exit(1) from None
     if not listing:
         for p in problems:
-            if p.code == "W005":
+            if p.code in ("W005", "W008"):
                 sys.stderr.write(f"kebir: warning {p.code} ({p.path}:{p.line}): {p.message}\n")
     return root, book, problems
+
+
+def writing(books: str | None, lock_timeout: float = 10.0):
+    """What every writing command runs in: find the books and take their lock before anything is
+    read, so the books are loaded, the change computed and written all under it. A second writer
+    waits for the first to finish and then computes from what the first wrote (never from the
+    files as they were before: a lost update). A missing books directory is a usage error (exit 2);
+    a lock not had in `lock_timeout` seconds exits 1, nothing written. Yields the books root."""
+    import contextlib
+
+    from core import store
+
+    @contextlib.contextmanager
+    def held():
+        try:
+            root = load.find_books(books)
+        except BooksError as exc:
+            sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+            raise typer.Exit(2) from None
+        try:
+            with store.books_lock(root, lock_timeout):
+                yield root
+        except store.BooksLocked as exc:
+            sys.stderr.write(f"kebir: {exc}; nothing was written\n")
+            raise typer.Exit(1) from None
+
+    return held()
 
 
 @app.command(rich_help_panel="Daily")
@@ -113,7 +141,8 @@ def validate(
       kebir validate --books ledger-data --format json
     """
     started = time.perf_counter()
-    root, book, problems = open_books(books, no_cache, listing=True)
+    # --strict re-parses every file: no cache entry can stand in for the books it passes
+    root, book, problems = open_books(books, no_cache or strict, listing=True)
     problems = errors.sorted_problems(problems + checks.run_all(book))
     n_err = errors.count_errors(problems)
     n_warn = len(problems) - n_err
@@ -149,14 +178,21 @@ def fmt(
       kebir fmt --books ledger-data --check
       kebir fmt --books ledger-data --dry-run
     """
+    if check or dry_run:                 # writes nothing: a read-only checkout can be checked
+        try:
+            root = load.find_books(books)
+        except BooksError as exc:
+            raise _usage(f"{exc}") from None
+        _fmt_in(root, check, dry_run)
+    with writing(books) as root:         # read, format and write under the lock
+        _fmt_in(root, check, dry_run)
+
+
+def _fmt_in(root: Path, check: bool, dry_run: bool) -> None:
     import difflib
 
     from core import fmt as formatter
 
-    try:
-        root = load.find_books(books)
-    except BooksError as exc:
-        raise _usage(f"{exc}") from None
     changes, problems = formatter.format_book(root)
     hard = [p for p in problems if p.severity == errors.ERROR]
     for rel in formatter.skipped_for_comments(root):
@@ -756,61 +792,58 @@ def close_cmd(
 
     period = _period_arg(period)
     day = _on_date(on) or _date.today()
-    root, book, problems = open_books(books)
-    try:
-        with store.books_lock(root, lock_timeout):
-            closes, found = closing.read_closes(root)
-            who = by or _who()
-            if mark_filed:
-                files, refused = closing.mark_filed(closes, period, who, day)
-                if refused:
-                    sys.stderr.write(f"kebir: {refused[0]}\n")
-                    raise typer.Exit(1)
-                _write_or_show(root, files, dry_run)
-                if commit and not dry_run:
-                    _git_commit(root, files, f"file {period}\n\nperiod: {period}\nevent: filed\n")
-                    _write_tags(root)
-                sys.stderr.write(f"{period} marked as filed\n")
-                return
-            problems = errors.sorted_problems(problems + found + checks.run_all(book))
-            if errors.count_errors(problems):
-                sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
-                                                       f"kebir: cannot close {period}: the books have errors"))
-                raise typer.Exit(1)
-            if period in closing.closed_periods(closes):
-                sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
-                raise typer.Exit(1)
-            with progress(f"Closing {period}: checks, generated entries, seal ..."):
-                plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
-                                          statements=closing.read_statements(root, book))
-            files, rec = closing.compose(book, plan, closes, day, who)
-            if fmt is Fmt.json:
-                _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
-                                         "problems": [p.as_dict() for p in plan.problems]},
-                                        ensure_ascii=False, indent=2, default=str) + "\n")
-            else:
-                text = closing.summary_text(plan, rec, book)
-                _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
-            if not plan.ok:
-                for p in plan.problems:
-                    sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
-                sys.stderr.write(f"kebir: {period} not closed: a check failed\n")
+    with writing(books, lock_timeout) as root:
+        # close re-parses every file: no cache entry can stand in for the books it seals
+        root, book, problems = open_books(str(root), no_cache=True)
+        closes, found = closing.read_closes(root)
+        who = by or _who()
+        if mark_filed:
+            files, refused = closing.mark_filed(closes, period, who, day)
+            if refused:
+                sys.stderr.write(f"kebir: {refused[0]}\n")
                 raise typer.Exit(1)
             _write_or_show(root, files, dry_run)
             if commit and not dry_run:
-                _git_commit(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
-                                         f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
+                _git_commit(root, files, f"file {period}\n\nperiod: {period}\nevent: filed\n")
                 _write_tags(root)
-            if report and not dry_run:
-                from core.reports.html import close_pack_html, entries_from_book
+            sys.stderr.write(f"{period} marked as filed\n")
+            return
+        problems = errors.sorted_problems(problems + found + checks.run_all(book))
+        if errors.count_errors(problems):
+            sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
+                                                   f"kebir: cannot close {period}: the books have errors"))
+            raise typer.Exit(1)
+        if period in closing.closed_periods(closes):
+            sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
+            raise typer.Exit(1)
+        with progress(f"Closing {period}: checks, generated entries, seal ..."):
+            plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
+                                      statements=closing.read_statements(root, book))
+        files, rec = closing.compose(book, plan, closes, day, who)
+        if fmt is Fmt.json:
+            _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
+                                     "problems": [p.as_dict() for p in plan.problems]},
+                                    ensure_ascii=False, indent=2, default=str) + "\n")
+        else:
+            text = closing.summary_text(plan, rec, book)
+            _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
+        if not plan.ok:
+            for p in plan.problems:
+                sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
+            sys.stderr.write(f"kebir: {period} not closed: a check failed\n")
+            raise typer.Exit(1)
+        _write_or_show(root, files, dry_run)
+        if commit and not dry_run:
+            _git_commit(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
+                                     f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
+            _write_tags(root)
+        if report and not dry_run:
+            from core.reports.html import close_pack_html, entries_from_book
 
-                closed_book, _ = load.load_ledger(root)
-                page = close_pack_html(closed_book, period, rec, entries_from_book(closed_book, rec["generated"]))
-                store.write_atomic(Path(report) / f"close-{period}.html", page)
-                sys.stderr.write(f"close pack: {Path(report) / f'close-{period}.html'}\n")
-    except store.BooksLocked as exc:
-        sys.stderr.write(f"kebir: {exc}; nothing was written\n")
-        raise typer.Exit(1) from None
+            closed_book, _ = load.load_ledger(root)
+            page = close_pack_html(closed_book, period, rec, entries_from_book(closed_book, rec["generated"]))
+            store.write_atomic(Path(report) / f"close-{period}.html", page)
+            sys.stderr.write(f"close pack: {Path(report) / f'close-{period}.html'}\n")
 
 
 @app.command("reopen", rich_help_panel="Month end")
@@ -835,30 +868,21 @@ def reopen_cmd(
     from datetime import date as _date
 
     from core import close as closing
-    from core import store
 
     period = _period_arg(period)
     day = _on_date(on) or _date.today()
-    try:
-        root = load.find_books(books)
-    except BooksError as exc:
-        raise _usage(str(exc)) from None
-    try:
-        with store.books_lock(root, lock_timeout):
-            closes, _ = closing.read_closes(root)
-            files, refused = closing.reopen(closes, period, reason, by or _who(), day, cascade)
-            if refused:
-                sys.stderr.write(f"kebir: cannot reopen {period}: {refused[0]}\n")
-                raise typer.Exit(1)
-            _write_or_show(root, files, dry_run)
-            if commit and not dry_run:
-                _git_commit(root, files, f"reopen {period}\n\nperiod: {period}\nevent: reopened\nreason: {reason}\n")
-                _write_tags(root)
-            if not dry_run:
-                sys.stderr.write(f"reopened {', '.join(sorted({p.split('/')[1][:7] for p in files if p.startswith('closes/')}))}\n")
-    except store.BooksLocked as exc:
-        sys.stderr.write(f"kebir: {exc}; nothing was written\n")
-        raise typer.Exit(1) from None
+    with writing(books, lock_timeout) as root:
+        closes, _ = closing.read_closes(root)
+        files, refused = closing.reopen(closes, period, reason, by or _who(), day, cascade)
+        if refused:
+            sys.stderr.write(f"kebir: cannot reopen {period}: {refused[0]}\n")
+            raise typer.Exit(1)
+        _write_or_show(root, files, dry_run)
+        if commit and not dry_run:
+            _git_commit(root, files, f"reopen {period}\n\nperiod: {period}\nevent: reopened\nreason: {reason}\n")
+            _write_tags(root)
+        if not dry_run:
+            sys.stderr.write(f"reopened {', '.join(sorted({p.split('/')[1][:7] for p in files if p.startswith('closes/')}))}\n")
 
 
 @app.command("status", rich_help_panel="Daily")
@@ -1064,43 +1088,39 @@ def dedup_apply(
     """
     import json
 
-    from core import merge, store
+    from core import merge
 
     plan_path = Path(plan)
     if not os.path.lexists(plan_path):
         raise _usage(f"no plan file {plan}: write one with `kebir dedup scan -o {plan}`")
-    root, book, problems = open_books(books)
-    safeio.argument_bytes(plan_path, root)      # a regular file (inside the books: one of theirs), or E081/E082
-    clusters, found = merge.read_plan(plan_path)
-    if found:
-        sys.stdout.write(_render.problems_text(found, str(root), f"kebir: cannot read the plan {plan}"))
-        raise typer.Exit(1)
-    problems = errors.sorted_problems(problems + checks.run_all(book))
-    if errors.count_errors(problems):
-        sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
-                                               "kebir: nothing applied: the books have errors; fix them first"))
-        raise typer.Exit(1)
-    try:
-        with store.books_lock(root, lock_timeout):
-            try:
-                result = merge.plan_apply(book, clusters)
-            except ValueError as exc:
-                sys.stderr.write(f"kebir: {exc}\n")
-                raise typer.Exit(1) from None
-            if fmt is Fmt.json:
-                _render.emit(json.dumps({
-                    "applied": result.applied, "merged": result.merged, "linked": result.linked,
-                    "repointed": result.repointed, "skipped": [{"cluster": c, "why": w} for c, w in result.skipped],
-                    "conflicts": [vars(c) for c in result.conflicts], "files": sorted(result.files),
-                    "dry_run": dry_run}, ensure_ascii=False, indent=2, default=str) + "\n")
-            _write_or_show(root, result.files, dry_run)
-            if commit and not dry_run and result.files:
-                _git_commit(root, result.files, f"dedup apply {plan_path.name}\n\n{result.summary()}\n"
-                            + "".join(f"merged {a} into {b}\n" for a, b in result.merged)
-                            + "".join(f"linked {a} to {b}\n" for a, b in result.linked))
-    except store.BooksLocked as exc:
-        sys.stderr.write(f"kebir: {exc}; nothing was written\n")
-        raise typer.Exit(1) from None
+    with writing(books, lock_timeout) as root:
+        root, book, problems = open_books(str(root))
+        safeio.argument_bytes(plan_path, root)      # a regular file (inside the books: one of theirs), or E081/E082
+        clusters, found = merge.read_plan(plan_path)
+        if found:
+            sys.stdout.write(_render.problems_text(found, str(root), f"kebir: cannot read the plan {plan}"))
+            raise typer.Exit(1)
+        problems = errors.sorted_problems(problems + checks.run_all(book))
+        if errors.count_errors(problems):
+            sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
+                                                   "kebir: nothing applied: the books have errors; fix them first"))
+            raise typer.Exit(1)
+        try:
+            result = merge.plan_apply(book, clusters)
+        except ValueError as exc:
+            sys.stderr.write(f"kebir: {exc}\n")
+            raise typer.Exit(1) from None
+        if fmt is Fmt.json:
+            _render.emit(json.dumps({
+                "applied": result.applied, "merged": result.merged, "linked": result.linked,
+                "repointed": result.repointed, "skipped": [{"cluster": c, "why": w} for c, w in result.skipped],
+                "conflicts": [vars(c) for c in result.conflicts], "files": sorted(result.files),
+                "dry_run": dry_run}, ensure_ascii=False, indent=2, default=str) + "\n")
+        _write_or_show(root, result.files, dry_run)
+        if commit and not dry_run and result.files:
+            _git_commit(root, result.files, f"dedup apply {plan_path.name}\n\n{result.summary()}\n"
+                        + "".join(f"merged {a} into {b}\n" for a, b in result.merged)
+                        + "".join(f"linked {a} to {b}\n" for a, b in result.linked))
     shown = 10
     for c in result.conflicts[:shown]:
         values = ", ".join(f"{k}={v!r}" for k, v in c.values.items())

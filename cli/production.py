@@ -114,11 +114,12 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir plan purchases --books ledger-data --from 2025-12-01 --location MTF --format csv
           kebir plan purchases --books ledger-data --from 2025-12-01 --write --dry-run
         """
+        import contextlib
         from datetime import date, timedelta
         from pathlib import Path
 
         from cli.books import _write_checked
-        from cli.main import _show, _usage, _warn_errors, open_books
+        from cli.main import _show, _usage, _warn_errors, open_books, writing
         from core import planning
         from core.edit import _read_yaml, _yaml_text
         from core.production import dish_sales
@@ -126,23 +127,26 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         days = horizon[:-1] if horizon.endswith("d") else horizon
         if not days.isdigit() or int(days) < 1:
             raise _usage("--horizon takes a number of days, e.g. 7d")
-        root, book, problems = open_books(books)
-        try:
-            rows = planning.read_forecast(Path(forecast)) if forecast else None
-            if start:
-                first = date.fromisoformat(start)
-            else:
-                last = dish_sales(book, orders=False)["date"].max()   # the day after the last till
-                first = (last + timedelta(days=1)) if last else date.today()
-        except ValueError as exc:
-            raise _usage(str(exc)) from None
-        lines = planning.plan_purchases(book, first, int(days), location=location, weeks=weeks, forecast_rows=rows)
-        _show(planning.plan_table(book, lines, first, int(days)), fmt, output)
-        if write:
-            files = {}
-            for rel, records in planning.draft_orders(book, lines, first).items():
-                header, old = _read_yaml(root, rel) if (root / rel).exists() else ("", [])
-                files[rel] = _yaml_text(header, "orders", old + records)
-            if files:
-                _write_checked(root, files, dry_run, "draft purchase orders written")
-        _warn_errors(problems)
+
+        # --write reads the books, plans and writes the orders under the books lock
+        with (writing(books) if write else contextlib.nullcontext(books)) as where:
+            root, book, problems = open_books(None if where is None else str(where))
+            try:
+                rows = planning.read_forecast(Path(forecast)) if forecast else None
+                if start:
+                    first = date.fromisoformat(start)
+                else:
+                    last = dish_sales(book, orders=False)["date"].max()   # the day after the last till
+                    first = (last + timedelta(days=1)) if last else date.today()
+            except ValueError as exc:
+                raise _usage(str(exc)) from None
+            lines = planning.plan_purchases(book, first, int(days), location=location, weeks=weeks, forecast_rows=rows)
+            _show(planning.plan_table(book, lines, first, int(days)), fmt, output)
+            if write:
+                files = {}
+                for rel, records in planning.draft_orders(book, lines, first).items():
+                    header, old = _read_yaml(root, rel) if (root / rel).exists() else ("", [])
+                    files[rel] = _yaml_text(header, "orders", old + records)
+                if files:
+                    _write_checked(root, files, dry_run, "draft purchase orders written")
+            _warn_errors(problems)

@@ -240,6 +240,7 @@ def audit_verify(root: Path, since: str | None = None,
                 flag(f"{code} {message}")
             previous = now
     findings += close_record_findings(root, commits)
+    findings += tracked_cache_findings(root)
     return findings, len(commits)
 
 
@@ -254,6 +255,23 @@ def close_record_findings(root: Path, commits: list[str]) -> list[Finding]:
         info = git(root, "show", "-s", "--format=%an%x1f%ae%x1f%aI%x1f%s", commit).strip().split("\x1f")
         out.append(Finding(commit[:12], info[0], info[1], info[2][:10], info[3], what))
     return out
+
+
+def tracked_cache_findings(root: Path) -> list[Finding]:
+    """A finding when git tracks the books' `.kebir/` (caches, lock, write journals: W008), named
+    after the last commit that added files there. A committed cache entry reaches every clone;
+    kebir ignores it (core/cachekey.py), but it has no place in the history."""
+    paths = git(root, "ls-files", "--", ".kebir").split("\n")
+    paths = [p for p in paths if p]
+    if not paths:
+        return []
+    last = git(root, "log", "-1", "--diff-filter=A", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--",
+               ".kebir").strip().split("\x1f")
+    if len(last) < 5:
+        last = ["", "", "", "", ""]
+    return [Finding(last[0][:12], last[1], last[2], last[3][:10], last[4],
+                    f"W008 git tracks {len(paths)} file(s) under .kebir/ (local caches and locks), e.g. {paths[0]}: "
+                    "git rm -r --cached .kebir and add .kebir/ to .gitignore")]
 
 
 def staged_findings(root: Path) -> list[str]:

@@ -91,6 +91,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W004": (WARNING, "close files left by an interrupted close or a reopen"),
     "W005": (WARNING, "the private books cannot be read"),
     "W006": (WARNING, "a committed close, reopen or filing without its git tag"),
+    "W008": (WARNING, "git tracks the local .kebir/ directory"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the

@@ -141,7 +141,7 @@ def skipped_for_comments(root: Path) -> list[str]:
 
 def apply(root: Path, changes: list[Change]) -> None:
     """Write the formatted files as one change, under the books lock (all of them or none)."""
-    with store.books_lock(root):
+    with store.books_lock(root, reentrant=True):
         store.apply_files(root, {c.path: c.new for c in changes})
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from core import assets, payroll, private, recurring, safeio, schema, store, yamlnodes
+from core import assets, cachekey, payroll, private, recurring, safeio, schema, store, yamlnodes
 from core.errors import BooksError, Problem
 from core.model import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
@@ -538,11 +538,17 @@ def _cache_paths(root: Path, digest: str, kind: str) -> tuple[Path, Path]:
 
 
 def _cache_get(root: Path, digest: str, kind: str) -> Raw | None:
+    """A file's cached raw parse, if this user's key signed it for this content digest (else None:
+    the file is parsed; core/cachekey.py says why a cache entry is never taken on trust)."""
     meta, base = _cache_paths(root, digest, kind)
     try:
         info = json.loads(meta.read_text(encoding="utf-8"))
-        frames = {name: pl.read_ipc(f"{base}.{name}.arrow") for name in info["frames"]}
-    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        blobs = [Path(f"{base}.{name}.arrow").read_bytes() for name in info["frames"]]
+        if not cachekey.valid(info.get("mac"), f"raw {kind} v{PARSE_VERSION} {digest}",
+                              json.dumps([info["frames"], info["problems"]], ensure_ascii=False), *blobs):
+            return None
+        frames = {name: pl.read_ipc(blob) for name, blob in zip(info["frames"], blobs)}
+    except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
         return None
     return Raw(frames, [Problem(**p) for p in info["problems"]])
 
@@ -550,9 +556,16 @@ def _cache_get(root: Path, digest: str, kind: str) -> Raw | None:
 def _cache_put(root: Path, digest: str, kind: str, raw: Raw) -> None:
     meta, base = _cache_paths(root, digest, kind)
     try:
-        for name, frame in raw.frames.items():
-            store.write_frame_atomic(Path(f"{base}.{name}.arrow"), frame)
-        info = {"frames": sorted(raw.frames), "problems": [_problem_fields(p) for p in raw.problems]}
+        names = sorted(raw.frames)
+        blobs = [store.frame_bytes(raw.frames[name]) for name in names]
+        problems = [_problem_fields(p) for p in raw.problems]
+        tag = cachekey.mac(f"raw {kind} v{PARSE_VERSION} {digest}", json.dumps([names, problems], ensure_ascii=False),
+                           *blobs)
+        if tag is None:
+            return              # no key, no cache
+        for name, blob in zip(names, blobs):
+            store.write_cache_bytes(Path(f"{base}.{name}.arrow"), blob)
+        info = {"frames": names, "problems": problems, "mac": tag}
         store.write_atomic(meta, json.dumps(info, ensure_ascii=False))
     except OSError:
         pass  # a read-only checkout still validates; it just will not be warm next time
@@ -579,6 +592,9 @@ def file_digests(root: Path, rels: list[str], use_cache: bool = True) -> dict[st
         try:
             stored = json.loads(index_path.read_text(encoding="utf-8"))
             index, written = stored["files"], int(stored["written_ns"])
+            if not cachekey.valid(stored.get("mac"), f"stat v{PARSE_VERSION}",
+                                  json.dumps([written, index], sort_keys=True)):
+                index, written = {}, 0          # not signed with this user's key: hash every file
         except (OSError, ValueError, KeyError, TypeError):
             index = {}
     out: dict[str, str] = {}
@@ -598,9 +614,12 @@ def file_digests(root: Path, rels: list[str], use_cache: bool = True) -> dict[st
         out[rel] = digest
         fresh[rel] = [*sig, digest]
     if use_cache and (hashed or set(fresh) != set(index)):
+        now = time.time_ns()
+        tag = cachekey.mac(f"stat v{PARSE_VERSION}", json.dumps([now, fresh], sort_keys=True))
         try:
-            store.write_cache_text(index_path, json.dumps({"written_ns": time.time_ns(), "files": fresh},
-                                                          sort_keys=True))
+            if tag is not None:
+                store.write_cache_text(index_path, json.dumps({"written_ns": now, "files": fresh, "mac": tag},
+                                                              sort_keys=True))
         except OSError:
             pass
     return out
@@ -692,11 +711,17 @@ TYPED = ("postings", "entries", "moves", "rates", "sales")
 
 
 def _typed_get(root: Path, key: str) -> tuple[dict[str, pl.DataFrame], list[Problem], set[str]] | None:
+    """The typed whole book for this key (every file's digest and the settings), if this user's key
+    signed it; else None and the books are parsed and typed."""
     base = root / CACHE_DIR / f"book-{key}"
     try:
         info = json.loads(Path(f"{base}.json").read_text(encoding="utf-8"))
-        frames = {name: pl.read_ipc(f"{base}.{name}.arrow") for name in TYPED}
-    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        blobs = [Path(f"{base}.{name}.arrow").read_bytes() for name in TYPED]
+        if not cachekey.valid(info.get("mac"), f"book v{BOOK_CACHE_VERSION} {key}",
+                              json.dumps([info["problems"], info["broken"]], ensure_ascii=False), *blobs):
+            return None
+        frames = {name: pl.read_ipc(blob) for name, blob in zip(TYPED, blobs)}
+    except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
         return None
     return frames, [Problem(**p) for p in info["problems"]], set(info["broken"])
 
@@ -709,10 +734,15 @@ def _typed_put(root: Path, key: str, frames: dict[str, pl.DataFrame], problems: 
             for old in cache.glob("book-*"):
                 old.unlink(missing_ok=True)
         base = cache / f"book-{key}"
-        for name in TYPED:
-            store.write_frame_atomic(Path(f"{base}.{name}.arrow"), frames[name], compressed=False)
+        blobs = [store.frame_bytes(frames[name], compressed=False) for name in TYPED]
+        listed = [[_problem_fields(p) for p in problems], sorted(broken)]
+        tag = cachekey.mac(f"book v{BOOK_CACHE_VERSION} {key}", json.dumps(listed, ensure_ascii=False), *blobs)
+        if tag is None:
+            return
+        for name, blob in zip(TYPED, blobs):
+            store.write_cache_bytes(Path(f"{base}.{name}.arrow"), blob)
         store.write_atomic(Path(f"{base}.json"), json.dumps(
-            {"problems": [_problem_fields(p) for p in problems], "broken": sorted(broken)}, ensure_ascii=False))
+            {"problems": listed[0], "broken": listed[1], "mac": tag}, ensure_ascii=False))
     except OSError:
         pass
 
@@ -1004,10 +1034,25 @@ def _overrides(r: Map) -> tuple[tuple[str, str], ...]:
 
 # --------------------------------------------------------------------------- the whole book
 
+def tracked_cache(root: Path) -> list[Problem]:
+    """W008 when git tracks files under the books' `.kebir/` (caches, lock, write journals)."""
+    from core import gitindex
+
+    paths = gitindex.tracked_local(root)
+    if not paths:
+        return []
+    return [Problem("W008", ".kebir", 0, f"git tracks {len(paths)} file(s) under .kebir/ (local caches and "
+                    "locks, not part of the books), e.g. " + paths[0], found=", ".join(paths[:3]),
+                    hint="git rm -r --cached .kebir && echo .kebir/ >> .gitignore && git commit "
+                         "(a cache from another clone is never trusted, but it has no place in the history)")]
+
+
 def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> tuple[Book, list[Problem]]:
     """Read every record file under root. Problems are returned, never raised."""
     root = Path(root)
+    use_cache = use_cache and cachekey.available()     # no key for this user: no cache at all
     settings, problems = read_settings(root)
+    problems += tracked_cache(root)
     files = discover(root, private.inside(root, settings), problems)
     bulk = [(rel, fk.kind) for rel, fk in files if fk.kind in ("journal", "journal-csv", "moves", "rates", "sales")]
     doc_files = [rel for rel, fk in files if fk.kind == "orders"]

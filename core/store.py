@@ -180,6 +180,22 @@ def write_frame_atomic(path: Path, frame: "pl.DataFrame", compressed: bool = Tru
                                                        compat_level=pl.CompatLevel.oldest()))
 
 
+def frame_bytes(frame: "pl.DataFrame", compressed: bool = True) -> bytes:
+    """A cache frame as Arrow IPC bytes, stored as `write_frame_atomic` stores it (so they can be
+    signed before they are written: core.cachekey)."""
+    buf = io.BytesIO()
+    if compressed:
+        frame.write_ipc(buf, compression="lz4")
+    else:
+        frame.write_ipc(buf, compression="uncompressed", compat_level=pl.CompatLevel.oldest())
+    return buf.getvalue()
+
+
+def write_cache_bytes(path: Path, data: bytes) -> None:
+    """A cache file, atomically but without fsync: losing it costs a rebuild, nothing more."""
+    _write_cache(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
 def write_cache_text(path: Path, text: str) -> None:
     """A cache index file, atomically but without fsync: losing it costs a rehash, nothing more."""
     _write_cache(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
@@ -229,17 +245,26 @@ class books_lock:
     A second writer waits up to `timeout` seconds, then gives up with BooksLocked. Readers take it
     shared (`reading`), so they wait while a writer changes files. Entering finishes a write an
     earlier, killed writer committed (`recover`).
+
+    Every writing command takes it before it reads anything (cli.main.writing): it loads the
+    books, computes the change and writes it all under the lock, so two writers run one after
+    the other and neither computes from files the other is about to replace. A helper that writes
+    under its caller's lock takes it with `reentrant=True`: then, held already by this process, it
+    does nothing (without it, a second taking in one process waits like another process would).
     """
 
-    def __init__(self, root: Path, timeout: float = 10.0) -> None:
+    def __init__(self, root: Path, timeout: float = 10.0, *, reentrant: bool = False) -> None:
         self.path = Path(root) / ".kebir" / "lock"
         self.timeout = timeout
         self.fd: int | None = None
+        self.reentrant = reentrant
 
     def __enter__(self) -> "books_lock":
         import fcntl
         import time
 
+        if self.reentrant and self.path.parent.parent.resolve() in _HELD:    # the caller holds it
+            return self
         check_kebir_dir(self.path.parent.parent)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -391,7 +416,7 @@ def _journal_entries(root: Path, journal: Path) -> tuple[list[tuple[str, str | N
         return None, "its txn id does not match its name"
     for target, st in pairs:
         parts = Path(target).parts if isinstance(target, str) else ()
-        if not safeio.safe_rel(root, target) or ".git" in parts or parts[:1] == (".kebir",):
+        if not safeio.safe_rel(root, target) or ".git" in parts or parts[:2] == (".kebir", "txn"):
             return None, f"it names {target!r}, which is not a file inside the books"
         if st is not None and st != _staged_name(target, txn):
             return None, f"its staged file {st!r} is not the one kebir stages for {target}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -13,10 +14,9 @@ from core import errors, load, validate
 
 os.environ.setdefault("COLUMNS", "120")   # pin rich's width so text output is stable
 os.environ.setdefault("NO_COLOR", "1")
-# kebir keeps per-user keys (core.userkey) in $XDG_CONFIG_HOME/kebir: never the tester's own home
-import tempfile  # noqa: E402
-
-os.environ["XDG_CONFIG_HOME"] = os.environ.get("KEBIR_TEST_CONFIG") or tempfile.mkdtemp(prefix="kebir-test-config-")
+# The per-user cache key (core/cachekey.py) and the txn journal key (core/userkey.py) lives under XDG_CONFIG_HOME: the tests, and the kebir
+# processes they start, use their own, never the real home's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kebir-test-config-")
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "ledger-data"

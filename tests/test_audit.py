@@ -45,7 +45,8 @@ def commit(root: Path, who: str, message: str) -> None:
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    root = write_books(tmp_path / "books", {"books.toml": BOOKS_TOML + ROLES, "journals/2025/2025-03.yaml": MARCH})
+    root = write_books(tmp_path / "books", {"books.toml": BOOKS_TOML + ROLES, "journals/2025/2025-03.yaml": MARCH,
+                                            ".gitignore": ".kebir/\n"})     # as `kebir init` writes it
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     commit(root, "zeynep", "books")
     return root

@@ -64,6 +64,12 @@ def test_digests__reused_while_the_stat_signature_holds_and_rehashed_on_any_writ
     import hashlib
     import time
 
+    from core import cachekey
+
+    def signed(index: dict) -> dict:       # as this user's kebir signs the index (an unsigned one is ignored)
+        return {**index, "mac": cachekey.mac(f"stat v{load.PARSE_VERSION}",
+                                             json.dumps([index["written_ns"], index["files"]], sort_keys=True))}
+
     root = write_books(tmp_path / "b", {"journals/2025/2025-03.yaml": J})
     rel = "journals/2025/2025-03.yaml"
     real = hashlib.sha256((root / rel).read_bytes()).hexdigest()
@@ -72,12 +78,12 @@ def test_digests__reused_while_the_stat_signature_holds_and_rehashed_on_any_writ
     index = json.loads(index_path.read_text())
     # The file was written just now: within the racy window of the index it is hashed again.
     index["files"][rel][4] = "0" * 64
-    index_path.write_text(json.dumps(index))
+    index_path.write_text(json.dumps(signed(index)))
     assert load.file_digests(root, [rel]) == {rel: real}
     # An index written well after the file's last change is trusted: the stored digest is used.
     index = json.loads(index_path.read_text())
     index["files"][rel][4], index["written_ns"] = "f" * 64, time.time_ns() + 10 * load.RACY_NS
-    index_path.write_text(json.dumps(index))
+    index_path.write_text(json.dumps(signed(index)))
     assert load.file_digests(root, [rel]) == {rel: "f" * 64}
     assert load.file_digests(root, [rel], use_cache=False) == {rel: real}    # --no-cache hashes
     # A write of the same size changes ctime, which no tool sets back: hashed again.

@@ -79,6 +79,7 @@ import tomli_w
 import yaml
 
 from core import payroll
+from core.newbooks import GITIGNORE
 from core.model import Contact, Item
 from core.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
 from core.store import dump_csv_rows, dump_yaml_records, write_atomic
@@ -3708,6 +3709,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     check_orders(purchases, move_rows)
 
     write_atomic(out / "books.toml", books_toml())
+    write_atomic(out / ".gitignore", GITIGNORE)        # the cache stays out of `git add -A`, as in `kebir init`
     write_yaml(out, "accounts.yaml", "accounts", account_records())
     write_csv(out, f"rates/{YEAR}.csv", "rates", rate_rows(rates))
     entries = [e.record() for e in journal.entries]

@@ -45,5 +45,5 @@ def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_pa
 
 def write(root: Path, files: dict[str, str]) -> None:
     """Write every file atomically under the books lock; the manifest (named last) is the commit point."""
-    with store.books_lock(root):
+    with store.books_lock(root, reentrant=True):
         store.apply_files(root, files)

@@ -1,0 +1,98 @@
+"""The per-user key that signs cache entries, so a cache is never trusted as the truth.
+
+Everything under `.kebir/cache` (the raw parse of a file keyed by its content digest, the typed
+whole book, the stat index, the dedup records) is derived from the books and could be rebuilt. A
+cache entry someone else wrote, for instance one committed to git and checked out in a fresh
+clone, could carry a correct content digest and a made-up parse: a reader that took it would see
+books that are not on disk. So every entry carries a MAC, HMAC-SHA256 with a key that lives with
+the user, outside the books: `$XDG_CONFIG_HOME/kebir/cache.key` (else `~/.config/kebir/cache.key`),
+32 random bytes created 0600 on first use. The MAC covers what the entry is for (its kind, cache
+version and the content digest it stands for) and every byte it holds. An entry without a valid
+MAC is ignored and rebuilt, never an error. When the key cannot be read or created (a read-only
+home), nothing is cached: `available()` is False and every reader parses the files.
+
+`kebir validate --strict` and `kebir close` do not read the cache at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+KEY_BYTES = 32
+_key: bytes | None = None
+_loaded_from: Path | None = None
+
+
+def key_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
+    return root / "kebir" / "cache.key"
+
+
+def key() -> bytes | None:
+    """This user's cache key, created on first use; None when it cannot be had."""
+    global _key, _loaded_from
+    path = key_path()
+    if _key is not None and _loaded_from == path:
+        return _key
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = _create(path)
+    except OSError:
+        return None
+    if data is None or len(data) < KEY_BYTES:
+        return None
+    _key, _loaded_from = data, path
+    return _key
+
+
+def _create(path: Path) -> bytes | None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:                 # another kebir created it a moment ago
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+    except OSError:
+        return None
+    data = os.urandom(KEY_BYTES)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        path.unlink(missing_ok=True)
+        return None
+    return data
+
+
+def available() -> bool:
+    """Whether caches may be read and written at all (a key exists or could be made)."""
+    return key() is not None
+
+
+def mac(what: str, *parts: bytes | str) -> str | None:
+    """The MAC of an entry: `what` names its kind, version and the digest it stands for; `parts`
+    are its bytes (each length-prefixed, so parts cannot be shifted into one another)."""
+    k = key()
+    if k is None:
+        return None
+    h = hmac.new(k, digestmod=hashlib.sha256)
+    for part in (what, *parts):
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def valid(tag: object, what: str, *parts: bytes | str) -> bool:
+    """Whether `tag` is the MAC of this entry under this user's key."""
+    want = mac(what, *parts)
+    return want is not None and isinstance(tag, str) and hmac.compare_digest(tag, want)
