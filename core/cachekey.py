@@ -21,56 +21,18 @@ import hmac
 import os
 from pathlib import Path
 
+from core import userkey
+
 KEY_BYTES = 32
-_key: bytes | None = None
-_loaded_from: Path | None = None
 
 
 def key_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
-    return root / "kebir" / "cache.key"
+    return userkey.key_dir() / "cache.key"
 
 
 def key() -> bytes | None:
-    """This user's cache key, created on first use; None when it cannot be had."""
-    global _key, _loaded_from
-    path = key_path()
-    if _key is not None and _loaded_from == path:
-        return _key
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        data = _create(path)
-    except OSError:
-        return None
-    if data is None or len(data) < KEY_BYTES:
-        return None
-    _key, _loaded_from = data, path
-    return _key
-
-
-def _create(path: Path) -> bytes | None:
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:                 # another kebir created it a moment ago
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-    except OSError:
-        return None
-    data = os.urandom(KEY_BYTES)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError:
-        path.unlink(missing_ok=True)
-        return None
-    return data
+    """This user's cache key, created on first use (core.userkey); None when it cannot be had."""
+    return userkey.key("cache")
 
 
 def available() -> bool:
@@ -95,4 +57,5 @@ def mac(what: str, *parts: bytes | str) -> str | None:
 def valid(tag: object, what: str, *parts: bytes | str) -> bool:
     """Whether `tag` is the MAC of this entry under this user's key."""
     want = mac(what, *parts)
-    return want is not None and isinstance(tag, str) and hmac.compare_digest(tag, want)
+    return want is not None and isinstance(tag, str) and hmac.compare_digest(tag.encode("utf-8", "replace"),
+                                                                             want.encode())

@@ -1191,15 +1191,15 @@ def _read_cache(base: Path) -> pl.DataFrame | None:
     """The cached rows: the base file and the delta of records added since it was written. A file
     is taken only with a MAC made with this user's key beside it (`NAME.mac`, core/cachekey.py):
     a rows file from anywhere else is not the truth about the contacts, and the scan reads them."""
-    from core import cachekey
+    from core import cachekey, safeio
 
     parts = []
     try:
         for f in (base.with_suffix(".parquet"), base.with_suffix(".delta.parquet")):
             if not f.is_file():
                 continue
-            data = f.read_bytes()
-            tag = Path(f"{f}.mac").read_text(encoding="utf-8").strip()
+            data = safeio.cache_bytes(f)
+            tag = safeio.cache_bytes(f"{f}.mac").decode("utf-8", "replace").strip()
             if not cachekey.valid(tag, f"dedup {ROWS_CACHE} {f.name}", data):
                 return None
             parts.append(pl.read_parquet(io.BytesIO(data)))

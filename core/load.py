@@ -542,8 +542,8 @@ def _cache_get(root: Path, digest: str, kind: str) -> Raw | None:
     the file is parsed; core/cachekey.py says why a cache entry is never taken on trust)."""
     meta, base = _cache_paths(root, digest, kind)
     try:
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        blobs = [Path(f"{base}.{name}.arrow").read_bytes() for name in info["frames"]]
+        info = json.loads(safeio.cache_bytes(meta))
+        blobs = [safeio.cache_bytes(f"{base}.{name}.arrow") for name in info["frames"]]
         if not cachekey.valid(info.get("mac"), f"raw {kind} v{PARSE_VERSION} {digest}",
                               json.dumps([info["frames"], info["problems"]], ensure_ascii=False), *blobs):
             return None
@@ -590,7 +590,7 @@ def file_digests(root: Path, rels: list[str], use_cache: bool = True) -> dict[st
     written = 0
     if use_cache:
         try:
-            stored = json.loads(index_path.read_text(encoding="utf-8"))
+            stored = json.loads(safeio.cache_bytes(index_path))
             index, written = stored["files"], int(stored["written_ns"])
             if not cachekey.valid(stored.get("mac"), f"stat v{PARSE_VERSION}",
                                   json.dumps([written, index], sort_keys=True)):
@@ -715,8 +715,8 @@ def _typed_get(root: Path, key: str) -> tuple[dict[str, pl.DataFrame], list[Prob
     signed it; else None and the books are parsed and typed."""
     base = root / CACHE_DIR / f"book-{key}"
     try:
-        info = json.loads(Path(f"{base}.json").read_text(encoding="utf-8"))
-        blobs = [Path(f"{base}.{name}.arrow").read_bytes() for name in TYPED]
+        info = json.loads(safeio.cache_bytes(f"{base}.json"))
+        blobs = [safeio.cache_bytes(f"{base}.{name}.arrow") for name in TYPED]
         if not cachekey.valid(info.get("mac"), f"book v{BOOK_CACHE_VERSION} {key}",
                               json.dumps([info["problems"], info["broken"]], ensure_ascii=False), *blobs):
             return None

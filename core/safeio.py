@@ -182,3 +182,26 @@ def check_output(path: Path | str, root: Path | str | None) -> None:
         raise Refused(Problem("E083", rel, 1, f"refusing to write {rel}: it is a link, not a plain file, or "
                               "its folder leads outside the books", found=os.path.realpath(path),
                               hint="write the file elsewhere, or replace the link with a plain folder"))
+
+
+CACHE_LIMIT = 16 * 1024 * MiB
+
+
+def cache_bytes(path: Path | str) -> bytes:
+    """A cache file's bytes (under `.kebir/cache`): a regular file, not a link, not past 16 GiB; anything
+    else raises OSError, which every cache reader takes as a miss (a FIFO or /dev/zero planted there
+    never hangs a command or fills the memory)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > CACHE_LIMIT:
+            raise OSError(f"{path}: not a cache file")
+        chunks, total = [], 0
+        while chunk := os.read(fd, 1 << 24):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > st.st_size:              # it grows while we read: not ours
+                raise OSError(f"{path}: changed while read")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

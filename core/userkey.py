@@ -15,19 +15,19 @@ import os
 import stat
 from pathlib import Path
 
-_KEYS: dict[str, bytes | None] = {}
+_KEYS: dict[tuple[str, Path], bytes | None] = {}
 
 
 def key_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "kebir"
+    base = os.environ.get("XDG_CONFIG_HOME") or ""
+    return (Path(base) if base and Path(base).is_absolute() else Path.home() / ".config") / "kebir"
 
 
 def key(name: str) -> bytes | None:
     """This user's key `name`, made on first use; None when it cannot be read or made."""
-    if name in _KEYS:
-        return _KEYS[name]
     path = key_dir() / f"{name}.key"
+    if (name, path) in _KEYS:
+        return _KEYS[(name, path)]
     value: bytes | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -50,7 +50,7 @@ def key(name: str) -> bytes | None:
             os.close(rfd)
     except OSError:
         value = None
-    _KEYS[name] = value
+    _KEYS[(name, path)] = value
     return value
 
 

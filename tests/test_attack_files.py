@@ -164,3 +164,23 @@ def test_an_import_source_that_is_a_device_or_fifo_is_refused_not_read(tmp_path)
     for src in (str(fifo), "/dev/zero"):
         out = kebir("import", "journal", src, "--from", "hledger", "--books", str(root))
         assert out.returncode == 1 and "E082" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("plant", ["fifo", "dev-zero", "link-out"])
+def test_hostile_files_in_the_cache_are_misses_never_hangs_or_reads(tmp_path, plant):
+    root = small(tmp_path / "books")
+    assert kebir("validate", "--books", str(root)).returncode == 0          # fills the cache
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"files": {}, "written_ns": 0}')
+    cache = root / ".kebir" / "cache"
+    names = sorted(p.name for p in cache.iterdir() if p.is_file())
+    assert names
+    for name in names:
+        (cache / name).unlink()
+        if plant == "fifo":
+            os.mkfifo(cache / name)
+        else:
+            (cache / name).symlink_to("/dev/zero" if plant == "dev-zero" else outside)
+    out = kebir("validate", "--books", str(root))
+    assert out.returncode == 0 and "internal error" not in out.stderr, out.stderr
+    assert kebir("report", "trial-balance", "--books", str(root)).returncode == 0
