@@ -156,3 +156,59 @@ def test_manifest__compares_the_source_names__a_shared_code_without_a_rule_diffe
     m.totals_in, m.totals_out, m.codes = books_out._by_source_name(tin, by_code, codes, {"資産:銀行預金", "資産:現金"})
     assert mf.compare_totals(m, {"JPY": 0}, "ja.journal") == []
     assert m.codes["資産:現金 + 資産:銀行預金"] == "x.x"
+
+
+ROUND = """\
+    account Assets:US:ETrade:VEA   ; type: A
+    account 資産:現金               ; type: A
+
+    2025-01-01 Opening
+        Assets:US:ETrade:VEA     1200 JPY
+        資産:現金                   300 JPY
+        Equity:Opening          -1500 JPY
+
+    2025-01-05 Cash in
+        資産:現金                    25 JPY
+        Income:Sales
+"""
+
+
+@pytest.mark.skipif(HLEDGER is None, reason="hledger is not installed")
+def test_export_hledger__a_0_decimal_currency_and_the_original_names_read_back(tmp_path):
+    src = tmp_path / "orig.journal"
+    src.write_text(textwrap.dedent(ROUND), encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="JPY")
+    assert run("import", "journal", str(src), "--books", str(root)).exit_code == 0
+    out = tmp_path / "out.journal"
+    r = run("export", "journal", "--to", "hledger", "--books", str(root), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert "commodity 100000. JPY" in out.read_text(encoding="utf-8")
+    names = subprocess.run([HLEDGER, "-f", str(out), "accounts", "--used"], capture_output=True, text=True,
+                           check=True).stdout.split()      # hledger 1.25 reads the export (0 decimals)
+    assert sorted(names) == ["Assets:US:ETrade:VEA", "Equity:Opening", "Income:Sales", "資産:現金"]
+    assert hledger_balances(out) == hledger_balances(src)
+    again = fresh_books(tmp_path / "c", base="JPY")
+    r = run("import", "journal", str(out), "--books", str(again))
+    assert r.exit_code == 0, r.output
+    assert kebir_balances(again) == kebir_balances(root) == hledger_balances(src)
+
+
+def test_export_beancount__the_original_names_where_beancount_can_spell_them(tmp_path):
+    src = tmp_path / "orig.journal"
+    src.write_text(textwrap.dedent(ROUND), encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="JPY")
+    assert run("import", "journal", str(src), "--books", str(root)).exit_code == 0
+    out = tmp_path / "out.beancount"
+    r = run("export", "beancount", "--books", str(root), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "  Assets:US:ETrade:VEA  1200 JPY" in text and "  Income:Sales  -25 JPY" in text
+    from beancount import loader
+
+    _entries, errors, _ = loader.load_file(str(out))
+    assert errors == []
+    again = fresh_books(tmp_path / "c", base="JPY")
+    r = run("import", "journal", str(out), "--from", "beancount", "--books", str(again))
+    assert r.exit_code == 0, r.output
+    assert (again / "accounts.yaml").read_text(encoding="utf-8").count("code:") == \
+        (root / "accounts.yaml").read_text(encoding="utf-8").count("code:")
