@@ -59,7 +59,11 @@ def bean_accounts(book: Book) -> dict[str, str]:
     seen: dict[str, int] = {}
     for n in names.values():
         seen[n] = seen.get(n, 0) + 1
-    return {code: (n if seen[n] == 1 else bean_account(book, code)) for code, n in names.items()}
+    own = {code for code in names if imported.get(code) and code != imported.get(code) and
+           imported.get(code.rpartition(".")[0]) == imported[code]}      # `X.own` is written as X
+    for code in own:
+        seen[names[code]] -= 1
+    return {code: (n if seen[n] == 1 or code in own else bean_account(book, code)) for code, n in names.items()}
 
 
 def _q(text: str | None) -> str:
@@ -83,8 +87,12 @@ def export_beancount(book: Book, span: Span = Span()) -> str:
         out.append(f"{opened} commodity {cur}")
     out.append("")
     names = bean_accounts(book)
+    opens: set[str] = set()
     for code in sorted(book.accounts):
         a = book.accounts[code]
+        if names[code] in opens:
+            continue          # `X.own` is written as X, opened once
+        opens.add(names[code])
         out.append(f"{opened} open {names[code]}")
         out.append(f"  code: {_q(code)}")
         out.append(f"  name: {_q(a.name)}")

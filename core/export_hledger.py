@@ -77,7 +77,12 @@ def source_names(book: Book) -> dict[str, str]:
     taken: dict[str, int] = {}
     for n in out.values():
         taken[n] = taken.get(n, 0) + 1
-    return {c: n for c, n in out.items() if taken[n] == 1}
+    out = {c: n for c, n in out.items() if taken[n] == 1}
+    for code, acc in book.accounts.items():     # `X.own`, made by the import for X's own postings: X again
+        up, _, leaf = code.rpartition(".")
+        if (leaf == "own" or leaf.startswith("own-")) and up in out and str(acc.name).endswith("(own postings)"):
+            out[code] = out[up]
+    return out
 
 
 def export_paths(book: Book) -> dict[str, str]:
@@ -140,8 +145,12 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         out.append(f"commodity {fmt_minor(100000 * 10**dec, dec)}{'' if dec else '.'} {cur}")
     out.append("")
     paths = export_paths(book)
+    declared: set[str] = set()
     for code in sorted(book.accounts):
         a = book.accounts[code]
+        if paths[code] in declared:
+            continue          # `X.own` is written as X, declared once
+        declared.add(paths[code])
         kind = f", kebir-type: {a.type}" if a.type == "bank" else ""     # hledger's C is cash and bank alike
         out.append(f"account {paths[code]}  ; type: {HLEDGER_TYPE[a.type]}{kind}, name: {_clean(a.name)}")
     out.append("")

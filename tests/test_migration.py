@@ -212,3 +212,43 @@ def test_export_beancount__the_original_names_where_beancount_can_spell_them(tmp
     assert r.exit_code == 0, r.output
     assert (again / "accounts.yaml").read_text(encoding="utf-8").count("code:") == \
         (root / "accounts.yaml").read_text(encoding="utf-8").count("code:")
+
+
+PARENT = """\
+    2025-01-01 Opening
+        Assets:Bank              1000 JPY
+        Assets:Bank:Savings       500 JPY
+        Equity:Opening
+
+    2025-01-02 Fee
+        Expenses:Bank              10 JPY
+        Assets:Bank
+"""
+
+
+def test_posting_to_a_parent__goes_to_a_generated_child_named_in_the_manifest(tmp_path):
+    src = tmp_path / "parent.journal"
+    src.write_text(textwrap.dedent(PARENT), encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="JPY")
+    r = run("import", "journal", str(src), "--books", str(root))
+    assert r.exit_code == 0, r.output
+    man = yaml.safe_load((root / "imports/parent.manifest.yaml").read_text(encoding="utf-8"))
+    assert man["generated"] == [{"line": 2, "account": "Assets:Bank", "code": "Assets.Bank.own", "why":
+                                 "Assets:Bank has sub-accounts and postings of its own; kebir posts to leaves only"}]
+    want = {("Assets:Bank", "JPY"): Decimal(990), ("Assets:Bank:Savings", "JPY"): Decimal(500),
+            ("Equity:Opening", "JPY"): Decimal(-1500), ("Expenses:Bank", "JPY"): Decimal(10)}
+    assert kebir_balances(root) == want
+    if HLEDGER:
+        assert hledger_balances(src) == want
+        out = tmp_path / "out.journal"
+        assert run("export", "journal", "--to", "hledger", "--books", str(root), "-o", str(out)).exit_code == 0
+        assert hledger_balances(out) == want            # written back to the parent, as it came in
+    bean = tmp_path / "out.beancount"
+    assert run("export", "beancount", "--books", str(root), "-o", str(bean)).exit_code == 0
+    from beancount import loader
+
+    assert loader.load_file(str(bean))[1] == []
+    again = fresh_books(tmp_path / "c", base="JPY")
+    r = run("import", "journal", str(bean), "--from", "beancount", "--books", str(again))
+    assert r.exit_code == 0, r.output
+    assert kebir_balances(again) == want

@@ -239,6 +239,24 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     for name, line in used.items():
         ensure(name, line)
     problems += _code_collisions(codes, mapped_names, declared, used, path)
+    # postings to an account that has sub-accounts (hledger, ledger and beancount allow them; kebir
+    # posts to leaves only) go to a generated child `<code>.own`, listed in the manifest
+    post_codes = dict(codes)
+    generated: list[dict[str, Any]] = []
+    groups = _group_codes(book, new_accounts)
+    for name, line in used.items():
+        code = codes.get(name)
+        if code is None or code not in groups or name in mapped_names:
+            continue
+        own = code + ".own"
+        if own in groups or any(c == own for n, c in codes.items() if n != name):
+            own = code + ".own-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
+        if own not in book.accounts and own not in new_accounts:
+            leaf = name.split(":")[-1]
+            new_accounts[own] = {"code": own, "name": f"{leaf} (own postings)"}
+        post_codes[name] = own
+        generated.append({"line": line, "account": name, "code": own,
+                          "why": f"{name} has sub-accounts and postings of its own; kebir posts to leaves only"})
 
     # --- transactions
     totals_in = mf.new_totals()
@@ -255,7 +273,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     for k in range(len(parsed.txns)):
         t = parsed.txns[k]
         n_post_in += len(t.postings)
-        rows = _value_txn(t, path, base, decs, bdec, codes, mapping, rounding, problems)
+        rows = _value_txn(t, path, base, decs, bdec, post_codes, mapping, rounding, problems)
         posted.append((t, rows))
     # balance assertions, in date order (as hledger checks them)
     for k in order:
@@ -372,7 +390,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         m.files[rel] = mf.sha256(text.encode("utf-8"))
         if rel.startswith("journals/"):
             _totals_from_yaml(text, rel, base, decs, by_code)
-    m.totals_in, m.totals_out, m.codes = _by_source_name(totals_in, by_code, codes, mapped_names)
+    m.totals_in, m.totals_out, m.codes = _by_source_name(totals_in, by_code, post_codes, mapped_names)
+    m.generated = generated
     m.counts = {"transactions_in": len(parsed.txns), "postings_in": n_post_in,
                 "entries_out": sum(len(v) for v in months.values()), "postings_out": n_post_out,
                 "duplicates_skipped": n_dup, "accounts_added": len(new_accounts), "rates_out": len(rates),
@@ -387,6 +406,20 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         return Plan({}, m, problems, summary + ": nothing new to import", sources)
     files[m.rel] = m.dump(decs)
     return Plan(files, m, problems, summary, sources)
+
+
+def _group_codes(book: Book, new: dict[str, dict[str, Any]]) -> set[str]:
+    """Codes that are the parent of another account, in the books or among the accounts added."""
+    out: set[str] = set()
+    for code, acc in book.accounts.items():
+        up = acc.parent or (code.rpartition(".")[0] if "." in code else None)
+        if up and up in book.accounts:
+            out.add(up)
+    for code, rec in new.items():
+        up = rec.get("parent") or (code.rpartition(".")[0] if "." in code else None)
+        if up and (up in new or up in book.accounts):
+            out.add(up)
+    return out
 
 
 def _code_collisions(codes: dict[str, str], mapped: set[str], declared: dict, used: dict[str, int],

@@ -54,6 +54,7 @@ class Manifest:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)      # source account name -> kebir code (journals)
+    generated: list[dict[str, Any]] = field(default_factory=list)   # accounts the import made up, and why
 
     @property
     def rel(self) -> str:
@@ -81,6 +82,7 @@ class Manifest:
             "files": [{"path": p, "sha256": h} for p, h in sorted(self.files.items())],
             "totals": rows,
             "skipped": self.skipped,
+            **({"generated": self.generated} if self.generated else {}),
         }
         return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
 
