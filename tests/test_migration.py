@@ -252,3 +252,33 @@ def test_posting_to_a_parent__goes_to_a_generated_child_named_in_the_manifest(tm
     r = run("import", "journal", str(bean), "--from", "beancount", "--books", str(again))
     assert r.exit_code == 0, r.output
     assert kebir_balances(again) == want
+
+
+LOTS = """\
+    2025-01-02 Buy
+        Assets:Broker:GLD     10 GLD {74.37 USD}
+        Assets:Broker:Cash   -743.70 USD
+
+    2025-01-03 Buy
+        Assets:Broker:GLD      5 GLD {75.00 USD}
+        Assets:Broker:Cash   -375.00 USD = -1118.70 USD
+
+    2025-01-04 Vacation accrues
+        Assets:Vacation        8 VACHR
+        Income:Vacation       -8 VACHR
+"""
+
+
+def test_follow_on_problems__each_cause_once_and_hints_that_lead_somewhere(tmp_path):
+    src = tmp_path / "lots.journal"
+    src.write_text(textwrap.dedent(LOTS), encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="USD")
+    r = run("import", "journal", str(src), "--books", str(root))
+    assert r.exit_code == 1
+    lines = [ln for ln in r.stderr.splitlines() if ": I0" in ln]
+    assert [ln.split(": ")[1].split()[0] for ln in lines] == ["I001", "I006"], r.stderr
+    assert lines[0].startswith(f"{src}:2: I001 error: a lot price or cost basis") and \
+        lines[0].endswith("(and 1 more: lines 6)")
+    assert lines[1].startswith(f"{src}:10: I006 error: commodity VACHR is not a currency of the books "
+                               "(and 1 more: lines 11)")
+    assert "VACHR = 2" not in r.stderr and "rename it with --map" in r.stderr

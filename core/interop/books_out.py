@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -270,17 +270,24 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     by_name = _contact_names(book)
     order = sorted(range(len(parsed.txns)), key=lambda k: (parsed.txns[k].date, k))
     posted: list[tuple[SrcTxn, list[tuple[str, str, int, int | None, SrcPosting]]]] = []
+    tainted: set[str] = set()        # accounts of transactions not valued: their assertions would follow on
     for k in range(len(parsed.txns)):
         t = parsed.txns[k]
         n_post_in += len(t.postings)
+        if t.broken:                 # its problem is reported where it is: nothing follows from it
+            tainted.update(p.account for p in t.postings)
+            posted.append((t, []))
+            continue
         rows = _value_txn(t, path, base, decs, bdec, post_codes, mapping, rounding, problems)
+        if not rows:
+            tainted.update(p.account for p in t.postings)
         posted.append((t, rows))
     # balance assertions, in date order (as hledger checks them)
     for k in order:
         t, rows = posted[k]
         for code, cur, amt, _b, p in rows:
             running[(p.account, cur)] += Decimal(amt).scaleb(-decs.get(cur, 2))
-            if p.assertion is not None:
+            if p.assertion is not None and p.account not in tainted:
                 want, wcur = p.assertion
                 wcur = mapping.commodities.get(wcur, wcur) or base
                 have = running[(p.account, wcur)]
@@ -364,7 +371,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
             continue
         if cur not in decs:
             problems.append(Problem("I006", path, pr.line, f"price of {cur}, which is not a currency of the books",
-                                    found=cur, hint=f"add `{cur} = 2` under [currencies] in books.toml"))
+                                    found=cur, hint=_currency_hint(cur)))
             continue
         if (pr.date.isoformat(), cur) in have_rates:
             continue                 # already in rates/ (an earlier import of the same journal)
@@ -397,6 +404,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
                 "duplicates_skipped": n_dup, "accounts_added": len(new_accounts), "rates_out": len(rates),
                 "skipped": len(skipped)}
     m.skipped = sorted(skipped, key=lambda s: s["line"])
+    problems = _once(problems)
     if not [p for p in problems if p.severity == "error"]:
         problems += mf.compare_totals(m, decs, path)
     summary = (f"{m.counts['entries_out']} entries ({n_post_out} postings) from {len(parsed.txns)} transactions, "
@@ -406,6 +414,35 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         return Plan({}, m, problems, summary + ": nothing new to import", sources)
     files[m.rel] = m.dump(decs)
     return Plan(files, m, problems, summary, sources)
+
+
+def _currency_hint(cur: str) -> str:
+    """Where a commodity the books lack can go: a currency code kebir accepts, or a rename."""
+    if re.fullmatch(r"[A-Z]{3}", cur):
+        return (f"add `{cur} = 2` (its decimals) under [currencies] in books.toml, or rename it with --map "
+                "(commodities: {SYMBOL: CODE})")
+    return (f"kebir currencies are 3-letter codes (books.toml refuses `{cur}`): if {cur} is a currency, rename it "
+            f"with --map (commodities: {{\"{cur}\": XYZ}}) and add XYZ under [currencies]; units of a security, "
+            "fund or lot cannot be imported yet (see docs/interop.md)")
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """The same unsupported construct or unknown commodity on many lines is one problem, at its first
+    line, naming the others (a lot journal gave 154 copies of one message)."""
+    first: dict[tuple[str, str, str], int] = {}
+    more: dict[int, list[int]] = defaultdict(list)
+    out: list[Problem] = []
+    for p in problems:
+        key = (p.code, p.path, p.message)
+        if p.code in ("I001", "I006") and key in first:
+            more[first[key]].append(p.line)
+            continue
+        first.setdefault(key, len(out))
+        out.append(p)
+    for k, lines in more.items():
+        shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+        out[k] = replace(out[k], message=f"{out[k].message} (and {len(lines)} more: lines {shown})")
+    return out
 
 
 def _group_codes(book: Book, new: dict[str, dict[str, Any]]) -> set[str]:
@@ -544,8 +581,7 @@ def _value_txn(t: SrcTxn, path: str, base: str, decs: dict[str, int], bdec: int,
         p.commodity = cur
         if cur not in decs:
             problems.append(Problem("I006", path, p.line, f"commodity {cur} is not a currency of the books",
-                                    found=cur, hint=f"add `{cur} = 2` under [currencies] in books.toml, or rename "
-                                    "it with --map (commodities: {SYMBOL: CODE})"))
+                                    found=cur, hint=_currency_hint(cur)))
             ok = False
             continue
         if -p.amount.as_tuple().exponent > decs[cur]:       # type: ignore[operator]

@@ -82,7 +82,10 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
                                             found=body[:60], hint="indent postings under a transaction's date "
                                             "line, or remove the leading spaces from a directive"))
                 continue
+            before = len(out.problems)
             _posting_or_comment(line, ln, txn, st, out)
+            if len(out.problems) > before:
+                txn.broken = True          # its cause is reported; no "does not balance" after it
             continue
         txn = None
         if first in ";#%|*":
@@ -152,7 +155,9 @@ def _unsupported_hint(word: str) -> str:
     if word == "~":
         return "generate the transactions first (hledger print --forecast), or remove the rule"
     if word == "=":
-        return "apply the rule first (hledger print --auto > expanded.journal), then import that file"
+        return ("apply the rule first with the tool that reads this journal (`ledger print > expanded.ledger` "
+                "for ledger, `hledger print --auto > expanded.journal` for hledger: they apply rules "
+                "differently), then import that file")
     if word == "include":
         return "import each included file on its own, or concatenate them first"
     if word == "alias":
@@ -224,12 +229,16 @@ def _txn_head(line: str, ln: int, st: _State, out: Parsed) -> SrcTxn | None:
         out.problems.append(Problem("I002", out.path, ln, "cannot read the transaction's date",
                                     found=line[:60], hint="write the date as YYYY-MM-DD (or YYYY/MM/DD)"))
         return SrcTxn(date(1970, 1, 1), ln, [], description="(unreadable)")
-    if m["date2"]:
-        out.problems.append(Problem("I001", out.path, ln, "a secondary date (`DATE=DATE2`) is not supported by "
-                                    "kebir import", found=m["date2"], hint="remove `=...` after the date, or "
-                                    "flatten with `hledger print --date2` first"))
     desc = m["desc"].strip()
     txn = SrcTxn(d, ln, [], code=(m["code"] or "").strip() or None, description=desc)
+    if m["date2"]:       # hledger and ledger report by the primary date unless asked: kept as a tag
+        d2 = _parse_date(m["date2"][1:]) or _parse_date(f"{d.year}-{m['date2'][1:]}")
+        if d2 is None:
+            out.problems.append(Problem("I002", out.path, ln, "cannot read the secondary date",
+                                        found=m["date2"], hint="write it as `DATE=YYYY-MM-DD`"))
+            txn.broken = True
+        else:
+            txn.tags += (f"date2:{d2.isoformat()}",)
     if " | " in desc:
         payee, _, note = desc.partition(" | ")
         txn.payee, txn.memo = payee.strip(), note.strip()
@@ -462,6 +471,8 @@ def _price_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
 
 
 def _check_postings(t: SrcTxn, path: str, out: Parsed) -> None:
+    if t.broken:
+        return
     if len(t.postings) < 2 and not any(p.line for p in t.postings if p.amount is None):
         if t.description != "(unreadable)":
             out.problems.append(Problem("I004", path, t.line, f"transaction has {len(t.postings)} posting(s); kebir "
