@@ -429,20 +429,28 @@ def _currency_hint(cur: str) -> str:
 def _once(problems: list[Problem]) -> list[Problem]:
     """The same unsupported construct or unknown commodity on many lines is one problem, at its first
     line, naming the others (a lot journal gave 154 copies of one message)."""
-    first: dict[tuple[str, str, str], int] = {}
-    more: dict[int, list[int]] = defaultdict(list)
-    out: list[Problem] = []
+    groups: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
+    out: list[Problem | tuple[str, str, str]] = []
     for p in problems:
         key = (p.code, p.path, p.message)
-        if p.code in ("I001", "I006") and key in first:
-            more[first[key]].append(p.line)
+        if p.code not in ("I001", "I006"):
+            out.append(p)
             continue
-        first.setdefault(key, len(out))
-        out.append(p)
-    for k, lines in more.items():
-        shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
-        out[k] = replace(out[k], message=f"{out[k].message} (and {len(lines)} more: lines {shown})")
-    return out
+        if key not in groups:
+            out.append(key)
+        groups[key].append(p)
+    result = []
+    for item in out:
+        if isinstance(item, Problem):
+            result.append(item)
+            continue
+        same = sorted(groups[item], key=lambda q: q.line)
+        first, lines = same[0], sorted({q.line for q in same[1:]} - {same[0].line})
+        if lines:
+            shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+            first = replace(first, message=f"{first.message} (and {len(lines)} more: lines {shown})")
+        result.append(first)
+    return result
 
 
 def _group_codes(book: Book, new: dict[str, dict[str, Any]]) -> set[str]:
