@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,13 @@ from tests.conftest import check, write_books
 
 HLEDGER = shutil.which("hledger")
 LEDGER = shutil.which("ledger")
+
+
+@pytest.fixture(autouse=True)
+def _tools_required_in_ci():
+    """CI (KEBIR_REQUIRE_TOOLS=1) fails here instead of skipping the cross-checks with the tools."""
+    if os.environ.get("KEBIR_REQUIRE_TOOLS") == "1" and not (HLEDGER and LEDGER):
+        pytest.fail("hledger and ledger are required here (KEBIR_REQUIRE_TOOLS=1): apt-get install hledger ledger")
 
 BOOKS_TOML = """\
 [company]
