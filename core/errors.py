@@ -110,6 +110,7 @@ IMPORT_CATALOGUE: dict[str, tuple[str, str]] = {
     "I011": (ERROR, "contact row is malformed"),
     "I012": (ERROR, "imported records fail the books' checks"),
     "I020": (WARNING, "construct without amounts skipped"),
+    "I030": (ERROR, "two source accounts would become one kebir account"),
 }
 
 

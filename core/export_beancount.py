@@ -1,7 +1,8 @@
 """The books as a beancount file, for Fava, bean-query and bean-check.
 
-Accounts are `Root:<chain of codes>` (`Assets:1:10:102:102-01`: beancount names allow no dots, so
-`.` becomes `-`), opened on the first day of the books with their code and name as metadata; the
+Accounts are the names they were imported from where beancount can spell them
+(`Assets:US:ETrade:VEA`), else `Root:<chain of codes>` (`Assets:1:10:102:102-01`: beancount names
+allow no dots, so `.` becomes `-`), opened on the first day of the books with their code and name as metadata; the
 root follows the kebir type (cash and bank are Assets). Foreign-currency postings carry their
 base value as a total price (`@@`), so `sum(weight)` in bean-query equals kebir's base balances
 exactly. Entry ids, sources, contacts and rates ride along as metadata, payees are contact names
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 
 
-from core.export_hledger import account_path, entries_with_postings, ledger_in, rates_in
+from core.export_hledger import account_path, entries_with_postings, ledger_in, rates_in, source_names
 from core.model import Book
 from core.money import fmt_minor
 from core.period import Span
@@ -34,10 +35,35 @@ def component(code: str) -> str:
     return "X" + c if not c[:1].isalnum() or not (c[0].isupper() or c[0].isdigit()) else c
 
 
-def bean_account(book: Book, code: str) -> str:
+def bean_account(book: Book, code: str, imported: dict[str, str] | None = None) -> str:
+    """`Root:<chain of codes>`, or the name the account was imported from when beancount can
+    spell it as it is (`Assets:US:ETrade:VEA`; the root follows the kebir type; beancount 3.2 takes
+    no name part that starts with a letter outside ASCII, so `資産:現金` stays a chain of codes)."""
     acc = book.accounts.get(code)
     root = ROOTS.get(acc.type if acc else "", "Assets")
+    name = (imported or {}).get(code)
+    if name:
+        parts = name.split(":")
+        if parts[0] == root:
+            parts = parts[1:]
+        if parts and all(_COMPONENT.match(p) for p in parts):
+            return root + ":" + ":".join(parts)
     return root + ":" + ":".join(component(c) for c in account_path(book, code).split(":"))
+
+
+def bean_accounts(book: Book) -> dict[str, str]:
+    """Code -> beancount account for the whole chart; a name two codes would share falls back to the
+    chain of codes for both."""
+    imported = source_names(book)
+    names = {code: bean_account(book, code, imported) for code in book.accounts}
+    seen: dict[str, int] = {}
+    for n in names.values():
+        seen[n] = seen.get(n, 0) + 1
+    own = {code for code in names if imported.get(code) and code != imported.get(code) and
+           imported.get(code.rpartition(".")[0]) == imported[code]}      # `X.own` is written as X
+    for code in own:
+        seen[names[code]] -= 1
+    return {code: (n if seen[n] == 1 or code in own else bean_account(book, code)) for code, n in names.items()}
 
 
 def _q(text: str | None) -> str:
@@ -60,9 +86,13 @@ def export_beancount(book: Book, span: Span = Span()) -> str:
     for cur, _dec in book.settings.currencies:
         out.append(f"{opened} commodity {cur}")
     out.append("")
-    names = {code: bean_account(book, code) for code in book.accounts}
+    names = bean_accounts(book)
+    opens: set[str] = set()
     for code in sorted(book.accounts):
         a = book.accounts[code]
+        if names[code] in opens:
+            continue          # `X.own` is written as X, opened once
+        opens.add(names[code])
         out.append(f"{opened} open {names[code]}")
         out.append(f"  code: {_q(code)}")
         out.append(f"  name: {_q(a.name)}")

@@ -64,6 +64,7 @@ def parse_beancount(path: Path) -> Parsed:
                     out.problems.append(Problem("I001", shown, pl_, f"a lot held at cost ({p.account} {{...}}) is "
                                                 "not supported by kebir import", hint="write its value as "
                                                 "`@@ TOTAL` in the base currency, or keep lots in beancount"))
+                    txn.broken = True
                     continue
                 sp = SrcPosting(account=p.account, line=pl_, amount=p.units.number, commodity=p.units.currency,
                                 contact=pm.get("contact"), rate=pm.get("rate"), memo=pm.get("memo"))

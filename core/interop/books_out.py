@@ -14,9 +14,11 @@ twice adds nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -33,7 +35,16 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 ROOT_TYPES = {"assets": "asset", "asset": "asset", "liabilities": "liability", "liability": "liability",
               "equity": "equity", "income": "income", "revenue": "income", "revenues": "income",
-              "expenses": "expense", "expense": "expense"}
+              "expenses": "expense", "expense": "expense", "debts": "liability", "debt": "liability",
+              # the same top-level names in other languages (hledger types them only by declaration)
+              "資産": "asset", "負債": "liability", "純資産": "equity", "資本": "equity", "収益": "income",
+              "収入": "income", "費用": "expense", "支出": "expense",
+              "varlıklar": "asset", "borçlar": "liability", "özkaynaklar": "equity", "gelirler": "income",
+              "giderler": "expense", "aktiva": "asset", "passiva": "liability", "eigenkapital": "equity",
+              "erträge": "income", "aufwand": "expense", "aufwendungen": "expense", "actifs": "asset",
+              "actif": "asset", "passif": "liability", "passifs": "liability", "capitaux": "equity",
+              "produits": "income", "charges": "expense", "activos": "asset", "pasivos": "liability",
+              "patrimonio": "equity", "ingresos": "income", "gastos": "expense"}
 
 
 @dataclass
@@ -115,9 +126,28 @@ def chain_code(name: str) -> str | None:
     return None
 
 
+_PLAIN_SEGMENT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]*(?<!\.)$")
+
+
 def _segment(s: str) -> str:
-    s = re.sub(r"[^0-9A-Za-z_.-]+", "-", s.strip()).strip("-.")
-    return s or "x"
+    """One part of a source account name as one part of a kebir code. A part that is already a
+    plain code part (ASCII letters, digits, `_`, `-`, `.` inside) is kept as it is. Any other part is
+    folded to ASCII (`Asséts` -> `Assets`) and marked with a short hash of the part as written
+    (`Assets-6f1c2a`; `銀行預金` -> `u3e1f0b`), so two parts that differ in the source never share a
+    code, whatever their script, and the same part gives the same code in every import."""
+    s = s.strip()
+    if _PLAIN_SEGMENT.match(s):
+        return s
+    nfc = unicodedata.normalize("NFC", s)
+    h = hashlib.sha256(nfc.encode("utf-8")).hexdigest()[:6]
+    folded = unicodedata.normalize("NFKD", nfc).encode("ascii", "ignore").decode("ascii")
+    folded = re.sub(r"[^0-9A-Za-z_-]+", "-", folded).strip("-_")
+    return f"{folded}-{h}" if folded else f"u{h}"
+
+
+def derived_code(name: str) -> str:
+    """The code kebir gives a source account name of its own accord (no map, no explicit code)."""
+    return chain_code(name) or ".".join(_segment(p) for p in name.split(":"))
 
 
 def code_for(name: str, mapping: Mapping, explicit: str | None = None) -> str:
@@ -126,7 +156,7 @@ def code_for(name: str, mapping: Mapping, explicit: str | None = None) -> str:
         return mapped
     if explicit and _CODE.match(explicit):
         return explicit
-    return chain_code(name) or ".".join(_segment(p) for p in name.split(":"))
+    return derived_code(name)
 
 
 def _parent_of(code: str, name: str, mapping: Mapping) -> str | None:
@@ -208,6 +238,25 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         ensure(name, declared[name].line)
     for name, line in used.items():
         ensure(name, line)
+    problems += _code_collisions(codes, mapped_names, declared, used, path)
+    # postings to an account that has sub-accounts (hledger, ledger and beancount allow them; kebir
+    # posts to leaves only) go to a generated child `<code>.own`, listed in the manifest
+    post_codes = dict(codes)
+    generated: list[dict[str, Any]] = []
+    groups = _group_codes(book, new_accounts)
+    for name, line in used.items():
+        code = codes.get(name)
+        if code is None or code not in groups or name in mapped_names:
+            continue
+        own = code + ".own"
+        if own in groups or any(c == own for n, c in codes.items() if n != name):
+            own = code + ".own-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
+        if own not in book.accounts and own not in new_accounts:
+            leaf = name.split(":")[-1]
+            new_accounts[own] = {"code": own, "name": f"{leaf} (own postings)"}
+        post_codes[name] = own
+        generated.append({"line": line, "account": name, "code": own,
+                          "why": f"{name} has sub-accounts and postings of its own; kebir posts to leaves only"})
 
     # --- transactions
     totals_in = mf.new_totals()
@@ -221,17 +270,24 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     by_name = _contact_names(book)
     order = sorted(range(len(parsed.txns)), key=lambda k: (parsed.txns[k].date, k))
     posted: list[tuple[SrcTxn, list[tuple[str, str, int, int | None, SrcPosting]]]] = []
+    tainted: set[str] = set()        # accounts of transactions not valued: their assertions would follow on
     for k in range(len(parsed.txns)):
         t = parsed.txns[k]
         n_post_in += len(t.postings)
-        rows = _value_txn(t, path, base, decs, bdec, codes, mapping, rounding, problems)
+        if t.broken:                 # its problem is reported where it is: nothing follows from it
+            tainted.update(p.account for p in t.postings)
+            posted.append((t, []))
+            continue
+        rows = _value_txn(t, path, base, decs, bdec, post_codes, mapping, rounding, problems)
+        if not rows:
+            tainted.update(p.account for p in t.postings)
         posted.append((t, rows))
     # balance assertions, in date order (as hledger checks them)
     for k in order:
         t, rows = posted[k]
         for code, cur, amt, _b, p in rows:
             running[(p.account, cur)] += Decimal(amt).scaleb(-decs.get(cur, 2))
-            if p.assertion is not None:
+            if p.assertion is not None and p.account not in tainted:
                 want, wcur = p.assertion
                 wcur = mapping.commodities.get(wcur, wcur) or base
                 have = running[(p.account, wcur)]
@@ -277,7 +333,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
             rec["source"] = t.source_doc
         tags = list(t.tags)
         if t.code and not code:
-            tags.append("code:" + _segment(t.code))
+            tags.append("code:" + (re.sub(r"[^0-9A-Za-z_.-]+", "-", t.code.strip()).strip("-.") or "x"))
         if tags:
             rec["tags"] = sorted(set(tags), key=tags.index)
         posts = []
@@ -298,7 +354,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
             if p.tags:
                 q["tags"] = list(dict.fromkeys(p.tags))
             posts.append(q)
-            mf.add(totals_in, code, cur, amt)
+            mf.add(totals_in, p.account, cur, amt)     # the source's own name, not the code
         n_post_out += len(posts)
         rec["postings"] = posts
         months[ym].append(rec)
@@ -315,7 +371,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
             continue
         if cur not in decs:
             problems.append(Problem("I006", path, pr.line, f"price of {cur}, which is not a currency of the books",
-                                    found=cur, hint=f"add `{cur} = 2` under [currencies] in books.toml"))
+                                    found=cur, hint=_currency_hint(cur)))
             continue
         if (pr.date.isoformat(), cur) in have_rates:
             continue                 # already in rates/ (an earlier import of the same journal)
@@ -336,16 +392,19 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         files["accounts.yaml"] = _append_accounts(book, list(new_accounts.values()))
 
     m = mf.Manifest("journal", label, path, mf.sha256(data), len(data), parsed.fmt)
-    m.totals_in = totals_in
+    by_code = mf.new_totals()
     for rel, text in files.items():
         m.files[rel] = mf.sha256(text.encode("utf-8"))
         if rel.startswith("journals/"):
-            _totals_from_yaml(text, rel, base, decs, m.totals_out)
+            _totals_from_yaml(text, rel, base, decs, by_code)
+    m.totals_in, m.totals_out, m.codes = _by_source_name(totals_in, by_code, post_codes, mapped_names)
+    m.generated = generated
     m.counts = {"transactions_in": len(parsed.txns), "postings_in": n_post_in,
                 "entries_out": sum(len(v) for v in months.values()), "postings_out": n_post_out,
                 "duplicates_skipped": n_dup, "accounts_added": len(new_accounts), "rates_out": len(rates),
                 "skipped": len(skipped)}
     m.skipped = sorted(skipped, key=lambda s: s["line"])
+    problems = _once(problems)
     if not [p for p in problems if p.severity == "error"]:
         problems += mf.compare_totals(m, decs, path)
     summary = (f"{m.counts['entries_out']} entries ({n_post_out} postings) from {len(parsed.txns)} transactions, "
@@ -355,6 +414,107 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         return Plan({}, m, problems, summary + ": nothing new to import", sources)
     files[m.rel] = m.dump(decs)
     return Plan(files, m, problems, summary, sources)
+
+
+def _currency_hint(cur: str) -> str:
+    """Where a commodity the books lack can go: a currency code kebir accepts, or a rename."""
+    if re.fullmatch(r"[A-Z]{3}", cur):
+        return (f"add `{cur} = 2` (its decimals) under [currencies] in books.toml, or rename it with --map "
+                "(commodities: {SYMBOL: CODE})")
+    return (f"kebir currencies are 3-letter codes (books.toml refuses `{cur}`): if {cur} is a currency, rename it "
+            f"with --map (commodities: {{\"{cur}\": XYZ}}) and add XYZ under [currencies]; units of a security, "
+            "fund or lot cannot be imported yet (see docs/interop.md)")
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """The same unsupported construct or unknown commodity on many lines is one problem, at its first
+    line, naming the others (a lot journal gave 154 copies of one message)."""
+    groups: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
+    out: list[Problem | tuple[str, str, str]] = []
+    for p in problems:
+        key = (p.code, p.path, p.message)
+        if p.code not in ("I001", "I006"):
+            out.append(p)
+            continue
+        if key not in groups:
+            out.append(key)
+        groups[key].append(p)
+    result = []
+    for item in out:
+        if isinstance(item, Problem):
+            result.append(item)
+            continue
+        same = sorted(groups[item], key=lambda q: q.line)
+        first, lines = same[0], sorted({q.line for q in same[1:]} - {same[0].line})
+        if lines:
+            shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+            first = replace(first, message=f"{first.message} (and {len(lines)} more: lines {shown})")
+        result.append(first)
+    return result
+
+
+def _group_codes(book: Book, new: dict[str, dict[str, Any]]) -> set[str]:
+    """Codes that are the parent of another account, in the books or among the accounts added."""
+    out: set[str] = set()
+    for code, acc in book.accounts.items():
+        up = acc.parent or (code.rpartition(".")[0] if "." in code else None)
+        if up and up in book.accounts:
+            out.add(up)
+    for code, rec in new.items():
+        up = rec.get("parent") or (code.rpartition(".")[0] if "." in code else None)
+        if up and (up in new or up in book.accounts):
+            out.add(up)
+    return out
+
+
+def _code_collisions(codes: dict[str, str], mapped: set[str], declared: dict, used: dict[str, int],
+                     path: str) -> list[Problem]:
+    """I030 for two source accounts that would become one kebir account without a `--map` rule
+    saying so (an explicit `code:` given twice, or a name that happens to read as another's code)."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for name, code in codes.items():
+        if name not in mapped and not name.startswith("("):
+            owners[code].append(name)
+    out = []
+    for code, names in owners.items():
+        for other in names[1:]:
+            acc = declared.get(other)
+            out.append(Problem("I030", path, acc.line if acc else used.get(other, 1),
+                               f"accounts {names[0]} and {other} would both become kebir account {code}",
+                               found=code, expected="one kebir account per source account",
+                               hint=f"give one of them its own code with --map (accounts: - {{from: \"{other}\", "
+                               "to: CODE}), or merge them on purpose with a --map rule for each"))
+    return out
+
+
+def _by_source_name(totals_in: mf.Totals, by_code: mf.Totals, codes: dict[str, str], mapped: set[str]
+                    ) -> tuple[mf.Totals, mf.Totals, dict[str, str]]:
+    """The records' totals back under the source's own account names, so the manifest compares
+    name against name. A kebir code stands for the one source account that has it; codes shared on
+    purpose (`--map` rules, the rounding account) stand for the group `a + b`. A code shared
+    without a rule stands for nothing in the source, so its totals differ from every name's (I009)."""
+    names_of: dict[str, set[str]] = defaultdict(set)
+    for (name, _cur) in totals_in:
+        names_of[codes.get(name, name)].add(name)
+    key_of: dict[str, str] = {}
+    for code, names in names_of.items():
+        if len(names) == 1:
+            key_of[code] = next(iter(names))
+        elif sum(1 for n in names if n not in mapped and not n.startswith("(")) <= 1:
+            key_of[code] = " + ".join(sorted(names))
+    tin, tout = mf.new_totals(), mf.new_totals()
+    for (name, cur), (d, c) in totals_in.items():
+        code = codes.get(name, name)
+        cell = tin[(key_of.get(code, name), cur)]
+        cell[0] += d
+        cell[1] += c
+    for (code, cur), (d, c) in by_code.items():
+        cell = tout[(key_of.get(code, f"[kebir {code}]"), cur)]
+        cell[0] += d
+        cell[1] += c
+    shown = {key: code for code, key in key_of.items()}
+    shown.update({name: codes.get(name, name) for (name, _cur) in tin if name not in shown})
+    return tin, tout, shown
 
 
 def _rate_ok(rate: str) -> bool:
@@ -429,8 +589,7 @@ def _value_txn(t: SrcTxn, path: str, base: str, decs: dict[str, int], bdec: int,
         p.commodity = cur
         if cur not in decs:
             problems.append(Problem("I006", path, p.line, f"commodity {cur} is not a currency of the books",
-                                    found=cur, hint=f"add `{cur} = 2` under [currencies] in books.toml, or rename "
-                                    "it with --map (commodities: {SYMBOL: CODE})"))
+                                    found=cur, hint=_currency_hint(cur)))
             ok = False
             continue
         if -p.amount.as_tuple().exponent > decs[cur]:       # type: ignore[operator]

@@ -50,6 +50,7 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
     """Parse an hledger or ledger journal. Problems name `path:line`; nothing is raised for bad data."""
     out = Parsed(path=path, fmt=fmt)
     st = _State()
+    st.fmt = fmt
     lines = text.split("\n")
     n = len(lines)
     i = 0
@@ -82,7 +83,10 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
                                             found=body[:60], hint="indent postings under a transaction's date "
                                             "line, or remove the leading spaces from a directive"))
                 continue
+            before = len(out.problems)
             _posting_or_comment(line, ln, txn, st, out)
+            if len(out.problems) > before:
+                txn.broken = True          # its cause is reported; no "does not balance" after it
             continue
         txn = None
         if first in ";#%|*":
@@ -117,6 +121,27 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
                 out.decimals.setdefault(amt[1], amt[2])
         elif word == "P":
             _price_directive(line, ln, st, out)
+        elif first == "~":           # a budget / forecast rule: listed, never posted
+            out.skipped.append(Skipped(ln, f"periodic transaction rule `{line.strip()[:40]}`",
+                                       "a budget or forecast, not a transaction: listed, never posted"))
+            while i < n and lines[i][:1] in (" ", "\t") and lines[i].strip():
+                i += 1
+        elif first == "=" and _only_virtual(lines, i):
+            out.skipped.append(Skipped(ln, f"automated transaction rule `{line.strip()[:40]}`",
+                                       "adds only unbalanced virtual postings, which change no real balance"))
+            while i < n and lines[i][:1] in (" ", "\t") and lines[i].strip():
+                i += 1
+        elif word == "alias" and _alias(line, ln, st, out):
+            pass
+        elif word == "apply" and len(line.split()) >= 3 and line.split()[1] in ("account", "tag"):
+            kind, arg = line.split(None, 2)[1], _split_comment(line.split(None, 2)[2])[0].strip()
+            st.apply.append((kind, arg))
+            out.skipped.append(Skipped(ln, f"`apply {kind} {arg}`", f"applied to what follows, up to `end apply`"))
+        elif word == "end" and len(line.split()) >= 2 and line.split()[1] in ("apply", "aliases"):
+            if line.split()[1] == "aliases":
+                st.aliases.clear()
+            elif st.apply:
+                st.apply.pop()
         elif word in _UNSUPPORTED_TOP or first in "~=":
             what = _UNSUPPORTED_TOP.get(word) or _UNSUPPORTED_TOP[first]
             out.problems.append(Problem("I001", path, ln, f"{what} is not supported by kebir import",
@@ -132,13 +157,73 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
             out.problems.append(Problem("I002", path, ln, f"cannot read this line (`{word}`)", found=line[:60],
                                         hint="start a transaction with its date (YYYY-MM-DD), or use a "
                                         "directive kebir knows: account, commodity, decimal-mark, D, P"))
+    if st.virtual:
+        txns = []
+        for t in out.txns:
+            txns.append(t)
+            vp = st.virtual.get(id(t))
+            if vp:
+                txns.append(SrcTxn(t.date, vp[0].line, vp, description=t.description, payee=t.payee,
+                                   memo=f"{t.memo or t.description} [balanced virtual postings]".strip(),
+                                   tags=t.tags + ("virtual",), broken=t.broken))
+        out.txns = txns
     for t in out.txns:
         _check_postings(t, path, out)
     return out
 
 
+def _only_virtual(lines: list[str], i: int) -> bool:
+    """Whether the automated rule whose postings start at lines[i] has only `(unbalanced)` ones."""
+    seen = False
+    while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip():
+        s = lines[i].strip()
+        if not s.startswith((";", "#")):
+            if not s.startswith("("):
+                return False
+            seen = True
+        i += 1
+    return seen
+
+
+def _alias(line: str, ln: int, st: _State, out: Parsed) -> bool:
+    """`alias OLD = NEW` (OLD and its sub-accounts) or `alias /REGEX/ = REPLACEMENT`, as hledger reads them."""
+    body = _split_comment(line[len("alias"):])[0].strip()
+    old, eq, new = body.partition("=")
+    old, new = old.strip(), new.strip()
+    if not eq or not old:
+        out.problems.append(Problem("I002", out.path, ln, "cannot read the alias", found=line[:60],
+                                    hint="write `alias OLD = NEW` or `alias /REGEX/ = REPLACEMENT`"))
+        return True
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        try:
+            st.aliases.append((re.compile(old[1:-1], re.I), re.sub(r"\\(\d)", r"\\g<\1>", new)))
+        except re.error as exc:
+            out.problems.append(Problem("I002", out.path, ln, f"bad regular expression in alias: {exc}",
+                                        found=old, hint="fix the pattern"))
+    else:
+        st.aliases.append((old, new))
+    out.skipped.append(Skipped(ln, f"alias {old} = {new}", "applied to the account names that follow"))
+    return True
+
+
+def _account_name(name: str, st: _State) -> str:
+    """An account as written, with `apply account` prefixes and aliases applied (hledger's order)."""
+    for kind, prefix in reversed(st.apply):
+        if kind == "account":
+            name = f"{prefix}:{name}"
+    # hledger: the most recent alias first, OLD matches sub-accounts too; ledger: whole names only
+    for old, new in (st.aliases if st.fmt == "ledger" else reversed(st.aliases)):
+        if isinstance(old, str):
+            if name == old or (st.fmt != "ledger" and name.startswith(old + ":")):
+                name = new + name[len(old):]
+        else:
+            name = old.sub(new, name)
+    return name
+
+
 class _State:
-    __slots__ = ("mark", "default_commodity", "commodity_marks", "last_directive_line", "last_directive_kind")
+    __slots__ = ("mark", "default_commodity", "commodity_marks", "last_directive_line", "last_directive_kind",
+                 "aliases", "apply", "virtual", "fmt")
 
     def __init__(self) -> None:
         self.mark = ""                 # "" = infer per number
@@ -146,13 +231,19 @@ class _State:
         self.commodity_marks: dict[str, str] = {}
         self.last_directive_line = 0
         self.last_directive_kind = ""
+        self.aliases: list[tuple[re.Pattern[str] | str, str]] = []    # in the order written
+        self.apply: list[tuple[str, str]] = []                         # ("account", PREFIX) / ("tag", TAG)
+        self.virtual: dict[int, list[SrcPosting]] = {}                 # id(txn) -> its `[balanced]` postings
+        self.fmt = "hledger"
 
 
 def _unsupported_hint(word: str) -> str:
     if word == "~":
         return "generate the transactions first (hledger print --forecast), or remove the rule"
     if word == "=":
-        return "apply the rule first (hledger print --auto > expanded.journal), then import that file"
+        return ("apply the rule first with the tool that reads this journal (`ledger print > expanded.ledger` "
+                "for ledger, `hledger print --auto > expanded.journal` for hledger: they apply rules "
+                "differently), then import that file")
     if word == "include":
         return "import each included file on its own, or concatenate them first"
     if word == "alias":
@@ -224,12 +315,16 @@ def _txn_head(line: str, ln: int, st: _State, out: Parsed) -> SrcTxn | None:
         out.problems.append(Problem("I002", out.path, ln, "cannot read the transaction's date",
                                     found=line[:60], hint="write the date as YYYY-MM-DD (or YYYY/MM/DD)"))
         return SrcTxn(date(1970, 1, 1), ln, [], description="(unreadable)")
-    if m["date2"]:
-        out.problems.append(Problem("I001", out.path, ln, "a secondary date (`DATE=DATE2`) is not supported by "
-                                    "kebir import", found=m["date2"], hint="remove `=...` after the date, or "
-                                    "flatten with `hledger print --date2` first"))
     desc = m["desc"].strip()
     txn = SrcTxn(d, ln, [], code=(m["code"] or "").strip() or None, description=desc)
+    if m["date2"]:       # hledger and ledger report by the primary date unless asked: kept as a tag
+        d2 = _parse_date(m["date2"][1:]) or _parse_date(f"{d.year}-{m['date2'][1:]}")
+        if d2 is None:
+            out.problems.append(Problem("I002", out.path, ln, "cannot read the secondary date",
+                                        found=m["date2"], hint="write it as `DATE=YYYY-MM-DD`"))
+            txn.broken = True
+        else:
+            txn.tags += (f"date2:{d2.isoformat()}",)
     if " | " in desc:
         payee, _, note = desc.partition(" | ")
         txn.payee, txn.memo = payee.strip(), note.strip()
@@ -237,6 +332,11 @@ def _txn_head(line: str, ln: int, st: _State, out: Parsed) -> SrcTxn | None:
         txn.memo = desc or None
     if comment:
         _apply_txn_comment(txn, comment)
+    for kind, tag in st.apply:
+        if kind == "tag":
+            t = tag.replace(": ", ":").strip().rstrip(":")
+            if _KEBIR_TAG.match(t):
+                txn.tags += (t,)
     return txn
 
 
@@ -270,16 +370,22 @@ def _posting_or_comment(line: str, ln: int, txn: SrcTxn, st: _State, out: Parsed
     parts = re.split(r"\t|  +", body.strip(), maxsplit=1)
     account = parts[0].strip()
     rest = parts[1].strip() if len(parts) > 1 else ""
-    if account[:1] in "([" and account[-1:] in ")]":
-        out.problems.append(Problem("I001", out.path, ln, f"virtual posting {account} is not supported by kebir "
-                                    "import", found=account, hint="make it a real posting (balanced by "
-                                    "another), or remove it: kebir entries always balance"))
-        return
-    p = SrcPosting(account=account, line=ln)
+    virtual = ""
+    if account[:1] in "([" and account[-1:] == {"(": ")", "[": "]"}[account[0]]:
+        virtual, account = account[0], account[1:-1].strip()
+    p = SrcPosting(account=_account_name(account, st), line=ln)
     if rest:
         _posting_amount(rest, p, ln, st, out)
     if comment:
         _apply_posting_comment(p, comment)
+    if virtual == "(":           # unbalanced virtual: listed, not posted (compare with `--real`)
+        amount = f"{p.amount} {p.commodity or ''}".strip() if p.amount is not None else "no amount"
+        out.skipped.append(Skipped(ln, f"virtual posting ({p.account}) {amount}",
+                                   "unbalanced virtual postings change no real balance (hledger --real)"))
+        return
+    if virtual == "[":           # balanced virtual: an entry of its own, which must balance by itself
+        st.virtual.setdefault(id(txn), []).append(p)
+        return
     txn.postings.append(p)
 
 
@@ -414,7 +520,7 @@ def _account_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
         out.problems.append(Problem("I002", out.path, ln, "account directive without a name",
                                     hint="write `account assets:bank`"))
         return
-    out.accounts.append(SrcAccount(name, ln, typ, label, code))
+    out.accounts.append(SrcAccount(_account_name(name, st), ln, typ, label, code))
     st.last_directive_line, st.last_directive_kind = ln, "account"
 
 
@@ -462,6 +568,8 @@ def _price_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
 
 
 def _check_postings(t: SrcTxn, path: str, out: Parsed) -> None:
+    if t.broken:
+        return
     if len(t.postings) < 2 and not any(p.line for p in t.postings if p.amount is None):
         if t.description != "(unreadable)":
             out.problems.append(Problem("I004", path, t.line, f"transaction has {len(t.postings)} posting(s); kebir "

@@ -53,6 +53,8 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)      # rel path -> sha256 of the text written
     skipped: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)      # source account name -> kebir code (journals)
+    generated: list[dict[str, Any]] = field(default_factory=list)   # accounts the import made up, and why
 
     @property
     def rel(self) -> str:
@@ -66,7 +68,8 @@ class Manifest:
             d = decimals.get(cur, 2)
             i = self.totals_in.get((acc, cur), [0, 0])
             o = self.totals_out.get((acc, cur), [0, 0])
-            rows.append({"account": acc, "currency": cur,
+            rows.append({"account": acc, **({"code": self.codes[acc]} if acc in self.codes else {}),
+                         "currency": cur,
                          "debit_in": fmt_minor(i[0], d), "credit_in": fmt_minor(i[1], d),
                          "debit_out": fmt_minor(o[0], d), "credit_out": fmt_minor(o[1], d)})
         doc: dict[str, Any] = {
@@ -79,6 +82,7 @@ class Manifest:
             "files": [{"path": p, "sha256": h} for p, h in sorted(self.files.items())],
             "totals": rows,
             "skipped": self.skipped,
+            **({"generated": self.generated} if self.generated else {}),
         }
         return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
 

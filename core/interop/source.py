@@ -50,6 +50,7 @@ class SrcTxn:
     memo: str | None = None
     source_doc: str | None = None
     tags: tuple[str, ...] = ()
+    broken: bool = False                 # a problem was reported on it already: no follow-on problems
 
 
 @dataclass(frozen=True, slots=True)
