@@ -42,7 +42,8 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 import polars as pl
 from rapidfuzz.distance import OSA, JaroWinkler
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.fuzz import ratio, token_set_ratio
+from rapidfuzz.process import cpdist
 
 from core.model import Contact
 
@@ -202,6 +203,60 @@ def address_norm(raw: str | None) -> str | None:
     return " ".join(t for t in toks if t) or None
 
 
+def id_norm(raw: str | None) -> str | None:
+    """An identity number's letters and digits, upper-cased (`12 345 678-9` -> `123456789`)."""
+    if not raw:
+        return None
+    d = re.sub(r"[^0-9A-Za-z]", "", str(raw)).upper()
+    return d or None
+
+
+def date_norm(raw: str | None) -> str | None:
+    """A birth date as YYYYMMDD: `1990-02-19`, `19900219`, `19.02.1990`, `19/02/1990` -> `19900219`."""
+    if not raw:
+        return None
+    s = str(raw).strip()
+    m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", s)
+    if m:
+        return f"{m[3]}{int(m[2]):02d}{int(m[1]):02d}"
+    d = re.sub(r"\D", "", s)
+    return d or None
+
+
+def tckn_valid(d: str) -> bool:
+    """A Turkish identity number (TCKN, 11 digits) passes its two check digits."""
+    if not re.fullmatch(r"[1-9]\d{10}", d):
+        return False
+    x = [int(c) for c in d]
+    return (sum(x[0:9:2]) * 7 - sum(x[1:8:2])) % 10 == x[9] and sum(x[:10]) % 10 == x[10]
+
+
+def vkn_valid(d: str) -> bool:
+    """A Turkish tax number (VKN, 10 digits) passes its check digit."""
+    if not re.fullmatch(r"\d{10}", d):
+        return False
+    total = 0
+    for i in range(9):
+        t = (int(d[i]) + 9 - i) % 10
+        v = (t * 2 ** (9 - i)) % 9
+        total += 9 if t and v == 0 else v
+    return (10 - total % 10) % 10 == int(d[9])
+
+
+def tax_id_checkable(d: str | None) -> bool:
+    """A tax id in a form with a checksum (a VKN or a TCKN); others cannot be checked."""
+    return bool(d) and len(d) in (10, 11) and d.isdigit()
+
+
+def tax_id_valid(d: str | None) -> bool:
+    """A VKN or TCKN that passes its checksum; any other id counts as valid (it cannot be checked)."""
+    if not d:
+        return False
+    if not tax_id_checkable(d):
+        return True
+    return vkn_valid(d) if len(d) == 10 else tckn_valid(d)
+
+
 class Norm(NamedTuple):
     """A contact's normalised values (immutable; a NamedTuple as half a million are built at 1M)."""
 
@@ -218,6 +273,9 @@ class Norm(NamedTuple):
     city: str | None
     filled: int                     # how many fields are present (completeness)
     address: str | None = None
+    nid: str | None = None          # national identity number (a foreign person's), letters and digits
+    dob: str | None = None          # birth date, YYYYMMDD
+    zip: str | None = None          # postcode, folded
 
 
 def normalise(c: Contact) -> Norm:
@@ -228,7 +286,9 @@ def normalise(c: Contact) -> Norm:
     city = fold(f["city"]) if f.get("city") else None
     return Norm(c.id, c.side, c.kind, c.role, name, tuple(name.split()), phone_e164(f.get("phone")),
                 email, frozenset(domains), tax_digits(f.get("tax_id")), city,
-                1 + sum(1 for _, v in c.fields if v not in (None, "", [])), address_norm(f.get("address")))
+                1 + sum(1 for _, v in c.fields if v not in (None, "", [])), address_norm(f.get("address")),
+                id_norm(f.get("national_id")), date_norm(f.get("birth_date")),
+                "".join(_tokens(str(f["postcode"]))) or None if f.get("postcode") else None)
 
 
 # ---- the same, column-wise (keep in step with the scalar functions above)
@@ -277,7 +337,9 @@ def _domain_expr(e: pl.Expr) -> pl.Expr:
 # columns of the row frames that are not fields of the record (`filled` and the content hash skip them)
 _META = ("idx", "file", "raw", "rec", "fo", "hash")
 # the normalised columns kept per record (in the rows cache as "n:" + name)
-NORM_COLUMNS = ("name", "phone", "email", "dom1", "dom2", "tax", "city", "addr", "filled")
+NORM_COLUMNS = ("name", "phone", "email", "dom1", "dom2", "tax", "city", "addr", "filled", "nid", "dob", "zip")
+# bumped when normalisation changes: cached rows of another version are normalised again
+NORM_VERSION = 3
 
 
 def normalise_frame(df: pl.DataFrame) -> pl.DataFrame:
@@ -307,11 +369,23 @@ def _normalised(df: pl.DataFrame) -> pl.DataFrame:
     city = _fold_expr(pl.col("city")).str.replace_all(r"\s+", " ").str.strip_chars()
     filled = pl.sum_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "")
                                 for c in df.columns if c not in ("id", "side", "role", "kind", "name") + _META])
+
+    def col(c: str) -> pl.Expr:
+        return pl.col(c) if c in df.columns else pl.lit(None, pl.String)
+    nid = col("national_id").str.replace_all(r"[^0-9A-Za-z]", "").str.to_uppercase()
+    bd = col("birth_date").str.strip_chars()
+    dmy = bd.str.extract_groups(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+    dob = pl.when(dmy.struct.field("3").is_not_null()).then(
+        dmy.struct.field("3") + dmy.struct.field("2").str.zfill(2) + dmy.struct.field("1").str.zfill(2)) \
+        .otherwise(bd.str.replace_all(r"\D", ""))
+    zipc = _tokens_expr(col("postcode")).str.replace_all(" ", "", literal=True)
     out = df.select(
         "id", "side", "role", "kind", name.alias("name"), _phone_expr(pl.col("phone")).alias("phone"),
         email.alias("email"), _domain_expr(email).alias("dom1"), _domain_expr(pl.col("website")).alias("dom2"),
         pl.when(tax != "").then(tax).alias("tax"), pl.when(city != "").then(city).alias("city"),
-        pl.when(addr != "").then(addr).alias("addr"), (1 + filled).alias("filled"))
+        pl.when(addr != "").then(addr).alias("addr"), (1 + filled).alias("filled"),
+        pl.when(nid != "").then(nid).alias("nid"), pl.when(dob != "").then(dob).alias("dob"),
+        pl.when(zipc != "").then(zipc).alias("zip"))
     return out
 
 
@@ -319,30 +393,84 @@ def _normalised(df: pl.DataFrame) -> pl.DataFrame:
 # Blocking
 
 MAX_BLOCK = 40          # blocks larger than this carry no information (a shared switchboard, "istanbul")
+MAX_PAIRS = 60          # pairs kept per record, those sharing the most keys first (measured: bench/README.md)
+
+# a rough phonetic key for Turkish and English names (folded): letters that sound alike made one,
+# vowels after the first letter and doubled letters dropped, four letters kept
+_PHON_FROM = ["ph", "ck", "sch", "sh", "ch", "q", "c", "z", "d", "b", "v", "w", "j", "y", "h"]
+_PHON_TO = ["f", "k", "s", "s", "k", "k", "k", "s", "t", "p", "f", "f", "g", "", ""]
+_DOUBLE = [c + c for c in "bcdfgklmnprstv"]
+
+
+def phonetic(token: str | None) -> str | None:
+    """`stubbs`, `stubs`, `stupps` -> `stps`; `yilmaz`, `yılmaz`, `jilmas` -> the same key."""
+    if not token:
+        return None
+    t = fold(token)
+    for a, b in zip(_PHON_FROM, _PHON_TO):
+        t = t.replace(a, b)
+    t = t[:1] + re.sub(r"[aeiou]", "", t[1:])
+    for d in _DOUBLE:
+        t = t.replace(d, d[0])
+    return t[:4] or None
+
+
+def _phonetic_expr(e: pl.Expr) -> pl.Expr:
+    e = e.str.replace_many(_PHON_FROM, _PHON_TO)
+    e = e.str.slice(0, 1) + e.str.slice(1).str.replace_all(r"[aeiou]", "")
+    e = e.str.replace_many(_DOUBLE, [d[0] for d in _DOUBLE])
+    e = e.str.slice(0, 4)
+    return pl.when(e != "").then(e)
+
+
+def _key_exprs() -> list[tuple[str, pl.Expr]]:
+    """The blocking keys: (prefix, expression over the normalised columns). The exact keys (tax id,
+    national id, phone, e-mail, domain, address) and keys that survive a typo in any one field:
+    the first and last five characters of an identity number, the last seven digits of a phone,
+    the birth date, the house number with the street's first letters, the street without the
+    number, and name keys (a phonetic key of the first and last name tokens, alone or with the
+    birth year, postcode or city; a company's first name token with its city). Keys whose prefix
+    starts with `name` do not make an identifier shared (see candidate_pairs_frame)."""
+    pid = pl.coalesce(pl.col("tax"), pl.col("nid"))
+    long_id = pid.str.len_chars() >= 7
+    toks = pl.col("name").str.split(" ")
+    first, last = toks.list.first(), toks.list.last()
+    two = toks.list.len() > 1
+    pf, pl_ = _phonetic_expr(first), _phonetic_expr(last)
+    num = pl.col("addr").str.extract(r"\b(\d+)\b")
+    street = pl.col("addr").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars()
+    person = pl.col("kind") == "person"
+    kind = pl.col("kind").str.slice(0, 1) + ":"
+    return [
+        ("tax:", pl.col("tax")), ("nid:", pl.col("nid")), ("tel:", pl.col("phone")), ("mail:", pl.col("email")),
+        ("dom:", pl.col("dom1")), ("dom:", pl.col("dom2")), ("adr:", pl.col("addr")),
+        ("idh:", pl.when(long_id).then(pid.str.slice(0, 5))), ("idt:", pl.when(long_id).then(pid.str.slice(-5))),
+        ("tl7:", pl.col("phone").str.slice(-7)),
+        ("dob:", pl.when(pl.col("dob").str.len_chars() == 8).then(pl.col("dob"))),
+        ("ahn:", kind + num + " " + street.str.slice(0, 3)),
+        ("ast:", pl.when(street.str.len_chars() >= 6).then(kind + street)),
+        ("name:pp:", pl.when(two).then(kind + pf + " " + pl_)),
+        ("name:py:", pl.when(person).then(pl_ + " " + pl.col("dob").str.slice(0, 4))),
+        ("name:fy:", pl.when(person & two).then(pf + " " + pl.col("dob").str.slice(0, 4))),
+        ("name:pz:", kind + pl_ + " " + pl.col("zip")),
+        ("name:fz:", pl.when(two).then(kind + pf + " " + pl.col("zip"))),
+        ("name:pc:", kind + pl_ + " " + pl.col("city")),
+        ("name:cc:", pl.when(~person & (first.str.len_chars() >= 3)).then(first + " " + pl.col("city"))),
+    ]
 
 
 def block_keys(n: Norm) -> set[str]:
     """The blocking keys of one record (scalar form of `_keys_frame`)."""
-    keys: set[str] = set()
-    if n.tax:
-        keys.add("tax:" + n.tax)
-    if n.phone:
-        keys.add("tel:" + n.phone)
-    if n.email:
-        keys.add("mail:" + n.email)
-    for d in n.domains:
-        keys.add("dom:" + d)
-    if n.address:
-        keys.add("adr:" + n.address)
-    return keys
+    row = {"tax": n.tax, "nid": n.nid, "phone": n.phone, "email": n.email, "addr": n.address,
+           "dob": n.dob, "zip": n.zip, "city": n.city, "kind": n.kind, "name": n.name}
+    doms = sorted(n.domains) + [None, None]
+    row["dom1"], row["dom2"] = doms[0], doms[1]
+    df = pl.DataFrame([row], schema={k: pl.String for k in row}).with_row_index("idx")
+    return set(_keys_frame(df)["key"].to_list())
 
 
 def _keys_frame(nf: pl.DataFrame) -> pl.DataFrame:
-    parts = [
-        ("tax:", pl.col("tax")), ("tel:", pl.col("phone")), ("mail:", pl.col("email")),
-        ("dom:", pl.col("dom1")), ("dom:", pl.col("dom2")), ("adr:", pl.col("addr")),
-    ]
-    return pl.concat([nf.select("idx", (pl.lit(p) + e).alias("key")) for p, e in parts]) \
+    return pl.concat([nf.select("idx", (pl.lit(p) + e).alias("key")) for p, e in _key_exprs()]) \
         .drop_nulls("key").unique()
 
 
@@ -365,10 +493,10 @@ def candidate_pairs_frame(nf: pl.DataFrame, within: set[str], across: bool,
     if fresh is not None:
         nf = nf.with_columns(fresh.alias("fresh"))
         hot = nf.filter(pl.col("fresh"))
+        hot_keys = _keys_frame(hot)["key"].unique().implode()
         near = pl.col("fresh")
-        for cols in (("tax",), ("phone",), ("email",), ("dom1", "dom2"), ("addr",)):
-            values = pl.concat([hot[c] for c in cols]).drop_nulls().unique().implode()
-            near = near | pl.any_horizontal([pl.col(c).is_in(values) for c in cols])
+        for p, e in _key_exprs():
+            near = near | (pl.lit(p) + e).is_in(hot_keys).fill_null(False)
         nf = nf.filter(near)
         fresh = nf["fresh"]
     keys = _keys_frame(nf)
@@ -380,7 +508,11 @@ def candidate_pairs_frame(nf: pl.DataFrame, within: set[str], across: bool,
         keys = keys.join(hot, on="key")
     pairs = keys.join(keys, on="key", suffix="_b").filter(pl.col("idx") < pl.col("idx_b")) \
         .group_by(pl.col("idx").alias("a"), pl.col("idx_b").alias("b")) \
-        .agg((~pl.col("key").str.starts_with("name:")).any().alias("ident"))
+        .agg((~pl.col("key").str.starts_with("name:")).any().alias("ident"), pl.len().alias("nk"))
+    # at most MAX_PAIRS per record: those sharing the most keys (ties: the nearer ids)
+    order = [pl.col("nk"), -(pl.col("b").cast(pl.Int64) - pl.col("a").cast(pl.Int64))]
+    pairs = pairs.sort(order, descending=True).filter(
+        (pl.int_range(pl.len()).over("a") < MAX_PAIRS) & (pl.int_range(pl.len()).over("b") < MAX_PAIRS))
     if fresh is not None:
         f = nf.select("idx", fresh.alias("fresh"))
         pairs = pairs.join(f.rename({"idx": "a", "fresh": "fa"}), on="a") \
@@ -402,8 +534,11 @@ def _allowed(a: Norm, b: Norm, within: set[str], across: bool) -> bool:
 # --------------------------------------------------------------------------------------------
 # Comparison and Fellegi-Sunter
 
-FIELDS = ("name", "phone", "email", "domain", "tax", "city", "address")
-LEVELS = {"name": 4, "phone": 2, "email": 2, "domain": 2, "tax": 2, "city": 2, "address": 2}
+FIELDS = ("name", "phone", "email", "domain", "tax", "city", "address", "dob", "zip")
+# levels per field: 0 disagree, then agreement from weak to exact; identifiers, phones, birth dates
+# and postcodes have a middle level for one edit or one transposition (a typo), cities and
+# addresses one for a near spelling with the same (or one-edit) house number
+LEVELS = {"name": 4, "phone": 3, "email": 2, "domain": 2, "tax": 3, "city": 3, "address": 3, "dob": 3, "zip": 3}
 
 
 def _is_initial(x: str, y: str) -> bool:
@@ -452,7 +587,16 @@ def name_similarity(a: Norm, b: Norm) -> float:
         sim = max(sim, _sim(a.name, b.name))       # a typo in a first letter moves a token when sorted
     if a.kind == "person":
         sim = _person_rule(sim, a.tokens, b.tokens)
+    elif _contains(a.tokens, b.tokens):
+        sim = max(sim, NAME_CUTS[0])
     return sim
+
+
+def _contains(ta: tuple[str, ...] | list[str], tb: tuple[str, ...] | list[str]) -> bool:
+    """One company name's tokens are all in the other's (`Lulu` and `Lulu Restaurant Bis Cafe`,
+    `Bones` and `Bones Restaurant`): not a disagreement (legal forms are already dropped)."""
+    sa, sb = set(ta), set(tb)
+    return bool(sa) and bool(sb) and sa != sb and (sa <= sb or sb <= sa) and max(map(len, sa & sb)) >= 3
 
 
 NAME_CUTS = (0.75, 0.88, 0.97)
@@ -466,26 +610,90 @@ def _mobile(e164: str | None) -> bool:
     return bool(e164) and str(e164).startswith("+905")
 
 
+def _swapped_date(x: str, y: str) -> bool:
+    return len(x) == 8 and len(y) == 8 and x[:4] + x[6:] + x[4:6] == y
+
+
+def _level3(x: str | None, y: str | None, date: bool = False) -> int:
+    """-1 missing; 2 exact; 1 one edit or one transposition (or day and month swapped); 0 else."""
+    if not x or not y:
+        return -1
+    if x == y:
+        return 2
+    return 1 if OSA.distance(x, y) <= 1 or (date and _swapped_date(x, y)) else 0
+
+
+def _pid(n: Norm) -> str | None:
+    return n.tax or n.nid
+
+
+_HOUSE = re.compile(r"\b(\d+)\b")
+_STREET = re.compile(r"\b\d+\w*\b")
+
+
+def _address_level(x: str | None, y: str | None) -> int:
+    if not x or not y:
+        return -1
+    if x == y:
+        return 2
+    nx, ny = " ".join(_HOUSE.findall(x)), " ".join(_HOUSE.findall(y))
+    if nx != ny and OSA.distance(nx, ny) > 1:
+        return 0
+    sx, sy = (" ".join(_STREET.sub("", v).split()) for v in (x, y))
+    return 1 if token_set_ratio(sx, sy) >= ADDRESS_NEAR else 0
+
+
+def _city_level(x: str | None, y: str | None) -> int:
+    if not x or not y:
+        return -1
+    if x == y:
+        return 2
+    return 1 if JaroWinkler.normalized_similarity(x, y) >= CITY_NEAR else 0
+
+
+ADDRESS_NEAR = 80       # token-set ratio of the street words for a near address
+CITY_NEAR = 0.9         # Jaro-Winkler for a near city name
+
+
 def compare(a: Norm, b: Norm) -> tuple[int, ...]:
-    """Comparison vector: level per field, -1 when either side is missing the field."""
+    """Comparison vector: level per field (FIELDS, LEVELS), -1 when either side is missing it."""
     def eq(x: Any, y: Any) -> int:
         return -1 if not x or not y else int(x == y)
     dom = -1 if not a.domains or not b.domains else int(bool(a.domains & b.domains))
-    phone = eq(a.phone, b.phone)
-    if phone == 0 and a.kind == "company" and _mobile(a.phone) != _mobile(b.phone):
+    phone = _level3(a.phone, b.phone)
+    if phone in (0, 1) and a.kind == "company" and _mobile(a.phone) != _mobile(b.phone):
         phone = -1          # a firm's switchboard vs someone's mobile says nothing either way
+    pa, pb = _pid(a), _pid(b)
     return (_name_level(name_similarity(a, b)), phone, eq(a.email, b.email), dom,
-            eq(a.tax, b.tax), eq(a.city, b.city), eq(a.address, b.address))
+            _level3(pa, pb), _city_level(a.city, b.city), _address_level(a.address, b.address),
+            _level3(a.dob, b.dob, date=True), _level3(a.zip, b.zip))
+
+
+def _strong(vec: tuple[int, ...], a: Norm) -> bool:
+    """A shared strong identifier: the same tax or national id, the same e-mail, or (for people)
+    the same mobile number. It outweighs a name that disagrees (a typo in a surname); a shared
+    birth date, address or landline does not (twins, households)."""
+    return vec[4] == 2 or vec[2] == 1 or (a.kind == "person" and vec[1] == 2 and _mobile(a.phone))
+
+
+def _tax_conflict(a: Norm, b: Norm) -> bool:
+    """Two ERP parties whose valid tax ids differ. Ids one edit apart of which one fails its
+    checksum (a VKN or TCKN typed wrong) are not in conflict: they are compared as a typo."""
+    if not (a.side == "erp" and b.side == "erp" and a.tax and b.tax and a.tax != b.tax):
+        return False
+    if OSA.distance(a.tax, b.tax) <= 1 and (not tax_id_valid(a.tax) or not tax_id_valid(b.tax)):
+        return False
+    return True
 
 
 def hard_no(a: Norm, b: Norm) -> bool:
-    """Two ERP parties with different tax ids are never the same party; nor are two records whose
-    names disagree (similarity below the lowest name level): households, sister firms at one
-    address and colleagues share phones, addresses and domains, not names, so no amount of shared
-    contact data may outvote the name."""
-    if a.side == "erp" and b.side == "erp" and bool(a.tax) and bool(b.tax) and a.tax != b.tax:
+    """Two ERP parties with different valid tax ids are never the same party; nor are two records
+    whose names disagree (similarity below the lowest name level) unless they share a strong
+    identifier (`_strong`): households, sister firms at one address and colleagues share phones,
+    addresses and domains, not names, so no amount of shared contact data may outvote the name."""
+    if _tax_conflict(a, b):
         return True
-    return name_similarity(a, b) < NAME_CUTS[0]
+    return name_similarity(a, b) < NAME_CUTS[0] and not _strong(compare(a, b), a)
 
 
 def _eq_level(a: str, b: str) -> pl.Expr:
@@ -511,13 +719,68 @@ def _name_sims(j: pl.DataFrame) -> list[float]:
                      & (pl.col("toks_a").list.set_intersection("toks_b").list.len() > 0)).alias("r"))["r"]
     for i in rule.arg_true().to_list():
         sims[i] = _person_rule(sims[i], sa[i].split(), sb[i].split())
+    # a company name whose tokens are all in the other's (Lulu, Lulu Restaurant)
+    low = j.select(((pl.col("kind_a") == "company") & (pl.Series(sims, dtype=pl.Float64) < NAME_CUTS[0])
+                    & (pl.col("toks_a").list.set_intersection("toks_b").list.len() > 0)).alias("r"))["r"]
+    for i in low.arg_true().to_list():
+        if _contains(sa[i].split(), sb[i].split()):
+            sims[i] = NAME_CUTS[0]
     return sims
+
+
+def _lev3_frame(j: pl.DataFrame, a: str, b: str, date: bool = False) -> pl.Series:
+    """_level3 column-wise: exact 2, one edit or transposition 1 (OSA over the differing pairs
+    only, with rapidfuzz's cpdist), else 0; -1 where either is missing."""
+    xa, xb = j[a], j[b]
+    both = xa.is_not_null() & xb.is_not_null()
+    out = pl.Series(a, [-1] * j.height, dtype=pl.Int8).set(both, 0).set(both & (xa == xb).fill_null(False), 2)
+    diff = (both & (xa != xb).fill_null(False)).arg_true()
+    if diff.len():
+        x, y = xa.gather(diff).to_list(), xb.gather(diff).to_list()
+        near = cpdist(x, y, scorer=OSA.distance, workers=1) <= 1
+        if date:
+            near |= [_swapped_date(p, q) for p, q in zip(x, y)]
+        out = out.scatter(diff.filter(pl.Series(near)), 1)
+    return out
+
+
+def _address_frame(j: pl.DataFrame) -> pl.Series:
+    xa, xb = j["addr_a"], j["addr_b"]
+    both = xa.is_not_null() & xb.is_not_null()
+    out = pl.Series("address", [-1] * j.height, dtype=pl.Int8).set(both, 0).set(both & (xa == xb).fill_null(False), 2)
+    diff = (both & (xa != xb).fill_null(False)).arg_true()
+    if diff.len():
+        d = j[diff].select(
+            pl.col("addr_a").str.extract_all(r"\b\d+\b").list.join(" ").alias("na"),
+            pl.col("addr_b").str.extract_all(r"\b\d+\b").list.join(" ").alias("nb"),
+            pl.col("addr_a").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars().alias("sa"),
+            pl.col("addr_b").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars().alias("sb"))
+        num_ok = (d["na"] == d["nb"]) | pl.Series(cpdist(d["na"].to_list(), d["nb"].to_list(), scorer=OSA.distance,
+                                                         workers=1) <= 1)
+        street = pl.Series(cpdist(d["sa"].to_list(), d["sb"].to_list(), scorer=token_set_ratio, workers=1)
+                           >= ADDRESS_NEAR)
+        out = out.scatter(diff.filter(num_ok & street), 1)
+    return out
+
+
+def _city_frame(j: pl.DataFrame) -> pl.Series:
+    xa, xb = j["city_a"], j["city_b"]
+    both = xa.is_not_null() & xb.is_not_null()
+    out = pl.Series("city", [-1] * j.height, dtype=pl.Int8).set(both, 0).set(both & (xa == xb).fill_null(False), 2)
+    diff = (both & (xa != xb).fill_null(False)).arg_true()
+    if diff.len():
+        near = cpdist(xa.gather(diff).to_list(), xb.gather(diff).to_list(),
+                      scorer=JaroWinkler.normalized_similarity, workers=1) >= CITY_NEAR
+        out = out.scatter(diff.filter(pl.Series(near)), 1)
+    return out
 
 
 def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """Comparison vectors of the pairs (columns a, b: row indices of nf), column-wise; adds the
-    level columns of FIELDS and `hard` (the tax-id rule)."""
-    cols = ["idx", "side", "kind", "name", "sname", "toks", "phone", "email", "dom1", "dom2", "tax", "city", "addr"]
+    level columns of FIELDS and `hard` (the tax-id rule, and names that disagree without a strong
+    shared identifier)."""
+    cols = ["idx", "side", "kind", "name", "sname", "toks", "phone", "email", "dom1", "dom2", "tax", "city", "addr",
+            "nid", "dob", "zip"]
     if "sname" not in nf.columns:       # the token columns of only the records compared
         used = pl.concat([pairs["a"], pairs["b"]]).unique().implode()
         nf = _with_tokens(nf.filter(pl.col("idx").is_in(used)))
@@ -525,26 +788,39 @@ def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     j = pairs.join(sub.rename({c: c + "_a" for c in cols if c != "idx"}).rename({"idx": "a"}), on="a", how="left") \
         .join(sub.rename({c: c + "_b" for c in cols if c != "idx"}).rename({"idx": "b"}), on="b", how="left") \
         .sort("a", "b")
+    j = j.with_columns(pl.coalesce("tax_a", "nid_a").alias("pid_a"), pl.coalesce("tax_b", "nid_b").alias("pid_b"))
     sims = _name_sims(j)
     lv = pl.Series("sim", sims, dtype=pl.Float64)
     name_level = pl.when(pl.col("sim") >= NAME_CUTS[2]).then(3).when(pl.col("sim") >= NAME_CUTS[1]).then(2) \
         .when(pl.col("sim") >= NAME_CUTS[0]).then(1).otherwise(0).cast(pl.Int8)
     mob_a, mob_b = pl.col("phone_a").str.starts_with("+905"), pl.col("phone_b").str.starts_with("+905")
-    phone = pl.when((pl.col("kind_a") == "company") & (mob_a != mob_b)).then(
-        pl.when(pl.col("phone_a") == pl.col("phone_b")).then(1).otherwise(-1)).otherwise(_eq_level("phone_a", "phone_b"))
+    phone = pl.when((pl.col("kind_a") == "company") & (mob_a != mob_b) & (pl.col("ph3") < 2)).then(-1) \
+        .otherwise(pl.col("ph3"))
     has_a = pl.col("dom1_a").is_not_null() | pl.col("dom2_a").is_not_null()
     has_b = pl.col("dom1_b").is_not_null() | pl.col("dom2_b").is_not_null()
     dom_agree = ((pl.col("dom1_a") == pl.col("dom1_b")).fill_null(False) | (pl.col("dom1_a") == pl.col("dom2_b")).fill_null(False)
                  | (pl.col("dom2_a") == pl.col("dom1_b")).fill_null(False) | (pl.col("dom2_a") == pl.col("dom2_b")).fill_null(False))
     dom = pl.when(has_a & has_b).then(dom_agree.cast(pl.Int8)).otherwise(-1)
-    hard = (pl.col("side_a") == "erp") & (pl.col("side_b") == "erp") & pl.col("tax_a").is_not_null() \
+    j = j.with_columns(lv, _lev3_frame(j, "phone_a", "phone_b").alias("ph3"), _lev3_frame(j, "pid_a", "pid_b").alias("tax"),
+                       _lev3_frame(j, "dob_a", "dob_b", date=True).alias("dob"), _lev3_frame(j, "zip_a", "zip_b").alias("zip"),
+                       _city_frame(j).alias("city"), _address_frame(j).alias("address"))
+    j = j.with_columns(name_level.alias("name"), phone.cast(pl.Int8).alias("phone"),
+                       _eq_level("email_a", "email_b").alias("email"))
+    conflict = (pl.col("side_a") == "erp") & (pl.col("side_b") == "erp") & pl.col("tax_a").is_not_null() \
         & pl.col("tax_b").is_not_null() & (pl.col("tax_a") != pl.col("tax_b"))
-    hard = hard | (pl.col("sim") < NAME_CUTS[0])        # names that disagree: see hard_no
-    return j.with_columns(lv).select(
-        "a", "b", name_level.alias("name"), phone.cast(pl.Int8).alias("phone"),
-        _eq_level("email_a", "email_b").alias("email"), dom.cast(pl.Int8).alias("domain"),
-        _eq_level("tax_a", "tax_b").alias("tax"), _eq_level("city_a", "city_b").alias("city"),
-        _eq_level("addr_a", "addr_b").alias("address"), hard.fill_null(False).alias("hard"))
+    j = j.with_columns(conflict.fill_null(False).alias("conflict"))
+    # ids one edit apart of which one fails its checksum are a typo, not a conflict (few pairs: scalar)
+    maybe = j["conflict"] & (j["tax"] == 1)
+    if maybe.any():
+        idx = maybe.arg_true()
+        ok = [not (OSA.distance(x, y) <= 1 and (not tax_id_valid(x) or not tax_id_valid(y)))
+              for x, y in zip(j["tax_a"].gather(idx).to_list(), j["tax_b"].gather(idx).to_list())]
+        j = j.with_columns(j["conflict"].scatter(idx, ok))
+    strong = (pl.col("tax") == 2) | (pl.col("email") == 1) | (
+        (pl.col("kind_a") == "person") & (pl.col("phone") == 2) & mob_a)
+    hard = pl.col("conflict") | ((pl.col("sim") < NAME_CUTS[0]) & ~strong.fill_null(False))
+    return j.select("a", "b", "name", "phone", "email", dom.cast(pl.Int8).alias("domain"), "tax", "city", "address",
+                    "dob", "zip", hard.fill_null(False).alias("hard"))
 
 
 @dataclass
@@ -571,8 +847,14 @@ class Model:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Model":
-        return cls(float(d["lam"]), {k: list(v) for k, v in d["m"].items()},
-                   {k: list(v) for k, v in d["u"].items()}, int(d["iterations"]), bool(d["converged"]))
+        # a model of another shape (an earlier version's sidecar): its fields fall back to the prior
+        m = {f: list(d["m"][f]) if len(d["m"].get(f, ())) == LEVELS[f] else list(PRIOR_M[f]) for f in FIELDS}
+        u = {f: list(d["u"][f]) if len(d["u"].get(f, ())) == LEVELS[f] else list(PRIOR_U[f]) for f in FIELDS}
+        return cls(float(d["lam"]), m, u, int(d["iterations"]), bool(d["converged"]))
+
+
+def _clamp_prior(p: float) -> float:
+    return min(max(p, 1e-12), 0.5)
 
 
 def _clamp(p: float) -> float:
@@ -584,10 +866,12 @@ def _clamp(p: float) -> float:
 # pairs, which already share a blocking key): a shared phone, e-mail or tax id is rare between
 # different firms (u ~ 1%), a shared domain or city is common (they put the pair in one block).
 PRIOR_LAMBDA = 0.1
-PRIOR_M = {"name": [0.02, 0.05, 0.18, 0.75], "phone": [0.1, 0.9], "email": [0.4, 0.6],
-           "domain": [0.1, 0.9], "tax": [0.02, 0.98], "city": [0.05, 0.95], "address": [0.3, 0.7]}
-PRIOR_U = {"name": [0.85, 0.12, 0.02, 0.01], "phone": [0.99, 0.01], "email": [0.995, 0.005],
-           "domain": [0.7, 0.3], "tax": [0.995, 0.005], "city": [0.3, 0.7], "address": [0.95, 0.05]}
+PRIOR_M = {"name": [0.02, 0.05, 0.18, 0.75], "phone": [0.08, 0.04, 0.88], "email": [0.4, 0.6],
+           "domain": [0.1, 0.9], "tax": [0.02, 0.05, 0.93], "city": [0.04, 0.04, 0.92],
+           "address": [0.2, 0.15, 0.65], "dob": [0.03, 0.07, 0.9], "zip": [0.05, 0.05, 0.9]}
+PRIOR_U = {"name": [0.85, 0.12, 0.02, 0.01], "phone": [0.985, 0.005, 0.01], "email": [0.995, 0.005],
+           "domain": [0.7, 0.3], "tax": [0.99, 0.005, 0.005], "city": [0.28, 0.02, 0.7],
+           "address": [0.93, 0.02, 0.05], "dob": [0.99, 0.008, 0.002], "zip": [0.9, 0.03, 0.07]}
 PRIOR_STRENGTH_M = 5.0     # pseudo-pairs: small books lean on the prior, large ones on their data
 PRIOR_STRENGTH_U = 20.0
 
@@ -630,7 +914,8 @@ def estimate(vectors: Iterable[tuple[int, ...]], max_iter: int = 100, tol: float
         lam, m, u = new_lam, new_m, new_u
         if delta < tol:
             return Model(lam, m, u, it, True)
-    return fixed_model()
+    fixed = fixed_model()
+    return Model(fixed.lam, fixed.m, {f: list(v) for f, v in (u_fixed or PRIOR_U).items()}, max_iter, False)
 
 
 U_SAMPLE = 200_000
@@ -779,7 +1064,8 @@ def _rows(frame: pl.DataFrame) -> pl.DataFrame:
     """A contact frame with its content `hash` and the normalised columns ("n:" + NORM_COLUMNS)."""
     nf = _normalised(frame)
     return frame.with_columns(_hash_expr(frame.columns).alias("hash"),
-                              *[nf[c].alias("n:" + c) for c in NORM_COLUMNS])
+                              *[nf[c].alias("n:" + c) for c in NORM_COLUMNS],
+                              pl.lit(NORM_VERSION, pl.Int32).alias("n:v"))
 
 
 _TIMING = os.environ.get("KEBIR_DEDUP_TIMING") == "1"
@@ -893,7 +1179,14 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
     else:
         train = vec.filter(pairs["ident"]) if pairs.height else vec
         pats = train.group_by(list(FIELDS)).len().sort(list(FIELDS))
-        model = estimate([tuple(r[:-1]) for r in pats.iter_rows()], counts=pats["len"].to_list())
+        u = estimate_u(nf)
+        _tick("u")
+        model = estimate([tuple(r[:-1]) for r in pats.iter_rows()], counts=pats["len"].to_list(), u_fixed=u)
+        if u is not None and model.converged:
+            # u is P(level | two random records), so the prior must be too: the matches EM found
+            # among the pairs it learned from, over every pair the options allow (the candidate
+            # pairs' own match share would count a shared blocking key twice)
+            model.lam = _clamp_prior(model.lam * train.height / max(_all_pairs(nf, within, across), 1))
     scored = score_frame(vec, model)
     _tick("em+score")
     # never propose again: decided pairs and linked pairs give no edge; a rejected pair never
@@ -1003,7 +1296,8 @@ def _norms_of(rows: pl.DataFrame | None) -> dict[str, Norm]:
         name = n["name"][j]
         out[cid] = Norm(cid, c["side"][j], c["kind"][j], c["role"][j], name, tuple(name.split()) if name else (),
                         n["phone"][j], n["email"][j], frozenset(d for d in (n["dom1"][j], n["dom2"][j]) if d),
-                        n["tax"][j], n["city"][j], n["filled"][j], n["addr"][j])
+                        n["tax"][j], n["city"][j], n["filled"][j], n["addr"][j], n["nid"][j], n["dob"][j],
+                        n["zip"][j])
     return out
 
 
@@ -1218,6 +1512,8 @@ def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm",
     _tick(None)
     base = Path(root) / ".kebir" / "cache" / ROWS_CACHE
     cached = _read_cache(base)
+    if cached is not None and ("n:v" not in cached.columns or cached["n:v"].ne(NORM_VERSION).any()):
+        cached = None                   # normalised by another version: normalise again
     known = cached.select("file", "raw") if cached is not None else None
     new, hits, links = _read_rows(root, known)
     _tick("read")
@@ -1436,12 +1732,21 @@ def plan_records(plan: Plan) -> list[dict[str, Any]]:
     return list(iter_records(plan))
 
 
+def _model_line(model: Model) -> str:
+    if model.converged:
+        return f"EM converged in {model.iterations} iterations, match share {model.lam:.4f}"
+    if model.iterations:
+        return f"EM did not converge in {model.iterations} iterations: the fixed weights were used"
+    return "the earlier scan's weights (incremental)"
+
+
 def dump_plan(plan: Plan) -> str:
     """The plan file (YAML, schemas/plan.schema.json): a header, the clusters carried over as they
     were written (renumbered), then the new clusters, written column-wise (`_clusters_text`)."""
     auto = sum(1 for c in plan.clusters if c.confidence == "auto")
     header = (f"# kebir dedup plan: {len(plan.clusters)} clusters ({auto} auto, {len(plan.clusters) - auto} to review), "
               f"{plan.compared_pairs} pairs compared of {plan.all_pairs}, threshold {plan.threshold}.\n"
+              f"# model: {_model_line(plan.model)}.\n"
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
               "# then `kebir dedup apply PLAN`.\n")
     kept = len(plan.kept) if plan.kept is not None else 0
