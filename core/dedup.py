@@ -538,6 +538,7 @@ FIELDS = ("name", "phone", "email", "domain", "tax", "city", "address", "dob", "
 # levels per field: 0 disagree, then agreement from weak to exact; identifiers, phones, birth dates
 # and postcodes have a middle level for one edit or one transposition (a typo), cities and
 # addresses one for a near spelling with the same (or one-edit) house number
+LOCATION = frozenset({"phone", "domain", "city", "address", "zip"})      # see Model.probability
 LEVELS = {"name": 4, "phone": 3, "email": 2, "domain": 2, "tax": 3, "city": 3, "address": 3, "dob": 3, "zip": 3}
 
 
@@ -547,7 +548,8 @@ def _is_initial(x: str, y: str) -> bool:
 
 def _typo(x: str, y: str) -> bool:
     """One slip of the keyboard apart (two for long tokens): a typo, not another name."""
-    return OSA.distance(x, y) <= (2 if min(len(x), len(y)) >= 7 else 1)
+    d = OSA.distance(x, y)
+    return d <= (2 if min(len(x), len(y)) >= 7 else 1) or (d == 2 and JaroWinkler.normalized_similarity(x, y) >= 0.9)
 
 
 def _person_rule(sim: float, ta: tuple[str, ...] | list[str], tb: tuple[str, ...] | list[str]) -> float:
@@ -837,7 +839,14 @@ class Model:
         return math.log2(self.m[f][level] / self.u[f][level])
 
     def probability(self, vec: tuple[int, ...]) -> float:
-        w = math.log2(self.lam / (1 - self.lam)) + sum(self.weight(f, l) for f, l in zip(FIELDS, vec))
+        """The logistic of the prior log-odds plus the weights, where the fields that place a party
+        (phone, domain, city, address, postcode: LOCATION) count once, by their strongest
+        agreement: firms at one address share its phone, city and postcode, so those agreements
+        are one piece of evidence, not four (disagreements each still count)."""
+        ws = [self.weight(f, l) for f, l in zip(FIELDS, vec)]
+        loc = [w for f, w in zip(FIELDS, ws) if f in LOCATION]
+        w = math.log2(self.lam / (1 - self.lam)) + sum(w for f, w in zip(FIELDS, ws) if f not in LOCATION) \
+            + sum(x for x in loc if x < 0) + max([x for x in loc if x > 0], default=0.0)
         w = max(min(w, 60.0), -60.0)
         return 1.0 / (1.0 + 2.0 ** (-w))
 
@@ -891,7 +900,7 @@ def estimate(vectors: Iterable[tuple[int, ...]], max_iter: int = 100, tol: float
     cnt = [1.0] * len(vecs) if counts is None else [float(c) for c in counts]
     total = sum(cnt)
     m = {f: list(v) for f, v in PRIOR_M.items()}
-    u = {f: list(v) for f, v in (u_fixed or PRIOR_U).items()}
+    u = {f: list((u_fixed or {}).get(f, v)) for f, v in PRIOR_U.items()}
     lam = PRIOR_LAMBDA
     for it in range(1, max_iter + 1):
         model = Model(lam, m, u, it, False)
@@ -908,14 +917,14 @@ def estimate(vectors: Iterable[tuple[int, ...]], max_iter: int = 100, tol: float
                     mc[v[k]] += p * c
                     uc[v[k]] += (1 - p) * c
             new_m[f] = [_clamp(x / sum(mc)) for x in mc]
-            new_u[f] = [_clamp(x / sum(uc)) for x in uc] if u_fixed is None else u[f]
+            new_u[f] = [_clamp(x / sum(uc)) for x in uc] if u_fixed is None or f not in u_fixed else u[f]
         delta = abs(new_lam - lam) + max(abs(a - b) for f in FIELDS
                                          for a, b in zip(new_m[f] + new_u[f], m[f] + u[f]))
         lam, m, u = new_lam, new_m, new_u
         if delta < tol:
             return Model(lam, m, u, it, True)
     fixed = fixed_model()
-    return Model(fixed.lam, fixed.m, {f: list(v) for f, v in (u_fixed or PRIOR_U).items()}, max_iter, False)
+    return Model(fixed.lam, fixed.m, {f: list((u_fixed or {}).get(f, v)) for f, v in PRIOR_U.items()}, max_iter, False)
 
 
 U_SAMPLE = 200_000
@@ -1180,6 +1189,12 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
         train = vec.filter(pairs["ident"]) if pairs.height else vec
         pats = train.group_by(list(FIELDS)).len().sort(list(FIELDS))
         u = estimate_u(nf)
+        if u is not None:
+            # the name's u is learned among the candidate pairs: there the non-matches are records
+            # that already share a phone, an address or a birth date (sister firms, households),
+            # and among those a half-similar name is no evidence of a match, as it is among
+            # random pairs (the fields are not independent given a shared contact)
+            del u["name"]
         _tick("u")
         model = estimate([tuple(r[:-1]) for r in pats.iter_rows()], counts=pats["len"].to_list(), u_fixed=u)
         if u is not None and model.converged:
