@@ -538,7 +538,7 @@ FIELDS = ("name", "phone", "email", "domain", "tax", "city", "address", "dob", "
 # levels per field: 0 disagree, then agreement from weak to exact; identifiers, phones, birth dates
 # and postcodes have a middle level for one edit or one transposition (a typo), cities and
 # addresses one for a near spelling with the same (or one-edit) house number
-LOCATION = frozenset({"phone", "domain", "city", "address", "zip"})      # see Model.probability
+LOCATION = frozenset({"phone", "city", "address", "zip"})      # see Model.probability
 LEVELS = {"name": 4, "phone": 3, "email": 2, "domain": 2, "tax": 3, "city": 3, "address": 3, "dob": 3, "zip": 3}
 
 
@@ -589,14 +589,15 @@ def name_similarity(a: Norm, b: Norm) -> float:
         sim = max(sim, _sim(a.name, b.name))       # a typo in a first letter moves a token when sorted
     if a.kind == "person":
         sim = _person_rule(sim, a.tokens, b.tokens)
-    elif _contains(a.tokens, b.tokens):
-        sim = max(sim, NAME_CUTS[0])
+    if sim < NAME_CUTS[0] and _contains(a.tokens, b.tokens):
+        sim = NAME_CUTS[0]
     return sim
 
 
 def _contains(ta: tuple[str, ...] | list[str], tb: tuple[str, ...] | list[str]) -> bool:
-    """One company name's tokens are all in the other's (`Lulu` and `Lulu Restaurant Bis Cafe`,
-    `Bones` and `Bones Restaurant`): not a disagreement (legal forms are already dropped)."""
+    """One name's tokens are all in the other's (`Lulu` and `Lulu Restaurant Bis Cafe`, `Bones` and
+    `Bones Restaurant`, `White` and `Ashley White`): not a disagreement (legal forms are already
+    dropped), though not an agreement either (the lowest name level)."""
     sa, sb = set(ta), set(tb)
     return bool(sa) and bool(sb) and sa != sb and (sa <= sb or sb <= sa) and max(map(len, sa & sb)) >= 3
 
@@ -722,7 +723,7 @@ def _name_sims(j: pl.DataFrame) -> list[float]:
     for i in rule.arg_true().to_list():
         sims[i] = _person_rule(sims[i], sa[i].split(), sb[i].split())
     # a company name whose tokens are all in the other's (Lulu, Lulu Restaurant)
-    low = j.select(((pl.col("kind_a") == "company") & (pl.Series(sims, dtype=pl.Float64) < NAME_CUTS[0])
+    low = j.select(((pl.Series(sims, dtype=pl.Float64) < NAME_CUTS[0])
                     & (pl.col("toks_a").list.set_intersection("toks_b").list.len() > 0)).alias("r"))["r"]
     for i in low.arg_true().to_list():
         if _contains(sa[i].split(), sb[i].split()):
@@ -840,7 +841,7 @@ class Model:
 
     def probability(self, vec: tuple[int, ...]) -> float:
         """The logistic of the prior log-odds plus the weights, where the fields that place a party
-        (phone, domain, city, address, postcode: LOCATION) count once, by their strongest
+        (phone, city, address, postcode: LOCATION) count once, by their strongest
         agreement: firms at one address share its phone, city and postcode, so those agreements
         are one piece of evidence, not four (disagreements each still count)."""
         ws = [self.weight(f, l) for f, l in zip(FIELDS, vec)]
