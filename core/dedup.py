@@ -164,6 +164,55 @@ def phone_e164(raw: str | None) -> str | None:
     return None
 
 
+DEFAULT_REGION = "TR"       # phones without a country code and no `country` on the record are read as Turkish
+
+
+@cache
+def _tr_prefixes() -> frozenset[str]:
+    """The three-digit Turkish area and mobile codes libphonenumber knows (`212`, `312`, `532`, ...)."""
+    import phonenumbers
+    out = set()
+    for p in range(200, 1000):
+        for tail in ("2345678", "4567890", "1234567"):
+            try:
+                if phonenumbers.is_valid_number(phonenumbers.parse(f"+90{p}{tail}")):
+                    out.add(str(p))
+                    break
+            except phonenumbers.NumberParseException:
+                pass
+    return frozenset(out)
+
+
+def phone_lib(raw: str | None, region: str | None = None) -> str | None:
+    """A phone to E.164 with libphonenumber's metadata (the `phonenumbers` package): read in the
+    record's country (else DEFAULT_REGION) unless it carries its own (`+1 ...`, `001 ...`); an
+    extension (`... ext 6108`, `x6108`) is kept apart and left out; None if it is not a number."""
+    import phonenumbers
+    if not raw:
+        return None
+    try:
+        n = phonenumbers.parse(str(raw), (region or DEFAULT_REGION).upper())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(n):
+        return None
+    return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_norm(raw: str | None, country: str | None = None) -> str | None:
+    """A phone to E.164: the fast rules (`phone_e164`) for Turkish numbers in Turkish records,
+    libphonenumber (`phone_lib`) for the rest: another country, letters (an extension), or a
+    +90 number without a Turkish area code (`310/246-1501` in a US restaurant list)."""
+    if not raw:
+        return None
+    fast = phone_e164(raw)
+    foreign = bool(country) and str(country).upper() != "TR"
+    if (fast and not foreign and not re.search(r"[A-Za-z]", str(raw))
+            and (not fast.startswith("+90") or fast[3:6] in _tr_prefixes())):
+        return fast
+    return phone_lib(raw, country)
+
+
 def email_norm(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -284,7 +333,7 @@ def normalise(c: Contact) -> Norm:
     email = email_norm(f.get("email"))
     domains = {d for d in (domain_stem(email), domain_stem(f.get("website"))) if d}
     city = fold(f["city"]) if f.get("city") else None
-    return Norm(c.id, c.side, c.kind, c.role, name, tuple(name.split()), phone_e164(f.get("phone")),
+    return Norm(c.id, c.side, c.kind, c.role, name, tuple(name.split()), phone_norm(f.get("phone"), f.get("country")),
                 email, frozenset(domains), tax_digits(f.get("tax_id")), city,
                 1 + sum(1 for _, v in c.fields if v not in (None, "", [])), address_norm(f.get("address")),
                 id_norm(f.get("national_id")), date_norm(f.get("birth_date")),
@@ -327,6 +376,24 @@ def _phone_expr(e: pl.Expr) -> pl.Expr:
             .when((n == 10) & ~d.str.starts_with("0")).then("+90" + d))
 
 
+def _phone_frame(df: pl.DataFrame) -> pl.Series:
+    """phone_norm column-wise: the fast rules where they apply, libphonenumber once per distinct
+    (phone, country) for the rest."""
+    raw, country = pl.col("phone"), pl.col("country").str.to_uppercase()
+    d = df.with_columns(_phone_expr(raw).alias("fast"))
+    lib = raw.is_not_null() & (
+        (country.is_not_null() & (country != "TR")).fill_null(False) | raw.str.contains(r"[A-Za-z]").fill_null(False)
+        | d["fast"].is_null() | (d["fast"].str.starts_with("+90")
+                                 & ~d["fast"].str.slice(3, 3).is_in(sorted(_tr_prefixes()))).fill_null(False))
+    d = d.with_columns(lib.alias("lib"))
+    todo = d.filter("lib").select("phone", "country").unique()
+    if todo.height == 0:
+        return d["fast"].alias("phone")
+    got = todo.with_columns(pl.Series("e164", [phone_lib(r, c) for r, c in todo.iter_rows()], dtype=pl.String))
+    d = d.join(got, on=["phone", "country"], how="left", nulls_equal=True, maintain_order="left")
+    return d.select(pl.when(pl.col("lib")).then(pl.col("e164")).otherwise(pl.col("fast")).alias("phone"))["phone"]
+
+
 def _domain_expr(e: pl.Expr) -> pl.Expr:
     d = e.str.strip_chars().str.to_lowercase().str.split("@").list.last()
     d = d.str.replace(r"^[a-z]+://", "").str.split("/").list.first().str.replace(r"^www\.", "")
@@ -339,7 +406,7 @@ _META = ("idx", "file", "raw", "rec", "fo", "hash")
 # the normalised columns kept per record (in the rows cache as "n:" + name)
 NORM_COLUMNS = ("name", "phone", "email", "dom1", "dom2", "tax", "city", "addr", "filled", "nid", "dob", "zip")
 # bumped when normalisation changes: cached rows of another version are normalised again
-NORM_VERSION = 3
+NORM_VERSION = 4
 
 
 def normalise_frame(df: pl.DataFrame) -> pl.DataFrame:
@@ -379,8 +446,9 @@ def _normalised(df: pl.DataFrame) -> pl.DataFrame:
         dmy.struct.field("3") + dmy.struct.field("2").str.zfill(2) + dmy.struct.field("1").str.zfill(2)) \
         .otherwise(bd.str.replace_all(r"\D", ""))
     zipc = _tokens_expr(col("postcode")).str.replace_all(" ", "", literal=True)
+    phone = _phone_frame(df.select(pl.col("phone"), col("country").alias("country")))
     out = df.select(
-        "id", "side", "role", "kind", name.alias("name"), _phone_expr(pl.col("phone")).alias("phone"),
+        "id", "side", "role", "kind", name.alias("name"), phone.alias("phone"),
         email.alias("email"), _domain_expr(email).alias("dom1"), _domain_expr(pl.col("website")).alias("dom2"),
         pl.when(tax != "").then(tax).alias("tax"), pl.when(city != "").then(city).alias("city"),
         pl.when(addr != "").then(addr).alias("addr"), (1 + filled).alias("filled"),

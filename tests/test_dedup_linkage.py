@@ -245,3 +245,32 @@ def test_febrl_style__pairs_per_record_are_capped(febrl_like):
     per = pl.concat([pairs["a"], pairs["b"]]).value_counts()["count"]
     assert per.max() <= dedup.MAX_PAIRS
     assert pairs.height < 10 * frame.height
+
+
+# ---------------------------------------------------------------- phones (libphonenumber)
+
+@pytest.mark.parametrize("raw, country, e164", [
+    ("310/246-1501", "US", "+13102461501"),
+    ("1-310-246-1501", "US", "+13102461501"),
+    ("310-246-1501 ext 6108", "US", "+13102461501"),     # the extension kept apart
+    ("+1 310 246 1501", None, "+13102461501"),          # its own country, in a Turkish record
+    ("030 1234567", "DE", "+49301234567"),
+    ("0212 555 01 23", None, "+902125550123"),          # the fast Turkish rules
+    ("0532 555 12 34", "TR", "+905325551234"),
+])
+def test_phone_norm__the_record_s_country_or_the_number_s_own(raw, country, e164):
+    assert dedup.phone_norm(raw, country) == e164
+    frame = pl.DataFrame({"phone": [raw], "country": [country]}, schema={"phone": pl.String, "country": pl.String})
+    assert dedup._phone_frame(frame).to_list() == [e164]
+
+
+def test_phone_norm__an_american_restaurant_list_links_on_its_phones():
+    book = book_of(
+        contact("C-1", "crm", "company", "company", "Arnie Morton's of Chicago", phone="310/246-1501",
+                address="435 S. La Cienega Blvd.", city="Los Angeles", country="US"),
+        contact("C-2", "crm", "company", "company", "Arnie Morton's of Chicago", phone="310-246-1501",
+                address="435 S. La Cienega Boulevard", city="Los Angeles", country="US"),
+    )
+    a, b = (dedup.normalise(c) for c in book.contacts.values())
+    assert a.phone == b.phone == "+13102461501"
+    assert members(dedup.scan(book)) == [["C-1", "C-2"]]
