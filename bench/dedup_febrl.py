@@ -97,17 +97,20 @@ def splink_pairs(frame: pl.DataFrame, link: bool) -> set:
         blocks.append(block_on("sid"))
     settings = SettingsCreator(link_type="link_only" if link else "dedupe_only", comparisons=comps,
                                blocking_rules_to_generate_predictions=blocks)
+    db_api = DuckDBAPI()
+    import pyarrow as pa
     if link:
-        a, b = df[df.side == "crm"].copy(), df[df.side == "erp"].copy()
-        linker = Linker([a, b], settings, db_api=DuckDBAPI())
+        a, b = (db_api.register(pa.Table.from_pandas(df[df.side == s].reset_index(drop=True)),
+                                dataset_display_name=s) for s in ("crm", "erp"))
+        linker = Linker([a, b], settings)
     else:
-        linker = Linker(df, settings, db_api=DuckDBAPI())
+        linker = Linker(db_api.register(pa.Table.from_pandas(df), dataset_display_name="contacts"), settings)
     linker.training.estimate_probability_two_random_records_match([block_on("first", "last")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=6)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
     pred = linker.inference.predict(threshold_match_probability=0.5)
-    cl_ = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.9).as_pandas_dataframe()
+    cl_ = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.9).as_duckdbpyrelation().df()
     groups = cl_.groupby("cluster_id")["unique_id"].apply(list)
     return {frozenset(p) for g in groups for p in itertools.combinations(g, 2)}
 
