@@ -101,6 +101,7 @@ IMPORT_CATALOGUE: dict[str, tuple[str, str]] = {
     "I011": (ERROR, "contact row is malformed"),
     "I012": (ERROR, "imported records fail the books' checks"),
     "I020": (WARNING, "construct without amounts skipped"),
+    "I050": (WARNING, "contact row left out of the import"),
 }
 
 
