@@ -740,11 +740,20 @@ def compare(a: Norm, b: Norm) -> tuple[int, ...]:
             _level3(a.dob, b.dob, date=True), _level3(a.zip, b.zip))
 
 
-def _strong(vec: tuple[int, ...], a: Norm) -> bool:
-    """A shared strong identifier: the same tax or national id, the same e-mail, or (for people)
-    the same mobile number. It outweighs a name that disagrees (a typo in a surname); a shared
-    birth date, address or landline does not (twins, households)."""
-    return vec[4] == 2 or vec[2] == 1 or (a.kind == "person" and vec[1] == 2 and _mobile(a.phone))
+def _strong(vec: tuple[int, ...], a: Norm, b: Norm | None = None) -> bool:
+    """A shared strong identifier: the same tax or national id, the same e-mail, for people the
+    same mobile number, or an identity number one typo apart together with the same birth date
+    (unless both ids pass their VKN/TCKN check digits: then they are two valid numbers, as twins'
+    are). It outweighs a name that disagrees (a typo in a surname, a changed surname); a shared
+    birth date, address or landline alone does not (twins, households)."""
+    if vec[4] == 2 or vec[2] == 1 or (a.kind == "person" and vec[1] == 2 and _mobile(a.phone)):
+        return True
+    return b is not None and vec[4] == 1 and vec[7] == 2 and _id_typo(_pid(a), _pid(b))
+
+
+def _id_typo(x: str | None, y: str | None) -> bool:
+    """Two ids one edit apart can be one mistyped id, unless both pass their check digits."""
+    return bool(x and y) and not (tax_id_checkable(x) and tax_id_checkable(y) and tax_id_valid(x) and tax_id_valid(y))
 
 
 def _tax_conflict(a: Norm, b: Norm) -> bool:
@@ -764,7 +773,7 @@ def hard_no(a: Norm, b: Norm) -> bool:
     addresses and domains, not names, so no amount of shared contact data may outvote the name."""
     if _tax_conflict(a, b):
         return True
-    return name_similarity(a, b) < NAME_CUTS[0] and not _strong(compare(a, b), a)
+    return name_similarity(a, b) < NAME_CUTS[0] and not _strong(compare(a, b), a, b)
 
 
 def _eq_level(a: str, b: str) -> pl.Expr:
@@ -889,6 +898,15 @@ def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         j = j.with_columns(j["conflict"].scatter(idx, ok))
     strong = (pl.col("tax") == 2) | (pl.col("email") == 1) | (
         (pl.col("kind_a") == "person") & (pl.col("phone") == 2) & mob_a)
+    near_id = j.select(((pl.col("sim") < NAME_CUTS[0]) & (pl.col("tax") == 1) & (pl.col("dob") == 2))
+                       .fill_null(False).alias("n"))["n"]
+    typo_id = pl.Series("typo_id", [False] * j.height, dtype=pl.Boolean)
+    if near_id.any():
+        at = near_id.arg_true()
+        typo_id = typo_id.scatter(at, [_id_typo(x, y) for x, y in zip(j["pid_a"].gather(at).to_list(),
+                                                                     j["pid_b"].gather(at).to_list())])
+    j = j.with_columns(typo_id)
+    strong = strong | pl.col("typo_id")
     hard = pl.col("conflict") | ((pl.col("sim") < NAME_CUTS[0]) & ~strong.fill_null(False))
     return j.select("a", "b", "name", "phone", "email", dom.cast(pl.Int8).alias("domain"), "tax", "city", "address",
                     "dob", "zip", hard.fill_null(False).alias("hard"))

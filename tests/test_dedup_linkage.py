@@ -66,6 +66,18 @@ def test_name_veto__a_shared_national_id_outweighs_a_surname_typo():
     assert members(dedup.scan(book)) == [["C-1", "C-2"]]
 
 
+def test_name_veto__a_mistyped_id_with_the_same_birth_date_outweighs_a_changed_surname():
+    book = book_of(
+        contact("C-1", "crm", "contact", "person", "Connor Millar", address="70 Corin Place", city="Kuraby",
+                postcode="4216", national_id="2464828", country="AU", birth_date="1933-09-25"),
+        contact("C-2", "crm", "contact", "person", "Connor Rawlings", address="70 Corin Place", city="Kuraby",
+                postcode="4216", national_id="2464288", country="AU", birth_date="1933-09-25"),
+    )
+    a, b = (dedup.normalise(c) for c in book.contacts.values())
+    assert not dedup.hard_no(a, b)
+    assert members(dedup.scan(book)) == [["C-1", "C-2"]]
+
+
 def test_name_veto__twins_share_a_birth_date_and_an_address_but_stay_apart():
     book = book_of(
         contact("C-1", "crm", "contact", "person", "Hollie Bishop", address="186 Dolling Crescent", city="Tarana",
