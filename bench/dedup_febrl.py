@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--splink", action="store_true")
     ap.add_argument("--runs", type=int, default=1)
     args = ap.parse_args(argv)
-    print(f"| set | id as | kebir P / R / F1 | auto P | EM | compared pairs | pairs/record (max) | kebir s "
+    print(f"| set | id as | kebir P / R / F1 | auto P | EM | compared pairs | pairs per record | kebir s "
           f"(median of {args.runs}) |" + (" splink P / R / F1 |" if args.splink else ""))
     print("|---|---|---|---|---|---|---|---|" + ("---|" if args.splink else ""))
     for n in (int(s) for s in args.sets.split(",")):

@@ -1332,7 +1332,31 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
             if not all((a, b) in known for a, b, _ in member_pairs):
                 clusters.append(_cluster(group, member_pairs, ids, filled, sides))
             continue
-        # chaining guard: drop the weakest links until the group splits
+        # chaining guard: a member pair below `lower` (or rejected) may not share a cluster. Evict
+        # the member in the most such pairs (ties: the least linked to the rest) until none is
+        # left; the evicted form their own groups, so two parties chained by one link come apart
+        # whole. Large groups: drop the weakest links until the group splits.
+        if len(group) <= 50:
+            score = {(a, b): p for a, b, p in member_pairs}
+            bad = {(a, b) for a, b, p in member_pairs if p < lower or (a, b) in banned}
+            rest, out = list(group), []
+            while True:
+                rs = set(rest)
+                count = {x: 0 for x in rest}
+                for a, b in bad:
+                    if a in rs and b in rs:
+                        count[a] += 1
+                        count[b] += 1
+                if not any(count.values()):
+                    break
+                worst = max(rest, key=lambda x: (count[x], -sum(score[(min(x, y), max(x, y))] for y in rest if y != x), x))
+                rest.remove(worst)
+                out.append(worst)
+            gset_edges = [e for x in group for e in by_node.get(x, ()) if e[0] == x]
+            for part in (rest, out):
+                pset = set(part)
+                todo.extend(_components(sorted(part), [e for e in gset_edges if e[0] in pset and e[1] in pset]))
+            continue
         gset = set(group)
         gedges = sorted((e for x in group for e in by_node.get(x, ()) if e[0] == x and e[1] in gset),
                         key=lambda e: (-e[2], e[0], e[1]))
