@@ -461,6 +461,7 @@ def _normalised(df: pl.DataFrame) -> pl.DataFrame:
 # Blocking
 
 MAX_BLOCK = 40          # blocks larger than this carry no information (a shared switchboard, "istanbul")
+MAX_NAME_BLOCK = 12     # a larger block of a name or street key is namesakes (Mehmet Yılmaz in Istanbul)
 MAX_PAIRS = 60          # pairs kept per record, those sharing the most keys first (measured: bench/README.md)
 
 # a rough phonetic key for Turkish and English names (folded): letters that sound alike made one,
@@ -497,7 +498,8 @@ def _key_exprs() -> list[tuple[str, pl.Expr]]:
     the first and last five characters of an identity number, the last seven digits of a phone,
     the birth date, the house number with the street's first letters, the street without the
     number, and name keys (a phonetic key of the first and last name tokens, alone or with the
-    birth year, postcode or city; a company's first name token with its city). Keys whose prefix
+    birth year, postcode or city; a company's first name token and its second's initial with its
+    city). Keys whose prefix
     starts with `name` do not make an identifier shared (see candidate_pairs_frame)."""
     pid = pl.coalesce(pl.col("tax"), pl.col("nid"))
     long_id = pid.str.len_chars() >= 7
@@ -522,8 +524,9 @@ def _key_exprs() -> list[tuple[str, pl.Expr]]:
         ("name:fy:", pl.when(person & two).then(pf + " " + pl.col("dob").str.slice(0, 4))),
         ("name:pz:", kind + pl_ + " " + pl.col("zip")),
         ("name:fz:", pl.when(two).then(kind + pf + " " + pl.col("zip"))),
-        ("name:pc:", kind + pl_ + " " + pl.col("city")),
-        ("name:cc:", pl.when(~person & (first.str.len_chars() >= 3)).then(first + " " + pl.col("city"))),
+        ("name:pc:", kind + first.str.slice(0, 1) + " " + pl_ + " " + pl.col("city")),
+        ("name:cc:", pl.when(~person & (first.str.len_chars() >= 3)).then(
+            first + " " + toks.list.get(1, null_on_oob=True).str.slice(0, 1).fill_null("") + " " + pl.col("city"))),
     ]
 
 
@@ -568,7 +571,8 @@ def candidate_pairs_frame(nf: pl.DataFrame, within: set[str], across: bool,
         nf = nf.filter(near)
         fresh = nf["fresh"]
     keys = _keys_frame(nf)
-    sizes = keys.group_by("key").len().filter(pl.col("len").is_between(2, MAX_BLOCK))
+    sizes = keys.group_by("key").len().filter(pl.col("len").is_between(
+        2, pl.when(pl.col("key").str.contains(r"^(?:name:|ast:)")).then(MAX_NAME_BLOCK).otherwise(MAX_BLOCK)))
     keys = keys.join(sizes.select("key"), on="key")
     if fresh is not None:
         fresh_idx = nf.filter(fresh).select("idx")
@@ -781,16 +785,29 @@ def _eq_level(a: str, b: str) -> pl.Expr:
         .otherwise((pl.col(a) == pl.col(b)).cast(pl.Int8)).cast(pl.Int8)
 
 
+def _sims_many(xs: list[str], ys: list[str]) -> list[float]:
+    """_sim over pairs of lists, in rapidfuzz's C loop (cpdist)."""
+    if not xs:
+        return []
+    import numpy as np
+    r = cpdist(xs, ys, scorer=ratio, workers=1, dtype=np.float64)
+    jw = cpdist(xs, ys, scorer=JaroWinkler.normalized_similarity, workers=1, dtype=np.float64)
+    out = ((r / 100.0 + jw) / 2).tolist()
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        if not x or not y:
+            out[i] = 0.0
+    return out
+
+
 def _name_sims(j: pl.DataFrame) -> list[float]:
     """name_similarity of joined pairs (columns name, sname, toks, kind with suffixes _a, _b)."""
-    sa, sb = j["sname_a"].to_list(), j["sname_b"].to_list()
-    sims = list(map(_sim, sa, sb))
+    sa, sb = j["sname_a"].fill_null("").to_list(), j["sname_b"].fill_null("").to_list()
+    sims = _sims_many(sa, sb)
     unsorted = j.select(((pl.col("name_a") != pl.col("sname_a")) | (pl.col("name_b") != pl.col("sname_b")))
                         .fill_null(False).alias("u"))["u"].arg_true().to_list()
     if unsorted:
         na, nb = j["name_a"].gather(unsorted).to_list(), j["name_b"].gather(unsorted).to_list()
-        for i, x, y in zip(unsorted, na, nb):
-            v = _sim(x, y)
+        for i, v in zip(unsorted, _sims_many(na, nb)):
             if v > sims[i]:
                 sims[i] = v
     # the person rule, only where it can apply (both people, two or more tokens, a shared token)
@@ -1033,7 +1050,7 @@ def estimate_u(nf: pl.DataFrame, sample: int = U_SAMPLE) -> dict[str, list[float
         .with_columns(pl.min_horizontal("a", "b").alias("a"), pl.max_horizontal("a", "b").alias("b"))
     pairs = pairs.filter(kinds.gather(pairs["a"]) == kinds.gather(pairs["b"])).unique(maintain_order=True)
     vec = compare_frame(nf, pairs)
-    _tick("compare")
+    _tick("u: compare random pairs")
     u: dict[str, list[float]] = {}
     for f in FIELDS:
         counts = dict(vec.group_by(f).len().iter_rows())
@@ -1270,6 +1287,7 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
     pairs = candidate_pairs_frame(nf, within, across, fresh)
     _tick("block")
     vec = compare_frame(nf, pairs)
+    _tick("compare")
     if model_given is not None:
         model = model_given
     else:
@@ -1860,7 +1878,7 @@ def plan_records(plan: Plan) -> list[dict[str, Any]]:
 
 def _model_line(model: Model) -> str:
     if model.converged:
-        return f"EM converged in {model.iterations} iterations, match share {model.lam:.4f}"
+        return f"EM converged in {model.iterations} iterations, prior match probability {model.lam:.3g}"
     if model.iterations:
         return f"EM did not converge in {model.iterations} iterations: the fixed weights were used"
     return "the earlier scan's weights (incremental)"
