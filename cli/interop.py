@@ -186,6 +186,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         books: BooksOpt = None,
         label: LabelOpt = None,
         dry_run: DryRunOpt = False,
+        strict: Annotated[bool, typer.Option("--strict", help="Refuse the whole file for one bad row (I011) "
+                                             "instead of importing the good rows and listing the bad (I050).")] = False,
     ) -> None:
         """Import contacts from a CRM or ERP export, keeping each row's id as external_id.
 
@@ -205,7 +207,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         with writing(books) as root:
             root, book, _problems = open_books(str(root))
             plan = contacts.build_contacts_import(data, file, _text(mdata, mapping), mapping, side, book,
-                                                  _label(label, src))
+                                                  _label(label, src), strict)
             _finish(root, plan, dry_run)
 
     @export_app.command("beancount")

@@ -42,7 +42,8 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 import polars as pl
 from rapidfuzz.distance import OSA, JaroWinkler
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.fuzz import ratio, token_set_ratio
+from rapidfuzz.process import cpdist
 
 from core.model import Contact
 
@@ -163,6 +164,55 @@ def phone_e164(raw: str | None) -> str | None:
     return None
 
 
+DEFAULT_REGION = "TR"       # phones without a country code and no `country` on the record are read as Turkish
+
+
+@cache
+def _tr_prefixes() -> frozenset[str]:
+    """The three-digit Turkish area and mobile codes libphonenumber knows (`212`, `312`, `532`, ...)."""
+    import phonenumbers
+    out = set()
+    for p in range(200, 1000):
+        for tail in ("2345678", "4567890", "1234567"):
+            try:
+                if phonenumbers.is_valid_number(phonenumbers.parse(f"+90{p}{tail}")):
+                    out.add(str(p))
+                    break
+            except phonenumbers.NumberParseException:
+                pass
+    return frozenset(out)
+
+
+def phone_lib(raw: str | None, region: str | None = None) -> str | None:
+    """A phone to E.164 with libphonenumber's metadata (the `phonenumbers` package): read in the
+    record's country (else DEFAULT_REGION) unless it carries its own (`+1 ...`, `001 ...`); an
+    extension (`... ext 6108`, `x6108`) is kept apart and left out; None if it is not a number."""
+    import phonenumbers
+    if not raw:
+        return None
+    try:
+        n = phonenumbers.parse(str(raw), (region or DEFAULT_REGION).upper())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(n):
+        return None
+    return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_norm(raw: str | None, country: str | None = None) -> str | None:
+    """A phone to E.164: the fast rules (`phone_e164`) for Turkish numbers in Turkish records,
+    libphonenumber (`phone_lib`) for the rest: another country, letters (an extension), or a
+    +90 number without a Turkish area code (`310/246-1501` in a US restaurant list)."""
+    if not raw:
+        return None
+    fast = phone_e164(raw)
+    foreign = bool(country) and str(country).upper() != "TR"
+    if (fast and not foreign and not re.search(r"[A-Za-z]", str(raw))
+            and (not fast.startswith("+90") or fast[3:6] in _tr_prefixes())):
+        return fast
+    return phone_lib(raw, country)
+
+
 def email_norm(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -202,6 +252,60 @@ def address_norm(raw: str | None) -> str | None:
     return " ".join(t for t in toks if t) or None
 
 
+def id_norm(raw: str | None) -> str | None:
+    """An identity number's letters and digits, upper-cased (`12 345 678-9` -> `123456789`)."""
+    if not raw:
+        return None
+    d = re.sub(r"[^0-9A-Za-z]", "", str(raw)).upper()
+    return d or None
+
+
+def date_norm(raw: str | None) -> str | None:
+    """A birth date as YYYYMMDD: `1990-02-19`, `19900219`, `19.02.1990`, `19/02/1990` -> `19900219`."""
+    if not raw:
+        return None
+    s = str(raw).strip()
+    m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", s)
+    if m:
+        return f"{m[3]}{int(m[2]):02d}{int(m[1]):02d}"
+    d = re.sub(r"\D", "", s)
+    return d or None
+
+
+def tckn_valid(d: str) -> bool:
+    """A Turkish identity number (TCKN, 11 digits) passes its two check digits."""
+    if not re.fullmatch(r"[1-9]\d{10}", d):
+        return False
+    x = [int(c) for c in d]
+    return (sum(x[0:9:2]) * 7 - sum(x[1:8:2])) % 10 == x[9] and sum(x[:10]) % 10 == x[10]
+
+
+def vkn_valid(d: str) -> bool:
+    """A Turkish tax number (VKN, 10 digits) passes its check digit."""
+    if not re.fullmatch(r"\d{10}", d):
+        return False
+    total = 0
+    for i in range(9):
+        t = (int(d[i]) + 9 - i) % 10
+        v = (t * 2 ** (9 - i)) % 9
+        total += 9 if t and v == 0 else v
+    return (10 - total % 10) % 10 == int(d[9])
+
+
+def tax_id_checkable(d: str | None) -> bool:
+    """A tax id in a form with a checksum (a VKN or a TCKN); others cannot be checked."""
+    return bool(d) and len(d) in (10, 11) and d.isdigit()
+
+
+def tax_id_valid(d: str | None) -> bool:
+    """A VKN or TCKN that passes its checksum; any other id counts as valid (it cannot be checked)."""
+    if not d:
+        return False
+    if not tax_id_checkable(d):
+        return True
+    return vkn_valid(d) if len(d) == 10 else tckn_valid(d)
+
+
 class Norm(NamedTuple):
     """A contact's normalised values (immutable; a NamedTuple as half a million are built at 1M)."""
 
@@ -218,6 +322,9 @@ class Norm(NamedTuple):
     city: str | None
     filled: int                     # how many fields are present (completeness)
     address: str | None = None
+    nid: str | None = None          # national identity number (a foreign person's), letters and digits
+    dob: str | None = None          # birth date, YYYYMMDD
+    zip: str | None = None          # postcode, folded
 
 
 def normalise(c: Contact) -> Norm:
@@ -226,9 +333,11 @@ def normalise(c: Contact) -> Norm:
     email = email_norm(f.get("email"))
     domains = {d for d in (domain_stem(email), domain_stem(f.get("website"))) if d}
     city = fold(f["city"]) if f.get("city") else None
-    return Norm(c.id, c.side, c.kind, c.role, name, tuple(name.split()), phone_e164(f.get("phone")),
+    return Norm(c.id, c.side, c.kind, c.role, name, tuple(name.split()), phone_norm(f.get("phone"), f.get("country")),
                 email, frozenset(domains), tax_digits(f.get("tax_id")), city,
-                1 + sum(1 for _, v in c.fields if v not in (None, "", [])), address_norm(f.get("address")))
+                1 + sum(1 for _, v in c.fields if v not in (None, "", [])), address_norm(f.get("address")),
+                id_norm(f.get("national_id")), date_norm(f.get("birth_date")),
+                "".join(_tokens(str(f["postcode"]))) or None if f.get("postcode") else None)
 
 
 # ---- the same, column-wise (keep in step with the scalar functions above)
@@ -267,6 +376,24 @@ def _phone_expr(e: pl.Expr) -> pl.Expr:
             .when((n == 10) & ~d.str.starts_with("0")).then("+90" + d))
 
 
+def _phone_frame(df: pl.DataFrame) -> pl.Series:
+    """phone_norm column-wise: the fast rules where they apply, libphonenumber once per distinct
+    (phone, country) for the rest."""
+    raw, country = pl.col("phone"), pl.col("country").str.to_uppercase()
+    d = df.with_columns(_phone_expr(raw).alias("fast"))
+    lib = raw.is_not_null() & (
+        (country.is_not_null() & (country != "TR")).fill_null(False) | raw.str.contains(r"[A-Za-z]").fill_null(False)
+        | d["fast"].is_null() | (d["fast"].str.starts_with("+90")
+                                 & ~d["fast"].str.slice(3, 3).is_in(sorted(_tr_prefixes()))).fill_null(False))
+    d = d.with_columns(lib.alias("lib"))
+    todo = d.filter("lib").select("phone", "country").unique()
+    if todo.height == 0:
+        return d["fast"].alias("phone")
+    got = todo.with_columns(pl.Series("e164", [phone_lib(r, c) for r, c in todo.iter_rows()], dtype=pl.String))
+    d = d.join(got, on=["phone", "country"], how="left", nulls_equal=True, maintain_order="left")
+    return d.select(pl.when(pl.col("lib")).then(pl.col("e164")).otherwise(pl.col("fast")).alias("phone"))["phone"]
+
+
 def _domain_expr(e: pl.Expr) -> pl.Expr:
     d = e.str.strip_chars().str.to_lowercase().str.split("@").list.last()
     d = d.str.replace(r"^[a-z]+://", "").str.split("/").list.first().str.replace(r"^www\.", "")
@@ -277,7 +404,9 @@ def _domain_expr(e: pl.Expr) -> pl.Expr:
 # columns of the row frames that are not fields of the record (`filled` and the content hash skip them)
 _META = ("idx", "file", "raw", "rec", "fo", "hash")
 # the normalised columns kept per record (in the rows cache as "n:" + name)
-NORM_COLUMNS = ("name", "phone", "email", "dom1", "dom2", "tax", "city", "addr", "filled")
+NORM_COLUMNS = ("name", "phone", "email", "dom1", "dom2", "tax", "city", "addr", "filled", "nid", "dob", "zip")
+# bumped when normalisation changes: cached rows of another version are normalised again
+NORM_VERSION = 4
 
 
 def normalise_frame(df: pl.DataFrame) -> pl.DataFrame:
@@ -307,11 +436,24 @@ def _normalised(df: pl.DataFrame) -> pl.DataFrame:
     city = _fold_expr(pl.col("city")).str.replace_all(r"\s+", " ").str.strip_chars()
     filled = pl.sum_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "")
                                 for c in df.columns if c not in ("id", "side", "role", "kind", "name") + _META])
+
+    def col(c: str) -> pl.Expr:
+        return pl.col(c) if c in df.columns else pl.lit(None, pl.String)
+    nid = col("national_id").str.replace_all(r"[^0-9A-Za-z]", "").str.to_uppercase()
+    bd = col("birth_date").str.strip_chars()
+    dmy = bd.str.extract_groups(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+    dob = pl.when(dmy.struct.field("3").is_not_null()).then(
+        dmy.struct.field("3") + dmy.struct.field("2").str.zfill(2) + dmy.struct.field("1").str.zfill(2)) \
+        .otherwise(bd.str.replace_all(r"\D", ""))
+    zipc = _tokens_expr(col("postcode")).str.replace_all(" ", "", literal=True)
+    phone = _phone_frame(df.select(pl.col("phone"), col("country").alias("country")))
     out = df.select(
-        "id", "side", "role", "kind", name.alias("name"), _phone_expr(pl.col("phone")).alias("phone"),
+        "id", "side", "role", "kind", name.alias("name"), phone.alias("phone"),
         email.alias("email"), _domain_expr(email).alias("dom1"), _domain_expr(pl.col("website")).alias("dom2"),
         pl.when(tax != "").then(tax).alias("tax"), pl.when(city != "").then(city).alias("city"),
-        pl.when(addr != "").then(addr).alias("addr"), (1 + filled).alias("filled"))
+        pl.when(addr != "").then(addr).alias("addr"), (1 + filled).alias("filled"),
+        pl.when(nid != "").then(nid).alias("nid"), pl.when(dob != "").then(dob).alias("dob"),
+        pl.when(zipc != "").then(zipc).alias("zip"))
     return out
 
 
@@ -319,30 +461,87 @@ def _normalised(df: pl.DataFrame) -> pl.DataFrame:
 # Blocking
 
 MAX_BLOCK = 40          # blocks larger than this carry no information (a shared switchboard, "istanbul")
+MAX_NAME_BLOCK = 12     # a larger block of a name or street key is namesakes (Mehmet Yılmaz in Istanbul)
+MAX_PAIRS = 60          # pairs kept per record, those sharing the most keys first (measured: bench/README.md)
+
+# a rough phonetic key for Turkish and English names (folded): letters that sound alike made one,
+# vowels after the first letter and doubled letters dropped, four letters kept
+_PHON_FROM = ["ph", "ck", "sch", "sh", "ch", "q", "c", "z", "d", "b", "v", "w", "j", "y", "h"]
+_PHON_TO = ["f", "k", "s", "s", "k", "k", "k", "s", "t", "p", "f", "f", "g", "", ""]
+_DOUBLE = [c + c for c in "bcdfgklmnprstv"]
+
+
+def phonetic(token: str | None) -> str | None:
+    """`stubbs`, `stubs`, `stupps` -> `stps`; `yilmaz`, `yılmaz`, `jilmas` -> the same key."""
+    if not token:
+        return None
+    t = fold(token)
+    for a, b in zip(_PHON_FROM, _PHON_TO):
+        t = t.replace(a, b)
+    t = t[:1] + re.sub(r"[aeiou]", "", t[1:])
+    for d in _DOUBLE:
+        t = t.replace(d, d[0])
+    return t[:4] or None
+
+
+def _phonetic_expr(e: pl.Expr) -> pl.Expr:
+    e = e.str.replace_many(_PHON_FROM, _PHON_TO)
+    e = e.str.slice(0, 1) + e.str.slice(1).str.replace_all(r"[aeiou]", "")
+    e = e.str.replace_many(_DOUBLE, [d[0] for d in _DOUBLE])
+    e = e.str.slice(0, 4)
+    return pl.when(e != "").then(e)
+
+
+def _key_exprs() -> list[tuple[str, pl.Expr]]:
+    """The blocking keys: (prefix, expression over the normalised columns). The exact keys (tax id,
+    national id, phone, e-mail, domain, address) and keys that survive a typo in any one field:
+    the first and last five characters of an identity number, the last seven digits of a phone,
+    the birth date, the house number with the street's first letters, the street without the
+    number, and name keys (a phonetic key of the first and last name tokens, alone or with the
+    birth year, postcode or city; a company's first name token and its second's initial with its
+    city). Keys whose prefix
+    starts with `name` do not make an identifier shared (see candidate_pairs_frame)."""
+    pid = pl.coalesce(pl.col("tax"), pl.col("nid"))
+    long_id = pid.str.len_chars() >= 7
+    toks = pl.col("name").str.split(" ")
+    first, last = toks.list.first(), toks.list.last()
+    two = toks.list.len() > 1
+    pf, pl_ = _phonetic_expr(first), _phonetic_expr(last)
+    num = pl.col("addr").str.extract(r"\b(\d+)\b")
+    street = pl.col("addr").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars()
+    person = pl.col("kind") == "person"
+    kind = pl.col("kind").str.slice(0, 1) + ":"
+    return [
+        ("tax:", pl.col("tax")), ("nid:", pl.col("nid")), ("tel:", pl.col("phone")), ("mail:", pl.col("email")),
+        ("dom:", pl.col("dom1")), ("dom:", pl.col("dom2")), ("adr:", pl.col("addr")),
+        ("idh:", pl.when(long_id).then(pid.str.slice(0, 5))), ("idt:", pl.when(long_id).then(pid.str.slice(-5))),
+        ("tl7:", pl.col("phone").str.slice(-7)),
+        ("dob:", pl.when(pl.col("dob").str.len_chars() == 8).then(pl.col("dob"))),
+        ("ahn:", kind + num + " " + street.str.slice(0, 3)),
+        ("ast:", pl.when(street.str.len_chars() >= 6).then(kind + street)),
+        ("name:pp:", pl.when(two).then(kind + pf + " " + pl_)),
+        ("name:py:", pl.when(person).then(pl_ + " " + pl.col("dob").str.slice(0, 4))),
+        ("name:fy:", pl.when(person & two).then(pf + " " + pl.col("dob").str.slice(0, 4))),
+        ("name:pz:", kind + pl_ + " " + pl.col("zip")),
+        ("name:fz:", pl.when(two).then(kind + pf + " " + pl.col("zip"))),
+        ("name:pc:", kind + first.str.slice(0, 1) + " " + pl_ + " " + pl.col("city")),
+        ("name:cc:", pl.when(~person & (first.str.len_chars() >= 3)).then(
+            first + " " + toks.list.get(1, null_on_oob=True).str.slice(0, 1).fill_null("") + " " + pl.col("city"))),
+    ]
 
 
 def block_keys(n: Norm) -> set[str]:
     """The blocking keys of one record (scalar form of `_keys_frame`)."""
-    keys: set[str] = set()
-    if n.tax:
-        keys.add("tax:" + n.tax)
-    if n.phone:
-        keys.add("tel:" + n.phone)
-    if n.email:
-        keys.add("mail:" + n.email)
-    for d in n.domains:
-        keys.add("dom:" + d)
-    if n.address:
-        keys.add("adr:" + n.address)
-    return keys
+    row = {"tax": n.tax, "nid": n.nid, "phone": n.phone, "email": n.email, "addr": n.address,
+           "dob": n.dob, "zip": n.zip, "city": n.city, "kind": n.kind, "name": n.name}
+    doms = sorted(n.domains) + [None, None]
+    row["dom1"], row["dom2"] = doms[0], doms[1]
+    df = pl.DataFrame([row], schema={k: pl.String for k in row}).with_row_index("idx")
+    return set(_keys_frame(df)["key"].to_list())
 
 
 def _keys_frame(nf: pl.DataFrame) -> pl.DataFrame:
-    parts = [
-        ("tax:", pl.col("tax")), ("tel:", pl.col("phone")), ("mail:", pl.col("email")),
-        ("dom:", pl.col("dom1")), ("dom:", pl.col("dom2")), ("adr:", pl.col("addr")),
-    ]
-    return pl.concat([nf.select("idx", (pl.lit(p) + e).alias("key")) for p, e in parts]) \
+    return pl.concat([nf.select("idx", (pl.lit(p) + e).alias("key")) for p, e in _key_exprs()]) \
         .drop_nulls("key").unique()
 
 
@@ -365,14 +564,15 @@ def candidate_pairs_frame(nf: pl.DataFrame, within: set[str], across: bool,
     if fresh is not None:
         nf = nf.with_columns(fresh.alias("fresh"))
         hot = nf.filter(pl.col("fresh"))
+        hot_keys = _keys_frame(hot)["key"].unique().implode()
         near = pl.col("fresh")
-        for cols in (("tax",), ("phone",), ("email",), ("dom1", "dom2"), ("addr",)):
-            values = pl.concat([hot[c] for c in cols]).drop_nulls().unique().implode()
-            near = near | pl.any_horizontal([pl.col(c).is_in(values) for c in cols])
+        for p, e in _key_exprs():
+            near = near | (pl.lit(p) + e).is_in(hot_keys).fill_null(False)
         nf = nf.filter(near)
         fresh = nf["fresh"]
     keys = _keys_frame(nf)
-    sizes = keys.group_by("key").len().filter(pl.col("len").is_between(2, MAX_BLOCK))
+    sizes = keys.group_by("key").len().filter(pl.col("len").is_between(
+        2, pl.when(pl.col("key").str.contains(r"^(?:name:|ast:)")).then(MAX_NAME_BLOCK).otherwise(MAX_BLOCK)))
     keys = keys.join(sizes.select("key"), on="key")
     if fresh is not None:
         fresh_idx = nf.filter(fresh).select("idx")
@@ -380,7 +580,11 @@ def candidate_pairs_frame(nf: pl.DataFrame, within: set[str], across: bool,
         keys = keys.join(hot, on="key")
     pairs = keys.join(keys, on="key", suffix="_b").filter(pl.col("idx") < pl.col("idx_b")) \
         .group_by(pl.col("idx").alias("a"), pl.col("idx_b").alias("b")) \
-        .agg((~pl.col("key").str.starts_with("name:")).any().alias("ident"))
+        .agg((~pl.col("key").str.starts_with("name:")).any().alias("ident"), pl.len().alias("nk"))
+    # at most MAX_PAIRS per record: those sharing the most keys (ties: the nearer ids)
+    order = [pl.col("nk"), -(pl.col("b").cast(pl.Int64) - pl.col("a").cast(pl.Int64))]
+    pairs = pairs.sort(order, descending=True).filter(
+        (pl.int_range(pl.len()).over("a") < MAX_PAIRS) & (pl.int_range(pl.len()).over("b") < MAX_PAIRS))
     if fresh is not None:
         f = nf.select("idx", fresh.alias("fresh"))
         pairs = pairs.join(f.rename({"idx": "a", "fresh": "fa"}), on="a") \
@@ -402,8 +606,12 @@ def _allowed(a: Norm, b: Norm, within: set[str], across: bool) -> bool:
 # --------------------------------------------------------------------------------------------
 # Comparison and Fellegi-Sunter
 
-FIELDS = ("name", "phone", "email", "domain", "tax", "city", "address")
-LEVELS = {"name": 4, "phone": 2, "email": 2, "domain": 2, "tax": 2, "city": 2, "address": 2}
+FIELDS = ("name", "phone", "email", "domain", "tax", "city", "address", "dob", "zip")
+# levels per field: 0 disagree, then agreement from weak to exact; identifiers, phones, birth dates
+# and postcodes have a middle level for one edit or one transposition (a typo), cities and
+# addresses one for a near spelling with the same (or one-edit) house number
+LOCATION = frozenset({"phone", "city", "address", "zip"})      # see Model.probability
+LEVELS = {"name": 4, "phone": 3, "email": 2, "domain": 2, "tax": 3, "city": 3, "address": 3, "dob": 3, "zip": 3}
 
 
 def _is_initial(x: str, y: str) -> bool:
@@ -412,7 +620,8 @@ def _is_initial(x: str, y: str) -> bool:
 
 def _typo(x: str, y: str) -> bool:
     """One slip of the keyboard apart (two for long tokens): a typo, not another name."""
-    return OSA.distance(x, y) <= (2 if min(len(x), len(y)) >= 7 else 1)
+    d = OSA.distance(x, y)
+    return d <= (2 if min(len(x), len(y)) >= 7 else 1) or (d == 2 and JaroWinkler.normalized_similarity(x, y) >= 0.9)
 
 
 def _person_rule(sim: float, ta: tuple[str, ...] | list[str], tb: tuple[str, ...] | list[str]) -> float:
@@ -452,7 +661,17 @@ def name_similarity(a: Norm, b: Norm) -> float:
         sim = max(sim, _sim(a.name, b.name))       # a typo in a first letter moves a token when sorted
     if a.kind == "person":
         sim = _person_rule(sim, a.tokens, b.tokens)
+    if sim < NAME_CUTS[0] and _contains(a.tokens, b.tokens):
+        sim = NAME_CUTS[0]
     return sim
+
+
+def _contains(ta: tuple[str, ...] | list[str], tb: tuple[str, ...] | list[str]) -> bool:
+    """One name's tokens are all in the other's (`Lulu` and `Lulu Restaurant Bis Cafe`, `Bones` and
+    `Bones Restaurant`, `White` and `Ashley White`): not a disagreement (legal forms are already
+    dropped), though not an agreement either (the lowest name level)."""
+    sa, sb = set(ta), set(tb)
+    return bool(sa) and bool(sb) and sa != sb and (sa <= sb or sb <= sa) and max(map(len, sa & sb)) >= 3
 
 
 NAME_CUTS = (0.75, 0.88, 0.97)
@@ -466,26 +685,99 @@ def _mobile(e164: str | None) -> bool:
     return bool(e164) and str(e164).startswith("+905")
 
 
+def _swapped_date(x: str, y: str) -> bool:
+    return len(x) == 8 and len(y) == 8 and x[:4] + x[6:] + x[4:6] == y
+
+
+def _level3(x: str | None, y: str | None, date: bool = False) -> int:
+    """-1 missing; 2 exact; 1 one edit or one transposition (or day and month swapped); 0 else."""
+    if not x or not y:
+        return -1
+    if x == y:
+        return 2
+    return 1 if OSA.distance(x, y) <= 1 or (date and _swapped_date(x, y)) else 0
+
+
+def _pid(n: Norm) -> str | None:
+    return n.tax or n.nid
+
+
+_HOUSE = re.compile(r"\b(\d+)\b")
+_STREET = re.compile(r"\b\d+\w*\b")
+
+
+def _address_level(x: str | None, y: str | None) -> int:
+    if not x or not y:
+        return -1
+    if x == y:
+        return 2
+    nx, ny = " ".join(_HOUSE.findall(x)), " ".join(_HOUSE.findall(y))
+    if nx != ny and OSA.distance(nx, ny) > 1:
+        return 0
+    sx, sy = (" ".join(_STREET.sub("", v).split()) for v in (x, y))
+    return 1 if token_set_ratio(sx, sy) >= ADDRESS_NEAR else 0
+
+
+def _city_level(x: str | None, y: str | None) -> int:
+    if not x or not y:
+        return -1
+    if x == y:
+        return 2
+    return 1 if JaroWinkler.normalized_similarity(x, y) >= CITY_NEAR else 0
+
+
+ADDRESS_NEAR = 80       # token-set ratio of the street words for a near address
+CITY_NEAR = 0.9         # Jaro-Winkler for a near city name
+
+
 def compare(a: Norm, b: Norm) -> tuple[int, ...]:
-    """Comparison vector: level per field, -1 when either side is missing the field."""
+    """Comparison vector: level per field (FIELDS, LEVELS), -1 when either side is missing it."""
     def eq(x: Any, y: Any) -> int:
         return -1 if not x or not y else int(x == y)
     dom = -1 if not a.domains or not b.domains else int(bool(a.domains & b.domains))
-    phone = eq(a.phone, b.phone)
-    if phone == 0 and a.kind == "company" and _mobile(a.phone) != _mobile(b.phone):
+    phone = _level3(a.phone, b.phone)
+    if phone in (0, 1) and a.kind == "company" and _mobile(a.phone) != _mobile(b.phone):
         phone = -1          # a firm's switchboard vs someone's mobile says nothing either way
+    pa, pb = _pid(a), _pid(b)
     return (_name_level(name_similarity(a, b)), phone, eq(a.email, b.email), dom,
-            eq(a.tax, b.tax), eq(a.city, b.city), eq(a.address, b.address))
+            _level3(pa, pb), _city_level(a.city, b.city), _address_level(a.address, b.address),
+            _level3(a.dob, b.dob, date=True), _level3(a.zip, b.zip))
+
+
+def _strong(vec: tuple[int, ...], a: Norm, b: Norm | None = None) -> bool:
+    """A shared strong identifier: the same tax or national id, the same e-mail, for people the
+    same mobile number, or an identity number one typo apart together with the same birth date
+    (unless both ids pass their VKN/TCKN check digits: then they are two valid numbers, as twins'
+    are). It outweighs a name that disagrees (a typo in a surname, a changed surname); a shared
+    birth date, address or landline alone does not (twins, households)."""
+    if vec[4] == 2 or vec[2] == 1 or (a.kind == "person" and vec[1] == 2 and _mobile(a.phone)):
+        return True
+    return b is not None and vec[4] == 1 and vec[7] == 2 and _id_typo(_pid(a), _pid(b))
+
+
+def _id_typo(x: str | None, y: str | None) -> bool:
+    """Two ids one edit apart can be one mistyped id, unless both pass their check digits."""
+    return bool(x and y) and not (tax_id_checkable(x) and tax_id_checkable(y) and tax_id_valid(x) and tax_id_valid(y))
+
+
+def _tax_conflict(a: Norm, b: Norm) -> bool:
+    """Two ERP parties whose valid tax ids differ. Ids one edit apart of which one fails its
+    checksum (a VKN or TCKN typed wrong) are not in conflict: they are compared as a typo."""
+    if not (a.side == "erp" and b.side == "erp" and a.tax and b.tax and a.tax != b.tax):
+        return False
+    if OSA.distance(a.tax, b.tax) <= 1 and (not tax_id_valid(a.tax) or not tax_id_valid(b.tax)):
+        return False
+    return True
 
 
 def hard_no(a: Norm, b: Norm) -> bool:
-    """Two ERP parties with different tax ids are never the same party; nor are two records whose
-    names disagree (similarity below the lowest name level): households, sister firms at one
-    address and colleagues share phones, addresses and domains, not names, so no amount of shared
-    contact data may outvote the name."""
-    if a.side == "erp" and b.side == "erp" and bool(a.tax) and bool(b.tax) and a.tax != b.tax:
+    """Two ERP parties with different valid tax ids are never the same party; nor are two records
+    whose names disagree (similarity below the lowest name level) unless they share a strong
+    identifier (`_strong`): households, sister firms at one address and colleagues share phones,
+    addresses and domains, not names, so no amount of shared contact data may outvote the name."""
+    if _tax_conflict(a, b):
         return True
-    return name_similarity(a, b) < NAME_CUTS[0]
+    return name_similarity(a, b) < NAME_CUTS[0] and not _strong(compare(a, b), a, b)
 
 
 def _eq_level(a: str, b: str) -> pl.Expr:
@@ -493,16 +785,29 @@ def _eq_level(a: str, b: str) -> pl.Expr:
         .otherwise((pl.col(a) == pl.col(b)).cast(pl.Int8)).cast(pl.Int8)
 
 
+def _sims_many(xs: list[str], ys: list[str]) -> list[float]:
+    """_sim over pairs of lists, in rapidfuzz's C loop (cpdist)."""
+    if not xs:
+        return []
+    import numpy as np
+    r = cpdist(xs, ys, scorer=ratio, workers=1, dtype=np.float64)
+    jw = cpdist(xs, ys, scorer=JaroWinkler.normalized_similarity, workers=1, dtype=np.float64)
+    out = ((r / 100.0 + jw) / 2).tolist()
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        if not x or not y:
+            out[i] = 0.0
+    return out
+
+
 def _name_sims(j: pl.DataFrame) -> list[float]:
     """name_similarity of joined pairs (columns name, sname, toks, kind with suffixes _a, _b)."""
-    sa, sb = j["sname_a"].to_list(), j["sname_b"].to_list()
-    sims = list(map(_sim, sa, sb))
+    sa, sb = j["sname_a"].fill_null("").to_list(), j["sname_b"].fill_null("").to_list()
+    sims = _sims_many(sa, sb)
     unsorted = j.select(((pl.col("name_a") != pl.col("sname_a")) | (pl.col("name_b") != pl.col("sname_b")))
                         .fill_null(False).alias("u"))["u"].arg_true().to_list()
     if unsorted:
         na, nb = j["name_a"].gather(unsorted).to_list(), j["name_b"].gather(unsorted).to_list()
-        for i, x, y in zip(unsorted, na, nb):
-            v = _sim(x, y)
+        for i, v in zip(unsorted, _sims_many(na, nb)):
             if v > sims[i]:
                 sims[i] = v
     # the person rule, only where it can apply (both people, two or more tokens, a shared token)
@@ -511,13 +816,68 @@ def _name_sims(j: pl.DataFrame) -> list[float]:
                      & (pl.col("toks_a").list.set_intersection("toks_b").list.len() > 0)).alias("r"))["r"]
     for i in rule.arg_true().to_list():
         sims[i] = _person_rule(sims[i], sa[i].split(), sb[i].split())
+    # a company name whose tokens are all in the other's (Lulu, Lulu Restaurant)
+    low = j.select(((pl.Series(sims, dtype=pl.Float64) < NAME_CUTS[0])
+                    & (pl.col("toks_a").list.set_intersection("toks_b").list.len() > 0)).alias("r"))["r"]
+    for i in low.arg_true().to_list():
+        if _contains(sa[i].split(), sb[i].split()):
+            sims[i] = NAME_CUTS[0]
     return sims
+
+
+def _lev3_frame(j: pl.DataFrame, a: str, b: str, date: bool = False) -> pl.Series:
+    """_level3 column-wise: exact 2, one edit or transposition 1 (OSA over the differing pairs
+    only, with rapidfuzz's cpdist), else 0; -1 where either is missing."""
+    xa, xb = j[a], j[b]
+    both = xa.is_not_null() & xb.is_not_null()
+    out = pl.Series(a, [-1] * j.height, dtype=pl.Int8).set(both, 0).set(both & (xa == xb).fill_null(False), 2)
+    diff = (both & (xa != xb).fill_null(False)).arg_true()
+    if diff.len():
+        x, y = xa.gather(diff).to_list(), xb.gather(diff).to_list()
+        near = cpdist(x, y, scorer=OSA.distance, workers=1) <= 1
+        if date:
+            near |= [_swapped_date(p, q) for p, q in zip(x, y)]
+        out = out.scatter(diff.filter(pl.Series(near)), 1)
+    return out
+
+
+def _address_frame(j: pl.DataFrame) -> pl.Series:
+    xa, xb = j["addr_a"], j["addr_b"]
+    both = xa.is_not_null() & xb.is_not_null()
+    out = pl.Series("address", [-1] * j.height, dtype=pl.Int8).set(both, 0).set(both & (xa == xb).fill_null(False), 2)
+    diff = (both & (xa != xb).fill_null(False)).arg_true()
+    if diff.len():
+        d = j[diff].select(
+            pl.col("addr_a").str.extract_all(r"\b\d+\b").list.join(" ").alias("na"),
+            pl.col("addr_b").str.extract_all(r"\b\d+\b").list.join(" ").alias("nb"),
+            pl.col("addr_a").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars().alias("sa"),
+            pl.col("addr_b").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars().alias("sb"))
+        num_ok = (d["na"] == d["nb"]) | pl.Series(cpdist(d["na"].to_list(), d["nb"].to_list(), scorer=OSA.distance,
+                                                         workers=1) <= 1)
+        street = pl.Series(cpdist(d["sa"].to_list(), d["sb"].to_list(), scorer=token_set_ratio, workers=1)
+                           >= ADDRESS_NEAR)
+        out = out.scatter(diff.filter(num_ok & street), 1)
+    return out
+
+
+def _city_frame(j: pl.DataFrame) -> pl.Series:
+    xa, xb = j["city_a"], j["city_b"]
+    both = xa.is_not_null() & xb.is_not_null()
+    out = pl.Series("city", [-1] * j.height, dtype=pl.Int8).set(both, 0).set(both & (xa == xb).fill_null(False), 2)
+    diff = (both & (xa != xb).fill_null(False)).arg_true()
+    if diff.len():
+        near = cpdist(xa.gather(diff).to_list(), xb.gather(diff).to_list(),
+                      scorer=JaroWinkler.normalized_similarity, workers=1) >= CITY_NEAR
+        out = out.scatter(diff.filter(pl.Series(near)), 1)
+    return out
 
 
 def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """Comparison vectors of the pairs (columns a, b: row indices of nf), column-wise; adds the
-    level columns of FIELDS and `hard` (the tax-id rule)."""
-    cols = ["idx", "side", "kind", "name", "sname", "toks", "phone", "email", "dom1", "dom2", "tax", "city", "addr"]
+    level columns of FIELDS and `hard` (the tax-id rule, and names that disagree without a strong
+    shared identifier)."""
+    cols = ["idx", "side", "kind", "name", "sname", "toks", "phone", "email", "dom1", "dom2", "tax", "city", "addr",
+            "nid", "dob", "zip"]
     if "sname" not in nf.columns:       # the token columns of only the records compared
         used = pl.concat([pairs["a"], pairs["b"]]).unique().implode()
         nf = _with_tokens(nf.filter(pl.col("idx").is_in(used)))
@@ -525,26 +885,48 @@ def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     j = pairs.join(sub.rename({c: c + "_a" for c in cols if c != "idx"}).rename({"idx": "a"}), on="a", how="left") \
         .join(sub.rename({c: c + "_b" for c in cols if c != "idx"}).rename({"idx": "b"}), on="b", how="left") \
         .sort("a", "b")
+    j = j.with_columns(pl.coalesce("tax_a", "nid_a").alias("pid_a"), pl.coalesce("tax_b", "nid_b").alias("pid_b"))
     sims = _name_sims(j)
     lv = pl.Series("sim", sims, dtype=pl.Float64)
     name_level = pl.when(pl.col("sim") >= NAME_CUTS[2]).then(3).when(pl.col("sim") >= NAME_CUTS[1]).then(2) \
         .when(pl.col("sim") >= NAME_CUTS[0]).then(1).otherwise(0).cast(pl.Int8)
     mob_a, mob_b = pl.col("phone_a").str.starts_with("+905"), pl.col("phone_b").str.starts_with("+905")
-    phone = pl.when((pl.col("kind_a") == "company") & (mob_a != mob_b)).then(
-        pl.when(pl.col("phone_a") == pl.col("phone_b")).then(1).otherwise(-1)).otherwise(_eq_level("phone_a", "phone_b"))
+    phone = pl.when((pl.col("kind_a") == "company") & (mob_a != mob_b) & (pl.col("ph3") < 2)).then(-1) \
+        .otherwise(pl.col("ph3"))
     has_a = pl.col("dom1_a").is_not_null() | pl.col("dom2_a").is_not_null()
     has_b = pl.col("dom1_b").is_not_null() | pl.col("dom2_b").is_not_null()
     dom_agree = ((pl.col("dom1_a") == pl.col("dom1_b")).fill_null(False) | (pl.col("dom1_a") == pl.col("dom2_b")).fill_null(False)
                  | (pl.col("dom2_a") == pl.col("dom1_b")).fill_null(False) | (pl.col("dom2_a") == pl.col("dom2_b")).fill_null(False))
     dom = pl.when(has_a & has_b).then(dom_agree.cast(pl.Int8)).otherwise(-1)
-    hard = (pl.col("side_a") == "erp") & (pl.col("side_b") == "erp") & pl.col("tax_a").is_not_null() \
+    j = j.with_columns(lv, _lev3_frame(j, "phone_a", "phone_b").alias("ph3"), _lev3_frame(j, "pid_a", "pid_b").alias("tax"),
+                       _lev3_frame(j, "dob_a", "dob_b", date=True).alias("dob"), _lev3_frame(j, "zip_a", "zip_b").alias("zip"),
+                       _city_frame(j).alias("city"), _address_frame(j).alias("address"))
+    j = j.with_columns(name_level.alias("name"), phone.cast(pl.Int8).alias("phone"),
+                       _eq_level("email_a", "email_b").alias("email"))
+    conflict = (pl.col("side_a") == "erp") & (pl.col("side_b") == "erp") & pl.col("tax_a").is_not_null() \
         & pl.col("tax_b").is_not_null() & (pl.col("tax_a") != pl.col("tax_b"))
-    hard = hard | (pl.col("sim") < NAME_CUTS[0])        # names that disagree: see hard_no
-    return j.with_columns(lv).select(
-        "a", "b", name_level.alias("name"), phone.cast(pl.Int8).alias("phone"),
-        _eq_level("email_a", "email_b").alias("email"), dom.cast(pl.Int8).alias("domain"),
-        _eq_level("tax_a", "tax_b").alias("tax"), _eq_level("city_a", "city_b").alias("city"),
-        _eq_level("addr_a", "addr_b").alias("address"), hard.fill_null(False).alias("hard"))
+    j = j.with_columns(conflict.fill_null(False).alias("conflict"))
+    # ids one edit apart of which one fails its checksum are a typo, not a conflict (few pairs: scalar)
+    maybe = j["conflict"] & (j["tax"] == 1)
+    if maybe.any():
+        idx = maybe.arg_true()
+        ok = [not (OSA.distance(x, y) <= 1 and (not tax_id_valid(x) or not tax_id_valid(y)))
+              for x, y in zip(j["tax_a"].gather(idx).to_list(), j["tax_b"].gather(idx).to_list())]
+        j = j.with_columns(j["conflict"].scatter(idx, ok))
+    strong = (pl.col("tax") == 2) | (pl.col("email") == 1) | (
+        (pl.col("kind_a") == "person") & (pl.col("phone") == 2) & mob_a)
+    near_id = j.select(((pl.col("sim") < NAME_CUTS[0]) & (pl.col("tax") == 1) & (pl.col("dob") == 2))
+                       .fill_null(False).alias("n"))["n"]
+    typo_id = pl.Series("typo_id", [False] * j.height, dtype=pl.Boolean)
+    if near_id.any():
+        at = near_id.arg_true()
+        typo_id = typo_id.scatter(at, [_id_typo(x, y) for x, y in zip(j["pid_a"].gather(at).to_list(),
+                                                                     j["pid_b"].gather(at).to_list())])
+    j = j.with_columns(typo_id)
+    strong = strong | pl.col("typo_id")
+    hard = pl.col("conflict") | ((pl.col("sim") < NAME_CUTS[0]) & ~strong.fill_null(False))
+    return j.select("a", "b", "name", "phone", "email", dom.cast(pl.Int8).alias("domain"), "tax", "city", "address",
+                    "dob", "zip", hard.fill_null(False).alias("hard"))
 
 
 @dataclass
@@ -561,7 +943,14 @@ class Model:
         return math.log2(self.m[f][level] / self.u[f][level])
 
     def probability(self, vec: tuple[int, ...]) -> float:
-        w = math.log2(self.lam / (1 - self.lam)) + sum(self.weight(f, l) for f, l in zip(FIELDS, vec))
+        """The logistic of the prior log-odds plus the weights, where the fields that place a party
+        (phone, city, address, postcode: LOCATION) count once, by their strongest
+        agreement: firms at one address share its phone, city and postcode, so those agreements
+        are one piece of evidence, not four (disagreements each still count)."""
+        ws = [self.weight(f, l) for f, l in zip(FIELDS, vec)]
+        loc = [w for f, w in zip(FIELDS, ws) if f in LOCATION]
+        w = math.log2(self.lam / (1 - self.lam)) + sum(w for f, w in zip(FIELDS, ws) if f not in LOCATION) \
+            + sum(x for x in loc if x < 0) + max([x for x in loc if x > 0], default=0.0)
         w = max(min(w, 60.0), -60.0)
         return 1.0 / (1.0 + 2.0 ** (-w))
 
@@ -571,8 +960,14 @@ class Model:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Model":
-        return cls(float(d["lam"]), {k: list(v) for k, v in d["m"].items()},
-                   {k: list(v) for k, v in d["u"].items()}, int(d["iterations"]), bool(d["converged"]))
+        # a model of another shape (an earlier version's sidecar): its fields fall back to the prior
+        m = {f: list(d["m"][f]) if len(d["m"].get(f, ())) == LEVELS[f] else list(PRIOR_M[f]) for f in FIELDS}
+        u = {f: list(d["u"][f]) if len(d["u"].get(f, ())) == LEVELS[f] else list(PRIOR_U[f]) for f in FIELDS}
+        return cls(float(d["lam"]), m, u, int(d["iterations"]), bool(d["converged"]))
+
+
+def _clamp_prior(p: float) -> float:
+    return min(max(p, 1e-12), 0.5)
 
 
 def _clamp(p: float) -> float:
@@ -584,10 +979,12 @@ def _clamp(p: float) -> float:
 # pairs, which already share a blocking key): a shared phone, e-mail or tax id is rare between
 # different firms (u ~ 1%), a shared domain or city is common (they put the pair in one block).
 PRIOR_LAMBDA = 0.1
-PRIOR_M = {"name": [0.02, 0.05, 0.18, 0.75], "phone": [0.1, 0.9], "email": [0.4, 0.6],
-           "domain": [0.1, 0.9], "tax": [0.02, 0.98], "city": [0.05, 0.95], "address": [0.3, 0.7]}
-PRIOR_U = {"name": [0.85, 0.12, 0.02, 0.01], "phone": [0.99, 0.01], "email": [0.995, 0.005],
-           "domain": [0.7, 0.3], "tax": [0.995, 0.005], "city": [0.3, 0.7], "address": [0.95, 0.05]}
+PRIOR_M = {"name": [0.02, 0.05, 0.18, 0.75], "phone": [0.08, 0.04, 0.88], "email": [0.4, 0.6],
+           "domain": [0.1, 0.9], "tax": [0.02, 0.05, 0.93], "city": [0.04, 0.04, 0.92],
+           "address": [0.2, 0.15, 0.65], "dob": [0.03, 0.07, 0.9], "zip": [0.05, 0.05, 0.9]}
+PRIOR_U = {"name": [0.85, 0.12, 0.02, 0.01], "phone": [0.985, 0.005, 0.01], "email": [0.995, 0.005],
+           "domain": [0.7, 0.3], "tax": [0.99, 0.005, 0.005], "city": [0.28, 0.02, 0.7],
+           "address": [0.93, 0.02, 0.05], "dob": [0.99, 0.008, 0.002], "zip": [0.9, 0.03, 0.07]}
 PRIOR_STRENGTH_M = 5.0     # pseudo-pairs: small books lean on the prior, large ones on their data
 PRIOR_STRENGTH_U = 20.0
 
@@ -607,7 +1004,7 @@ def estimate(vectors: Iterable[tuple[int, ...]], max_iter: int = 100, tol: float
     cnt = [1.0] * len(vecs) if counts is None else [float(c) for c in counts]
     total = sum(cnt)
     m = {f: list(v) for f, v in PRIOR_M.items()}
-    u = {f: list(v) for f, v in (u_fixed or PRIOR_U).items()}
+    u = {f: list((u_fixed or {}).get(f, v)) for f, v in PRIOR_U.items()}
     lam = PRIOR_LAMBDA
     for it in range(1, max_iter + 1):
         model = Model(lam, m, u, it, False)
@@ -624,13 +1021,14 @@ def estimate(vectors: Iterable[tuple[int, ...]], max_iter: int = 100, tol: float
                     mc[v[k]] += p * c
                     uc[v[k]] += (1 - p) * c
             new_m[f] = [_clamp(x / sum(mc)) for x in mc]
-            new_u[f] = [_clamp(x / sum(uc)) for x in uc] if u_fixed is None else u[f]
+            new_u[f] = [_clamp(x / sum(uc)) for x in uc] if u_fixed is None or f not in u_fixed else u[f]
         delta = abs(new_lam - lam) + max(abs(a - b) for f in FIELDS
                                          for a, b in zip(new_m[f] + new_u[f], m[f] + u[f]))
         lam, m, u = new_lam, new_m, new_u
         if delta < tol:
             return Model(lam, m, u, it, True)
-    return fixed_model()
+    fixed = fixed_model()
+    return Model(fixed.lam, fixed.m, {f: list((u_fixed or {}).get(f, v)) for f, v in PRIOR_U.items()}, max_iter, False)
 
 
 U_SAMPLE = 200_000
@@ -652,7 +1050,7 @@ def estimate_u(nf: pl.DataFrame, sample: int = U_SAMPLE) -> dict[str, list[float
         .with_columns(pl.min_horizontal("a", "b").alias("a"), pl.max_horizontal("a", "b").alias("b"))
     pairs = pairs.filter(kinds.gather(pairs["a"]) == kinds.gather(pairs["b"])).unique(maintain_order=True)
     vec = compare_frame(nf, pairs)
-    _tick("compare")
+    _tick("u: compare random pairs")
     u: dict[str, list[float]] = {}
     for f in FIELDS:
         counts = dict(vec.group_by(f).len().iter_rows())
@@ -779,7 +1177,8 @@ def _rows(frame: pl.DataFrame) -> pl.DataFrame:
     """A contact frame with its content `hash` and the normalised columns ("n:" + NORM_COLUMNS)."""
     nf = _normalised(frame)
     return frame.with_columns(_hash_expr(frame.columns).alias("hash"),
-                              *[nf[c].alias("n:" + c) for c in NORM_COLUMNS])
+                              *[nf[c].alias("n:" + c) for c in NORM_COLUMNS],
+                              pl.lit(NORM_VERSION, pl.Int32).alias("n:v"))
 
 
 _TIMING = os.environ.get("KEBIR_DEDUP_TIMING") == "1"
@@ -888,12 +1287,26 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
     pairs = candidate_pairs_frame(nf, within, across, fresh)
     _tick("block")
     vec = compare_frame(nf, pairs)
+    _tick("compare")
     if model_given is not None:
         model = model_given
     else:
         train = vec.filter(pairs["ident"]) if pairs.height else vec
         pats = train.group_by(list(FIELDS)).len().sort(list(FIELDS))
-        model = estimate([tuple(r[:-1]) for r in pats.iter_rows()], counts=pats["len"].to_list())
+        u = estimate_u(nf)
+        if u is not None:
+            # the name's u is learned among the candidate pairs: there the non-matches are records
+            # that already share a phone, an address or a birth date (sister firms, households),
+            # and among those a half-similar name is no evidence of a match, as it is among
+            # random pairs (the fields are not independent given a shared contact)
+            del u["name"]
+        _tick("u")
+        model = estimate([tuple(r[:-1]) for r in pats.iter_rows()], counts=pats["len"].to_list(), u_fixed=u)
+        if u is not None and model.converged:
+            # u is P(level | two random records), so the prior must be too: the matches EM found
+            # among the pairs it learned from, over every pair the options allow (the candidate
+            # pairs' own match share would count a shared blocking key twice)
+            model.lam = _clamp_prior(model.lam * train.height / max(_all_pairs(nf, within, across), 1))
     scored = score_frame(vec, model)
     _tick("em+score")
     # never propose again: decided pairs and linked pairs give no edge; a rejected pair never
@@ -937,7 +1350,31 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
             if not all((a, b) in known for a, b, _ in member_pairs):
                 clusters.append(_cluster(group, member_pairs, ids, filled, sides))
             continue
-        # chaining guard: drop the weakest links until the group splits
+        # chaining guard: a member pair below `lower` (or rejected) may not share a cluster. Evict
+        # the member in the most such pairs (ties: the least linked to the rest) until none is
+        # left; the evicted form their own groups, so two parties chained by one link come apart
+        # whole. Large groups: drop the weakest links until the group splits.
+        if len(group) <= 50:
+            score = {(a, b): p for a, b, p in member_pairs}
+            bad = {(a, b) for a, b, p in member_pairs if p < lower or (a, b) in banned}
+            rest, out = list(group), []
+            while True:
+                rs = set(rest)
+                count = {x: 0 for x in rest}
+                for a, b in bad:
+                    if a in rs and b in rs:
+                        count[a] += 1
+                        count[b] += 1
+                if not any(count.values()):
+                    break
+                worst = max(rest, key=lambda x: (count[x], -sum(score[(min(x, y), max(x, y))] for y in rest if y != x), x))
+                rest.remove(worst)
+                out.append(worst)
+            gset_edges = [e for x in group for e in by_node.get(x, ()) if e[0] == x]
+            for part in (rest, out):
+                pset = set(part)
+                todo.extend(_components(sorted(part), [e for e in gset_edges if e[0] in pset and e[1] in pset]))
+            continue
         gset = set(group)
         gedges = sorted((e for x in group for e in by_node.get(x, ()) if e[0] == x and e[1] in gset),
                         key=lambda e: (-e[2], e[0], e[1]))
@@ -1003,7 +1440,8 @@ def _norms_of(rows: pl.DataFrame | None) -> dict[str, Norm]:
         name = n["name"][j]
         out[cid] = Norm(cid, c["side"][j], c["kind"][j], c["role"][j], name, tuple(name.split()) if name else (),
                         n["phone"][j], n["email"][j], frozenset(d for d in (n["dom1"][j], n["dom2"][j]) if d),
-                        n["tax"][j], n["city"][j], n["filled"][j], n["addr"][j])
+                        n["tax"][j], n["city"][j], n["filled"][j], n["addr"][j], n["nid"][j], n["dob"][j],
+                        n["zip"][j])
     return out
 
 
@@ -1236,6 +1674,8 @@ def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm",
     _tick(None)
     base = Path(root) / ".kebir" / "cache" / ROWS_CACHE
     cached = _read_cache(base)
+    if cached is not None and ("n:v" not in cached.columns or cached["n:v"].ne(NORM_VERSION).any()):
+        cached = None                   # normalised by another version: normalise again
     known = cached.select("file", "raw") if cached is not None else None
     new, hits, links = _read_rows(root, known)
     _tick("read")
@@ -1460,12 +1900,21 @@ def plan_records(plan: Plan) -> list[dict[str, Any]]:
     return list(iter_records(plan))
 
 
+def _model_line(model: Model) -> str:
+    if model.converged:
+        return f"EM converged in {model.iterations} iterations, prior match probability {model.lam:.3g}"
+    if model.iterations:
+        return f"EM did not converge in {model.iterations} iterations: the fixed weights were used"
+    return "the earlier scan's weights (incremental)"
+
+
 def dump_plan(plan: Plan) -> str:
     """The plan file (YAML, schemas/plan.schema.json): a header, the clusters carried over as they
     were written (renumbered), then the new clusters, written column-wise (`_clusters_text`)."""
     auto = sum(1 for c in plan.clusters if c.confidence == "auto")
     header = (f"# kebir dedup plan: {len(plan.clusters)} clusters ({auto} auto, {len(plan.clusters) - auto} to review), "
               f"{plan.compared_pairs} pairs compared of {plan.all_pairs}, threshold {plan.threshold}.\n"
+              f"# model: {_model_line(plan.model)}.\n"
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
               "# then `kebir dedup apply PLAN`.\n")
     kept = len(plan.kept) if plan.kept is not None else 0

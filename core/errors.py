@@ -111,6 +111,7 @@ IMPORT_CATALOGUE: dict[str, tuple[str, str]] = {
     "I012": (ERROR, "imported records fail the books' checks"),
     "I020": (WARNING, "construct without amounts skipped"),
     "I030": (ERROR, "two source accounts would become one kebir account"),
+    "I050": (WARNING, "contact row left out of the import"),
 }
 
 

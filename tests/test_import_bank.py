@@ -149,3 +149,48 @@ def test_import_contacts__keeps_the_source_id_as_external_id_once(tmp_path, book
     assert again.exit_code == 0 and "2 already imported" in again.stderr and snapshot(root) == before
     bad = run("import", "contacts", str(src), "--side", "sales", "--map", str(mp), "--books", str(root))
     assert bad.exit_code == 2
+
+
+ERP_CSV = """Cari Kodu,Unvan,VKN
+120.001,Boğaziçi Etkinlik Organizasyon Ltd. Şti.,{good}
+120.002,,
+120.003,Kadıköy Balıkçısı,1809813
+120.004,Moda Kahve,{typo}
+120.005,Fenerbahçe Fırın,
+"""
+ERP_MAP = "file: customers\nid: Cari Kodu\nfields: {name: Unvan, tax_id: VKN}\n"
+
+
+def _vkn(nine: str) -> str:
+    total = 0
+    for i in range(9):
+        t = (int(nine[i]) + 9 - i) % 10
+        v = (t * 2 ** (9 - i)) % 9
+        total += 9 if t and v == 0 else v
+    return nine + str((10 - total % 10) % 10)
+
+
+def test_import_contacts__good_rows_go_in_and_bad_rows_are_listed_with_their_line(tmp_path, books_dir):
+    """An empty name, a 7-digit tax id and a VKN with a wrong check digit: three rows left out
+    (I050, exit 0), the two good ones imported; --strict refuses the file (I011, exit 1)."""
+    root = books_dir({})
+    good = _vkn("123456789")
+    typo = good[:-1] + str((int(good[-1]) + 1) % 10)
+    src, mp = tmp_path / "logo.csv", tmp_path / "logo.map.yaml"
+    src.write_text(ERP_CSV.format(good=good, typo=typo), encoding="utf-8")
+    mp.write_text(ERP_MAP, encoding="utf-8")
+    before = snapshot(root)
+    strict = run("import", "contacts", str(src), "--side", "erp", "--map", str(mp), "--books", str(root), "--strict")
+    assert strict.exit_code == 1 and snapshot(root) == before
+    assert [ln.split(": ")[0] for ln in strict.stderr.splitlines() if " I011 " in ln] == [
+        f"{src}:3", f"{src}:4", f"{src}:5"]
+    res = run("import", "contacts", str(src), "--side", "erp", "--map", str(mp), "--books", str(root))
+    assert res.exit_code == 0, res.output
+    left_out = [ln for ln in res.stderr.splitlines() if " I050 " in ln]
+    assert [ln.split(": ")[0] for ln in left_out] == [f"{src}:3", f"{src}:4", f"{src}:5"]
+    assert "the name is empty" in left_out[0] and "wrong form" in left_out[1] and "check digits" in left_out[2]
+    book, problems = check(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    got = {c.get("external_id"): (cid, c.get("tax_id")) for cid, c in book.contacts.items() if c.get("external_id")}
+    assert got == {"120.001": ("CU-0002", good), "120.005": ("CU-0003", None)}     # CU-0001 was there: no gaps
+    assert "3 bad rows left out" in res.stderr

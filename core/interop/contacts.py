@@ -11,6 +11,11 @@ column fills which field:
 
 Rows whose external_id is already on that side are skipped (importing the same export twice adds
 nothing). New records are appended to the file; the manifest lists every row in and out.
+
+A bad row (no source id, a repeated one, no name, a wrong number of fields, a value the contact
+schema refuses such as a 7-digit tax id, or a VKN/TCKN whose check digits fail) is left out and
+listed with its line (I050, a warning); the good rows are imported. With `strict`, a bad row is an
+I011 error and nothing is imported.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import io
 import re
 from typing import Any
 
-from core import schema, store
+from core import errors, schema, store
 from core.errors import Problem
 from core.interop import manifest as mf
 from core.interop.books_out import Plan
@@ -31,8 +36,22 @@ FILES = {"crm": {"companies": "C-", "people": "C-"},
 KIND = {"crm": "crm-contacts", "erp": "erp-contacts"}
 
 
+def _row_problems(kind: str, rec: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """What the contact schema and the tax-id checksums say about one imported record:
+    (message, expected/found, hint)."""
+    from core import dedup, yamlnodes
+    tree, _ = yamlnodes.parse(store.dump_yaml_records(kind, [rec]), "row")
+    out = [(p.message, p.found, p.hint) for p in schema.check_tree(kind, tree, "row", rec["id"])]
+    tax = str(rec.get("tax_id") or "")
+    if not out and dedup.tax_id_checkable(tax) and not dedup.tax_id_valid(tax):
+        what = "VKN" if len(tax) == 10 else "TCKN"
+        out.append((f"`tax_id` {tax} fails the {what} check digits", tax,
+                    "check the number against the party's documents"))
+    return out
+
+
 def build_contacts_import(data: bytes, path: str, map_text: str, map_path: str, side: str, book: Book,
-                          label: str) -> Plan:
+                          label: str, strict: bool = False) -> Plan:
     from core import yamlnodes
 
     m = mf.Manifest("contacts", label, path, mf.sha256(data), len(data), "csv")
@@ -97,6 +116,7 @@ def build_contacts_import(data: bytes, path: str, map_text: str, map_path: str, 
     seen: dict[str, int] = {}
     prev = reader.line_num
     n_in = 0
+    bad: list[Problem] = []           # I011, made I050 warnings unless strict
     for row in reader:
         line = prev + 1
         prev = reader.line_num
@@ -104,17 +124,17 @@ def build_contacts_import(data: bytes, path: str, map_text: str, map_path: str, 
             continue
         n_in += 1
         if len(row) != len(header):
-            problems.append(Problem("I011", path, line, f"row has {len(row)} fields, the header {len(header)}",
-                                    hint="check the quoting of this row"))
+            bad.append(Problem("I011", path, line, f"row has {len(row)} fields, the header {len(header)}",
+                               hint="check the quoting of this row"))
             continue
         ext = row[col[str(tree["id"])]].strip()
         if not ext:
-            problems.append(Problem("I011", path, line, "the source id is empty", hint="every row needs its id "
-                                    "from the source system (it becomes external_id)"))
+            bad.append(Problem("I011", path, line, "the source id is empty", hint="every row needs its id "
+                               "from the source system (it becomes external_id)"))
             continue
         if ext in seen:
-            problems.append(Problem("I011", path, line, f"source id {ext} appears twice (first at line "
-                                    f"{seen[ext]})", hint="remove the repeated row"))
+            bad.append(Problem("I011", path, line, f"source id {ext} appears twice (first at line "
+                               f"{seen[ext]})", hint="remove the repeated row"))
             continue
         seen[ext] = line
         if ext in existing:
@@ -125,25 +145,39 @@ def build_contacts_import(data: bytes, path: str, map_text: str, map_path: str, 
             k = (kind_rule.get("values") or {}).get(raw, raw.lower())
         else:
             k = str(kind_rule)
-        nxt += 1
-        rec: dict[str, Any] = {"id": f"{prefix}{nxt:04d}", "kind": k}
+        rec: dict[str, Any] = {"id": f"{prefix}{nxt + 1:04d}", "kind": k}
         for f, c in fields.items():
             v = re.sub(r"\s+", " ", row[col[str(c)]]).strip()
             if v:
                 rec[f] = v
         rec["external_id"] = ext
         if "name" not in rec:
-            problems.append(Problem("I011", path, line, "the name is empty", record=ext,
-                                    hint="every contact needs a name"))
+            bad.append(Problem("I011", path, line, "the name is empty", record=ext,
+                               hint="every contact needs a name"))
             continue
+        wrong = _row_problems(kind, rec)
+        if wrong:
+            bad.extend(Problem("I011", path, line, msg, record=ext, found=found, hint=hint)
+                       for msg, found, hint in wrong)
+            continue
+        nxt += 1
         records.append(rec)
         sources[rec["id"]] = line
-    m.counts = {"rows_in": n_in, "contacts_out": len(records), "duplicates_skipped": len(skipped)}
+    if strict:
+        problems += bad
+    else:
+        problems += [Problem("I050", p.path, p.line, p.message + ": row left out", record=p.record, found=p.found,
+                             hint=p.hint + " (then import the file again: rows already imported are skipped; "
+                             "--strict refuses the file instead)") for p in bad]
+        skipped += [{"line": p.line, "what": f"row {p.record or p.line}", "why": p.message} for p in bad]
+    m.counts = {"rows_in": n_in, "contacts_out": len(records), "duplicates_skipped": len(skipped) - (
+        0 if strict else len(bad)), **({} if strict else {"bad_rows_left_out": len({p.line for p in bad})})}
     m.skipped = skipped
     m.extra = {"side": side, "file": target, "mapping": map_path, "mapping_sha256": mf.sha256(map_text.encode())}
-    if problems:
+    if errors.count_errors(problems):
         return Plan({}, m, problems, "malformed rows: nothing imported")
-    summary = f"{len(records)} contacts from {n_in} rows, {len(skipped)} already imported"
+    summary = f"{len(records)} contacts from {n_in} rows, {m.counts['duplicates_skipped']} already imported" + (
+        f", {m.counts['bad_rows_left_out']} bad rows left out" if m.counts.get("bad_rows_left_out") else "")
     if not records:
         return Plan({}, m, problems, summary + ": nothing new to import")
     rel = f"contacts/{side}/{target}.yaml"
