@@ -120,6 +120,8 @@ class Targets:
         (root / "closes" / "2025-01.yaml").write_bytes(data)
         closes, problems = close.read_closes(root)
         close.closed_periods(closes)
+        for rec in closes.values():          # the hash-chained history check of validate and reopen
+            close.history_problems(rec)
         self.load.close_file_live(root, "journals/2025/2025-01.close.yaml")
         return problems
 

@@ -620,7 +620,7 @@ def read_closes(root) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     """Every close record under closes/, by period (plain dicts of strings, with `_line`)."""
     from pathlib import Path
 
-    from core import yamlnodes
+    from core import safeio, yamlnodes
 
     out: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
@@ -639,7 +639,12 @@ def read_closes(root) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
                                     found=rel, hint=f"remove it (git rm {rel}): close records are written only by "
                                                     "kebir close, reopen and --mark-filed"))
             continue
-        text, found = yamlnodes.decode(path.read_bytes(), rel)
+        try:
+            data = safeio.read_bytes(root, rel)     # a regular file inside the books, or a problem
+        except safeio.Refused as exc:
+            problems.append(exc.problem)
+            continue
+        text, found = yamlnodes.decode(data, rel)
         problems += found
         if text is None:
             continue
@@ -674,6 +679,8 @@ def check_seals(book: Book) -> list[Problem]:
     in one, and any edit to the close records or their chain, is an error naming both."""
     from pathlib import Path
 
+    from core import safeio
+
     closes, problems = read_closes(book.root)
     previous_seal: str | None = None
     for period in sorted(closes):
@@ -693,7 +700,12 @@ def check_seals(book: Book) -> list[Problem]:
                                     record=period, found=sidecar, hint=f"restore {sidecar} from git"))
             previous_seal = rec.get("seal")
             continue
-        stored = read_digests_csv(side.read_text(encoding="utf-8"))
+        try:
+            stored = read_digests_csv(safeio.read_text(book.root, sidecar))
+        except safeio.Refused as exc:
+            problems.append(exc.problem)
+            previous_seal = rec.get("seal")
+            continue
         if seal_from_short(stored, rec.get("previous")) != rec.get("seal"):
             problems.append(Problem("E071", rel, rec["_line"], f"close record {period} was altered",
                                     record=period, expected=f"seal {seal_from_short(stored, rec.get('previous'))}",
@@ -976,12 +988,12 @@ def read_statements(root, book: Book) -> list[dict[str, Any]]:
     """bank/statements.yaml: [{account, date, balance, currency?}] with balance in minor units."""
     from pathlib import Path
 
-    from core import yamlnodes
+    from core import safeio, yamlnodes
 
     path = Path(root) / "bank/statements.yaml"
     if not path.exists():
         return []
-    tree, _ = yamlnodes.parse(path.read_text(encoding="utf-8"), "bank/statements.yaml")
+    tree, _ = yamlnodes.parse(safeio.read_text(root, "bank/statements.yaml"), "bank/statements.yaml")
     out = []
     for r in tree or []:
         try:
