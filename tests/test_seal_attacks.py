@@ -88,7 +88,8 @@ def edit_january_amount(root: Path) -> None:
 def books(tmp_path: Path) -> Path:
     """Demo-like books with January closed and committed (and so tagged)."""
     root = write_books(tmp_path / "books", {"books.toml": BOOKS_TOML, "accounts.yaml": CHART,
-                                            "journals/2025/2025-01.yaml": JANUARY, "rates/2025.csv": RATES})
+                                            "journals/2025/2025-01.yaml": JANUARY, "rates/2025.csv": RATES,
+                                            ".gitignore": ".kebir/\n"})
     git(root, "init", "-q")
     git(root, "config", "user.name", "Zeynep Kaya")
     git(root, "config", "user.email", "zeynep@lokanta.example")
