@@ -28,11 +28,9 @@ from __future__ import annotations
 import fnmatch
 import re
 import subprocess
-import tarfile
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +52,10 @@ class AuditError(Exception):
 
 def git(root: Path, *args: str, binary: bool = False) -> Any:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True,
-                              text=not binary)
+        # --no-replace-objects: `git replace` must not let a rewritten commit or tag stand in for
+        # the published one (the audit reads the objects the ids name, nothing else)
+        done = subprocess.run(["git", "--no-replace-objects", "-C", str(root), *args], capture_output=True,
+                              check=True, text=not binary)
     except FileNotFoundError:
         raise AuditError("git is not installed") from None
     except subprocess.CalledProcessError as exc:
@@ -175,9 +175,35 @@ class Finding:
 
 
 def _extract(root: Path, commit: str, into: Path) -> None:
-    data = git(root, "archive", "--format=tar", commit, binary=True)
-    with tarfile.open(fileobj=BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
+    """Every regular file of `commit`'s tree, written under `into`. Read from the objects themselves
+    (`ls-tree` and `cat-file`), not with `git archive`: a committed `.gitattributes` with
+    `export-ignore` or `export-subst` would make archive leave out or rewrite the very files the
+    audit checks. Links and submodules are not written (kebir reads no record file through one)."""
+    listing = git(root, "ls-tree", "-r", "-z", "--full-tree", commit, binary=True)
+    blobs: list[tuple[str, str]] = []
+    for item in listing.split(b"\0"):
+        if not item:
+            continue
+        meta, _, name = item.partition(b"\t")
+        mode, kind, sha = meta.decode().split()
+        if kind == "blob" and mode in ("100644", "100755"):
+            blobs.append((sha, name.decode("utf-8", "surrogateescape")))
+    if not blobs:
+        return
+    base = into.resolve()
+    proc = subprocess.run(["git", "--no-replace-objects", "-C", str(root), "cat-file", "--batch"],
+                          input=b"".join(f"{sha}\n".encode() for sha, _ in blobs), capture_output=True, check=True)
+    out, at = proc.stdout, 0
+    for sha, name in blobs:
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split()[2])
+        data = out[header_end + 1:header_end + 1 + size]
+        at = header_end + 1 + size + 1
+        target = (base / name).resolve()
+        if not target.is_relative_to(base):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:

@@ -159,6 +159,8 @@ def test_filed_event_cut_from_the_history_too(books):
     assert "E103" in validate(books)
     commit(books, "reopen January")
     assert any("history of 2025-01 was rewritten" in w for w in verify(books))
+    git(books, "tag", "-d", "kebir/filed/2025-01")          # the filing's tag deleted too
+    assert any("history of 2025-01 was rewritten" in w for w in verify(books))
 
 
 def test_consistent_reseal_with_kebirs_own_functions(books):
@@ -194,6 +196,32 @@ def test_amend_of_the_close_commit(books):
     git(books, "commit", "-q", "--amend", "-m", f"close 2025-01\n\nperiod: 2025-01\nseal: {rec['seal']}\n")
     assert "E103" in validate(books)
     assert any("not in the history of HEAD" in w for w in verify(books))
+
+
+@pytest.mark.parametrize("attrs", ["closes/** export-ignore", "journals/** export-ignore", "* export-subst"])
+def test_gitattributes_cannot_blind_audit_verify(books, attrs):
+    """Found by a second attack: audit verify replayed commits through `git archive`, which obeys a
+    committed `.gitattributes` (export-ignore left the close records out, so nothing looked sealed)."""
+    (books / ".gitattributes").write_text(attrs + "\n")
+    commit(books, "attributes")
+    edit_january_amount(books)
+    commit(books, "fix January")
+    git(books, "revert", "--no-edit", "HEAD")
+    git(books, "rm", "-q", ".gitattributes")
+    git(books, "commit", "-qm", "tidy up")
+    assert any("E070" in w and "closed period 2025-01" in w for w in verify(books))
+
+
+def test_git_replace_cannot_stand_in_for_the_sealed_commit(books, tmp_path):
+    """A `git replace` of the close commit by a rewritten one: kebir reads the objects the ids name."""
+    head = git(books, "rev-parse", "HEAD").strip()
+    edit_january_amount(books)
+    git(books, "add", "-A")
+    fake = git(books, "commit-tree", git(books, "write-tree").strip(), "-p", f"{head}^",
+               "-m", "close 2025-01").strip()
+    git(books, "replace", head, fake)
+    git(books, "reset", "-q", "--hard")
+    assert validate(books) & {"E070", "E103"}
 
 
 def test_totals_edited(books):
@@ -320,6 +348,10 @@ def test_hide__a_deleted_tag_leaves_the_rewrite_to_audit_verify(books):
                                              date(2025, 2, 3), WHO)[0])
     commit(books, "January, corrected")
     assert validate(books) == {"W006"}
+    assert any("history of 2025-01 was rewritten" in w for w in verify(books))
+    # and tagged again (by hand or by kebir audit tag): validate is clean, audit verify is not
+    assert kebir("audit", "tag", "--books", str(books))[0] == 0
+    assert validate(books) == set()
     assert any("history of 2025-01 was rewritten" in w for w in verify(books))
 
 
