@@ -36,8 +36,8 @@ from typing import Any
 from core.edit import EditError, _read_yaml, _yaml_text
 from core.model import Book
 
-PERSONAL = ("name", "email", "phone", "address", "city", "tax_id", "iban", "title", "website", "external_id",
-            "source", "tags")
+PERSONAL = ("name", "email", "phone", "address", "city", "postcode", "tax_id", "national_id", "birth_date", "iban",
+            "title", "website", "external_id", "source", "tags")
 
 
 @dataclass
@@ -116,7 +116,7 @@ def personal_needles(people: list[Any]) -> list[Needle]:
 
 
 _KINDS = {"name": "name", "email": "e-mail", "phone": "phone", "mobile": "phone", "fax": "phone",
-          "tax_id": "tax id", "iban": "IBAN", "address": "address", "website": "website",
+          "tax_id": "tax id", "national_id": "tax id", "iban": "IBAN", "address": "address", "website": "website",
           "external_id": "external id"}
 _DIGIT_RUN = re.compile(r"\d(?:[\d \t.()/\-]*\d)?")
 _SKIP_DIRS = {".git", ".kebir"}

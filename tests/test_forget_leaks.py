@@ -147,3 +147,17 @@ def test_find_mentions__a_phone_in_any_common_format(tmp_path, written):
     assert find_mentions(tmp_path, needles) == [("note.txt", 2, "phone 0539 555 54 06")]
     (tmp_path / "note.txt").write_text("call 0539 555 54 07, 2 times\n", encoding="utf-8")
     assert find_mentions(tmp_path, needles) == []
+
+
+def test_forget__blanks_the_person_fields_that_identify_people(root):
+    """The contact schemas gained the fields that identify a person (birth date, national id,
+    postcode): forget removes them with the others."""
+    path = root / "contacts/erp/customers.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '  iban: "TR33', '  birth_date: 1984-03-07\n  national_id: "X1234567"\n  postcode: "34080"\n  iban: "TR33'),
+        encoding="utf-8")
+    code, _, err = kebir("contacts", "forget", "CU-0008", "--reason", "KVKK request", "--books", str(root),
+                         "--on", "2026-11-26")
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert "1984-03-07" not in text and "X1234567" not in text and "34080" not in text
