@@ -741,10 +741,11 @@ def _write_or_show(root: Path, files: dict, dry_run: bool) -> None:
     store.apply_files(root, files)
 
 
-def _write_tags(root: Path) -> None:
-    """After a close, reopen or filing is committed: its annotated tag (core.closetags)."""
+def _commit_and_tag(root: Path, files: dict, message: str) -> None:
+    """Commit a close, reopen or filing, then write its annotated tag (core.closetags)."""
     from core import closetags
 
+    _git_commit(root, files, message)
     for name in closetags.write_tags(root):
         sys.stderr.write(f"tagged {name} (push it with git push --follow-tags)\n")
 
@@ -804,8 +805,7 @@ def close_cmd(
                 raise typer.Exit(1)
             _write_or_show(root, files, dry_run)
             if commit and not dry_run:
-                _git_commit(root, files, f"file {period}\n\nperiod: {period}\nevent: filed\n")
-                _write_tags(root)
+                _commit_and_tag(root, files, f"file {period}\n\nperiod: {period}\nevent: filed\n")
             sys.stderr.write(f"{period} marked as filed\n")
             return
         problems = errors.sorted_problems(problems + found + checks.run_all(book))
@@ -834,9 +834,8 @@ def close_cmd(
             raise typer.Exit(1)
         _write_or_show(root, files, dry_run)
         if commit and not dry_run:
-            _git_commit(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
-                                     f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
-            _write_tags(root)
+            _commit_and_tag(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
+                                         f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
         if report and not dry_run:
             from core.reports.html import close_pack_html, entries_from_book
 
@@ -879,8 +878,7 @@ def reopen_cmd(
             raise typer.Exit(1)
         _write_or_show(root, files, dry_run)
         if commit and not dry_run:
-            _git_commit(root, files, f"reopen {period}\n\nperiod: {period}\nevent: reopened\nreason: {reason}\n")
-            _write_tags(root)
+            _commit_and_tag(root, files, f"reopen {period}\n\nperiod: {period}\nevent: reopened\nreason: {reason}\n")
         if not dry_run:
             sys.stderr.write(f"reopened {', '.join(sorted({p.split('/')[1][:7] for p in files if p.startswith('closes/')}))}\n")
 

@@ -16,15 +16,9 @@ home), nothing is cached: `available()` is False and every reader parses the fil
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from pathlib import Path
 
 from core import userkey
-
-KEY_BYTES = 32
-
 
 def key_path() -> Path:
     return userkey.key_dir() / "cache.key"
@@ -40,22 +34,17 @@ def available() -> bool:
     return key() is not None
 
 
+def _bytes(what: str, parts: tuple[bytes | str, ...]) -> list[bytes]:
+    return [p.encode("utf-8") if isinstance(p, str) else p for p in (what, *parts)]
+
+
 def mac(what: str, *parts: bytes | str) -> str | None:
-    """The MAC of an entry: `what` names its kind, version and the digest it stands for; `parts`
-    are its bytes (each length-prefixed, so parts cannot be shifted into one another)."""
-    k = key()
-    if k is None:
-        return None
-    h = hmac.new(k, digestmod=hashlib.sha256)
-    for part in (what, *parts):
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
+    """The MAC of an entry (core.userkey, key "cache"): `what` names its kind, version and the digest
+    it stands for; `parts` are its bytes (each length-prefixed, so parts cannot be shifted into one
+    another)."""
+    return userkey.mac("cache", *_bytes(what, parts))
 
 
 def valid(tag: object, what: str, *parts: bytes | str) -> bool:
     """Whether `tag` is the MAC of this entry under this user's key."""
-    want = mac(what, *parts)
-    return want is not None and isinstance(tag, str) and hmac.compare_digest(tag.encode("utf-8", "replace"),
-                                                                             want.encode())
+    return userkey.verify("cache", tag, *_bytes(what, parts))

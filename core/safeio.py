@@ -117,6 +117,25 @@ def vet(root: Path | str, rel: str) -> Problem | None:
     return None
 
 
+def _read_regular(path: Path | str, cap: int) -> tuple[os.stat_result, bytes | None]:
+    """Open `path` without following a final link and without blocking; (its stat, its bytes), or
+    (its stat, None) when it is not a regular file or holds (or grows to) more than `cap` bytes."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > cap:
+            return st, None
+        chunks, total = [], 0
+        while chunk := os.read(fd, min(1 << 24, cap + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > cap:                 # it grew while we read
+                return st, None
+        return st, b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_bytes(root: Path | str, rel: str, *, max_bytes: int | None = None) -> bytes:
     """The bytes of a regular file under root; anything else raises `Refused` (nothing read)."""
     cap = _limit if max_bytes is None else max_bytes
@@ -124,29 +143,13 @@ def read_bytes(root: Path | str, rel: str, *, max_bytes: int | None = None) -> b
     if not inside(root, rel):
         raise Refused(_outside(rel, str(_real(path))))
     try:
-        fd = os.open(_real(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        st, data = _read_regular(_real(path), cap)
     except OSError as exc:
         raise Refused(_oserror(rel, exc)) from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise Refused(_not_regular(rel, st.st_mode))
-        if st.st_size > cap:
-            raise Refused(_too_large(rel, st.st_size))
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, cap + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > cap:                 # it grew while we read
-                raise Refused(_too_large(rel, total))
-        return b"".join(chunks)
-    except OSError as exc:
-        raise Refused(_oserror(rel, exc)) from None
-    finally:
-        os.close(fd)
+    if data is None:
+        raise Refused(_not_regular(rel, st.st_mode) if not stat.S_ISREG(st.st_mode)
+                      else _too_large(rel, max(st.st_size, cap + 1)))
+    return data
 
 
 def read_text(root: Path | str, rel: str, **kw: int) -> str:
@@ -168,8 +171,8 @@ def argument_bytes(path: Path | str, root: Path | str | None = None) -> bytes:
     but still only a regular file is read (no FIFO, device or directory) and at most the limit."""
     if root is not None and (rel := _lexically_under(root, path)) is not None:
         return read_bytes(root, rel)
-    p = Path(path)
-    return read_bytes(p.parent, p.name) if not os.path.islink(p) else read_bytes(_real(p).parent, _real(p).name)
+    real = _real(path)
+    return read_bytes(real.parent, real.name)
 
 
 def check_output(path: Path | str, root: Path | str | None) -> None:
@@ -191,17 +194,7 @@ def cache_bytes(path: Path | str) -> bytes:
     """A cache file's bytes (under `.kebir/cache`): a regular file, not a link, not past 16 GiB; anything
     else raises OSError, which every cache reader takes as a miss (a FIFO or /dev/zero planted there
     never hangs a command or fills the memory)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > CACHE_LIMIT:
-            raise OSError(f"{path}: not a cache file")
-        chunks, total = [], 0
-        while chunk := os.read(fd, 1 << 24):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > st.st_size:              # it grows while we read: not ours
-                raise OSError(f"{path}: changed while read")
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    _, data = _read_regular(path, CACHE_LIMIT)
+    if data is None:
+        raise OSError(f"{path}: not a cache file")
+    return data

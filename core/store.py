@@ -302,20 +302,30 @@ def _step(what: str) -> None:
     """A point in a multi-file write where a crash could happen: tests inject faults here."""
 
 
-def refuse_target(root: Path, rel: str) -> None:
-    """Every file a write names must be a plain relative name inside the books, outside `.git`: a
-    name that comes from a file (a plan, a manifest, an import label) can never aim elsewhere."""
+def _target_problem(root: Path, rel: object) -> str | None:
+    """Why `rel` may not be written or deleted by kebir, or None: it must be a plain relative name
+    inside the books (links followed), outside `.git` and `.kebir/txn`, and what is there now must
+    be a regular file, not a link. The one rule for every write and for recovery."""
     from core import safeio
-    from core.errors import BooksError
 
     parts = Path(rel).parts if isinstance(rel, str) else ()
     if not safeio.safe_rel(root, rel) or ".git" in parts or parts[:2] == (".kebir", "txn"):
-        raise BooksError(f"E083 refusing to write {rel!r}: it is not a file inside the books",
-                         "a file name read from a plan, manifest or label must be a relative path inside the books")
+        return f"{rel!r} is not a file inside the books"
     target = Path(root) / rel
     if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise BooksError(f"E083 refusing to write {rel}: it is a link or not a regular file",
-                         "replace it with a plain file, then run the command again")
+        return f"{rel} is a link or not a regular file"
+    return None
+
+
+def refuse_target(root: Path, rel: str) -> None:
+    """Every file a write names passes `_target_problem`: a name that comes from a file (a plan, a
+    manifest, an import label) can never aim elsewhere (E083)."""
+    from core.errors import BooksError
+
+    why = _target_problem(root, rel)
+    if why is not None:
+        raise BooksError(f"E083 refusing to write: {why}",
+                         "a file name read from a plan, manifest or label must be a plain file inside the books")
 
 
 def _journal_text(txn: str, staged: list[tuple[str, str | None]]) -> str:
@@ -415,15 +425,12 @@ def _journal_entries(root: Path, journal: Path) -> tuple[list[tuple[str, str | N
     if not isinstance(txn, str) or not re.fullmatch(r"[0-9a-f]{12}", txn) or f"{txn}.json" != name:
         return None, "its txn id does not match its name"
     for target, st in pairs:
-        parts = Path(target).parts if isinstance(target, str) else ()
-        if not safeio.safe_rel(root, target) or ".git" in parts or parts[:2] == (".kebir", "txn"):
-            return None, f"it names {target!r}, which is not a file inside the books"
-        if st is not None and st != _staged_name(target, txn):
+        if st is not None and (not isinstance(target, str) or st != _staged_name(target, txn)):
             return None, f"its staged file {st!r} is not the one kebir stages for {target}"
         for rel in (target, st):
-            if rel is not None and os.path.lexists(root / rel) and (
-                    os.path.islink(root / rel) or not os.path.isfile(root / rel)):
-                return None, f"{rel} is a link or not a regular file"
+            why = _target_problem(root, rel) if rel is not None else None
+            if why is not None:
+                return None, f"it names {why}"
     return pairs, ""
 
 
