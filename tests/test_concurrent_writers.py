@@ -28,19 +28,12 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from tests.conftest import write_books
+from tests.test_crash_safety import MARCH
 
 REPO = Path(__file__).resolve().parent.parent
 KEBIR = [sys.executable, "-m", "cli.main"]
 RUN = CliRunner()
 
-MARCH = """\
-- id: JE-1
-  date: 2025-03-05
-  memo: Rent
-  postings:
-    - {account: "770.01", debit: "500.00"}
-    - {account: "320.01", credit: "500.00", contact: SU-0001}
-"""
 # April's amounts are not in canonical form ("500"): `kebir fmt` rewrites them
 APRIL = MARCH.replace("JE-1", "JE-2").replace("2025-03-05", "2025-04-05").replace('"500.00"', '"500"')
 CONTACTS_ERP = """\

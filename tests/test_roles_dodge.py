@@ -17,16 +17,7 @@ from cli.main import app
 from core import audit
 from core.audit import audit_verify
 from tests.conftest import BOOKS_TOML, write_books
-
-ROLES = """
-[roles]
-accountant = ["post", "orders", "contacts", "close", "chart", "merge", "settings"]
-clerk = ["post", "orders", "contacts"]
-
-[people]
-"zeynep@lokanta.example" = ["accountant"]
-"ali@lokanta.example" = ["clerk"]
-"""
+from tests.test_audit import ROLES
 CUSTOMERS = """\
 - id: CU-0001
   kind: company
