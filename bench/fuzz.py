@@ -57,7 +57,7 @@ class Targets:
     importers need a loaded book (the demo's), which takes a second."""
 
     def __init__(self) -> None:
-        from core import load, yamlnodes
+        from core.books import load, yamlnodes
         from core.interop import bank, ledger_text
 
         self.load, self.yamlnodes, self.bank, self.ledger_text = load, yamlnodes, bank, ledger_text
@@ -114,7 +114,7 @@ class Targets:
         return root
 
     def _close_record(self, data: bytes) -> object:
-        from core import close
+        from core.close import closing as close
 
         root = self._books()
         (root / "closes" / "2025-01.yaml").write_bytes(data)
@@ -126,19 +126,19 @@ class Targets:
         return problems
 
     def _seal_csv(self, data: bytes) -> object:
-        from core import close
+        from core.close import closing as close
 
         return close.read_digests_csv(data.decode("utf-8", "replace"))
 
     def _journal_seed(self) -> bytes:
         """A journal kebir itself wrote (MAC under this run's key): mutations of it are the hard case."""
-        from core import store
+        from core.books import store
 
         return store._journal_text("0123456789ab", [("accounts.yaml", "._accounts.yaml.kebir-0123456789ab.tmp"),
                                                     ("journals/2025/2025-01.yaml", None)]).encode()
 
     def _txn_journal(self, data: bytes) -> object:
-        from core import store
+        from core.books import store
 
         root = self._books()
         txn = root / ".kebir" / "txn"
@@ -155,7 +155,7 @@ class Targets:
         return None
 
     def _dedup_plan(self, data: bytes) -> object:
-        from core import dedup, merge
+        from core.crm import dedup, merge
 
         path = self._tmp / "plan.yaml"
         path.write_bytes(data)
@@ -268,7 +268,7 @@ def _crash(target: str, data: bytes, exc: BaseException) -> Path:
 
 
 def run_mutate(name: str, seconds: float, seed: int) -> dict:
-    from core.errors import BooksError
+    from core.model.errors import BooksError
 
     targets = Targets()
     fn, seeds = targets.table()[name]
@@ -299,13 +299,13 @@ def atheris_child(name: str, seconds: float) -> None:
     if name in ("bank", "bank-rules"):
         # The demo book is loaded uninstrumented first (instrumented, its derivation is slow and
         # has tripped over the bytecode rewriting); then every loaded function is instrumented.
-        from core.errors import BooksError
+        from core.model.errors import BooksError
         targets = Targets()
         targets.book
         atheris.instrument_all()
     else:
         with atheris.instrument_imports():
-            from core.errors import BooksError
+            from core.model.errors import BooksError
             targets = Targets()
     fn, seeds = targets.table()[name]
     corpus = OUT / name / "corpus"

@@ -93,7 +93,9 @@ def pairs(runs: int, seed: int, jobs: int) -> None:
     from typer.testing import CliRunner
 
     from cli.main import app
-    from core import errors, load, validate
+    from core.model import errors
+    from core.books import load
+    from core.close import validate
     from tests import test_concurrent_writers as t
 
     rng = random.Random(seed)
@@ -116,8 +118,8 @@ def pairs(runs: int, seed: int, jobs: int) -> None:
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["cli.main", "core.load", "core.validate", "core.merge", "core.close", "core.fmt",
-                                "core.edit", "core.forget", "core.interop.contacts"])
+    ctx.set_forkserver_preload(["cli.main", "core.books.load", "core.close.validate", "core.crm.merge", "core.close.closing", "core.books.fmt",
+                                "core.books.edit", "core.crm.forget", "core.interop.contacts"])
     os.environ["KEBIR_NO_PROGRESS"] = "1"
 
     def spawn(args: list[str], out: Path):

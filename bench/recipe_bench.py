@@ -8,7 +8,7 @@ sauces (made to order, so they explode further), and `--dishes` dishes of about 
 ingredients each, one in three using a sauce. Each location sells every dish every day of 2025
 (Z-report sale rows), and receives every raw item weekly (plenty, so stock never goes negative).
 
-Timed, median of `--runs`: `core.production.stock_ledger` on that book, which explodes the sales
+Timed, median of `--runs`: `core.erp.production.stock_ledger` on that book, which explodes the sales
 through the recipes (the (Z-report, dish, ingredient) lines, about 2M at the defaults), sums them
 per Z-report and ingredient into issue moves, and values those with the receipts (FIFO or average
 per item and location). Prints the counts, seconds and peak memory (VmHWM of the timed runs where
@@ -32,9 +32,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.model import Book, Item, Location, Settings, Source  # noqa: E402
-from core.production import Production, dish_sales, production_of, stock_ledger  # noqa: E402
-from core.recipes import Ingredient, Recipe, Recipes  # noqa: E402
+from core.model.records import Book, Item, Location, Settings, Source  # noqa: E402
+from core.erp.production import Production, dish_sales, production_of, stock_ledger  # noqa: E402
+from core.erp.recipes import Ingredient, Recipe, Recipes  # noqa: E402
 
 LOCATIONS = ("MTF", "KDK", "BSK")
 START = date(2025, 1, 1)

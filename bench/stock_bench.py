@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark stock valuation: a year of generated stock moves through `core.stock.value_stock`.
+"""Benchmark stock valuation: a year of generated stock moves through `core.erp.stock.value_stock`.
 
     python bench/stock_bench.py [--moves 1000000] [--items 80] [--runs 3] [--seed 20250101]
 
@@ -35,8 +35,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.model import Item  # noqa: E402
-from core.stock import on_hand, value_stock  # noqa: E402
+from core.model.records import Item  # noqa: E402
+from core.erp.stock import on_hand, value_stock  # noqa: E402
 
 LOCATIONS = ("MTF", "KDK", "BSK")
 START = date(2025, 1, 1)

@@ -18,8 +18,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from core import safeio
-from core.errors import BooksError, Problem
+from core.books import safeio
+from core.model.errors import BooksError, Problem
 from core.reports import NUMERIC, Table
 
 
@@ -268,7 +268,7 @@ def _print_whole(rt: RichTable) -> None:
 
 def emit(text: str, output: str | None = None) -> None:
     if output:
-        from core.store import write_atomic
+        from core.books.store import write_atomic
 
         write_atomic(Path(output), text)
     else:

@@ -1,4 +1,4 @@
-"""`kebir audit log|verify` and `kebir hooks install|run` (core/audit.py)."""
+"""`kebir audit log|verify` and `kebir hooks install|run` (core/close/audit.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from cli._render import md_fence
 
 def _root(books: str | None) -> Path:
     from cli.main import _usage
-    from core import load
-    from core.errors import BooksError
+    from core.books import load
+    from core.model.errors import BooksError
 
     try:
         return load.find_books(books)
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
           kebir audit log JE-2025-03-0007 --books ledger-data --format json
         """
         from cli.main import _usage
-        from core.audit import AuditError, audit_log as run
+        from core.close.audit import AuditError, audit_log as run
 
         root = _root(books)
         try:
@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
           kebir audit verify --books ledger-data --format json
         """
         from cli.main import _usage, progress
-        from core.audit import AuditError, SignersError, audit_verify as run
+        from core.close.audit import AuditError, SignersError, audit_verify as run
 
         root = _root(books)
         try:
@@ -121,8 +121,8 @@ def register(app: typer.Typer) -> None:
           kebir audit tag -B ledger-data --dry-run
         """
         from cli.main import _usage
-        from core.audit import AuditError
-        from core.closetags import write_tags
+        from core.close.audit import AuditError
+        from core.close.tags import write_tags
 
         root = _root(books)
         try:
@@ -143,7 +143,7 @@ def register(app: typer.Typer) -> None:
           kebir hooks install -B ledger-data
         """
         from cli.main import _usage
-        from core.audit import HOOK, AuditError, git
+        from core.close.audit import HOOK, AuditError, git
 
         root = _root(books)
         try:
@@ -172,8 +172,10 @@ def register(app: typer.Typer) -> None:
           kebir hooks run -B ledger-data
         """
         from cli import _render
-        from core import errors, load, validate
-        from core.audit import AuditError, git, staged_findings
+        from core.model import errors
+        from core.books import load
+        from core.close import validate
+        from core.close.audit import AuditError, git, staged_findings
 
         root = _root(books)
         try:

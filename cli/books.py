@@ -1,5 +1,5 @@
 """`kebir init`, `kebir accounts list|add|rename` and `kebir contacts add`: starting books and the
-common edits, validated as they are written (core/newbooks.py, core/edit.py)."""
+common edits, validated as they are written (core/books/newbooks.py, core/books/edit.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, 
     Called under the caller's books lock (cli.main.writing), which the lock below re-enters."""
     from cli import _render
     from cli.main import _write_or_show
-    from core import errors, load, store, validate
-    from core.forget import cache_files
+    from core.model import errors
+    from core.books import load, store
+    from core.close import validate
+    from core.crm.forget import cache_files
 
     if dry_run:
         _write_or_show(root, files, True)
@@ -78,8 +80,8 @@ def register(app: typer.Typer) -> None:
           kebir init danismanlik --template services --chart ifrs-small --currency EUR
         """
         from cli.main import _usage
-        from core import store
-        from core.newbooks import is_books, new_books
+        from core.books import store
+        from core.books.newbooks import is_books, new_books
 
         root = Path(directory)
 
@@ -165,7 +167,7 @@ def register(app: typer.Typer) -> None:
           kebir accounts add 102.04 "Ziraat Bankası EUR" --currency EUR --books ledger-data --dry-run
         """
         from cli.main import _usage, open_books, writing
-        from core.edit import EditError, add_account
+        from core.books.edit import EditError, add_account
 
         with writing(books) as root:       # the chart is read, changed and written under the lock
             root, book, _ = open_books(str(root))
@@ -190,7 +192,7 @@ def register(app: typer.Typer) -> None:
           kebir accounts rename 102.03 102.09 --books ledger-data --dry-run
         """
         from cli.main import _usage, open_books, writing
-        from core.edit import EditError, rename_account
+        from core.books.edit import EditError, rename_account
 
         with writing(books) as root:
             root, book, _ = open_books(str(root))
@@ -220,7 +222,7 @@ def register(app: typer.Typer) -> None:
           kebir contacts add "Ayşe Yılmaz" --side crm --role person -F email=ayse@example.com --books ledger-data --dry-run
         """
         from cli.main import _usage, open_books, writing
-        from core.edit import EditError, add_contact
+        from core.books.edit import EditError, add_contact
 
         values: dict[str, str] = {}
         for item in field or []:
@@ -256,9 +258,9 @@ def _forget(contacts_app: typer.Typer) -> None:
           kebir contacts forget CU-0016 --reason "KVKK request" --books ledger-data --on 2026-11-26 --dry-run
         """
         from cli.main import _on_date, _usage, open_books, writing
-        from core.edit import EditError
-        from core.forget import forget
-        from core.period import today
+        from core.books.edit import EditError
+        from core.crm.forget import forget
+        from core.ledger.period import today
 
         with writing(books) as root:
             root, book, _ = open_books(str(root))

@@ -1,4 +1,4 @@
-"""`kebir crm pipeline|activities|segment` and `kebir report customer ID` (core/crm.py)."""
+"""`kebir crm pipeline|activities|segment` and `kebir report customer ID` (core/crm/pipeline.py)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm pipeline --books ledger-data -p 2025Q4 --owner EM-0008 --format csv
         """
         from cli.main import _build, _show, _span, _warn_errors, open_books
-        from core.crm import build_pipeline
+        from core.crm.pipeline import build_pipeline
 
         span = _span(period, None, None) if period else None
         _root, book, problems = open_books(books)
@@ -75,7 +75,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm activities --books ledger-data --contact CU-0010 --format json
         """
         from cli.main import _show, _span, _usage, _warn_errors, open_books
-        from core.crm import build_activities
+        from core.crm.pipeline import build_activities
 
         span = _span(period, begin, end)
         _root, book, problems = open_books(books)
@@ -103,7 +103,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm segment --where "revenue_12m > 500000 AND days_overdue = 0" --books ledger-data
         """
         from cli.main import _build, _show, _usage, _warn_errors, open_books
-        from core.crm import build_segment
+        from core.crm.pipeline import build_segment
 
         if (segment_id is None) == (where is None):
             raise _usage("give a segment id or --where CONDITION (one of them)")
@@ -135,7 +135,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report customer C-0003 --books ledger-data --on 2025-06-30 --format html -o c-0003.html
         """
         from cli.main import _build, _show, _warn_errors, open_books
-        from core.crm import build_customer
+        from core.crm.pipeline import build_customer
 
         _root, book, problems = open_books(books)
         _show(_build(build_customer, book, contact, _as_of(on, book)), fmt, output)

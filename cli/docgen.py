@@ -15,7 +15,7 @@ from typing import Any
 
 from typer.main import get_command
 
-from core.schema import FILE_KINDS, SCHEMA_DIR
+from core.books.schema import FILE_KINDS, SCHEMA_DIR
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference"
 

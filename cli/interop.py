@@ -42,7 +42,7 @@ def _label(label: str | None, source: Path) -> str:
 def _read_source(path: str) -> tuple[Path, bytes]:
     from cli.main import _usage
 
-    from core import safeio
+    from core.books import safeio
 
     p = Path(path)
     if not os.path.lexists(p):
@@ -63,7 +63,7 @@ def _text(data: bytes, path: str) -> str:
 def _report(problems: list) -> None:
     """Problems on stderr, in reading order, in `kebir validate`'s text form."""
     from cli import _render
-    from core import errors
+    from core.model import errors
 
     ps = errors.sorted_problems(problems)
     n = errors.count_errors(ps)
@@ -73,7 +73,7 @@ def _report(problems: list) -> None:
 def _finish(root: Path, plan, dry_run: bool, verify_records: bool = True) -> None:
     """Report problems (exit 1, nothing written) or write the plan's files (or show them with --dry-run)."""
     from cli.main import _write_or_show
-    from core import errors
+    from core.model import errors
     from core.interop import apply
 
     problems = list(plan.problems)
@@ -239,8 +239,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         """
         from cli import _render
         from cli.main import open_books
-        from core import errors
-        from core.export_parquet import export_parquet
+        from core.model import errors
+        from core.interop.export_parquet import export_parquet
 
         _root, book, problems = open_books(books)
         written = export_parquet(book, Path(directory))
@@ -256,8 +256,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 def _export_beancount(books: str | None, period: str | None, output: str | None) -> None:
     from cli import _render
     from cli.main import _span, open_books
-    from core import errors
-    from core.export_beancount import export_beancount
+    from core.model import errors
+    from core.interop.export_beancount import export_beancount
 
     span = _span(period, None, None)
     _root, book, problems = open_books(books)

@@ -33,8 +33,10 @@ from cli._options import (
     QuarterlyOpt,
     YearlyOpt,
 )
-from core import errors, load, safeio, store, validate as checks
-from core.errors import BooksError, Problem
+from core.model import errors
+from core.books import load, safeio, store
+from core.close import validate as checks
+from core.model.errors import BooksError, Problem
 
 app = typer.Typer(
     name="kebir",
@@ -107,7 +109,7 @@ def writing(books: str | None, lock_timeout: float = 10.0):
     a lock not had in `lock_timeout` seconds exits 1, nothing written. Yields the books root."""
     import contextlib
 
-    from core import store
+    from core.books import store
 
     @contextlib.contextmanager
     def held():
@@ -191,7 +193,7 @@ def fmt(
 def _fmt_in(root: Path, check: bool, dry_run: bool) -> None:
     import difflib
 
-    from core import fmt as formatter
+    from core.books import fmt as formatter
 
     changes, problems = formatter.format_book(root)
     hard = [p for p in problems if p.severity == errors.ERROR]
@@ -253,7 +255,7 @@ def _statement_columns(span, monthly: bool, quarterly: bool, yearly: bool, compa
                        book) -> list | None:
     """(label, Span) columns from -M/-Q/-Y or --compare; None for a single column. An open span
     runs from the books' first to their last date."""
-    from core.period import Span, compared, split
+    from core.ledger.period import Span, compared, split
 
     every = [k for k, on in (("M", monthly), ("Q", quarterly), ("Y", yearly)) if on]
     if len(every) > 1 or (every and compare):
@@ -322,7 +324,7 @@ def balance_sheet(
     """
     from datetime import date as _date
 
-    from core.period import Span, parse_period
+    from core.ledger.period import Span, parse_period
     from core.reports import Scope
     from core.reports.statements import build_balance_sheet
 
@@ -397,7 +399,7 @@ def income_statement(
 
 
 def _span(period: str | None, begin: str | None, end: str | None):
-    from core.period import span_from
+    from core.ledger.period import span_from
 
     try:
         return span_from(period, begin, end)
@@ -407,7 +409,7 @@ def _span(period: str | None, begin: str | None, end: str | None):
 
 def _bounded(span, book):
     """An open span closed at the books' first and last posting dates."""
-    from core.period import Span
+    from core.ledger.period import Span
 
     if span.begin is not None and span.end is not None:
         return span
@@ -613,8 +615,8 @@ def close_pack(
       kebir report close-pack 2025-01 --books ledger-data -o close-2025-01.html
       kebir report close-pack 2025Q4 --books ledger-data > q4.html
     """
-    from core import close as closing
-    from core.period import parse_period
+    from core.close import closing
+    from core.ledger.period import parse_period
     from core.reports.html import close_pack_html, entries_from_book
 
     try:
@@ -729,7 +731,7 @@ def _period_arg(period: str) -> str:
 def _write_or_show(root: Path, files: dict, dry_run: bool) -> None:
     import difflib
 
-    from core import store
+    from core.books import store
 
     if dry_run:
         for rel, new in files.items():
@@ -742,8 +744,8 @@ def _write_or_show(root: Path, files: dict, dry_run: bool) -> None:
 
 
 def _commit_and_tag(root: Path, files: dict, message: str) -> None:
-    """Commit a close, reopen or filing, then write its annotated tag (core.closetags)."""
-    from core import closetags
+    """Commit a close, reopen or filing, then write its annotated tag (core.close.tags)."""
+    from core.close import tags as closetags
 
     _git_commit(root, files, message)
     for name in closetags.write_tags(root):
@@ -788,8 +790,8 @@ def close_cmd(
     import json
     from datetime import date as _date
 
-    from core import close as closing
-    from core import store
+    from core.close import closing
+    from core.books import store
 
     period = _period_arg(period)
     day = _on_date(on) or _date.today()
@@ -866,7 +868,7 @@ def reopen_cmd(
     """
     from datetime import date as _date
 
-    from core import close as closing
+    from core.close import closing
 
     period = _period_arg(period)
     day = _on_date(on) or _date.today()
@@ -897,7 +899,7 @@ def status(
     """
     import json
 
-    from core.status import status_of
+    from core.erp.status import status_of
 
     root, book, problems = open_books(books)
     doc = book.document(doc_id)
@@ -932,7 +934,7 @@ def price(
     from datetime import date as _date
     from decimal import Decimal, InvalidOperation
 
-    from core.pricing import quote
+    from core.erp.pricing import quote
 
     try:
         qty = Decimal(quantity)
@@ -981,7 +983,7 @@ def export_journal(
       kebir export journal --to hledger --books ledger-data -o books.journal
       kebir export journal --books ledger-data -p 2025 | hledger -f - bs
     """
-    from core.export_hledger import export_hledger
+    from core.interop.export_hledger import export_hledger
 
     if to != "hledger":
         raise _usage(f"unknown export format {to!r}: use --to hledger")
@@ -1017,7 +1019,7 @@ def dedup_scan(
       kebir dedup scan --books ledger-data --within crm --no-across -t 0.95
       kebir dedup scan --books ledger-data --format csv -o pairs.csv
     """
-    from core import dedup
+    from core.crm import dedup
 
     sides = {s.strip() for s in within.split(",") if s.strip() and s.strip() != "none"}
     if not sides <= {"crm", "erp"}:
@@ -1086,7 +1088,7 @@ def dedup_apply(
     """
     import json
 
-    from core import merge
+    from core.crm import merge
 
     plan_path = Path(plan)
     if not os.path.lexists(plan_path):
@@ -1136,7 +1138,7 @@ def main() -> None:
     try:
         _run()
     finally:
-        for note in store.NOTICES:     # what recovery refused to act on (core.store.recover)
+        for note in store.NOTICES:     # what recovery refused to act on (core.books.store.recover)
             sys.stderr.write(f"kebir: warning: {note}\n")
 
 

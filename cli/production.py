@@ -1,5 +1,5 @@
-"""`kebir report recipe-cost`, `kebir report usage` and `kebir plan purchases` (core/production.py,
-core/planning.py, core/reports/recipe_cost.py, core/reports/usage.py)."""
+"""`kebir report recipe-cost`, `kebir report usage` and `kebir plan purchases` (core/erp/production.py,
+core/erp/planning.py, core/reports/recipe_cost.py, core/reports/usage.py)."""
 
 from __future__ import annotations
 
@@ -120,9 +120,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
 
         from cli.books import _write_checked
         from cli.main import _show, _usage, _warn_errors, open_books, writing
-        from core import planning
-        from core.edit import _read_yaml, _yaml_text
-        from core.production import dish_sales
+        from core.erp import planning
+        from core.books.edit import _read_yaml, _yaml_text
+        from core.erp.production import dish_sales
 
         days = horizon[:-1] if horizon.endswith("d") else horizon
         if not days.isdigit() or int(days) < 1:

@@ -1,4 +1,4 @@
-"""`kebir query "SQL"`: polars' SQL over the books' tables (core/query.py), in every output format."""
+"""`kebir query "SQL"`: polars' SQL over the books' tables (core/reports/query.py), in every output format."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
           kebir query --tables --books ledger-data
         """
         from cli.main import _show, _usage, _warn_errors, open_books
-        from core.query import DESCRIPTIONS, QueryError, run_query, schema
+        from core.reports.query import DESCRIPTIONS, QueryError, run_query, schema
 
         if not list_tables and not (sql and sql.strip()):
             raise _usage('give a query, e.g. kebir query "SELECT * FROM accounts", or list the tables with '

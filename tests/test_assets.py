@@ -18,8 +18,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import schema, yamlnodes
-from core.assets import (
+from core.books import schema, yamlnodes
+from core.erp.assets import (
     PATH,
     Asset,
     Disposal,
@@ -34,10 +34,10 @@ from core.assets import (
     read_register,
     schedule,
 )
-from core.derived import Leg
-from core.model import Source
-from core.money import to_minor
-from core.post import MissingRole
+from core.ledger.derived import Leg
+from core.model.records import Source
+from core.model.money import to_minor
+from core.erp.post import MissingRole
 
 ROLES = {"asset_disposal_proceeds": "136.01", "asset_disposal_gain": "679.01", "asset_disposal_loss": "689.01"}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from core import safeio
+from core.books import safeio
 from tests.test_crash_safety import small
 
 SECRET = "KEBIR_TEST_SECRET_VALUE_7f3a"

@@ -4,7 +4,7 @@ Someone who can commit to the books (or drop a file into a shared folder) plants
 `.kebir/txn/*.json` journal, a staged file or a label that names a path outside the books. The
 next kebir command of anyone who opens the books must not write, rename or delete anything
 outside them: recovery acts only on journals this user's kebir wrote (a MAC under a key kept
-outside the books, core.userkey) whose every name is a regular file inside the books; every write
+outside the books, core.books.userkey) whose every name is a regular file inside the books; every write
 refuses a target outside the books (E083); an import label that could name files is a usage error.
 """
 
@@ -22,8 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import store, userkey
-from core.errors import BooksError
+from core.books import store, userkey
+from core.model.errors import BooksError
 from tests.test_crash_safety import small, snapshot
 
 RUN = CliRunner()
@@ -114,7 +114,7 @@ def test_a_journal_of_ours_whose_target_became_a_link_out_is_refused(books, vict
 
 def test_a_journal_of_ours_is_still_finished(books):
     """The defence does not cost the crash safety: a killed write of our own is rolled forward."""
-    from core import store as s
+    from core.books import store as s
 
     original = s._finish
     s._finish = lambda root, journal, entries: None

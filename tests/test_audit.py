@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.audit import audit_log, audit_verify, needed, read_roles
+from core.close.audit import audit_log, audit_verify, needed, read_roles
 from tests.conftest import BOOKS_TOML, write_books
 
 ROLES = """

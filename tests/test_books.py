@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import load
-from core.charts import CHARTS, account_records
-from core.newbooks import TEMPLATES
+from core.books import load
+from core.books.charts import CHARTS, account_records
+from core.books.newbooks import TEMPLATES
 from tests.conftest import check, write_books
 
 RUN = CliRunner()

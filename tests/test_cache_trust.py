@@ -2,7 +2,7 @@
 under `.kebir/cache` (the demo shipped no .gitignore, and `git add -A` took the cache along) made
 `kebir validate --strict` pass on a changed file in a fresh clone. A cache entry is keyed by its
 file's content digest, which the attacker can compute as well as anyone; so the entry now carries
-a MAC made with a per-user key outside the books (core/cachekey.py), `validate --strict` and
+a MAC made with a per-user key outside the books (core/books/cachekey.py), `validate --strict` and
 `close` do not read the cache at all, `.kebir/` is git-ignored in the demo and in `kebir init`'s
 books, and a tracked `.kebir/` is warned about (W008) and flagged by `kebir audit verify`."""
 
@@ -18,7 +18,7 @@ import polars as pl
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import load
+from core.books import load
 from tests.conftest import DEMO, write_books
 
 RUN = CliRunner()

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import store
+from core.books import store
 from tests.conftest import write_books
 
 BOOKS = """\
@@ -116,7 +116,7 @@ def close(root: Path, period: str = "2025-03", *extra: str):
 
 
 def generated(root: Path, period: str = "2025-03") -> dict[str, list[tuple[str, str]]]:
-    from core.yamlnodes import parse
+    from core.books.yamlnodes import parse
 
     tree, _ = parse((root / f"journals/{period[:4]}/{period}.close.yaml").read_text(), "x")
     return {e["memo"]: [(p["account"], p.get("debit") and p["debit"] or "-" + p["credit"]) for p in e["postings"]]
@@ -245,7 +245,7 @@ def test_close__commit_commits_exactly_the_written_files(tmp_path):
 
 
 def _balances(root: Path) -> dict[str, Decimal]:
-    from core import load
+    from core.books import load
 
     book, _ = load.load_ledger(root, use_cache=False)
     sums = book.ledger().group_by("account").agg(pl.col("base").sum())
@@ -298,9 +298,9 @@ def test_year_end__hledger_agrees_with_the_transfer(tmp_path):
 
 def _state(root: Path) -> str:
     """'untouched' or 'closed'; anything else fails the test."""
-    from core import close as closing
-    from core import load
-    from core.validate import run_all
+    from core.close import closing
+    from core.books import load
+    from core.close.validate import run_all
 
     book, problems = load.load_ledger(root, use_cache=False)
     errors = [p for p in problems + run_all(book) if p.severity == "error"]
@@ -310,7 +310,7 @@ def _state(root: Path) -> str:
 
 
 def _crash_at(monkeypatch, k: int) -> list[str]:
-    """Make the k-th step of a multi-file write (core.store._step) raise, as a crash there would
+    """Make the k-th step of a multi-file write (core.books.store._step) raise, as a crash there would
     stop it; returns the steps seen."""
     seen: list[str] = []
 
@@ -351,7 +351,7 @@ def test_fault_injection__reopen_leaves_the_period_closed_or_reopened(tmp_path, 
     assert close(probe).exit_code == 0
     steps = _crash_at(monkeypatch, -1)
     run("reopen", "2025-03", "--reason", "test", "--books", str(probe))
-    from core import close as closing
+    from core.close import closing
 
     for k in range(len(steps)):
         monkeypatch.setattr(store, "_step", lambda what: None)
@@ -393,7 +393,7 @@ def test_close__writes_the_close_pack_with_report(tmp_path):
 
 
 def test_year_end__opening_balances_equal_the_closing_balance_sheet(tmp_path):
-    from core.yamlnodes import parse
+    from core.books.yamlnodes import parse
 
     root = make(tmp_path, "tr-tdhp", MARCH.replace("2025-03", "2025-12"))
     assert close(root, "2025-12").exit_code == 0

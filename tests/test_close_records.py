@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from core import close
-from core.derived import Leg
+from core.close import closing as close
+from core.ledger.derived import Leg
 from tests.conftest import ACCOUNTS as BASE_ACCOUNTS
 from tests.conftest import BOOKS_TOML
 

@@ -1,5 +1,5 @@
 """Every command that writes changes all its files or none: a crash injected at each step of the
-write (core.store._step: each staged file, the journal commit, each rename) leaves the books either
+write (core.books.store._step: each staged file, the journal commit, each rename) leaves the books either
 as they were or as the command makes them, and the next reader finishes or clears what was left.
 Readers wait while a writer holds the books."""
 
@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import store
+from core.books import store
 from tests.conftest import DEMO, write_books
 
 RUN = CliRunner()

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.crm import build_activities, build_customer, build_pipeline, build_segment, crm_figures, party_ids
-from core.period import Span, parse_period
+from core.crm.pipeline import build_activities, build_customer, build_pipeline, build_segment, crm_figures, party_ids
+from core.ledger.period import Span, parse_period
 from core.reports.kpi import build_kpi
 from tests.conftest import BOOKS_TOML, DEMO
 

@@ -1,4 +1,4 @@
-"""Duplicate detection (`core.dedup.scan`): normalisation, blocking, Fellegi-Sunter scoring,
+"""Duplicate detection (`core.crm.dedup.scan`): normalisation, blocking, Fellegi-Sunter scoring,
 clustering, the hard tax-id rule, determinism, and precision/recall on the demo ground truth."""
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import jsonschema
 import pytest
 import yaml
 
-from core import dedup, load
-from core.model import Contact
+from core.crm import dedup
+
+from core.books import load
+from core.model.records import Contact
 from tests.conftest import DEMO
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import polars as pl
 import pytest
 
-from core import dedup
-from core.model import Contact
+from core.crm import dedup
+from core.model.records import Contact
 
 
 def contact(cid: str, side: str, role: str, kind: str, name: str, **fields: str) -> Contact:

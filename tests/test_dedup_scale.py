@@ -16,8 +16,10 @@ import polars as pl
 import pytest
 import yaml
 
-from core import dedup, load
-from core.model import Contact
+from core.crm import dedup
+
+from core.books import load
+from core.model.records import Contact
 from tests.conftest import DEMO
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import fmt
+from core.books import fmt
 from core.reports.trial_balance import build_trial_balance
 from tests.conftest import DEMO, REPO, check
 

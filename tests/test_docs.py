@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.errors import CATALOGUE
+from core.model.errors import CATALOGUE
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -346,7 +346,7 @@ PRICES = """
     ("CU-0051", "30", "CMP-IFTAR", "500.00", "1500.00"),  # the 10% promotion beats the 8% break; no stacking
 ])
 def test_quantity_discount_and_prices__from_the_price_rules(books, party, qty, campaign, price, discount):
-    from core.pricing import quote
+    from core.erp.pricing import quote
 
     book, _ = erp_books(books, "[]\n", prices_yaml=PRICES)
     q = quote(book, "FSH-LEVREK", Decimal(qty), date(2025, 3, 10), party, campaign)
@@ -393,7 +393,7 @@ def test_any_sales_flow__entries_balance_and_the_subledger_ties_out(docs):
     import tempfile
     from pathlib import Path
 
-    from core.store import dump_yaml_records
+    from core.books.store import dump_yaml_records
     from tests.conftest import check, write_books
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -438,7 +438,7 @@ PAID_INVOICE = """
 
 @pytest.mark.parametrize("commission, warned", [("200.00", False), ("0.00", True), ("250.00", True)])
 def test_commission__earned_on_a_paid_invoice_flows_into_the_payroll_run(books, commission, warned):
-    from core.commissions import earned
+    from core.erp.commissions import earned
 
     run = f"""
 - id: PR-2025-03
@@ -509,7 +509,7 @@ def test_deposit_on_the_invoice_day__is_applied(books):
 
 
 def test_status__follows_from_deliveries_invoices_and_payments(books):
-    from core.status import status_of
+    from core.erp.status import status_of
 
     book, _ = erp_books(books, PARTIAL_FLOW, moves=DELIVERED_SIX)
     order = status_of(book, book.document("SO-0001"))

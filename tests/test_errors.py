@@ -16,7 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.errors import CATALOGUE
+from core.model.errors import CATALOGUE
 from tests.conftest import Fifo, Link, check
 
 CASES = sorted((Path(__file__).parent / "errors").glob("[EW]*.yaml"))

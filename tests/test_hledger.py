@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from core.export_hledger import export_hledger
-from core.period import parse_period
+from core.interop.export_hledger import export_hledger
+from core.ledger.period import parse_period
 from core.reports.trial_balance import build_trial_balance
 from tests.conftest import DEMO, check, write_books
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import yamlnodes
+from core.books import yamlnodes
 from tests.conftest import Link, check, write_books
 
 J = "journals/2025/2025-03.yaml"

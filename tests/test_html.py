@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from core import load
+from core.books import load
 from core.reports import Column, Table
-from core.period import parse_period, split
+from core.ledger.period import parse_period, split
 from core.reports.aging import build_aging
 from core.reports.cashflow import build_cash_flow
 from core.reports.html import (
@@ -111,7 +111,8 @@ def test_close_pack__without_a_close_record_is_a_draft(demo):
 
 
 def test_close_pack__from_a_real_year_end_close(demo):
-    from core import close, store
+    from core.close import closing as close
+    from core.books import store
 
     plan = close.plan_close(demo, "2025-12", set(), allow_gap=True)
     records = close.entries_as_records(plan, demo)

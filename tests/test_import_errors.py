@@ -1,4 +1,4 @@
-"""Every import problem code (core.errors.IMPORT_CATALOGUE), from its case in tests/errors/I*.yaml.
+"""Every import problem code (core.model.errors.IMPORT_CATALOGUE), from its case in tests/errors/I*.yaml.
 
 A case names the command (with `{source}` and `{rules}` for the files it writes), the source text
 and the rules or mapping text, and the line and message the problem must have. Errors exit 1 and
@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.errors import IMPORT_CATALOGUE
+from core.model.errors import IMPORT_CATALOGUE
 from core.interop import manifest as mf
 
 CASES = sorted((Path(__file__).parent / "errors").glob("I*.yaml"))

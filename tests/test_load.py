@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 import yaml
 
-from core import load, schema
-from core.yamlnodes import parse
+from core.books import load, schema
+from core.books.yamlnodes import parse
 from tests.conftest import DEMO, check, write_books
 from tests.test_documents import ACCOUNTS, ROLES
 
@@ -64,7 +64,7 @@ def test_digests__reused_while_the_stat_signature_holds_and_rehashed_on_any_writ
     import hashlib
     import time
 
-    from core import cachekey
+    from core.books import cachekey
 
     def signed(index: dict) -> dict:       # as this user's kebir signs the index (an unsigned one is ignored)
         return {**index, "mac": cachekey.mac(f"stat v{load.PARSE_VERSION}",

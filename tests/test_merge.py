@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import merge
-from core.period import parse_period
+from core.crm import merge
+from core.ledger.period import parse_period
 from core.reports.aging import build_aging
 from core.reports.sales import build_sales
 from tests.conftest import DEMO, check, write_books

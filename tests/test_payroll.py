@@ -23,11 +23,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import schema
-from core.derived import Entries
-from core.model import Contact, Source
-from core.money import fmt_minor
-from core.payroll import (
+from core.books import schema
+from core.ledger.derived import Entries
+from core.model.records import Contact, Source
+from core.model.money import fmt_minor
+from core.erp.payroll import (
     Bracket,
     PaidInvoice,
     PayrollLine,

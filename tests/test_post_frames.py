@@ -9,7 +9,9 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import load, post, post_frames
+from core.books import load
+
+from core.erp import post, post_frames
 from tests.conftest import DEMO, write_books
 from tests.test_documents import ACCOUNTS, ROLES
 

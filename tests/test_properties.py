@@ -10,8 +10,8 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import fmt, load
-from core.store import dump_yaml_records
+from core.books import fmt, load
+from core.books.store import dump_yaml_records
 from tests.conftest import check, write_books
 
 LEAVES = ["100.01", "102.01", "320.01", "600.01", "770.01", "659.99"]
@@ -151,7 +151,7 @@ def test_journal_fast_path__reads_exactly_what_the_general_path_reads(entries, t
 @given(st.integers(1, 10**9), st.integers(1, 99_999_999), st.booleans())
 def test_foreign_base__is_amount_times_rate_rounded_half_up(cents_eur, rate_micro, debit):
     """The vectorized conversion agrees with Decimal's ROUND_HALF_UP for any amount and rate."""
-    from core.money import convert_minor, fmt_minor
+    from core.model.money import convert_minor, fmt_minor
 
     rate = fmt_minor(rate_micro, 6)
     expected = convert_minor(cents_eur, 2, rate, 2)

@@ -10,8 +10,8 @@ from conftest import ACCOUNTS, BOOKS_TOML
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import load
-from core.query import DESCRIPTIONS, QueryError, run_query
+from core.books import load
+from core.reports.query import DESCRIPTIONS, QueryError, run_query
 from core.reports.trial_balance import build_trial_balance
 
 # Opening capital, a cash dinner, rent on credit and a EUR receipt (100.00 EUR at 37.1250 =

@@ -10,8 +10,8 @@ import polars as pl
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.period import Span
-from core.production import production_of
+from core.ledger.period import Span
+from core.erp.production import production_of
 from core.reports.recipe_cost import build_recipe_cost
 from core.reports.usage import build_usage
 from tests.conftest import ACCOUNTS, BOOKS_TOML

@@ -13,11 +13,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import schema, yamlnodes
-from core.derived import Leg
-from core.model import Source
-from core.money import to_minor
-from core.recurring import (
+from core.books import schema, yamlnodes
+from core.ledger.derived import Leg
+from core.model.records import Source
+from core.model.money import to_minor
+from core.erp.recurring import (
     PATH,
     Recurring,
     add_months,

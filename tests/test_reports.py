@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.period import Span, compared, parse_period, split
+from core.ledger.period import Span, compared, parse_period, split
 from core.reports import Scope
 from core.reports.cashflow import build_cash_flow
 from core.reports.journal import build_journal

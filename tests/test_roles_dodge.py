@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import audit
-from core.audit import audit_verify
+from core.close import audit
+from core.close.audit import audit_verify
 from tests.conftest import BOOKS_TOML, write_books
 from tests.test_audit import ROLES
 CUSTOMERS = """\

@@ -143,7 +143,7 @@ def test_filed_flag_cleared_then_kebir_reopen(books):
 
 
 def test_filed_event_cut_from_the_history_too(books):
-    from core import close as closing
+    from core.close import closing
 
     close(books, "2025-01", "--mark-filed", "--commit")
     closes, _ = closing.read_closes(books)
@@ -165,8 +165,8 @@ def test_filed_event_cut_from_the_history_too(books):
 
 def test_consistent_reseal_with_kebirs_own_functions(books):
     """Edit January, then rewrite its close as if closed afresh: seals, digests, history, all recomputed."""
-    from core import close as closing
-    from core import load, store
+    from core.close import closing
+    from core.books import load, store
 
     edit_january_amount(books)
     (books / "closes/2025-01.yaml").unlink()
@@ -183,8 +183,8 @@ def test_consistent_reseal_with_kebirs_own_functions(books):
 
 
 def test_amend_of_the_close_commit(books):
-    from core import close as closing
-    from core import load, store
+    from core.close import closing
+    from core.books import load, store
     from datetime import date
 
     edit_january_amount(books)
@@ -318,8 +318,8 @@ def test_cascade_reopen_and_reclose_give_byte_identical_seals(books):
 def test_hide__an_uncommitted_close_is_only_files(tmp_path):
     """Before a close is committed nothing outside the files holds it: rewriting them consistently
     (here: kebir's own functions after an edit) passes validate."""
-    from core import close as closing
-    from core import load, store
+    from core.close import closing
+    from core.books import load, store
     from datetime import date
 
     root = write_books(tmp_path / "b", {"books.toml": BOOKS_TOML, "accounts.yaml": CHART,
@@ -336,8 +336,8 @@ def test_hide__an_uncommitted_close_is_only_files(tmp_path):
 def test_hide__a_deleted_tag_leaves_the_rewrite_to_audit_verify(books):
     """Delete the tag, reseal January with kebir's own functions and commit: validate only warns
     (W006, the rewritten close has no tag), audit verify replays the history and names the commit."""
-    from core import close as closing
-    from core import load, store
+    from core.close import closing
+    from core.books import load, store
     from datetime import date
 
     git(books, "tag", "-d", "kebir/close/2025-01")

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import load
-from core.close import check_seals
+from core.books import load
+from core.close.closing import check_seals
 from tests.conftest import DEMO
 
 SHIFTED = ("journals", "orders", "payroll", "stock/moves", "sales")

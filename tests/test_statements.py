@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from core import load
-from core.period import Span, parse_period
+from core.books import load
+from core.ledger.period import Span, parse_period
 from core.reports.statements import build_balance_sheet, build_income_statement, monthly_series
 from core.reports.trial_balance import build_trial_balance
 
@@ -239,8 +239,9 @@ def test_balance_sheet__the_demo_company_balances_at_year_end(demo):
 
 
 def test_statements__the_demo_company_after_its_year_end_close(demo):
-    """The real TDHP chain (7/A reflection, 690, tax provision, 692, 590) from `core.close`."""
-    from core import close, store
+    """The real TDHP chain (7/A reflection, 690, tax provision, 692, 590) from `core.close.closing`."""
+    from core.close import closing as close
+    from core.books import store
 
     plan = close.plan_close(demo, "2025-12", set(), allow_gap=True)
     assert plan.year_end and plan.entries

@@ -13,9 +13,9 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.model import Item
-from core.money import to_minor
-from core.stock import movement, on_hand, stock_levels, value_stock
+from core.model.records import Item
+from core.model.money import to_minor
+from core.erp.stock import movement, on_hand, stock_levels, value_stock
 
 HEADER = "id,date,time,kind,item,location,to_location,quantity,unit_cost,currency,document"
 MOVES_SCHEMA = {"id": pl.String, "date": pl.Date, "time": pl.String, "kind": pl.String, "item": pl.String,
@@ -408,8 +408,8 @@ def test_property__inventory_account_ties_out_to_the_stock_ledger(steps):
     every derived entry balances."""
     from pathlib import Path
 
-    from core import post
-    from core.model import Book, Location, Settings, frozen_map
+    from core.erp import post
+    from core.model.records import Book, Location, Settings, frozen_map
 
     m = _valid_moves(steps)
     book = Book(root=Path("."), settings=Settings("T", "TRY", roles=(("cogs", "621"), ("count_shortage", "197"),

@@ -24,7 +24,7 @@ What is written (one fiscal year, 2025-01-01 .. 2025-12-31, opening balances on 
                                        two invoices, a few late and some still open at the year end;
                                        one gala invoiced and paid in EUR, the oven bought in EUR
     payroll/2025/2025-MM.yaml          monthly payroll runs (one line per employee, commissions on
-                                       paid invoices), computed with core.payroll
+                                       paid invoices), computed with core.erp.payroll
     journals/2025/2025-MM.yaml         what a bookkeeper still keys by hand: the opening entry, card
                                        and meal-card settlements, cash deposits and petty cash, rent,
                                        utilities and other service invoices (on 320.01, with the
@@ -54,7 +54,7 @@ Determinism
     in a fixed order, so a change in one section does not reshuffle the others. Money is integer
     kuruş/cents, quantities integer thousandths, rates and unit costs integer 1/10000: nothing
     written ever passes through a float, and foreign amounts are converted with Decimal, half-up.
-    No wall clock, no iteration over sets; every file goes through core.store, which sorts and
+    No wall clock, no iteration over sets; every file goes through core.books.store, which sorts and
     formats it canonically (`kebir fmt` leaves the output unchanged).
 
 Run from the repository root:
@@ -78,11 +78,11 @@ from typing import Any
 import tomli_w
 import yaml
 
-from core import payroll
-from core.newbooks import GITIGNORE
-from core.model import Contact, Item
-from core.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
-from core.store import dump_csv_rows, dump_yaml_records, write_atomic
+from core.erp import payroll
+from core.books.newbooks import GITIGNORE
+from core.model.records import Contact, Item
+from core.erp.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
+from core.books.store import dump_csv_rows, dump_yaml_records, write_atomic
 
 Record = dict[str, Any]
 
@@ -1745,7 +1745,7 @@ def build_sales_orders(rng: random.Random, customers: list[Record], erp_dups: li
 
 
 class Menu:
-    """The recipes as kebir reads them (core.recipes), so the simulation takes from stock exactly
+    """The recipes as kebir reads them (core.erp.recipes), so the simulation takes from stock exactly
     what kebir derives from the Z-reports, the catering deliveries and the production runs; and
     the menu's prices, set from the January cost of each dish and the food cost it aims at."""
 
@@ -2794,7 +2794,7 @@ class Documents:
 
 class Payroll:
     """The monthly payroll runs (payroll/YYYY/YYYY-MM.yaml), computed with kebir's own payroll code
-    (core.payroll, docs/payroll.md) so the bank entries that pay them match what the runs derive.
+    (core.erp.payroll, docs/payroll.md) so the bank entries that pay them match what the runs derive.
 
     Everyone employed in the month has a line: the monthly gross, prorated on a 30-day month for a
     start or a leaving date inside it (`days` then says how many). Sales reps get 2% commission on

@@ -12,8 +12,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from core import errors, load, safeio, store, validate
-from core.errors import Problem
+from core.model import errors
+
+from core.books import load, safeio, store
+
+from core.close import validate
+from core.model.errors import Problem
 
 
 def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_path: str) -> list[Problem]:

@@ -28,12 +28,12 @@ from typing import Any
 
 import polars as pl
 
-from core import load
-from core.errors import Problem
+from core.books import load
+from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.books_out import Plan
-from core.model import Book
-from core.money import minor_units
+from core.model.records import Book
+from core.model.money import minor_units
 
 RULE_KEYS = ("account", "currency", "columns", "delimiter", "skip", "date_format", "decimal_mark", "sign",
              "id_prefix", "rules", "default_account", "payees", "encoding")
@@ -59,7 +59,7 @@ class Rules:
 
 
 def read_rules(text: str, path: str, book: Book) -> tuple[Rules, list[Problem]]:
-    from core import yamlnodes
+    from core.books import yamlnodes
 
     tree, probs = yamlnodes.parse(text, path)
     problems = [Problem("I010", p.path, p.line, p.message, hint=p.hint) for p in probs]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from core.errors import Problem
+from core.model.errors import Problem
 from core.interop.books_out import ROOT_TYPES
 from core.interop.source import Parsed, Skipped, SrcAccount, SrcPosting, SrcPrice, SrcTxn
 

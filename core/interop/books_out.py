@@ -24,12 +24,12 @@ from typing import Any
 
 import polars as pl
 
-from core import load, store
-from core.errors import Problem
+from core.books import load, store
+from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.source import Parsed, SrcPosting, SrcTxn
-from core.model import Book
-from core.money import fmt_minor
+from core.model.records import Book
+from core.model.money import fmt_minor
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
@@ -68,7 +68,7 @@ class Mapping:
 
 def read_mapping(text: str, path: str) -> tuple[Mapping, list[Problem]]:
     """Parse a mapping file: `accounts:` list of {from|match, to}, `commodities:` {SYMBOL: CODE}."""
-    from core import yamlnodes
+    from core.books import yamlnodes
 
     tree, problems = yamlnodes.parse(text, path)
     m = Mapping()

@@ -25,11 +25,13 @@ import io
 import re
 from typing import Any
 
-from core import errors, schema, store
-from core.errors import Problem
+from core.model import errors
+
+from core.books import schema, store
+from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.books_out import Plan
-from core.model import Book
+from core.model.records import Book
 
 FILES = {"crm": {"companies": "C-", "people": "C-"},
          "erp": {"customers": "CU-", "suppliers": "SU-", "employees": "EM-"}}
@@ -39,7 +41,8 @@ KIND = {"crm": "crm-contacts", "erp": "erp-contacts"}
 def _row_problems(kind: str, rec: dict[str, Any]) -> list[tuple[str, str, str]]:
     """What the contact schema and the tax-id checksums say about one imported record:
     (message, expected/found, hint)."""
-    from core import dedup, yamlnodes
+    from core.crm import dedup
+    from core.books import yamlnodes
     tree, _ = yamlnodes.parse(store.dump_yaml_records(kind, [rec]), "row")
     out = [(p.message, p.found, p.hint) for p in schema.check_tree(kind, tree, "row", rec["id"])]
     tax = str(rec.get("tax_id") or "")
@@ -52,7 +55,7 @@ def _row_problems(kind: str, rec: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def build_contacts_import(data: bytes, path: str, map_text: str, map_path: str, side: str, book: Book,
                           label: str, strict: bool = False) -> Plan:
-    from core import yamlnodes
+    from core.books import yamlnodes
 
     m = mf.Manifest("contacts", label, path, mf.sha256(data), len(data), "csv")
     tree, probs = yamlnodes.parse(map_text, map_path)

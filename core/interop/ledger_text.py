@@ -17,7 +17,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from core.errors import Problem
+from core.model.errors import Problem
 from core.interop.source import Parsed, Skipped, SrcAccount, SrcPosting, SrcPrice, SrcTxn
 
 SYMBOLS = {"$": "USD", "€": "EUR", "₺": "TRY", "£": "GBP", "¥": "JPY", "TL": "TRY"}

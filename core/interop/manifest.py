@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from core.errors import Problem
-from core.money import fmt_minor
+from core.model.errors import Problem
+from core.model.money import fmt_minor
 
 Totals = dict[tuple[str, str], list[int]]    # (account, currency) -> [debit minor, credit minor]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from core.errors import Problem
+from core.model.errors import Problem
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
+from core.model.records import Book
+from core.model.money import from_minor
 from core.reports import Column, Table
 
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))

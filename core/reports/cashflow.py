@@ -31,9 +31,9 @@ from typing import Any
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
-from core.period import Span
+from core.model.records import Book
+from core.model.money import from_minor
+from core.ledger.period import Span
 from core.reports import Scope, Table
 from core.reports.statements import (
     CASH_TYPES,

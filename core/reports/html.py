@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
-from core.model import Book
-from core.period import Span, parse_period
+from core.model.records import Book
+from core.ledger.period import Span, parse_period
 from core.reports import NUMERIC, Table
 from core.reports.statements import (
     build_balance_sheet,

@@ -24,9 +24,9 @@ from typing import Any
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
-from core.period import Span, compared, short_label
+from core.model.records import Book
+from core.model.money import from_minor
+from core.ledger.period import Span, compared, short_label
 from core.reports import Column, Scope, Table
 from core.reports.sales import sales_postings
 from core.reports.statements import _postings, closing_entries
@@ -80,7 +80,7 @@ def figures(book: Book, span: Span, scope: Scope = Scope()) -> dict[str, Any]:
         rows = ledger.rows if scope.location is None else ledger.rows.filter(pl.col("location") == scope.location)
         opening_stock = int(rows.filter(pl.col("date") < span.begin)["value"].sum() or 0)
         closing_stock = int(rows.filter(pl.col("date") < span.end)["value"].sum() or 0)
-    from core.crm import crm_figures
+    from core.crm.pipeline import crm_figures
 
     crm = crm_figures(book, span)
     return {"days": (span.end - span.begin).days, "revenue": revenue, "cost_of_sales": cost,

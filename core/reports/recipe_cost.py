@@ -21,10 +21,10 @@ from typing import Any
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
-from core.period import Span
-from core.production import production_of
+from core.model.records import Book
+from core.model.money import from_minor
+from core.ledger.period import Span
+from core.erp.production import production_of
 from core.reports import Column, Table
 
 COLUMNS = (
@@ -81,7 +81,7 @@ def recipe_costs(book: Book, day: date, location: str | None = None) -> dict[str
 
 def _price(book: Book, item: str, day: date, span: Span, location: str | None) -> Fraction | None:
     """Selling price per unit in base minor units (see the module docstring)."""
-    from core.pricing import _price as listed
+    from core.erp.pricing import _price as listed
 
     rec = production_of(book).recipes.by_item[item]
     dec = book.settings.decimals(book.base) or 2

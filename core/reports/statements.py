@@ -25,16 +25,16 @@ from typing import Any
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
-from core.period import Span, add_months, short_label
+from core.model.records import Book
+from core.model.money import from_minor
+from core.ledger.period import Span, add_months, short_label
 from core.reports import Column, Scope, Table
 
 ASSET_TYPES = frozenset({"asset", "cash", "bank"})
 CASH_TYPES = frozenset({"cash", "bank"})
 RESULT_TYPES = frozenset({"income", "expense"})
 CLOSING_TAG = "closing"   # a closing entry a person wrote by hand
-CLOSE_TAG = "close"       # every entry `kebir close` generates (core/close.py GeneratedEntry.tags)
+CLOSE_TAG = "close"       # every entry `kebir close` generates (core/close/closing.py GeneratedEntry.tags)
 CHAIN_TYPES = frozenset({"income", "expense", "equity"})
 
 COLUMNS = (Column("section", "Section"), Column("level", "Level", "int"), Column("account", "Account"),

@@ -1,6 +1,6 @@
 """Stock report: valuation and movement per item and location over a period.
 
-From the valued stock ledger (core.stock): the opening quantity and value, what came in
+From the valued stock ledger (core.erp.stock): the opening quantity and value, what came in
 (receipts, transfers in, count surpluses, returns), what went out (issues, transfers out, waste,
 count shortages) and the closing quantity and value, which equals the inventory account when
 the tie-out in `kebir validate` holds. Quantities are exact to the thousandth, values in the base
@@ -15,11 +15,11 @@ from typing import Any
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
-from core.period import Span
+from core.model.records import Book
+from core.model.money import from_minor
+from core.ledger.period import Span
 from core.reports import Column, Table
-from core.stock import movement
+from core.erp.stock import movement
 
 COLUMNS = (
     Column("item", "Item"), Column("name", "Name"), Column("location", "Location"), Column("unit", "Unit"),

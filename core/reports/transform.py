@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from core.model import Book
+from core.model.records import Book
 from core.reports import Column, Table
 
 PCT = Decimal("0.1")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
-from core.period import Span
+from core.model.records import Book
+from core.model.money import from_minor
+from core.ledger.period import Span
 from core.reports import Column, Table
 
 

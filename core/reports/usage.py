@@ -19,10 +19,10 @@ from typing import Any
 
 import polars as pl
 
-from core.model import Book
-from core.money import from_minor
-from core.period import Span
-from core.production import dish_sales, explode, production_of
+from core.model.records import Book
+from core.model.money import from_minor
+from core.ledger.period import Span
+from core.erp.production import dish_sales, explode, production_of
 from core.reports import Column, Table
 from core.reports.recipe_cost import unit_costs
 
@@ -47,7 +47,7 @@ def theoretical_usage(book: Book, span: Span, location: str | None = None) -> pl
     parts = [explode(sold, rec, ["location"])]
     if runs:
         frame = pl.DataFrame(runs, schema={"location": pl.String, "item": pl.String, "qty": pl.Int64}, orient="row")
-        from core.production import _requirements
+        from core.erp.production import _requirements
 
         req = _requirements(rec, sorted({r[1] for r in runs}), consumed=False)
         j = frame.join(req, on="item").group_by("location", "ingredient").agg(

@@ -1,0 +1,144 @@
+"""`kebir init`: a new books directory from a template and a chart of accounts.
+
+`new_books(...)` returns the files to write (path -> text), all in kebir's canonical form, so the
+new books validate clean and pass `kebir fmt --check` from the first commit. Templates:
+
+- `empty`: books.toml with the posting rules, the chart, nothing else;
+- `services`: plus a first customer and supplier;
+- `restaurant`: plus a restaurant and its kitchen as stock locations, a few stock items (fish at
+  FIFO, olive oil at moving average, wine as trade goods), a produce supplier and a customer;
+- `retail`: plus a store and a warehouse, a few trade goods, a supplier and a customer.
+
+The caller writes the files (core.books.store) and makes the first git commit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from core.books.charts import CHARTS, account_records
+from core.books.schema import FILE_KINDS, SCHEMA_DIR
+from core.books.store import dump_yaml_records
+
+TEMPLATES = ("restaurant", "services", "retail", "empty")
+
+GITIGNORE = """\
+# kebir's cache of parsed files (rebuilt from the books when missing)
+.kebir/
+"""
+GITATTRIBUTES = """\
+# Books are text: diff and merge them line by line, with LF endings everywhere.
+*.yaml text eol=lf diff
+*.yml text eol=lf diff
+*.csv text eol=lf diff
+*.toml text eol=lf diff
+*.md text eol=lf diff
+"""
+
+
+def _books_toml(name: str, currency: str, fiscal_year_start: str, chart: str) -> str:
+    _, roles, vat_out, vat_in, reflection = CHARTS[chart]
+    currencies = {currency: 2}
+    for extra in ("TRY", "EUR", "USD"):
+        currencies.setdefault(extra, 2)
+    accounts: dict[str, Any] = dict(sorted(roles.items()))
+    accounts["vat_output"] = dict(vat_out)
+    accounts["vat_input"] = dict(vat_in)
+    if reflection:
+        accounts["reflection"] = dict(reflection)
+    doc = {"company": {"name": name, "base_currency": currency, "fiscal_year_start": fiscal_year_start,
+                       "chart": chart},
+           "currencies": currencies, "accounts": accounts, "close": {"corporate_tax_rate": "25"}}
+    head = ("# kebir books: company settings and posting rules (docs/formats.md#bookstoml).\n"
+            "# [accounts] names the account each role posts to; change them to suit your chart.\n")
+    return head + tomli_w.dumps(doc)
+
+
+def _template_records(template: str, chart: str) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """rel -> (file kind, records) for what the template adds besides the chart."""
+    tdhp = chart == "tr-tdhp"
+    goods, raw = ("153.01", "150.01") if tdhp else ("1220", "1210")
+    cogs_goods = "621.01" if tdhp else "5010"
+    out: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    if template == "empty":
+        return out
+    out["contacts/erp/customers.yaml"] = ("erp-contacts", [
+        {"id": "CU-0001", "kind": "company", "name": "Örnek Müşteri A.Ş.", "city": "İstanbul",
+         "payment_terms": "net30", "credit_limit": "100000.00"}])
+    out["contacts/erp/suppliers.yaml"] = ("erp-contacts", [
+        {"id": "SU-0001", "kind": "company", "name": "Örnek Tedarikçi Ltd. Şti.", "city": "İstanbul",
+         "payment_terms": "net30"}])
+    if template == "restaurant":
+        out["stock/locations.yaml"] = ("locations", [
+            {"id": "REST", "name": "Restaurant", "kind": "restaurant"},
+            {"id": "KIT", "name": "Central kitchen", "kind": "kitchen"}])
+        out["stock/items.yaml"] = ("items", [
+            {"id": "FSH-LEVREK", "name": "Levrek (sea bass)", "unit": "kg", "valuation": "fifo", "category": "fish",
+             "vat_rate": "1", "supplier": "SU-0001"},
+            {"id": "OIL-ZEYTINYAGI", "name": "Zeytinyağı (olive oil), 5 l", "unit": "piece", "valuation": "average",
+             "category": "oil", "vat_rate": "1", "supplier": "SU-0001"},
+            {"id": "DRK-SARAP", "name": "Şarap (wine), 75 cl", "unit": "bottle", "valuation": "fifo",
+             "category": "drinks", "vat_rate": "20", "supplier": "SU-0001",
+             "accounts": {"inventory": goods, "cogs": cogs_goods}}])
+    elif template == "retail":
+        out["stock/locations.yaml"] = ("locations", [
+            {"id": "STORE", "name": "Store", "kind": "store"},
+            {"id": "WH", "name": "Warehouse", "kind": "warehouse"}])
+        out["stock/items.yaml"] = ("items", [
+            {"id": "GDS-0001", "name": "Example product", "unit": "piece", "valuation": "fifo", "category": "goods",
+             "vat_rate": "20", "supplier": "SU-0001", "accounts": {"inventory": goods, "cogs": cogs_goods}},
+            {"id": "GDS-0002", "name": "Example product sold by weight", "unit": "kg", "valuation": "average",
+             "category": "goods", "vat_rate": "10", "supplier": "SU-0001",
+             "accounts": {"inventory": goods, "cogs": cogs_goods}}])
+    del raw
+    return out
+
+
+def vscode_settings() -> str:
+    """Point the YAML language server at kebir's schemas for every YAML file kind."""
+    mapping: dict[str, Any] = {}
+    for fk in FILE_KINDS:
+        if fk.fmt != "yaml":
+            continue
+        path = str(SCHEMA_DIR / f"{fk.kind}.schema.json")
+        if path in mapping:
+            existing = mapping[path]
+            mapping[path] = [*(existing if isinstance(existing, list) else [existing]), fk.pattern]
+        else:
+            mapping[path] = fk.pattern
+    doc = {"yaml.schemas": mapping, "yaml.customTags": [], "files.eol": "\n"}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def new_books(name: str, *, template: str = "restaurant", chart: str = "tr-tdhp", currency: str = "TRY",
+              fiscal_year_start: str = "01-01") -> dict[str, str]:
+    """The files of a new books directory (relative path -> text). Raises ValueError on a bad option."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}: use {', '.join(TEMPLATES)}")
+    if chart not in CHARTS:
+        raise ValueError(f"unknown chart {chart!r}: use {', '.join(CHARTS)}")
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        raise ValueError(f"currency {currency!r}: write a three-letter ISO code such as TRY or EUR")
+    month, _, day = fiscal_year_start.partition("-")
+    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+            and len(month) == len(day) == 2):
+        raise ValueError(f"fiscal year start {fiscal_year_start!r}: write MM-DD, e.g. 01-01 or 07-01")
+    files = {
+        "books.toml": _books_toml(name, currency, fiscal_year_start, chart),
+        "accounts.yaml": dump_yaml_records("accounts", account_records(chart)),
+        ".gitignore": GITIGNORE,
+        ".gitattributes": GITATTRIBUTES,
+        ".vscode/settings.json": vscode_settings(),
+    }
+    for rel, (kind, records) in _template_records(template, chart).items():
+        files[rel] = dump_yaml_records(kind, records)
+    return files
+
+
+def is_books(path: Path) -> bool:
+    """Whether `path` already holds books (or anything kebir would overwrite)."""
+    return (path / "books.toml").exists() or (path / "accounts.yaml").exists()

@@ -1,0 +1,1 @@
+"""Period close and the checks over the whole books: validation, the close itself, its git tags and the audit of history."""

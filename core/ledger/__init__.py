@@ -1,0 +1,1 @@
+"""The ledger primitives: periods and months, the builder every derived entry goes through."""
