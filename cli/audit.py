@@ -6,7 +6,6 @@ import json
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -14,19 +13,23 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli._common import progress, usage
 from cli._options import BooksOpt, Fmt, FormatOpt
+from cli import _render
 from cli._render import md_fence
+from core import git
+from core.books import load
+from core.close import checked
+from core.close.audit import HOOK, SignersError, audit_log as run_log, audit_verify as run_verify, staged_findings
+from core.close.tags import write_tags
+from core.model.errors import BooksError
 
 
 def _root(books: str | None) -> Path:
-    from cli.main import _usage
-    from core.books import load
-    from core.model.errors import BooksError
-
     try:
         return load.find_books(books)
     except BooksError as exc:
-        raise _usage(str(exc)) from None
+        raise usage(str(exc)) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -50,14 +53,12 @@ def register(app: typer.Typer) -> None:
           kebir audit log CU-0050 --books ledger-data
           kebir audit log JE-2025-03-0007 --books ledger-data --format json
         """
-        from cli.main import _usage
-        from core.close.audit import AuditError, audit_log as run
 
         root = _root(books)
         try:
-            changes = run(root, record)
-        except AuditError as exc:
-            raise _usage(f"{exc} (is {root} a git repository?)") from None
+            changes = run_log(root, record)
+        except git.GitError as exc:
+            raise usage(f"{exc} (is {root} a git repository?)") from None
         if fmt is Fmt.json:
             sys.stdout.write(json.dumps([vars(c) for c in changes], ensure_ascii=False, indent=2) + "\n")
             return
@@ -84,23 +85,21 @@ def register(app: typer.Typer) -> None:
           kebir audit verify --books ledger-data
           kebir audit verify --books ledger-data --format json
         """
-        from cli.main import _usage, progress
-        from core.close.audit import AuditError, SignersError, audit_verify as run
 
         root = _root(books)
         try:
             with progress("Replaying the history ..."):
-                findings, checked = run(root, since, require_signed)
+                findings, n_checked = run_verify(root, since, require_signed)
         except SignersError as exc:
-            raise _usage(str(exc)) from None
-        except AuditError as exc:
-            raise _usage(f"{exc} (is {root} a git repository?)") from None
+            raise usage(str(exc)) from None
+        except git.GitError as exc:
+            raise usage(f"{exc} (is {root} a git repository?)") from None
         if fmt is Fmt.json:
-            sys.stdout.write(json.dumps({"commits": checked, "findings": [vars(f) for f in findings]},
+            sys.stdout.write(json.dumps({"commits": n_checked, "findings": [vars(f) for f in findings]},
                                         ensure_ascii=False, indent=2) + "\n")
         else:
             text = "".join(f"{f.date} {f.commit} {f.author} <{f.email}> {f.subject}\n  {f.what}\n" for f in findings)
-            text += f"{checked} commit(s) checked, {len(findings)} finding(s)\n"
+            text += f"{n_checked} commit(s) checked, {len(findings)} finding(s)\n"
             sys.stdout.write(md_fence(text) if fmt is Fmt.md else text)
         raise typer.Exit(1 if findings else 0)
 
@@ -120,15 +119,12 @@ def register(app: typer.Typer) -> None:
           kebir audit tag --books ledger-data
           kebir audit tag -B ledger-data --dry-run
         """
-        from cli.main import _usage
-        from core.close.audit import AuditError
-        from core.close.tags import write_tags
 
         root = _root(books)
         try:
             written = write_tags(root, dry_run)
-        except AuditError as exc:
-            raise _usage(f"{exc} (is {root} a git repository?)") from None
+        except git.GitError as exc:
+            raise usage(f"{exc} (is {root} a git repository?)") from None
         for name in written:
             sys.stdout.write(f"{'would tag' if dry_run else 'tagged'} {name}\n")
         sys.stderr.write(f"{len(written)} tag(s) {'to write' if dry_run else 'written'}\n")
@@ -142,21 +138,19 @@ def register(app: typer.Typer) -> None:
           kebir hooks install --books ledger-data
           kebir hooks install -B ledger-data
         """
-        from cli.main import _usage
-        from core.close.audit import HOOK, AuditError, git
 
         root = _root(books)
         try:
-            hooks = Path(git(root, "rev-parse", "--git-path", "hooks").strip())
-        except AuditError as exc:
-            raise _usage(f"{exc} (is {root} a git repository?)") from None
+            hooks = Path(git.run(root, "rev-parse", "--git-path", "hooks").strip())
+        except git.GitError as exc:
+            raise usage(f"{exc} (is {root} a git repository?)") from None
         hooks = hooks if hooks.is_absolute() else root / hooks
         hooks.mkdir(parents=True, exist_ok=True)
         path = hooks / "pre-commit"
         kebir = shutil.which("kebir") or f"{sys.executable} -m cli.main"
         if path.exists() and "kebir pre-commit hook" not in path.read_text(encoding="utf-8", errors="replace"):
-            raise _usage(f"{path} exists and is not kebir's: add `kebir hooks run` to it yourself")
-        top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+            raise usage(f"{path} exists and is not kebir's: add `kebir hooks run` to it yourself")
+        top = Path(git.run(root, "rev-parse", "--show-toplevel").strip())
         where = os.path.relpath(root.resolve(), top.resolve())
         path.write_text(HOOK.format(kebir=kebir, books=shlex.quote(where)), encoding="utf-8")
         path.chmod(0o755)
@@ -171,26 +165,18 @@ def register(app: typer.Typer) -> None:
           kebir hooks run --books ledger-data
           kebir hooks run -B ledger-data
         """
-        from cli import _render
-        from core.model import errors
-        from core.books import load
-        from core.close import validate
-        from core.close.audit import AuditError, git, staged_findings
 
         root = _root(books)
         try:
-            top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+            top = Path(git.run(root, "rev-parse", "--show-toplevel").strip())
             found = staged_findings(root)
-        except AuditError as exc:
+        except git.GitError as exc:
             sys.stderr.write(f"kebir: {exc}\n")
             raise typer.Exit(1) from None
         with tempfile.TemporaryDirectory(prefix="kebir-staged-") as tmp:
-            subprocess.run(["git", "-C", str(top), "checkout-index", "-a", f"--prefix={tmp}/"], check=True,
-                           capture_output=True)
+            git.checkout_index(top, Path(tmp))
             staged = Path(tmp) / root.resolve().relative_to(top.resolve())
-            book, problems = load.load_ledger(staged, use_cache=False)
-            problems = errors.sorted_problems(problems + validate.run_all(book))
-            bad = [p for p in problems if p.severity == "error"]
+            bad = [p for p in checked.books_problems(staged, use_cache=False) if p.severity == "error"]
             if bad:
                 sys.stderr.write(_render.problems_text(bad, str(root), "kebir: commit refused: the staged books "
                                                                         "have errors"))

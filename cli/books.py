@@ -1,53 +1,75 @@
-"""`kebir init`, `kebir accounts list|add|rename` and `kebir contacts add`: starting books and the
-common edits, validated as they are written (core/books/newbooks.py, core/books/edit.py)."""
+"""`kebir init`, `kebir fmt`, `kebir accounts list|add|rename` and `kebir contacts add|forget`: starting
+books, their canonical form and the common edits, validated as they are written
+(core/books/newbooks.py, core/books/edit.py, core/close/checked.py)."""
 
 from __future__ import annotations
 
-import subprocess
+import difflib
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from cli import _render
+from cli._common import on_date, open_books, show, usage, warn_errors, write_checked, writing
 from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
+from core import git as gitrepo
+from core.books import fmt as formatter
+from core.books import load, store
+from core.books.edit import EditError, add_account, add_contact, rename_account
+from core.books.newbooks import is_books, new_books
+from core.crm.forget import forget
+from core.ledger.period import today
+from core.model import errors
+from core.model.errors import BooksError
+from core.reports import Column, Table
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")]
 
 
-def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, purge_cache: bool = False) -> None:
-    """Write `files`, then validate; if the books have more errors than before, put the old texts
-    back and exit 1 naming the new problems. `purge_cache` deletes every file under .kebir/cache
-    in the same write (as found under the lock, so nothing cached from the old texts is left).
-    Called under the caller's books lock (cli.main.writing), which the lock below re-enters."""
-    from cli import _render
-    from cli.main import _write_or_show
-    from core.model import errors
-    from core.books import load, store
-    from core.close import validate
-    from core.crm.forget import cache_files
+def fmt(
+    books: BooksOpt = None,
+    check: Annotated[bool, typer.Option("--check", help="Only list files that would change; exit 1 if any.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")] = False,
+) -> None:
+    """Rewrite record files into kebir's canonical form (idempotent).
 
-    if dry_run:
-        _write_or_show(root, files, True)
-        if purge_cache and cache_files(root):
-            sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")
-        return
-    before_book, before_problems = load.load_ledger(root)
-    before = errors.count_errors(before_problems + validate.run_all(before_book))
-    old = {rel: (root / rel).read_text(encoding="utf-8") if (root / rel).exists() else None for rel in files}
-    with store.books_lock(root, reentrant=True):
-        purged = {rel: None for rel in cache_files(root)} if purge_cache else {}
-        store.apply_files(root, {**files, **purged})
-        book, problems = load.load_ledger(root)
-        problems = errors.sorted_problems(problems + validate.run_all(book))
-        if errors.count_errors(problems) > before:
-            store.apply_files(root, {rel: text for rel, text in old.items()})
-            sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
-                                                   f"kebir: {what} not written: it would make the books invalid"))
-            raise typer.Exit(1)
-    sys.stderr.write(f"kebir: {what}: {', '.join(sorted(files))}\n")
-    if purged:
-        sys.stderr.write(f"kebir: {len(purged)} cache file(s) under .kebir/cache purged\n")
+    \b
+    Examples:
+      kebir fmt --books ledger-data --check
+      kebir fmt --books ledger-data --dry-run
+    """
+    if check or dry_run:                 # writes nothing: a read-only checkout can be checked
+        try:
+            root = load.find_books(books)
+        except BooksError as exc:
+            raise usage(f"{exc}") from None
+        _fmt_in(root, check, dry_run)
+    with writing(books) as root:         # read, format and write under the lock
+        _fmt_in(root, check, dry_run)
+
+
+def _fmt_in(root: Path, check: bool, dry_run: bool) -> None:
+    changes, problems = formatter.format_book(root)
+    hard = [p for p in problems if p.severity == errors.ERROR]
+    for rel in formatter.skipped_for_comments(root):
+        sys.stderr.write(f"{root / rel}: skipped: has YAML comments, which formatting would drop "
+                         "(move them into `memo:` fields)\n")
+    if hard:
+        sys.stderr.write(_render.problems_text(errors.sorted_problems(hard), str(root),
+                                               f"{len(hard)} file(s) cannot be formatted until these are fixed"))
+    if check or dry_run:
+        for c in changes:
+            if dry_run:
+                sys.stdout.writelines(difflib.unified_diff(c.old.splitlines(True), c.new.splitlines(True),
+                                                           f"a/{c.path}", f"b/{c.path}"))
+            else:
+                sys.stdout.write(f"{root / c.path}\n")
+        raise typer.Exit(1 if (changes and check) or hard else 0)
+    formatter.apply(root, changes)
+    sys.stderr.write(f"formatted {len(changes)} file(s)\n")
+    raise typer.Exit(1 if hard else 0)
 
 
 def register(app: typer.Typer) -> None:
@@ -55,6 +77,7 @@ def register(app: typer.Typer) -> None:
                                no_args_is_help=True)
     contacts_app = typer.Typer(help="Contacts: add a customer, supplier, employee or CRM record.",
                                no_args_is_help=True)
+    app.command(rich_help_panel="Data")(fmt)
     app.add_typer(accounts_app, name="accounts", rich_help_panel="Data")
     app.add_typer(contacts_app, name="contacts", rich_help_panel="Data")
     _forget(contacts_app)
@@ -79,15 +102,12 @@ def register(app: typer.Typer) -> None:
           kebir init lokanta --name "Deniz Lokanta A.Ş." --template restaurant
           kebir init danismanlik --template services --chart ifrs-small --currency EUR
         """
-        from cli.main import _usage
-        from core.books import store
-        from core.books.newbooks import is_books, new_books
 
         root = Path(directory)
 
         def refuse_if_taken() -> None:
             if root.exists() and (is_books(root) or any(p.name not in (".git", ".kebir") for p in root.iterdir())):
-                raise _usage(f"{root} is not empty{' and holds books' if is_books(root) else ''}: "
+                raise usage(f"{root} is not empty{' and holds books' if is_books(root) else ''}: "
                              "kebir init never overwrites; give a new directory")
 
         refuse_if_taken()                  # before anything is made there
@@ -95,21 +115,17 @@ def register(app: typer.Typer) -> None:
             files = new_books(name, template=template, chart=chart, currency=currency,
                               fiscal_year_start=fiscal_year_start)
         except ValueError as exc:
-            raise _usage(str(exc)) from None
+            raise usage(str(exc)) from None
         if root.exists() and not root.is_dir():
-            raise _usage(f"{root} is a file: kebir init never overwrites; give a new directory")
+            raise usage(f"{root} is a file: kebir init never overwrites; give a new directory")
         root.mkdir(parents=True, exist_ok=True)
         with store.books_lock(root):       # two inits of one directory: the second finds it taken
             refuse_if_taken()
             store.apply_files(root, files)
         if git:
             try:
-                subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
-                subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, capture_output=True)
-                subprocess.run(["git", "-C", str(root), "-c", "user.name=kebir", "-c", "user.email=kebir@localhost",
-                                "commit", "-q", "-m", f"books for {name}: {template} template, {chart} chart"],
-                               check=True, capture_output=True)
-            except (OSError, subprocess.CalledProcessError) as exc:
+                gitrepo.init(root, f"books for {name}: {template} template, {chart} chart")
+            except gitrepo.GitError as exc:
                 sys.stderr.write(f"kebir: warning: the books are written but git failed ({exc}); "
                                  "run `git init` there yourself\n")
         sys.stderr.write(f"kebir: new books in {root} ({template}, {chart}, {currency}); next: "
@@ -130,8 +146,6 @@ def register(app: typer.Typer) -> None:
           kebir accounts list --books ledger-data --under 770
           kebir accounts list --books ledger-data --format csv
         """
-        from cli.main import _show, _warn_errors, open_books
-        from core.reports import Column, Table
 
         _root, book, problems = open_books(books)
         used = set(book.ledger()["account"].unique().to_list())
@@ -143,8 +157,8 @@ def register(app: typer.Typer) -> None:
                      or _under(book, a.code, under))
         cols = (Column("code", "Code"), Column("name", "Name"), Column("type", "Type"), Column("parent", "Parent"),
                 Column("currency", "Currency"), Column("use", "Use"), Column("closed", "Closed"))
-        _show(Table("accounts", "Chart of accounts", cols, rows, None, {"company": book.settings.name}), fmt, output)
-        _warn_errors(problems)
+        show(Table("accounts", "Chart of accounts", cols, rows, None, {"company": book.settings.name}), fmt, output)
+        warn_errors(problems)
 
     @accounts_app.command("add")
     def accounts_add(
@@ -166,16 +180,14 @@ def register(app: typer.Typer) -> None:
           kebir accounts add 770.20 "Personel Yemek Giderleri" --books ledger-data --dry-run
           kebir accounts add 102.04 "Ziraat Bankası EUR" --currency EUR --books ledger-data --dry-run
         """
-        from cli.main import _usage, open_books, writing
-        from core.books.edit import EditError, add_account
 
         with writing(books) as root:       # the chart is read, changed and written under the lock
             root, book, _ = open_books(str(root))
             try:
                 files = add_account(book, code, name, parent=parent, type_=type_, currency=currency)
             except EditError as exc:
-                raise _usage(str(exc)) from None
-            _write_checked(root, files, dry_run, f"account {code} added")
+                raise usage(str(exc)) from None
+            write_checked(root, files, dry_run, f"account {code} added")
 
     @accounts_app.command("rename")
     def accounts_rename(
@@ -191,16 +203,14 @@ def register(app: typer.Typer) -> None:
           kebir accounts rename 770.99 770.90 --books ledger-data --dry-run
           kebir accounts rename 102.03 102.09 --books ledger-data --dry-run
         """
-        from cli.main import _usage, open_books, writing
-        from core.books.edit import EditError, rename_account
 
         with writing(books) as root:
             root, book, _ = open_books(str(root))
             try:
                 files, count = rename_account(book, old, new)
             except EditError as exc:
-                raise _usage(str(exc)) from None
-            _write_checked(root, files, dry_run, f"account {old} renamed to {new} ({count} references)")
+                raise usage(str(exc)) from None
+            write_checked(root, files, dry_run, f"account {old} renamed to {new} ({count} references)")
 
     @contacts_app.command("add")
     def contacts_add(
@@ -221,22 +231,20 @@ def register(app: typer.Typer) -> None:
           kebir contacts add "Kalamış Yatçılık A.Ş." -F tax_id=1234567897 -F payment_terms=net30 --books ledger-data --dry-run
           kebir contacts add "Ayşe Yılmaz" --side crm --role person -F email=ayse@example.com --books ledger-data --dry-run
         """
-        from cli.main import _usage, open_books, writing
-        from core.books.edit import EditError, add_contact
 
         values: dict[str, str] = {}
         for item in field or []:
             key, eq, value = item.partition("=")
             if not eq or not key:
-                raise _usage(f"--field {item!r}: write KEY=VALUE")
+                raise usage(f"--field {item!r}: write KEY=VALUE")
             values[key.strip()] = value.strip()
         with writing(books) as root:       # the next free id is taken under the lock
             root, book, _ = open_books(str(root))
             try:
                 cid, files = add_contact(book, side, role, name, values, contact_id)
             except EditError as exc:
-                raise _usage(str(exc)) from None
-            _write_checked(root, files, dry_run, f"contact {cid} added")
+                raise usage(str(exc)) from None
+            write_checked(root, files, dry_run, f"contact {cid} added")
         if not dry_run:
             sys.stdout.write(cid + "\n")
 
@@ -257,18 +265,14 @@ def _forget(contacts_app: typer.Typer) -> None:
           kebir contacts forget C-0193 --reason "erasure request 2026-11-20" --books ledger-data --dry-run
           kebir contacts forget CU-0016 --reason "KVKK request" --books ledger-data --on 2026-11-26 --dry-run
         """
-        from cli.main import _on_date, _usage, open_books, writing
-        from core.books.edit import EditError
-        from core.crm.forget import forget
-        from core.ledger.period import today
 
         with writing(books) as root:
             root, book, _ = open_books(str(root))
             try:
-                done = forget(book, contact, reason, _on_date(on) or today())
+                done = forget(book, contact, reason, on_date(on) or today())
             except EditError as exc:
-                raise _usage(str(exc)) from None
-            _write_checked(root, done.files, dry_run, f"{', '.join(done.ids)} forgotten as {done.pseudonym}",
+                raise usage(str(exc)) from None
+            write_checked(root, done.files, dry_run, f"{', '.join(done.ids)} forgotten as {done.pseudonym}",
                            purge_cache=True)
         for rel, line, what in done.mentions:
             sys.stderr.write(f"kebir: still mentioned: {root / rel}:{line}: {what} (edit it by hand if it is "

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli._common import build, on_date, open_books, show, span_of, usage, warn_errors
 from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
 
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="The day to look from (YYYY-MM-DD). Default: the "
@@ -13,9 +14,8 @@ OnOpt = Annotated[Optional[str], typer.Option("--on", help="The day to look from
 
 
 def _as_of(on: str | None, book):
-    from cli.main import _on_date
 
-    day = _on_date(on)
+    day = on_date(on)
     if day is not None:
         return day
     from datetime import date
@@ -45,14 +45,13 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm pipeline --books ledger-data --on 2025-12-31
           kebir crm pipeline --books ledger-data -p 2025Q4 --owner EM-0008 --format csv
         """
-        from cli.main import _build, _show, _span, _warn_errors, open_books
         from core.crm.pipeline import build_pipeline
 
-        span = _span(period, None, None) if period else None
+        span = span_of(period, None, None) if period else None
         _root, book, problems = open_books(books)
         as_of = _as_of(on, book)
-        _show(_build(build_pipeline, book, as_of, span, owner=owner), fmt, output)
-        _warn_errors(problems)
+        show(build(build_pipeline, book, as_of, span, owner=owner), fmt, output)
+        warn_errors(problems)
 
     @crm_app.command("activities")
     def activities(
@@ -74,15 +73,14 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm activities --books ledger-data -p 2025-03 --kind ticket --outcome open
           kebir crm activities --books ledger-data --contact CU-0010 --format json
         """
-        from cli.main import _show, _span, _usage, _warn_errors, open_books
         from core.crm.pipeline import build_activities
 
-        span = _span(period, begin, end)
+        span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
         if contact and contact not in book.contacts:
-            raise _usage(f"no contact has the id {contact}")
-        _show(build_activities(book, span, contact=contact, owner=owner, kind=kind, outcome=outcome), fmt, output)
-        _warn_errors(problems)
+            raise usage(f"no contact has the id {contact}")
+        show(build_activities(book, span, contact=contact, owner=owner, kind=kind, outcome=outcome), fmt, output)
+        warn_errors(problems)
 
     @crm_app.command("segment")
     def segment(
@@ -102,21 +100,20 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm segment VIP --books ledger-data
           kebir crm segment --where "revenue_12m > 500000 AND days_overdue = 0" --books ledger-data
         """
-        from cli.main import _build, _show, _usage, _warn_errors, open_books
         from core.crm.pipeline import build_segment
 
         if (segment_id is None) == (where is None):
-            raise _usage("give a segment id or --where CONDITION (one of them)")
+            raise usage("give a segment id or --where CONDITION (one of them)")
         _root, book, problems = open_books(books)
         name = ""
         if segment_id is not None:
             seg = next((s for s in book.segments if s.id == segment_id), None)
             if seg is None:
                 known = ", ".join(s.id for s in book.segments) or "none yet"
-                raise _usage(f"no segment {segment_id} in contacts/crm/segments.yaml (known: {known})")
+                raise usage(f"no segment {segment_id} in contacts/crm/segments.yaml (known: {known})")
             where, name = seg.where, f"{seg.id} ({seg.name})"
-        _show(_build(build_segment, book, where, _as_of(on, book), name=name), fmt, output)
-        _warn_errors(problems)
+        show(build(build_segment, book, where, _as_of(on, book), name=name), fmt, output)
+        warn_errors(problems)
 
     @report_app.command("customer")
     def customer(
@@ -134,9 +131,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report customer CU-0010 --books ledger-data
           kebir report customer C-0003 --books ledger-data --on 2025-06-30 --format html -o c-0003.html
         """
-        from cli.main import _build, _show, _warn_errors, open_books
         from core.crm.pipeline import build_customer
 
         _root, book, problems = open_books(books)
-        _show(_build(build_customer, book, contact, _as_of(on, book)), fmt, output)
-        _warn_errors(problems)
+        show(build(build_customer, book, contact, _as_of(on, book)), fmt, output)
+        warn_errors(problems)

@@ -1,4 +1,4 @@
-"""`kebir import journal|bank|contacts` and `kebir export beancount|parquet` (core/interop, core/export_*).
+"""`kebir import journal|bank|contacts` and `kebir export journal|beancount|parquet` (core/interop).
 
 Every import reads the whole source, collects every problem (file:line, what, how to fix), checks
 the records against the books, and writes nothing unless all is well: then the records and their
@@ -15,7 +15,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli import _render
+from cli._common import open_books, span_of, usage, write_or_show, writing
 from cli._options import BooksOpt, OutputOpt, PeriodOpt
+from core.books import safeio
+from core.interop import apply
+from core.model import errors
+
+export_app = typer.Typer(help="Export the books for other tools (hledger).", no_args_is_help=True)
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff that would be written; write nothing.")]
 LabelOpt = Annotated[Optional[str], typer.Option("--label", help="Name of the import (file names, ids, manifest). "
@@ -31,22 +38,17 @@ def _label(label: str | None, source: Path) -> str:
     down to fit."""
     if label is not None:
         if not re.fullmatch(rf"[A-Za-z0-9_-]{{1,{LABEL_MAX}}}", label):
-            from cli.main import _usage
 
-            raise _usage(f"--label {label[:80]!r}{'...' if len(label) > 80 else ''} is not a valid label\n"
+            raise usage(f"--label {label[:80]!r}{'...' if len(label) > 80 else ''} is not a valid label\n"
                          f"  hint: use 1 to {LABEL_MAX} letters, digits, '_' or '-', e.g. --label bank-2025-03")
         return label
     return re.sub(r"[^A-Za-z0-9_-]+", "-", source.stem).strip("-")[:LABEL_MAX].strip("-") or "import"
 
 
 def _read_source(path: str) -> tuple[Path, bytes]:
-    from cli.main import _usage
-
-    from core.books import safeio
-
     p = Path(path)
     if not os.path.lexists(p):
-        raise _usage(f"{path}: no such file")
+        raise usage(f"{path}: no such file")
     return p, safeio.argument_bytes(p)      # a regular file only (a FIFO or /dev/zero is E082, exit 1)
 
 
@@ -62,9 +64,6 @@ def _text(data: bytes, path: str) -> str:
 
 def _report(problems: list) -> None:
     """Problems on stderr, in reading order, in `kebir validate`'s text form."""
-    from cli import _render
-    from core.model import errors
-
     ps = errors.sorted_problems(problems)
     n = errors.count_errors(ps)
     sys.stderr.write(_render.problems_text(ps, "", f"{n} error(s), {len(ps) - n} warning(s)"))
@@ -72,10 +71,6 @@ def _report(problems: list) -> None:
 
 def _finish(root: Path, plan, dry_run: bool, verify_records: bool = True) -> None:
     """Report problems (exit 1, nothing written) or write the plan's files (or show them with --dry-run)."""
-    from cli.main import _write_or_show
-    from core.model import errors
-    from core.interop import apply
-
     problems = list(plan.problems)
     if plan.files and verify_records and not errors.count_errors(problems):
         problems += apply.verify(root, plan.files, plan.sources, plan.manifest.source_path)
@@ -85,7 +80,7 @@ def _finish(root: Path, plan, dry_run: bool, verify_records: bool = True) -> Non
         sys.stderr.write(f"kebir: import refused, nothing written: {errors.count_errors(problems)} error(s)\n")
         raise typer.Exit(1)
     if dry_run:
-        _write_or_show(root, plan.files, True)
+        write_or_show(root, plan.files, True)
     elif plan.files:
         apply.write(root, plan.files)
     written = "" if dry_run else (f"; wrote {len(plan.files)} file(s), manifest {plan.manifest.rel}"
@@ -93,8 +88,76 @@ def _finish(root: Path, plan, dry_run: bool, verify_records: bool = True) -> Non
     sys.stderr.write(f"kebir: {plan.summary}{written}{' (dry run: nothing written)' if dry_run else ''}\n")
 
 
-def register(app: typer.Typer, export_app: typer.Typer) -> None:
-    """Add the `import` group to the root app and `beancount`, `parquet` to `kebir export`."""
+@export_app.command("journal")
+def export_journal(
+    to: Annotated[str, typer.Option("--to", help="Target format: hledger or beancount.")] = "hledger",
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Write the books as an hledger journal (account types declared) or a beancount file.
+
+    \b
+    Examples:
+      kebir export journal --to hledger --books ledger-data -o books.journal
+      kebir export journal --books ledger-data -p 2025 | hledger -f - bs
+      kebir export journal --to beancount --books ledger-data -o books.beancount
+    """
+    from core.interop.export_hledger import export_hledger
+
+    if to == "beancount":
+        return _export_beancount(books, period, output)
+    if to != "hledger":
+        raise usage(f"unknown export format {to!r}: use --to hledger")
+    span = span_of(period, None, None)
+    root, book, problems = open_books(books)
+    _render.emit(export_hledger(book, span), output)
+    n_err = errors.count_errors(problems)
+    if n_err:
+        sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
+        raise typer.Exit(1)
+
+
+@export_app.command("beancount")
+def export_beancount_cmd(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Write the books as a beancount file (accounts opened, contacts as payees) for Fava or bean-query.
+
+    \b
+    Examples:
+      kebir export beancount --books ledger-data -o books.beancount
+      kebir export beancount --books ledger-data -p 2025-03 > 2025-03.beancount
+    """
+    _export_beancount(books, period, output)
+
+@export_app.command("parquet")
+def export_parquet_cmd(
+    directory: Annotated[str, typer.Argument(help="Directory to write the parquet files into.")],
+    books: BooksOpt = None,
+) -> None:
+    """Write postings, entries, accounts, contacts, items, moves and orders as parquet files.
+
+    \b
+    Examples:
+      kebir export parquet parquet/ --books ledger-data
+      kebir export parquet parquet/ --books ledger-data > /dev/null && ls parquet/
+    """
+    from core.interop.export_parquet import export_parquet
+
+    _root, book, problems = open_books(books)
+    written = export_parquet(book, Path(directory))
+    _render.emit("".join(f"{name}\t{rows}\n" for name, rows in written), None)
+    n_err = errors.count_errors(problems)
+    if n_err:
+        sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `import` group to the root app."""
     import_app = typer.Typer(help="Import journals (hledger, ledger, beancount), bank statements and contacts, "
                              "with a manifest that proves nothing was lost.", no_args_is_help=True)
     app.add_typer(import_app, name="import")
@@ -118,11 +181,10 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
           kebir export beancount --books ledger-data -o demo.beancount
             && kebir import journal demo.beancount --from beancount --books ledger-data --label bean
         """
-        from cli.main import _usage, open_books, writing
         from core.interop import books_out
 
         if source_format not in ("hledger", "ledger", "beancount"):
-            raise _usage(f"--from takes hledger, ledger or beancount, not {source_format!r}")
+            raise usage(f"--from takes hledger, ledger or beancount, not {source_format!r}")
         src, data = _read_source(file)
         m = books_out.Mapping()
         if mapping:
@@ -137,7 +199,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             try:
                 parsed = parse_beancount(src)
             except ImportError:
-                raise _usage("--from beancount needs the beancount package: pip install beancount") from None
+                raise usage("--from beancount needs the beancount package: pip install beancount") from None
         else:
             from core.interop.ledger_text import parse_ledger_text
 
@@ -170,7 +232,6 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         src, data = _read_source(file)
         _rp, rdata = _read_source(rules)
-        from cli.main import open_books, writing
 
         with writing(books) as root:
             root, book, _problems = open_books(str(root))
@@ -197,11 +258,10 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             --format csv -o crm.csv && printf 'file: companies\\nid: record_id\\nfields: {name: company}\\n'
             > crm.map.yaml && kebir import contacts crm.csv --side crm --map crm.map.yaml --books ledger-data
         """
-        from cli.main import _usage, open_books, writing
         from core.interop import contacts
 
         if side not in ("crm", "erp"):
-            raise _usage(f"--side takes crm or erp, not {side!r}")
+            raise usage(f"--side takes crm or erp, not {side!r}")
         src, data = _read_source(file)
         _mp, mdata = _read_source(mapping)
         with writing(books) as root:
@@ -210,95 +270,14 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
                                                   _label(label, src), strict)
             _finish(root, plan, dry_run)
 
-    @export_app.command("beancount")
-    def export_beancount_cmd(
-        books: BooksOpt = None,
-        period: PeriodOpt = None,
-        output: OutputOpt = None,
-    ) -> None:
-        """Write the books as a beancount file (accounts opened, contacts as payees) for Fava or bean-query.
-
-        \b
-        Examples:
-          kebir export beancount --books ledger-data -o books.beancount
-          kebir export beancount --books ledger-data -p 2025-03 > 2025-03.beancount
-        """
-        _export_beancount(books, period, output)
-
-    @export_app.command("parquet")
-    def export_parquet_cmd(
-        directory: Annotated[str, typer.Argument(help="Directory to write the parquet files into.")],
-        books: BooksOpt = None,
-    ) -> None:
-        """Write postings, entries, accounts, contacts, items, moves and orders as parquet files.
-
-        \b
-        Examples:
-          kebir export parquet parquet/ --books ledger-data
-          kebir export parquet parquet/ --books ledger-data > /dev/null && ls parquet/
-        """
-        from cli import _render
-        from cli.main import open_books
-        from core.model import errors
-        from core.interop.export_parquet import export_parquet
-
-        _root, book, problems = open_books(books)
-        written = export_parquet(book, Path(directory))
-        _render.emit("".join(f"{name}\t{rows}\n" for name, rows in written), None)
-        n_err = errors.count_errors(problems)
-        if n_err:
-            sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
-            raise typer.Exit(1)
-
-    _extend_export_journal(export_app)
-
 
 def _export_beancount(books: str | None, period: str | None, output: str | None) -> None:
-    from cli import _render
-    from cli.main import _span, open_books
-    from core.model import errors
     from core.interop.export_beancount import export_beancount
 
-    span = _span(period, None, None)
+    span = span_of(period, None, None)
     _root, book, problems = open_books(books)
     _render.emit(export_beancount(book, span), output)
     n_err = errors.count_errors(problems)
     if n_err:
         sys.stderr.write(f"kebir: warning: {n_err} data error(s); entries with errors were left out.\n")
         raise typer.Exit(1)
-
-
-def _extend_export_journal(export_app: typer.Typer) -> None:
-    """Let `kebir export journal --to beancount` delegate to the beancount exporter.
-
-    The hledger command lives in cli/main.py; this wraps its callback, keeping its options and help,
-    and sends `--to beancount` here. Typer builds the command from the registered callback, so
-    replacing the callback in the registration is enough.
-    """
-    for info in export_app.registered_commands:
-        if info.name == "journal" and info.callback is not None:
-            original = info.callback
-
-            def export_journal(to: str = "hledger", books: Optional[str] = None, period: Optional[str] = None,
-                               output: Optional[str] = None) -> None:
-                if to == "beancount":
-                    return _export_beancount(books, period, output)
-                return original(to=to, books=books, period=period, output=output)
-
-            import inspect
-            import typing
-
-            hints = typing.get_type_hints(original, include_extras=True)
-            hints["to"] = Annotated[str, typer.Option("--to", help="Target format: hledger or beancount.")]
-            sig = inspect.signature(original)
-            params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values()]
-            export_journal.__signature__ = sig.replace(parameters=params,  # type: ignore[attr-defined]
-                                                       return_annotation=None)
-            export_journal.__annotations__ = {k: v for k, v in hints.items() if k != "return"}
-            export_journal.__doc__ = (original.__doc__ or "").replace(
-                "Write the books as an hledger journal (account types declared).",
-                "Write the books as an hledger journal (account types declared) or a beancount file.").replace(
-                "      kebir export journal --books ledger-data -p 2025 | hledger -f - bs",
-                "      kebir export journal --books ledger-data -p 2025 | hledger -f - bs\n"
-                "      kebir export journal --to beancount --books ledger-data -o books.beancount")
-            info.callback = export_journal

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli._common import build, open_books, show, span_of, usage, warn_errors, write_checked, writing
 from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
 
 LocOpt = Annotated[Optional[str], typer.Option("--location", help="Only this location.", rich_help_panel="Filter")]
@@ -43,17 +44,16 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report recipe-cost --books ledger-data -p 2025-12
           kebir report recipe-cost --books ledger-data -p 2025-06 --threshold 30 --format csv
         """
-        from cli.main import _build, _show, _span, _usage, _warn_errors, open_books
         from core.reports.recipe_cost import build_recipe_cost
 
         try:
             limit = Decimal(threshold)
         except InvalidOperation:
-            raise _usage("--threshold takes a percent, e.g. 35") from None
-        span = _span(period, begin, end)
+            raise usage("--threshold takes a percent, e.g. 35") from None
+        span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
-        _show(_build(build_recipe_cost, book, span, location=location, threshold=limit, item=item), fmt, output)
-        _warn_errors(problems)
+        show(build(build_recipe_cost, book, span, location=location, threshold=limit, item=item), fmt, output)
+        warn_errors(problems)
 
     @report_app.command("usage", rich_help_panel="Reports")
     def usage(
@@ -75,14 +75,13 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report usage --books ledger-data -p 2025-03 --location MTF
           kebir report usage --books ledger-data -p 2025Q2 --item DAI --format csv
         """
-        from cli.main import _build, _show, _span, _warn_errors, open_books
         from core.reports.usage import build_usage
 
-        span = _span(period, begin, end)
+        span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
-        _show(_build(build_usage, book, span, location=location, item=item, only_recipes=not every_item), fmt,
+        show(build(build_usage, book, span, location=location, item=item, only_recipes=not every_item), fmt,
               output)
-        _warn_errors(problems)
+        warn_errors(problems)
 
     @plan_app.command("purchases", rich_help_panel="Daily")
     def purchases(
@@ -118,15 +117,13 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         from datetime import date, timedelta
         from pathlib import Path
 
-        from cli.books import _write_checked
-        from cli.main import _show, _usage, _warn_errors, open_books, writing
         from core.erp import planning
         from core.books.edit import _read_yaml, _yaml_text
         from core.erp.production import dish_sales
 
         days = horizon[:-1] if horizon.endswith("d") else horizon
         if not days.isdigit() or int(days) < 1:
-            raise _usage("--horizon takes a number of days, e.g. 7d")
+            raise usage("--horizon takes a number of days, e.g. 7d")
 
         # --write reads the books, plans and writes the orders under the books lock
         with (writing(books) if write else contextlib.nullcontext(books)) as where:
@@ -139,14 +136,14 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
                     last = dish_sales(book, orders=False)["date"].max()   # the day after the last till
                     first = (last + timedelta(days=1)) if last else date.today()
             except ValueError as exc:
-                raise _usage(str(exc)) from None
+                raise usage(str(exc)) from None
             lines = planning.plan_purchases(book, first, int(days), location=location, weeks=weeks, forecast_rows=rows)
-            _show(planning.plan_table(book, lines, first, int(days)), fmt, output)
+            show(planning.plan_table(book, lines, first, int(days)), fmt, output)
             if write:
                 files = {}
                 for rel, records in planning.draft_orders(book, lines, first).items():
                     header, old = _read_yaml(root, rel) if (root / rel).exists() else ("", [])
                     files[rel] = _yaml_text(header, "orders", old + records)
                 if files:
-                    _write_checked(root, files, dry_run, "draft purchase orders written")
-            _warn_errors(problems)
+                    write_checked(root, files, dry_run, "draft purchase orders written")
+            warn_errors(problems)

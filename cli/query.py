@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cli._common import open_books, show, usage, warn_errors
 from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
 
 
@@ -31,20 +32,19 @@ def register(app: typer.Typer) -> None:
                        GROUP BY party ORDER BY sales DESC LIMIT 10" --books ledger-data --format csv
           kebir query --tables --books ledger-data
         """
-        from cli.main import _show, _usage, _warn_errors, open_books
         from core.reports.query import DESCRIPTIONS, QueryError, run_query, schema
 
         if not list_tables and not (sql and sql.strip()):
-            raise _usage('give a query, e.g. kebir query "SELECT * FROM accounts", or list the tables with '
+            raise usage('give a query, e.g. kebir query "SELECT * FROM accounts", or list the tables with '
                          "kebir query --tables")
         _root, book, problems = open_books(books)
         if list_tables:
-            _show(schema(book), fmt, output)
+            show(schema(book), fmt, output)
             return
         try:
             table = run_query(book, sql or "")
         except QueryError as exc:
             names = ", ".join(DESCRIPTIONS)
-            raise _usage(f"query: {exc}; tables: {names} (columns: kebir query --tables)") from None
-        _show(table, fmt, output)
-        _warn_errors(problems)
+            raise usage(f"query: {exc}; tables: {names} (columns: kebir query --tables)") from None
+        show(table, fmt, output)
+        warn_errors(problems)

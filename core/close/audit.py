@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import subprocess
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from core import git
 
 PERMISSIONS = ("post", "orders", "contacts", "merge", "close", "chart", "settings")
 NEEDS: tuple[tuple[str, str], ...] = (     # file pattern -> permission, first match wins
@@ -44,24 +44,6 @@ NEEDS: tuple[tuple[str, str], ...] = (     # file pattern -> permission, first m
     ("plans/*", "contacts"), ("rates/*", "post"),
 )
 IGNORED = (".kebir/*", ".gitignore", ".gitattributes", ".vscode/*", "*.md")
-
-
-class AuditError(Exception):
-    """Git history cannot be read (not a repository, git missing)."""
-
-
-def git(root: Path, *args: str, binary: bool = False) -> Any:
-    try:
-        # --no-replace-objects: `git replace` must not let a rewritten commit or tag stand in for
-        # the published one (the audit reads the objects the ids name, nothing else)
-        done = subprocess.run(["git", "--no-replace-objects", "-C", str(root), *args], capture_output=True,
-                              check=True, text=not binary)
-    except FileNotFoundError:
-        raise AuditError("git is not installed") from None
-    except subprocess.CalledProcessError as exc:
-        err = exc.stderr if isinstance(exc.stderr, str) else exc.stderr.decode(errors="replace")
-        raise AuditError(f"git {' '.join(args[:2])}: {err.strip().splitlines()[-1] if err.strip() else exc}") from None
-    return done.stdout
 
 
 def needed(path: str) -> str | None:
@@ -121,13 +103,13 @@ class Change:
 def audit_log(root: Path, record_id: str) -> list[Change]:
     """Every commit that changed a line of the record `record_id` (its block in a YAML file, its
     rows in a CSV), oldest first, with the record's lines before and after; renames followed."""
-    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    top = Path(git.run(root, "rev-parse", "--show-toplevel").strip())
     # the files the id ever appeared in or left (git log -S), then every commit that touched them
-    paths = sorted({p for p in git(top, "log", "-S", record_id, "--format=", "--name-only", "--", str(root.resolve()))
+    paths = sorted({p for p in git.run(top, "log", "-S", record_id, "--format=", "--name-only", "--", str(root.resolve()))
                     .splitlines() if p.strip()})
     if not paths:
         return []
-    out = git(top, "log", "--reverse", "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--name-only", "--", *paths)
+    out = git.run(top, "log", "--reverse", "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--name-only", "--", *paths)
     root = top
     changes: list[Change] = []
     for block in out.split("\x00")[1:]:
@@ -145,8 +127,8 @@ def _record_lines(root: Path, rev: str, path: str, record_id: str) -> list[str]:
     """The lines of one record in `path` at `rev` (a YAML block starting `- id: RECORD`, or the
     CSV rows naming it); [] when the file or record is not there."""
     try:
-        text = git(root, "show", f"{rev}:{path}")
-    except AuditError:
+        text = git.run(root, "show", f"{rev}:{path}")
+    except git.GitError:
         return []
     lines = text.splitlines()
     if path.endswith(".csv"):
@@ -179,7 +161,7 @@ def _extract(root: Path, commit: str, into: Path) -> None:
     (`ls-tree` and `cat-file`), not with `git archive`: a committed `.gitattributes` with
     `export-ignore` or `export-subst` would make archive leave out or rewrite the very files the
     audit checks. Links and submodules are not written (kebir reads no record file through one)."""
-    listing = git(root, "ls-tree", "-r", "-z", "--full-tree", commit, binary=True)
+    listing = git.run(root, "ls-tree", "-r", "-z", "--full-tree", commit, binary=True)
     blobs: list[tuple[str, str]] = []
     for item in listing.split(b"\0"):
         if not item:
@@ -191,9 +173,7 @@ def _extract(root: Path, commit: str, into: Path) -> None:
     if not blobs:
         return
     base = into.resolve()
-    proc = subprocess.run(["git", "--no-replace-objects", "-C", str(root), "cat-file", "--batch"],
-                          input=b"".join(f"{sha}\n".encode() for sha, _ in blobs), capture_output=True, check=True)
-    out, at = proc.stdout, 0
+    out, at = git.blobs(root, [sha for sha, _ in blobs]), 0
     for sha, name in blobs:
         header_end = out.index(b"\n", at)
         size = int(out[at:header_end].split()[2])
@@ -211,8 +191,8 @@ def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
     from core.books import load
     from core.close.closing import check_close_history, check_seals
 
-    prefix = git(root, "rev-parse", "--show-prefix").strip()
-    if not git(root, "ls-tree", "--name-only", commit, f"{prefix}closes/").strip():
+    prefix = git.run(root, "rev-parse", "--show-prefix").strip()
+    if not git.run(root, "ls-tree", "--name-only", commit, f"{prefix}closes/").strip():
         return set()                 # nothing sealed yet at this commit
     with tempfile.TemporaryDirectory(prefix="kebir-audit-") as tmp:
         _extract(root, commit, Path(tmp))
@@ -225,7 +205,7 @@ def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
 
 def _changed(root: Path, commit: str) -> list[tuple[str, str]]:
     """(status, path) of the files a commit changed against its first parent (all files for a root)."""
-    out = git(root, "show", "--format=", "--name-status", "--no-renames", "-m", "--first-parent", commit)
+    out = git.run(root, "show", "--format=", "--name-status", "--no-renames", "-m", "--first-parent", commit)
     rows = []
     for ln in out.splitlines():
         if "\t" in ln:
@@ -239,14 +219,14 @@ def audit_verify(root: Path, since: str | None = None,
     """(findings, commits checked): seal breaks and role violations, commit by commit; with
     `require_signed`, also every commit to the books that its author did not sign (see
     `signature_findings`). `root` is the books directory, anywhere in its repository."""
-    commits = git(root, "rev-list", "--reverse", "--first-parent",
+    commits = git.run(root, "rev-list", "--reverse", "--first-parent",
                   *([f"{since}..HEAD"] if since else ["HEAD"])).split()
     prefix = books_prefix(root)
     signers = allowed_signers_path(root) if require_signed else None
     findings: list[Finding] = []
     previous: set[tuple[str, str]] | None = None
     for commit in commits:
-        info = git(root, "show", "-s", "--format=%an%x1f%ae%x1f%aI%x1f%s", commit).strip().split("\x1f")
+        info = git.run(root, "show", "-s", "--format=%an%x1f%ae%x1f%aI%x1f%s", commit).strip().split("\x1f")
         author, email, day, subject = info[0], info[1], info[2][:10], info[3]
         roles = read_roles(show(root, f"{commit}^", f"{prefix}books.toml") or "")  # the first commit sets them up
         paths = [p for _, p in _changed(root, commit)]
@@ -278,7 +258,7 @@ def close_record_findings(root: Path, commits: list[str]) -> list[Finding]:
     out = []
     for commit, what in closetags.history_findings(root, commits, lambda c: _changed(root, c)) \
             + closetags.tag_findings(root):
-        info = git(root, "show", "-s", "--format=%an%x1f%ae%x1f%aI%x1f%s", commit).strip().split("\x1f")
+        info = git.run(root, "show", "-s", "--format=%an%x1f%ae%x1f%aI%x1f%s", commit).strip().split("\x1f")
         out.append(Finding(commit[:12], info[0], info[1], info[2][:10], info[3], what))
     return out
 
@@ -287,11 +267,11 @@ def tracked_cache_findings(root: Path) -> list[Finding]:
     """A finding when git tracks the books' `.kebir/` (caches, lock, write journals: W008), named
     after the last commit that added files there. A committed cache entry reaches every clone;
     kebir ignores it (core/books/cachekey.py), but it has no place in the history."""
-    paths = git(root, "ls-files", "--", ".kebir").split("\n")
+    paths = git.run(root, "ls-files", "--", ".kebir").split("\n")
     paths = [p for p in paths if p]
     if not paths:
         return []
-    last = git(root, "log", "-1", "--diff-filter=A", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--",
+    last = git.run(root, "log", "-1", "--diff-filter=A", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--",
                ".kebir").strip().split("\x1f")
     if len(last) < 5:
         last = ["", "", "", "", ""]
@@ -303,12 +283,12 @@ def tracked_cache_findings(root: Path) -> list[Finding]:
 def staged_findings(root: Path) -> list[str]:
     """For the pre-commit hook: what the staged change would break, by the roles of the committer
     (the rules of HEAD, the records of HEAD against the index). `root` is the books directory."""
-    ident = git(root, "var", "GIT_AUTHOR_IDENT").strip()      # config or GIT_AUTHOR_* environment
+    ident = git.run(root, "var", "GIT_AUTHOR_IDENT").strip()      # config or GIT_AUTHOR_* environment
     email = ident[ident.find("<") + 1:ident.find(">")] if "<" in ident else ""
     prefix = books_prefix(root)
     roles = read_roles(show(root, "HEAD", f"{prefix}books.toml") or "")
-    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-    paths = git(top, "diff", "--cached", "--name-only", "--no-renames").splitlines()
+    top = Path(git.run(root, "rev-parse", "--show-toplevel").strip())
+    paths = git.run(top, "diff", "--cached", "--name-only", "--no-renames").splitlines()
     return role_findings(root, roles, email, "HEAD", "", paths, prefix)
 
 
@@ -316,7 +296,7 @@ def staged_findings(root: Path) -> list[str]:
 
 def books_prefix(root: Path) -> str:
     """Where the books directory sits in its repository ("" at the top, else e.g. "ledger/")."""
-    return git(root, "rev-parse", "--show-prefix").strip()
+    return git.run(root, "rev-parse", "--show-prefix").strip()
 
 
 def books_paths(paths: list[str], prefix: str) -> list[str]:
@@ -327,8 +307,8 @@ def books_paths(paths: list[str], prefix: str) -> list[str]:
 def show(root: Path, rev: str, path: str) -> str | None:
     """A file's text at a revision (`rev` "" is the index), None when it is not there."""
     try:
-        return git(root, "show", f"{rev}:{path}")
-    except AuditError:
+        return git.run(root, "show", f"{rev}:{path}")
+    except git.GitError:
         return None
 
 
@@ -397,7 +377,7 @@ def _merged_into(rel: str, text: str | None) -> set[tuple[str, str]]:
 
 # -- signed commits ------------------------------------------------------------------------------------
 
-class SignersError(AuditError):
+class SignersError(git.GitError):
     """`--require-signed` without an allowed-signers file named in books.toml."""
 
 
@@ -425,7 +405,7 @@ def signature_findings(root: Path, commit: str, email: str, paths: list[str], pr
     if not books:
         return []
     what = ", ".join(books[:3]) + (f" and {len(books) - 3} more" if len(books) > 3 else "")
-    header = git(root, "cat-file", "commit", commit).split("\n\n", 1)[0]
+    header = git.run(root, "cat-file", "commit", commit).split("\n\n", 1)[0]
     if not re.search(r"^gpgsig(?:-sha256)? ", header, re.M):
         return [f"unsigned commit changes {what}: --require-signed wants every change to the books signed "
                 "by its author (git commit -S with gpg.format ssh, docs/trust.md)"]
@@ -440,7 +420,7 @@ def signature_findings(root: Path, commit: str, email: str, paths: list[str], pr
     with tempfile.TemporaryDirectory(prefix="kebir-signers-") as tmp:
         path = Path(tmp) / "allowed-signers"
         path.write_text(text, encoding="utf-8")
-        status, principal, key = (git(root, "-c", f"gpg.ssh.allowedSignersFile={path}", "log", "-1",
+        status, principal, key = (git.run(root, "-c", f"gpg.ssh.allowedSignersFile={path}", "log", "-1",
                                       "--format=%G?%x1f%GS%x1f%GK", commit).strip().split("\x1f") + ["", ""])[:3]
     if status != "G":
         why = {"B": "the signature does not match the commit (changed after signing)",
@@ -455,7 +435,7 @@ def signature_findings(root: Path, commit: str, email: str, paths: list[str], pr
 
 
 def _has_parent(root: Path, commit: str) -> bool:
-    return len(git(root, "rev-list", "--parents", "-n", "1", commit).split()) > 1
+    return len(git.run(root, "rev-list", "--parents", "-n", "1", commit).split()) > 1
 
 
 def _principal_allows(principals: str, email: str) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core import git
 from core.model.errors import Problem
 
 KIND_OF_EVENT = {"closed": "close", "reopened": "reopen", "filed": "filed"}
@@ -61,28 +62,20 @@ def tag_message(period: str, event: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _git(top: Path, *args: str) -> str:
-    from core.close.audit import git
-
-    return git(top, *args)
-
-
 def repository(root: Path) -> tuple[Path, str] | None:
     """(top of the work tree, the books' prefix inside it), or None when the books are not in git."""
-    from core.close.audit import AuditError
-
     try:
-        top = _git(Path(root), "rev-parse", "--show-toplevel").strip()
-        prefix = _git(Path(root), "rev-parse", "--show-prefix").strip()
-        _git(Path(root), "rev-parse", "--verify", "-q", "HEAD")
-    except AuditError:
+        top = git.run(Path(root), "rev-parse", "--show-toplevel").strip()
+        prefix = git.run(Path(root), "rev-parse", "--show-prefix").strip()
+        git.run(Path(root), "rev-parse", "--verify", "-q", "HEAD")
+    except git.GitError:
         return None
     return Path(top), prefix
 
 
 def read_tags(top: Path) -> list[Tag]:
     out = []
-    raw = _git(top, "for-each-ref", "refs/tags/kebir/",
+    raw = git.run(top, "for-each-ref", "refs/tags/kebir/",
                "--format=%(refname:strip=2)%1f%(objecttype)%1f%(objectname)%1f%(*objectname)%1f%(contents)%1e")
     for block in raw.split("\x1e"):
         block = block.strip("\n")
@@ -100,11 +93,9 @@ def read_tags(top: Path) -> list[Tag]:
 def record_at(top: Path, rev: str, path: str) -> dict[str, Any] | None:
     """The close record `path` (relative to the top of the repository) as of `rev`, or None."""
     from core.books import yamlnodes
-    from core.close.audit import AuditError
-
     try:
-        text = _git(top, "show", f"{rev}:{path}")
-    except AuditError:
+        text = git.run(top, "show", f"{rev}:{path}")
+    except git.GitError:
         return None
     tree, found = yamlnodes.parse(text, path)
     if not isinstance(tree, dict):
@@ -122,7 +113,7 @@ def write_tags(root: Path, dry_run: bool = False) -> list[str]:
     top, prefix = repo
     have = {t.name for t in read_tags(top)}
     written = []
-    files = _git(top, "ls-tree", "--name-only", "HEAD", f"{prefix}closes/").split()
+    files = git.run(top, "ls-tree", "--name-only", "HEAD", f"{prefix}closes/").split()
     for path in sorted(files):
         if not re.fullmatch(r".*/?\d{4}-\d{2}\.yaml", path):
             continue
@@ -132,12 +123,12 @@ def write_tags(root: Path, dry_run: bool = False) -> list[str]:
         wanted = {name: e for name, e in tagged_events(head).items() if name not in have}
         if not wanted:
             continue
-        for commit in _git(top, "log", "--format=%H", "--reverse", "HEAD", "--", path).split():
+        for commit in git.run(top, "log", "--format=%H", "--reverse", "HEAD", "--", path).split():
             rec = record_at(top, commit, path)
             for name, e in tagged_events(rec or {}).items():
                 if name in wanted and e.get("hash") == wanted[name].get("hash"):
                     if not dry_run:
-                        _git(top, "tag", "-a", name, "-m", tag_message(str(head["period"]), e), commit)
+                        git.run(top, "tag", "-a", name, "-m", tag_message(str(head["period"]), e), commit)
                     written.append(name)
                     del wanted[name]
             if not wanted:
@@ -204,8 +195,8 @@ def _what(tag: Tag) -> str:
 
 def _committed_unchanged(top: Path, prefix: str) -> set[str]:
     """closes/*.yaml files (relative to the books) that HEAD holds and the work tree has not changed."""
-    tracked = _git(top, "ls-tree", "--name-only", "HEAD", f"{prefix}closes/").split()
-    dirty = {ln[3:] for ln in _git(top, "status", "--porcelain", "--no-renames", "--", f"{prefix}closes/").splitlines()}
+    tracked = git.run(top, "ls-tree", "--name-only", "HEAD", f"{prefix}closes/").split()
+    dirty = {ln[3:] for ln in git.run(top, "status", "--porcelain", "--no-renames", "--", f"{prefix}closes/").splitlines()}
     return {p[len(prefix):] for p in tracked if p not in dirty}
 
 
@@ -235,7 +226,7 @@ def history_findings(root: Path, commits: list[str], changed) -> list[tuple[str,
                 continue
             for what in _compare(period, old, new):
                 out.append((commit, f"{prefix}closes/{period}.yaml: {what}"))
-        message = _git(top, "show", "-s", "--format=%B", commit)
+        message = git.run(top, "show", "-s", "--format=%B", commit)
         m = re.search(r"^period: (\d{4}-\d{2})$", message, re.M)
         s = re.search(r"^seal: (sha256:[0-9a-f]+)$", message, re.M)
         if m and s and message.startswith("close "):
@@ -270,8 +261,6 @@ def _compare(period: str, old: dict[str, Any], new: dict[str, Any] | None) -> li
 def tag_findings(root: Path) -> list[tuple[str, str]]:
     """(commit, what) for every kebir/* tag that is not an annotated tag on a commit of the current
     history whose close record holds the tagged event unchanged."""
-    from core.close.audit import AuditError
-
     repo = repository(root)
     if repo is None:
         return []
@@ -282,8 +271,8 @@ def tag_findings(root: Path) -> list[tuple[str, str]]:
         if not tag.annotated:
             out.append((tag.commit, f"tag {tag.name} is not an annotated tag (kebir writes them with git tag -a)"))
         try:
-            _git(top, "merge-base", "--is-ancestor", tag.commit, "HEAD")
-        except AuditError:
+            git.run(top, "merge-base", "--is-ancestor", tag.commit, "HEAD")
+        except git.GitError:
             out.append((tag.commit, f"tag {tag.name} points at commit {tag.commit[:12]}, which is not in the "
                                     "history of HEAD: the close commit was amended or the history rewritten"))
             continue

@@ -1,0 +1,129 @@
+"""Month end: `kebir close` and `kebir reopen` (core/close/run.py does the work, under the books lock)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cli import _render
+from cli._common import load_warnings, locked, on_date, period_arg, problems_out, progress, show_diff
+from cli._options import BooksOpt, Fmt, FormatOpt
+from core import git
+from core.close import closing, run
+
+
+def register(app: typer.Typer) -> None:
+    """Add `close` and `reopen` to the root app."""
+    app.command("close", rich_help_panel="Month end")(close_cmd)
+    app.command("reopen", rich_help_panel="Month end")(reopen_cmd)
+
+
+def _tagged(names: list[str]) -> None:
+    for name in names:
+        sys.stderr.write(f"tagged {name} (push it with git push --follow-tags)\n")
+
+
+def close_cmd(
+    period: Annotated[str, typer.Argument(help="The month to close, YYYY-MM.")],
+    books: BooksOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the files written.")] = False,
+    on: Annotated[Optional[str], typer.Option("--on", help="The close date recorded (default: today).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who closes (default: git user).")] = None,
+    allow_gap: Annotated[bool, typer.Option("--allow-gap", help="Close although the previous month is open.")] = False,
+    mark_filed: Annotated[bool, typer.Option("--mark-filed", help="Mark the closed PERIOD as filed (VAT "
+                                             "return / e-ledger submitted): it can no longer be reopened.")] = False,
+    lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
+    report: Annotated[Optional[str], typer.Option("--report", help="Also write the close pack (HTML) into DIR.")] = None,
+    fmt: FormatOpt = Fmt.text,
+) -> None:
+    """Close a month: checklist, generated entries, close record and seal.
+
+    \b
+    Examples:
+      kebir close 2025-01 --books ledger-data --on 2025-02-03 --dry-run
+      kebir close 2025-01 --books ledger-data --on 2025-02-03 --commit
+    """
+    period = period_arg(period)
+    day = on_date(on) or date.today()
+    who = by or git.user()
+    with locked(books) as root:
+        if mark_filed:
+            filed = run.run_mark_filed(root, period, day, who, dry_run=dry_run, commit=commit,
+                                       lock_timeout=lock_timeout)
+            load_warnings(filed.load_problems)
+            if filed.refused:
+                sys.stderr.write(f"kebir: {filed.refused}\n")
+                raise typer.Exit(1)
+            if dry_run:
+                show_diff(root, filed.files)
+            _tagged(filed.tags)
+            sys.stderr.write(f"{period} marked as filed\n")
+            return
+        with progress(f"Closing {period}: checks, generated entries, seal ..."):
+            done = run.run_close(root, period, day, who, allow_gap=allow_gap, dry_run=dry_run, commit=commit,
+                                 report_dir=Path(report) if report and not dry_run else None,
+                                 lock_timeout=lock_timeout)
+    load_warnings(done.load_problems)
+    if done.status == "errors":
+        problems_out(done.problems, root, f"kebir: cannot close {period}: the books have errors")
+        raise typer.Exit(1)
+    if done.status == "already-closed":
+        sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
+        raise typer.Exit(1)
+    plan, rec = done.plan, done.record
+    if fmt is Fmt.json:
+        _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
+                                 "problems": [p.as_dict() for p in plan.problems]},
+                                ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        text = closing.summary_text(plan, rec, done.book)
+        _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
+    if done.status == "failed":
+        for p in plan.problems:
+            sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
+        sys.stderr.write(f"kebir: {period} not closed: a check failed\n")
+        raise typer.Exit(1)
+    if dry_run:
+        show_diff(root, done.files)
+    _tagged(done.tags)
+    if done.report is not None:
+        sys.stderr.write(f"close pack: {done.report}\n")
+
+
+def reopen_cmd(
+    period: Annotated[str, typer.Argument(help="The closed month to reopen, YYYY-MM.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: recorded in the close record's history.")],
+    books: BooksOpt = None,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Also reopen the later closed months.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")] = False,
+    on: Annotated[Optional[str], typer.Option("--on", help="The date recorded (default: today).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Who reopens (default: git user).")] = None,
+    lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the files written and tag the reopen.")] = False,
+) -> None:
+    """Reopen a closed month: record who, when and why, and remove its generated entries.
+
+    \b
+    Examples:
+      kebir reopen 2025-01 --reason "late bank charges" --cascade --dry-run --books ledger-data
+      kebir reopen 2025-01 --reason "supplier invoice SI-2025-0042 booked twice" --books ledger-data
+    """
+    period = period_arg(period)
+    day = on_date(on) or date.today()
+    with locked(books) as root:
+        done = run.run_reopen(root, period, reason, day, by or git.user(), cascade=cascade, dry_run=dry_run,
+                              commit=commit, lock_timeout=lock_timeout)
+    if done.refused:
+        sys.stderr.write(f"kebir: cannot reopen {period}: {done.refused}\n")
+        raise typer.Exit(1)
+    if dry_run:
+        show_diff(root, done.files)
+    _tagged(done.tags)
+    if not dry_run:
+        sys.stderr.write(f"reopened {', '.join(run.reopened_periods(done.files))}\n")

@@ -1,0 +1,397 @@
+"""`kebir report ...`: the statements, ledgers and operational reports (core/reports), each a
+table shown as text, csv, json, md or html. What a column stands for is core/reports/columns.py's."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Optional
+
+import typer
+
+from cli import _render
+from cli._common import build, on_date, open_books, show, span_of, usage, warn_errors
+from cli._options import (
+    AccountOpt,
+    BeginOpt,
+    BooksOpt,
+    CompareOpt,
+    CurrencyOpt,
+    DepthOpt,
+    EndOpt,
+    Fmt,
+    FormatOpt,
+    LocationOpt,
+    MonthlyOpt,
+    OutputOpt,
+    PeriodOpt,
+    QuarterlyOpt,
+    YearlyOpt,
+)
+from core.ledger.period import Span, parse_period
+from core.model import errors
+from core.reports import Scope, columns
+
+report_app = typer.Typer(help="Reports: trial balance, balance sheet, income statement, cash flow, ledger, journal, "
+                         "aging, stock, sales, KPIs, close pack.",
+                         no_args_is_help=True)
+
+
+def _statement_columns(span, monthly: bool, quarterly: bool, yearly: bool, compare: str | None,
+                       book) -> list | None:
+    """(label, Span) columns from -M/-Q/-Y or --compare; None for a single column."""
+    every = [k for k, on in (("M", monthly), ("Q", quarterly), ("Y", yearly)) if on]
+    if len(every) > 1 or (every and compare):
+        raise usage("give one of -M, -Q, -Y or --compare")
+    return build(columns.statement_columns, span, every[0] if every else None, compare, book)
+
+
+def _finish_statement(table, book, currency: str | None, days: dict, compare: str | None):
+    """Translate into --currency, then add --compare's change columns."""
+    from core.reports.transform import translate, with_change
+
+    if currency:
+        try:
+            table = translate(table, book, currency.upper(), days)
+        except ValueError as exc:
+            raise usage(str(exc)) from None
+    if compare:
+        table = with_change(table, "amount", compare)
+    return table
+
+
+@report_app.command("trial-balance")
+def trial_balance(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    historical: Annotated[bool, typer.Option("--historical", "-H",
+                                             help="Include everything before the period (closing balances).")] = False,
+    account: Annotated[Optional[str], typer.Option("--account", help="Only accounts starting with this code.")] = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Debits, credits and balance per account, in the base currency.
+
+    \b
+    Examples:
+      kebir report trial-balance --books ledger-data
+      kebir report trial-balance --books ledger-data -p 2025-03 --format csv
+    """
+    from core.reports.trial_balance import build_trial_balance
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    show(build_trial_balance(book, span, historical=historical, account_prefix=account), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("balance-sheet")
+def balance_sheet(
+    books: BooksOpt = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="Balances at the end of this day (YYYY-MM-DD).")] = None,
+    period: PeriodOpt = None,
+    monthly: MonthlyOpt = False,
+    quarterly: QuarterlyOpt = False,
+    yearly: YearlyOpt = False,
+    compare: CompareOpt = None,
+    depth: DepthOpt = None,
+    account: AccountOpt = None,
+    location: LocationOpt = None,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Assets, liabilities and equity (with the result not yet closed), grouped by the chart.
+
+    \b
+    Examples:
+      kebir report balance-sheet --books ledger-data --on 2025-12-31
+      kebir report balance-sheet --books ledger-data -p 2025Q2 --depth 1 --format csv
+      kebir report balance-sheet --books ledger-data -p 2025 -M --depth 1
+      kebir report balance-sheet --books ledger-data -p 2025-12 --compare previous --currency EUR
+    """
+    from core.reports.statements import build_balance_sheet
+
+    as_of = on_date(on)
+    span = Span()
+    if period:
+        try:
+            span = parse_period(period)
+        except ValueError as exc:
+            raise usage(str(exc)) from None
+    if as_of is not None:
+        span = Span(span.begin, columns.next_day(as_of))
+    root, book, problems = open_books(books)
+    cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
+    as_of_cols = columns.balance_days(span, cols, book)
+    table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
+                                scope=Scope(account, location))
+    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("income-statement")
+def income_statement(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    monthly: MonthlyOpt = False,
+    quarterly: QuarterlyOpt = False,
+    yearly: YearlyOpt = False,
+    compare: CompareOpt = None,
+    depth: DepthOpt = None,
+    account: AccountOpt = None,
+    location: LocationOpt = None,
+    currency: CurrencyOpt = None,
+    include_closing: Annotated[bool, typer.Option("--include-closing",
+                                                  help="Count the year-end closing chain too.")] = False,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Income, expenses and the net result (income - expenses) over a period.
+
+    \b
+    Examples:
+      kebir report income-statement --books ledger-data -p 2025
+      kebir report income-statement --books ledger-data -p 2025-03 --format html -o is-2025-03.html
+      kebir report income-statement --books ledger-data -p 2025 -Q --location KDK
+      kebir report income-statement --books ledger-data -p 2025-06 --compare previous
+    """
+    from core.reports.statements import build_income_statement
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
+    table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
+                                   scope=Scope(account, location))
+    show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("cash-flow")
+def cash_flow(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Cash flow statement (indirect method), reconciled to the change in cash and bank accounts.
+
+    \b
+    Examples:
+      kebir report cash-flow --books ledger-data -p 2025
+      kebir report cash-flow --books ledger-data -p 2025Q3 --format json
+    """
+    from core.reports.cashflow import build_cash_flow
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    span = build(columns.bounded, span, book)
+    table = build(build_cash_flow, book, span)
+    show(_finish_statement(table, book, currency, {"amount": span.end - timedelta(days=1)}, None), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("ledger")
+def ledger_report(
+    account: Annotated[str, typer.Argument(help="Account code prefix or a regex on code and name.")],
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    location: LocationOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """General ledger: the postings of an account or pattern with a running balance.
+
+    \b
+    Examples:
+      kebir report ledger 102.01 --books ledger-data -p 2025-03
+      kebir report ledger 'kasa|banka' --books ledger-data -p 2025Q1 --format csv
+    """
+    from core.reports.register import build_register
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    show(build(build_register, book, Scope(account, location), span), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("journal")
+def journal_report(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    account: AccountOpt = None,
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Entries derived from this document "
+                                                  "and everything under it.")] = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """The journal: entries as a person reads them, one block (or row) per posting.
+
+    \b
+    Examples:
+      kebir report journal --books ledger-data -p 2025-03-04
+      kebir report journal --books ledger-data -p 2025-03 --account 600 --format csv
+    """
+    from core.reports.journal import blocks_as_text, build_journal, select_blocks
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    if fmt is Fmt.text and not output:
+        blocks = select_blocks(book, source, span)
+        codes = Scope(account).accounts(book)
+        if codes is not None:
+            blocks = [b for b in blocks if any(ln.account in set(codes) for ln in b.lines)]
+        _render.emit(blocks_as_text(blocks, book.base))
+    else:
+        show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("stock")
+def stock_report(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    location: LocationOpt = None,
+    item: Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.")] = None,
+    moving: Annotated[bool, typer.Option("--moving", help="Only lines that moved in the period.")] = False,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Stock valuation and movement per item and location: opening, in, out, closing.
+
+    \b
+    Examples:
+      kebir report stock --books ledger-data -p 2025-03 --location KDK
+      kebir report stock --books ledger-data -p 2025 --item FSH --format html -o stock.html
+    """
+    from core.reports.stock import build_stock
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("sales")
+def sales_report(
+    by: Annotated[str, typer.Option("--by", help="customer, item, rep, location or month.")] = "customer",
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    location: LocationOpt = None,
+    top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show the first N lines, the rest summed.")]
+    = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Net sales by customer, item, rep, location or month, with returns and each line's share.
+
+    \b
+    Examples:
+      kebir report sales --books ledger-data -p 2025 --by customer --top 10
+      kebir report sales --books ledger-data -p 2025 --by month --format html -o sales.html
+    """
+    from core.reports.sales import build_sales
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("kpi")
+def kpi_report(
+    books: BooksOpt = None,
+    period: PeriodOpt = None,
+    begin: BeginOpt = None,
+    end: EndOpt = None,
+    compare: Annotated[str, typer.Option("--compare", help="previous or last-year.")] = "previous",
+    location: LocationOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Key figures: revenue growth, gross margin, food cost, DSO, DPO, inventory turnover.
+
+    \b
+    Examples:
+      kebir report kpi --books ledger-data -p 2025Q4
+      kebir report kpi --books ledger-data -p 2025-12 --compare last-year --format json
+    """
+    from core.reports.kpi import build_kpi
+
+    span = span_of(period, begin, end)
+    root, book, problems = open_books(books)
+    show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location)),
+          fmt, output)
+    warn_errors(problems)
+
+
+@report_app.command("close-pack")
+def close_pack(
+    period: Annotated[str, typer.Argument(help="The period: 2025-12, 2025Q4 or 2025.")],
+    books: BooksOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """One self-contained HTML page for a period: charts, statements, trial balance, checklist, seal.
+
+    \b
+    Examples:
+      kebir report close-pack 2025-01 --books ledger-data -o close-2025-01.html
+      kebir report close-pack 2025Q4 --books ledger-data > q4.html
+    """
+    from core.close import closing
+    from core.ledger.period import parse_period
+    from core.reports.html import close_pack_html, entries_from_book
+
+    try:
+        parse_period(period)
+    except ValueError as exc:
+        raise usage(str(exc)) from None
+    root, book, problems = open_books(books)
+    closes, found = closing.read_closes(root)
+    record = closes.get(period)
+    generated = entries_from_book(book, record.get("generated") or []) if record else None
+    _render.emit(close_pack_html(book, period, record, generated), output)
+    warn_errors(problems + found)
+
+
+@report_app.command("aging")
+def aging(
+    side: Annotated[str, typer.Argument(help="ar (receivables) or ap (payables).")],
+    on: Annotated[Optional[str], typer.Option("--on", help="Age on this date (default: the last date in the books).")] = None,
+    detail: Annotated[bool, typer.Option("--detail", help="One row per open item.")] = False,
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Open receivables or payables by days past due: current, 1-30, 31-60, 61-90, 90+.
+
+    Examples:
+      kebir report aging ar --books ledger-data --on 2025-12-31
+      kebir report aging ap --books ledger-data --detail --format csv
+    """
+    from core.reports.aging import build_aging
+
+    if side not in ("ar", "ap"):
+        raise usage("aging takes ar or ap")
+    as_of = on_date(on)
+    root, book, problems = open_books(books)
+    if as_of is None:
+        last = book.ledger()["date"].max()
+        as_of = last if last is not None else date.today()
+    show(build_aging(book, side, as_of, detail), fmt, output)
+    raise typer.Exit(1 if errors.count_errors(problems) else 0)
+

@@ -1,0 +1,50 @@
+"""Validate the books the way `kebir validate` does, and write a change only if it leaves them no
+worse. `books_problems` is the one "load and check" every caller uses: a change written in place
+(`apply_checked`: `accounts add|rename`, `contacts add|forget`, `plan purchases --write`), an
+import laid over a scratch copy (core.interop.apply.verify), the staged books of the pre-commit
+hook (`kebir hooks run`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.books import load, store
+from core.close import validate
+from core.model import errors
+from core.model.errors import Problem
+
+
+def books_problems(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> list[Problem]:
+    """Every problem of the books at `root`, in reading order: the loader's and every check's."""
+    book, problems = load.load_ledger(root, use_cache=use_cache, jobs=jobs)
+    return errors.sorted_problems(problems + validate.run_all(book))
+
+
+@dataclass
+class Checked:
+    """What `apply_checked` did: `written`, or not (the old texts are back) with the `problems` the
+    change would have brought (every error of the books with it); `purged`: the files deleted."""
+    written: bool
+    problems: list[Problem] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)
+
+
+def apply_checked(root: Path, files: dict[str, str | None],
+                  purge: Callable[[Path], list[str]] | None = None) -> Checked:
+    """Write `files`, then validate; if the books have more errors than before, put the old texts
+    back. `purge(root)` names files to delete in the same write, found under the lock (a forget
+    purges the cache, so nothing cached from the old texts is left). Runs under the books lock
+    (re-entered when the caller holds it)."""
+    before = errors.count_errors(books_problems(root))
+    old = {rel: (root / rel).read_text(encoding="utf-8") if (root / rel).exists() else None for rel in files}
+    with store.books_lock(root, reentrant=True):
+        purged = purge(root) if purge is not None else []
+        store.apply_files(root, {**files, **{rel: None for rel in purged}})
+        problems = books_problems(root)
+        if errors.count_errors(problems) > before:
+            store.apply_files(root, old)
+            return Checked(False, [p for p in problems if p.severity == errors.ERROR])
+    return Checked(True, purged=purged)
