@@ -14,9 +14,9 @@ from pathlib import Path
 
 from core.model import errors
 
-from core.books import load, safeio, store
+from core.books import safeio, store
 
-from core.close import validate
+from core.close.checked import books_problems
 from core.model.errors import Problem
 
 
@@ -35,8 +35,7 @@ def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_pa
             dst = scratch / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             dst.write_text(text, encoding="utf-8")
-        book, problems = load.load_ledger(scratch, use_cache=False, jobs=1)
-        problems = problems + validate.run_all(book)
+        problems = books_problems(scratch, use_cache=False, jobs=1)
     out = []
     for p in errors.sorted_problems(problems):
         if p.severity != errors.ERROR or p.path not in files or p.line <= old_lines.get(p.path, 0):
