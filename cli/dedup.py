@@ -15,7 +15,6 @@ from cli import _render
 from cli._common import load_warnings, locked, problems_out, progress, show, show_diff, usage
 from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
 from core.books import load, safeio
-from core.crm import apply, dedup
 from core.model.errors import BooksError
 
 dedup_app = typer.Typer(help="Duplicates within CRM, within ERP and across them: scan writes a plan to review.",
@@ -52,6 +51,8 @@ def dedup_scan(
       kebir dedup scan --books ledger-data --within crm --no-across -t 0.95
       kebir dedup scan --books ledger-data --format csv -o pairs.csv
     """
+    from core.crm import dedup  # lazy: the matcher (rapidfuzz, its tables) is the slowest import in kebir
+
     sides = {s.strip() for s in within.split(",") if s.strip() and s.strip() != "none"}
     if not sides <= {"crm", "erp"}:
         raise usage(f"--within takes crm, erp, crm,erp or none, not {within!r}")
@@ -94,6 +95,8 @@ def dedup_apply(
       kebir dedup apply dedup-plan.yaml --books ledger-data --dry-run
       kebir dedup apply dedup-plan.yaml --books ledger-data --commit
     """
+    from core.crm import apply  # lazy: merge and every check, which only this command needs
+
     plan_path = Path(plan)
     if not os.path.lexists(plan_path):
         raise usage(f"no plan file {plan}: write one with `kebir dedup scan -o {plan}`")
