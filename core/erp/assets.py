@@ -37,10 +37,10 @@ from typing import Any, NamedTuple, Protocol
 
 from core.books import schema, yamlnodes
 from core.ledger.derived import Leg
+from core.ledger.posting import MissingRole
 from core.model.errors import Problem
 from core.model.records import Source
 from core.model.money import fmt_minor
-from core.erp.post import MissingRole
 from core.erp.recurring import add_months, half_up, month_number, period_of, read_amount, read_count, spread
 from core.books.yamlnodes import Map
 
@@ -56,7 +56,7 @@ LOSS_ROLE = "asset_disposal_loss"             # 689.01 other extraordinary expen
 
 
 class RoleLookup(Protocol):
-    """What maps a role name to an account code: a dict, or core.erp.post.Roles."""
+    """What maps a role name to an account code: a dict, or core.ledger.posting.Roles."""
 
     def get(self, role: str, /) -> str | None: ...
 
@@ -343,7 +343,7 @@ def disposal_legs(asset: Asset, roles: RoleLookup) -> list[Leg]:
 
     Dr accumulated depreciation (all of it) / Dr proceeds (role `asset_disposal_proceeds`) /
     Cr the asset account (the cost); the difference is Cr `asset_disposal_gain` or Dr
-    `asset_disposal_loss`. A role that is needed but not set raises core.erp.post.MissingRole.
+    `asset_disposal_loss`. A role that is needed but not set raises core.ledger.posting.MissingRole.
     """
     d = disposal(asset)
     if d is None:

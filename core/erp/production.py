@@ -32,7 +32,9 @@ from typing import Any
 import polars as pl
 
 from core.model.errors import Problem
+from core.ledger.posting import Roles
 from core.model.records import Book, Source
+from core.erp import stock
 from core.erp.recipes import Recipes, recipes_from, thousandths, units_from
 from core.books.yamlnodes import Map, Seq
 
@@ -339,8 +341,6 @@ def stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
     """Value every move (`stock_moves`); a production run's receipt takes exactly the value its
     ingredients left with. Runs that use what other runs made are settled by valuing again until
     no run's cost changes (once per level of nesting)."""
-    from core.erp import stock
-
     moves = stock_moves(book)
     if moves.is_empty():
         return None, []
@@ -372,8 +372,6 @@ def route_runs(book: Book, postings: pl.DataFrame) -> pl.DataFrame:
     runs = production_of(book).runs
     if not runs or postings.is_empty():
         return postings
-    from core.erp.post import Roles
-
     roles = Roles(book)
     wip = {r.id: roles.get("production", r.item, r.location) or roles.get("inventory", r.item, r.location)
            for r in runs}
