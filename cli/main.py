@@ -615,7 +615,7 @@ def close_pack(
       kebir report close-pack 2025-01 --books ledger-data -o close-2025-01.html
       kebir report close-pack 2025Q4 --books ledger-data > q4.html
     """
-    from core.close import closing
+    from core.close.records import read_closes
     from core.ledger.period import parse_period
     from core.reports.html import close_pack_html, entries_from_book
 
@@ -624,7 +624,7 @@ def close_pack(
     except ValueError as exc:
         raise _usage(str(exc)) from None
     root, book, problems = open_books(books)
-    closes, found = closing.read_closes(root)
+    closes, found = read_closes(root)
     record = closes.get(period)
     generated = entries_from_book(book, record.get("generated") or []) if record else None
     _render.emit(close_pack_html(book, period, record, generated), output)
@@ -790,18 +790,20 @@ def close_cmd(
     import json
     from datetime import date as _date
 
-    from core.close import closing
     from core.books import store
+    from core.close.checklist import read_statements
+    from core.close.plan import compose, plan_close, summary_text
+    from core.close.records import closed_periods, mark_filed as mark_period_filed, read_closes
 
     period = _period_arg(period)
     day = _on_date(on) or _date.today()
     with writing(books, lock_timeout) as root:
         # close re-parses every file: no cache entry can stand in for the books it seals
         root, book, problems = open_books(str(root), no_cache=True)
-        closes, found = closing.read_closes(root)
+        closes, found = read_closes(root)
         who = by or _who()
         if mark_filed:
-            files, refused = closing.mark_filed(closes, period, who, day)
+            files, refused = mark_period_filed(closes, period, who, day)
             if refused:
                 sys.stderr.write(f"kebir: {refused[0]}\n")
                 raise typer.Exit(1)
@@ -815,19 +817,19 @@ def close_cmd(
             sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root),
                                                    f"kebir: cannot close {period}: the books have errors"))
             raise typer.Exit(1)
-        if period in closing.closed_periods(closes):
+        if period in closed_periods(closes):
             sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
             raise typer.Exit(1)
         with progress(f"Closing {period}: checks, generated entries, seal ..."):
-            plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
-                                      statements=closing.read_statements(root, book))
-        files, rec = closing.compose(book, plan, closes, day, who)
+            plan = plan_close(book, period, closed_periods(closes), allow_gap=allow_gap,
+                              statements=read_statements(root, book))
+        files, rec = compose(book, plan, closes, day, who)
         if fmt is Fmt.json:
             _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
                                      "problems": [p.as_dict() for p in plan.problems]},
                                     ensure_ascii=False, indent=2, default=str) + "\n")
         else:
-            text = closing.summary_text(plan, rec, book)
+            text = summary_text(plan, rec, book)
             _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
         if not plan.ok:
             for p in plan.problems:
@@ -868,13 +870,13 @@ def reopen_cmd(
     """
     from datetime import date as _date
 
-    from core.close import closing
+    from core.close.records import read_closes, reopen
 
     period = _period_arg(period)
     day = _on_date(on) or _date.today()
     with writing(books, lock_timeout) as root:
-        closes, _ = closing.read_closes(root)
-        files, refused = closing.reopen(closes, period, reason, by or _who(), day, cascade)
+        closes, _ = read_closes(root)
+        files, refused = reopen(closes, period, reason, by or _who(), day, cascade)
         if refused:
             sys.stderr.write(f"kebir: cannot reopen {period}: {refused[0]}\n")
             raise typer.Exit(1)

@@ -6,7 +6,7 @@ annotated git tag on the commit that first holds it, never moved:
     kebir/close/2025-01      the first close of 2025-01     kebir/close/2025-01.2   the second
     kebir/reopen/2025-01     the first reopen               kebir/filed/2025-01     the filing
 
-The tag's message carries the event's hash (the history is a hash chain, core.close.closing.event_hash)
+The tag's message carries the event's hash (the history is a hash chain, core.close.records.event_hash)
 and, for a close, the seal. `git push --follow-tags` carries annotated tags, so a copy of them
 lives wherever the books are pushed. `kebir validate` checks the working tree against the tags
 (E103: a tagged event missing from the history or different; W006: a committed event without a
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.close.records import RECORD_NAME, close_paths, read_closes
 from core.model.errors import Problem
 
 KIND_OF_EVENT = {"closed": "close", "reopened": "reopen", "filed": "filed"}
@@ -148,8 +149,6 @@ def write_tags(root: Path, dry_run: bool = False) -> list[str]:
 def check_close_tags(book) -> list[Problem]:
     """E103: every kebir/* tag's event is in its close record's history, unchanged; W006: a committed
     close, reopen or filing that has no tag."""
-    from core.close.closing import close_paths, read_closes
-
     repo = repository(book.root)
     if repo is None:
         return []
@@ -216,8 +215,6 @@ def history_findings(root: Path, commits: list[str], changed) -> list[tuple[str,
     history: a deleted record, a rewritten or shortened history, a filed month reopened or unfiled,
     a seal changed without a reopen, a close commit whose message names another seal than its record.
     `changed(commit)` gives the (status, path) pairs of a commit (core.close.audit._changed)."""
-    from core.close.closing import _RECORD_NAME
-
     repo = repository(root)
     if repo is None:
         return []
@@ -225,7 +222,7 @@ def history_findings(root: Path, commits: list[str], changed) -> list[tuple[str,
     out: list[tuple[str, str]] = []
     for commit in commits:
         paths = [p for _, p in changed(commit) if p.startswith(f"{prefix}closes/")
-                 and _RECORD_NAME.fullmatch(p[len(prefix) + len("closes/"):])]
+                 and RECORD_NAME.fullmatch(p[len(prefix) + len("closes/"):])]
         if not paths:
             continue
         for path in paths:
