@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli._options import BooksOpt, OutputOpt, PeriodOpt
+from core.books import safeio
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff that would be written; write nothing.")]
 LabelOpt = Annotated[Optional[str], typer.Option("--label", help="Name of the import (file names, ids, manifest). "
@@ -42,8 +43,6 @@ def _label(label: str | None, source: Path) -> str:
 def _read_source(path: str) -> tuple[Path, bytes]:
     from cli.main import _usage
 
-    from core.books import safeio
-
     p = Path(path)
     if not os.path.lexists(p):
         raise _usage(f"{path}: no such file")
@@ -51,13 +50,12 @@ def _read_source(path: str) -> tuple[Path, bytes]:
 
 
 def _text(data: bytes, path: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        sys.stderr.write(f"{path}:{line}: E003 error: the file is not UTF-8 text\n  hint: convert it, e.g. "
-                         f"iconv -f cp1254 -t utf-8 {path} > utf8.txt\n")
-        raise typer.Exit(1) from None
+    text = safeio.utf8_text(data)
+    if not isinstance(text, safeio.NotUtf8):
+        return text
+    sys.stderr.write(f"{path}:{text.line}: E003 error: the file is not UTF-8 text\n  hint: convert it, e.g. "
+                     f"iconv -f cp1254 -t utf-8 {path} > utf8.txt\n")
+    raise typer.Exit(1)
 
 
 def _report(problems: list) -> None:
