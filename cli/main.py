@@ -626,8 +626,8 @@ def close_pack(
     root, book, problems = open_books(books)
     closes, found = read_closes(root)
     record = closes.get(period)
-    generated = entries_from_book(book, record.get("generated") or []) if record else None
-    _render.emit(close_pack_html(book, period, record, generated), output)
+    generated = entries_from_book(book, list(record.generated or ())) if record else None
+    _render.emit(close_pack_html(book, period, record.as_dict() if record else None, generated), output)
     _warn_errors(problems + found)
 
 
@@ -825,7 +825,7 @@ def close_cmd(
                               statements=read_statements(root, book))
         files, rec = compose(book, plan, closes, day, who)
         if fmt is Fmt.json:
-            _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
+            _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec.as_dict(),
                                      "problems": [p.as_dict() for p in plan.problems]},
                                     ensure_ascii=False, indent=2, default=str) + "\n")
         else:
@@ -838,13 +838,13 @@ def close_cmd(
             raise typer.Exit(1)
         _write_or_show(root, files, dry_run)
         if commit and not dry_run:
-            _commit_and_tag(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec['totals']['debit']}, "
-                                         f"credit {rec['totals']['credit']}\nseal: {rec['seal']}\n")
+            _commit_and_tag(root, files, f"close {period}\n\nperiod: {period}\ntotals: debit {rec.totals.debit}, "
+                                         f"credit {rec.totals.credit}\nseal: {rec.seal}\n")
         if report and not dry_run:
             from core.reports.html import close_pack_html, entries_from_book
 
             closed_book, _ = load.load_ledger(root)
-            page = close_pack_html(closed_book, period, rec, entries_from_book(closed_book, rec["generated"]))
+            page = close_pack_html(closed_book, period, rec.as_dict(), entries_from_book(closed_book, list(rec.generated)))
             store.write_atomic(Path(report) / f"close-{period}.html", page)
             sys.stderr.write(f"close pack: {Path(report) / f'close-{period}.html'}\n")
 

@@ -363,7 +363,7 @@ def test_fault_injection__reopen_leaves_the_period_closed_or_reopened(tmp_path, 
         out = run("validate", "--books", str(root))
         assert out.exit_code == 0, out.output
         closes, _ = close_records.read_closes(root)
-        assert closes["2025-03"].get("status") == ("closed" if k < steps.index("committed") else "reopened")
+        assert closes["2025-03"].status == ("closed" if k < steps.index("committed") else "reopened")
 
 
 def test_sigkill__a_killed_close_leaves_the_books_closed_or_untouched(tmp_path):

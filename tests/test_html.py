@@ -120,13 +120,13 @@ def test_close_pack__from_a_real_year_end_close(demo):
     rel = "journals/2025/2025-12.close.yaml"
     closed = close_entries.with_generated(demo, store.dump_yaml_records("journal", records), rel)
     _, record = close_plan.compose(demo, plan, {}, date(2026, 1, 15), "Zeynep Kaya <zeynep@lokanta.example>")
-    entries = entries_from_book(closed, [*record["generated"], "JE-NOT-THERE"])
-    assert [e["id"] for e in entries] == record["generated"]
+    entries = entries_from_book(closed, [*record.generated, "JE-NOT-THERE"])
+    assert tuple(e["id"] for e in entries) == record.generated
     for entry in entries:
         debit = sum(p["debit"] or 0 for p in entry["postings"])
         assert debit == sum(p["credit"] or 0 for p in entry["postings"]) and isinstance(debit, D)
-    page = close_pack_html(closed, "2025-12", record, entries)
-    assert record["seal"] in page and "Net result 2025 to 590" in page and "close 692" in page
+    page = close_pack_html(closed, "2025-12", record.as_dict(), entries)
+    assert record.seal in page and "Net result 2025 to 590" in page and "close 692" in page
     assert 'Balanced: <span class="flag yes">yes</span>' in page
 
 

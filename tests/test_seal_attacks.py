@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -147,8 +148,7 @@ def test_filed_event_cut_from_the_history_too(books):
 
     close(books, "2025-01", "--mark-filed", "--commit")
     closes, _ = close_records.read_closes(books)
-    rec = {k: v for k, v in closes["2025-01"].items() if not k.startswith("_")}
-    rec["filed"], rec["history"] = False, rec["history"][:-1]          # a consistent chain, one event shorter
+    rec = replace(closes["2025-01"], filed=False, history=closes["2025-01"].history[:-1])  # a consistent chain, one event shorter
     (books / "closes/2025-01.yaml").write_text(close_records.close_record_text(rec))
     assert close_records.history_problems(rec) == []
     assert "E103" in validate(books)                       # kebir/filed/2025-01 has no entry any more
@@ -194,7 +194,7 @@ def test_amend_of_the_close_commit(books):
     files, rec = close_plan.compose(book, close_plan.plan_close(book, "2025-01", set()), {}, date(2025, 2, 3), WHO)
     store.apply_files(books, files)
     git(books, "add", "-A")
-    git(books, "commit", "-q", "--amend", "-m", f"close 2025-01\n\nperiod: 2025-01\nseal: {rec['seal']}\n")
+    git(books, "commit", "-q", "--amend", "-m", f"close 2025-01\n\nperiod: 2025-01\nseal: {rec.seal}\n")
     assert "E103" in validate(books)
     assert any("not in the history of HEAD" in w for w in verify(books))
 

@@ -13,7 +13,7 @@ entries (which would cut AR/AP open items from their invoices).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,8 @@ from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close.entries import (GeneratedEntry, balances, count_clearing, fx_revaluation, periodic_entries, vat_offset,
                                 with_generated, year_end_chain)
-from core.close.records import close_paths, close_record_text, record_digest, with_event
+from core.close.records import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
+                                close_record_text, record_digest, with_event)
 from core.close.seal import digests_csv, record_digests, seal_of
 from core.ledger.period import month_bounds
 from core.ledger.posting import MissingRole
@@ -121,8 +122,8 @@ def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
     return out
 
 
-def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: date, by: str
-            ) -> tuple[dict[str, str], dict[str, Any]]:
+def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: date, by: str
+            ) -> tuple[dict[str, str], CloseRecord]:
     """The files a close writes (path -> text) and the close record."""
     rel_record, rel_seal, rel_entries = close_paths(plan.period)
     records = entries_as_records(plan, book)
@@ -135,31 +136,27 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, dict[str, Any]], on: 
         files[rel_entries] = None            # an inert file from an interrupted close must not come alive
     digests = record_digests(after, plan.period)
     earlier = [p for p in sorted(closes) if p < plan.period]
-    previous = closes[earlier[-1]].get("seal") if earlier else None
+    previous = closes[earlier[-1]].seal if earlier else None
     seal = seal_of(digests, previous)
     dec = book.settings.decimals(book.base) or 2
     span = after.ledger().filter((pl.col("date") >= plan.begin) & (pl.col("date") <= plan.end))["base"]
-    old = closes.get(plan.period, {})
-    rec: dict[str, Any] = {
-        "period": plan.period, "status": "closed", "closed_by": by, "closed_on": on.isoformat(),
-        "filed": False,
-        "totals": {"debit": fmt_minor(span.clip(lower_bound=0).sum(), dec),
-                   "credit": fmt_minor((-span).clip(lower_bound=0).sum(), dec)},
-        "checklist": [{"check": c.check, "result": c.result, "detail": c.detail} for c in plan.checklist],
-        "generated": [e.id for e in plan.entries], "entries": rel_entries if records else None,
-        "seal": seal, "previous": previous,
-    }
-    if plan.opening:
-        rec["opening"] = [{"account": a, "currency": c, **({"contact": k} if k else {}),
-                           "balance": fmt_minor(b, dec)} for a, c, k, b, _ in plan.opening]
-    rec["history"] = with_event(plan.period, old.get("history"), {
-        "event": "closed", "by": by, "on": on.isoformat(), "seal": seal, "record": record_digest(rec)})
+    old = closes.get(plan.period)
+    rec = CloseRecord(
+        period=plan.period, status="closed", closed_by=by, closed_on=on.isoformat(), filed=False,
+        totals=Totals(fmt_minor(span.clip(lower_bound=0).sum(), dec), fmt_minor((-span).clip(lower_bound=0).sum(), dec)),
+        checklist=tuple(CheckRow(c.check, c.result, c.detail) for c in plan.checklist),
+        generated=tuple(e.id for e in plan.entries), entries=rel_entries if records else None,
+        seal=seal, previous=previous,
+        opening=tuple(OpeningBalance(a, c, k or None, fmt_minor(b, dec)) for a, c, k, b, _ in plan.opening)
+        if plan.opening else None)
+    rec = replace(rec, history=with_event(plan.period, old.history if old is not None else None, Event(
+        "closed", by=by, on=on.isoformat(), seal=seal, record=record_digest(rec))))
     ordered = {rel_seal: digests_csv(digests), **files}
     ordered[rel_record] = close_record_text(rec)      # last: the record is the commit point
     return ordered, rec
 
 
-def summary_text(plan: ClosePlan, rec: dict[str, Any], book: Book) -> str:
+def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book) -> str:
     out = [f"Close {plan.period}" + (" (fiscal year end)" if plan.year_end else ""), "", "Checklist:"]
     for c in plan.checklist:
         out.append(f"  [{c.result:>4}] {c.check}: {c.detail}")
@@ -171,6 +168,7 @@ def summary_text(plan: ClosePlan, rec: dict[str, Any], book: Book) -> str:
             amt = fmt_minor(abs(leg.base), dec)
             side = f"{amt:>16}{'':16}" if leg.base > 0 else f"{'':16}{amt:>16}"
             out.append(f"      {leg.account:<10}{side}  {leg.contact or ''} {leg.memo or ''}".rstrip())
-    out += ["", f"Totals: debit {rec['totals']['debit']}, credit {rec['totals']['credit']}",
-            f"Seal: {rec['seal']}", f"Previous: {rec.get('previous') or '-'}", ""]
+    assert rec.totals is not None
+    out += ["", f"Totals: debit {rec.totals.debit}, credit {rec.totals.credit}",
+            f"Seal: {rec.seal}", f"Previous: {rec.previous or '-'}", ""]
     return "\n".join(out)

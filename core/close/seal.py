@@ -173,30 +173,30 @@ def check_seals(book: Book) -> list[Problem]:
     for period in sorted(closes):
         rec = closes[period]
         rel, sidecar, _ = close_paths(period)
-        if rec.get("status", "closed") != "closed":
-            previous_seal = rec.get("seal") or previous_seal
+        if rec.state != "closed":
+            previous_seal = rec.seal or previous_seal
             continue
-        if rec.get("previous") != previous_seal and (rec.get("previous") or previous_seal):
-            problems.append(Problem("E071", rel, rec["_line"], f"close {period} does not chain to the previous close",
+        if rec.previous != previous_seal and (rec.previous or previous_seal):
+            problems.append(Problem("E071", rel, rec.line, f"close {period} does not chain to the previous close",
                                     record=period, expected=f"previous: {previous_seal}",
-                                    found=f"previous: {rec.get('previous')}",
+                                    found=f"previous: {rec.previous}",
                                     hint="a close record was edited or deleted; restore it from git"))
         side = Path(book.root) / sidecar
         if not side.exists():
-            problems.append(Problem("E071", rel, rec["_line"], f"the seal digests of {period} are missing",
+            problems.append(Problem("E071", rel, rec.line, f"the seal digests of {period} are missing",
                                     record=period, found=sidecar, hint=f"restore {sidecar} from git"))
-            previous_seal = rec.get("seal")
+            previous_seal = rec.seal
             continue
         try:
             stored = read_digests_csv(safeio.read_text(book.root, sidecar))
         except safeio.Refused as exc:
             problems.append(exc.problem)
-            previous_seal = rec.get("seal")
+            previous_seal = rec.seal
             continue
-        if seal_from_short(stored, rec.get("previous")) != rec.get("seal"):
-            problems.append(Problem("E071", rel, rec["_line"], f"close record {period} was altered",
-                                    record=period, expected=f"seal {seal_from_short(stored, rec.get('previous'))}",
-                                    found=f"seal {rec.get('seal')}", hint="restore closes/ from git"))
+        if seal_from_short(stored, rec.previous) != rec.seal:
+            problems.append(Problem("E071", rel, rec.line, f"close record {period} was altered",
+                                    record=period, expected=f"seal {seal_from_short(stored, rec.previous)}",
+                                    found=f"seal {rec.seal}", hint="restore closes/ from git"))
         now = record_digests(book, period)
         for key in sorted(set(now) | set(stored)):
             kind, _, rid = key.partition(":")
@@ -204,17 +204,17 @@ def check_seals(book: Book) -> list[Problem]:
                 d, f, ln = now[key]
                 problems.append(Problem("E070", f, ln, f"{kind} {rid} was added to closed period {period}",
                                         record=rid, expected=f"no new records dated in {period}",
-                                        found=f"sealed by closes/{period}.yaml ({rec.get('seal', '')[:19]})",
+                                        found=f"sealed by closes/{period}.yaml ({(rec.seal or '')[:19]})",
                                         hint=f"date it in an open period, or `kebir reopen {period} --reason ...`"))
             elif key not in now:
-                problems.append(Problem("E070", rel, rec["_line"], f"{kind} {rid} was removed from closed period {period}",
+                problems.append(Problem("E070", rel, rec.line, f"{kind} {rid} was removed from closed period {period}",
                                         record=rid, hint=f"restore it (git log -S {rid}), or `kebir reopen {period}`"))
             elif now[key][0][:32] != stored[key]:
                 d, f, ln = now[key]
                 problems.append(Problem("E070", f, ln, f"{kind} {rid} changed in closed period {period}",
-                                        record=rid, found=f"sealed by closes/{period}.yaml ({rec.get('seal', '')[:19]})",
+                                        record=rid, found=f"sealed by closes/{period}.yaml ({(rec.seal or '')[:19]})",
                                         hint=_changed_hint(kind, rid, period)))
-        previous_seal = rec.get("seal")
+        previous_seal = rec.seal
     return problems
 
 
