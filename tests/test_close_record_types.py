@@ -43,8 +43,8 @@ def test_a_close_record_reads_typed_and_writes_back_the_same_bytes(tmp_path):
         record.write_text(text)
         rec = read_closes(books)[0]["2025-01"]
         # the flag read back is text, and is written back as text (as a reopen always has)
-        assert isinstance(rec, CloseRecord) and rec.text() == text.replace("filed: false", "filed: 'false'").replace(
-            "filed: true", "filed: 'true'")
+        as_text = text.replace("filed: false", "filed: 'false'").replace("filed: true", "filed: 'true'")
+        assert isinstance(rec, CloseRecord) and rec.text() == as_text
     rec = read_closes(books)[0]["2025-01"]
     assert [e.event for e in rec.history] == ["closed", "reopened", "closed", "filed"]
     assert rec.history[1] == Event("reopened", by="Zeynep Kaya <zeynep@lokanta.example>", on="2025-02-10",
@@ -57,7 +57,8 @@ def test_a_field_added_by_hand_is_kept_and_breaks_the_hash(tmp_path):
     books = january(tmp_path)
     kebir("close", "2025-01", "--books", str(books), *WHO, "--on", "2025-02-03")
     record = books / "closes/2025-01.yaml"
-    record.write_text(record.read_text().replace("- event: closed\n", "- event: closed\n  note: approved by Ali\n"))
+    record.write_text(record.read_text().replace("- event: closed\n",
+                                                 "- event: closed\n  note: approved by Ali\n"))
     rec = read_closes(books)[0]["2025-01"]
     assert rec.history[0].extra == (("note", "approved by Ali"),)
     assert history_problems(rec) == ["history entry 1 (closed) does not carry the hash of its content and of "

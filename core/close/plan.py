@@ -143,7 +143,8 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
     old = closes.get(plan.period)
     rec = CloseRecord(
         period=plan.period, status="closed", closed_by=by, closed_on=on.isoformat(), filed=False,
-        totals=Totals(fmt_minor(span.clip(lower_bound=0).sum(), dec), fmt_minor((-span).clip(lower_bound=0).sum(), dec)),
+        totals=Totals(fmt_minor(span.clip(lower_bound=0).sum(), dec),
+                      fmt_minor((-span).clip(lower_bound=0).sum(), dec)),
         checklist=tuple(CheckRow(c.check, c.result, c.detail) for c in plan.checklist),
         generated=tuple(e.id for e in plan.entries), entries=rel_entries if records else None,
         seal=seal, previous=previous,

@@ -197,7 +197,8 @@ class CloseRecord:
         history = t("history")
         return cls(
             period=str(t("period")), status=_text(t("status")), closed_by=_text(t("closed_by")),
-            closed_on=_text(t("closed_on")), filed=filed if filed is None or isinstance(filed, (bool, str)) else str(filed),
+            closed_on=_text(t("closed_on")),
+            filed=filed if filed is None or isinstance(filed, (bool, str)) else str(filed),
             totals=None if totals is None else _row(Totals, totals),
             checklist=_rows(CheckRow, t("checklist")),
             generated=None if generated is None else tuple(_text(g) or "" for g in generated)
@@ -211,7 +212,8 @@ class CloseRecord:
         """The record as the file holds it, keys in kebir's order (None: not written; `entries` and
         `previous` always present, `opening` only at year end)."""
         out: dict[str, Any] = {
-            "period": self.period, "status": self.status, "closed_by": self.closed_by, "closed_on": self.closed_on,
+            "period": self.period, "status": self.status, "closed_by": self.closed_by,
+            "closed_on": self.closed_on,
             "filed": self.filed, "totals": None if self.totals is None else self.totals.as_dict(),
             "checklist": None if self.checklist is None else [c.as_dict() for c in self.checklist],
             "generated": None if self.generated is None else list(self.generated),
