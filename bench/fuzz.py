@@ -114,21 +114,21 @@ class Targets:
         return root
 
     def _close_record(self, data: bytes) -> object:
-        from core.close import closing as close
+        from core.close import records as close_records
 
         root = self._books()
         (root / "closes" / "2025-01.yaml").write_bytes(data)
-        closes, problems = close.read_closes(root)
-        close.closed_periods(closes)
+        closes, problems = close_records.read_closes(root)
+        close_records.closed_periods(closes)
         for rec in closes.values():          # the hash-chained history check of validate and reopen
-            close.history_problems(rec)
+            close_records.history_problems(rec)
         self.load.close_file_live(root, "journals/2025/2025-01.close.yaml")
         return problems
 
     def _seal_csv(self, data: bytes) -> object:
-        from core.close import closing as close
+        from core.close import seal as close_seal
 
-        return close.read_digests_csv(data.decode("utf-8", "replace"))
+        return close_seal.read_digests_csv(data.decode("utf-8", "replace"))
 
     def _journal_seed(self) -> bytes:
         """A journal kebir itself wrote (MAC under this run's key): mutations of it are the hard case."""

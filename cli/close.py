@@ -14,7 +14,8 @@ from cli import _render
 from cli._common import load_warnings, locked, on_date, period_arg, problems_out, progress, show_diff
 from cli._options import BooksOpt, Fmt, FormatOpt
 from core import git
-from core.close import closing, run
+from core.close import run
+from core.close.plan import summary_text
 
 
 def register(app: typer.Typer) -> None:
@@ -78,11 +79,11 @@ def close_cmd(
         raise typer.Exit(1)
     plan, rec = done.plan, done.record
     if fmt is Fmt.json:
-        _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,
+        _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec.as_dict(),
                                  "problems": [p.as_dict() for p in plan.problems]},
                                 ensure_ascii=False, indent=2, default=str) + "\n")
     else:
-        text = closing.summary_text(plan, rec, done.book)
+        text = summary_text(plan, rec, done.book)
         _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
     if done.status == "failed":
         for p in plan.problems:

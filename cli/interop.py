@@ -53,13 +53,12 @@ def _read_source(path: str) -> tuple[Path, bytes]:
 
 
 def _text(data: bytes, path: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        sys.stderr.write(f"{path}:{line}: E003 error: the file is not UTF-8 text\n  hint: convert it, e.g. "
-                         f"iconv -f cp1254 -t utf-8 {path} > utf8.txt\n")
-        raise typer.Exit(1) from None
+    text = safeio.utf8_text(data)
+    if not isinstance(text, safeio.NotUtf8):
+        return text
+    sys.stderr.write(f"{path}:{text.line}: E003 error: the file is not UTF-8 text\n  hint: convert it, e.g. "
+                     f"iconv -f cp1254 -t utf-8 {path} > utf8.txt\n")
+    raise typer.Exit(1)
 
 
 def _report(problems: list) -> None:

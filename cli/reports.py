@@ -352,7 +352,7 @@ def close_pack(
       kebir report close-pack 2025-01 --books ledger-data -o close-2025-01.html
       kebir report close-pack 2025Q4 --books ledger-data > q4.html
     """
-    from core.close import closing
+    from core.close.records import read_closes
     from core.ledger.period import parse_period
     from core.reports.html import close_pack_html, entries_from_book
 
@@ -361,10 +361,10 @@ def close_pack(
     except ValueError as exc:
         raise usage(str(exc)) from None
     root, book, problems = open_books(books)
-    closes, found = closing.read_closes(root)
+    closes, found = read_closes(root)
     record = closes.get(period)
-    generated = entries_from_book(book, record.get("generated") or []) if record else None
-    _render.emit(close_pack_html(book, period, record, generated), output)
+    generated = entries_from_book(book, list(record.generated or ())) if record else None
+    _render.emit(close_pack_html(book, period, record.as_dict() if record else None, generated), output)
     warn_errors(problems + found)
 
 

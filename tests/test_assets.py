@@ -37,7 +37,7 @@ from core.erp.assets import (
 from core.ledger.derived import Leg
 from core.model.records import Source
 from core.model.money import to_minor
-from core.erp.post import MissingRole
+from core.ledger.posting import MissingRole
 
 ROLES = {"asset_disposal_proceeds": "136.01", "asset_disposal_gain": "679.01", "asset_disposal_loss": "689.01"}
 

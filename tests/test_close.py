@@ -298,15 +298,15 @@ def test_year_end__hledger_agrees_with_the_transfer(tmp_path):
 
 def _state(root: Path) -> str:
     """'untouched' or 'closed'; anything else fails the test."""
-    from core.close import closing
+    from core.close import records as close_records
     from core.books import load
     from core.close.validate import run_all
 
     book, problems = load.load_ledger(root, use_cache=False)
     errors = [p for p in problems + run_all(book) if p.severity == "error"]
     assert errors == [], errors
-    closes, _ = closing.read_closes(root)
-    return "closed" if "2025-03" in closing.closed_periods(closes) else "untouched"
+    closes, _ = close_records.read_closes(root)
+    return "closed" if "2025-03" in close_records.closed_periods(closes) else "untouched"
 
 
 def _crash_at(monkeypatch, k: int) -> list[str]:
@@ -351,7 +351,7 @@ def test_fault_injection__reopen_leaves_the_period_closed_or_reopened(tmp_path, 
     assert close(probe).exit_code == 0
     steps = _crash_at(monkeypatch, -1)
     run("reopen", "2025-03", "--reason", "test", "--books", str(probe))
-    from core.close import closing
+    from core.close import records as close_records
 
     for k in range(len(steps)):
         monkeypatch.setattr(store, "_step", lambda what: None)
@@ -362,8 +362,8 @@ def test_fault_injection__reopen_leaves_the_period_closed_or_reopened(tmp_path, 
         monkeypatch.setattr(store, "_step", lambda what: None)
         out = run("validate", "--books", str(root))
         assert out.exit_code == 0, out.output
-        closes, _ = closing.read_closes(root)
-        assert closes["2025-03"].get("status") == ("closed" if k < steps.index("committed") else "reopened")
+        closes, _ = close_records.read_closes(root)
+        assert closes["2025-03"].status == ("closed" if k < steps.index("committed") else "reopened")
 
 
 def test_sigkill__a_killed_close_leaves_the_books_closed_or_untouched(tmp_path):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from core.close import closing as close
+from core.close import entries as close_entries
 from core.ledger.derived import Leg
 from tests.conftest import ACCOUNTS as BASE_ACCOUNTS
 from tests.conftest import BOOKS_TOML
@@ -54,12 +54,12 @@ def close_books(books, **files: str):
 def test_close__posts_the_month_of_depreciation_recurring_items_and_the_disposal(books):
     book, problems = close_books(books)
     assert problems == [] and [a.id for a in book.assets] == ["FA-0001"] and len(book.recurring) == 1
-    feb = close.periodic_entries(book, "2025-02")
+    feb = close_entries.periodic_entries(book, "2025-02")
     # February: 120,000.00 / 60 = 2,000.00 depreciation; 12,000.00 / 12 = 1,000.00 insurance
     assert [(e.id, [(leg.account, leg.base) for leg in e.legs]) for e in feb] == [
         ("dep", [("770.05", 200000), ("257.01", -200000)]),
         ("rec", [("770.01", 100000), ("180.01", -100000)])]
-    march = close.periodic_entries(book, "2025-03")
+    march = close_entries.periodic_entries(book, "2025-03")
     # March: disposed on the 10th, no depreciation; accumulated 2,000.00 (February), book value
     # 118,000.00, sold for 119,000.00: gain 1,000.00
     memo = "Disposal FA-0001 2025-03-10"

@@ -111,21 +111,22 @@ def test_close_pack__without_a_close_record_is_a_draft(demo):
 
 
 def test_close_pack__from_a_real_year_end_close(demo):
-    from core.close import closing as close
+    from core.close import entries as close_entries
+    from core.close import plan as close_plan
     from core.books import store
 
-    plan = close.plan_close(demo, "2025-12", set(), allow_gap=True)
-    records = close.entries_as_records(plan, demo)
+    plan = close_plan.plan_close(demo, "2025-12", set(), allow_gap=True)
+    records = close_plan.entries_as_records(plan, demo)
     rel = "journals/2025/2025-12.close.yaml"
-    closed = close.with_generated(demo, store.dump_yaml_records("journal", records), rel)
-    _, record = close.compose(demo, plan, {}, date(2026, 1, 15), "Zeynep Kaya <zeynep@lokanta.example>")
-    entries = entries_from_book(closed, [*record["generated"], "JE-NOT-THERE"])
-    assert [e["id"] for e in entries] == record["generated"]
+    closed = close_entries.with_generated(demo, store.dump_yaml_records("journal", records), rel)
+    _, record = close_plan.compose(demo, plan, {}, date(2026, 1, 15), "Zeynep Kaya <zeynep@lokanta.example>")
+    entries = entries_from_book(closed, [*record.generated, "JE-NOT-THERE"])
+    assert tuple(e["id"] for e in entries) == record.generated
     for entry in entries:
         debit = sum(p["debit"] or 0 for p in entry["postings"])
         assert debit == sum(p["credit"] or 0 for p in entry["postings"]) and isinstance(debit, D)
-    page = close_pack_html(closed, "2025-12", record, entries)
-    assert record["seal"] in page and "Net result 2025 to 590" in page and "close 692" in page
+    page = close_pack_html(closed, "2025-12", record.as_dict(), entries)
+    assert record.seal in page and "Net result 2025 to 590" in page and "close 692" in page
     assert 'Balanced: <span class="flag yes">yes</span>' in page
 
 

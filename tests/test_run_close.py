@@ -36,8 +36,8 @@ def test_run_close__writes_the_vat_offset_and_the_seal_commits_and_tags(tmp_path
     # output VAT 2,000.00 - input VAT 800.00 = 1,200.00 payable, in the generated entries on disk
     close_file = (root / "journals/2025/2025-03.close.yaml").read_text()
     assert "VAT offset 2025-03" in close_file and '"1200.00"' in close_file
-    assert done.record["seal"].startswith("sha256:")
-    assert "seal: " + done.record["seal"] in (root / "closes/2025-03.yaml").read_text()
+    assert done.record.seal.startswith("sha256:")
+    assert "seal: " + done.record.seal in (root / "closes/2025-03.yaml").read_text()
     assert done.tags == ["kebir/close/2025-03"]
     assert git(root, "status", "--porcelain", "--", ".", ":(exclude).kebir") == ""           # exactly the files written were committed
     assert git(root, "log", "-1", "--format=%s") == "close 2025-03\n"
@@ -77,7 +77,7 @@ def test_run_close__writes_the_close_pack_from_the_books_as_closed(tmp_path):
     done = run.run_close(root, "2025-03", ON, ZEYNEP, report_dir=tmp_path / "packs")
     assert done.report == tmp_path / "packs" / "close-2025-03.html"
     page = done.report.read_text()
-    assert "<html" in page.lower() and done.record["seal"] in page
+    assert "<html" in page.lower() and done.record.seal in page
 
 
 def test_run_close__waits_for_the_lock_then_gives_up_writing_nothing(tmp_path):

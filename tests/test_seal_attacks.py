@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -143,16 +144,15 @@ def test_filed_flag_cleared_then_kebir_reopen(books):
 
 
 def test_filed_event_cut_from_the_history_too(books):
-    from core.close import closing
+    from core.close import records as close_records
 
     close(books, "2025-01", "--mark-filed", "--commit")
-    closes, _ = closing.read_closes(books)
-    rec = {k: v for k, v in closes["2025-01"].items() if not k.startswith("_")}
-    rec["filed"], rec["history"] = False, rec["history"][:-1]          # a consistent chain, one event shorter
-    (books / "closes/2025-01.yaml").write_text(closing.close_record_text(rec))
-    assert closing.history_problems(rec) == []
+    closes, _ = close_records.read_closes(books)
+    rec = replace(closes["2025-01"], filed=False, history=closes["2025-01"].history[:-1])  # a consistent chain, one event shorter
+    (books / "closes/2025-01.yaml").write_text(close_records.close_record_text(rec))
+    assert close_records.history_problems(rec) == []
     assert "E103" in validate(books)                       # kebir/filed/2025-01 has no entry any more
-    files, refused = closing.reopen(closing.read_closes(books)[0], "2025-01", "x", WHO,
+    files, refused = close_records.reopen(close_records.read_closes(books)[0], "2025-01", "x", WHO,
                                     __import__("datetime").date(2025, 2, 10), False)
     (books / "closes/2025-01.yaml").write_text(files["closes/2025-01.yaml"])
     edit_january_amount(books)
@@ -165,17 +165,18 @@ def test_filed_event_cut_from_the_history_too(books):
 
 def test_consistent_reseal_with_kebirs_own_functions(books):
     """Edit January, then rewrite its close as if closed afresh: seals, digests, history, all recomputed."""
-    from core.close import closing
+    from core.close import plan as close_plan
+    from core.close import seal as close_seal
     from core.books import load, store
 
     edit_january_amount(books)
     (books / "closes/2025-01.yaml").unlink()
     book, _ = load.load_ledger(books, use_cache=False)
-    plan = closing.plan_close(book, "2025-01", set())
+    plan = close_plan.plan_close(book, "2025-01", set())
     from datetime import date
-    files, _ = closing.compose(book, plan, {}, date(2025, 2, 3), WHO)
+    files, _ = close_plan.compose(book, plan, {}, date(2025, 2, 3), WHO)
     store.apply_files(books, files)
-    assert closing.check_seals(load.load_ledger(books, use_cache=False)[0]) == []   # the files agree
+    assert close_seal.check_seals(load.load_ledger(books, use_cache=False)[0]) == []   # the files agree
     assert "E103" in validate(books)                       # the tag does not
     commit(books, "January, corrected")
     whats = verify(books)
@@ -183,17 +184,17 @@ def test_consistent_reseal_with_kebirs_own_functions(books):
 
 
 def test_amend_of_the_close_commit(books):
-    from core.close import closing
+    from core.close import plan as close_plan
     from core.books import load, store
     from datetime import date
 
     edit_january_amount(books)
     (books / "closes/2025-01.yaml").unlink()
     book, _ = load.load_ledger(books, use_cache=False)
-    files, rec = closing.compose(book, closing.plan_close(book, "2025-01", set()), {}, date(2025, 2, 3), WHO)
+    files, rec = close_plan.compose(book, close_plan.plan_close(book, "2025-01", set()), {}, date(2025, 2, 3), WHO)
     store.apply_files(books, files)
     git(books, "add", "-A")
-    git(books, "commit", "-q", "--amend", "-m", f"close 2025-01\n\nperiod: 2025-01\nseal: {rec['seal']}\n")
+    git(books, "commit", "-q", "--amend", "-m", f"close 2025-01\n\nperiod: 2025-01\nseal: {rec.seal}\n")
     assert "E103" in validate(books)
     assert any("not in the history of HEAD" in w for w in verify(books))
 
@@ -318,7 +319,7 @@ def test_cascade_reopen_and_reclose_give_byte_identical_seals(books):
 def test_hide__an_uncommitted_close_is_only_files(tmp_path):
     """Before a close is committed nothing outside the files holds it: rewriting them consistently
     (here: kebir's own functions after an edit) passes validate."""
-    from core.close import closing
+    from core.close import plan as close_plan
     from core.books import load, store
     from datetime import date
 
@@ -328,7 +329,7 @@ def test_hide__an_uncommitted_close_is_only_files(tmp_path):
     edit_january_amount(root)
     (root / "closes/2025-01.yaml").unlink()
     book, _ = load.load_ledger(root, use_cache=False)
-    store.apply_files(root, closing.compose(book, closing.plan_close(book, "2025-01", set()), {},
+    store.apply_files(root, close_plan.compose(book, close_plan.plan_close(book, "2025-01", set()), {},
                                             date(2025, 2, 3), WHO)[0])
     assert validate(root) == set()
 
@@ -336,7 +337,7 @@ def test_hide__an_uncommitted_close_is_only_files(tmp_path):
 def test_hide__a_deleted_tag_leaves_the_rewrite_to_audit_verify(books):
     """Delete the tag, reseal January with kebir's own functions and commit: validate only warns
     (W006, the rewritten close has no tag), audit verify replays the history and names the commit."""
-    from core.close import closing
+    from core.close import plan as close_plan
     from core.books import load, store
     from datetime import date
 
@@ -344,7 +345,7 @@ def test_hide__a_deleted_tag_leaves_the_rewrite_to_audit_verify(books):
     edit_january_amount(books)
     (books / "closes/2025-01.yaml").unlink()
     book, _ = load.load_ledger(books, use_cache=False)
-    store.apply_files(books, closing.compose(book, closing.plan_close(book, "2025-01", set()), {},
+    store.apply_files(books, close_plan.compose(book, close_plan.plan_close(book, "2025-01", set()), {},
                                              date(2025, 2, 3), WHO)[0])
     commit(books, "January, corrected")
     assert validate(books) == {"W006"}

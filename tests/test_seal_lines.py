@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.books import load
-from core.close.closing import check_seals
+from core.close.seal import check_seals
 from tests.conftest import DEMO
 
 SHIFTED = ("journals", "orders", "payroll", "stock/moves", "sales")

@@ -21,7 +21,7 @@ import tomllib
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise, repeat
 from multiprocessing import get_context
 from pathlib import Path
@@ -37,8 +37,8 @@ from core.model.records import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
     Segment, Settings, Source, frozen_map,
 )
-from core.model.money import fmt_minor, fraction_digits, minor_units
-from core.books.yamlnodes import Map, Seq
+from core.model.money import decimal_or, fmt_minor, fraction_digits, minor_units
+from core.books.yamlnodes import Map, Seq, scalar
 
 PARSE_VERSION = "5"   # bump when the raw frame layout or parse problems change
 BOOK_CACHE_VERSION = "3"   # bump when the typed whole-book cache changes its layout or storage
@@ -844,7 +844,7 @@ def _read_tree(root: Path, rel: str, kind: str) -> tuple[Any, list[Problem]]:
     return [r for r in tree if type(r) is Map], problems
 
 
-def _d(text: str | None) -> date | None:
+def _iso_date(text: str | None) -> date | None:
     if text is None:
         return None
     try:
@@ -853,22 +853,11 @@ def _d(text: str | None) -> date | None:
         return None
 
 
-def _dec(text: str | None) -> Decimal:
-    try:
-        return Decimal(text) if text else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
-
-
-def _s(v: Any) -> str | None:
-    return v if type(v) is str else None
-
-
 def _accounts(records: list[Map], rel: str) -> tuple[dict[str, Account], list[Problem]]:
     problems: list[Problem] = []
     raw: dict[str, Map] = {}
     for r in records:
-        code = _s(r.get("code"))
+        code = scalar(r.get("code"))
         if code is None:
             continue
         if code in raw:
@@ -878,7 +867,7 @@ def _accounts(records: list[Map], rel: str) -> tuple[dict[str, Account], list[Pr
         raw[code] = r
 
     def parent_of(code: str, r: Map) -> str | None:
-        if _s(r.get("parent")):
+        if scalar(r.get("parent")):
             return r["parent"]
         head, dot, _ = code.rpartition(".")
         return head if dot and head in raw else None
@@ -887,7 +876,7 @@ def _accounts(records: list[Map], rel: str) -> tuple[dict[str, Account], list[Pr
 
     def resolve_type(code: str, seen: tuple[str, ...] = ()) -> str | None:
         r = raw[code]
-        if _s(r.get("type")) in _TYPES:
+        if scalar(r.get("type")) in _TYPES:
             return r["type"]
         par = parent_of(code, r)
         if par is None or par not in raw or par in seen:
@@ -906,8 +895,8 @@ def _accounts(records: list[Map], rel: str) -> tuple[dict[str, Account], list[Pr
                                     expected="asset | cash | bank | liability | equity | income | expense",
                                     hint="give `type:` here or on its parent group"))
             typ = "asset"
-        accounts[code] = Account(code, _s(r.get("name")) or "", typ, par, _s(r.get("currency")),
-                                 _d(_s(r.get("closed"))), Source(rel, r.line))
+        accounts[code] = Account(code, scalar(r.get("name")) or "", typ, par, scalar(r.get("currency")),
+                                 _iso_date(scalar(r.get("closed"))), Source(rel, r.line))
     for code, acc in accounts.items():   # a parent chain must end
         seen, cur = {code}, acc.parent
         while cur:
@@ -922,33 +911,33 @@ def _accounts(records: list[Map], rel: str) -> tuple[dict[str, Account], list[Pr
 
 def _contact(r: Map, rel: str, side: str, role: str, kind: str) -> Contact:
     order = schema.field_order(kind)
-    fields = tuple((k, r[k]) for k in order if k not in ("id", "kind", "name") and _s(r.get(k)) is not None)
+    fields = tuple((k, r[k]) for k in order if k not in ("id", "kind", "name") and scalar(r.get(k)) is not None)
     if "tags" in r and type(r["tags"]) is Seq:
         fields += (("tags", ",".join(t for t in r["tags"] if type(t) is str)),)
-    ckind = _s(r.get("kind")) or ("person" if role == "employee" else "company")
-    return Contact(r["id"], side, role if side == "erp" else ckind, ckind, _s(r.get("name")) or "",
+    ckind = scalar(r.get("kind")) or ("person" if role == "employee" else "company")
+    return Contact(r["id"], side, role if side == "erp" else ckind, ckind, scalar(r.get("name")) or "",
                    fields, Source(rel, r.line))
 
 
 def _allocations(value: Any, key: str) -> tuple[Allocation, ...]:
     if type(value) is not Seq:
         return ()
-    return tuple(Allocation(_s(a.get(key)) or "", _dec(_s(a.get("amount")))) for a in value if type(a) is Map)
+    return tuple(Allocation(scalar(a.get(key)) or "", decimal_or(scalar(a.get("amount")), Decimal(0))) for a in value if type(a) is Map)
 
 
 def _document(r: Map, rel: str) -> Document:
     lines = tuple(
-        OrderLine(_s(ln.get("item")), _dec(_s(ln.get("quantity"))), _dec(_s(ln.get("price"))),
-                  _dec(_s(ln.get("vat_rate"))), _dec(_s(ln.get("discount"))), _s(ln.get("account")),
-                  _s(ln.get("description")), Source(rel, ln.line))
+        OrderLine(scalar(ln.get("item")), decimal_or(scalar(ln.get("quantity")), Decimal(0)), decimal_or(scalar(ln.get("price")), Decimal(0)),
+                  decimal_or(scalar(ln.get("vat_rate")), Decimal(0)), decimal_or(scalar(ln.get("discount")), Decimal(0)), scalar(ln.get("account")),
+                  scalar(ln.get("description")), Source(rel, ln.line))
         for ln in (r.get("lines") if type(r.get("lines")) is Seq else ()) if type(ln) is Map
     )
-    amount = _s(r.get("amount"))
+    amount = scalar(r.get("amount"))
     return Document(
-        r["id"], _s(r.get("kind")) or "sales", _d(_s(r.get("date"))) or date.min, _s(r.get("party")) or "",
-        lines, _s(r.get("status")) or "open", _s(r.get("currency")), _s(r.get("location")), _d(_s(r.get("due"))),
-        _s(r.get("memo")), _s(r.get("rate")), _dec(amount) if amount is not None else None, _s(r.get("account")),
-        _s(r.get("order")), _s(r.get("invoice")), _s(r.get("rep")), _s(r.get("campaign")), _s(r.get("number")),
+        r["id"], scalar(r.get("kind")) or "sales", _iso_date(scalar(r.get("date"))) or date.min, scalar(r.get("party")) or "",
+        lines, scalar(r.get("status")) or "open", scalar(r.get("currency")), scalar(r.get("location")), _iso_date(scalar(r.get("due"))),
+        scalar(r.get("memo")), scalar(r.get("rate")), decimal_or(amount, Decimal(0)) if amount is not None else None, scalar(r.get("account")),
+        scalar(r.get("order")), scalar(r.get("invoice")), scalar(r.get("rep")), scalar(r.get("campaign")), scalar(r.get("number")),
         _allocations(r.get("allocations"), "invoice"), _allocations(r.get("applies"), "advance"), Source(rel, r.line))
 
 
@@ -978,7 +967,7 @@ def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]
     n = d.height
 
     def decimals(col: list[str | None], none: Decimal | None) -> list[Decimal | None]:
-        known: dict[str | None, Decimal | None] = {text: _dec(text) for text in set(col)}
+        known: dict[str | None, Decimal | None] = {text: decimal_or(text, Decimal(0)) for text in set(col)}
         known[None] = none
         return [known[text] for text in col]
 
@@ -1015,15 +1004,15 @@ def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]
 def _price_rule(r: Map, rel: str) -> PriceRule:
     def rows(key: str, a: str, b: str) -> tuple[tuple, ...]:
         v = r.get(key)
-        return tuple((_s(x.get(a)) if a == "item" else _dec(_s(x.get(a))), _dec(_s(x.get(b))))
+        return tuple((scalar(x.get(a)) if a == "item" else decimal_or(scalar(x.get(a)), Decimal(0)), decimal_or(scalar(x.get(b)), Decimal(0)))
                      for x in (v if type(v) is Seq else ()) if type(x) is Map)
 
     items = r.get("items")
-    disc = _s(r.get("discount"))
-    return PriceRule(r["id"], _s(r.get("kind")) or "list", _s(r.get("party")), _s(r.get("campaign")),
-                     _s(r.get("currency")), _d(_s(r.get("valid_from"))), _d(_s(r.get("valid_to"))),
+    disc = scalar(r.get("discount"))
+    return PriceRule(r["id"], scalar(r.get("kind")) or "list", scalar(r.get("party")), scalar(r.get("campaign")),
+                     scalar(r.get("currency")), _iso_date(scalar(r.get("valid_from"))), _iso_date(scalar(r.get("valid_to"))),
                      tuple(i for i in (items if type(items) is Seq else ()) if type(i) is str),
-                     _dec(disc) if disc is not None else None, rows("prices", "item", "price"),
+                     decimal_or(disc, Decimal(0)) if disc is not None else None, rows("prices", "item", "price"),
                      rows("breaks", "min_quantity", "discount"), Source(rel, r.line))
 
 
@@ -1126,41 +1115,41 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
             problems += found
             continue
         for r in records:
-            rid = _s(r.get("id"))
+            rid = scalar(r.get("id"))
             src = Source(rel, r.line)
             if fk.kind in ("erp-contacts", "crm-contacts") and unique("contact", rid, src):
                 contacts[rid] = _contact(r, rel, "erp" if fk.kind == "erp-contacts" else "crm", fk.role, fk.kind)
             elif fk.kind == "items" and unique("item", rid, src):
-                items[rid] = Item(rid, _s(r.get("name")) or "", _s(r.get("unit")) or "", _s(r.get("valuation")) or "fifo",
-                                  _s(r.get("category")), _s(r.get("vat_rate")), _s(r.get("supplier")),
-                                  _s(r.get("type")) or "stock", _overrides(r), src)
+                items[rid] = Item(rid, scalar(r.get("name")) or "", scalar(r.get("unit")) or "", scalar(r.get("valuation")) or "fifo",
+                                  scalar(r.get("category")), scalar(r.get("vat_rate")), scalar(r.get("supplier")),
+                                  scalar(r.get("type")) or "stock", _overrides(r), src)
             elif fk.kind == "locations" and unique("location", rid, src):
-                locations[rid] = Location(rid, _s(r.get("name")) or "", _s(r.get("kind")) or "", _overrides(r), src)
+                locations[rid] = Location(rid, scalar(r.get("name")) or "", scalar(r.get("kind")) or "", _overrides(r), src)
             elif fk.kind == "orders" and unique("document", rid, src):
                 orders.append(_document(r, rel))
             elif fk.kind == "activities" and unique("activity", rid, src):
-                activities.append(Activity(rid, _d(_s(r.get("date"))) or date.min, _s(r.get("contact")) or "",
-                                           _s(r.get("kind")) or "", _s(r.get("subject")), _s(r.get("outcome")),
-                                           _s(r.get("owner")), src))
+                activities.append(Activity(rid, _iso_date(scalar(r.get("date"))) or date.min, scalar(r.get("contact")) or "",
+                                           scalar(r.get("kind")) or "", scalar(r.get("subject")), scalar(r.get("outcome")),
+                                           scalar(r.get("owner")), src))
             elif fk.kind == "prices" and unique("price rule", rid, src):
                 prices.append(_price_rule(r, rel))
-            elif fk.kind == "links" and _s(r.get("crm")) and _s(r.get("erp")):
-                links.append(Link(r["crm"], r["erp"], _d(_s(r.get("since"))), src))
+            elif fk.kind == "links" and scalar(r.get("crm")) and scalar(r.get("erp")):
+                links.append(Link(r["crm"], r["erp"], _iso_date(scalar(r.get("since"))), src))
             elif fk.kind == "deals" and unique("deal", rid, src):
-                prob = _s(r.get("probability"))
-                deals.append(Deal(rid, _s(r.get("contact")) or "", _s(r.get("stage")) or "lead",
-                                  _dec(_s(r.get("amount"))) or Decimal(0), _d(_s(r.get("created"))) or date.min,
-                                  _s(r.get("name")), _s(r.get("currency")), int(prob) if prob and prob.isdigit() else None,
-                                  _d(_s(r.get("expected_close"))), _d(_s(r.get("closed"))), _s(r.get("owner")),
-                                  _s(r.get("campaign")), _s(r.get("order")), _s(r.get("lost_reason")), src))
+                prob = scalar(r.get("probability"))
+                deals.append(Deal(rid, scalar(r.get("contact")) or "", scalar(r.get("stage")) or "lead",
+                                  decimal_or(scalar(r.get("amount")), Decimal(0)) or Decimal(0), _iso_date(scalar(r.get("created"))) or date.min,
+                                  scalar(r.get("name")), scalar(r.get("currency")), int(prob) if prob and prob.isdigit() else None,
+                                  _iso_date(scalar(r.get("expected_close"))), _iso_date(scalar(r.get("closed"))), scalar(r.get("owner")),
+                                  scalar(r.get("campaign")), scalar(r.get("order")), scalar(r.get("lost_reason")), src))
             elif fk.kind == "campaigns" and unique("campaign", rid, src):
                 members = r.get("members")
                 campaigns.append(Campaign(
-                    rid, _s(r.get("name")) or "", _s(r.get("kind")) or "", _d(_s(r.get("start"))) or date.min,
-                    _d(_s(r.get("end"))), _dec(_s(r.get("cost"))) or Decimal(0), _s(r.get("account")),
+                    rid, scalar(r.get("name")) or "", scalar(r.get("kind")) or "", _iso_date(scalar(r.get("start"))) or date.min,
+                    _iso_date(scalar(r.get("end"))), decimal_or(scalar(r.get("cost")), Decimal(0)) or Decimal(0), scalar(r.get("account")),
                     tuple(m for m in members if type(m) is str) if type(members) is Seq else (), src))
             elif fk.kind == "segments" and unique("segment", rid, src):
-                segments.append(Segment(rid, _s(r.get("name")) or "", _s(r.get("where")) or "", src))
+                segments.append(Segment(rid, scalar(r.get("name")) or "", scalar(r.get("where")) or "", src))
 
 
     book = Book(root=root, settings=settings, accounts=frozen_map(accounts), contacts=frozen_map(contacts),

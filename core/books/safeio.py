@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.model.errors import BooksError, Problem
@@ -198,3 +199,22 @@ def cache_bytes(path: Path | str) -> bytes:
     if data is None:
         raise OSError(f"{path}: not a cache file")
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class NotUtf8:
+    """Where bytes stop being UTF-8: the first bad byte's offset, its line (from 1) and its value in hex."""
+
+    offset: int
+    line: int
+    byte: str
+
+
+def utf8_text(data: bytes) -> str | NotUtf8:
+    """Bytes as UTF-8 text with a leading byte order mark dropped, or where they are not UTF-8 (each
+    reader turns that into its own problem: E003 for a books file, I007/I011 for an import)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return NotUtf8(exc.start, data[:exc.start].count(b"\n") + 1, data[exc.start:exc.start + 1].hex())
+    return text[1:] if text.startswith("\ufeff") else text

@@ -24,6 +24,7 @@ from yaml import (
     SequenceStartEvent,
 )
 
+from core.books.safeio import NotUtf8, utf8_text
 from core.model.errors import Problem
 
 MAX_DEPTH = 24
@@ -53,21 +54,23 @@ class Seq(list):  # type: ignore[type-arg]
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text: UTF-8 (a BOM is dropped), else one E003 naming the first bad byte's line."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        bad = data[exc.start : exc.start + 1].hex()
+    text = utf8_text(data)
+    if isinstance(text, NotUtf8):
+        bad = text.byte
         return None, [
             Problem(
-                "E003", path, line, f"byte 0x{bad} is not valid UTF-8",
-                expected="UTF-8 text", found=f"byte 0x{bad} at offset {exc.start}",
+                "E003", path, text.line, f"byte 0x{bad} is not valid UTF-8",
+                expected="UTF-8 text", found=f"byte 0x{bad} at offset {text.offset}",
                 hint="re-save the file as UTF-8 (e.g. iconv -f windows-1254 -t utf-8)",
             )
         ]
-    if text.startswith("\ufeff"):
-        text = text[1:]
     return text, []
+
+
+def scalar(v: Any) -> str | None:
+    """A node's value when it is a scalar (every scalar is read as a string), else None (a map, a
+    list, a missing field)."""
+    return v if type(v) is str else None
 
 
 def plain(node: Any) -> Any:

@@ -19,7 +19,7 @@ and anything else `settings`. Without a [people] table the role check is off (a 
 books repository); with one, an author not in it may change nothing.
 
 The sealed-month check replays each commit: the books as of that commit are read from git into a
-temporary directory and their seals checked (core.close.closing.check_seals); a problem that the parent
+temporary directory and their seals checked (core.close.seal.check_seals); a problem that the parent
 commit did not have is that commit's doing.
 """
 
@@ -189,7 +189,8 @@ def _extract(root: Path, commit: str, into: Path) -> None:
 def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
     """(code, message) of the seal problems of the books as of `commit`."""
     from core.books import load
-    from core.close.closing import check_close_history, check_seals
+    from core.close.records import check_close_history
+    from core.close.seal import check_seals
 
     prefix = git.run(root, "rev-parse", "--show-prefix").strip()
     if not git.run(root, "ls-tree", "--name-only", commit, f"{prefix}closes/").strip():

@@ -16,7 +16,10 @@ from typing import Any
 
 from core import git
 from core.books import load, store
-from core.close import closing, tags, validate
+from core.close import tags, validate
+from core.close.checklist import read_statements
+from core.close.plan import compose, plan_close
+from core.close.records import CloseRecord, closed_periods, mark_filed, read_closes, reopen
 from core.model import errors
 from core.model.errors import Problem
 
@@ -56,9 +59,9 @@ def commit_and_tag(root: Path, files: dict, message: str) -> list[str]:
     return tags.write_tags(root)
 
 
-def close_message(period: str, record: dict) -> str:
-    return (f"close {period}\n\nperiod: {period}\ntotals: debit {record['totals']['debit']}, "
-            f"credit {record['totals']['credit']}\nseal: {record['seal']}\n")
+def close_message(period: str, record: CloseRecord) -> str:
+    return (f"close {period}\n\nperiod: {period}\ntotals: debit {record.totals.debit}, "
+            f"credit {record.totals.credit}\nseal: {record.seal}\n")
 
 
 def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool = False, dry_run: bool = False,
@@ -71,18 +74,18 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
     the books as closed. A dry run returns the files and writes nothing."""
     with store.books_lock(root, lock_timeout):
         book, loaded = load.load_ledger(root, use_cache=False)
-        closes, found = closing.read_closes(root)
+        closes, found = read_closes(root)
         out = CloseRun(period, "closed", load_problems=loaded, book=book)
         out.problems = errors.sorted_problems(loaded + found + validate.run_all(book))
         if errors.count_errors(out.problems):
             out.status = "errors"
             return out
-        if period in closing.closed_periods(closes):
+        if period in closed_periods(closes):
             out.status = "already-closed"
             return out
-        out.plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
-                                      statements=closing.read_statements(root, book))
-        out.files, out.record = closing.compose(book, out.plan, closes, day, who)
+        out.plan = plan_close(book, period, closed_periods(closes), allow_gap=allow_gap,
+                              statements=read_statements(root, book))
+        out.files, out.record = compose(book, out.plan, closes, day, who)
         if not out.plan.ok:
             out.status = "failed"
             return out
@@ -96,12 +99,12 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
     return out
 
 
-def write_close_pack(root: Path, period: str, record: dict, directory: Path) -> Path:
+def write_close_pack(root: Path, period: str, record: CloseRecord, directory: Path) -> Path:
     """Write the close pack of `period` (HTML, from the books as they now are) into `directory`."""
     from core.reports.html import close_pack_html, entries_from_book  # lazy: only --report renders HTML
 
     closed_book, _ = load.load_ledger(root)
-    page = close_pack_html(closed_book, period, record, entries_from_book(closed_book, record["generated"]))
+    page = close_pack_html(closed_book, period, record.as_dict(), entries_from_book(closed_book, list(record.generated)))
     path = Path(directory) / f"close-{period}.html"
     store.write_atomic(path, page)
     return path
@@ -113,8 +116,8 @@ def run_mark_filed(root: Path, period: str, day: date, who: str, *, dry_run: boo
     be reopened. Refused (nothing written) when it is not closed or already filed."""
     with store.books_lock(root, lock_timeout):
         _book, loaded = load.load_ledger(root, use_cache=False)
-        closes, _ = closing.read_closes(root)
-        files, refused = closing.mark_filed(closes, period, who, day)
+        closes, _ = read_closes(root)
+        files, refused = mark_filed(closes, period, who, day)
         out = EventRun(period, refused[0] if refused else None, files, load_problems=loaded)
         if refused or dry_run:
             return out
@@ -130,8 +133,8 @@ def run_reopen(root: Path, period: str, reason: str, day: date, who: str, *, cas
     its generated entries (and the later closed months' too with `cascade`). Refused (nothing
     written) for a filed month, or one with later closed months without `cascade`."""
     with store.books_lock(root, lock_timeout):
-        closes, _ = closing.read_closes(root)
-        files, refused = closing.reopen(closes, period, reason, who, day, cascade)
+        closes, _ = read_closes(root)
+        files, refused = reopen(closes, period, reason, who, day, cascade)
         out = EventRun(period, refused[0] if refused else None, files)
         if refused or dry_run:
             return out

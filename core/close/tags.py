@@ -6,7 +6,7 @@ annotated git tag on the commit that first holds it, never moved:
     kebir/close/2025-01      the first close of 2025-01     kebir/close/2025-01.2   the second
     kebir/reopen/2025-01     the first reopen               kebir/filed/2025-01     the filing
 
-The tag's message carries the event's hash (the history is a hash chain, core.close.closing.event_hash)
+The tag's message carries the event's hash (the history is a hash chain, core.close.records.event_hash)
 and, for a close, the seal. `git push --follow-tags` carries annotated tags, so a copy of them
 lives wherever the books are pushed. `kebir validate` checks the working tree against the tags
 (E103: a tagged event missing from the history or different; W006: a committed event without a
@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from core import git
+from core.close.records import RECORD_NAME, CloseRecord, Event, close_paths, read_closes
 from core.model.errors import Problem
 
 KIND_OF_EVENT = {"closed": "close", "reopened": "reopen", "filed": "filed"}
@@ -42,23 +42,23 @@ def tag_name(period: str, event: str, n: int) -> str:
     return f"kebir/{KIND_OF_EVENT[event]}/{period}" + (f".{n}" if n > 1 else "")
 
 
-def tagged_events(rec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def tagged_events(rec: CloseRecord) -> dict[str, Event]:
     """tag name -> history event, numbering each kind of event in order (close, close.2, ...)."""
     seen: dict[str, int] = {}
     out = {}
-    for e in rec.get("history") or []:
-        if isinstance(e, dict) and e.get("event") in KIND_OF_EVENT:
-            seen[e["event"]] = seen.get(e["event"], 0) + 1
-            out[tag_name(str(rec.get("period")), e["event"], seen[e["event"]])] = e
+    for e in rec.events:
+        if e.event in KIND_OF_EVENT:
+            seen[e.event] = seen.get(e.event, 0) + 1
+            out[tag_name(rec.period, e.event, seen[e.event])] = e
     return out
 
 
-def tag_message(period: str, event: dict[str, Any]) -> str:
-    lines = [f"kebir {event['event']} {period}", "", f"period: {period}", f"event: {event['event']}",
-             f"by: {event.get('by')}", f"on: {event.get('on')}"]
-    if event.get("seal"):
-        lines.append(f"seal: {event['seal']}")
-    lines.append(f"hash: {event.get('hash')}")
+def tag_message(period: str, event: Event) -> str:
+    lines = [f"kebir {event.event} {period}", "", f"period: {period}", f"event: {event.event}",
+             f"by: {event.by}", f"on: {event.on}"]
+    if event.seal:
+        lines.append(f"seal: {event.seal}")
+    lines.append(f"hash: {event.hash}")
     return "\n".join(lines) + "\n"
 
 
@@ -90,7 +90,7 @@ def read_tags(top: Path) -> list[Tag]:
     return sorted(out, key=lambda t: t.name)
 
 
-def record_at(top: Path, rev: str, path: str) -> dict[str, Any] | None:
+def record_at(top: Path, rev: str, path: str) -> CloseRecord | None:
     """The close record `path` (relative to the top of the repository) as of `rev`, or None."""
     from core.books import yamlnodes
     try:
@@ -100,7 +100,7 @@ def record_at(top: Path, rev: str, path: str) -> dict[str, Any] | None:
     tree, found = yamlnodes.parse(text, path)
     if not isinstance(tree, dict):
         return None
-    return yamlnodes.plain(tree)
+    return CloseRecord.read(yamlnodes.plain(tree), path, tree.line)
 
 
 def write_tags(root: Path, dry_run: bool = False) -> list[str]:
@@ -125,10 +125,10 @@ def write_tags(root: Path, dry_run: bool = False) -> list[str]:
             continue
         for commit in git.run(top, "log", "--format=%H", "--reverse", "HEAD", "--", path).split():
             rec = record_at(top, commit, path)
-            for name, e in tagged_events(rec or {}).items():
-                if name in wanted and e.get("hash") == wanted[name].get("hash"):
+            for name, e in (tagged_events(rec) if rec is not None else {}).items():
+                if name in wanted and e.hash == wanted[name].hash:
                     if not dry_run:
-                        git.run(top, "tag", "-a", name, "-m", tag_message(str(head["period"]), e), commit)
+                        git.run(top, "tag", "-a", name, "-m", tag_message(head.period, e), commit)
                     written.append(name)
                     del wanted[name]
             if not wanted:
@@ -139,8 +139,6 @@ def write_tags(root: Path, dry_run: bool = False) -> list[str]:
 def check_close_tags(book) -> list[Problem]:
     """E103: every kebir/* tag's event is in its close record's history, unchanged; W006: a committed
     close, reopen or filing that has no tag."""
-    from core.close.closing import close_paths, read_closes
-
     repo = repository(book.root)
     if repo is None:
         return []
@@ -158,18 +156,17 @@ def check_close_tags(book) -> list[Problem]:
                                          f"{prefix}journals/{tag.period[:4]}/{tag.period}.close.yaml"))
             continue
         event = tagged_events(rec).get(tag.name)
-        line = rec.get("_line", 1)
+        line = rec.line
         if event is None:
             problems.append(Problem("E103", rel, line, f"the history of {tag.period} has no entry for git tag "
                                     f"{tag.name} ({_what(tag)}): it was cut short", record=tag.period,
                                     expected=f"the event tagged {tag.name}", found="no such entry",
                                     hint=f"restore the record from the tag: git show {tag.name}:{prefix}{rel}"))
-        elif not tag.annotated or event.get("hash") != tag.hash or (tag.seal and event.get("seal") != tag.seal):
+        elif not tag.annotated or event.hash != tag.hash or (tag.seal and event.seal != tag.seal):
             problems.append(Problem("E103", rel, line, f"the history of {tag.period} differs from git tag "
                                     f"{tag.name}: it was rewritten", record=tag.period,
                                     expected=f"hash {tag.hash}" + (f", seal {tag.seal}" if tag.seal else ""),
-                                    found=f"hash {event.get('hash')}" + (f", seal {event.get('seal')}"
-                                                                         if event.get("seal") else ""),
+                                    found=f"hash {event.hash}" + (f", seal {event.seal}" if event.seal else ""),
                                     hint=f"restore the record from the tag: git show {tag.name}:{prefix}{rel}; "
                                          "close records change only through kebir close, reopen and --mark-filed"))
     names = {t.name for t in tags}
@@ -180,8 +177,8 @@ def check_close_tags(book) -> list[Problem]:
             continue
         for name, event in tagged_events(closes[period]).items():
             if name not in names:
-                problems.append(Problem("W006", rel, closes[period].get("_line", 1),
-                                        f"the {event.get('event')} event of {period} is committed but has no tag "
+                problems.append(Problem("W006", rel, closes[period].line,
+                                        f"the {event.event} event of {period} is committed but has no tag "
                                         f"{name}", record=period, expected=f"git tag {name}", found="no tag",
                                         hint="run `kebir audit tag` (kebir close/reopen --commit tag as they commit), "
                                              "then `git push --follow-tags`"))
@@ -207,8 +204,6 @@ def history_findings(root: Path, commits: list[str], changed) -> list[tuple[str,
     history: a deleted record, a rewritten or shortened history, a filed month reopened or unfiled,
     a seal changed without a reopen, a close commit whose message names another seal than its record.
     `changed(commit)` gives the (status, path) pairs of a commit (core.close.audit._changed)."""
-    from core.close.closing import _RECORD_NAME
-
     repo = repository(root)
     if repo is None:
         return []
@@ -216,7 +211,7 @@ def history_findings(root: Path, commits: list[str], changed) -> list[tuple[str,
     out: list[tuple[str, str]] = []
     for commit in commits:
         paths = [p for _, p in changed(commit) if p.startswith(f"{prefix}closes/")
-                 and _RECORD_NAME.fullmatch(p[len(prefix) + len("closes/"):])]
+                 and RECORD_NAME.fullmatch(p[len(prefix) + len("closes/"):])]
         if not paths:
             continue
         for path in paths:
@@ -231,30 +226,30 @@ def history_findings(root: Path, commits: list[str], changed) -> list[tuple[str,
         s = re.search(r"^seal: (sha256:[0-9a-f]+)$", message, re.M)
         if m and s and message.startswith("close "):
             rec = record_at(top, commit, f"{prefix}closes/{m[1]}.yaml")
-            if rec is None or rec.get("seal") != s[1]:
+            if rec is None or rec.seal != s[1]:
                 out.append((commit, f"the close commit of {m[1]} names seal {s[1]}, its close record holds "
-                                    f"{(rec or {}).get('seal')}"))
+                                    f"{rec.seal if rec is not None else None}"))
     return out
 
 
-def _compare(period: str, old: dict[str, Any], new: dict[str, Any] | None) -> list[str]:
+def _compare(period: str, old: CloseRecord, new: CloseRecord | None) -> list[str]:
     if new is None:
         return [f"the close record of {period} was deleted (a close is undone only by kebir reopen, which keeps it)"]
-    before = [e for e in old.get("history") or [] if isinstance(e, dict)]
-    after = [e for e in new.get("history") or [] if isinstance(e, dict)]
+    before = [e.as_dict() for e in old.events]
+    after = [e.as_dict() for e in new.events]
     if after[:len(before)] != before:
         n = next((i for i, (a, b) in enumerate(zip(before, after), 1) if a != b), min(len(before), len(after)) + 1)
         return [f"the history of {period} was rewritten from entry {n} (a close record is only ever appended to)"]
     added = [e.get("event") for e in after[len(before):]]
     out = []
-    if any(e.get("event") == "filed" for e in before) and (added or new.get("status") != "closed"):
-        out.append(f"{period} is filed and was changed ({', '.join(map(str, added)) or 'status ' + str(new.get('status'))})")
-    if old.get("filed") in (True, "true") and new.get("filed") not in (True, "true"):
+    if any(e.get("event") == "filed" for e in before) and (added or new.status != "closed"):
+        out.append(f"{period} is filed and was changed ({', '.join(map(str, added)) or 'status ' + str(new.status)})")
+    if old.filed in (True, "true") and new.filed not in (True, "true"):
         out.append(f"the filed flag of {period} was cleared")
-    if old.get("seal") != new.get("seal") and "reopened" not in added and old.get("status") != "reopened":
-        out.append(f"the seal of {period} changed without a reopen ({old.get('seal')} -> {new.get('seal')})")
-    if new.get("status", "closed") != old.get("status", "closed") and not added:
-        out.append(f"the status of {period} changed to {new.get('status')} without a history entry")
+    if old.seal != new.seal and "reopened" not in added and old.status != "reopened":
+        out.append(f"the seal of {period} changed without a reopen ({old.seal} -> {new.seal})")
+    if new.state != old.state and not added:
+        out.append(f"the status of {period} changed to {new.status} without a history entry")
     return out
 
 
@@ -277,8 +272,8 @@ def tag_findings(root: Path) -> list[tuple[str, str]]:
                                     "history of HEAD: the close commit was amended or the history rewritten"))
             continue
         rec = record_at(top, tag.commit, path)
-        event = tagged_events(rec).get(tag.name) if rec else None
-        if event is None or event.get("hash") != tag.hash or (tag.seal and event.get("seal") != tag.seal):
+        event = tagged_events(rec).get(tag.name) if rec is not None else None
+        if event is None or event.hash != tag.hash or (tag.seal and event.seal != tag.seal):
             out.append((tag.commit, f"tag {tag.name} ({_what(tag)}) does not match {prefix}closes/{tag.period}.yaml "
                                     f"at the commit it points at"))
     return out

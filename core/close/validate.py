@@ -290,7 +290,8 @@ def _qty(thousandths: int) -> str:
 from core.erp.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
 from core.erp.pricing import check_prices  # noqa: E402
 from core.erp.commissions import check_commissions  # noqa: E402
-from core.close.closing import check_close_history, check_leftovers, check_seals  # noqa: E402
+from core.close.records import check_close_history, check_leftovers  # noqa: E402
+from core.close.seal import check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
 from core.erp import assets, recurring  # noqa: E402
 from core.books import private

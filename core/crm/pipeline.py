@@ -29,12 +29,12 @@ DEFAULT_PROBABILITY = {"lead": 10, "qualified": 25, "proposal": 50, "negotiation
 CUSTOMER_ROLES = frozenset({"customer", "company", "person"})
 
 
-def _dec(book: Book) -> int:
+def _base_decimals(book: Book) -> int:
     return book.settings.decimals(book.base) or 2
 
 
 def _q(book: Book) -> Decimal:
-    return Decimal(1).scaleb(-_dec(book))
+    return Decimal(1).scaleb(-_base_decimals(book))
 
 
 def party_ids(book: Book, contact_id: str) -> set[str]:
@@ -140,7 +140,7 @@ def customers_frame(book: Book, as_of: date) -> pl.DataFrame:
     condition can test. Money is Decimal in the base currency."""
     from core.reports.query import money
 
-    dec = _dec(book)
+    dec = _base_decimals(book)
     year_ago = as_of - timedelta(days=365)
     sales = sales_postings(book, Span(None, as_of + timedelta(days=1)))
     by_party: dict[str, list[tuple[date, int, str]]] = {}
@@ -226,7 +226,7 @@ def build_customer(book: Book, contact_id: str, as_of: date) -> Table:
     if contact_id not in book.contacts:
         raise ValueError(f"no contact has the id {contact_id}: see contacts/crm and contacts/erp")
     ids = party_ids(book, contact_id)
-    dec = _dec(book)
+    dec = _base_decimals(book)
     rows: list[tuple[Any, ...]] = []
     live = sorted(i for i in ids if not book.contacts[i].get("merged_into"))
     for i in sorted(ids):
@@ -309,6 +309,6 @@ def crm_figures(book: Book, span: Span, against: str = "previous") -> dict[str, 
     if role:
         p = book.ledger().filter(pl.col("account").str.starts_with(role) & (pl.col("date") >= span.begin)
                                  & (pl.col("date") < span.end))
-        spend = from_minor(int(p["base"].sum() or 0), _dec(book))
+        spend = from_minor(int(p["base"].sum() or 0), _base_decimals(book))
     return {"active": len(now), "active_before": len(then), "new": len(new), "churned": len(churned),
             "revenue": sum(now.values()), "spend": spend}

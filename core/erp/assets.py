@@ -37,12 +37,12 @@ from typing import Any, NamedTuple, Protocol
 
 from core.books import schema, yamlnodes
 from core.ledger.derived import Leg
+from core.ledger.posting import MissingRole
 from core.model.errors import Problem
 from core.model.records import Source
 from core.model.money import fmt_minor
-from core.erp.post import MissingRole
 from core.erp.recurring import add_months, half_up, month_number, period_of, read_amount, read_count, spread
-from core.books.yamlnodes import Map
+from core.books.yamlnodes import Map, scalar
 
 PATH = "assets/register.yaml"
 KIND = "assets"                          # schemas/assets.schema.json
@@ -56,7 +56,7 @@ LOSS_ROLE = "asset_disposal_loss"             # 689.01 other extraordinary expen
 
 
 class RoleLookup(Protocol):
-    """What maps a role name to an account code: a dict, or core.erp.post.Roles."""
+    """What maps a role name to an account code: a dict, or core.ledger.posting.Roles."""
 
     def get(self, role: str, /) -> str | None: ...
 
@@ -130,10 +130,6 @@ class Disposal:
 
 # --------------------------------------------------------------------------- reading the register
 
-def _s(v: Any) -> str | None:
-    return v if type(v) is str else None
-
-
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text is not None and schema.valid_date(text) else None
 
@@ -152,7 +148,7 @@ def assets_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[li
     for r in records:
         if type(r) is not Map:
             continue
-        rid = _s(r.get("id"))
+        rid = scalar(r.get("id"))
         if rid is None:
             continue
         if rid in seen:
@@ -164,10 +160,10 @@ def assets_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[li
         salvage, ok_salvage = read_amount(r, "salvage", rid, rel, decimals, problems, default=0)
         proceeds, ok_proceeds = read_amount(r, "disposal_proceeds", rid, rel, decimals, problems)
         ok_proceeds = ok_proceeds or "disposal_proceeds" not in r
-        name, method = _s(r.get("name")), _s(r.get("method"))
-        acquired, life = _day(_s(r.get("acquired"))), read_count(r, "life_months")
-        codes = [_s(r.get(k)) for k in ("account", "accumulated", "expense")]
-        disposed_text, rate_text = _s(r.get("disposed")), _s(r.get("rate"))
+        name, method = scalar(r.get("name")), scalar(r.get("method"))
+        acquired, life = _day(scalar(r.get("acquired"))), read_count(r, "life_months")
+        codes = [scalar(r.get(k)) for k in ("account", "accumulated", "expense")]
+        disposed_text, rate_text = scalar(r.get("disposed")), scalar(r.get("rate"))
         disposed = _day(disposed_text)
         if not (ok_cost and ok_salvage and ok_proceeds) or cost is None or salvage is None \
                 or name is None or method not in METHODS or acquired is None or life is None or None in codes \
@@ -206,8 +202,8 @@ def assets_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[li
         account, accumulated, expense = (c or "" for c in codes)
         assets.append(Asset(
             rid, name, acquired, cost, method, life, account, accumulated, expense, salvage,
-            Decimal(rate_text) if rate_text is not None else None, _s(r.get("location")), disposed,
-            proceeds, _s(r.get("memo")), Source(rel, r.line), tuple(r.lines.items())))
+            Decimal(rate_text) if rate_text is not None else None, scalar(r.get("location")), disposed,
+            proceeds, scalar(r.get("memo")), Source(rel, r.line), tuple(r.lines.items())))
     return assets, problems
 
 
@@ -343,7 +339,7 @@ def disposal_legs(asset: Asset, roles: RoleLookup) -> list[Leg]:
 
     Dr accumulated depreciation (all of it) / Dr proceeds (role `asset_disposal_proceeds`) /
     Cr the asset account (the cost); the difference is Cr `asset_disposal_gain` or Dr
-    `asset_disposal_loss`. A role that is needed but not set raises core.erp.post.MissingRole.
+    `asset_disposal_loss`. A role that is needed but not set raises core.ledger.posting.MissingRole.
     """
     d = disposal(asset)
     if d is None:

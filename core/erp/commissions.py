@@ -12,6 +12,7 @@ from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import round_half_up
 from core.erp.payroll import PaidInvoice, PayrollRules, commissions
+from core.ledger.posting import document_rate
 from core.reports.aging import settled_on
 
 
@@ -21,8 +22,6 @@ def paid_invoices(book: Book) -> list[PaidInvoice]:
     for d in book.documents:
         if d.kind == "credit-note" and d.invoice:
             credited[d.invoice] += sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0))
-    from core.erp.post import document_rate
-
     dec = book.settings.decimals(book.base) or 2
     out = []
     for d in book.documents:

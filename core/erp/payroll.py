@@ -26,9 +26,10 @@ from typing import Any
 
 from core.books import schema, yamlnodes
 from core.ledger.derived import Entries, Leg
+from core.ledger.period import month_bounds
 from core.model.errors import Problem
 from core.model.records import Contact, Source
-from core.books.yamlnodes import Map, Seq
+from core.books.yamlnodes import Map, Seq, scalar
 
 EmployeeId = str
 KURUS = Decimal("0.01")
@@ -49,7 +50,8 @@ def _r(value: Decimal) -> Decimal:
     return value.quantize(KURUS, rounding=ROUND_HALF_UP)
 
 
-def _pct(amount: Decimal, percent: Decimal) -> Decimal:
+def _percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """`percent` % of `amount`, rounded half-up to the kuruş."""
     return _r(amount * percent / HUNDRED)
 
 
@@ -338,8 +340,8 @@ def _premiums(gross: Decimal, days: int, rules: PayrollRules) -> tuple[Decimal, 
     floor = _r(rules.sgk_floor * days / MONTH_DAYS)
     ceiling = _r(rules.sgk_ceiling * days / MONTH_DAYS)
     base = min(max(gross, floor), ceiling)
-    sgk = _pct(base, rules.sgk_employee)
-    unemployment = _pct(base, rules.unemployment_employee)
+    sgk = _percent_of(base, rules.sgk_employee)
+    unemployment = _percent_of(base, rules.unemployment_employee)
     return base, sgk, unemployment, max(gross - sgk - unemployment, ZERO)
 
 
@@ -356,7 +358,7 @@ def _exemptions(month: int, days: int, rules: PayrollRules) -> tuple[Decimal, De
     wage = _r(rules.minimum_wage * days / MONTH_DAYS)
     _, sgk, unemployment, _ = _premiums(wage, days, rules)
     income_tax = income_tax_on(wage - sgk - unemployment, full_base * (month - 1), rules.income_tax)
-    return income_tax, _pct(wage, rules.stamp_tax)
+    return income_tax, _percent_of(wage, rules.stamp_tax)
 
 
 def compute_payslip(line: PayrollLine, period: str, rules: PayrollRules, ytd: Decimal = ZERO,
@@ -366,7 +368,7 @@ def compute_payslip(line: PayrollLine, period: str, rules: PayrollRules, ytd: De
     gross = line.gross + line.commission
     sgk_base, sgk, unemployment, tax_base = _premiums(gross, line.days, rules)
     tax = income_tax_on(tax_base, ytd, rules.income_tax)
-    stamp = _pct(gross, rules.stamp_tax)
+    stamp = _percent_of(gross, rules.stamp_tax)
     tax_free, stamp_free = _exemptions(int(period[5:7]), line.days, rules)
     tax_free, stamp_free = min(tax_free, tax), min(stamp_free, stamp)
     return Payslip(
@@ -376,8 +378,8 @@ def compute_payslip(line: PayrollLine, period: str, rules: PayrollRules, ytd: De
         income_tax_exemption=tax_free, income_tax=tax - tax_free, stamp_tax_computed=stamp,
         stamp_tax_exemption=stamp_free, stamp_tax=stamp - stamp_free,
         net=gross - sgk - unemployment - (tax - tax_free) - (stamp - stamp_free),
-        employer_sgk=_pct(sgk_base, rules.employer_sgk_rate),
-        employer_unemployment=_pct(sgk_base, rules.unemployment_employer),
+        employer_sgk=_percent_of(sgk_base, rules.employer_sgk_rate),
+        employer_unemployment=_percent_of(sgk_base, rules.unemployment_employer),
     )
 
 
@@ -468,7 +470,7 @@ def commissions(paid: Iterable[PaidInvoice], rate: Decimal, period: str | None =
             continue
         if period is not None and inv.paid.isoformat()[:7] != period:
             continue
-        out[inv.rep] = out.get(inv.rep, ZERO) + _pct(inv.net, rate)
+        out[inv.rep] = out.get(inv.rep, ZERO) + _percent_of(inv.net, rate)
     return dict(sorted(out.items()))
 
 
@@ -493,14 +495,10 @@ _FILE = re.compile(r"(?:^|/)payroll/([0-9]{4})/([0-9]{4})-([0-9]{2})\.yaml$")
 _AMOUNT = re.compile(r"-?[0-9]{1,15}(\.[0-9]+)?")
 
 
-def _s(v: Any) -> str | None:
-    return v if type(v) is str else None
-
-
 def _amount(m: Map, key: str, rid: str, rel: str, problems: list[Problem],
             default: Decimal | None = None) -> tuple[Decimal | None, bool]:
     """(value, readable) of an amount field; more than 2 decimals is an E041 and unreadable."""
-    text = _s(m.get(key))
+    text = scalar(m.get(key))
     if text is None:
         return default, key not in m and default is not None
     if not _AMOUNT.fullmatch(text):
@@ -516,16 +514,16 @@ def _amount(m: Map, key: str, rid: str, rel: str, problems: list[Problem],
 
 
 def _line(ln: Any, rid: str, rel: str, problems: list[Problem]) -> PayrollLine | None:
-    if type(ln) is not Map or _s(ln.get("employee")) is None:
+    if type(ln) is not Map or scalar(ln.get("employee")) is None:
         return None
     gross, ok_gross = _amount(ln, "gross", rid, rel, problems)
     commission, ok_commission = _amount(ln, "commission", rid, rel, problems, ZERO)
-    days = _s(ln.get("days")) or str(MONTH_DAYS)
+    days = scalar(ln.get("days")) or str(MONTH_DAYS)
     days_ok = re.fullmatch(r"[0-9]{1,2}", days) is not None and 1 <= int(days) <= MONTH_DAYS
     if not (ok_gross and ok_commission and days_ok):
         return None
     assert gross is not None and commission is not None
-    return PayrollLine(ln["employee"], gross, commission, int(days), _s(ln.get("memo")), Source(rel, ln.line))
+    return PayrollLine(ln["employee"], gross, commission, int(days), scalar(ln.get("memo")), Source(rel, ln.line))
 
 
 def read_runs(records: Iterable[Any], rel: str) -> tuple[list[PayrollRun], list[Problem]]:
@@ -542,7 +540,7 @@ def read_runs(records: Iterable[Any], rel: str) -> tuple[list[PayrollRun], list[
     for r in records:
         if type(r) is not Map:
             continue
-        rid, period, day = _s(r.get("id")), _s(r.get("period")), _s(r.get("date"))
+        rid, period, day = scalar(r.get("id")), scalar(r.get("period")), scalar(r.get("date"))
         if rid is None or period is None or not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", period) \
                 or day is None or not schema.valid_date(day):
             continue
@@ -563,7 +561,7 @@ def read_runs(records: Iterable[Any], rel: str) -> tuple[list[PayrollRun], list[
         tags = r.get("tags")
         runs.append(PayrollRun(
             rid, period, date.fromisoformat(day), tuple(ln for ln in lines if ln is not None), totals,
-            _s(r.get("memo")), _s(r.get("detail")),
+            scalar(r.get("memo")), scalar(r.get("detail")),
             tuple(t for t in tags if type(t) is str) if type(tags) is Seq else (), Source(rel, r.line)))
         if file_month is not None and period != file_month:
             problems.append(Problem(
@@ -588,13 +586,6 @@ def parse_runs(text: str, rel: str) -> tuple[list[PayrollRun], list[Problem]]:
 
 
 # --------------------------------------------------------------------------- checks
-
-def _month_bounds(period: str) -> tuple[date, date]:
-    y, m = int(period[:4]), int(period[5:7])
-    first = date(y, m, 1)
-    nxt = date(y + (m == 12), m % 12 + 1, 1)
-    return first, date.fromordinal(nxt.toordinal() - 1)
-
 
 def _day(text: str | None) -> date | None:
     try:
@@ -628,7 +619,7 @@ def check_runs(runs: Sequence[PayrollRun], employees: Mapping[str, Contact]) -> 
                 expected="one of lines / totals", found="neither",
                 hint="add `lines:` with one `{employee: ..., gross: ...}` per employee, "
                      "or the run's `totals:`")
-        first, last = _month_bounds(run.period)
+        first, last = month_bounds(run.period)
         if run.date < first:
             add("E065", src, run, f"run {run.id} is posted on {run.date}, before the month it pays for "
                 f"({run.period})", expected=f"a date on or after {first}", found=str(run.date),

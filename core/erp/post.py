@@ -22,41 +22,15 @@ from core.ledger.derived import Entries, Leg
 from core.model.errors import Problem
 from core.model.records import Book, Document, OrderLine
 from core.model.money import convert_minor, round_half_up
+from core.erp import post_frames, production
+from core.erp.payroll import PayrollRules, derive_payroll
 from core.erp.stock import packed_key
+from core.erp.zreports import derive_sales
+from core.ledger.posting import MissingRole, Roles, document_rate, vat_rate_name
 
 # Within a day: advances before the invoices that apply them, invoices before what settles them.
 KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
               "payment": 5, "supplier-payment": 6, "doubtful": 7}
-
-
-class MissingRole(Exception):
-    def __init__(self, role: str) -> None:
-        super().__init__(role)
-        self.role = role
-
-
-@dataclass(frozen=True, slots=True)
-class Roles:
-    """Which account plays which part: books.toml [accounts], overridden per location and item."""
-
-    book: Book
-
-    def get(self, role: str, item: str | None = None, location: str | None = None) -> str | None:
-        if item and item in self.book.items:
-            hit = dict(self.book.items[item].accounts).get(role)
-            if hit:
-                return hit
-        if location and location in self.book.locations:
-            hit = dict(self.book.locations[location].accounts).get(role)
-            if hit:
-                return hit
-        return self.book.settings.role(role)
-
-    def need(self, role: str, item: str | None = None, location: str | None = None) -> str:
-        code = self.get(role, item, location)
-        if code is None:
-            raise MissingRole(role)
-        return code
 
 
 @dataclass
@@ -191,13 +165,13 @@ class Deriver:
         for line in doc.lines:
             net, vat = self.line_amounts(line, currency)
             account = line.account or self.roles.need(revenue_role, line.item, doc.location)
-            vat_account = self.roles.need(f"{vat_role}:{_pct(line.vat_rate)}") if vat else None
+            vat_account = self.roles.need(f"{vat_role}:{vat_rate_name(line.vat_rate)}") if vat else None
             net_base, vat_base = self.to_base(net, currency, rate), self.to_base(vat, currency, rate)
             legs.append(Leg(account, -sign * net_base, currency, -sign * net, item=line.item, location=doc.location,
                             rate=rate, memo=line.description))
             if vat:
                 legs.append(Leg(vat_account, -sign * vat_base, currency, -sign * vat, rate=rate,
-                                memo=f"VAT {_pct(line.vat_rate)}%"))
+                                memo=f"VAT {vat_rate_name(line.vat_rate)}%"))
             total_amount += net + vat
             total_base += net_base + vat_base
         control = self.roles.need(control_role)
@@ -257,8 +231,8 @@ class Deriver:
                 legs.append(Leg(account, sign * net_base, currency, sign * net, item=line.item, rate=rate,
                                 memo=line.description))
             if vat:
-                legs.append(Leg(self.roles.need(f"vat_input:{_pct(line.vat_rate)}"), sign * vat_base, currency,
-                                sign * vat, rate=rate, memo=f"VAT {_pct(line.vat_rate)}%"))
+                legs.append(Leg(self.roles.need(f"vat_input:{vat_rate_name(line.vat_rate)}"), sign * vat_base, currency,
+                                sign * vat, rate=rate, memo=f"VAT {vat_rate_name(line.vat_rate)}%"))
             total_amount += net + vat
             total_base += net_base + vat_base
         legs.append(Leg(self.roles.need("payable"), -sign * total_base, currency, -sign * total_amount,
@@ -400,27 +374,12 @@ def posting_documents(book: Book) -> list[Document]:
                   key=lambda d: (d.date, KIND_ORDER[d.kind], d.id))
 
 
-def document_rate(book: Book, doc: Document, currency: str) -> str | None:
-    """A document's own rate, else the rates/ rate on its date; None in the base currency."""
-    if currency == book.base:
-        return None
-    return doc.rate or book.rate_on(currency, doc.date)
-
-
-def _pct(rate: Decimal) -> str:
-    text = format(rate.normalize(), "f")
-    return text
-
-
 def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
     """The book with its derived postings, and the problems deriving them found.
 
     `fast` derives the plain documents as frame operations (`core.erp.post_frames`), with the same
     result; False replays every document through the Deriver (the reference the tests compare with).
     """
-    from core.erp.payroll import PayrollRules, derive_payroll
-    from core.erp.zreports import derive_sales
-
     ledger, stock_problems = _stock_ledger(book)
     received = {}
     if ledger is not None:
@@ -432,8 +391,6 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
     common_p = common_e = None
     rest = list(enumerate(docs))
     if fast and docs:
-        from core.erp import post_frames
-
         split = post_frames.split_documents(book, docs, d.roles, d.base_dec)
         common_p, common_e, odd = post_frames.derive_common(book, split.common, d.roles, d.base_dec)
         rest = sorted(split.rest + [(i, doc) for i, doc in split.common if doc.party in odd])
@@ -462,17 +419,13 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
 
 
 def _stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
-    from core.erp import production      # recorded moves, plus what sales and production runs take (recipes)
-
-    return production.stock_ledger(book)
+    return production.stock_ledger(book)      # recorded moves, plus what sales and production runs take (recipes)
 
 
 def _stock_postings(book: Book, ledger, problems: list[Problem]
                     ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
     if ledger is None:
         return None, None, []
-    from core.erp import production
-
     postings, entries, problems = stock_move_postings(book, ledger, problems)
     return (production.route_runs(book, postings) if postings is not None else None), entries, problems
 

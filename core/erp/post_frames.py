@@ -35,6 +35,7 @@ import polars as pl
 
 from core.ledger.derived import ENTRY_SCHEMA, POSTING_SCHEMA
 from core.model.records import Book, Document
+from core.ledger.posting import vat_rate_name
 from core.model.money import minor_units
 
 SIMPLE_KINDS = frozenset({"invoice", "supplier-invoice", "payment", "supplier-payment"})
@@ -192,7 +193,7 @@ def _line_amounts(common: list[tuple[int, Document]], dec: int) -> pl.DataFrame:
             p.append(str(line.price))
             disc.append(str(line.discount))
             vat.append(line.vat_rate)
-    pcts = {v: _pct(v) for v in set(vat)}
+    pcts = {v: _vat_rate_keys(v) for v in set(vat)}
     frame = pl.DataFrame({"_seq": seq, "_j": j, "kind": kind, "party": party, "location": loc, "item": item,
                           "account": account, "description": desc, "_q": q, "_p": p, "_d": disc,
                           "_pct": [pcts[v][0] for v in vat], "_v": [pcts[v][1] for v in vat]},
@@ -227,13 +228,11 @@ def _scaled(col: pl.Expr, decimals: int) -> pl.Expr:
     return whole * pl.lit(10**decimals, pl.Int128) + frac
 
 
-def _pct(rate: Decimal) -> tuple[str, int | None]:
+def _vat_rate_keys(rate: Decimal) -> tuple[str, int | None]:
     """The VAT rate as the Deriver names it, and in hundredths of a percent (None: not exact)."""
-    from core.erp.post import _pct as name
-
     if _PERCENT.fullmatch(str(rate)) is None:     # the schema's form: a short coefficient keeps products exact
-        return name(rate), None
-    return name(rate), int(rate * 100)
+        return vat_rate_name(rate), None
+    return vat_rate_name(rate), int(rate * 100)
 
 
 def _line_accounts(book: Book, lines: pl.DataFrame, roles: Any) -> tuple[pl.DataFrame, set[str]]:

@@ -32,9 +32,12 @@ from typing import Any
 import polars as pl
 
 from core.model.errors import Problem
+from core.ledger.posting import Roles
+from core.model.money import decimal_or
 from core.model.records import Book, Source
+from core.erp import stock
 from core.erp.recipes import Recipes, recipes_from, thousandths, units_from
-from core.books.yamlnodes import Map, Seq
+from core.books.yamlnodes import Map, Seq, scalar
 
 SCALE = 10**9        # exact requirements carried as integers per 10^9 of a unit in frames
 
@@ -87,17 +90,6 @@ def production_of(book: Book) -> Production:
 
 # --------------------------------------------------------------------------- reading
 
-def _s(v: Any) -> str | None:
-    return v if type(v) is str else None
-
-
-def _d(v: Any) -> Decimal | None:
-    try:
-        return Decimal(v) if type(v) is str else None
-    except ArithmeticError:
-        return None
-
-
 def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Problem]]:
     """The book with its recipes, unit conversions, supply parameters and production runs, read
     from (kind, path, schema-checked records) and checked against its items and locations."""
@@ -117,17 +109,17 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
             for r in records:
                 if type(r) is not Map:
                     continue
-                lead = _s(r.get("lead_days"))
+                lead = scalar(r.get("lead_days"))
                 days = r.get("delivery_days")
                 weekdays = tuple(sorted({WEEKDAYS.index(x) for x in days if x in WEEKDAYS})) \
                     if type(days) is Seq else None      # names checked by the schema (E012)
-                supply.append(Supply(_s(r.get("supplier")), _s(r.get("item")), _s(r.get("location")),
-                                     int(lead) if lead and lead.isdigit() else None, _d(r.get("min_order")),
-                                     _d(r.get("multiple")), _d(r.get("reorder_point")), weekdays or None,
+                supply.append(Supply(scalar(r.get("supplier")), scalar(r.get("item")), scalar(r.get("location")),
+                                     int(lead) if lead and lead.isdigit() else None, decimal_or(r.get("min_order"), None),
+                                     decimal_or(r.get("multiple"), None), decimal_or(r.get("reorder_point"), None), weekdays or None,
                                      Source(rel, r.line)))
         elif kind == "production":
             for r in records:
-                if type(r) is not Map or not _s(r.get("id")):
+                if type(r) is not Map or not scalar(r.get("id")):
                     continue
                 src = Source(rel, r.line)
                 if r["id"] in run_ids:
@@ -140,10 +132,10 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
                     day = date.fromisoformat(r.get("date") or "")
                 except (TypeError, ValueError):
                     continue                      # E012 from the schema check
-                qty = _d(r.get("quantity"))
-                if qty is None or not _s(r.get("item")) or not _s(r.get("location")):
+                qty = decimal_or(r.get("quantity"), None)
+                if qty is None or not scalar(r.get("item")) or not scalar(r.get("location")):
                     continue
-                runs.append(Run(r["id"], day, r["location"], r["item"], qty, _s(r.get("time")), _s(r.get("memo")),
+                runs.append(Run(r["id"], day, r["location"], r["item"], qty, scalar(r.get("time")), scalar(r.get("memo")),
                                 src))
     rec = Recipes(tuple(recipes), tuple(conversions), book.items)
     problems += rec.check()
@@ -339,8 +331,6 @@ def stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
     """Value every move (`stock_moves`); a production run's receipt takes exactly the value its
     ingredients left with. Runs that use what other runs made are settled by valuing again until
     no run's cost changes (once per level of nesting)."""
-    from core.erp import stock
-
     moves = stock_moves(book)
     if moves.is_empty():
         return None, []
@@ -372,8 +362,6 @@ def route_runs(book: Book, postings: pl.DataFrame) -> pl.DataFrame:
     runs = production_of(book).runs
     if not runs or postings.is_empty():
         return postings
-    from core.erp.post import Roles
-
     roles = Roles(book)
     wip = {r.id: roles.get("production", r.item, r.location) or roles.get("inventory", r.item, r.location)
            for r in runs}

@@ -26,11 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Mapping
 
 from core.model.errors import Problem
+from core.model.money import decimal_or
 from core.model.records import Item, Source
-from core.books.yamlnodes import Map, Seq
+from core.books.yamlnodes import Map, Seq, scalar
 
 # Units of one dimension that convert by a fixed factor: unit -> (dimension, size in the base unit).
 STANDARD: dict[str, tuple[str, Fraction]] = {
@@ -70,24 +71,13 @@ class Conversion:
     source: Source = field(default=Source("", 0), compare=False)
 
 
-def _s(v: Any) -> str | None:
-    return v if type(v) is str else None
-
-
-def _dec(v: Any, default: Decimal) -> Decimal:
-    try:
-        return Decimal(v) if type(v) is str else default
-    except ArithmeticError:
-        return default
-
-
 def recipes_from(records: Seq, rel: str) -> tuple[list[Recipe], list[Problem]]:
     """Recipe records (already schema-checked) -> Recipes; a second recipe for one item is E020."""
     out: list[Recipe] = []
     seen: dict[str, Source] = {}
     problems: list[Problem] = []
     for r in records:
-        if type(r) is not Map or _s(r.get("item")) is None:
+        if type(r) is not Map or scalar(r.get("item")) is None:
             continue
         src = Source(rel, r.line)
         item = r["item"]
@@ -98,19 +88,19 @@ def recipes_from(records: Seq, rel: str) -> tuple[list[Recipe], list[Problem]]:
         seen[item] = src
         lines = r.get("ingredients")
         ingredients = tuple(
-            Ingredient(i["item"], _dec(i.get("quantity"), Decimal(0)), _s(i.get("unit")), _dec(i.get("waste"), Decimal(0)),
+            Ingredient(i["item"], decimal_or(i.get("quantity"), Decimal(0)), scalar(i.get("unit")), decimal_or(i.get("waste"), Decimal(0)),
                        Source(rel, i.line))
-            for i in (lines if type(lines) is Seq else ()) if type(i) is Map and _s(i.get("item")))
+            for i in (lines if type(lines) is Seq else ()) if type(i) is Map and scalar(i.get("item")))
         price = r.get("price")
-        out.append(Recipe(item, ingredients, _dec(r.get("quantity"), Decimal(1)), _s(r.get("unit")),
-                          _dec(r.get("waste"), Decimal(0)), _s(r.get("name")),
-                          Decimal(price) if _s(price) else None, src))
+        out.append(Recipe(item, ingredients, decimal_or(r.get("quantity"), Decimal(1)), scalar(r.get("unit")),
+                          decimal_or(r.get("waste"), Decimal(0)), scalar(r.get("name")),
+                          Decimal(price) if scalar(price) else None, src))
     return out, problems
 
 
 def units_from(records: Seq, rel: str) -> list[Conversion]:
-    return [Conversion(r["item"], r["unit"], _dec(r.get("per_unit"), Decimal(0)), Source(rel, r.line))
-            for r in records if type(r) is Map and _s(r.get("item")) and _s(r.get("unit"))]
+    return [Conversion(r["item"], r["unit"], decimal_or(r.get("per_unit"), Decimal(0)), Source(rel, r.line))
+            for r in records if type(r) is Map and scalar(r.get("item")) and scalar(r.get("unit"))]
 
 
 class Recipes:

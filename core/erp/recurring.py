@@ -27,7 +27,7 @@ from core.ledger.derived import Leg
 from core.model.errors import Problem
 from core.model.records import Source
 from core.model.money import fmt_minor
-from core.books.yamlnodes import Map
+from core.books.yamlnodes import Map, scalar
 
 PATH = "recurring.yaml"
 KIND = "recurring"                       # schemas/recurring.schema.json
@@ -115,10 +115,6 @@ class Recurring:
         return dict(self.lines).get(key, self.source.line)
 
 
-def _s(v: Any) -> str | None:
-    return v if type(v) is str else None
-
-
 def read_amount(m: Map, key: str, rid: str, rel: str, decimals: int, problems: list[Problem],
                 default: int | None = None) -> tuple[int | None, bool]:
     """(minor units, readable) of an amount field; too many decimals is E041 and unreadable.
@@ -126,7 +122,7 @@ def read_amount(m: Map, key: str, rid: str, rel: str, decimals: int, problems: l
     A missing field gives `default` (readable when there is one); a value the schema refused is
     unreadable without a second problem (schema.check_tree has reported it).
     """
-    text = _s(m.get(key))
+    text = scalar(m.get(key))
     if text is None:
         return default, key not in m and default is not None
     if not _AMOUNT.fullmatch(text):
@@ -143,7 +139,7 @@ def read_amount(m: Map, key: str, rid: str, rel: str, decimals: int, problems: l
 
 def read_count(m: Map, key: str) -> int | None:
     """A whole number of months as written (sign kept, so a 0 or -3 can be named), else None."""
-    text = _s(m.get(key))
+    text = scalar(m.get(key))
     return int(text) if text is not None and _COUNT.fullmatch(text) else None
 
 
@@ -159,7 +155,7 @@ def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple
     for r in records:
         if type(r) is not Map:
             continue
-        rid = _s(r.get("id"))
+        rid = scalar(r.get("id"))
         if rid is None:
             continue
         if rid in seen:
@@ -168,7 +164,7 @@ def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple
             continue
         seen[rid] = r.line
         amount, ok = read_amount(r, "amount", rid, rel, decimals, problems)
-        kind, start, balance = _s(r.get("kind")), _s(r.get("start")), _s(r.get("balance"))
+        kind, start, balance = scalar(r.get("kind")), scalar(r.get("start")), scalar(r.get("balance"))
         months = read_count(r, "months")
         if amount is None or not ok or kind not in KINDS or start is None or not _MONTH.fullmatch(start) \
                 or balance is None or months is None:
@@ -182,7 +178,7 @@ def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple
                 found=str(months), hint="write how many months the amount covers, e.g. `months: 12`"))
         want = PNL_FIELD[kind]
         other = "income" if want == "expense" else "expense"
-        pnl = _s(r.get(want))
+        pnl = scalar(r.get(want))
         if other in r or pnl is None:
             bad = True
             where = r.lines.get(other, r.line) if other in r else r.line
@@ -194,8 +190,8 @@ def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple
                      "income to an income account (`income: \"600.01\"`)"))
         if bad or pnl is None:
             continue
-        items.append(Recurring(rid, kind, start, months, amount, balance, pnl, _s(r.get("memo")),
-                               _s(r.get("contact")), Source(rel, r.line), tuple(r.lines.items())))
+        items.append(Recurring(rid, kind, start, months, amount, balance, pnl, scalar(r.get("memo")),
+                               scalar(r.get("contact")), Source(rel, r.line), tuple(r.lines.items())))
     return items, problems
 
 

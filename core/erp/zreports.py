@@ -15,6 +15,7 @@ from decimal import Decimal
 import polars as pl
 
 from core.ledger.derived import Entries, Leg
+from core.ledger.posting import MissingRole, Roles
 from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import fmt_minor, round_half_up
@@ -24,8 +25,6 @@ LOCATION_KEY = {"cash": "cash", "card": "card"}
 
 
 def derive_sales(book: Book, entries: Entries) -> list[Problem]:
-    from core.erp.post import MissingRole, Roles
-
     s = book.sales
     if s is None or s.is_empty():
         return []

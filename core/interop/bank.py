@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from core.books import load
+from core.books import load, safeio
 from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.books_out import Plan
@@ -172,11 +172,9 @@ def build_bank_import(data: bytes, path: str, rules_text: str, rules_path: str, 
     decs = dict(book.settings.currencies)
     cur = rules.currency or base
     dec = decs[cur]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        return Plan({}, m, [Problem("I007", path, line, "the statement is not UTF-8 text",
+    text = safeio.utf8_text(data)
+    if isinstance(text, safeio.NotUtf8):
+        return Plan({}, m, [Problem("I007", path, text.line, "the statement is not UTF-8 text",
                                     hint=f"convert it first: iconv -f cp1254 -t utf-8 {path}")], "not UTF-8")
     try:
         df = pl.read_csv(io.StringIO(text) if rules.skip == 0 else io.StringIO(text.split("\n", rules.skip)[-1]),

@@ -27,7 +27,7 @@ from typing import Any
 
 from core.model import errors
 
-from core.books import schema, store
+from core.books import safeio, schema, store
 from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.books_out import Plan
@@ -92,10 +92,9 @@ def build_contacts_import(data: bytes, path: str, map_text: str, map_path: str, 
     prefix = str(tree.get("prefix") or FILES[side][target])
     kind_rule = tree.get("kind") or ("person" if target in ("people", "employees") else "company")
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Plan({}, m, [Problem("I011", path, data[:exc.start].count(b"\n") + 1, "the export is not UTF-8 text",
+    text = safeio.utf8_text(data)
+    if isinstance(text, safeio.NotUtf8):
+        return Plan({}, m, [Problem("I011", path, text.line, "the export is not UTF-8 text",
                                     hint=f"convert it: iconv -f cp1254 -t utf-8 {path}")], "not UTF-8")
     dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
     reader = csv.reader(io.StringIO(text), dialect)

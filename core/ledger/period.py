@@ -48,6 +48,12 @@ def _next_month(y: int, m: int) -> date:
     return date(y + (m == 12), m % 12 + 1, 1)
 
 
+def month_bounds(period: str) -> tuple[date, date]:
+    """'2025-03' -> (2025-03-01, 2025-03-31): the first and the last day of a month written YYYY-MM."""
+    y, m = int(period[:4]), int(period[5:7])
+    return date(y, m, 1), _next_month(y, m) - timedelta(days=1)
+
+
 def today() -> date:
     """Today, or $KEBIR_TODAY when set (for repeatable scripts and tests)."""
     fixed = os.environ.get("KEBIR_TODAY")

@@ -21,6 +21,14 @@ def to_minor(text: str, decimals: int) -> int:
     return sign * (int(whole) * 10**decimals + int((frac + "0" * decimals)[:decimals] or 0))
 
 
+def decimal_or(text: object, default: Decimal | None) -> Decimal | None:
+    """A decimal string as a Decimal; `default` for anything else (None, a map, unreadable text)."""
+    try:
+        return Decimal(text) if type(text) is str else default
+    except ArithmeticError:
+        return default
+
+
 def from_minor(units: int, decimals: int) -> Decimal:
     return Decimal(units).scaleb(-decimals)
 

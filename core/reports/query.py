@@ -21,6 +21,8 @@ from typing import Any
 
 import polars as pl
 
+from core.erp.post import Deriver
+from core.ledger.posting import document_rate
 from core.model.records import Book, Document
 from core.reports import Column, Table
 
@@ -210,8 +212,6 @@ def _documents(book: Book, scale: int) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _totals(book: Book) -> dict[str, tuple[list[tuple[int, int]], int | None, int | None]]:
     """Per document: [(net, vat) per line] in its currency's minor units, and the base net and VAT."""
-    from core.erp.post import Deriver, document_rate
-
     d = Deriver(book)
     out = {}
     for doc in book.documents:

@@ -119,7 +119,8 @@ def _money(v: Fraction | None, dec: int) -> Decimal | None:
     return from_minor(n, dec)
 
 
-def _pct(a: Fraction | None, b: Fraction | None) -> Decimal | None:
+def _percent(a: Fraction | None, b: Fraction | None) -> Decimal | None:
+    """`a` as a percentage of `b`, to 0.01 (None when there is no positive `b`)."""
     if a is None or not b:
         return None
     return _money(a * 10000 / b, 2) if b > 0 else None
@@ -147,7 +148,7 @@ def build_recipe_cost(book: Book, span: Span = Span(), *, location: str | None =
         cost, prev = now.get(it), then.get(it)
         price = _price(book, it, day, span, location)
         prev_price = _price(book, it, before, Span(None, span.begin), location) if before else None
-        pct, prev_pct = _pct(cost, price), _pct(prev, prev_price)
+        pct, prev_pct = _percent(cost, price), _percent(prev, prev_price)
         flag = ""
         if cost is None:
             flag = "no cost"
@@ -158,7 +159,7 @@ def build_recipe_cost(book: Book, span: Span = Span(), *, location: str | None =
         rows.append((it, r.name or (known.name if known else ""), known.unit if known else "",
                      _money(cost, dec), _money(price, dec),
                      _money(price - cost, dec) if price is not None and cost is not None else None,
-                     pct, _money(prev, dec), _money(change, dec), _pct(change, prev), flag))
+                     pct, _money(prev, dec), _money(change, dec), _percent(change, prev), flag))
     return Table("recipe-cost", f"Recipe cost on {day}", COLUMNS, tuple(rows),
                  meta={"on": str(day), "previous": str(before) if before else None, "threshold": str(threshold),
                        "location": location, "flagged": flagged})

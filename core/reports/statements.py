@@ -34,7 +34,7 @@ ASSET_TYPES = frozenset({"asset", "cash", "bank"})
 CASH_TYPES = frozenset({"cash", "bank"})
 RESULT_TYPES = frozenset({"income", "expense"})
 CLOSING_TAG = "closing"   # a closing entry a person wrote by hand
-CLOSE_TAG = "close"       # every entry `kebir close` generates (core/close/closing.py GeneratedEntry.tags)
+CLOSE_TAG = "close"       # every entry `kebir close` generates (core/close/entries.py GeneratedEntry.tags)
 CHAIN_TYPES = frozenset({"income", "expense", "equity"})
 
 COLUMNS = (Column("section", "Section"), Column("level", "Level", "int"), Column("account", "Account"),
