@@ -29,7 +29,9 @@ from typing import Any
 
 import polars as pl
 
-from core.erp import assets, payroll, recurring
+from core.erp import assets, recurring
+from core.erp.payroll.rules import read_rules
+from core.erp.payroll.runs import PayrollRun, read_runs
 
 from core.books import cachekey, private, safeio, schema, store, yamlnodes
 from core.model.errors import BooksError, Problem
@@ -243,7 +245,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                            "cash_flow", "production", "private", "audit"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
-    payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
+    payroll_rules, found = read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
     bad += found
     base = company.get("base_currency", "TRY")
     if isinstance(base, str) and base not in currencies:
@@ -1068,7 +1070,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     locations: dict[str, Location] = {}
     orders: list[Document] = []
     prices: list[PriceRule] = []
-    runs: list[payroll.PayrollRun] = []
+    runs: list[PayrollRun] = []
     fixed_assets: list[assets.Asset] = []
     spread_items: list[recurring.Recurring] = []
     activities: list[Activity] = []
@@ -1108,7 +1110,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
             accounts.update(got)
             problems += found
         if fk.kind == "payroll":     # run ids are checked with the entries they become (core.erp.payroll)
-            got_runs, found = payroll.read_runs(records, rel)
+            got_runs, found = read_runs(records, rel)
             runs += got_runs
             problems += found
             continue
@@ -1169,7 +1171,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 activities=tuple(sorted(activities, key=lambda a: (a.date, a.id))), links=tuple(links),
                 postings=typed["postings"], entries=typed["entries"], moves=typed["moves"], rates=typed["rates"],
                 sales=typed["sales"], prices=tuple(prices),
-                payroll=tuple(sorted(runs, key=payroll.PayrollRun.sort_key)),
+                payroll=tuple(sorted(runs, key=PayrollRun.sort_key)),
                 assets=tuple(fixed_assets), recurring=tuple(spread_items),
                 files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken),
                 deals=tuple(sorted(deals, key=lambda d: (d.created, d.id))),
