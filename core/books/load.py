@@ -33,7 +33,7 @@ from core.erp import assets, recurring
 from core.erp.payroll.rules import read_rules
 from core.erp.payroll.runs import PayrollRun, read_runs
 
-from core.books import cachekey, private, safeio, schema, store, yamlnodes
+from core.books import cachekey, flat, private, safeio, schema, store, yamlnodes
 from core.model.errors import BooksError, Problem
 from core.model.records import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
@@ -1101,7 +1101,8 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 if unique("document", doc.id, doc.source):
                     orders.append(doc)
             continue
-        records, found = _read_tree(root, rel, fk.kind)
+        got = flat.read_records(root, rel, fk.kind) if fk.kind in flat.KINDS else None    # contacts: one reader
+        records, found = got if got is not None else _read_tree(root, rel, fk.kind)
         problems += found
         if records is None:
             continue

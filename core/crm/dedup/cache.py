@@ -12,7 +12,7 @@ import polars as pl
 from core.books import cachekey, safeio, store
 
 
-ROWS_CACHE = "dedup-rows-v2"     # bump the version when the cached columns or their rules change
+ROWS_CACHE = "dedup-rows-v3"     # bump the version when the cached columns or their rules change
 
 
 def _read_cache(base: Path) -> pl.DataFrame | None:

@@ -14,11 +14,11 @@ from typing import Any, Iterable, Mapping
 import polars as pl
 import yaml
 
+from core.books.flat import text_lines
 from core.crm.dedup.cluster import Cluster, Plan, Previous
 from core.crm.dedup.compare import name_similarity, _name_sims
 from core.crm.dedup.fit import Model
 from core.crm.dedup.normalise import NORM_COLUMNS, _field_order, fold, _with_tokens
-from core.crm.dedup.read import _text_lines
 from core.model.errors import BooksError
 from core.reports import Column, Table
 
@@ -44,7 +44,7 @@ def read_previous(plan_path: Path) -> Previous:
         raise BooksError(f"{plan_path}: E003 the plan is not UTF-8 text (byte {exc.start})",
                          "write a fresh plan with `kebir dedup scan -o FILE`") from None
     # the offsets below count characters of text, so the lines must split it exactly (a BOM: by hand)
-    lines = _text_lines(data) if not text.startswith("\ufeff") else \
+    lines = text_lines(data) if not text.startswith("\ufeff") else \
         pl.Series("line", text[:-1].split("\n") if text.endswith("\n") else text.split("\n"), dtype=pl.String)
     df = lines.to_frame("line").with_columns(
         pl.col("line").str.starts_with("- cluster: ").cum_sum().cast(pl.UInt32).alias("cl"),
@@ -88,7 +88,7 @@ def read_previous(plan_path: Path) -> Previous:
         first, _, rest = data.partition(b"\n")
         if first.startswith(b"# model "):
             prev.model = Model.from_dict(json.loads(first[len(b"# model "):]))
-            seen = _text_lines(rest).str.split_exact("\t", 1).struct.rename_fields(["id", "hash"]).struct.unnest()
+            seen = text_lines(rest).str.split_exact("\t", 1).struct.rename_fields(["id", "hash"]).struct.unnest()
             prev.seen = seen.drop_nulls("hash")
     return prev
 

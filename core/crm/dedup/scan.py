@@ -69,6 +69,7 @@ def scan_books(root: Path, within: set[str] | frozenset[str] = frozenset({"crm",
         else:
             _write_cache(base.with_suffix(".parquet"), rows.filter(pl.col("raw").is_not_null()).drop("fo", "rec"))
             delta.unlink(missing_ok=True)
-        (base.parent / "dedup-norm.parquet").unlink(missing_ok=True)     # the earlier cache's file
+        for earlier in (base.parent / "dedup-norm.parquet", *base.parent.glob("dedup-rows-v2.*")):
+            earlier.unlink(missing_ok=True)         # the earlier caches' files
     rows = rows.drop("file", "fo", "rec", "raw")
     return _scan_rows(rows, set(within), across, threshold, 0.5, previous, links)
