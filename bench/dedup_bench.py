@@ -140,13 +140,14 @@ def score_plan(plan: Path, true: set[frozenset[str]], exclude: set[frozenset[str
 SPLINK_WORKER = r"""
 import sys, time, polars as pl
 sys.path.insert(0, sys.argv[3])
-from core.crm import dedup
+from core.crm.dedup.normalise import normalise_frame
+from core.crm.dedup.read import read_contacts
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 books, out = sys.argv[1], sys.argv[2]
-frame, _ = dedup.read_contacts(books)
+frame, _ = read_contacts(books)
 # the same standardised columns kebir compares (splink expects cleaned inputs)
-nf = dedup.normalise_frame(frame.filter(pl.col("merged_into").is_null()))
+nf = normalise_frame(frame.filter(pl.col("merged_into").is_null()))
 df = nf.select(pl.col("id").alias("unique_id"), "kind", "name", "phone", "email",
                pl.coalesce("dom1", "dom2").alias("dom"), "tax", "city", pl.col("addr").alias("address"))
 db_api = DuckDBAPI()

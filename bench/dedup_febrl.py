@@ -29,7 +29,9 @@ sys.path.insert(0, str(HERE.parent))
 
 import polars as pl  # noqa: E402
 
-from core.crm import dedup  # noqa: E402
+from core.crm.dedup.cluster import Plan  # noqa: E402
+from core.crm.dedup.normalise import CONTACT_COLUMNS  # noqa: E402
+from core.crm.dedup.scan import scan_frame  # noqa: E402
 
 
 def _load(n: int):
@@ -56,7 +58,7 @@ def frame_of(parts, id_field: str) -> pl.DataFrame:
             if id_field != "none" and r.soc_sec_id:
                 row[id_field] = r.soc_sec_id
             rows.append(row)
-    cols = list(dedup.CONTACT_COLUMNS) + ["postcode", "birth_date", "country", "national_id"]
+    cols = list(CONTACT_COLUMNS) + ["postcode", "birth_date", "country", "national_id"]
     return pl.DataFrame([{c: r.get(c) for c in cols} for r in rows], schema={c: pl.String for c in cols})
 
 
@@ -67,9 +69,9 @@ def score(pred: set, true: set) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def kebir_pairs(frame: pl.DataFrame, link: bool) -> tuple[set, dedup.Plan, float]:
+def kebir_pairs(frame: pl.DataFrame, link: bool) -> tuple[set, Plan, float]:
     t = time.perf_counter()
-    plan = dedup.scan_frame(frame, within=set() if link else {"crm"}, across=link)
+    plan = scan_frame(frame, within=set() if link else {"crm"}, across=link)
     dt = time.perf_counter() - t
     pred = {frozenset(p) for c in plan.clusters for p in itertools.combinations(c.members, 2)}
     return pred, plan, dt

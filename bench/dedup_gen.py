@@ -64,7 +64,7 @@ FOREIGN_LAST = ("Smith Johnson Williams Brown Jones Miller Davis Wilson Taylor A
                 "Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Dubois Martin Bernard "
                 "Rossi Russo Ferrari Esposito Bianchi Romano Ivanov Petrov Smirnov Haddad Nasser Khalil "
                 "García Fernández López Martínez Novak Kowalski Nowak Jansen").split()
-# nickname -> given name; kebir's scan knows the same common pairs (core.crm.dedup.NICKNAMES)
+# nickname -> given name; kebir's scan knows the same common pairs (core.crm.dedup.normalise.NICKNAMES)
 NICKS = {"William": ["Bill", "Will"], "Robert": ["Bob", "Rob"], "Richard": ["Rick", "Dick"],
          "James": ["Jim"], "John": ["Jack"], "Michael": ["Mike"], "Thomas": ["Tom"],
          "Elizabeth": ["Liz", "Beth"], "Margaret": ["Maggie", "Peggy"], "Katherine": ["Kate", "Kathy"],

@@ -155,12 +155,13 @@ class Targets:
         return None
 
     def _dedup_plan(self, data: bytes) -> object:
-        from core.crm import dedup, merge
+        from core.crm import merge
+        from core.crm.dedup.plan import read_previous
 
         path = self._tmp / "plan.yaml"
         path.write_bytes(data)
         merge.read_plan(path)
-        return dedup.read_previous(path)
+        return read_previous(path)
 
     def _settings(self, data: bytes) -> object:
         (self._tmp / "books.toml").write_bytes(data)

@@ -1,5 +1,5 @@
 """`kebir dedup scan|apply`: duplicate contacts within CRM, within ERP and across them
-(core/crm/dedup.py finds them, core/crm/apply.py applies a reviewed plan)."""
+(core/crm/dedup/ finds them, core/crm/apply.py applies a reviewed plan)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def dedup_scan(
       kebir dedup scan --books ledger-data --within crm --no-across -t 0.95
       kebir dedup scan --books ledger-data --format csv -o pairs.csv
     """
-    from core.crm import dedup  # lazy: the matcher (rapidfuzz, its tables) is the slowest import in kebir
+    # lazy: the matcher (rapidfuzz, its tables) is the slowest import in kebir
+    from core.crm.dedup.plan import dump_plan, dump_seen, pairs_table, read_previous, seen_path
+    from core.crm.dedup.scan import scan_books
 
     sides = {s.strip() for s in within.split(",") if s.strip() and s.strip() != "none"}
     if not sides <= {"crm", "erp"}:
@@ -66,14 +68,14 @@ def dedup_scan(
     if output:
         safeio.check_output(output, root)
     with progress("Scanning the contacts for duplicates ..."):
-        plan = dedup.scan_books(root, sides, across, threshold,
-                                dedup.read_previous(Path(plan_in)) if plan_in else None)
+        plan = scan_books(root, sides, across, threshold,
+                          read_previous(Path(plan_in)) if plan_in else None)
     if fmt is not Fmt.text:          # the scored pairs for scripts
-        show(dedup.pairs_table(plan), fmt, output)
+        show(pairs_table(plan), fmt, output)
     else:
-        _render.emit(dedup.dump_plan(plan), output)
+        _render.emit(dump_plan(plan), output)
     if output and fmt is Fmt.text:      # the model and record hashes, for the next incremental scan
-        _render.emit(dedup.dump_seen(plan), str(dedup.seen_path(Path(output))))
+        _render.emit(dump_seen(plan), str(seen_path(Path(output))))
     sys.stderr.write(f"kebir: {len(plan.clusters)} cluster(s); {plan.compared_pairs} of {plan.all_pairs} "
                      f"pairs compared\n")
 

@@ -181,14 +181,15 @@ def register(app: typer.Typer) -> None:
             && kebir import journal demo.beancount --from beancount --books ledger-data --label bean
         """
         from core.interop import books_out
+        from core.interop.account_map import Mapping, read_mapping
 
         if source_format not in ("hledger", "ledger", "beancount"):
             raise usage(f"--from takes hledger, ledger or beancount, not {source_format!r}")
         src, data = _read_source(file)
-        m = books_out.Mapping()
+        m = Mapping()
         if mapping:
             mp, mdata = _read_source(mapping)
-            m, mprobs = books_out.read_mapping(_text(mdata, mapping), mapping)
+            m, mprobs = read_mapping(_text(mdata, mapping), mapping)
             if mprobs:
                 _report(mprobs)
                 raise typer.Exit(1)

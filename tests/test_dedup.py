@@ -1,4 +1,4 @@
-"""Duplicate detection (`core.crm.dedup.scan`): normalisation, blocking, Fellegi-Sunter scoring,
+"""Duplicate detection (`core.crm.dedup.scan.scan`): normalisation, blocking, Fellegi-Sunter scoring,
 clustering, the hard tax-id rule, determinism, and precision/recall on the demo ground truth."""
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ import jsonschema
 import pytest
 import yaml
 
-from core.crm import dedup
+from core.crm.dedup.compare import LEVELS, hard_no
+from core.crm.dedup.normalise import (
+    domain_stem, email_norm, fold, norm_name, normalise, phone_e164, tax_digits,
+)
+from core.crm.dedup.plan import dump_plan, plan_records
+from core.crm.dedup.scan import scan
 
 from core.books import load
 from core.model.records import Contact
@@ -32,9 +37,9 @@ def book_of(*contacts: Contact) -> SimpleNamespace:
 # ---------------------------------------------------------------- normalisation
 
 def test_fold__turkish_casefolding_and_letters():
-    assert dedup.fold("İSTANBUL") == dedup.fold("Istanbul") == dedup.fold("istanbul") == "istanbul"
-    assert dedup.fold("ÇĞIİÖŞÜ çğıiöşü") == "cgiiosu cgiiosu"
-    assert dedup.fold("  Café   Müller ") == "cafe muller"
+    assert fold("İSTANBUL") == fold("Istanbul") == fold("istanbul") == "istanbul"
+    assert fold("ÇĞIİÖŞÜ çğıiöşü") == "cgiiosu cgiiosu"
+    assert fold("  Café   Müller ") == "cafe muller"
 
 
 @pytest.mark.parametrize("a, b", [
@@ -48,34 +53,34 @@ def test_fold__turkish_casefolding_and_letters():
     ("Acme GmbH", "ACME Inc"),
 ])
 def test_norm_name__suffixes_and_abbreviations(a, b):
-    assert dedup.norm_name(a) == dedup.norm_name(b)
+    assert norm_name(a) == norm_name(b)
 
 
 def test_norm_name__keeps_a_name_that_is_only_a_suffix_word_and_people_untouched():
-    assert dedup.norm_name("Ticaret") == "ticaret"
-    assert dedup.norm_name("Ayşe Tic", "person") == "ayse tic"
+    assert norm_name("Ticaret") == "ticaret"
+    assert norm_name("Ayşe Tic", "person") == "ayse tic"
 
 
 @pytest.mark.parametrize("raw", ["0212 555 0123", "(212) 555-01-23", "2125550123", "+90 212 555 01 23",
                                  "0212-555-01-23", "(0212) 555 01 23", "00902125550123", "902125550123"])
 def test_phone_e164__turkish_formats(raw):
-    assert dedup.phone_e164(raw) == "+902125550123"
+    assert phone_e164(raw) == "+902125550123"
 
 
 def test_phone_e164__mobiles_and_rubbish():
-    assert dedup.phone_e164("+90 532 555 12 34") == dedup.phone_e164("0532-555-1234") == "+905325551234"
-    assert dedup.phone_e164("(0544) 555 63 59") == "+905445556359"
-    assert dedup.phone_e164("12345") is None and dedup.phone_e164("") is None
-    assert dedup.phone_e164(None) is None
+    assert phone_e164("+90 532 555 12 34") == phone_e164("0532-555-1234") == "+905325551234"
+    assert phone_e164("(0544) 555 63 59") == "+905445556359"
+    assert phone_e164("12345") is None and phone_e164("") is None
+    assert phone_e164(None) is None
 
 
 def test_email_and_domain():
-    assert dedup.email_norm(" Info@Kapindayemek.COM.tr ") == "info@kapindayemek.com.tr"
-    assert dedup.domain_stem("finans@kilyospeyzaj.com.tr") == dedup.domain_stem("www.kilyos-peyzaj.com") \
+    assert email_norm(" Info@Kapindayemek.COM.tr ") == "info@kapindayemek.com.tr"
+    assert domain_stem("finans@kilyospeyzaj.com.tr") == domain_stem("www.kilyos-peyzaj.com") \
         == "kilyospeyzaj"
-    assert dedup.domain_stem("can.erdogan@icloud.com") is None     # free mail says nothing about the firm
-    assert dedup.domain_stem("x@gmail.com") is None
-    assert dedup.tax_digits("123 456 78-90") == "1234567890"
+    assert domain_stem("can.erdogan@icloud.com") is None     # free mail says nothing about the firm
+    assert domain_stem("x@gmail.com") is None
+    assert tax_digits("123 456 78-90") == "1234567890"
 
 
 # ---------------------------------------------------------------- scan on inline books
@@ -100,9 +105,9 @@ SMALL = book_of(
 
 
 def test_scan__finds_the_cluster_with_survivor_evidence_and_fields():
-    plan = dedup.scan(SMALL, {"crm", "erp"}, True, 0.9)
+    plan = scan(SMALL, {"crm", "erp"}, True, 0.9)
     assert [c.members for c in plan.clusters] == [["C-1", "C-2", "CU-1"], ["C-4", "C-5"]]
-    recs = dedup.plan_records(plan)
+    recs = plan_records(plan)
     first = recs[0]
     assert first["cluster"] == 1 and first["survivor"] == "CU-1"
     assert first["decision"] == ("accept" if first["confidence"] == "auto" else "pending")
@@ -116,14 +121,14 @@ def test_scan__finds_the_cluster_with_survivor_evidence_and_fields():
     ev2 = {e["field"]: e for e in recs[1]["evidence"]}
     assert ev2["email"]["agree"] == "exact after lowercasing"
     schema = json.loads((REPO / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(yaml.safe_load(dedup.dump_plan(plan)), schema)
+    jsonschema.validate(yaml.safe_load(dump_plan(plan)), schema)
 
 
 def test_scan__within_and_across_switches():
-    within = dedup.scan(SMALL, {"crm"}, False, 0.9)
+    within = scan(SMALL, {"crm"}, False, 0.9)
     assert [c.members for c in within.clusters] == [["C-1", "C-2"], ["C-4", "C-5"]]
     # across only: both CRM records point at the one ERP party, so they land in its cluster
-    across = dedup.scan(SMALL, set(), True, 0.9)
+    across = scan(SMALL, set(), True, 0.9)
     assert [c.members for c in across.clusters] == [["C-1", "C-2", "CU-1"]]
     assert across.compared_pairs <= across.all_pairs == 3      # only CRM x ERP pairs of one kind
 
@@ -143,7 +148,7 @@ def test_scan__different_erp_tax_ids_never_cluster():
         contact("SU-1", "erp", "supplier", "company", "Kadıköy Balıkçısı", tax_id="9876543210"),
         contact("SU-2", "erp", "supplier", "company", "KADIKOY BALIKCISI LTD", tax_id="9876543210"),
     )
-    plan = dedup.scan(book, {"crm", "erp"}, True, 0.5)
+    plan = scan(book, {"crm", "erp"}, True, 0.5)
     for c in plan.clusters:
         taxes = {book.contacts[m].get("tax_id") for m in c.members if book.contacts[m].side == "erp"}
         assert len(taxes) == 1, c.members
@@ -151,15 +156,15 @@ def test_scan__different_erp_tax_ids_never_cluster():
     # the chaining guard split C-1's component: C-1 stays with one of the two, never both
     assert sum(1 for c in plan.clusters if "C-1" in c.members) <= 1
     assert not any({"CU-1", "CU-2"} <= set(c.members) for c in plan.clusters)
-    a, b = (dedup.normalise(book.contacts[i]) for i in ("CU-1", "CU-2"))
-    assert dedup.hard_no(a, b)
+    a, b = (normalise(book.contacts[i]) for i in ("CU-1", "CU-2"))
+    assert hard_no(a, b)
 
 
 def test_scan__deterministic():
     book, _ = load.load_ledger(DEMO)
-    one = dedup.dump_plan(dedup.scan(book))
+    one = dump_plan(scan(book))
     shuffled = SimpleNamespace(contacts=dict(reversed(list(book.contacts.items()))), links=book.links)
-    assert dedup.dump_plan(dedup.scan(shuffled)) == one == dedup.dump_plan(dedup.scan(book))
+    assert dump_plan(scan(shuffled)) == one == dump_plan(scan(book))
 
 
 # ---------------------------------------------------------------- demo ground truth
@@ -172,13 +177,13 @@ def _pairs(groups) -> set[frozenset[str]]:
 def demo():
     book, _ = load.load_ledger(DEMO)
     truth = yaml.safe_load((REPO / "core" / "demo" / "duplicates.yaml").read_text(encoding="utf-8"))
-    return book, truth, dedup.scan(book)
+    return book, truth, scan(book)
 
 
 def test_demo__plan_validates_against_the_schema(demo):
     _, _, plan = demo
     schema = json.loads((REPO / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(yaml.safe_load(dedup.dump_plan(plan)), schema)
+    jsonschema.validate(yaml.safe_load(dump_plan(plan)), schema)
 
 
 def test_demo__blocking_compares_a_small_share_of_all_pairs(demo):
@@ -216,4 +221,4 @@ def test_demo__em_converges(demo):
     assert plan.model.converged and 0 < plan.model.lam < 0.5
     # agreement on phone, e-mail and tax id is evidence for a match
     for f in ("phone", "email", "tax"):
-        assert plan.model.weight(f, dedup.LEVELS[f] - 1) > 0 > plan.model.weight(f, 0)    # exact vs different
+        assert plan.model.weight(f, LEVELS[f] - 1) > 0 > plan.model.weight(f, 0)    # exact vs different

@@ -18,7 +18,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.crm import dedup, merge
+from core.crm import merge
+from core.crm.dedup.block import candidate_pairs_frame
+from core.crm.dedup.cache import ROWS_CACHE
+from core.crm.dedup.cluster import Plan
+from core.crm.dedup.normalise import normalise_frame
+from core.crm.dedup.plan import (
+    NOT_SURVIVOR_FIELDS, _flow, _flow_expr, _scalar, _scalar_expr, dump_plan, dump_seen, plan_records,
+    read_previous, seen_path,
+)
+from core.crm.dedup.read import read_contacts
+from core.crm.dedup.scan import scan_books, scan_frame
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -59,9 +69,9 @@ def _append(dest: Path, held: dict[str, list[str]]) -> None:
             f.write("".join(f"- id: {r}\n" for r in recs))
 
 
-def _write(plan: dedup.Plan, path: Path) -> Path:
-    path.write_text(dedup.dump_plan(plan), encoding="utf-8")
-    dedup.seen_path(path).write_text(dedup.dump_seen(plan), encoding="utf-8")
+def _write(plan: Plan, path: Path) -> Path:
+    path.write_text(dump_plan(plan), encoding="utf-8")
+    seen_path(path).write_text(dump_seen(plan), encoding="utf-8")
     return path
 
 
@@ -75,12 +85,12 @@ def _pairs(clusters, ids: set[str]) -> set[frozenset[str]]:
 @given(picks=st.lists(st.integers(min_value=0, max_value=599), min_size=1, max_size=30))
 def test_candidate_pairs__fresh_records_against_the_rest_are_the_full_blocking_s_pairs_touching_them(
         generated, picks):
-    frame, _ = dedup.read_contacts(generated)
-    nf = dedup.normalise_frame(frame.sort("id")).with_row_index("idx")
+    frame, _ = read_contacts(generated)
+    nf = normalise_frame(frame.sort("id")).with_row_index("idx")
     fresh = pl.Series("fresh", [i in set(picks) for i in range(nf.height)])
-    full = dedup.candidate_pairs_frame(nf, {"crm", "erp"}, True)
+    full = candidate_pairs_frame(nf, {"crm", "erp"}, True)
     touching = full.filter(pl.col("a").is_in(fresh.arg_true().implode()) | pl.col("b").is_in(fresh.arg_true().implode()))
-    assert dedup.candidate_pairs_frame(nf, {"crm", "erp"}, True, fresh).equals(touching)
+    assert candidate_pairs_frame(nf, {"crm", "erp"}, True, fresh).equals(touching)
 
 
 def test_scan_books__new_records_against_cached_ones_give_the_pairs_of_a_full_comparison(generated, tmp_path):
@@ -91,48 +101,48 @@ def test_scan_books__new_records_against_cached_ones_give_the_pairs_of_a_full_co
     books = tmp_path / "books"
     held = _hold_out(generated, books, 25)
     new_ids = {r.split("\n", 1)[0].strip() for recs in held.values() for r in recs}
-    first = dedup.scan_books(books)
+    first = scan_books(books)
     path = _write(first, tmp_path / "plan.yaml")
-    assert (books / ".kebir" / "cache" / (dedup.ROWS_CACHE + ".parquet")).is_file()
+    assert (books / ".kebir" / "cache" / (ROWS_CACHE + ".parquet")).is_file()
     _append(books, held)
-    previous = dedup.read_previous(path)
-    inc = dedup.scan_books(books, previous=previous)
+    previous = read_previous(path)
+    inc = scan_books(books, previous=previous)
     assert inc.fresh == len(new_ids)
-    assert (books / ".kebir" / "cache" / (dedup.ROWS_CACHE + ".delta.parquet")).is_file()   # only the new rows
+    assert (books / ".kebir" / "cache" / (ROWS_CACHE + ".delta.parquet")).is_file()   # only the new rows
     # every record compared again, with the earlier model and decisions
-    everything = dedup.read_previous(path)
+    everything = read_previous(path)
     everything.seen = everything.seen.with_columns(pl.lit("changed").alias("hash"))
-    full = dedup.scan_books(books, previous=everything)
+    full = scan_books(books, previous=everything)
     assert full.fresh == first.hashes.height + len(new_ids) - len(set(first.hashes["id"]) & new_ids)
     got, want = _pairs(inc.clusters, new_ids), _pairs(full.clusters, new_ids)
     assert got and got == want
     # and the same again without the cache, from the general reader's frame
     shutil.rmtree(books / ".kebir")
-    frame, links = dedup.read_contacts(books)
-    again = dedup.scan_frame(frame, previous=dedup.read_previous(path), links=links)
+    frame, links = read_contacts(books)
+    again = scan_frame(frame, previous=read_previous(path), links=links)
     assert [c.members for c in again.clusters] == [c.members for c in inc.clusters]
 
 
 def test_scan_books__a_changed_record_is_parsed_again_and_compared(generated, tmp_path):
     books = tmp_path / "books"
     shutil.copytree(generated, books, ignore=shutil.ignore_patterns(".kebir"))
-    path = _write(dedup.scan_books(books), tmp_path / "plan.yaml")
+    path = _write(scan_books(books), tmp_path / "plan.yaml")
     people = books / "contacts" / "crm" / "people.yaml"
     recs = _records(people)
     cid = recs[0].split("\n", 1)[0].strip()
     recs[0] += "\n  city: Sinop"
     people.write_text("".join(f"- id: {r}\n" for r in recs), encoding="utf-8")
-    inc = dedup.scan_books(books, previous=dedup.read_previous(path))
+    inc = scan_books(books, previous=read_previous(path))
     assert inc.fresh == 1
-    frame, _ = dedup.read_contacts(books)
+    frame, _ = read_contacts(books)
     assert frame.filter(pl.col("id") == cid)["city"].item() == "Sinop"
 
 
 def test_scan_books__the_records_cache_gives_what_parsing_gives(generated, tmp_path):
     books = tmp_path / "books"
     shutil.copytree(generated, books, ignore=shutil.ignore_patterns(".kebir"))
-    cold = dedup.dump_plan(dedup.scan_books(books))
-    warm = dedup.dump_plan(dedup.scan_books(books))
+    cold = dump_plan(scan_books(books))
+    warm = dump_plan(scan_books(books))
     assert cold == warm
 
 
@@ -143,7 +153,7 @@ ODD = ["Acme, Inc", "O'Brien & Sons", "yes", "Null", "12 Ocak", "a: b", "x #y", 
 
 
 @pytest.fixture(scope="module")
-def odd_plan(generated, tmp_path_factory) -> tuple[Path, dedup.Plan]:
+def odd_plan(generated, tmp_path_factory) -> tuple[Path, Plan]:
     """The generated books with awkward names, addresses and extra fields added to records that
     cluster, so the writer meets every quoting case and survivorship field."""
     books = tmp_path_factory.mktemp("odd") / "books"
@@ -155,32 +165,32 @@ def odd_plan(generated, tmp_path_factory) -> tuple[Path, dedup.Plan]:
     for i, r in enumerate(recs[:len(ODD)]):
         recs[i] = r + f"\n  address: {json.dumps(ODD[i], ensure_ascii=False)}\n  {extra[i % len(extra)]}"
     customers.write_text("".join(f"- id: {r}\n" for r in recs), encoding="utf-8")
-    return books, dedup.scan_books(books)
+    return books, scan_books(books)
 
 
 def test_dump_plan__the_column_wise_text_is_the_scalar_records_and_validates(odd_plan):
     _, plan = odd_plan
-    text = dedup.dump_plan(plan)
+    text = dump_plan(plan)
     records = yaml.safe_load(text)
-    assert records == dedup.plan_records(plan)
+    assert records == plan_records(plan)
     jsonschema.validate(records, SCHEMA)
     fields = {f["field"] for r in records for f in r["fields"]}
     assert {"payment_terms", "credit_limit", "currency", "iban", "external_id"} <= fields
-    assert not fields & dedup.NOT_SURVIVOR_FIELDS
+    assert not fields & NOT_SURVIVOR_FIELDS
 
 
 @pytest.mark.parametrize("value", ODD + ["", "0", "true", "K", "ß", "e\u0301", "a²", "x_y", "+90 212", "\x01"])
 def test_quoting__column_wise_as_scalar(value):
     s = pl.Series([value])
-    assert pl.select(dedup._scalar_expr(pl.lit(s))).item() == dedup._scalar(value)
-    assert pl.select(dedup._flow_expr(pl.lit(s))).item() == dedup._flow(value)
+    assert pl.select(_scalar_expr(pl.lit(s))).item() == _scalar(value)
+    assert pl.select(_flow_expr(pl.lit(s))).item() == _flow(value)
 
 
 def test_dump_plan__same_books_same_bytes(odd_plan):
     books, plan = odd_plan
-    again = dedup.scan_books(books)
-    assert dedup.dump_plan(again) == dedup.dump_plan(plan)
-    assert dedup.dump_seen(again) == dedup.dump_seen(plan)
+    again = scan_books(books)
+    assert dump_plan(again) == dump_plan(plan)
+    assert dump_seen(again) == dump_seen(plan)
 
 
 def test_dump_plan__carried_clusters_keep_their_text_and_decision(odd_plan, tmp_path):
@@ -191,9 +201,9 @@ def test_dump_plan__carried_clusters_keep_their_text_and_decision(odd_plan, tmp_
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\n  decision: accept", "\n  decision: reject", 1), encoding="utf-8")
     before = yaml.safe_load(path.read_text(encoding="utf-8"))
-    again = dedup.scan_books(books, previous=dedup.read_previous(path))
+    again = scan_books(books, previous=read_previous(path))
     assert again.fresh == 0 and not again.clusters
-    records = yaml.safe_load(dedup.dump_plan(again))
+    records = yaml.safe_load(dump_plan(again))
     decided = [r for r in before if r["decision"] != "pending"]
     pending = [r for r in before if r["decision"] == "pending"]
     assert [{**r, "cluster": 0} for r in records] == [{**r, "cluster": 0} for r in decided + pending]

@@ -13,7 +13,14 @@ from types import SimpleNamespace
 import polars as pl
 import pytest
 
-from core.crm import dedup
+from core.crm.dedup.block import MAX_PAIRS, block_keys, candidate_pairs_frame
+from core.crm.dedup.cluster import Plan
+from core.crm.dedup.compare import FIELDS, NAME_CUTS, compare, hard_no, name_similarity
+from core.crm.dedup.normalise import (
+    CONTACT_COLUMNS, _phone_frame, normalise, normalise_frame, phone_norm, tckn_valid, vkn_valid,
+)
+from core.crm.dedup.plan import dump_plan
+from core.crm.dedup.scan import scan, scan_frame
 from core.model.records import Contact
 
 
@@ -25,7 +32,7 @@ def book_of(*contacts: Contact) -> SimpleNamespace:
     return SimpleNamespace(contacts={c.id: c for c in contacts})
 
 
-def members(plan: dedup.Plan) -> list[list[str]]:
+def members(plan: Plan) -> list[list[str]]:
     return [c.members for c in plan.clusters]
 
 
@@ -49,9 +56,9 @@ def test_blocking__a_typo_in_the_address_and_one_in_the_id_still_meet():
         contact("C-2", "crm", "contact", "person", "Tiana Stubbs", address="22 Kambah Vlge Gundailne",
                 national_id="1809813", country="AU", birth_date="1961-04-19"),
     )
-    a, b = (dedup.normalise(c) for c in book.contacts.values())
-    assert dedup.block_keys(a) & dedup.block_keys(b)
-    assert members(dedup.scan(book)) == [["C-1", "C-2"]]
+    a, b = (normalise(c) for c in book.contacts.values())
+    assert block_keys(a) & block_keys(b)
+    assert members(scan(book)) == [["C-1", "C-2"]]
 
 
 def test_name_veto__a_shared_national_id_outweighs_a_surname_typo():
@@ -61,9 +68,9 @@ def test_name_veto__a_shared_national_id_outweighs_a_surname_typo():
         contact("C-2", "crm", "contact", "person", "Tiana Stubbs", address="22 Kambah Village", city="Gundaroo",
                 national_id="3716491", country="AU", birth_date="1961-04-19"),
     )
-    a, b = (dedup.normalise(c) for c in book.contacts.values())
-    assert not dedup.hard_no(a, b)
-    assert members(dedup.scan(book)) == [["C-1", "C-2"]]
+    a, b = (normalise(c) for c in book.contacts.values())
+    assert not hard_no(a, b)
+    assert members(scan(book)) == [["C-1", "C-2"]]
 
 
 def test_name_veto__a_mistyped_id_with_the_same_birth_date_outweighs_a_changed_surname():
@@ -73,9 +80,9 @@ def test_name_veto__a_mistyped_id_with_the_same_birth_date_outweighs_a_changed_s
         contact("C-2", "crm", "contact", "person", "Connor Rawlings", address="70 Corin Place", city="Kuraby",
                 postcode="4216", national_id="2464288", country="AU", birth_date="1933-09-25"),
     )
-    a, b = (dedup.normalise(c) for c in book.contacts.values())
-    assert not dedup.hard_no(a, b)
-    assert members(dedup.scan(book)) == [["C-1", "C-2"]]
+    a, b = (normalise(c) for c in book.contacts.values())
+    assert not hard_no(a, b)
+    assert members(scan(book)) == [["C-1", "C-2"]]
 
 
 def test_name_veto__twins_share_a_birth_date_and_an_address_but_stay_apart():
@@ -85,9 +92,9 @@ def test_name_veto__twins_share_a_birth_date_and_an_address_but_stay_apart():
         contact("C-2", "crm", "contact", "person", "Caitlin Bishop", address="186 Dolling Crescent", city="Tarana",
                 birth_date="1972-10-09"),
     )
-    a, b = (dedup.normalise(c) for c in book.contacts.values())
-    assert dedup.hard_no(a, b)
-    assert members(dedup.scan(book)) == []
+    a, b = (normalise(c) for c in book.contacts.values())
+    assert hard_no(a, b)
+    assert members(scan(book)) == []
 
 
 @pytest.mark.parametrize("short, long", [("Lulu", "Lulu Restaurant-Bis-Cafe"), ("Bones", "Bones Restaurant")])
@@ -98,9 +105,9 @@ def test_name_veto__a_name_that_contains_the_other_is_not_a_disagreement(short, 
         contact("C-2", "crm", "company", "company", long, phone="310-246-1501", address="8116 Melrose Ave.",
                 city="Los Angeles"),
     )
-    a, b = (dedup.normalise(c) for c in book.contacts.values())
-    assert dedup.name_similarity(a, b) >= dedup.NAME_CUTS[0]
-    assert members(dedup.scan(book)) == [["C-1", "C-2"]]
+    a, b = (normalise(c) for c in book.contacts.values())
+    assert name_similarity(a, b) >= NAME_CUTS[0]
+    assert members(scan(book)) == [["C-1", "C-2"]]
 
 
 @pytest.mark.parametrize("x, y, level", [
@@ -110,37 +117,37 @@ def test_name_veto__a_name_that_contains_the_other_is_not_a_disagreement(short, 
     ("3716491", "5512093", 0),
 ])
 def test_levels__ids_compare_exact_one_edit_or_different(x, y, level):
-    a = dedup.normalise(contact("C-1", "crm", "contact", "person", "Ayşe Kaya", national_id=x))
-    b = dedup.normalise(contact("C-2", "crm", "contact", "person", "Ayşe Kaya", national_id=y))
-    assert dedup.compare(a, b)[dedup.FIELDS.index("tax")] == level
+    a = normalise(contact("C-1", "crm", "contact", "person", "Ayşe Kaya", national_id=x))
+    b = normalise(contact("C-2", "crm", "contact", "person", "Ayşe Kaya", national_id=y))
+    assert compare(a, b)[FIELDS.index("tax")] == level
 
 
 def test_levels__birth_dates_in_any_form_and_day_month_swapped():
-    a = dedup.normalise(contact("C-1", "crm", "contact", "person", "Ayşe Kaya", birth_date="1990-02-11"))
-    b = dedup.normalise(contact("C-2", "crm", "contact", "person", "Ayşe Kaya", birth_date="11.02.1990"))
-    c = dedup.normalise(contact("C-3", "crm", "contact", "person", "Ayşe Kaya", birth_date="1990-11-02"))
+    a = normalise(contact("C-1", "crm", "contact", "person", "Ayşe Kaya", birth_date="1990-02-11"))
+    b = normalise(contact("C-2", "crm", "contact", "person", "Ayşe Kaya", birth_date="11.02.1990"))
+    c = normalise(contact("C-3", "crm", "contact", "person", "Ayşe Kaya", birth_date="1990-11-02"))
     assert a.dob == b.dob == "19900211"
-    k = dedup.FIELDS.index("dob")
-    assert dedup.compare(a, b)[k] == 2 and dedup.compare(a, c)[k] == 1
+    k = FIELDS.index("dob")
+    assert compare(a, b)[k] == 2 and compare(a, c)[k] == 1
 
 
 def test_tax_ids__vkn_and_tckn_checksums():
-    assert dedup.vkn_valid(vkn("123456789")) and not dedup.vkn_valid("1234567891" if vkn("123456789")[-1] != "1"
+    assert vkn_valid(vkn("123456789")) and not vkn_valid("1234567891" if vkn("123456789")[-1] != "1"
                                                                          else "1234567892")
-    assert dedup.tckn_valid("10000000146") and not dedup.tckn_valid("10000000147")
-    assert not dedup.tckn_valid("01234567890")          # a TCKN never starts with 0
+    assert tckn_valid("10000000146") and not tckn_valid("10000000147")
+    assert not tckn_valid("01234567890")          # a TCKN never starts with 0
 
 
 def test_erp__valid_tax_ids_that_differ_never_merge_but_a_mistyped_one_is_a_typo():
     good = vkn("123456789")
     other = next(vkn(n) for n in (f"12345678{d}" for d in "0123456789") if vkn(n) != good)   # valid, one edit?
     typo = good[:-1] + str((int(good[-1]) + 1) % 10)                                        # fails the check
-    assert dedup.vkn_valid(other) and not dedup.vkn_valid(typo)
+    assert vkn_valid(other) and not vkn_valid(typo)
     same = dict(phone="0212 555 01 23", address="Kuşdili Cad. No: 154, Kadıköy", city="İstanbul")
     firm = contact("CU-1", "erp", "customer", "company", "Boğaziçi Etkinlik Ltd. Şti.", tax_id=good, **same)
-    assert members(dedup.scan(book_of(firm, contact("CU-2", "erp", "customer", "company",
+    assert members(scan(book_of(firm, contact("CU-2", "erp", "customer", "company",
                                                     "Boğaziçi Etkinlik Ltd. Şti.", tax_id=other, **same)))) == []
-    assert members(dedup.scan(book_of(firm, contact("CU-2", "erp", "customer", "company",
+    assert members(scan(book_of(firm, contact("CU-2", "erp", "customer", "company",
                                                     "Boğaziçi Etkinlik Ltd. Şti.", tax_id=typo, **same)))) \
         == [["CU-1", "CU-2"]]
 
@@ -214,7 +221,7 @@ def febrl_style(n_orig: int, n_dup: int, seed: int) -> tuple[pl.DataFrame, set[f
         org = next(i for i in p if i.endswith("-org"))
         by_org.setdefault(org, [org]).extend(i for i in p if i != org)
     truth = {frozenset(p) for g in by_org.values() for p in itertools.combinations(sorted(set(g)), 2)}
-    cols = list(dedup.CONTACT_COLUMNS) + ["postcode", "birth_date", "national_id", "country"]
+    cols = list(CONTACT_COLUMNS) + ["postcode", "birth_date", "national_id", "country"]
     frame = pl.DataFrame([{
         "id": r["id"], "side": "crm", "role": "contact", "kind": "person",
         "name": f"{r['given']} {r['surname']}".strip(), "address": f"{r['number']} {r['street']}".strip() or None,
@@ -226,7 +233,7 @@ def febrl_style(n_orig: int, n_dup: int, seed: int) -> tuple[pl.DataFrame, set[f
 @pytest.fixture(scope="module")
 def febrl_like():
     frame, truth = febrl_style(2000, 500, seed=18)
-    plan = dedup.scan_frame(frame, within={"crm"}, across=False)
+    plan = scan_frame(frame, within={"crm"}, across=False)
     return frame, truth, plan
 
 
@@ -246,16 +253,16 @@ def test_febrl_style__quality(febrl_like):
 def test_febrl_style__em_converges_and_the_plan_says_so(febrl_like):
     _, _, plan = febrl_like
     assert plan.model.converged and plan.model.iterations > 0
-    header = dedup.dump_plan(plan).split("\n- cluster", 1)[0]
+    header = dump_plan(plan).split("\n- cluster", 1)[0]
     assert f"# model: EM converged in {plan.model.iterations} iterations" in header
 
 
 def test_febrl_style__pairs_per_record_are_capped(febrl_like):
     frame, _, plan = febrl_like
-    nf = dedup.normalise_frame(frame.sort("id")).with_row_index("idx")
-    pairs = dedup.candidate_pairs_frame(nf, {"crm"}, False)
+    nf = normalise_frame(frame.sort("id")).with_row_index("idx")
+    pairs = candidate_pairs_frame(nf, {"crm"}, False)
     per = pl.concat([pairs["a"], pairs["b"]]).value_counts()["count"]
-    assert per.max() <= dedup.MAX_PAIRS
+    assert per.max() <= MAX_PAIRS
     assert pairs.height < 10 * frame.height
 
 
@@ -271,9 +278,9 @@ def test_febrl_style__pairs_per_record_are_capped(febrl_like):
     ("0532 555 12 34", "TR", "+905325551234"),
 ])
 def test_phone_norm__the_record_s_country_or_the_number_s_own(raw, country, e164):
-    assert dedup.phone_norm(raw, country) == e164
+    assert phone_norm(raw, country) == e164
     frame = pl.DataFrame({"phone": [raw], "country": [country]}, schema={"phone": pl.String, "country": pl.String})
-    assert dedup._phone_frame(frame).to_list() == [e164]
+    assert _phone_frame(frame).to_list() == [e164]
 
 
 def test_phone_norm__an_american_restaurant_list_links_on_its_phones():
@@ -283,6 +290,6 @@ def test_phone_norm__an_american_restaurant_list_links_on_its_phones():
         contact("C-2", "crm", "company", "company", "Arnie Morton's of Chicago", phone="310-246-1501",
                 address="435 S. La Cienega Boulevard", city="Los Angeles", country="US"),
     )
-    a, b = (dedup.normalise(c) for c in book.contacts.values())
+    a, b = (normalise(c) for c in book.contacts.values())
     assert a.phone == b.phone == "+13102461501"
-    assert members(dedup.scan(book)) == [["C-1", "C-2"]]
+    assert members(scan(book)) == [["C-1", "C-2"]]

@@ -16,7 +16,12 @@ import polars as pl
 import pytest
 import yaml
 
-from core.crm import dedup
+from core.crm.dedup.cluster import AUTO_THRESHOLD, Plan
+from core.crm.dedup.compare import hard_no
+from core.crm.dedup.normalise import address_norm, contact_frame, norm_name, normalise, normalise_frame
+from core.crm.dedup.plan import _flow, _scalar, dump_plan, dump_seen, plan_records, read_previous, seen_path
+from core.crm.dedup.read import read_contacts
+from core.crm.dedup.scan import scan, scan_books
 
 from core.books import load
 from core.model.records import Contact
@@ -35,7 +40,7 @@ def book_of(*contacts: Contact, links: tuple = ()) -> SimpleNamespace:
     return SimpleNamespace(contacts={c.id: c for c in contacts}, links=links)
 
 
-def members(plan: dedup.Plan) -> list[list[str]]:
+def members(plan: Plan) -> list[list[str]]:
     return [c.members for c in plan.clusters]
 
 
@@ -45,21 +50,21 @@ def members(plan: dedup.Plan) -> list[list[str]]:
     ("Bill Smith", "William Smith"), ("Memo Yılmaz", "Mehmet Yilmaz"), ("Fatoş Kaya", "Fatma Kaya"),
 ])
 def test_norm_name__nicknames_for_people_only(a, b):
-    assert dedup.norm_name(a, "person") == dedup.norm_name(b, "person")
-    assert dedup.norm_name("Bill Ltd", "company") == "bill"
+    assert norm_name(a, "person") == norm_name(b, "person")
+    assert norm_name("Bill Ltd", "company") == "bill"
 
 
 @pytest.mark.parametrize("name", ["Çelik Kilyos Tarım Sanayi ve Ticaret Limited Sriketi",
                                   "Çelik Kilyos Tarım San. ve Tic. Limitedd Şirketi", "ÇELİK KİLYOS TARIM ANONİM"])
 def test_norm_name__legal_form_words_with_a_typo_are_suffixes_too(name):
-    assert dedup.norm_name(name) == "celik kilyos tarim"
+    assert norm_name(name) == "celik kilyos tarim"
 
 
 def test_address_norm__street_words_and_door_number_label():
-    assert dedup.address_norm("Kuşdili Cad. No: 154, Kadıköy") == dedup.address_norm("KUSDILI CADDESI NO 154 KADIKOY") \
+    assert address_norm("Kuşdili Cad. No: 154, Kadıköy") == address_norm("KUSDILI CADDESI NO 154 KADIKOY") \
         == "kusdili caddesi 154 kadikoy"
-    assert dedup.address_norm("Gül Sk. No:3") == "gul sokak 3"
-    assert dedup.address_norm("") is None
+    assert address_norm("Gül Sk. No:3") == "gul sokak 3"
+    assert address_norm("") is None
 
 
 WIDE = [
@@ -76,9 +81,9 @@ WIDE = [
 
 @pytest.mark.parametrize("c", WIDE, ids=lambda c: c.id)
 def test_normalise_frame__agrees_with_the_scalar_rules(c):
-    frame, _ = dedup.contact_frame([c])
-    row = dedup.normalise_frame(frame).row(0, named=True)
-    n = dedup.normalise(c)
+    frame, _ = contact_frame([c])
+    row = normalise_frame(frame).row(0, named=True)
+    n = normalise(c)
     assert (row["name"], row["phone"], row["email"], row["tax"], row["city"], row["addr"]) == \
         (n.name, n.phone, n.email, n.tax, n.city, n.address)
     assert {d for d in (row["dom1"], row["dom2"]) if d} == set(n.domains)
@@ -86,7 +91,7 @@ def test_normalise_frame__agrees_with_the_scalar_rules(c):
 
 
 def test_read_contacts__fast_reader_gives_the_loader_s_contacts():
-    frame, links = dedup.read_contacts(DEMO)
+    frame, links = read_contacts(DEMO)
     book, _ = load.load_book(DEMO)
     want = {c.id: c for c in book.contacts.values() if c.role != "employee"}
     assert sorted(frame["id"].to_list()) == sorted(want)
@@ -104,7 +109,7 @@ def test_read_contacts__a_file_in_another_layout_goes_through_the_loader(tmp_pat
     (tmp_path / "contacts" / "crm" / "companies.yaml").write_text(
         "- {id: C-1, kind: company, name: 'Acme, Inc', phone: '0212 555 0123'}\n"
         "- id: C-2\n  kind: company\n  name: >\n    Acme\n", encoding="utf-8")
-    frame, _ = dedup.read_contacts(tmp_path)
+    frame, _ = read_contacts(tmp_path)
     assert frame.select("id", "name", "phone").rows() == [("C-1", "Acme, Inc", "0212 555 0123"), ("C-2", "Acme\n", None)]
 
 
@@ -122,10 +127,10 @@ def test_scan__a_household_does_not_merge():
         contact("CU-2", "erp", "customer", "person", "AYSE YILMAZ", phone="02165551212",
                 address="Moda Cad. No: 5, Kadıköy", email="ayse.yilmaz@gmail.com"),
     )
-    plan = dedup.scan(book)
+    plan = scan(book)
     assert members(plan) == [["C-1", "CU-2"]]
-    a, b = (dedup.normalise(book.contacts[i]) for i in ("C-1", "C-2"))
-    assert dedup.hard_no(a, b)          # the names disagree: no shared phone or address outvotes that
+    a, b = (normalise(book.contacts[i]) for i in ("C-1", "C-2"))
+    assert hard_no(a, b)          # the names disagree: no shared phone or address outvotes that
 
 
 def test_scan__sister_companies_at_one_address_stay_apart():
@@ -137,7 +142,7 @@ def test_scan__sister_companies_at_one_address_stay_apart():
         contact("C-1", "crm", "company", "company", "YILDIZ LOJISTIK", phone="(212) 555-40-40",
                 email="satis@yildizlojistik.com.tr"),
     )
-    assert members(dedup.scan(book)) == [["C-1", "CU-2"]]
+    assert members(scan(book)) == [["C-1", "CU-2"]]
 
 
 # ---------------------------------------------------------------- decisions and incremental runs
@@ -152,32 +157,32 @@ PAIRS = book_of(
 )
 
 
-def _decide(plan: dedup.Plan, tmp_path: Path, decisions: dict[str, str]) -> Path:
+def _decide(plan: Plan, tmp_path: Path, decisions: dict[str, str]) -> Path:
     """Write the plan with some clusters decided (by their first member) and its sidecar."""
-    text = dedup.dump_plan(plan)
+    text = dump_plan(plan)
     records = yaml.safe_load(text)
     for r in records:
         r["decision"] = decisions.get(r["members"][0]["id"], "pending")
     path = tmp_path / "plan.yaml"
     path.write_text(yaml.safe_dump(records, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    dedup.seen_path(path).write_text(dedup.dump_seen(plan), encoding="utf-8")
+    seen_path(path).write_text(dump_seen(plan), encoding="utf-8")
     return path
 
 
 def test_scan__a_rejected_pair_is_never_proposed_again(tmp_path):
-    first = dedup.scan(PAIRS)
+    first = scan(PAIRS)
     assert members(first) == [["C-1", "C-2"], ["C-3", "C-4"]]
     path = _decide(first, tmp_path, {"C-1": "reject", "C-3": "accept"})
-    dedup.seen_path(path).unlink()                      # a full scan, not incremental
-    again = dedup.scan(PAIRS, previous=dedup.read_previous(path))
+    seen_path(path).unlink()                      # a full scan, not incremental
+    again = scan(PAIRS, previous=read_previous(path))
     assert members(again) == []                          # neither the rejected nor the accepted pair
-    recs = dedup.plan_records(again)
+    recs = plan_records(again)
     assert [(r["decision"], [m["id"] for m in r["members"]]) for r in recs] == \
         [("reject", ["C-1", "C-2"]), ("accept", ["C-3", "C-4"])]
     # a new record like the rejected pair joins neither of them with the other
     more = book_of(*PAIRS.contacts.values(), contact("C-5", "crm", "company", "company", "Kilyos Peyzaj",
                                                      email="info@kilyospeyzaj.com"))
-    third = dedup.scan(more, previous=dedup.read_previous(path))
+    third = scan(more, previous=read_previous(path))
     assert all(not {"C-1", "C-2"} <= set(m) for m in members(third))
     assert any("C-5" in m for m in members(third))
 
@@ -189,24 +194,24 @@ def test_scan__linked_pairs_are_not_proposed_but_a_new_member_is():
         contact("CU-3", "erp", "customer", "company", "Moda Tekstil Ltd. Şti.", phone="+90 216 555 20 51",
                 tax_id="1234567890"),
         links=links)
-    assert members(dedup.scan(book)) == []
+    assert members(scan(book)) == []
     book.contacts["C-9"] = contact("C-9", "crm", "company", "company", "MODA TEKSTİL", phone="(216) 555-20-51")
-    assert members(dedup.scan(book)) == [["C-3", "C-9", "CU-3"]]
+    assert members(scan(book)) == [["C-3", "C-9", "CU-3"]]
 
 
 def test_scan__incremental_compares_only_new_or_changed_records(tmp_path):
-    first = dedup.scan(PAIRS)
+    first = scan(PAIRS)
     path = _decide(first, tmp_path, {"C-1": "reject"})
     changed = dict(PAIRS.contacts)
     changed["C-4"] = contact("C-4", "crm", "company", "company", "Moda Tekstil", phone="(216) 555-20-51",
                              city="İstanbul")
     changed["C-6"] = contact("C-6", "crm", "company", "company", "Kilyos Peyzaj", email="info@kilyospeyzaj.com")
-    inc = dedup.scan(book_of(*changed.values()), previous=dedup.read_previous(path))
+    inc = scan(book_of(*changed.values()), previous=read_previous(path))
     assert inc.fresh == 2
     # C-6 against the rest, C-4 again; the rejected C-1/C-2 stays apart; the pending C-3/C-4 is recomputed
     assert members(inc) == [["C-1", "C-6"], ["C-3", "C-4"]] or members(inc) == [["C-2", "C-6"], ["C-3", "C-4"]]
     assert inc.compared_pairs <= 4
-    recs = dedup.plan_records(inc)
+    recs = plan_records(inc)
     assert recs[0]["decision"] == "reject" and [r["cluster"] for r in recs] == [1, 2, 3]
 
 
@@ -214,20 +219,20 @@ def test_scan__incremental_compares_only_new_or_changed_records(tmp_path):
 
 def test_dump_plan__reads_back_as_the_records_and_validates(tmp_path):
     book, _ = load.load_ledger(DEMO)
-    plan = dedup.scan(book)
-    text = dedup.dump_plan(plan)
-    assert yaml.safe_load(text) == dedup.plan_records(plan)
+    plan = scan(book)
+    text = dump_plan(plan)
+    assert yaml.safe_load(text) == plan_records(plan)
     schema = json.loads((REPO / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(text), schema)
     auto = [c for c in plan.clusters if c.confidence == "auto"]
-    assert auto and all(c.score >= dedup.AUTO_THRESHOLD for c in auto)
+    assert auto and all(c.score >= AUTO_THRESHOLD for c in auto)
 
 
 @pytest.mark.parametrize("value", ["yes", "No", "0212 555", "a: b", "x #y", "12", "2025-01-01", "Acme, Inc", "",
                                    "İpek Vural", "O'Brien", "- x", "null", "ends ", "\"q\"", "tab\there"])
 def test_scalar__strings_read_back_as_the_same_strings(value):
-    assert yaml.safe_load(f"k: {dedup._scalar(value)}")["k"] == value
-    assert yaml.safe_load(f"k: {{v: {dedup._flow(value)}}}")["k"]["v"] == value
+    assert yaml.safe_load(f"k: {_scalar(value)}")["k"] == value
+    assert yaml.safe_load(f"k: {{v: {_flow(value)}}}")["k"]["v"] == value
 
 
 # ---------------------------------------------------------------- the benchmark's books
@@ -237,7 +242,7 @@ def test_bench_books__small_size_meets_the_goals(tmp_path):
     namesakes, sister firms): the pairs implied by the clusters against the ground truth."""
     stats = dedup_gen.write(3000, tmp_path, seed=11)
     assert stats["records"] == 3000 and stats["lookalike_pairs"] > 0
-    plan = dedup.scan_books(tmp_path / "books")
+    plan = scan_books(tmp_path / "books")
     truth = pl.read_csv(tmp_path / "truth.csv", schema_overrides={"entity": pl.String})
     groups = truth.group_by("entity").agg("id")["id"].to_list()
     true = {frozenset(p) for g in groups for p in itertools.combinations(g, 2)}

@@ -27,24 +27,19 @@ from core.books import schema
 from core.ledger.derived import Entries
 from core.model.records import Contact, Source
 from core.model.money import fmt_minor
-from core.erp.payroll import (
-    Bracket,
+from core.erp.payroll.calculation import (
     PaidInvoice,
-    PayrollLine,
-    PayrollRules,
-    PayrollRun,
     Payslip,
-    Totals,
     add_commissions,
     commissions,
     compute_payslip,
     compute_run,
-    derive_payroll,
     income_tax_on,
-    parse_runs,
-    read_rules,
     ytd_before,
 )
+from core.erp.payroll.posting import derive_payroll
+from core.erp.payroll.rules import Bracket, PayrollRules, read_rules
+from core.erp.payroll.runs import PayrollLine, PayrollRun, Totals, parse_runs
 
 ROLES = {"salaries": "770.08", "employer_contributions": "770.09", "net_pay": "335.01",
          "income_tax_payable": "360.01", "social_security_payable": "361.01"}

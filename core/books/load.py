@@ -29,9 +29,11 @@ from typing import Any
 
 import polars as pl
 
-from core.erp import assets, payroll, recurring
+from core.erp import assets, recurring
+from core.erp.payroll.rules import read_rules
+from core.erp.payroll.runs import PayrollRun, read_runs
 
-from core.books import cachekey, private, safeio, schema, store, yamlnodes
+from core.books import cachekey, flat, private, safeio, schema, store, yamlnodes
 from core.model.errors import BooksError, Problem
 from core.model.records import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
@@ -243,7 +245,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                            "cash_flow", "production", "private", "audit"):
             bad.append(Problem("E011", path, _toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
-    payroll_rules, found = payroll.read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
+    payroll_rules, found = read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
     bad += found
     base = company.get("base_currency", "TRY")
     if isinstance(base, str) and base not in currencies:
@@ -1057,7 +1059,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     locations: dict[str, Location] = {}
     orders: list[Document] = []
     prices: list[PriceRule] = []
-    runs: list[payroll.PayrollRun] = []
+    runs: list[PayrollRun] = []
     fixed_assets: list[assets.Asset] = []
     spread_items: list[recurring.Recurring] = []
     activities: list[Activity] = []
@@ -1088,7 +1090,8 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 if unique("document", doc.id, doc.source):
                     orders.append(doc)
             continue
-        records, found = _read_tree(root, rel, fk.kind)
+        got = flat.read_records(root, rel, fk.kind) if fk.kind in flat.KINDS else None    # contacts: one reader
+        records, found = got if got is not None else _read_tree(root, rel, fk.kind)
         problems += found
         if records is None:
             continue
@@ -1097,7 +1100,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
             accounts.update(got)
             problems += found
         if fk.kind == "payroll":     # run ids are checked with the entries they become (core.erp.payroll)
-            got_runs, found = payroll.read_runs(records, rel)
+            got_runs, found = read_runs(records, rel)
             runs += got_runs
             problems += found
             continue
@@ -1158,7 +1161,7 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
                 activities=tuple(sorted(activities, key=lambda a: (a.date, a.id))), links=tuple(links),
                 postings=typed["postings"], entries=typed["entries"], moves=typed["moves"], rates=typed["rates"],
                 sales=typed["sales"], prices=tuple(prices),
-                payroll=tuple(sorted(runs, key=payroll.PayrollRun.sort_key)),
+                payroll=tuple(sorted(runs, key=PayrollRun.sort_key)),
                 assets=tuple(fixed_assets), recurring=tuple(spread_items),
                 files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken),
                 deals=tuple(sorted(deals, key=lambda d: (d.created, d.id))),

@@ -26,7 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from core.erp import payroll
+from core.erp.payroll.calculation import compute_run, ytd_before
+from core.erp.payroll.rules import PayrollRules
+from core.erp.payroll.runs import PayrollRun, Totals, parse_runs
 
 from core.books import safeio, schema, yamlnodes
 from core.model.errors import Problem
@@ -45,7 +47,7 @@ class Private:
     path: str                                   # as written in books.toml
     readable: bool
     reason: str = ""                            # why not, when not readable
-    runs: tuple[payroll.PayrollRun, ...] = ()   # detailed runs
+    runs: tuple[PayrollRun, ...] = ()   # detailed runs
     personal: Mapping[str, tuple[tuple[str, str], ...]] | None = None   # contact id -> fields
     personal_lines: Mapping[str, Source] | None = None                   # contact id -> its record
     files: tuple[str, ...] = ()                 # paths relative to the main books
@@ -79,14 +81,14 @@ def read(root: Path, settings: Settings) -> tuple[Private | None, list[Problem]]
         return Private(path, False, reason), []
     problems: list[Problem] = []
     files: list[str] = []
-    runs: list[payroll.PayrollRun] = []
+    runs: list[PayrollRun] = []
     for file in sorted(where.glob(PAYROLL_GLOB)):
         rel = _rel(root, file)
         text, found = _text(where, file, rel)
         problems += found
         if text is None:
             continue
-        got, found = payroll.parse_runs(text, rel)
+        got, found = parse_runs(text, rel)
         runs += got
         problems += found
         files.append(rel)
@@ -206,8 +208,8 @@ def check(book: Book) -> list[Problem]:
                                     hint="remove the record from the private books too (kebir contacts forget "
                                          "cannot write there)"))
     main = {r.id: r for r in book.payroll}
-    rules = book.settings.payroll or payroll.PayrollRules()
-    detailed = sorted([r for r in book.payroll if r.lines] + list(private.runs), key=payroll.PayrollRun.sort_key)
+    rules = book.settings.payroll or PayrollRules()
+    detailed = sorted([r for r in book.payroll if r.lines] + list(private.runs), key=PayrollRun.sort_key)
     for run in private.runs:
         posted = main.get(run.id)
         src = run.source
@@ -223,10 +225,10 @@ def check(book: Book) -> list[Problem]:
             continue
         if not run.lines or posted.totals is None:
             continue
-        result = payroll.compute_run(run, book.contacts, rules.for_year(run.year),
-                                     payroll.ytd_before(detailed, run, rules, book.contacts))
+        result = compute_run(run, book.contacts, rules.for_year(run.year),
+                                     ytd_before(detailed, run, rules, book.contacts))
         differ = [(f.name, getattr(posted.totals, f.name), getattr(result.totals, f.name))
-                  for f in fields(payroll.Totals) if getattr(posted.totals, f.name) != getattr(result.totals, f.name)]
+                  for f in fields(Totals) if getattr(posted.totals, f.name) != getattr(result.totals, f.name)]
         if differ:
             problems.append(Problem(
                 "E068", posted.source.path, posted.source.line,

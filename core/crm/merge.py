@@ -278,7 +278,7 @@ def plan_apply(book: Book, clusters: list[dict[str, Any]]) -> ApplyResult:
 def _same(field_name: str, value: str) -> str:
     """A value as compared for conflicts: phones in E.164, e-mails and names folded, so a mere
     reformatting is not reported as a disagreement."""
-    from core.crm.dedup import email_norm, fold, phone_e164
+    from core.crm.dedup.normalise import email_norm, fold, phone_e164
 
     if field_name == "phone":
         return phone_e164(value) or value

@@ -78,7 +78,11 @@ from typing import Any
 import tomli_w
 import yaml
 
-from core.erp import payroll
+from core.erp.payroll.calculation import (
+    PaidInvoice, RunResult, add_commissions, commissions, compute_run, ytd_before,
+)
+from core.erp.payroll.rules import PayrollRules
+from core.erp.payroll.runs import PayrollLine, PayrollRun
 from core.books.newbooks import GITIGNORE
 from core.model.records import Contact, Item
 from core.erp.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
@@ -2717,7 +2721,7 @@ class Documents:
             if cid not in self.over_limit and peak[cid] > limit[cid]:
                 self.customers[cid]["credit_limit"] = money(step(peak[cid]))
 
-    def paid_invoices(self) -> list[payroll.PaidInvoice]:
+    def paid_invoices(self) -> list[PaidInvoice]:
         """Each invoice as commission sees it: rep, net after credit notes (TRY), the day it was paid."""
         paid_so_far: dict[str, int] = {}
         paid_on: dict[str, dt.date] = {}
@@ -2731,7 +2735,7 @@ class Documents:
             net = inv.so.net() - (inv.credit.quantity * inv.credit.price if inv.credit else 0)
             if inv.currency != "TRY":
                 net = to_base(net, self.rates[(inv.date, inv.currency)])
-            out.append(payroll.PaidInvoice(inv.id, inv.rep, Decimal(net).scaleb(-2), paid_on.get(inv.id)))
+            out.append(PaidInvoice(inv.id, inv.rep, Decimal(net).scaleb(-2), paid_on.get(inv.id)))
         return out
 
     def records(self) -> list[Record]:
@@ -2809,9 +2813,9 @@ class Payroll:
                                        tuple((k, e[k]) for k in ("location", "hired", "left") if k in e))
                       for e in employees}
         self.documents = documents
-        self.rules = payroll.PayrollRules.from_toml(payroll_table())     # as kebir reads books.toml
-        self.runs: list[payroll.PayrollRun] = []
-        self.results: dict[int, payroll.RunResult] = {}
+        self.rules = PayrollRules.from_toml(payroll_table())     # as kebir reads books.toml
+        self.runs: list[PayrollRun] = []
+        self.results: dict[int, RunResult] = {}
 
     def build(self) -> None:
         paid = self.documents.paid_invoices()
@@ -2827,16 +2831,16 @@ class Payroll:
                 stop = min(left.day, 30) if left and left <= last else 30
                 days = max(1, stop - start + 1)
                 gross = half_up(int(e["gross_salary"].replace(".", "")) * days, 30)
-                lines.append(payroll.PayrollLine(e["id"], Decimal(gross).scaleb(-2), days=days))
-            earned = {rep: amount for rep, amount in payroll.commissions(paid, self.rules.commission_rate,
+                lines.append(PayrollLine(e["id"], Decimal(gross).scaleb(-2), days=days))
+            earned = {rep: amount for rep, amount in commissions(paid, self.rules.commission_rate,
                                                                           period).items()
                       if not self.staff[rep].get("left") or d(self.staff[rep].get("left") or "") >= first}
-            run = payroll.PayrollRun(f"PR-{period}", period, last, tuple(lines),
+            run = PayrollRun(f"PR-{period}", period, last, tuple(lines),
                                      memo=f"Bordro - {month_label(YEAR, month)}")
-            self.runs.append(payroll.add_commissions(run, earned))
+            self.runs.append(add_commissions(run, earned))
         for run in self.runs:
-            ytd = payroll.ytd_before(self.runs, run, self.rules, self.staff)
-            self.results[run.month] = payroll.compute_run(run, self.staff, self.rules, ytd)
+            ytd = ytd_before(self.runs, run, self.rules, self.staff)
+            self.results[run.month] = compute_run(run, self.staff, self.rules, ytd)
 
     def totals(self, month: int) -> dict[str, int]:
         """What one month's run owes, in kuruş: net pay per location, withheld taxes, SGK."""

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from core.model.errors import Problem
-from core.interop.books_out import ROOT_TYPES
+from core.interop.account_map import ROOT_TYPES
 from core.interop.source import Parsed, Skipped, SrcAccount, SrcPosting, SrcPrice, SrcTxn
 
 

@@ -42,7 +42,7 @@ def source_names(book: Book) -> dict[str, str]:
     codes gives back the originals, and importing the export gives back the same codes. Accounts of
     kebir's own chart (`102.01` "Garanti TL") are not in it. Names that would read differently in a
     journal (two spaces, `;`, a tab) or that two codes share are left out."""
-    from core.interop.books_out import derived_code
+    from core.interop.account_map import derived_code
 
     memo: dict[str, str | None] = {}
 

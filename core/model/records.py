@@ -22,7 +22,8 @@ from core.model.money import from_minor
 
 if TYPE_CHECKING:
     from core.erp.assets import Asset
-    from core.erp.payroll import PayrollRules, PayrollRun
+    from core.erp.payroll.rules import PayrollRules
+    from core.erp.payroll.runs import PayrollRun
     from core.erp.recurring import Recurring
 
 AccountCode = str

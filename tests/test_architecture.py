@@ -1,0 +1,185 @@
+"""The house rules of the source tree, checked over the AST of every module.
+
+Imports point only downwards through the layers below, and no module reaches itself again through
+its imports. Every import counts: at the top, inside a function, under `if TYPE_CHECKING:`. A lazy
+import kept for a real cost still points downwards, so it passes; one that runs upwards or closes
+a circle fails, wherever it sits. docs/architecture.md names every module, so a newcomer finds each
+one there.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# From the ground floor up. A module may import its own package and any package on a lower line.
+LAYERS = (
+    ("core.model",),
+    ("core.git",),
+    ("core.ledger",),
+    ("core.books",),
+    ("core.erp",),
+    ("core.reports",),
+    ("core.crm",),
+    ("core.close",),
+    ("core.interop",),
+    ("cli",),
+)
+UNLAYERED = ("core",)   # the namespace package's own docstring
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for top in ("core", "cli"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _resolve(module: str, path: Path, node: ast.ImportFrom | ast.Import) -> set[str]:
+    """The kebir modules one import statement reaches (a package counts as its __init__)."""
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        if node.level:
+            package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+            base = package[: len(package) - (node.level - 1)]
+            source = ".".join(base + ([node.module] if node.module else []))
+        else:
+            source = node.module or ""
+        names = [source] + [f"{source}.{alias.name}" for alias in node.names]
+    reached = set()
+    for name in names:
+        # `import core.erp.stock` reaches core.erp.stock; `from core.erp import stock` reaches it too
+        while name and name not in MODULES:
+            name = name.rpartition(".")[0]
+        if name and (name.startswith("core") or name.startswith("cli")):
+            reached.add(name)
+    return reached
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph = {}
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        edges: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                edges |= _resolve(module, path, node)
+        edges.discard(module)
+        # a package's __init__ is reached by every import of its submodules: that is not an edge
+        graph[module] = {target for target in edges if not module.startswith(target + ".")}
+    return graph
+
+
+def layer_of(module: str) -> int | None:
+    best, level = -1, None
+    for index, packages in enumerate(LAYERS):
+        for package in packages:
+            if (module == package or module.startswith(package + ".")) and len(package) > best:
+                best, level = len(package), index
+    return level
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+    return found
+
+
+def test_every_module_has_a_layer():
+    assert [m for m in MODULES if m not in UNLAYERED and layer_of(m) is None] == []
+
+
+def test_imports_point_only_downwards():
+    graph = import_graph()
+    upward = sorted(
+        f"{module} (layer {layer_of(module)}) imports {target} (layer {layer_of(target)})"
+        for module, targets in graph.items() if module not in UNLAYERED
+        for target in targets
+        if target not in UNLAYERED and layer_of(target) > layer_of(module)
+    )
+    assert upward == []
+
+
+def test_no_module_reaches_itself_through_its_imports():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_circle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_an_upward_import_inside_a_function_counts(tmp_path):
+    source = "def f():\n    from cli.main import app\n"
+    node = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom))
+    assert _resolve("core.model.money", ROOT / "core/model/money.py", node) == {"cli.main"}
+
+
+def test_docs_architecture_names_every_module():
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:core|cli)(?:/[\w]+)*(?:/|\.py))`", text))
+    missing = []
+    for module, path in MODULES.items():
+        rel = path.relative_to(ROOT).as_posix()
+        if path.name == "__init__.py":
+            rel = rel[: -len("__init__.py")]
+            if module in ("core", "cli"):
+                continue
+        if rel not in named:
+            missing.append(rel)
+    assert missing == []
+
+
+def test_no_module_over_700_lines():
+    long = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > 700}
+    assert long == {}
