@@ -1,6 +1,7 @@
 """Exports of closed books balance: `hledger check` and `bean-check` accept the export of every state of
-the books (open, after a month's close with an FX revaluation, after the year end), and hledger's
-base-currency balances equal kebir's trial balance in each.
+the books (open, after a month's close with an FX revaluation, after the year end), hledger's
+base-currency balances equal kebir's trial balance in each, and `kebir import journal` reads the
+export of closed books back to the same records.
 
 A revaluation leg moves only the base value of a foreign balance (no EUR changes hands). Written as
 `0.00 EUR @@ 500.00 TRY` it lost the sign of a credit leg, and beancount takes no price on zero
@@ -17,6 +18,7 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from core import load
@@ -115,6 +117,37 @@ def test_exports__balance_open_after_a_month_with_revaluation_and_after_the_year
     # the year's result: sale 10,000.00 - oil 18,500.00 + gains (250.00 + 250.00) = -8,000.00, a loss
     # (no tax on a loss under tr-tdhp), carried to 591 / retained earnings
     assert bal.get("591.01", bal.get("570.01")) == Decimal("8000.00")
+
+
+def test_round_trip__a_closed_month_comes_back_with_its_revaluation_legs_in_eur(tmp_path):
+    """`kebir import journal` reads the `revalues:EUR` leg back as kebir wrote it: no EUR, a base value."""
+    from tests.conftest import check
+    from tests.test_import_journal import records
+
+    root = make(tmp_path, "tr-tdhp", "[]\n")
+    (root / "journals/2025/2025-03.yaml").unlink()
+    for rel, text in (("journals/2025/2025-11.yaml", NOVEMBER), ("rates/2025.csv", RATES),
+                      ("contacts/erp/suppliers.yaml", SUPPLIERS)):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    assert close(root, "2025-11").exit_code == 0
+    src = records(check(root)[0])
+    for fmt in ("hledger", "beancount"):
+        out = tmp_path / f"closed.{fmt}"
+        assert run("export", "journal", "--to", fmt, "--books", str(root), "-o", str(out)).exit_code == 0
+        dst = tmp_path / f"fresh-{fmt}"
+        dst.mkdir()
+        shutil.copy(root / "books.toml", dst / "books.toml")
+        shutil.copytree(root / "contacts", dst / "contacts")
+        (dst / "accounts.yaml").write_text("[]\n", encoding="utf-8")
+        r = run("import", "journal", str(out), "--from", fmt, "--books", str(dst))
+        assert r.exit_code == 0, r.output
+        book, problems = check(dst)
+        assert [p for p in problems if p.severity == "error"] == []
+        back = records(book)
+        assert src[0].equals(back[0]) and src[1].equals(back[1]), fmt
+        leg = book.postings.filter((pl.col("entry_id") == "JE-2025-11-C001") & (pl.col("account") == "320.01"))
+        assert leg.select("currency", "amount", "base").rows() == [("EUR", 0, -25000)]
 
 
 def demo_in(tmp_path: Path) -> Path:
