@@ -63,7 +63,7 @@ ACCOUNTS = """\
 
 CONTACTS_ERP = """\
 - {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Ltd. Şti., tax_id: "1234567890"}
-- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: "9876543210"}
+- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: "9876543217"}
 """
 
 ITEMS = """\

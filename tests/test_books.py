@@ -119,11 +119,11 @@ def test_accounts_rename__refused_where_a_closed_period_uses_the_account(tmp_pat
 
 
 def test_contacts_add__next_id_checked_fields(books_root):
-    code, out = kebir("contacts", "add", "Kalamış Yatçılık A.Ş.", "-F", "tax_id=1234567897", "-F", "payment_terms=net30",
+    code, out = kebir("contacts", "add", "Kalamış Yatçılık A.Ş.", "-F", "tax_id=4540536920", "-F", "payment_terms=net30",
                       "--books", str(books_root))
     assert code == 0 and out.splitlines()[0] == "CU-0002"
     book, problems = check(books_root)
-    assert book.contacts["CU-0002"].get("tax_id") == "1234567897"
+    assert book.contacts["CU-0002"].get("tax_id") == "4540536920"
     assert kebir("contacts", "add", "X", "-F", "colour=blue", "--books", str(books_root))[0] == 2
     assert kebir("contacts", "add", "X", "--side", "crm", "--role", "supplier", "--books", str(books_root))[0] == 2
     code, _ = kebir("contacts", "add", "Bad Tax", "-F", "tax_id=12", "--books", str(books_root))

@@ -147,7 +147,7 @@ def test_a_forged_dedup_rows_cache__the_scan_reads_the_contacts(tmp_path):
     env = user(tmp_path, "zeynep")
     erp = ("- id: CU-0001\n  kind: company\n  name: Boğaziçi Etkinlik Ltd. Şti.\n  tax_id: \"1234567890\"\n"
            "- id: CU-0002\n  kind: company\n  name: Bogazici Etkinlik Ltd Sti\n  tax_id: \"1234567890\"\n"
-           "- id: SU-0001\n  kind: company\n  name: Kadıköy Balıkçısı\n  tax_id: \"9876543210\"\n")
+           "- id: SU-0001\n  kind: company\n  name: Kadıköy Balıkçısı\n  tax_id: \"9876543217\"\n")
     root = write_books(tmp_path / "books", {"contacts/erp/customers.yaml": erp})
     honest_plan = tmp_path / "honest.yaml"
     assert kebir(env, "dedup", "scan", "--books", str(root), "-o", str(honest_plan)).exit_code == 0

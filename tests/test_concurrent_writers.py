@@ -39,7 +39,7 @@ APRIL = MARCH.replace("JE-1", "JE-2").replace("2025-03-05", "2025-04-05").replac
 CONTACTS_ERP = """\
 - {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Ltd. Şti., tax_id: "1234567890", city: İstanbul}
 - {id: CU-0002, kind: company, name: Bogazici Etkinlik Ltd Sti, tax_id: "1234567890", email: info@bogazici.example}
-- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: "9876543210"}
+- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: "9876543217"}
 """
 CRM_PEOPLE = """\
 - {id: C-0900, kind: person, name: Ayşe Yılmaz, email: ayse@example.com, phone: 0532 555 0101}

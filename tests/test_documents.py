@@ -62,7 +62,7 @@ CONTACTS = """\
 - {id: CU-0050, kind: company, name: Boğaziçi Etkinlik Org. Ltd. Şti., tax_id: "1234567890", payment_terms: net30, credit_limit: "150000.00"}
 - {id: CU-0051, kind: company, name: Kalamata Travel GmbH, currency: EUR, payment_terms: net15}
 """
-SUPPLIERS = "- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: \"9876543210\", payment_terms: net7}\n"
+SUPPLIERS = "- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: \"9876543217\", payment_terms: net7}\n"
 
 
 def erp_books(books, orders: str, moves: str | None = None, rates: str | None = None, **extra: str):

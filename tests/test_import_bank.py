@@ -188,7 +188,7 @@ def test_import_contacts__good_rows_go_in_and_bad_rows_are_listed_with_their_lin
     assert res.exit_code == 0, res.output
     left_out = [ln for ln in res.stderr.splitlines() if " I050 " in ln]
     assert [ln.split(": ")[0] for ln in left_out] == [f"{src}:3", f"{src}:4", f"{src}:5"]
-    assert "the name is empty" in left_out[0] and "wrong form" in left_out[1] and "check digits" in left_out[2]
+    assert "the name is empty" in left_out[0] and "wrong form" in left_out[1] and "check digit" in left_out[2]
     book, problems = check(root)
     assert [p for p in problems if p.severity == "error"] == []
     got = {c.get("external_id"): (cid, c.get("tax_id")) for cid, c in book.contacts.items() if c.get("external_id")}

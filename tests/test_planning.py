@@ -26,7 +26,7 @@ CONTACTS = """\
 - {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Ltd. Şti., tax_id: "1234567890"}
 """
 SUPPLIERS = """\
-- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: "9876543210"}
+- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: "9876543217"}
 """
 ORDERS = """\
 - id: PO-1

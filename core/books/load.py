@@ -19,6 +19,7 @@ import re
 import time
 import tomllib
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -39,10 +40,11 @@ from core.model.records import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
     Segment, Settings, Source, frozen_map,
 )
+from core.csv_header import header_problems
 from core.model.money import decimal_or, fmt_minor, fraction_digits, minor_units
 from core.books.yamlnodes import Map, Seq, scalar
 
-PARSE_VERSION = "5"   # bump when the raw frame layout or parse problems change
+PARSE_VERSION = "6"   # bump when the raw frame layout or parse problems change
 BOOK_CACHE_VERSION = "3"   # bump when the typed whole-book cache changes its layout or storage
 CACHE_DIR = ".kebir/cache"
 PARALLEL_BYTES = 8 * 2**20
@@ -459,17 +461,7 @@ def parse_csv(data: bytes, rel: str, kind: str) -> Raw:
     except csv.Error as exc:     # a bare carriage return inside the header row
         return Raw(empty.frames, [Problem("E002", rel, 1, f"the header row cannot be read: {exc}",
                                           hint="write the header as plain comma-separated column names")])
-    missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c not in cols]
-    problems: list[Problem] = []
-    if missing:
-        problems.append(Problem("E002", rel, 1, f"missing column{'s' if len(missing) > 1 else ''} "
-                                + ", ".join(missing), expected="columns " + ",".join(required),
-                                found=header_line, hint="add the column to the header row (cells may be empty)"))
-    if unknown:
-        problems.append(Problem("E011", rel, 1, "unknown column " + ", ".join(unknown),
-                                expected="columns among " + ",".join(cols), found=header_line,
-                                hint="rename or remove it; unknown columns are refused so nothing is ignored"))
+    problems = header_problems(rel, header, header_line, cols, required)
     if problems:
         return Raw(empty.frames, problems)
     try:
@@ -1176,7 +1168,9 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
         book = private.attach(book, hidden)
         problems += found + private.notice(book, _toml_line((root / "books.toml").read_text(encoding="utf-8"),
                                                             "private"))
-    return book, problems
+    from core.unread import unread_files
+
+    return dataclasses.replace(book, unread=unread_files(book, problems)), problems
 
 
 # --------------------------------------------------------------------------- typing the frames
@@ -1259,7 +1253,7 @@ def _type_journal(settings: Settings, raw_p: pl.DataFrame, raw_e: pl.DataFrame, 
              & pl.col("account").str.contains(account_re).fill_null(False),
              _frac=fraction_digits(amount_str))
          .with_columns(_too_many=pl.col("_form_ok") & (pl.col("_frac") > pl.col("dec")).fill_null(False))
-         .with_columns(_bad=pl.col("_both") | pl.col("_neither") | pl.col("dec").is_null() | pl.col("_date").is_null()
+         .with_columns(_bad=pl.col("_both") | pl.col("_neither") | pl.col("dec").is_null()
                        | ~pl.col("_form_ok") | pl.col("_too_many"))
          .with_columns(amount=pl.when(~pl.col("_bad")).then(
              minor_units(pl.col("_amount_str"), pl.col("dec")) * pl.when(pl.col("debit").is_not_null()).then(1)
@@ -1295,13 +1289,19 @@ def _type_journal(settings: Settings, raw_p: pl.DataFrame, raw_e: pl.DataFrame, 
         problems.append(Problem("E045", f, ln, f"a {base} posting carries a rate or base that differs from its amount",
                                 record=rid or "", expected=f"base = amount = {amt}", found=f"rate {rate}, base {bs}",
                                 hint="remove `rate` and `base` from base-currency postings"))
-    foreign_rows = p.select((~pl.col("_bad") & (pl.col("currency") != base)).arg_true()).to_series()
+    # A posting of an entry whose date is no calendar date stays (its entry is broken, left out of balances
+    # and reports) so the entry's other problems, an unknown account, are reported in the same run; a
+    # foreign one has no day to take a rate on, and keeps base 0.
+    undated = pl.col("_date").is_null()
+    p = p.with_columns(base_minor=pl.when(~pl.col("_bad") & undated).then(pl.col("base_minor").fill_null(0))
+                       .otherwise(pl.col("base_minor")))
+    foreign_rows = p.select((~pl.col("_bad") & ~undated & (pl.col("currency") != base)).arg_true()).to_series()
     if foreign_rows.len():
         fb, fr = _value_foreign(p[foreign_rows], settings, rates, problems)
         p = p.with_columns(base_minor=p["base_minor"].scatter(foreign_rows, fb),
                            rate=p["rate"].scatter(foreign_rows, fr))
-    broken = set(p.filter(pl.col("_bad") | pl.col("base_minor").is_null()).get_column("entry_id").drop_nulls().to_list()) \
-        if flags[4] or foreign_rows.len() else set()
+    broken = set(p.filter(pl.col("_bad") | pl.col("base_minor").is_null() | undated).get_column("entry_id")
+                 .drop_nulls().to_list()) if flags[4] or foreign_rows.len() or p["_date"].null_count() else set()
     postings = p.filter(pl.col("base_minor").is_not_null()).select(
         "entry_id", pl.col("_date").alias("date"), "account", "currency", "amount",
         pl.col("base_minor").alias("base"), "rate", "contact", "item", "location", "memo", "tags",

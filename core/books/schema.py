@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from core.calendar_dates import impossible_date
 from core.model.errors import Problem
 from core.books.yamlnodes import Map, Seq
 
@@ -214,8 +215,17 @@ def _check(schema: dict[str, Any], node: dict[str, Any], value: Any, path: str, 
         out.append(Problem("E012", path, line, f"`{field}` has the wrong form", record=rid,
                            expected=_describe(node), found=str(value), hint=_hint_for(node, str(value))))
     elif node.get("format") == "date" and not valid_date(value):
-        out.append(Problem("E012", path, line, f"`{field}` is not a calendar date", record=rid,
-                           expected="a real date YYYY-MM-DD", found=value, hint="check the day and month"))
+        out.append(_not_on_the_calendar(field, value, path, line, rid))
+
+
+def _not_on_the_calendar(field: str, value: str, path: str, line: int, rid: str) -> Problem:
+    """E160 for a date in the form YYYY-MM-DD that names no day ("February 2025 has 28 days")."""
+    why = impossible_date(value)
+    if why is None:
+        return Problem("E012", path, line, f"`{field}` is not a calendar date", record=rid,
+                       expected="a real date YYYY-MM-DD", found=value, hint="check the day and month")
+    return Problem("E160", path, line, f"`{field}` {value} is not a calendar date: {why[0]}", record=rid,
+                   expected="a day of the calendar", found=value, hint=why[1])
 
 
 def _hint_for(node: dict[str, Any], value: str) -> str:
@@ -268,18 +278,22 @@ def check_columns(kind: str, frame: pl.DataFrame, path_col: str = "file", line_c
             expected, hint = _describe(prop), ""
         else:
             continue
-        if prop.get("format") == "date":
-            bad = bad | (col.is_not_null() & col.str.strptime(pl.Date, "%Y-%m-%d", strict=False).is_null())
+        if prop.get("format") == "date":     # in the form, but no day of the calendar: E160, said why
+            rules.append((name, ~bad & col.is_not_null() & col.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+                          .is_null(), prop, "E160", ""))
         rules.append((name, bad, prop, expected, hint))
     if not rules or frame.is_empty():
         return []
-    any_bad = frame.select([r[1].any().alias(r[0]) for r in rules]).row(0)
+    any_bad = frame.select([r[1].any().alias(f"_{i}") for i, r in enumerate(rules)]).row(0)
     out: list[Problem] = []
     rid = pl.col(id_col) if id_col in frame.columns else pl.lit("")
     for (name, bad, prop, expected, hint), failed in zip(rules, any_bad):
         if not failed:
             continue
         rows = frame.filter(bad).select(path_col, line_col, rid.alias("_rid"), pl.col(name).alias("_value"))
+        if expected == "E160":
+            out += [_not_on_the_calendar(prefix + name, val, p, ln, r or "") for p, ln, r, val in rows.iter_rows()]
+            continue
         for p, ln, r, val in rows.iter_rows():
             out.append(Problem("E012", p, ln, f"`{prefix}{name}` has the wrong form", record=r or "",
                                expected=expected, found=val, hint=hint or _hint_for(prop, val)))

@@ -14,6 +14,7 @@ import polars as pl
 from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import fmt_minor
+from core.unread import hold_back_stock
 from core.erp.stock import IN_KINDS, stock_deltas, stock_levels  # noqa: F401  (re-exported: validation's stock order)
 
 Check = Callable[[Book], list[Problem]]
@@ -262,7 +263,7 @@ def check_stock_non_negative(book: Book) -> list[Problem]:
         return []
     neg = stock_levels(moves).filter(pl.col("level") < 0)
     first = neg.group_by("item", "location", maintain_order=True).first()
-    problems = []
+    first, problems = hold_back_stock(book, first)     # not the follow-on of a file that cannot be read
     for mid, f, ln, item, loc, d, level, delta in first.select("id", "file", "line", "item", "location", "date",
                                                                "level", "delta").iter_rows():
         unit = book.items[item].unit if item in book.items else ""
@@ -293,6 +294,7 @@ from core.erp.commissions import check_commissions  # noqa: E402
 from core.close.records import check_close_history, check_leftovers  # noqa: E402
 from core.close.seal import check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
+from core.tax_numbers import check_contact_numbers  # noqa: E402
 from core.erp import assets, recurring  # noqa: E402
 from core.books import private
 
@@ -308,6 +310,7 @@ CHECKS: tuple[Check, ...] = (
     check_posting_accounts,
     check_close_records,
     check_contacts_referenced,
+    check_contact_numbers,
     check_aliases,
     check_campaigns_referenced,
     private.check,

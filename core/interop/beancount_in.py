@@ -67,7 +67,8 @@ def parse_beancount(path: Path) -> Parsed:
                     txn.broken = True
                     continue
                 sp = SrcPosting(account=p.account, line=pl_, amount=p.units.number, commodity=p.units.currency,
-                                contact=pm.get("contact"), rate=pm.get("rate"), memo=pm.get("memo"))
+                                contact=pm.get("contact"), rate=pm.get("rate"), memo=pm.get("memo"),
+                                revalues=pm.get("revalues"))
                 ptags = pm.get("tags")
                 if ptags:
                     sp.tags = tuple(t for t in str(ptags).split(",") if t)

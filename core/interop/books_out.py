@@ -220,7 +220,12 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         for code, cur, amt, bse, p in rows:
             d = decs.get(cur, 2)
             q: dict[str, Any] = {"account": code, ("debit" if amt >= 0 else "credit"): fmt_minor(abs(amt), d)}
-            if cur != base:
+            if cur == base and p.revalues and p.revalues != base and p.revalues in decs:
+                # a revaluation leg as kebir's exports write it (`revalues:EUR`): no EUR, a base value only
+                q.update({("debit" if amt >= 0 else "credit"): fmt_minor(0, decs[p.revalues]),
+                          "currency": p.revalues, "base": fmt_minor(abs(amt), bdec)})
+                cur, amt = p.revalues, 0
+            elif cur != base:
                 q["currency"] = cur
                 rate = p.rate or p.unit_price
                 if rate and _rate_ok(rate) and (bse is None or _times(amt, d, rate, bdec) == abs(bse)):

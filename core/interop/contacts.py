@@ -41,15 +41,15 @@ KIND = {"crm": "crm-contacts", "erp": "erp-contacts"}
 def _row_problems(kind: str, rec: dict[str, Any]) -> list[tuple[str, str, str]]:
     """What the contact schema and the tax-id checksums say about one imported record:
     (message, expected/found, hint)."""
-    from core.crm.dedup.normalise import tax_id_checkable, tax_id_valid
+    from core import tax_numbers
     from core.books import yamlnodes
     tree, _ = yamlnodes.parse(store.dump_yaml_records(kind, [rec]), "row")
     out = [(p.message, p.found, p.hint) for p in schema.check_tree(kind, tree, "row", rec["id"])]
     tax = str(rec.get("tax_id") or "")
-    if not out and tax_id_checkable(tax) and not tax_id_valid(tax):
-        what = "VKN" if len(tax) == 10 else "TCKN"
-        out.append((f"`tax_id` {tax} fails the {what} check digits", tax,
-                    "check the number against the party's documents"))
+    why = tax_numbers.tax_id_fault(tax, rec.get("country")) if tax and not out else None
+    if why:
+        out.append((f"`tax_id` {why}", tax, "check the number against the party's documents; a foreign party "
+                    "needs its `country`"))
     return out
 
 

@@ -5,7 +5,8 @@ Accounts are the names they were imported from where beancount can spell them
 allow no dots, so `.` becomes `-`), opened on the first day of the books with their code and name as metadata; the
 root follows the kebir type (cash and bank are Assets). Foreign-currency postings carry their
 base value as a total price (`@@`), so `sum(weight)` in bean-query equals kebir's base balances
-exactly. Entry ids, sources, contacts and rates ride along as metadata, payees are contact names
+exactly; a revaluation leg (no foreign amount, a base value only) is that base value in the base
+currency on the same account, with `revalues: "EUR"` metadata (`export_hledger.revalue_leg`). Entry ids, sources, contacts and rates ride along as metadata, payees are contact names
 (with the id as `payee_id`). `kebir import journal --from beancount` reads it all back.
 Output is deterministic: directives by date and id.
 """
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 
 
-from core.interop.export_hledger import account_path, entries_with_postings, ledger_in, rates_in, source_names
+from core.interop.export_hledger import (account_path, entries_with_postings, ledger_in, rates_in, revalue_leg,
+                                 source_names)
 from core.model.records import Book
 from core.model.money import fmt_minor
 from core.ledger.period import Span
@@ -116,10 +118,16 @@ def export_beancount(book: Book, span: Span = Span()) -> str:
         if tags:
             out.append(f"  tags: {_q(tags)}")
         for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*legs):
-            line = f"  {names.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
-            if cur != base:
-                line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
+            revalues = revalue_leg(cur, amt, bse, base)
+            if revalues:
+                line = f"  {names.get(acc, acc)}  {fmt_minor(bse, bdec)} {base}"
+            else:
+                line = f"  {names.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
+                if cur != base:
+                    line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
             out.append(line)
+            if revalues:
+                out.append(f"    revalues: {_q(cur)}")
             if contact:
                 out.append(f"    contact: {_q(contact)}")
             if rate and cur != base:

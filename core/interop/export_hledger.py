@@ -4,7 +4,10 @@ Account names are the names they were imported from (`Assets:US:ETrade:VEA`, see
 else the chain of codes from the top group down (`1:10:102:102.01`), declared with
 their hledger type (A, L, E, R, X, C) so `bs`, `is` and `type:` queries work, and their name as a
 comment. Foreign-currency postings carry their base value as a total cost (`@@`), so
-`hledger bal -B` sums exactly what kebir sums, and their rate as a `rate:` tag. The payee is the
+`hledger bal -B` sums exactly what kebir sums, and their rate as a `rate:` tag. A revaluation leg
+(no foreign amount, a base value only: what the close's FX revaluation posts) is written as that
+base value in the base currency on the same account, tagged `revalues:EUR` (`revalue_leg`): a
+zero amount at a total cost cannot carry a sign, and beancount takes no price on zero units. The payee is the
 contact's name in the description (`Name | memo`) and its id as a `payee:` tag; posting contacts
 are `contact:` tags. `kebir import journal` reads all of these back, so export and import round-trip.
 Market prices are `P` directives from rates/. Output is deterministic: entries by date and id,
@@ -136,6 +139,12 @@ def entries_with_postings(p: pl.DataFrame, e: pl.DataFrame):
             yield eid, d, memo, payee, source, tags, posts[eid]
 
 
+def revalue_leg(cur: str, amount: int, base_value: int, base: str) -> bool:
+    """A posting that changes only the base value of a foreign-currency balance (a revaluation):
+    exports write it as `base_value` in the base currency, tagged with the currency it revalues."""
+    return cur != base and amount == 0 and base_value != 0
+
+
 def export_hledger(book: Book, span: Span = Span()) -> str:
     base = book.base
     bdec = book.settings.decimals(base) or 2
@@ -169,10 +178,14 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         if meta:
             out.append("    ; " + ", ".join(meta))
         for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*legs):
-            line = f"    {paths.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
-            if cur != base:
-                line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
             note = [f"contact:{contact}"] if contact else []
+            if revalue_leg(cur, amt, bse, base):
+                line = f"    {paths.get(acc, acc)}  {fmt_minor(bse, bdec)} {base}"
+                note.append(f"revalues:{cur}")
+            else:
+                line = f"    {paths.get(acc, acc)}  {fmt_minor(amt, decs.get(cur, bdec))} {cur}"
+                if cur != base:
+                    line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
             if rate and cur != base:
                 note.append(f"rate:{rate}")
             note += [f"{t}:" for t in (ptags or "").split(",") if t]

@@ -294,7 +294,7 @@ def _comment_fields(comment: str) -> tuple[dict[str, str], list[str], list[str]]
         if m is None:
             break
         key, value = m[1], m[2].strip()
-        if key in ("contact", "rate", "source", "payee", "type", "name", "code", "memo", "kebir-type"):
+        if key in ("contact", "rate", "source", "payee", "type", "name", "code", "memo", "kebir-type", "revalues"):
             fields[key] = value
         else:
             tag = f"{key}:{value}" if value else key
@@ -393,6 +393,7 @@ def _apply_posting_comment(p: SrcPosting, comment: str) -> None:
     fields, tags, memo = _comment_fields(comment)
     p.contact = fields.pop("contact", p.contact)
     p.rate = fields.pop("rate", p.rate)
+    p.revalues = fields.pop("revalues", p.revalues) or None
     if "memo" in fields:
         memo.insert(0, fields.pop("memo"))
     for k, v in fields.items():

@@ -36,6 +36,7 @@ class SrcPosting:
     rate: str | None = None
     memo: str | None = None
     tags: tuple[str, ...] = ()
+    revalues: str | None = None          # `revalues:EUR`: a base-currency amount that revalues an EUR balance
 
 
 @dataclass(slots=True)

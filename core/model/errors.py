@@ -85,6 +85,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E102": (ERROR, "close totals differ from the books"),
     "E103": (ERROR, "close record does not match its git tag"),
     "E120": (ERROR, "the allowed-signers file named in books.toml is missing or has a line with no key"),
+    "E160": (ERROR, "date that is not on the calendar"),
+    "E161": (ERROR, "CSV header has a misspelt column"),
+    "E162": (ERROR, "Turkish tax number (VKN or TCKN) fails its check digits"),
+    "E163": (ERROR, "IBAN fails its check"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
@@ -92,6 +96,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W005": (WARNING, "the private books cannot be read"),
     "W006": (WARNING, "a committed close, reopen or filing without its git tag"),
     "W008": (WARNING, "git tracks the local .kebir/ directory"),
+    "W016": (WARNING, "stock check held back while a stock file cannot be read"),
+    "W017": (WARNING, "a CRM record's tax number or IBAN fails its check"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the

@@ -317,6 +317,7 @@ class Book:
     rates: pl.DataFrame
     files: tuple[str, ...] = ()
     broken_entries: frozenset[str] = frozenset()   # entries with field errors: skip balance checks
+    unread: frozenset[str] = frozenset()            # stock record files not read at all (core.unread)
     sales: pl.DataFrame | None = None                # Z-report rows (core.erp.zreports)
     prices: tuple["PriceRule", ...] = ()              # prices.yaml (core.erp.pricing)
     payroll: tuple[PayrollRun, ...] = ()              # payroll/YYYY/YYYY-MM.yaml (core.erp.payroll)
