@@ -12,7 +12,7 @@ from core.errors import Problem
 from core.model import Book
 from core.money import round_half_up
 from core.payroll import PaidInvoice, PayrollRules, commissions
-from core.reports.aging import settled_on
+from core.subledger import settled_on
 
 
 def paid_invoices(book: Book) -> list[PaidInvoice]:
