@@ -67,6 +67,7 @@ class Deriver:
     def __init__(self, book: Book, received: dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
         self.book = book
         self.received = dict(received or {})     # (PO, item) -> (qty thousandths, value) not yet invoiced
+        self.received_fx: dict[tuple[str, str], tuple[str, int]] = {}   # (PO, item) -> (currency, amount)
         self.roles = Roles(book)
         self.base = book.base
         self.base_dec = book.settings.decimals(book.base) or 2
@@ -208,13 +209,9 @@ class Deriver:
             account = self.roles.need("goods_received") if stocked else (line.account or self.roles.need(
                 "expenses", line.item, doc.location))
             net_base, vat_base = self.to_base(net, currency, rate), self.to_base(vat, currency, rate)
-            at_cost = self._received_value(doc, line) if stocked and sign > 0 else None
-            if at_cost is not None and at_cost != net_base:
-                # Goods received are cleared at the value they came in at; the rest is a price difference.
-                legs.append(Leg(account, at_cost, item=line.item, memo=line.description))
-                legs.append(Leg(self.roles.need("price_difference", line.item, doc.location), net_base - at_cost,
-                                currency, sign * net if currency == self.base else None, item=line.item, rate=rate,
-                                memo=f"price difference on {line.item}"))
+            got = self._received_value(doc, line) if stocked and sign > 0 else None
+            if got is not None:
+                legs += self._clear_received(doc, line, account, got, net, net_base, currency, rate)
             else:
                 legs.append(Leg(account, sign * net_base, currency, sign * net, item=line.item, rate=rate,
                                 memo=line.description))
@@ -229,8 +226,9 @@ class Deriver:
         if sign > 0:
             self.open.add("ap", OpenItem(doc.id, doc.party, currency, total_amount, total_base, doc.date))
 
-    def _received_value(self, doc: Document, line: OrderLine) -> int | None:
-        """The stock value received on the invoice's purchase order for this line's quantity."""
+    def _received_value(self, doc: Document, line: OrderLine) -> tuple[int, str, int] | None:
+        """What the receipts on the invoice's purchase order credited to goods received for this
+        line's quantity: (base value, currency, amount in that currency)."""
         key = (doc.order or "", line.item or "")
         qty, value = self.received.get(key, (0, 0))
         want = int((line.quantity * 1000).to_integral_value())
@@ -238,7 +236,32 @@ class Deriver:
             return None
         part = value if want == qty else int(round_half_up(Decimal(value) * want / qty, 0))
         self.received[key] = (qty - want, value - part)
-        return part
+        cur, fx = self.received_fx.get(key, (self.base, 0))
+        if cur == self.base:
+            return part, cur, part
+        fx_part = fx if want == qty else int(round_half_up(Decimal(fx) * want / qty, 0))
+        self.received_fx[key] = (cur, fx - fx_part)
+        return part, cur, fx_part
+
+    def _clear_received(self, doc: Document, line: OrderLine, account: str, got: tuple[int, str, int], net: int,
+                        net_base: int, currency: str, rate: str | None) -> list[Leg]:
+        """Goods received are cleared with what the receipt credited, in its currency and in base
+        (core.clearing); the price difference at the invoice's rate goes to `price_difference`,
+        a rate difference on the euros received to `fx_gain` / `fx_loss`."""
+        at_cost, cur, fx = got
+        legs = [Leg(account, at_cost, cur, fx, item=line.item, memo=line.description)]
+        if cur != self.base and cur == currency:
+            price = self.to_base(net - fx, currency, rate)
+            exchange = net_base - at_cost - price
+        else:
+            price, exchange = net_base - at_cost, 0
+        if price:
+            legs.append(Leg(self.roles.need("price_difference", line.item, doc.location), price, item=line.item,
+                            memo=f"price difference on {line.item}"))
+        if exchange:
+            legs.append(Leg(self.roles.need("fx_loss" if exchange > 0 else "fx_gain"), exchange, item=line.item,
+                            memo=f"exchange difference on goods received for {line.item}"))
+        return legs
 
     def _doc_rate(self, doc_id: str | None) -> str | None:
         doc = self.book.document(doc_id or "")
@@ -436,6 +459,10 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
             "document", "item").agg(pl.col("qty").sum(), pl.col("value").sum())
         received = {(doc, item): (q, v) for doc, item, q, v in rec.iter_rows()}
     d = Deriver(book, received)
+    if ledger is not None:
+        from core.clearing import received_in_currency
+
+        d.received_fx = received_in_currency(book, ledger.rows)
     docs = posting_documents(book)
     common_p = common_e = None
     common_a: list[pl.DataFrame] = []
@@ -557,6 +584,9 @@ def stock_move_postings(book: Book, ledger, problems: list[Problem]
         currency=pl.lit(book.base), amount=pl.col("base"), rate=pl.lit(None, pl.String),
         contact=pl.lit(None, pl.String), memo=pl.col("kind"), tags=pl.lit(None, pl.String),
         source=pl.coalesce("document", "entry_id"))
+    from core.clearing import receipt_legs_in_currency      # a receipt on a foreign order: its currency
+
+    legs = receipt_legs_in_currency(book, rows, legs, counter["receipt"])
     postings = legs.select("entry_id", "date", "account", "currency", "amount", "base", "rate", "contact", "item",
                            "location", "memo", "tags", pl.col("file").cast(pl.Categorical),
                            pl.col("line").cast(pl.Int32), "source")
