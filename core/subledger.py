@@ -231,11 +231,10 @@ def _events(book, side: str, as_of: date | None) -> list[tuple]:
 
 
 def replay(book, side: str, as_of: date | None = None) -> Replay:
-    """The subledger of `side` ('ar' or 'ap') at the end of `as_of` (default: everything). The
-    replay of the whole book is shared (credit limits, commissions and status all read it)."""
-    if as_of is None:
-        return book._memo(f"_subledger_{side}", lambda: _replay(book, side, None))
-    return _replay(book, side, as_of)
+    """The subledger of `side` ('ar' or 'ap') at the end of `as_of` (default: everything). Each
+    replay is built once per book and day and shared (credit limits, commissions, status and every
+    customer's 360 read the same one): callers only read it."""
+    return book._memo(f"_subledger_{side}_{as_of}", lambda: _replay(book, side, as_of))
 
 
 def _replay(book, side: str, as_of: date | None) -> Replay:
