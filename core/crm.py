@@ -21,7 +21,7 @@ from core.money import from_minor
 from core.period import Span, compared, short_label
 from core.reports import Column, Table
 from core.reports.aging import BUCKETS, bucket_of
-from core.subledger import open_items, state_of
+from core.subledger import open_items, settled_by, state_of
 from core.reports.sales import sales_postings
 
 STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
@@ -261,6 +261,8 @@ def build_customer(book: Book, contact_id: str, as_of: date) -> Table:
                 # gross, as the payments beside it, and where it stands in the subledger (as `kebir status`)
                 st = state_of(book, doc.id, "ar", as_of)
                 amount, state = from_minor(st.gross, dec), st.state
+            elif doc.kind == "credit-note" and doc.status != "cancelled":
+                amount = from_minor(settled_by(book, "ar").get(doc.id, 0), dec)      # gross, as invoices
             elif doc.kind == "payment" and doc.status != "cancelled":
                 state = f"on account {from_minor(advance[doc.id], dec)}" if doc.id in advance else "applied"
             rows.append(("document", str(doc.date), doc.id, f"{doc.kind}{': ' + doc.memo if doc.memo else ''}",

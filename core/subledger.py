@@ -298,6 +298,15 @@ def settled_on(book, side: str = "ar") -> dict[str, date]:
     return replay(book, side, None).settled
 
 
+def settled_by(book, side: str = "ar") -> dict[str, int]:
+    """What each settling document (payment, credit note, doubtful classification) took off the
+    subledger, in base minor units: settled plus left on account."""
+    def build() -> dict[str, int]:
+        rows = allocations(book, side).filter(pl.col("kind") != "open")
+        return dict(rows.group_by("by").agg(pl.col("base").sum()).iter_rows())
+    return book._memo(f"_settled_by_{side}", build)
+
+
 @dataclass(frozen=True, slots=True)
 class DocState:
     """Where one document stands in the subledger (base minor units)."""

@@ -80,6 +80,7 @@ def test_month_of_one_customer__status_aging_and_360_agree_with_the_hand_count(b
     assert docs["INV-0001"] == (Decimal("12000.00"), "partly paid")
     assert docs["INV-0002"] == (Decimal("24000.00"), "paid")
     assert docs["PAY-0001"] == (Decimal("5000.00"), "applied")
+    assert docs["CN-0001"][0] == Decimal("2400.00")
     assert docs["PAY-0002"] == (Decimal("21600.00"), "applied")
     t = build_customer(book, "CU-0050", END)
     assert t.meta["balance"] == Decimal("7000.00")
