@@ -171,3 +171,33 @@ def test_demo__the_subledger_ties_to_the_control_accounts_per_customer(demo):
         control = {c: sign * b for c, b in demo.ledger().filter(pl.col("account") == code)
                    .group_by("contact").agg(pl.col("base").sum()).iter_rows() if b}
         assert {c: v for c, v in per.items() if v} == control
+
+
+def test_aging_json_with_an_advance__validates_against_its_schema(books_dir):
+    import json
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tests.test_documents import ACCOUNTS, CONTACTS, ROLES
+
+    root = books_dir({"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CONTACTS,
+                      "orders/2025/2025-03.yaml": MONTH + """- id: PAY-0003
+  kind: payment
+  date: 2025-03-20
+  party: CU-0050
+  amount: "10000.00"
+  allocations:
+    - {invoice: INV-0001, amount: "7000.00"}
+"""})
+    out = CliRunner().invoke(app, ["report", "aging", "ar", "--on", "2025-03-31", "--format", "json",
+                                   "--books", str(root)])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    # 10,000.00 paid, 7,000.00 of it allocated to what was left of INV-0001: 3,000.00 on account
+    assert (doc["rows"][0]["on_account"], doc["rows"][0]["total"]) == ("-3000.00", "-3000.00")
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "reports" / "aging.schema.json")
+                        .read_text(encoding="utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors(doc))
