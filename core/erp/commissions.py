@@ -12,7 +12,7 @@ from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import round_half_up
 from core.erp.payroll import PaidInvoice, PayrollRules, commissions
-from core.reports.aging import settled_on
+from core.subledger import settled_on
 
 
 def paid_invoices(book: Book) -> list[PaidInvoice]:
