@@ -34,6 +34,7 @@ def _assert_same(root: Path) -> None:
     assert fast.derived_postings.schema == slow.derived_postings.schema
     assert fast.derived_postings.to_dicts() == slow.derived_postings.to_dicts()
     assert fast.derived_entries.to_dicts() == slow.derived_entries.to_dicts()
+    assert fast.allocations.to_dicts() == slow.allocations.to_dicts()     # the subledger's rows too
     assert fast_problems == slow_problems
 
 

@@ -20,7 +20,8 @@ from core.model.records import Book, Deal
 from core.model.money import from_minor
 from core.ledger.period import Span, compared, short_label
 from core.reports import Column, Table
-from core.reports.aging import BUCKETS, bucket_of, open_items
+from core.reports.aging import BUCKETS, bucket_of
+from core.subledger import open_items, settled_by, state_of
 from core.reports.sales import sales_postings
 
 STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
@@ -251,21 +252,29 @@ def build_customer(book: Book, contact_id: str, as_of: date) -> Table:
     hist = sales_postings(book, Span(None, as_of + timedelta(days=1))).filter(
         pl.col("party").is_in(pl.Series(sorted(ids), dtype=pl.String).implode()))
     invoiced = -int(hist["base"].sum() or 0)
-    net_of = {src: -int(v) for src, v in hist.group_by("source").agg(pl.col("base").sum()).iter_rows()}
+    items = [it for it in open_items(book, "ar", as_of) if it.contact in ids]
+    advance = {it.doc: -it.amount for it in items if it.on_account}
     for doc in book.documents:
         if doc.party in ids and doc.date <= as_of:
-            amount = doc.amount if doc.amount is not None else (
-                from_minor(net_of[doc.id], dec) if doc.id in net_of else None)
+            amount, state = doc.amount, doc.status or ""
+            if doc.kind == "invoice" and doc.status != "cancelled":
+                # gross, as the payments beside it, and where it stands in the subledger (as `kebir status`)
+                st = state_of(book, doc.id, "ar", as_of)
+                amount, state = from_minor(st.gross, dec), st.state
+            elif doc.kind == "credit-note" and doc.status != "cancelled":
+                amount = from_minor(settled_by(book, "ar").get(doc.id, 0), dec)      # gross, as invoices
+            elif doc.kind == "payment" and doc.status != "cancelled":
+                state = f"on account {from_minor(advance[doc.id], dec)}" if doc.id in advance else "applied"
             rows.append(("document", str(doc.date), doc.id, f"{doc.kind}{': ' + doc.memo if doc.memo else ''}",
-                         amount, doc.status or ""))
-    items = [it for it in open_items(book, "ar", as_of) if it.contact in ids]
+                         amount, state))
     balance = sum(it.amount for it in items)
     worst = 0
     for it in sorted(items, key=lambda x: (x.due, x.doc)):
-        late = max(0, (as_of - it.due).days)
+        late = 0 if it.on_account else max(0, (as_of - it.due).days)
         worst = max(worst, late)
-        rows.append(("open item", str(it.day), it.doc, f"due {it.due}, {late} days past due, {bucket_of(it, as_of)}",
-                     from_minor(it.amount, dec), ""))
+        detail = "on account (advance)" if it.on_account else \
+            f"due {it.due}, {late} days past due, {bucket_of(it, as_of)}"
+        rows.append(("open item", str(it.day), it.doc, detail, from_minor(it.amount, dec), ""))
     limits = [Decimal(v) for i in live if (v := book.contacts[i].get("credit_limit"))]
     limit = min(limits) if limits else None
     rows.append(("balance", str(as_of), "", "open balance", from_minor(balance, dec), ""))

@@ -5,9 +5,10 @@ problems found (a missing posting rule, a document that cannot be valued). The d
 deterministic: documents in (date, kind order, id) order, one derived entry per document (plus
 one per applied advance), amounts in integer minor units, VAT per line rounded half-up.
 
-Open items are tracked while deriving, per party and currency, so a payment settles its
-invoices at the rate they were booked at and the realized exchange difference is posted.
-Settlements are tagged `settles:INV-...` on the control-account legs, which the aging report reads.
+Open items are tracked while deriving, per party and currency (`core.subledger.Ledgers`), so a
+payment settles its invoices at the rate they were booked at and the realized exchange difference
+is posted. Every settlement is recorded as an allocation row (`Book.allocations`), which aging,
+status, the customer 360 and commissions read; the `settles INV-...` memo is for people only.
 """
 
 from __future__ import annotations
@@ -21,66 +22,29 @@ import polars as pl
 from core.ledger.derived import Entries, Leg
 from core.model.errors import Problem
 from core.model.records import Book, Document, OrderLine
-from core.model.money import convert_minor, round_half_up
+from core.model.money import convert_minor, fmt_minor, round_half_up
 from core.erp import post_frames, production
 from core.erp.payroll.posting import derive_payroll
 from core.erp.payroll.rules import PayrollRules
 from core.erp.stock import packed_key
 from core.erp.zreports import derive_sales
 from core.ledger.posting import MissingRole, Roles, document_rate, vat_rate_name
+from core import subledger
+from core.subledger import Item as OpenItem
+from core.subledger import Ledgers
 
 # Within a day: advances before the invoices that apply them, invoices before what settles them.
 KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
               "payment": 5, "supplier-payment": 6, "doubtful": 7}
 
 
-@dataclass
-class OpenItem:
-    doc: str
-    party: str
-    currency: str
-    amount: int          # open, in the document currency's minor units
-    base: int            # open, in base minor units
-    day: date
-
-
-class Ledgers:
-    """Open invoices per (side, party, currency), oldest first, while documents are replayed."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str, str], list[OpenItem]] = {}
-        self.by_doc: dict[str, OpenItem] = {}
-        self.first: dict[tuple[str, str, str], int] = {}
-
-    def add(self, side: str, item: OpenItem) -> None:
-        self.items.setdefault((side, item.party, item.currency), []).append(item)
-        self.by_doc[item.doc] = item
-
-    def settle(self, item: OpenItem, amount: int) -> int:
-        """Take `amount` off an item; returns the base value settled (pro rata, exact at the end)."""
-        amount = min(amount, item.amount)
-        if amount <= 0:
-            return 0
-        base = item.base if amount == item.amount else int(
-            round_half_up(Decimal(item.base) * amount / item.amount, 0))
-        item.amount -= amount
-        item.base -= base
-        return base
-
-    def oldest(self, side: str, party: str, currency: str) -> list[OpenItem]:
-        key = (side, party, currency)
-        queue = self.items.get(key, [])
-        start = self.first.get(key, 0)
-        while start < len(queue) and queue[start].amount <= 0:
-            start += 1                       # settled items never reopen: skip them for good
-        self.first[key] = start
-        return [i for i in queue[start:] if i.amount > 0]
 
 
 class Deriver:
     def __init__(self, book: Book, received: dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
         self.book = book
         self.received = dict(received or {})     # (PO, item) -> (qty thousandths, value) not yet invoiced
+        self.received_fx: dict[tuple[str, str], tuple[str, int]] = {}   # (PO, item) -> (currency, amount)
         self.roles = Roles(book)
         self.base = book.base
         self.base_dec = book.settings.decimals(book.base) or 2
@@ -132,6 +96,7 @@ class Deriver:
         made = []
         for doc in docs:
             before = len(self.entries)
+            self.open.at(doc.id, doc.date, doc.source.path, doc.source.line)
             try:
                 getattr(self, "post_" + doc.kind.replace("-", "_"))(doc)
             except MissingRole as exc:
@@ -221,13 +186,9 @@ class Deriver:
             account = self.roles.need("goods_received") if stocked else (line.account or self.roles.need(
                 "expenses", line.item, doc.location))
             net_base, vat_base = self.to_base(net, currency, rate), self.to_base(vat, currency, rate)
-            at_cost = self._received_value(doc, line) if stocked and sign > 0 else None
-            if at_cost is not None and at_cost != net_base:
-                # Goods received are cleared at the value they came in at; the rest is a price difference.
-                legs.append(Leg(account, at_cost, item=line.item, memo=line.description))
-                legs.append(Leg(self.roles.need("price_difference", line.item, doc.location), net_base - at_cost,
-                                currency, sign * net if currency == self.base else None, item=line.item, rate=rate,
-                                memo=f"price difference on {line.item}"))
+            got = self._received_value(doc, line) if stocked and sign > 0 else None
+            if got is not None:
+                legs += self._clear_received(doc, line, account, got, net, net_base, currency, rate)
             else:
                 legs.append(Leg(account, sign * net_base, currency, sign * net, item=line.item, rate=rate,
                                 memo=line.description))
@@ -242,8 +203,9 @@ class Deriver:
         if sign > 0:
             self.open.add("ap", OpenItem(doc.id, doc.party, currency, total_amount, total_base, doc.date))
 
-    def _received_value(self, doc: Document, line: OrderLine) -> int | None:
-        """The stock value received on the invoice's purchase order for this line's quantity."""
+    def _received_value(self, doc: Document, line: OrderLine) -> tuple[int, str, int] | None:
+        """What the receipts on the invoice's purchase order credited to goods received for this
+        line's quantity: (base value, currency, amount in that currency)."""
         key = (doc.order or "", line.item or "")
         qty, value = self.received.get(key, (0, 0))
         want = int((line.quantity * 1000).to_integral_value())
@@ -251,22 +213,56 @@ class Deriver:
             return None
         part = value if want == qty else int(round_half_up(Decimal(value) * want / qty, 0))
         self.received[key] = (qty - want, value - part)
-        return part
+        cur, fx = self.received_fx.get(key, (self.base, 0))
+        if cur == self.base:
+            return part, cur, part
+        fx_part = fx if want == qty else int(round_half_up(Decimal(fx) * want / qty, 0))
+        self.received_fx[key] = (cur, fx - fx_part)
+        return part, cur, fx_part
+
+    def _clear_received(self, doc: Document, line: OrderLine, account: str, got: tuple[int, str, int], net: int,
+                        net_base: int, currency: str, rate: str | None) -> list[Leg]:
+        """Goods received are cleared with what the receipt credited, in its currency and in base
+        (core.clearing); the price difference at the invoice's rate goes to `price_difference`,
+        a rate difference on the euros received to `fx_gain` / `fx_loss`."""
+        at_cost, cur, fx = got
+        legs = [Leg(account, at_cost, cur, fx, item=line.item, memo=line.description)]
+        if cur != self.base and cur == currency:
+            price = self.to_base(net - fx, currency, rate)
+            exchange = net_base - at_cost - price
+        else:
+            price, exchange = net_base - at_cost, 0
+        if price:
+            legs.append(Leg(self.roles.need("price_difference", line.item, doc.location), price, item=line.item,
+                            memo=f"price difference on {line.item}"))
+        if exchange:
+            legs.append(Leg(self.roles.need("fx_loss" if exchange > 0 else "fx_gain"), exchange, item=line.item,
+                            memo=f"exchange difference on goods received for {line.item}"))
+        return legs
 
     def _doc_rate(self, doc_id: str | None) -> str | None:
         doc = self.book.document(doc_id or "")
         return self.rate_for(doc, doc.currency or self.base) if doc else None
 
     def _settle_from_last(self, doc: Document, side: str, target: OpenItem | None) -> None:
-        """A credit note reduces the invoice it credits (else the oldest open ones)."""
+        """A credit note reduces the invoice it credits (else the oldest open ones); the base it
+        posted is shared over what it settled, pro rata, so the subledger ties to the control account."""
         amount = abs(self.entries._p[-1][4])      # the control leg is the last leg added
+        base = abs(self.entries._p[-1][5])
+        total = amount
         currency = doc.currency or self.base
         for item in ([target] if target is not None else []) + self.open.oldest(side, doc.party, currency):
             if amount <= 0:
                 break
+            if item.amount <= 0:
+                continue
             taken = min(amount, item.amount)
-            self.open.settle(item, taken)
+            share = base if taken == amount else int(round_half_up(Decimal(base) * taken / total, 0))
+            self.open.settle(item, taken, by=doc.id, base=share)
             amount -= taken
+            base -= share
+            total -= taken
+        self.open.leave("oldest", side, doc.party, doc.id, currency, amount, base)
 
     def post_payment(self, doc: Document) -> None:
         self._settlement(doc, "ar", "receivable", +1)
@@ -296,8 +292,12 @@ class Deriver:
             want = self.minor(alloc.amount, currency)
             if item is None or item.party != doc.party or item.currency != currency:
                 continue                     # reported by the document checks
-            targets.append((item, min(want, left)))
-            left -= min(want, left)
+            avail = item.amount - sum(t for i, t in targets if i is item)
+            if want > avail:
+                self._over_allocated(doc, alloc.doc, want, avail, currency)
+            take = max(min(want, avail, left), 0)
+            targets.append((item, take))
+            left -= take
         if not doc.allocations:
             for item in self.open.oldest(side, doc.party, currency):
                 if left <= 0:
@@ -306,7 +306,9 @@ class Deriver:
                 targets.append((item, take))
                 left -= take
         for item, take in targets:
-            base = self.open.settle(item, take)
+            if take <= 0:
+                continue
+            base = self.open.settle(item, take, by=doc.id)
             settled_base += base
             legs.append(Leg(control, -sign * base, currency, -sign * take, contact=doc.party, rate=rate,
                             memo=f"settles {item.doc}"))
@@ -315,12 +317,27 @@ class Deriver:
             settled_base += on_account
             legs.append(Leg(control, -sign * on_account, currency, -sign * left, contact=doc.party, rate=rate,
                             memo="on account"))
+            # allocated payments keep what is left as an advance; the others settle the oldest
+            # items derivation does not know of (manual entries), then stay on account
+            self.open.leave("on-account" if doc.allocations else "oldest", side, doc.party, doc.id, currency,
+                            left, on_account)
         diff = bank_base - settled_base       # > 0: more base came in (sign +1) than was booked
         if diff:
             gain = diff * sign > 0
             legs.append(Leg(self.roles.need("fx_gain" if gain else "fx_loss"), -sign * diff,
                             memo=f"realized exchange difference on {doc.id}"))
         self.post(doc, legs)
+
+    def _over_allocated(self, doc: Document, invoice: str, want: int, take: int, currency: str) -> None:
+        """E140: an allocation beyond what is open on the invoice; the excess stays on account."""
+        dec = self.dec(currency)
+        self.problems.append(Problem(
+            "E140", doc.source.path, _allocation_line(self.book, doc, invoice),
+            f"payment allocates {fmt_minor(want, dec)} to {invoice}, which has {fmt_minor(take, dec)} open",
+            record=doc.id, expected=f"at most {fmt_minor(take, dec)} {currency}",
+            found=f"{fmt_minor(want, dec)} {currency}",
+            hint=f"allocate at most what is open on {invoice}; the rest stays on account as an advance "
+                 "(allocate it to the invoice it pays, or leave it on account)"))
 
     def post_doubtful(self, doc: Document) -> None:
         """A receivable judged doubtful: moved out of trade receivables and provided for in full
@@ -332,7 +349,7 @@ class Deriver:
             return
         want = self.minor(doc.amount, item.currency) if doc.amount is not None else item.amount
         amount = min(want, item.amount)
-        base = self.open.settle(item, amount)
+        base = self.open.settle(item, amount, by=doc.id)
         self.post(doc, [
             Leg(self.roles.need("doubtful_receivable"), base, item.currency, amount, contact=doc.party,
                 memo=f"doubtful: {item.doc}"),
@@ -360,8 +377,9 @@ class Deriver:
         if adv is None or inv is None or inv.currency != self.base:
             return                            # reported by the document checks
         amount = min(amount, adv.amount, inv.amount)
-        self.open.settle(adv, amount)
-        self.open.settle(inv, amount)
+        self.open.at(f"{invoice.id}/{advance_id}", invoice.date, invoice.source.path, invoice.source.line)
+        self.open.settle(adv, amount, by=invoice.id)
+        self.open.settle(inv, amount, by=advance_id)
         self.post(invoice, [Leg(self.roles.need("advances_received"), amount, contact=invoice.party,
                                 memo=f"advance {advance_id} applied"),
                             Leg(self.roles.need("receivable"), -amount, contact=invoice.party,
@@ -373,6 +391,21 @@ def posting_documents(book: Book) -> list[Document]:
     """The documents that post, in derivation order: by date, then kind (KIND_ORDER), then id."""
     return sorted((d for d in book.documents if d.kind in KIND_ORDER and d.status != "cancelled"),
                   key=lambda d: (d.date, KIND_ORDER[d.kind], d.id))
+
+
+def _allocation_line(book: Book, doc: Document, invoice: str) -> int:
+    """The line of `doc`'s allocation to `invoice` (else the document's own line)."""
+    try:
+        lines = (book.root / doc.source.path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return doc.source.line
+    for n in range(doc.source.line, len(lines)):
+        text = lines[n]
+        if n > doc.source.line and text.lstrip().startswith("- id:") and not text.startswith(" " * 4):
+            break
+        if "invoice:" in text and invoice in text:
+            return n + 1
+    return doc.source.line
 
 
 def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
@@ -388,12 +421,17 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
             "document", "item").agg(pl.col("qty").sum(), pl.col("value").sum())
         received = {(doc, item): (q, v) for doc, item, q, v in rec.iter_rows()}
     d = Deriver(book, received)
+    if ledger is not None:
+        from core.clearing import received_in_currency
+
+        d.received_fx = received_in_currency(book, ledger.rows)
     docs = posting_documents(book)
     common_p = common_e = None
+    common_a: list[pl.DataFrame] = []
     rest = list(enumerate(docs))
     if fast and docs:
         split = post_frames.split_documents(book, docs, d.roles, d.base_dec)
-        common_p, common_e, odd = post_frames.derive_common(book, split.common, d.roles, d.base_dec)
+        common_p, common_e, odd = post_frames.derive_common(book, split.common, d.roles, d.base_dec, common_a)
         rest = sorted(split.rest + [(i, doc) for i, doc in split.common if doc.party in odd])
     made = d.run([doc for _, doc in rest])
     d.problems += derive_sales(book, d.entries)
@@ -415,7 +453,9 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
     if stock_postings is not None:
         postings = pl.concat([postings, stock_postings], how="vertical_relaxed")
         entries = pl.concat([entries, stock_entries], how="vertical_relaxed")
-    return (replace(book, derived_postings=postings, derived_entries=entries, stock_ledger=ledger),
+    allocations = subledger.finish([d.open.frame(), *common_a])
+    return (replace(book, derived_postings=postings, derived_entries=entries, stock_ledger=ledger,
+                    allocations=allocations),
             d.problems + problems)
 
 
@@ -500,6 +540,9 @@ def stock_move_postings(book: Book, ledger, problems: list[Problem]
         currency=pl.lit(book.base), amount=pl.col("base"), rate=pl.lit(None, pl.String),
         contact=pl.lit(None, pl.String), memo=pl.col("kind"), tags=pl.lit(None, pl.String),
         source=pl.coalesce("document", "entry_id"))
+    from core.clearing import receipt_legs_in_currency      # a receipt on a foreign order: its currency
+
+    legs = receipt_legs_in_currency(book, rows, legs, counter["receipt"])
     postings = legs.select("entry_id", "date", "account", "currency", "amount", "base", "rate", "contact", "item",
                            "location", "memo", "tags", pl.col("file").cast(pl.Categorical),
                            pl.col("line").cast(pl.Int32), "source")

@@ -104,12 +104,13 @@ def _plain(doc: Document, base: str, need: dict[str, str | None], amount_re: Any
     return amount_re.fullmatch(str(doc.amount)) is not None
 
 
-def derive_common(book: Book, common: list[tuple[int, Document]], roles: Any, base_dec: int
-                  ) -> tuple[pl.DataFrame, pl.DataFrame, set[str]]:
+def derive_common(book: Book, common: list[tuple[int, Document]], roles: Any, base_dec: int,
+                  allocations: list[pl.DataFrame] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, set[str]]:
     """Postings and entries of the plain documents, each with `_seq` (the document's position in
     derivation order) and postings with `_leg` (their order within the entry), and the parties
     whose documents turned out not to be plain after all (a line outside the bounds, a VAT rate
-    with no account): derive those with the Deriver and leave their rows out."""
+    with no account): derive those with the Deriver and leave their rows out. The subledger's
+    allocation rows (`core.subledger.ALLOC_SCHEMA`) are appended to `allocations` when given."""
     base = book.base
     dec = book.settings.decimals(base) or base_dec
     if not common:
@@ -156,7 +157,7 @@ def derive_common(book: Book, common: list[tuple[int, Document]], roles: Any, ba
         .otherwise(pl.lit(roles.get("payable"), pl.String)),
         amount=-sign * pl.col("total"), contact="party", item=pl.lit(None, pl.String),
         location=pl.lit(None, pl.String), memo=pl.lit(None, pl.String))
-    payments = _payment_legs(docs, invoices, roles, dec)
+    payments = _payment_legs(docs, invoices, roles, dec, allocations, base)
     legs = pl.concat([revenue.with_columns(pl.col("_leg").cast(pl.Int64)),
                       vat.with_columns(pl.col("_leg").cast(pl.Int64)), control, payments], how="vertical_relaxed")
     legs = (legs.filter(pl.col("amount") != 0)
@@ -266,8 +267,10 @@ def _line_accounts(book: Book, lines: pl.DataFrame, roles: Any) -> tuple[pl.Data
     return out, set(missing.get_column("party").unique().to_list())
 
 
-def _payment_legs(docs: pl.DataFrame, invoices: pl.DataFrame, roles: Any, dec: int) -> pl.DataFrame:
-    """Bank, settlement and on-account legs of the payments, oldest invoices first."""
+def _payment_legs(docs: pl.DataFrame, invoices: pl.DataFrame, roles: Any, dec: int,
+                  allocations: list[pl.DataFrame] | None = None, base: str = "") -> pl.DataFrame:
+    """Bank, settlement and on-account legs of the payments, oldest invoices first (and, into
+    `allocations`, the subledger rows that say what each payment settled)."""
     side = pl.when(pl.col("kind").is_in(["invoice", "payment"])).then(pl.lit("ar")).otherwise(pl.lit("ap"))
     pays = docs.filter(pl.col("kind").is_in(["payment", "supplier-payment"])).with_columns(
         paid=minor_units(pl.col("amount"), dec))
@@ -310,7 +313,36 @@ def _payment_legs(docs: pl.DataFrame, invoices: pl.DataFrame, roles: Any, dec: i
         "_seq", _leg=pl.lit(_CONTROL, pl.Int64), account=control, amount=-sign * (pl.col("paid") - pl.col("_taken")),
         contact="party", item=pl.lit(None, pl.String), location=pl.lit(None, pl.String),
         memo=pl.lit("on account", pl.String))
+    if allocations is not None:
+        allocations.append(_allocation_rows(docs, invoices, settle, pay, base))
     return pl.concat([bank, settled, on_account], how="vertical_relaxed")
+
+
+def _allocation_rows(docs: pl.DataFrame, invoices: pl.DataFrame, settle: pl.DataFrame, pay: pl.DataFrame,
+                     base: str) -> pl.DataFrame:
+    """The rows the Deriver's `Ledgers` records for these documents: each invoice opens an item,
+    each payment settles its invoices oldest first and leaves the rest to the oldest items."""
+    from core.subledger import ALLOC_SCHEMA
+
+    side = pl.when(pl.col("kind").is_in(["invoice", "payment"])).then(pl.lit("ar")).otherwise(pl.lit("ap"))
+    where = docs.select("_seq", "entry_id", "date", "file", "line")
+    opened = invoices.select("_seq", side=side, kind=pl.lit("open"), party="party", doc="entry_id",
+                             by=pl.lit(None, pl.String), amount=pl.col("total").cast(pl.Int64),
+                             _k=pl.lit(0, pl.Int64))
+    settled = settle.select("_seq", side=side, kind=pl.lit("settle"), party="party", doc="_inv_id",
+                            amount=pl.col("take").cast(pl.Int64),
+                            _k=(pl.col("_n").rank("ordinal").over("_seq") - 1).cast(pl.Int64)
+                            ).join(where.select("_seq", by="entry_id"), on="_seq", how="left")
+    left = pay.filter(pl.col("paid") > pl.col("_taken")).select(
+        "_seq", side=side, kind=pl.lit("oldest"), party="party", doc=pl.lit(None, pl.String),
+        amount=(pl.col("paid") - pl.col("_taken")).cast(pl.Int64), _k=pl.lit(1 << 40, pl.Int64)
+    ).join(where.select("_seq", by="entry_id"), on="_seq", how="left")
+    rows = pl.concat([opened.select("_seq", "side", "kind", "party", "doc", "by", "amount", "_k"),
+                      settled.select("_seq", "side", "kind", "party", "doc", "by", "amount", "_k"),
+                      left.select("_seq", "side", "kind", "party", "doc", "by", "amount", "_k")])
+    return rows.join(where, on="_seq", how="left").select(
+        "entry_id", "date", "side", "kind", "party", "doc", "by", currency=pl.lit(base, pl.String), amount="amount",
+        base="amount", file="file", line="line", _k="_k").cast(ALLOC_SCHEMA)
 
 
 def _empty_postings() -> pl.DataFrame:

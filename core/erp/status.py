@@ -13,7 +13,7 @@ from decimal import Decimal
 from core.erp.documents import delivered
 from core.model.records import Book, Document
 from core.model.money import fmt_minor
-from core.reports.aging import open_items, settled_on
+from core.subledger import open_items, settled_on, state_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,22 +77,14 @@ def _order(book: Book, doc: Document) -> Status:
 
 
 def _invoice(book: Book, doc: Document) -> Status:
+    """What the subledger says of the invoice: the same replay aging and the customer 360 read."""
     side = "ar" if doc.kind == "invoice" else "ap"
     dec = book.settings.decimals(book.base) or 2
-    paid = settled_on(book, side)
-    if doc.id in paid:
-        return Status(doc.id, doc.kind, doc.party, "paid", (f"settled in full on {paid[doc.id]}",))
-    mine = [i for i in open_items(book, side) if i.doc == doc.id]
-    if not mine:
+    st = state_of(book, doc.id, side)
+    if st.state == "paid":
+        return Status(doc.id, doc.kind, doc.party, "paid", (f"settled in full on {st.settled}",))
+    if st.state == "not posted":
         return Status(doc.id, doc.kind, doc.party, "not posted", ("no entry on the control account",))
-    item = mine[0]
-    derived = book.derived_postings
-    total = 0
-    if derived is not None:
-        import polars as pl
-
-        code = book.settings.role("receivable" if side == "ar" else "payable")
-        total = abs(derived.filter((pl.col("entry_id") == doc.id) & (pl.col("account") == code))["base"].sum())
-    state = "partly paid" if item.amount < total else "open"
-    facts = (f"open {fmt_minor(item.amount, dec)} of {fmt_minor(total, dec)} {book.base}, due {item.due}",)
-    return Status(doc.id, doc.kind, doc.party, state, facts)
+    item = next(i for i in open_items(book, side) if i.doc == doc.id and i.amount > 0)
+    facts = (f"open {fmt_minor(st.open, dec)} of {fmt_minor(st.gross, dec)} {book.base}, due {item.due}",)
+    return Status(doc.id, doc.kind, doc.party, st.state, facts)

@@ -89,6 +89,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E161": (ERROR, "CSV header has a misspelt column"),
     "E162": (ERROR, "Turkish tax number (VKN or TCKN) fails its check digits"),
     "E163": (ERROR, "IBAN fails its check"),
+    "E140": (ERROR, "payment allocated beyond what is open on the invoice"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),

@@ -326,6 +326,7 @@ class Book:
     derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.erp.post)
     stock_ledger: Any = None                          # core.erp.stock.StockLedger the derivation valued
     derived_entries: pl.DataFrame | None = None
+    allocations: pl.DataFrame | None = None          # the subledger's allocation rows (core.subledger)
     deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml
