@@ -27,6 +27,7 @@ import polars as pl
 
 from core.model import Book
 from core.money import from_minor
+from core.opening import opening_entries, split_opening
 from core.period import Span, add_months, short_label
 from core.reports import Column, Scope, Table
 
@@ -334,6 +335,8 @@ def _in_span(book: Book, ids: set[str], span: Span) -> list[str]:
 def monthly_series(book: Book, year: int) -> dict[str, Any]:
     """Per month of fiscal year `year` (beginning on fiscal_year_start in `year`): revenue, expense,
     margin (revenue - expense) and the cash and bank balance at the month's end, all Decimal.
+    `cash_opening` is the cash at the year's start, opening entries of the year (core/opening.py)
+    included.
 
     Revenue and expense leave out the year-end closing chain, as the income statement does; the
     cash balance includes everything before the year.
@@ -361,7 +364,9 @@ def monthly_series(book: Book, year: int) -> dict[str, Any]:
             expense[m] += int(base)
     cash_p = _postings(book, end=starts[12]).join(types, on="account", how="left").filter(
         pl.col("type").is_in(sorted(CASH_TYPES)))
+    brought_forward, cash_p = split_opening(cash_p, opening_entries(book))   # balances, not January's moves
     opening = int(cash_p.filter(pl.col("date") < starts[0])["base"].sum() or 0)
+    opening += int(brought_forward.filter(pl.col("date") < starts[12])["base"].sum() or 0)
     moves = [0] * 12
     for m, _typ, base in per_month(cash_p.filter(pl.col("date") >= starts[0]).drop("type")).iter_rows():
         moves[m] += int(base)
