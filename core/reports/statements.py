@@ -30,6 +30,7 @@ from core.money import from_minor
 from core.opening import opening_entries, split_opening
 from core.period import Span, add_months, short_label
 from core.reports import Column, Scope, Table
+from core.reports.reflection import reflect_balances
 
 ASSET_TYPES = frozenset({"asset", "cash", "bank"})
 CASH_TYPES = frozenset({"cash", "bank"})
@@ -281,14 +282,16 @@ def build_income_statement(book: Book, span: Span | Sequence[tuple[str, Span]] |
     Income and expenses are both shown positive, as a person reads them; a contra account
     (sales returns) is negative within its section. The year-end closing chain is left out
     (`closing_entries`) unless `include_closing`. `span` may be (label, span) pairs for
-    side-by-side columns.
+    side-by-side columns. Under the 7/A chart, 7-class costs are shown on their reflection targets
+    (core/reports/reflection.py).
     """
     _check_depth(depth)
     cols = [("amount", span or Span())] if span is None or isinstance(span, Span) else list(span)
     dec = _decimals(book)
     skip = set() if include_closing else closing_entries(book)
     daily = _daily(_postings(book, skip=skip, base=scope.postings(book)))
-    balances = [_balances(_between(daily, s.begin, s.end)) for _, s in cols]
+    # 7/A books: costs booked in 760/770/780 stand on 631/632/660 before the year-end reflection
+    balances = [reflect_balances(book, _balances(_between(daily, s.begin, s.end))) for _, s in cols]
     chart = _Chart(book)
     income, ti = chart.rows("Income", frozenset({"income"}), balances, -1, depth, dec)
     expenses, tx = chart.rows("Expenses", frozenset({"expense"}), balances, 1, depth, dec)
