@@ -93,6 +93,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W005": (WARNING, "the private books cannot be read"),
     "W006": (WARNING, "a committed close, reopen or filing without its git tag"),
     "W008": (WARNING, "git tracks the local .kebir/ directory"),
+    "W010": (WARNING, "a month to close has no documents, sales or bank lines where the month before had them"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the
