@@ -94,6 +94,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W006": (WARNING, "a committed close, reopen or filing without its git tag"),
     "W008": (WARNING, "git tracks the local .kebir/ directory"),
     "W010": (WARNING, "a month to close has no documents, sales or bank lines where the month before had them"),
+    "W011": (WARNING, "an item sold on a Z-report is also issued by hand the same day at the same location"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the

@@ -293,6 +293,7 @@ from core.commissions import check_commissions  # noqa: E402
 from core.close import check_close_history, check_leftovers, check_seals  # noqa: E402
 from core.closetags import check_close_tags  # noqa: E402
 from core import assets, private, recurring  # noqa: E402
+from core.doubleissue import check_double_issues  # noqa: E402
 from core.opening import check_opening_entries  # noqa: E402
 
 
@@ -323,6 +324,7 @@ CHECKS: tuple[Check, ...] = (
     check_balanced,
     check_opening_entries,
     check_stock_non_negative,
+    check_double_issues,
 )
 
 
