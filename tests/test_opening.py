@@ -153,3 +153,25 @@ def test_close_pack__january_shows_no_later_month(demo):
     assert "2025-12-31" not in page and "2025-02-28" not in page
     december = close_pack_html(demo, "2025-12", None, None)
     assert "2025-11 revenue" in december and "2025-12 revenue" in december
+
+
+# -- kebir init writes the template ------------------------------------------------------------
+
+@pytest.mark.parametrize("chart", ["tr-tdhp", "ifrs-small"])
+def test_init__the_commented_opening_entry_validates_once_copied_into_january(tmp_path, chart):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    root = tmp_path / "books"
+    assert CliRunner().invoke(app, ["init", str(root), "--template", "restaurant", "--chart", chart]).exit_code == 0
+    example = (root / "journals/opening.example.yaml").read_text(encoding="utf-8")
+    assert "tags: [opening]" in example and all(line.startswith("#") for line in example.splitlines())
+    entry = "\n".join(line[2:] for line in example.splitlines() if line.startswith("# -") or line.startswith("#  "))
+    (root / "journals/2025").mkdir(parents=True)
+    (root / "journals/2025/2025-01.yaml").write_text(entry + "\n", encoding="utf-8")
+    book, problems = check(root)
+    assert [p for p in problems if p.severity == "error"] == [], [(p.code, p.message) for p in problems]
+    cf = build_cash_flow(book, parse_period("2025-01")).meta
+    assert cf["cash_begin"] == D("25000.00") + D("180000.00") + D("36594.40") == cf["cash_end"]
+    assert cf["net_change"] == D("0.00") and cf["investing"] == D("0.00")
