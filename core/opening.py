@@ -19,13 +19,31 @@ posts to balance-sheet accounts only (E130): a result brought forward is in reta
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import polars as pl
 
 from core.errors import Problem
 from core.model import Book
 
 OPENING_TAG = "opening"
+# What other tools call their opening: hledger's `close --open` writes "opening balances" against
+# `equity:opening balances`; beancount pads from `Equity:Opening-Balances`.
+_OPENING_ACCOUNT = re.compile(r"(?i)^equity:opening(?:/closing)?[ _-]?balances?$")
+_OPENING_TEXT = re.compile(r"(?i)^\s*opening balances?\b")
 RESULT_TYPES = frozenset({"income", "expense"})
+
+
+def is_opening_account(name: str) -> bool:
+    """An imported account name that holds opening balances (equity:opening balances, Equity:Opening-Balances)."""
+    return bool(_OPENING_ACCOUNT.match(name.strip()))
+
+
+def looks_like_opening(description: str, accounts: Iterable[str]) -> bool:
+    """Whether an imported transaction is the other tool's opening: described as "opening balances"
+    or posting to its opening-balances equity account. `kebir import journal` tags it `opening`."""
+    return bool(_OPENING_TEXT.match(description or "")) or any(is_opening_account(a) for a in accounts)
 
 
 def _tagged(tag: str) -> pl.Expr:

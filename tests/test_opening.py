@@ -175,3 +175,70 @@ def test_init__the_commented_opening_entry_validates_once_copied_into_january(tm
     cf = build_cash_flow(book, parse_period("2025-01")).meta
     assert cf["cash_begin"] == D("25000.00") + D("180000.00") + D("36594.40") == cf["cash_end"]
     assert cf["net_change"] == D("0.00") and cf["investing"] == D("0.00")
+
+
+# -- kebir import journal: another tool's opening becomes an opening entry ------------------------
+
+def _import(tmp_path, books_dir, name: str, text: str, fmt: str):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    root = books_dir({"accounts.yaml": "[]\n"})
+    src = tmp_path / name
+    src.write_text(text, encoding="utf-8")
+    run = CliRunner().invoke(app, ["import", "journal", str(src), "--from", fmt, "--books", str(root)])
+    assert run.exit_code == 0, run.output
+    book, problems = check(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    return book
+
+
+def _tags(book) -> dict[str, str]:
+    return dict(book.entries.select("memo", pl.col("tags").fill_null("")).iter_rows())
+
+
+def test_import_hledger__its_opening_balances_transaction_is_an_opening_entry(tmp_path, books_dir):
+    # hledger's own example of a year opened by `hledger close --open` (tests/corpus, from hledger's examples/)
+    # (its opening and income; the currency conversion after them uses commodities A and B, no currencies)
+    text = (DEMO.parent / "tests/corpus/hledger/examples/multi-year/2022.journal").read_text(encoding="utf-8")
+    text = text.split("2022-08-01")[0]
+    book = _import(tmp_path, books_dir, "2022.journal", text, "hledger")
+    assert _tags(book)["opening balances"] == "start:2022,opening"
+    assert "opening" not in _tags(book)["income"]
+    cf = build_cash_flow(book, parse_period("2022")).meta
+    assert cf["reconciled"]
+
+
+def test_import_beancount__a_pad_from_opening_balances_is_an_opening_entry(tmp_path, books_dir):
+    book = _import(tmp_path, books_dir, "old.beancount", """\
+option "operating_currency" "TRY"
+2025-01-01 open Assets:Bank:Is     TRY
+  type: "bank"
+2025-01-01 open Equity:Opening-Balances
+2025-01-01 open Income:Sales
+2025-01-01 pad Assets:Bank:Is Equity:Opening-Balances
+2025-01-02 balance Assets:Bank:Is  45000.00 TRY
+2025-01-10 * "Nakit satış"
+  Assets:Bank:Is     1000.00 TRY
+  Income:Sales
+""", "beancount")
+    opening = book.entries.filter(pl.col("tags").fill_null("").str.contains("opening"))
+    assert opening.height == 1 and opening["date"][0] == date(2025, 1, 1)
+    assert int(book.postings.filter(pl.col("entry_id") == opening["id"][0])["base"].abs().sum()) == 2 * 4500000
+    cf = build_cash_flow(book, parse_period("2025-01")).meta
+    assert cf["cash_begin"] == D("45000.00") and cf["net_change"] == D("1000.00") and cf["reconciled"]
+
+
+def test_import_beancount__any_other_pad_is_still_refused(tmp_path, books_dir):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    root = books_dir({"accounts.yaml": "[]\n"})
+    src = tmp_path / "old.beancount"
+    src.write_text('option "operating_currency" "TRY"\n2025-01-01 open Assets:Bank:Is TRY\n'
+                   "2025-01-01 open Expenses:Misc\n2025-01-01 pad Assets:Bank:Is Expenses:Misc\n"
+                   "2025-01-02 balance Assets:Bank:Is  10.00 TRY\n", encoding="utf-8")
+    run = CliRunner().invoke(app, ["import", "journal", str(src), "--from", "beancount", "--books", str(root)])
+    assert run.exit_code == 1 and "I001" in run.output
