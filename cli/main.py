@@ -774,6 +774,8 @@ def close_cmd(
     on: Annotated[Optional[str], typer.Option("--on", help="The close date recorded (default: today).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who closes (default: git user).")] = None,
     allow_gap: Annotated[bool, typer.Option("--allow-gap", help="Close although the previous month is open.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Close a month that has no documents, no sales "
+                                              "and no bank lines although the month before had them (W010).")] = False,
     mark_filed: Annotated[bool, typer.Option("--mark-filed", help="Mark the closed PERIOD as filed (VAT "
                                              "return / e-ledger submitted): it can no longer be reopened.")] = False,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
@@ -820,7 +822,7 @@ def close_cmd(
             raise typer.Exit(1)
         with progress(f"Closing {period}: checks, generated entries, seal ..."):
             plan = closing.plan_close(book, period, closing.closed_periods(closes), allow_gap=allow_gap,
-                                      statements=closing.read_statements(root, book))
+                                      statements=closing.read_statements(root, book), allow_empty=allow_empty)
         files, rec = closing.compose(book, plan, closes, day, who)
         if fmt is Fmt.json:
             _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec,

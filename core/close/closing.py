@@ -397,12 +397,19 @@ def _reflection_map(book: Book) -> dict[str, tuple[str, str]]:
 # --------------------------------------------------------------------------- plan
 
 def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = False,
-               statements: list[dict] | None = None) -> ClosePlan:
+               statements: list[dict] | None = None, allow_empty: bool = False) -> ClosePlan:
+    from core.emptyperiod import check_empty_period
     from core.erp.post import MissingRole
 
     begin, end = month_end(period)
     plan = ClosePlan(period, begin, end, year_end=is_year_end(book, period))
     plan.checklist = run_checklist(book, period, closed, allow_gap, statements or [])
+    # An empty month where the month before had records: refused unless --allow-empty (W010).
+    if empty := check_empty_period(book, period):
+        if allow_empty:
+            plan.checklist.append(Check("period-not-empty", "skip", f"{empty[0].message} (--allow-empty)"))
+        else:
+            plan.problems += empty
     try:
         entries = periodic_entries(book, period)
         entries += count_clearing(book, period)

@@ -294,6 +294,8 @@ from core.close.closing import check_close_history, check_leftovers, check_seals
 from core.close.tags import check_close_tags  # noqa: E402
 from core.erp import assets, recurring  # noqa: E402
 from core.books import private
+from core.doubleissue import check_double_issues  # noqa: E402
+from core.opening import check_opening_entries  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:
@@ -321,7 +323,9 @@ CHECKS: tuple[Check, ...] = (
     check_leftovers,
     check_moves_referenced,
     check_balanced,
+    check_opening_entries,
     check_stock_non_negative,
+    check_double_issues,
 )
 
 

@@ -27,6 +27,7 @@ import polars as pl
 from core.books import load, store
 from core.model.errors import Problem
 from core.interop import manifest as mf
+from core.opening import OPENING_TAG, looks_like_opening
 from core.interop.source import Parsed, SrcPosting, SrcTxn
 from core.model.records import Book
 from core.model.money import fmt_minor
@@ -332,6 +333,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         if t.source_doc and _ID.match(t.source_doc):
             rec["source"] = t.source_doc
         tags = list(t.tags)
+        if looks_like_opening(t.description, (p.account for p in t.postings)):
+            tags.append(OPENING_TAG)     # the other tool's opening: balances brought forward (core/opening.py)
         if t.code and not code:
             tags.append("code:" + (re.sub(r"[^0-9A-Za-z_.-]+", "-", t.code.strip()).strip("-.") or "x"))
         if tags:

@@ -85,6 +85,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E102": (ERROR, "close totals differ from the books"),
     "E103": (ERROR, "close record does not match its git tag"),
     "E120": (ERROR, "the allowed-signers file named in books.toml is missing or has a line with no key"),
+    "E130": (ERROR, "opening entry posts to an income or expense account"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
@@ -92,6 +93,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W005": (WARNING, "the private books cannot be read"),
     "W006": (WARNING, "a committed close, reopen or filing without its git tag"),
     "W008": (WARNING, "git tracks the local .kebir/ directory"),
+    "W010": (WARNING, "a month to close has no documents, sales or bank lines where the month before had them"),
+    "W011": (WARNING, "an item sold on a Z-report is also issued by hand the same day at the same location"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the
