@@ -37,6 +37,8 @@ def close_cmd(
     on: Annotated[Optional[str], typer.Option("--on", help="The close date recorded (default: today).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who closes (default: git user).")] = None,
     allow_gap: Annotated[bool, typer.Option("--allow-gap", help="Close although the previous month is open.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Close a month that has no documents, no sales "
+                                              "and no bank lines although the month before had them (W010).")] = False,
     mark_filed: Annotated[bool, typer.Option("--mark-filed", help="Mark the closed PERIOD as filed (VAT "
                                              "return / e-ledger submitted): it can no longer be reopened.")] = False,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
@@ -67,7 +69,8 @@ def close_cmd(
             sys.stderr.write(f"{period} marked as filed\n")
             return
         with progress(f"Closing {period}: checks, generated entries, seal ..."):
-            done = run.run_close(root, period, day, who, allow_gap=allow_gap, dry_run=dry_run, commit=commit,
+            done = run.run_close(root, period, day, who, allow_gap=allow_gap, allow_empty=allow_empty,
+                                 dry_run=dry_run, commit=commit,
                                  report_dir=Path(report) if report and not dry_run else None,
                                  lock_timeout=lock_timeout)
     load_warnings(done.load_problems)

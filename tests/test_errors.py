@@ -55,6 +55,13 @@ def _with_git(make, case: dict):
 def test_problem_code__names_file_line_record_and_message(case_file: Path, books, books_dir):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     want = case["expect"]
+    if case.get("command"):      # a problem a command reports (close), not validate: run it
+        root = books_dir(_files(case))
+        result = CliRunner().invoke(app, [*case["command"], "--books", str(root)])
+        assert result.exit_code == 1, result.output
+        assert f"{root / want['path']}:{want['line']}: {case['code']} {want['message']}" in result.stderr, result.stderr
+        assert "hint: " in result.stderr and "Traceback" not in result.output
+        return
     if case.get("git"):
         books_dir = _with_git(books_dir, case)
         book, problems = check(books_dir(_files(case)))

@@ -79,6 +79,7 @@ def test_import_hledger__every_supported_construct_becomes_kebir_records(tmp_pat
         - id: OPEN-1
           date: 2025-03-01
           memo: Opening balance
+          tags: [opening]
           postings:
             - {account: "assets.bank.garanti", debit: "10000.00"}
             - {account: "equity.opening", credit: "10000.00"}

@@ -40,6 +40,33 @@ GITATTRIBUTES = """\
 """
 
 
+OPENING_EXAMPLE = """\
+# The opening entry: the balances your books start from (docs/formats.md, "Opening entries").
+#
+# kebir does not read this file (it is not in journals/YYYY/). Copy the entry below into the first
+# month's journal, e.g. journals/2025/2025-01.yaml, dated on the first day of your books, and put in
+# last year's closing balance sheet: one posting per account, debits = credits. Keep `tags: [opening]`:
+# it marks the entry as balances brought forward, so the cash flow counts its cash in the opening
+# cash and not as January's money coming in, and its fixed assets are no investment of January.
+# An opening entry posts to balance-sheet accounts only; last year's result goes to retained earnings.
+#
+# - id: JE-2025-01-0001
+#   date: 2025-01-01
+#   memo: Açılış kaydı 2025 (opening balances)
+#   tags: [opening]
+#   postings:
+#     - {account: "%(cash)s", debit: "25000.00"}                 # cash in the till
+#     - {account: "%(bank)s", debit: "180000.00"}                # bank, as on the statement of 31 December
+#     - {account: "%(bank_eur)s", debit: "1000.00", currency: EUR, rate: "36.5944", base: "36594.40"}
+#     - {account: "%(inventory)s", debit: "42000.00"}            # stock counted on 31 December
+#     - {account: "%(fixed)s", debit: "350000.00"}               # fixtures and kitchen equipment, at cost
+#     - {account: "%(depreciation)s", credit: "70000.00"}        # their accumulated depreciation
+#     - {account: "%(payable)s", credit: "56000.00", contact: SU-0001}   # what you owe suppliers
+#     - {account: "%(capital)s", credit: "400000.00"}            # paid-in capital
+#     - {account: "%(retained)s", credit: "107594.40"}           # retained earnings (the balancing figure)
+"""
+
+
 def _books_toml(name: str, currency: str, fiscal_year_start: str, chart: str) -> str:
     _, roles, vat_out, vat_in, reflection = CHARTS[chart]
     currencies = {currency: 2}
@@ -98,6 +125,16 @@ def _template_records(template: str, chart: str) -> dict[str, tuple[str, list[di
     return out
 
 
+def _opening_example(chart: str) -> str:
+    """The commented opening-entry template, with the chart's account codes."""
+    tdhp = chart == "tr-tdhp"
+    codes = (dict(cash="100.01", bank="102.01", bank_eur="102.02", inventory="150.01", fixed="255.01",
+                  depreciation="257.01", payable="320.01", capital="500.01", retained="570.01") if tdhp else
+             dict(cash="1010", bank="1020", bank_eur="1030", inventory="1210", fixed="1540", depreciation="1590",
+                  payable="2010", capital="3010", retained="3020"))
+    return OPENING_EXAMPLE % codes
+
+
 def vscode_settings() -> str:
     """Point the YAML language server at kebir's schemas for every YAML file kind."""
     mapping: dict[str, Any] = {}
@@ -133,6 +170,7 @@ def new_books(name: str, *, template: str = "restaurant", chart: str = "tr-tdhp"
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
         ".vscode/settings.json": vscode_settings(),
+        "journals/opening.example.yaml": _opening_example(chart),
     }
     for rel, (kind, records) in _template_records(template, chart).items():
         files[rel] = dump_yaml_records(kind, records)

@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from core.emptyperiod import check_empty_period
 from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close.entries import (GeneratedEntry, balances, count_clearing, fx_revaluation, periodic_entries, vat_offset,
@@ -57,10 +58,16 @@ def is_year_end(book: Book, period: str) -> bool:
 
 
 def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = False,
-               statements: list[dict] | None = None) -> ClosePlan:
+               statements: list[dict] | None = None, allow_empty: bool = False) -> ClosePlan:
     begin, end = month_bounds(period)
     plan = ClosePlan(period, begin, end, year_end=is_year_end(book, period))
     plan.checklist = run_checklist(book, period, closed, allow_gap, statements or [])
+    # An empty month where the month before had records: refused unless --allow-empty (W010).
+    if empty := check_empty_period(book, period):
+        if allow_empty:
+            plan.checklist.append(Check("period-not-empty", "skip", f"{empty[0].message} (--allow-empty)"))
+        else:
+            plan.problems += empty
     try:
         entries = periodic_entries(book, period)
         entries += count_clearing(book, period)

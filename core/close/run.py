@@ -64,7 +64,8 @@ def close_message(period: str, record: CloseRecord) -> str:
             f"credit {record.totals.credit}\nseal: {record.seal}\n")
 
 
-def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool = False, dry_run: bool = False,
+def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool = False, allow_empty: bool = False,
+              dry_run: bool = False,
               commit: bool = False, report_dir: Path | None = None, lock_timeout: float = 10.0) -> CloseRun:
     """Close the month `period` (YYYY-MM) of the books at `root` on `day`, by `who`: under the
     books lock, read every file afresh (no cache entry can stand in for the books a seal covers),
@@ -83,7 +84,7 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
         if period in closed_periods(closes):
             out.status = "already-closed"
             return out
-        out.plan = plan_close(book, period, closed_periods(closes), allow_gap=allow_gap,
+        out.plan = plan_close(book, period, closed_periods(closes), allow_gap=allow_gap, allow_empty=allow_empty,
                               statements=read_statements(root, book))
         out.files, out.record = compose(book, out.plan, closes, day, who)
         if not out.plan.ok:

@@ -297,6 +297,8 @@ from core.close.tags import check_close_tags  # noqa: E402
 from core.tax_numbers import check_contact_numbers  # noqa: E402
 from core.erp import assets, recurring  # noqa: E402
 from core.books import private
+from core.doubleissue import check_double_issues  # noqa: E402
+from core.opening import check_opening_entries  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:
@@ -325,7 +327,9 @@ CHECKS: tuple[Check, ...] = (
     check_leftovers,
     check_moves_referenced,
     check_balanced,
+    check_opening_entries,
     check_stock_non_negative,
+    check_double_issues,
 )
 
 

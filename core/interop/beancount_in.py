@@ -5,7 +5,9 @@ what kebir imports is what `bean-check` accepts; its errors become I002/I003 pro
 file:line. Open directives give accounts (a `code:` and `name:` metadata pair, as `kebir export
 beancount` writes, is used as is); transactions give entries with payee, narration, tags and the
 `id`, `source`, `payee_id`, `contact`, `rate`, `memo` metadata; prices in the base currency give
-rates. Lots held at cost and pad directives change amounts in ways kebir does not model: I001.
+rates. Lots held at cost and pad directives change amounts in ways kebir does not model: I001,
+except a pad from the opening-balances equity account (`Equity:Opening-Balances`), whose padding
+transaction is imported as an opening entry (core/opening.py).
 Notes, documents, events, queries and custom directives carry no amounts: skipped (I020).
 """
 
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from core.model.errors import Problem
 from core.interop.account_map import ROOT_TYPES
+from core.opening import is_opening_account
 from core.interop.source import Parsed, Skipped, SrcAccount, SrcPosting, SrcPrice, SrcTxn
 
 
@@ -46,7 +49,7 @@ def parse_beancount(path: Path) -> Parsed:
             out.accounts.append(SrcAccount(e.account, line, meta.get("type") or ROOT_TYPES.get(root), meta.get("name"),
                                            meta.get("code")))
         elif isinstance(e, data.Transaction):
-            if e.flag == "P":
+            if e.flag == "P" and not any(is_opening_account(p.account) for p in e.postings):
                 out.problems.append(Problem("I001", shown, line, "a pad directive's transaction is not supported "
                                             "by kebir import", hint="write the padding entry explicitly"))
                 continue
@@ -80,6 +83,9 @@ def parse_beancount(path: Path) -> Parsed:
         elif isinstance(e, data.Price):
             out.prices.append(SrcPrice(e.date, e.currency, format(Decimal(e.amount.number), "f"),
                                        e.amount.currency, line))
+        elif isinstance(e, data.Pad) and is_opening_account(e.source_account):
+            out.skipped.append(Skipped(line, "pad directive", "its padding transaction is imported as an opening "
+                                       "entry"))
         elif isinstance(e, data.Pad):
             out.problems.append(Problem("I001", shown, line, "a pad directive is not supported by kebir import",
                                         hint="write the opening or correcting entry explicitly"))

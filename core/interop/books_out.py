@@ -27,6 +27,7 @@ from core.interop import manifest as mf
 from core.interop.account_map import (
     _CODE, ROOT_TYPES, Mapping, _append_accounts, _code_collisions, code_for, _group_codes, _inherited_type,
 )
+from core.opening import OPENING_TAG, looks_like_opening
 from core.interop.source import Parsed, SrcPosting, SrcTxn
 from core.model.errors import Problem
 from core.model.money import fmt_minor
@@ -212,6 +213,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         if t.source_doc and _ID.match(t.source_doc):
             rec["source"] = t.source_doc
         tags = list(t.tags)
+        if looks_like_opening(t.description, (p.account for p in t.postings)):
+            tags.append(OPENING_TAG)     # the other tool's opening: balances brought forward (core/opening.py)
         if t.code and not code:
             tags.append("code:" + (re.sub(r"[^0-9A-Za-z_.-]+", "-", t.code.strip()).strip("-.") or "x"))
         if tags:

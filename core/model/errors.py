@@ -90,6 +90,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E162": (ERROR, "Turkish tax number (VKN or TCKN) fails its check digits"),
     "E163": (ERROR, "IBAN fails its check"),
     "E140": (ERROR, "payment allocated beyond what is open on the invoice"),
+    "E130": (ERROR, "opening entry posts to an income or expense account"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
@@ -99,6 +100,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W008": (WARNING, "git tracks the local .kebir/ directory"),
     "W016": (WARNING, "stock check held back while a stock file cannot be read"),
     "W017": (WARNING, "a CRM record's tax number or IBAN fails its check"),
+    "W010": (WARNING, "a month to close has no documents, sales or bank lines where the month before had them"),
+    "W011": (WARNING, "an item sold on a Z-report is also issued by hand the same day at the same location"),
 }
 
 # Problems of `kebir import` (core/interop): they point into the file being imported, not into the

@@ -18,7 +18,10 @@ increase in payables provides it). Which activity an account belongs to goes by 
 longest match winning: `[cash_flow]` in books.toml (`investing`, `financing`, `non_cash`, lists of
 prefixes), else the defaults for the chart (TDHP below; other charts: equity is financing and
 everything else operating). The year-end closing chain is left out: it moves the result between
-income, expense and equity and never touches cash.
+income, expense and equity and never touches cash. Opening entries (core/opening.py) dated in the
+span are balances brought forward, not flows: their cash postings are in the cash at the beginning
+and the rest of them are left out (the fixed assets and the accumulated depreciation brought forward
+are neither investing nor a non-cash item of the period).
 
 The statement reconciles by construction; `meta.reconciled` checks it independently against the
 cash accounts' own balances, so a wrong classification can never hide a difference.
@@ -33,6 +36,7 @@ import polars as pl
 
 from core.model.records import Book
 from core.model.money import from_minor
+from core.opening import opening_entries, split_opening
 from core.ledger.period import Span
 from core.reports import Scope, Table
 from core.reports.statements import (
@@ -91,6 +95,7 @@ def build_cash_flow(book: Book, span: Span, *, scope: Scope = Scope()) -> Table:
     dec = _decimals(book)
     everything = scope.postings(book)
     p = _postings(book, begin=span.begin, end=span.end, skip=closing_entries(book), base=everything)
+    brought_forward, p = split_opening(p, opening_entries(book))
     types = {c: a.type for c, a in book.accounts.items()}
     cash_codes = sorted(c for c, t in types.items() if t in CASH_TYPES)
     is_cash = pl.col("account").is_in(pl.Series(cash_codes, dtype=pl.String).implode())
@@ -117,6 +122,7 @@ def build_cash_flow(book: Book, span: Span, *, scope: Scope = Scope()) -> Table:
     net = operating_total + investing_total + financing_total + fx_effect
 
     before = _postings(book, end=span.begin, base=everything).filter(is_cash)["base"].sum() or 0
+    before += brought_forward.filter(is_cash)["base"].sum() or 0
     within = p.filter(is_cash)["base"].sum() or 0
     opening, closing = int(before), int(before) + int(within)
 

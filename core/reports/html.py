@@ -12,7 +12,7 @@ and chart coordinates are integer arithmetic on minor units, never float.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
@@ -553,6 +553,17 @@ def _kpi(label: str, value: str) -> str:
     return f'<div class="kpi"><div class="label">{_e(label)}</div><div class="value">{value}</div></div>'
 
 
+def series_through(series: Mapping[str, Any], end: date) -> dict[str, Any]:
+    """The monthly series cut to the months that begin before `end` (exclusive): a period's pack shows
+    its fiscal year up to and including the period, never a later month's figures."""
+    keep = sum(1 for m in series["months"] if date(int(m[:4]), int(m[5:7]), 1) < end)
+    out = dict(series)
+    for key in ("months", "revenue", "expense", "margin", "cash"):
+        out[key] = list(series[key])[:keep]
+    out["end"] = str(end)
+    return out
+
+
 def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | None = None,
                     generated_entries: Sequence[Mapping[str, Any]] | None = None) -> str:
     """One self-contained HTML page for a closed (or about to be closed) period.
@@ -577,7 +588,7 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
     ytd = build_income_statement(book, Span(fy_begin, span.end)) if fy_begin != span.begin else None
     sheet = build_balance_sheet(book, as_of)
     trial = build_trial_balance(book, Span(None, span.end))
-    series = monthly_series(book, fy_begin.year)
+    series = series_through(monthly_series(book, fy_begin.year), span.end)
     record = close_record or {}
 
     def amount(v: Decimal) -> str:
@@ -634,7 +645,8 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
         f"<figure><figcaption>Revenue, expenses and margin ({_e(cur)})</figcaption>{flows_svg(series, dec)}</figure>",
         f"<figure><figcaption>Cash and bank balance at month end ({_e(cur)})</figcaption>{cash_svg(series, dec)}</figure>",
         "</div>",
-        (f'<p class="note">Year {_e(series["begin"])} .. {_e(series["end"])} (end exclusive). Revenue and expenses '
+        (f'<p class="note">Fiscal year {_e(series["begin"])} .. {_e(as_of)}, up to the end of {_e(period)} and '
+         "nothing later. Revenue and expenses "
          "leave out the year-end closing chain into retained earnings; cash is the balance of the cash and bank "
          "accounts.</p>"),
         "</section>",

@@ -27,8 +27,10 @@ import polars as pl
 
 from core.model.records import Book
 from core.model.money import from_minor
+from core.opening import opening_entries, split_opening
 from core.ledger.period import Span, add_months, short_label
 from core.reports import Column, Scope, Table
+from core.reports.reflection import reflect_balances
 
 ASSET_TYPES = frozenset({"asset", "cash", "bank"})
 CASH_TYPES = frozenset({"cash", "bank"})
@@ -280,14 +282,16 @@ def build_income_statement(book: Book, span: Span | Sequence[tuple[str, Span]] |
     Income and expenses are both shown positive, as a person reads them; a contra account
     (sales returns) is negative within its section. The year-end closing chain is left out
     (`closing_entries`) unless `include_closing`. `span` may be (label, span) pairs for
-    side-by-side columns.
+    side-by-side columns. Under the 7/A chart, 7-class costs are shown on their reflection targets
+    (core/reports/reflection.py).
     """
     _check_depth(depth)
     cols = [("amount", span or Span())] if span is None or isinstance(span, Span) else list(span)
     dec = _decimals(book)
     skip = set() if include_closing else closing_entries(book)
     daily = _daily(_postings(book, skip=skip, base=scope.postings(book)))
-    balances = [_balances(_between(daily, s.begin, s.end)) for _, s in cols]
+    # 7/A books: costs booked in 760/770/780 stand on 631/632/660 before the year-end reflection
+    balances = [reflect_balances(book, _balances(_between(daily, s.begin, s.end))) for _, s in cols]
     chart = _Chart(book)
     income, ti = chart.rows("Income", frozenset({"income"}), balances, -1, depth, dec)
     expenses, tx = chart.rows("Expenses", frozenset({"expense"}), balances, 1, depth, dec)
@@ -334,6 +338,8 @@ def _in_span(book: Book, ids: set[str], span: Span) -> list[str]:
 def monthly_series(book: Book, year: int) -> dict[str, Any]:
     """Per month of fiscal year `year` (beginning on fiscal_year_start in `year`): revenue, expense,
     margin (revenue - expense) and the cash and bank balance at the month's end, all Decimal.
+    `cash_opening` is the cash at the year's start, opening entries of the year (core/opening.py)
+    included.
 
     Revenue and expense leave out the year-end closing chain, as the income statement does; the
     cash balance includes everything before the year.
@@ -361,7 +367,9 @@ def monthly_series(book: Book, year: int) -> dict[str, Any]:
             expense[m] += int(base)
     cash_p = _postings(book, end=starts[12]).join(types, on="account", how="left").filter(
         pl.col("type").is_in(sorted(CASH_TYPES)))
+    brought_forward, cash_p = split_opening(cash_p, opening_entries(book))   # balances, not January's moves
     opening = int(cash_p.filter(pl.col("date") < starts[0])["base"].sum() or 0)
+    opening += int(brought_forward.filter(pl.col("date") < starts[12])["base"].sum() or 0)
     moves = [0] * 12
     for m, _typ, base in per_month(cash_p.filter(pl.col("date") >= starts[0]).drop("type")).iter_rows():
         moves[m] += int(base)
