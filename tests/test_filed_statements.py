@@ -414,3 +414,29 @@ def test_language__unknown_is_a_problem_and_a_usage_error(lokanta, tmp_path):
     assert [p.code for p in problems if p.code == "E150"] == ["E150"]
     run = CliRunner().invoke(app, ["report", "trial-balance", "--books", str(lokanta), "--lang", "de"])
     assert run.exit_code == 2
+
+
+def test_filed_layouts__agree_with_the_chart_layout_on_the_demo_every_quarter():
+    """Two ways of drawing the same balances: the net profit, total assets, liabilities and equity of
+    the filed statements equal the chart layout's, column for column, and the mizan's closing
+    balances equal the trial balance's."""
+    from datetime import timedelta
+
+    from core.period import parse_period, split
+    from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed
+    from core.reports.statements import build_balance_sheet, build_income_statement
+    from tests.conftest import DEMO
+
+    book, _ = load.load_ledger(DEMO, use_cache=False)
+    quarters = split(parse_period("2025"), "Q")
+    filed = build_income_statement_filed(book, quarters, lang="tr").meta["columns"]
+    chart = build_income_statement(book, quarters).meta["columns"]
+    assert [c["lines"]["net_profit"] for c in filed] == [c["result"] for c in chart]
+    assert all(c["lines"]["net_profit"] != 0 for c in filed)
+    days = [(label, s.end - timedelta(days=1)) for label, s in quarters]
+    filed_bs = build_balance_sheet_filed(book, days).meta["columns"]
+    chart_bs = build_balance_sheet(book, days).meta["columns"]
+    for f, c in zip(filed_bs, chart_bs):
+        assert (f["assets"], f["liabilities"], f["equity"], f["balanced"]) == (
+            c["assets"], c["liabilities"], c["equity"], True)
+        assert f["current_assets"] + f["non_current_assets"] == f["assets"]

@@ -132,7 +132,7 @@ def test_close_pack__from_a_real_year_end_close(demo):
 def test_table_page__is_a_whole_self_contained_page(demo):
     page = table_page(build_balance_sheet(demo, date(2025, 12, 31)))
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
-    assert "<h1>Balance sheet at 2025-12-31</h1>" in page and "default-src 'none'" in page
+    assert "<h1>Balance sheet at 31 December 2025</h1>" in page and "default-src 'none'" in page
     assert page.count("http") == 1 and "<script" not in page
 
 

@@ -184,7 +184,8 @@ def _statement_html(table: Table) -> str:
     out = [f'<div class="scroll"><table class="report statement{" wide" if wide else ""}" id="{_e(table.name)}">',
            f"<caption>{_e(caption)}</caption>",
            '<colgroup><col class="code"><col>' + '<col class="amount">' * len(amounts) + "</colgroup>",
-           f"<thead><tr><th>{_e(table.columns[i_acc].title)}</th><th>{_e(table.columns[i_name].title)}</th>" + "".join(f'<th class="num">{_e(t)}</th>' for t in titles)
+           f"<thead><tr><th>{_e(table.columns[i_acc].title)}</th><th>{_e(table.columns[i_name].title)}</th>"
+           + "".join(f'<th class="num">{_e(t)}</th>' for t in titles)
            + "</tr></thead>", "<tbody>"]
     section = None
     for row in table.rows:
@@ -225,7 +226,8 @@ def table_page(table: Table) -> str:
     chart = chart_for(table)
     figure = f'<figure class="chart">{chart}</figure>' if chart else ""
     lang = table.meta.get("language", "en")
-    return "\n".join([*_head(table.title, lang), "<body>", f"<h1>{_e(table.title)}</h1>", sub, figure, table_html(table),
+    return "\n".join([*_head(table.title, lang), "<body>", f"<h1>{_e(table.title)}</h1>", sub, figure,
+                      table_html(table),
                       "</body>", "</html>"]) + "\n"
 
 
@@ -650,6 +652,7 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
                          + f' <small>{_e(_tally(checklist, lang))}</small>'))
 
     year = period_text(date.fromisoformat(series["begin"]), span.end, lang)
+    whole_year = period_text(date.fromisoformat(series["begin"]), date.fromisoformat(series["end"]), lang)
     title = t("title.close_pack", period=span.label(lang), company=book.settings.name)
     parts = [
         *_head(title, lang),
@@ -664,10 +667,11 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
         "</section>",
         f'<section id="charts"><h2>{_e(t("pack.year_by_month", period=year))}</h2>',
         '<div class="charts">',
-        f"<figure><figcaption>{_e(t('pack.flows_caption', cur=cur))}</figcaption>{flows_svg(series, dec, lang)}</figure>",
+        f"<figure><figcaption>{_e(t('pack.flows_caption', cur=cur))}</figcaption>"
+        f"{flows_svg(series, dec, lang)}</figure>",
         f"<figure><figcaption>{_e(t('pack.cash_caption', cur=cur))}</figcaption>{cash_svg(series, dec, lang)}</figure>",
         "</div>",
-        f'<p class="note">{_e(t("pack.chart_note", period=period_text(date.fromisoformat(series["begin"]), date.fromisoformat(series["end"]), lang)))}</p>',
+        f'<p class="note">{_e(t("pack.chart_note", period=whole_year))}</p>',
         "</section>",
     ]
     if checklist:
