@@ -25,6 +25,7 @@ from cli._options import (
     EndOpt,
     Fmt,
     FormatOpt,
+    LangOpt,
     LocationOpt,
     MonthlyOpt,
     NoCacheOpt,
@@ -225,22 +226,70 @@ def trial_balance(
     historical: Annotated[bool, typer.Option("--historical", "-H",
                                              help="Include everything before the period (closing balances).")] = False,
     account: Annotated[Optional[str], typer.Option("--account", help="Only accounts starting with this code.")] = None,
+    depth: DepthOpt = None,
+    layout: Annotated[Optional[str], typer.Option(
+        "--layout", help="balances (debit, credit, balance) or mizan (opening, period debit and credit, closing "
+        "debit and credit balances, at every level of the chart).", rich_help_panel="Output")] = None,
+    lang: LangOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
-    """Debits, credits and balance per account, in the base currency.
+    """Debits, credits and balance per account, in the base currency; with --depth or --layout mizan,
+    a row for every level of the chart (class, group, ledger account, sub-accounts) with its subtotal.
 
     \b
     Examples:
       kebir report trial-balance --books ledger-data
       kebir report trial-balance --books ledger-data -p 2025-03 --format csv
+      kebir report trial-balance --books ledger-data -p 2025-03 --depth 3
+      kebir report trial-balance --books ledger-data -p 2025-03 --layout mizan --lang tr
+      kebir report trial-balance --books ledger-data -b 2025-01-01 -e 2025-04-01   # -e is exclusive: Q1
     """
+    from core.reports.filed import build_trial_balance_levels
     from core.reports.trial_balance import build_trial_balance
 
     span = _span(period, begin, end)
     root, book, problems = open_books(books)
-    _show(build_trial_balance(book, span, historical=historical, account_prefix=account), fmt, output)
+    words = _lang(book, lang)
+    if depth is None and layout in (None, "balances"):
+        table = build_trial_balance(book, span, historical=historical, account_prefix=account, lang=words)
+    else:
+        table = _build(build_trial_balance_levels, book, span, depth=depth, layout=layout or "balances",
+                       historical=historical, account_prefix=account, lang=words)
+    _show(table, fmt, output)
     _warn_errors(problems)
+
+
+def _lang(book, lang: str | None) -> str:
+    """--lang, else books.toml [company] language, else English."""
+    from core.i18n import language
+
+    try:
+        return language(book.settings.language, lang)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _filed(book, layout: str | None) -> str | None:
+    """--layout of a statement: filed (the chart's filed form, the default for tr-tdhp and ifrs-small
+    books), tdhp, ifrs, or chart (grouped by the chart's tree); None means chart."""
+    from core.reports.filed import layout_of
+
+    if layout in (None, "filed"):
+        found = layout_of(book)
+        if found is None and layout == "filed":
+            raise _usage("--layout filed needs a tr-tdhp or ifrs-small chart; give --layout tdhp, ifrs or chart")
+        return found
+    if layout == "chart":
+        return None
+    if layout not in ("tdhp", "ifrs"):
+        raise _usage(f"--layout takes filed, tdhp, ifrs or chart, not {layout!r}")
+    return layout
+
+
+StatementLayoutOpt = Annotated[Optional[str], typer.Option(
+    "--layout", help="filed (default for tr-tdhp and ifrs-small books: the order the statement is filed in), "
+    "tdhp, ifrs, or chart (the chart's own groups).", rich_help_panel="Output")]
 
 
 def _warn_errors(problems: list[Problem]) -> None:
@@ -310,10 +359,13 @@ def balance_sheet(
     account: AccountOpt = None,
     location: LocationOpt = None,
     currency: CurrencyOpt = None,
+    layout: StatementLayoutOpt = None,
+    lang: LangOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
-    """Assets, liabilities and equity (with the result not yet closed), grouped by the chart.
+    """Assets, liabilities and equity (with the result not yet closed): current and non-current assets,
+    short- and long-term liabilities for tr-tdhp and ifrs-small books, else grouped by the chart.
 
     \b
     Examples:
@@ -321,6 +373,7 @@ def balance_sheet(
       kebir report balance-sheet --books ledger-data -p 2025Q2 --depth 1 --format csv
       kebir report balance-sheet --books ledger-data -p 2025 -M --depth 1
       kebir report balance-sheet --books ledger-data -p 2025-12 --compare previous --currency EUR
+      kebir report balance-sheet --books ledger-data --on 2025-06-30 --lang en --layout chart
     """
     from datetime import date as _date
 
@@ -348,8 +401,15 @@ def balance_sheet(
             last = book.ledger()["date"].max()
             day = last if last is not None else _date.today()
         as_of_cols = [("amount", day)]
-    table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
-                                scope=Scope(account, location))
+    filed, words = _filed(book, layout), _lang(book, lang)
+    if filed is None:
+        table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
+                                    scope=Scope(account, location))
+    else:
+        from core.reports.filed import build_balance_sheet_filed
+
+        table = _build(build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1], layout=filed,
+                       depth=depth, scope=Scope(account, location), lang=words)
     _show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output)
     _warn_errors(problems)
 
@@ -370,10 +430,13 @@ def income_statement(
     currency: CurrencyOpt = None,
     include_closing: Annotated[bool, typer.Option("--include-closing",
                                                   help="Count the year-end closing chain too.")] = False,
+    layout: StatementLayoutOpt = None,
+    lang: LangOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
-    """Income, expenses and the net result (income - expenses) over a period.
+    """Income, expenses and the net result over a period: in the order of the uniform chart's class 6
+    (tr-tdhp) or by function (ifrs-small), else grouped by the chart.
 
     \b
     Examples:
@@ -381,6 +444,7 @@ def income_statement(
       kebir report income-statement --books ledger-data -p 2025-03 --format html -o is-2025-03.html
       kebir report income-statement --books ledger-data -p 2025 -Q --location KDK
       kebir report income-statement --books ledger-data -p 2025-06 --compare previous
+      kebir report income-statement --books ledger-data -b 2025-01-01 -e 2025-07-01 --lang en   # -e exclusive: H1
     """
     from datetime import date as _date
 
@@ -390,8 +454,15 @@ def income_statement(
     span = _span(period, begin, end)
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
-    table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
-                                   scope=Scope(account, location))
+    filed, words = _filed(book, layout), _lang(book, lang)
+    if filed is None:
+        table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
+                                       scope=Scope(account, location))
+    else:
+        from core.reports.filed import build_income_statement_filed
+
+        table = _build(build_income_statement_filed, book, cols or span, layout=filed, depth=depth,
+                       include_closing=include_closing, scope=Scope(account, location), lang=words)
     last = book.ledger()["date"].max() or _date.today()
     days = {label: (s.end - _date.resolution if s.end else last) for label, s in (cols or [("amount", span)])}
     _show(_finish_statement(table, book, currency, days, compare), fmt, output)
@@ -606,6 +677,7 @@ def kpi_report(
 def close_pack(
     period: Annotated[str, typer.Argument(help="The period: 2025-12, 2025Q4 or 2025.")],
     books: BooksOpt = None,
+    lang: LangOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """One self-contained HTML page for a period: charts, statements, trial balance, checklist, seal.
@@ -627,7 +699,7 @@ def close_pack(
     closes, found = closing.read_closes(root)
     record = closes.get(period)
     generated = entries_from_book(book, record.get("generated") or []) if record else None
-    _render.emit(close_pack_html(book, period, record, generated), output)
+    _render.emit(close_pack_html(book, period, record, generated, lang=_lang(book, lang)), output)
     _warn_errors(problems + found)
 
 

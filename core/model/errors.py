@@ -85,6 +85,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E102": (ERROR, "close totals differ from the books"),
     "E103": (ERROR, "close record does not match its git tag"),
     "E120": (ERROR, "the allowed-signers file named in books.toml is missing or has a line with no key"),
+    "E150": (ERROR, "books.toml names a report language kebir does not speak"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
