@@ -22,7 +22,9 @@ BooksOpt = Annotated[Optional[str], typer.Option(
 FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel="Output")]
 PeriodOpt = Annotated[Optional[str], typer.Option("--period", "-p", help="2025, 2025Q1, 2025-03 or 2025-03-04.", rich_help_panel="Period")]
 BeginOpt = Annotated[Optional[str], typer.Option("--begin", "-b", help="First day (YYYY-MM-DD).", rich_help_panel="Period")]
-EndOpt = Annotated[Optional[str], typer.Option("--end", "-e", help="Day after the last (end exclusive).", rich_help_panel="Period")]
+EndOpt = Annotated[Optional[str], typer.Option(
+    "--end", "-e", help="The day AFTER the last one (end exclusive, as in hledger): -b 2025-01-01 -e 2025-02-01 is "
+    "January 2025.", rich_help_panel="Period")]
 OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.", rich_help_panel="Output")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse every file afresh (ignore .kebir/cache).", rich_help_panel="Books")]
 MonthlyOpt = Annotated[bool, typer.Option("--monthly", "-M", help="One column per month.", rich_help_panel="Period")]
@@ -37,3 +39,6 @@ CurrencyOpt = Annotated[Optional[str], typer.Option(
     "--currency", help="Show amounts in this currency, at the rate on each column's last day.", rich_help_panel="Filter")]
 DepthOpt = Annotated[Optional[int], typer.Option(
     "--depth", min=1, help="Chart levels to show (1: top-level groups only). Default: all.", rich_help_panel="Filter")]
+LangOpt = Annotated[Optional[str], typer.Option(
+    "--lang", help="Language of titles and headings: tr or en. Default: books.toml [company] language, else en.",
+    rich_help_panel="Output")]

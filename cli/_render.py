@@ -18,6 +18,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from core import i18n
+
 from core.books import safeio
 from core.model.errors import BooksError, Problem
 from core.reports import NUMERIC, Table
@@ -203,12 +205,12 @@ def _statement_text(t: Table, periods: list[int]) -> RichTable:
     amounts = [i for i, c in enumerate(t.columns) if c.kind in NUMERIC and i != i_lvl]
     spark = len(periods) >= 3
     rt = RichTable(title=t.title, header_style="bold")
-    rt.add_column("Account", no_wrap=True)
-    rt.add_column("Name")
+    rt.add_column(t.columns[i_acc].title, no_wrap=True)
+    rt.add_column(t.columns[i_name].title)
     for i in amounts:
         rt.add_column(t.columns[i].title, justify="right", no_wrap=True)
     if spark:
-        rt.add_column("Trend", no_wrap=True)
+        rt.add_column(i18n.text("col.trend", t.meta.get("language", "en")), no_wrap=True)
     section = None
     for r in t.rows:
         if r[i_sec] != section:
@@ -241,7 +243,7 @@ def table_text(t: Table) -> None:
         rt.add_column(c.title, justify="right" if c.kind in NUMERIC else "left", footer=foot,
                       no_wrap=c.kind != "text", min_width=None if c.kind in NUMERIC else min(longest, 12))
     if spark:
-        rt.add_column("Trend", no_wrap=True)
+        rt.add_column(i18n.text("col.trend", t.meta.get("language", "en")), no_wrap=True)
     for r in t.rows:
         cells = [_money_text(v) for v in r]
         if spark:

@@ -20,6 +20,7 @@ from cli._options import (
     EndOpt,
     Fmt,
     FormatOpt,
+    LangOpt,
     LocationOpt,
     MonthlyOpt,
     OutputOpt,
@@ -68,22 +69,70 @@ def trial_balance(
     historical: Annotated[bool, typer.Option("--historical", "-H",
                                              help="Include everything before the period (closing balances).")] = False,
     account: Annotated[Optional[str], typer.Option("--account", help="Only accounts starting with this code.")] = None,
+    depth: DepthOpt = None,
+    layout: Annotated[Optional[str], typer.Option(
+        "--layout", help="balances (debit, credit, balance) or mizan (opening, period debit and credit, closing "
+        "debit and credit balances, at every level of the chart).", rich_help_panel="Output")] = None,
+    lang: LangOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
-    """Debits, credits and balance per account, in the base currency.
+    """Debits, credits and balance per account, in the base currency; with --depth or --layout mizan,
+    a row for every level of the chart (class, group, ledger account, sub-accounts) with its subtotal.
 
     \b
     Examples:
       kebir report trial-balance --books ledger-data
       kebir report trial-balance --books ledger-data -p 2025-03 --format csv
+      kebir report trial-balance --books ledger-data -p 2025-03 --depth 3
+      kebir report trial-balance --books ledger-data -p 2025-03 --layout mizan --lang tr
+      kebir report trial-balance --books ledger-data -b 2025-01-01 -e 2025-04-01   # -e is exclusive: Q1
     """
+    from core.reports.filed import build_trial_balance_levels
     from core.reports.trial_balance import build_trial_balance
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build_trial_balance(book, span, historical=historical, account_prefix=account), fmt, output)
+    words = _lang(book, lang)
+    if depth is None and layout in (None, "balances"):
+        table = build_trial_balance(book, span, historical=historical, account_prefix=account, lang=words)
+    else:
+        table = build(build_trial_balance_levels, book, span, depth=depth, layout=layout or "balances",
+                      historical=historical, account_prefix=account, lang=words)
+    show(table, fmt, output)
     warn_errors(problems)
+
+
+def _lang(book, lang: str | None) -> str:
+    """--lang, else books.toml [company] language, else English."""
+    from core.i18n import language
+
+    try:
+        return language(book.settings.language, lang)
+    except ValueError as exc:
+        raise usage(str(exc)) from None
+
+
+def _filed(book, layout: str | None) -> str | None:
+    """--layout of a statement: filed (the chart's filed form, the default for tr-tdhp and ifrs-small
+    books), tdhp, ifrs, or chart (grouped by the chart's tree); None means chart."""
+    from core.reports.filed import layout_of
+
+    if layout in (None, "filed"):
+        found = layout_of(book)
+        if found is None and layout == "filed":
+            raise usage("--layout filed needs a tr-tdhp or ifrs-small chart; give --layout tdhp, ifrs or chart")
+        return found
+    if layout == "chart":
+        return None
+    if layout not in ("tdhp", "ifrs"):
+        raise usage(f"--layout takes filed, tdhp, ifrs or chart, not {layout!r}")
+    return layout
+
+
+StatementLayoutOpt = Annotated[Optional[str], typer.Option(
+    "--layout", help="filed (default for tr-tdhp and ifrs-small books: the order the statement is filed in), "
+    "tdhp, ifrs, or chart (the chart's own groups).", rich_help_panel="Output")]
 
 
 @report_app.command("balance-sheet")
@@ -99,10 +148,13 @@ def balance_sheet(
     account: AccountOpt = None,
     location: LocationOpt = None,
     currency: CurrencyOpt = None,
+    layout: StatementLayoutOpt = None,
+    lang: LangOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
-    """Assets, liabilities and equity (with the result not yet closed), grouped by the chart.
+    """Assets, liabilities and equity (with the result not yet closed): current and non-current assets,
+    short- and long-term liabilities for tr-tdhp and ifrs-small books, else grouped by the chart.
 
     \b
     Examples:
@@ -110,6 +162,7 @@ def balance_sheet(
       kebir report balance-sheet --books ledger-data -p 2025Q2 --depth 1 --format csv
       kebir report balance-sheet --books ledger-data -p 2025 -M --depth 1
       kebir report balance-sheet --books ledger-data -p 2025-12 --compare previous --currency EUR
+      kebir report balance-sheet --books ledger-data --on 2025-06-30 --lang en --layout chart
     """
     from core.reports.statements import build_balance_sheet
 
@@ -125,8 +178,15 @@ def balance_sheet(
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
     as_of_cols = columns.balance_days(span, cols, book)
-    table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
-                                scope=Scope(account, location))
+    filed, words = _filed(book, layout), _lang(book, lang)
+    if filed is None:
+        table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
+                                    scope=Scope(account, location))
+    else:
+        from core.reports.filed import build_balance_sheet_filed
+
+        table = build(build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1], layout=filed,
+                      depth=depth, scope=Scope(account, location), lang=words)
     show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output)
     warn_errors(problems)
 
@@ -147,10 +207,13 @@ def income_statement(
     currency: CurrencyOpt = None,
     include_closing: Annotated[bool, typer.Option("--include-closing",
                                                   help="Count the year-end closing chain too.")] = False,
+    layout: StatementLayoutOpt = None,
+    lang: LangOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
-    """Income, expenses and the net result (income - expenses) over a period.
+    """Income, expenses and the net result over a period: in the order of the uniform chart's class 6
+    (tr-tdhp) or by function (ifrs-small), else grouped by the chart.
 
     \b
     Examples:
@@ -158,14 +221,22 @@ def income_statement(
       kebir report income-statement --books ledger-data -p 2025-03 --format html -o is-2025-03.html
       kebir report income-statement --books ledger-data -p 2025 -Q --location KDK
       kebir report income-statement --books ledger-data -p 2025-06 --compare previous
+      kebir report income-statement --books ledger-data -b 2025-01-01 -e 2025-07-01 --lang en   # -e exclusive: H1
     """
     from core.reports.statements import build_income_statement
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
-    table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
-                                   scope=Scope(account, location))
+    filed, words = _filed(book, layout), _lang(book, lang)
+    if filed is None:
+        table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
+                                       scope=Scope(account, location))
+    else:
+        from core.reports.filed import build_income_statement_filed
+
+        table = build(build_income_statement_filed, book, cols or span, layout=filed, depth=depth,
+                      include_closing=include_closing, scope=Scope(account, location), lang=words)
     show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare), fmt, output)
     warn_errors(problems)
 
@@ -343,6 +414,7 @@ def kpi_report(
 def close_pack(
     period: Annotated[str, typer.Argument(help="The period: 2025-12, 2025Q4 or 2025.")],
     books: BooksOpt = None,
+    lang: LangOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """One self-contained HTML page for a period: charts, statements, trial balance, checklist, seal.
@@ -364,7 +436,8 @@ def close_pack(
     closes, found = read_closes(root)
     record = closes.get(period)
     generated = entries_from_book(book, list(record.generated or ())) if record else None
-    _render.emit(close_pack_html(book, period, record.as_dict() if record else None, generated), output)
+    _render.emit(close_pack_html(book, period, record.as_dict() if record else None, generated,
+                                 lang=_lang(book, lang)), output)
     warn_errors(problems + found)
 
 

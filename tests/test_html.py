@@ -69,7 +69,8 @@ def demo(demo_copy):
 
 @pytest.fixture(scope="module")
 def pack(demo) -> str:
-    return close_pack_html(demo, "2025-12", CLOSE_RECORD, GENERATED)
+    """The English pack (the demo's own language is Turkish: see test_filed_statements.py)."""
+    return close_pack_html(demo, "2025-12", CLOSE_RECORD, GENERATED, lang="en")
 
 
 def test_close_pack__needs_nothing_from_outside(pack):
@@ -98,12 +99,12 @@ def test_close_pack__escapes_every_text(pack):
 
 def test_close_pack__same_books_same_bytes(demo, demo_copy, pack):
     again, _ = load.load_ledger(demo_copy, use_cache=False, jobs=1)
-    assert close_pack_html(again, "2025-12", CLOSE_RECORD, GENERATED) == pack
+    assert close_pack_html(again, "2025-12", CLOSE_RECORD, GENERATED, lang="en") == pack
     assert close_pack_html(demo, "2025-12", None, None) == close_pack_html(again, "2025-12", None, None)
 
 
 def test_close_pack__without_a_close_record_is_a_draft(demo):
-    page = close_pack_html(demo, "2025Q4", None, None)
+    page = close_pack_html(demo, "2025Q4", None, None, lang="en")
     assert "draft: no close record" in page and "not sealed" in page
     assert 'id="checklist"' not in page and 'id="generated"' not in page
     with pytest.raises(ValueError):
@@ -125,7 +126,7 @@ def test_close_pack__from_a_real_year_end_close(demo):
     for entry in entries:
         debit = sum(p["debit"] or 0 for p in entry["postings"])
         assert debit == sum(p["credit"] or 0 for p in entry["postings"]) and isinstance(debit, D)
-    page = close_pack_html(closed, "2025-12", record.as_dict(), entries)
+    page = close_pack_html(closed, "2025-12", record.as_dict(), entries, lang="en")
     assert record.seal in page and "Net result 2025 to 590" in page and "close 692" in page
     assert 'Balanced: <span class="flag yes">yes</span>' in page
 
@@ -133,7 +134,7 @@ def test_close_pack__from_a_real_year_end_close(demo):
 def test_table_page__is_a_whole_self_contained_page(demo):
     page = table_page(build_balance_sheet(demo, date(2025, 12, 31)))
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
-    assert "<h1>Balance sheet at 2025-12-31</h1>" in page and "default-src 'none'" in page
+    assert "<h1>Balance sheet at 31 December 2025</h1>" in page and "default-src 'none'" in page
     assert page.count("http") == 1 and "<script" not in page
 
 
@@ -238,6 +239,12 @@ def chromium_render(tmp_path_factory: pytest.TempPathFactory, demo_copy: Path) -
                                encoding="utf-8")
             result = {"pack": _chromium(page, shared / "close-pack.png", shared / "profile"),
                       "reports": _chromium(gallery, shared / "reports.png", shared / "profile")}
+            # the demo's own language (Turkish), January and December, as `kebir report close-pack` writes them
+            for which, period in (("pack-2025-01", "2025-01"), ("pack-2025-12", "2025-12")):
+                page = shared / f"close-{period}.html"
+                page.write_text(close_pack_html(book, period, {**CLOSE_RECORD, "period": period}, GENERATED),
+                                encoding="utf-8")
+                result[which] = _chromium(page, shared / f"close-{period}.png", shared / "profile")
             done.write_text(json.dumps(result), encoding="utf-8")
         return json.loads(done.read_text(encoding="utf-8"))
 
@@ -256,7 +263,10 @@ def _png_size_and_pixels(data: bytes) -> tuple[int, int, bytes]:
     return width, height, zlib.decompress(idat)
 
 
-@pytest.mark.parametrize("which", ["pack", "reports"])
+PAGES = ["pack", "reports", "pack-2025-01", "pack-2025-12"]
+
+
+@pytest.mark.parametrize("which", PAGES)
 def test_pages__render_in_headless_chromium(chromium_render, record_property, which):
     run = chromium_render[which]
     png = Path(run["png"])
@@ -269,7 +279,7 @@ def test_pages__render_in_headless_chromium(chromium_render, record_property, wh
     assert len(set(raw)) > 32, "the screenshot is (nearly) one colour"
 
 
-@pytest.mark.parametrize("which", ["pack", "reports"])
+@pytest.mark.parametrize("which", PAGES)
 def test_pages__the_browser_logs_no_console_error(chromium_render, which):
     bad = [line for line in chromium_render[which]["stderr"].splitlines()
            if re.search(r":CONSOLE[:(]|Uncaught|Failed to load resource|Content Security Policy", line)]
@@ -287,3 +297,19 @@ def test_report_pages__need_nothing_from_outside_and_carry_their_charts(demo):
     assert with_chart == {"income-statement", "cash-flow", "sales", "aging-ar", "stock"}
     gallery = reports_page("Reports", tables)
     assert gallery.count("<svg") == 5 and gallery.count("<table") == len(tables)
+
+
+@pytest.mark.parametrize(("which", "title"), [("pack-2025-01", "Dönem kapanış dosyası: 1 Ocak - 31 Ocak 2025"),
+                                              ("pack-2025-12", "Dönem kapanış dosyası: 1 Aralık - 31 Aralık 2025")])
+def test_close_pack_in_turkish__the_browser_shows_the_period_as_people_say_it(chromium_render, which, title):
+    """The page Chromium drew is the Turkish pack of that month, titled as people say the period, and
+    its screenshot is a page of text and charts (not blank, not cut to a strip)."""
+    run = chromium_render[which]
+    page = Path(run["page"]).read_text(encoding="utf-8")
+    assert f"<h1>{title}</h1>" in page and '<html lang="tr">' in page and "(end exclusive)" not in page
+    assert page.count("<svg") == 2 and 'id="checklist"' in page and "Gelir tablosu" in page
+    width, height, raw = _png_size_and_pixels(Path(run["png"]).read_bytes())
+    assert (width, height) == WINDOW
+    row = len(raw) // height
+    inked = sum(1 for y in range(height) if len(set(raw[y * row + 1:(y + 1) * row])) > 1)
+    assert inked > height // 4, f"only {inked} of {height} rows of the screenshot have anything drawn"

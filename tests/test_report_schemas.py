@@ -16,12 +16,16 @@ SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "reports"
 
 CASES = [
     ("trial-balance", ["trial-balance", "-p", "2025-03"]),
+    ("trial-balance", ["trial-balance", "-p", "2025-03", "--depth", "2"]),
+    ("trial-balance", ["trial-balance", "-p", "2025-03", "--layout", "mizan"]),
     ("balance-sheet", ["balance-sheet", "--on", "2025-12-31"]),
     ("balance-sheet", ["balance-sheet", "-p", "2025", "-M", "--depth", "1"]),
     ("balance-sheet", ["balance-sheet", "-p", "2025-12", "--compare", "previous", "--currency", "EUR"]),
     ("income-statement", ["income-statement", "-p", "2025"]),
     ("income-statement", ["income-statement", "-p", "2025", "-Q", "--location", "KDK"]),
     ("income-statement", ["income-statement", "-p", "2025-06", "--compare", "previous"]),
+    ("income-statement", ["income-statement", "-p", "2025", "--layout", "chart", "--lang", "en"]),
+    ("balance-sheet", ["balance-sheet", "--on", "2025-12-31", "--layout", "chart"]),
     ("cash-flow", ["cash-flow", "-p", "2025Q2"]),
     ("ledger", ["ledger", "102.01", "-p", "2025-03"]),
     ("journal", ["journal", "-p", "2025-03-04"]),

@@ -212,3 +212,39 @@ def account_records(chart: str) -> list[dict[str, str]]:
             rec["currency"] = currency
         out.append(rec)
     return out
+
+
+# The uniform chart's account classes (1 digit) and groups (2 digits), as the Ministry of Finance
+# names them: the levels above the ledger accounts in a mizan and the lines of the filed statements.
+TDHP_CLASSES: dict[str, str] = {
+    "1": "Dönen Varlıklar", "2": "Duran Varlıklar", "3": "Kısa Vadeli Yabancı Kaynaklar",
+    "4": "Uzun Vadeli Yabancı Kaynaklar", "5": "Özkaynaklar", "6": "Gelir Tablosu Hesapları",
+    "7": "Maliyet Hesapları", "8": "Serbest Hesaplar", "9": "Nazım Hesaplar",
+}
+TDHP_GROUPS: dict[str, str] = {
+    "10": "Hazır Değerler", "11": "Menkul Kıymetler", "12": "Ticari Alacaklar", "13": "Diğer Alacaklar",
+    "15": "Stoklar", "17": "Yıllara Yaygın İnşaat ve Onarım Maliyetleri",
+    "18": "Gelecek Aylara Ait Giderler ve Gelir Tahakkukları", "19": "Diğer Dönen Varlıklar",
+    "22": "Ticari Alacaklar", "23": "Diğer Alacaklar", "24": "Mali Duran Varlıklar", "25": "Maddi Duran Varlıklar",
+    "26": "Maddi Olmayan Duran Varlıklar", "27": "Özel Tükenmeye Tabi Varlıklar",
+    "28": "Gelecek Yıllara Ait Giderler ve Gelir Tahakkukları", "29": "Diğer Duran Varlıklar",
+    "30": "Mali Borçlar", "32": "Ticari Borçlar", "33": "Diğer Borçlar", "34": "Alınan Avanslar",
+    "35": "Yıllara Yaygın İnşaat ve Onarım Hakedişleri", "36": "Ödenecek Vergi ve Diğer Yükümlülükler",
+    "37": "Borç ve Gider Karşılıkları", "38": "Gelecek Aylara Ait Gelirler ve Gider Tahakkukları",
+    "39": "Diğer Kısa Vadeli Yabancı Kaynaklar", "40": "Mali Borçlar", "42": "Ticari Borçlar", "43": "Diğer Borçlar",
+    "44": "Alınan Avanslar", "47": "Borç ve Gider Karşılıkları", "48": "Gelecek Yıllara Ait Gelirler ve Gider Tahakkukları",
+    "49": "Diğer Uzun Vadeli Yabancı Kaynaklar", "50": "Ödenmiş Sermaye", "52": "Sermaye Yedekleri",
+    "54": "Kâr Yedekleri", "57": "Geçmiş Yıllar Kârları", "58": "Geçmiş Yıllar Zararları (-)",
+    "59": "Dönem Net Kârı (Zararı)", "60": "Brüt Satışlar", "61": "Satış İndirimleri (-)",
+    "62": "Satışların Maliyeti (-)", "63": "Faaliyet Giderleri (-)",
+    "64": "Diğer Faaliyetlerden Olağan Gelir ve Kârlar", "65": "Diğer Faaliyetlerden Olağan Gider ve Zararlar (-)",
+    "66": "Finansman Giderleri (-)", "67": "Olağandışı Gelir ve Kârlar", "68": "Olağandışı Gider ve Zararlar (-)",
+    "69": "Dönem Net Kârı veya Zararı", "71": "Direkt İlk Madde ve Malzeme Giderleri", "72": "Direkt İşçilik Giderleri",
+    "73": "Genel Üretim Giderleri", "74": "Hizmet Üretim Maliyeti", "75": "Araştırma ve Geliştirme Giderleri",
+    "76": "Pazarlama Satış ve Dağıtım Giderleri", "77": "Genel Yönetim Giderleri", "78": "Finansman Giderleri",
+    "79": "Çeşitli Hesaplar",
+}
+# IFRS chart: liabilities due after twelve months (everything else under 2xxx is current), and the
+# first asset code that is non-current (1000-1499 current, 1500 on non-current).
+IFRS_LONG_TERM = ("2120",)
+IFRS_NON_CURRENT_FROM = 1500

@@ -36,6 +36,7 @@ from core.erp.payroll.runs import PayrollRun, read_runs
 
 from core.books import cachekey, flat, private, safeio, schema, store, yamlnodes
 from core.model.errors import BooksError, Problem
+from core.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from core.model.records import (
     Account, Activity, Allocation, Book, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
     Segment, Settings, Source, frozen_map,
@@ -249,6 +250,12 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = read_rules(doc.get("payroll"), path, _toml_line(text, "payroll"))
     bad += found
+    lang = company.get("language", DEFAULT_LANGUAGE)
+    if lang not in LANGUAGES:
+        bad.append(Problem("E150", path, _toml_line(text, "language"), f"[company] language {lang!r} is not one "
+                           "kebir's reports speak", expected=" or ".join(repr(x) for x in LANGUAGES), found=repr(lang),
+                           hint='write language = "tr" or language = "en" (or leave it out: English)'))
+        lang = DEFAULT_LANGUAGE
     base = company.get("base_currency", "TRY")
     if isinstance(base, str) and base not in currencies:
         currencies = {base: 2, **currencies}
@@ -256,6 +263,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         name=str(company.get("name", "")), base_currency=str(base),
         fiscal_year_start=str(company.get("fiscal_year_start", "01-01")),
         chart=str(company.get("chart", "custom")),
+        language=str(lang),
         currencies=tuple(sorted((c, d) for c, d in currencies.items() if isinstance(d, int))),
         roles=tuple(sorted((r, c) for r, c in roles.items() if isinstance(c, str))),
         payroll=payroll_rules,

@@ -67,7 +67,7 @@ OPENING_EXAMPLE = """\
 """
 
 
-def _books_toml(name: str, currency: str, fiscal_year_start: str, chart: str) -> str:
+def _books_toml(name: str, currency: str, fiscal_year_start: str, chart: str, language: str = "en") -> str:
     _, roles, vat_out, vat_in, reflection = CHARTS[chart]
     currencies = {currency: 2}
     for extra in ("TRY", "EUR", "USD"):
@@ -78,7 +78,7 @@ def _books_toml(name: str, currency: str, fiscal_year_start: str, chart: str) ->
     if reflection:
         accounts["reflection"] = dict(reflection)
     doc = {"company": {"name": name, "base_currency": currency, "fiscal_year_start": fiscal_year_start,
-                       "chart": chart},
+                       "chart": chart, "language": language},
            "currencies": currencies, "accounts": accounts, "close": {"corporate_tax_rate": "25"}}
     head = ("# kebir books: company settings and posting rules (docs/formats.md#bookstoml).\n"
             "# [accounts] names the account each role posts to; change them to suit your chart.\n")
@@ -165,7 +165,8 @@ def new_books(name: str, *, template: str = "restaurant", chart: str = "tr-tdhp"
             and len(month) == len(day) == 2):
         raise ValueError(f"fiscal year start {fiscal_year_start!r}: write MM-DD, e.g. 01-01 or 07-01")
     files = {
-        "books.toml": _books_toml(name, currency, fiscal_year_start, chart),
+        # the restaurant template is a Turkish restaurant's books: its reports speak Turkish (core/i18n.py)
+        "books.toml": _books_toml(name, currency, fiscal_year_start, chart, "tr" if template == "restaurant" else "en"),
         "accounts.yaml": dump_yaml_records("accounts", account_records(chart)),
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,

@@ -20,6 +20,8 @@ from typing import Any
 import polars as pl
 
 from core.emptyperiod import check_empty_period
+from core.i18n import language, text
+from core.reports.checklist import checklist_rows
 from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close.entries import (GeneratedEntry, balances, count_clearing, fx_revaluation, periodic_entries, vat_offset,
@@ -164,10 +166,16 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
     return ordered, rec
 
 
-def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book) -> str:
-    out = [f"Close {plan.period}" + (" (fiscal year end)" if plan.year_end else ""), "", "Checklist:"]
-    for c in plan.checklist:
-        out.append(f"  [{c.result:>4}] {c.check}: {c.detail}")
+def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book, lang: str | None = None) -> str:
+    lang = language(book.settings.language, lang)
+    out = [f"Close {plan.period}" + (" (fiscal year end)" if plan.year_end else ""), "",
+           f"{text('pack.checklist', lang)}:"]
+    # the check's name, numbers with separators and accounts by name (core/reports/checklist.py);
+    # the record keeps the plain detail
+    rows = checklist_rows(book, [{"check": c.check, "result": c.result, "detail": c.detail} for c in plan.checklist],
+                          lang)
+    for c, row in zip(plan.checklist, rows):
+        out.append(f"  [{c.result:>4}] {row['name']} ({c.check}): {row['detail']}")
     out += ["", f"Generated entries ({len(plan.entries)}):"]
     dec = book.settings.decimals(book.base) or 2
     for e in plan.entries:

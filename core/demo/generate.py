@@ -3361,7 +3361,8 @@ def books_toml() -> str:
     accounts["vat_output"] = {str(rate): code for rate, code in VAT_OUT.items()}
     accounts["vat_input"] = {str(rate): code for rate, code in VAT_IN.items()}
     accounts["reflection"] = dict(REFLECTION)
-    doc = {"company": {"name": COMPANY, "base_currency": "TRY", "fiscal_year_start": "01-01", "chart": "tr-tdhp"},
+    doc = {"company": {"name": COMPANY, "base_currency": "TRY", "fiscal_year_start": "01-01", "chart": "tr-tdhp",
+                       "language": "tr"},
            "currencies": {"TRY": 2, "EUR": 2, "USD": 2},
            "accounts": accounts,
            "close": {"corporate_tax_rate": "25"},

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.i18n import period_text
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -20,10 +22,9 @@ class Span:
     begin: date | None = None
     end: date | None = None
 
-    def label(self) -> str:
-        if self.begin is None and self.end is None:
-            return "all dates"
-        return f"{self.begin or '...'} .. {self.end or '...'} (end exclusive)"
+    def label(self, lang: str = "en") -> str:
+        """The span as people say it, naming its last day: 1-31 January 2025, 1 Ocak - 31 Ocak 2025."""
+        return period_text(self.begin, self.end, lang)
 
 
 def short_label(span: Span) -> str:

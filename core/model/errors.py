@@ -91,6 +91,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E163": (ERROR, "IBAN fails its check"),
     "E140": (ERROR, "payment allocated beyond what is open on the invoice"),
     "E130": (ERROR, "opening entry posts to an income or expense account"),
+    "E150": (ERROR, "books.toml names a report language kebir does not speak"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),

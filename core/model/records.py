@@ -50,6 +50,7 @@ class Settings:
     base_currency: str
     fiscal_year_start: str = "01-01"
     chart: str = "custom"
+    language: str = "en"                     # [company] language: "tr" | "en", the words of reports (core/i18n.py)
     currencies: tuple[tuple[str, int], ...] = (("TRY", 2), ("EUR", 2), ("USD", 2))
     roles: tuple[tuple[str, str], ...] = ()
     payroll: PayrollRules | None = None      # books.toml [payroll] (core.erp.payroll); None: the defaults

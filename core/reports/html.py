@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
+from core.i18n import MONTHS_SHORT, text
 from core.model.records import Book
 from core.ledger.period import Span, parse_period
 from core.reports import NUMERIC, Table
@@ -26,9 +27,10 @@ from core.reports.statements import (
     fiscal_year_begin,
     monthly_series,
 )
+from core.reports.checklist import checklist_rows, result_text
 from core.reports.trial_balance import build_trial_balance
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = MONTHS_SHORT["en"]
 COLOURS = {"revenue": "#2b6cb0", "expense": "#c05621", "margin": "#2f855a", "cash": "#553c9a"}
 
 CSS = """
@@ -173,7 +175,7 @@ def _statement_html(table: Table) -> str:
     unit = f" ({currency})" if currency else ""
     titles = [table.columns[i].title + (unit if table.columns[i].kind == "money" else "") for i in amounts]
     if keys[amounts[0]] == "amount" and len(amounts) == 1:
-        titles = [f"Amount{unit}"]
+        titles = [f"{table.columns[amounts[0]].title}{unit}"]
     width = 2 + len(amounts)
     wide = len(amounts) > 2      # period columns: sized by their content, the unit once in the caption
     if wide:
@@ -182,7 +184,8 @@ def _statement_html(table: Table) -> str:
     out = [f'<div class="scroll"><table class="report statement{" wide" if wide else ""}" id="{_e(table.name)}">',
            f"<caption>{_e(caption)}</caption>",
            '<colgroup><col class="code"><col>' + '<col class="amount">' * len(amounts) + "</colgroup>",
-           "<thead><tr><th>Account</th><th>Name</th>" + "".join(f'<th class="num">{_e(t)}</th>' for t in titles)
+           f"<thead><tr><th>{_e(table.columns[i_acc].title)}</th><th>{_e(table.columns[i_name].title)}</th>"
+           + "".join(f'<th class="num">{_e(t)}</th>' for t in titles)
            + "</tr></thead>", "<tbody>"]
     section = None
     for row in table.rows:
@@ -198,10 +201,10 @@ def _statement_html(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
-def _head(title: str) -> list[str]:
+def _head(title: str, lang: str = "en") -> list[str]:
     return [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{_e(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         # Nothing may load from anywhere: a stray reference fails in the browser, visibly.
@@ -222,7 +225,9 @@ def table_page(table: Table) -> str:
     sub = f'<p class="sub">{_e(company)}</p>' if company else ""
     chart = chart_for(table)
     figure = f'<figure class="chart">{chart}</figure>' if chart else ""
-    return "\n".join([*_head(table.title), "<body>", f"<h1>{_e(table.title)}</h1>", sub, figure, table_html(table),
+    lang = table.meta.get("language", "en")
+    return "\n".join([*_head(table.title, lang), "<body>", f"<h1>{_e(table.title)}</h1>", sub, figure,
+                      table_html(table),
                       "</body>", "</html>"]) + "\n"
 
 
@@ -323,8 +328,10 @@ def _meta_note(table: Table) -> str:
     ok = bool(table.meta["balanced"])
     diff = table.meta.get("difference")
     extra = "" if ok or diff is None else f", off by {money_text(diff)}"
-    return (f'<p class="note">Balanced: <span class="flag {"yes" if ok else "no"}">{"yes" if ok else "no"}</span>'
-            f"{_e(extra)}</p>")
+    lang = table.meta.get("language", "en")
+    word = text("yes" if ok else "no", lang)
+    return (f'<p class="note">{_e(text("tb.balanced", lang))}: <span class="flag {"yes" if ok else "no"}">{_e(word)}'
+            f"</span>{_e(extra)}</p>")
 
 
 # -- charts ------------------------------------------------------------------------------------
@@ -398,10 +405,10 @@ def _legend(items: Sequence[tuple[str, str, str]], x: int, y: int) -> list[str]:
     return out
 
 
-def _month_label(month: str) -> str:
+def _month_label(month: str, lang: str = "en") -> str:
     """'2025-03' -> the month's short name; any other column label (2025Q1, 2025) as it is."""
     if len(month) == 7 and month[4] == "-" and month[5:].isdigit():
-        return MONTHS[int(month[5:7]) - 1]
+        return MONTHS_SHORT[lang][int(month[5:7]) - 1]
     return month
 
 
@@ -410,7 +417,7 @@ def _polyline(points: Sequence[tuple[int, int]], colour: str) -> str:
     return f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>'
 
 
-def flows_svg(series: Mapping[str, Any], dec: int = 2) -> str:
+def flows_svg(series: Mapping[str, Any], dec: int = 2, lang: str = "en") -> str:
     """Monthly revenue and expense as bars, the margin as a line with points."""
     width, height, left, right, top, bottom = 960, 300, 70, 940, 34, 260
     months = list(series["months"])
@@ -433,19 +440,20 @@ def flows_svg(series: Mapping[str, Any], dec: int = 2) -> str:
                        f'fill="{COLOURS[key]}"><title>{_e(label)}</title></rect>')
         cx = left + i * slot + slot // 2
         line.append((cx, axis.y(mar[i])))
-        out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(month))}</text>')
+        out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(month, lang))}</text>')
     out.append(_polyline(line, COLOURS["margin"]))
     for i, (cx, cy) in enumerate(line):
         label = f"{months[i]} margin {money_text(series['margin'][i])} {cur}"
         out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["margin"]}"><title>{_e(label)}</title></circle>')
-    out += _legend((("Revenue", COLOURS["revenue"], "box"), ("Expenses", COLOURS["expense"], "box"),
-                    ("Margin (revenue - expenses)", COLOURS["margin"], "line")), left, 18)
+    out += _legend(((text("chart.revenue", lang), COLOURS["revenue"], "box"),
+                    (text("chart.expenses", lang), COLOURS["expense"], "box"),
+                    (text("chart.margin", lang), COLOURS["margin"], "line")), left, 18)
     out.append(f'<text x="{right}" y="18" text-anchor="end">{_e(cur)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def cash_svg(series: Mapping[str, Any], dec: int = 2) -> str:
+def cash_svg(series: Mapping[str, Any], dec: int = 2, lang: str = "en") -> str:
     """Cash and bank balance at each month's end as a line."""
     width, height, left, right, top, bottom = 960, 240, 70, 940, 34, 200
     months = list(series["months"])
@@ -463,8 +471,8 @@ def cash_svg(series: Mapping[str, Any], dec: int = 2) -> str:
     for i, (cx, cy) in enumerate(points):
         label = f"{months[i]} cash and bank {money_text(series['cash'][i])} {cur}"
         out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["cash"]}"><title>{_e(label)}</title></circle>')
-        out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(months[i]))}</text>')
-    out += _legend((("Cash and bank (month end)", COLOURS["cash"], "line"),), left, 18)
+        out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(months[i], lang))}</text>')
+    out += _legend(((text("chart.cash", lang), COLOURS["cash"], "line"),), left, 18)
     out.append(f'<text x="{right}" y="18" text-anchor="end">{_e(cur)}</text>')
     out.append("</svg>")
     return "\n".join(out)
@@ -472,20 +480,23 @@ def cash_svg(series: Mapping[str, Any], dec: int = 2) -> str:
 
 # -- the close pack ----------------------------------------------------------------------------
 
-def _flag(result: Any) -> str:
+def _flag(result: Any, shown: str | None = None) -> str:
     word = str(result or "").strip().lower()
     cls = "".join(ch for ch in word if ch.isalnum() or ch == "-") or "none"
-    return f'<span class="flag {cls}">{_e(word or "-")}</span>'
+    return f'<span class="flag {cls}">{_e(shown or word or "-")}</span>'
 
 
-def _checklist_html(checklist: Sequence[Mapping[str, Any]]) -> str:
+def _checklist_html(book: Book, checklist: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+    """The checklist as people read it (core/reports/checklist.py): the check's name with its id
+    beneath, the result, and the detail with formatted numbers and named accounts."""
     out = ['<table class="report" id="checklist">',
-           "<thead><tr><th>Check</th><th>Result</th><th>Detail</th></tr></thead><tbody>"]
-    for item in checklist:
-        out.append(f"<tr><td><code>{_e(item.get('check'))}</code></td><td>{_flag(item.get('result'))}</td>"
-                   f"<td>{_e(item.get('detail'))}</td></tr>")
+           f"<thead><tr><th>{_e(text('col.check', lang))}</th><th>{_e(text('col.result', lang))}</th>"
+           f"<th>{_e(text('col.detail', lang))}</th></tr></thead><tbody>"]
+    for row in checklist_rows(book, list(checklist), lang):
+        out.append(f"<tr><td>{_e(row['name'])}<br><code>{_e(row['check'])}</code></td>"
+                   f"<td>{_flag(row['result'], row['result_text'])}</td><td>{_e(row['detail'])}</td></tr>")
     out.append("</tbody></table>")
-    out.append(f'<p class="note">{_e(_tally(checklist))}.</p>')
+    out.append(f'<p class="note">{_e(_tally(checklist, lang))}.</p>')
     return "\n".join(out) + "\n"
 
 
@@ -497,17 +508,18 @@ def _results(checklist: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def _tally(checklist: Sequence[Mapping[str, Any]]) -> str:
+def _tally(checklist: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
     """'6 pass, 1 skip' (results in the order pass, fail, then the rest alphabetically)."""
     counts = _results(checklist)
     order = sorted(counts, key=lambda w: ({"pass": 0, "fail": 1}.get(w, 2), w))
-    return ", ".join(f"{counts[w]} {w}" for w in order)
+    return ", ".join(f"{counts[w]} {result_text(w, lang)}" for w in order)
 
 
-def _entries_html(book: Book, entries: Sequence[Mapping[str, Any]]) -> str:
+def _entries_html(book: Book, entries: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+    heads = "".join(f"<th>{_e(text(k, lang))}</th>" for k in ("col.account", "col.name", "col.memo"))
     out = ['<table class="report" id="generated">',
-           ('<thead><tr><th>Account</th><th>Name</th><th>Memo</th><th class="num">Debit</th><th class="num">Credit</th>'
-            "</tr></thead>")]
+           (f'<thead><tr>{heads}<th class="num">{_e(text("col.debit", lang))}</th>'
+            f'<th class="num">{_e(text("col.credit", lang))}</th></tr></thead>')]
     for entry in entries:
         head = " · ".join(_e(v) for v in (entry.get("id"), entry.get("date"), entry.get("memo")) if v not in (None, ""))
         out.append(f'<tbody><tr class="entry"><th colspan="5">{head}</th></tr>')
@@ -521,7 +533,8 @@ def _entries_html(book: Book, entries: Sequence[Mapping[str, Any]]) -> str:
             out.append(f'<tr><td>{_e(acc)}</td><td>{_e(name)}</td><td>{_e(p.get("memo"))}</td>'
                        f'{_num_cell(dr if dr is not None else p.get("debit"))}'
                        f'{_num_cell(cr if cr is not None else p.get("credit"))}</tr>')
-        out.append(f'<tr class="total"><td></td><td>Total</td><td></td>{_num_cell(dr_total)}{_num_cell(cr_total)}'
+        out.append(f'<tr class="total"><td></td><td>{_e(text("total", lang))}</td><td></td>'
+                   f'{_num_cell(dr_total)}{_num_cell(cr_total)}'
                    "</tr></tbody>")
     out.append("</table>")
     return "\n".join(out) + "\n"
@@ -565,7 +578,7 @@ def series_through(series: Mapping[str, Any], end: date) -> dict[str, Any]:
 
 
 def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | None = None,
-                    generated_entries: Sequence[Mapping[str, Any]] | None = None) -> str:
+                    generated_entries: Sequence[Mapping[str, Any]] | None = None, *, lang: str | None = None) -> str:
     """One self-contained HTML page for a closed (or about to be closed) period.
 
     Args:
@@ -574,9 +587,14 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
             {check, result, detail}); None for a draft pack.
         generated_entries: the close's entries, dicts with id, date, memo and postings
             [{account, debit, credit}].
+        lang: en or tr; None takes the books' [company] language (core/i18n.py).
     Raises:
         ValueError: a period that cannot be read.
     """
+    from core.i18n import day_text, language, period_text
+    from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed, layout_of
+
+    lang = language(book.settings.language, lang)
     span = parse_period(period)
     assert span.begin is not None and span.end is not None
     as_of = span.end - timedelta(days=1)
@@ -584,87 +602,112 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
     dec = book.settings.decimals(book.base) or 2
     cur = book.base
 
-    income = build_income_statement(book, span)
-    ytd = build_income_statement(book, Span(fy_begin, span.end)) if fy_begin != span.begin else None
-    sheet = build_balance_sheet(book, as_of)
-    trial = build_trial_balance(book, Span(None, span.end))
+    filed = layout_of(book)
+    if filed is None:
+        income = build_income_statement(book, span)
+        ytd = build_income_statement(book, Span(fy_begin, span.end)) if fy_begin != span.begin else None
+        sheet = build_balance_sheet(book, as_of)
+    else:
+        income = build_income_statement_filed(book, span, depth=2, lang=lang)
+        ytd = (build_income_statement_filed(book, Span(fy_begin, span.end), depth=2, lang=lang)
+               if fy_begin != span.begin else None)
+        sheet = build_balance_sheet_filed(book, as_of, depth=2, lang=lang)
+    trial = build_trial_balance(book, Span(None, span.end), lang=lang)
     series = series_through(monthly_series(book, fy_begin.year), span.end)
     record = close_record or {}
 
     def amount(v: Decimal) -> str:
         return f'<span class="neg">{_e(money_text(v))}</span>' if v < 0 else _e(money_text(v))
 
+    def t(key: str, **fields: Any) -> str:
+        return text(key, lang, **fields)
+
     seal = record.get("seal")
-    facts = [("Period", f"{_e(period)} ({_e(span.begin)} .. {_e(as_of)})"),
-             ("Base currency", _e(cur))]
+    facts = [(t("pack.period"), f"{_e(span.label(lang))} <code>{_e(period)}</code>"),
+             (t("pack.base_currency"), _e(cur))]
     if close_record is None:
-        facts.append(("Status", '<span class="flag warn">draft: no close record</span>'))
+        facts.append((t("pack.status"), f'<span class="flag warn">{_e(t("pack.draft"))}</span>'))
     else:
-        for key, label in (("closed_by", "Closed by"), ("closed_on", "Closed on"), ("status", "Status")):
+        for key, label in (("closed_by", "pack.closed_by"), ("closed_on", "pack.closed_on"), ("status", "pack.status")):
             if record.get(key) not in (None, ""):
-                facts.append((label, _e(record[key])))
+                facts.append((t(label), _e(record[key])))
         if str(record.get("filed", "")).lower() == "true":
-            facts.append(("Filed", "yes: can no longer be reopened"))
+            facts.append((t("pack.filed"), _e(t("pack.filed_yes"))))
         totals = record.get("totals")
         if isinstance(totals, Mapping):
-            facts.append(("Totals", " · ".join(f"{_e(k)} {_e(v)}" for k, v in totals.items())))
-        facts.append(("Seal", f'<span class="hash">{_e(seal) if seal else "none"}</span>'))
+            words = {"debit": t("col.debit"), "credit": t("col.credit")}
+            facts.append((t("pack.totals"), " · ".join(f"{_e(words.get(str(k), k))} {_e(_money_or_text(v))}"
+                                                       for k, v in totals.items())))
+        facts.append((t("pack.seal"), f'<span class="hash">{_e(seal) if seal else _e(t("pack.none"))}</span>'))
         if record.get("previous"):
-            facts.append(("Previous seal", f'<span class="hash">{_e(record["previous"])}</span>'))
+            facts.append((t("pack.previous_seal"), f'<span class="hash">{_e(record["previous"])}</span>'))
         history = [h for h in record.get("history") or [] if isinstance(h, Mapping)]
         if history:
-            facts.append(("History", "<br>".join(
+            facts.append((t("pack.history"), "<br>".join(
                 _e(" ".join(str(h[k]) for k in ("event", "on", "by", "reason") if h.get(k))) for h in history)))
 
     tb_ok, bs_ok = bool(trial.meta["balanced"]), bool(sheet.meta["balanced"])
     checklist = record.get("checklist") or []
-    kpis = [_kpi(f"Revenue ({cur})", amount(income.meta["income"])),
-            _kpi(f"Expenses ({cur})", amount(income.meta["expenses"])),
-            _kpi(f"Net result ({cur})", amount(income.meta["result"])),
-            _kpi(f"Cash and bank ({cur})", amount(sheet.meta["cash"])),
-            _kpi("Trial balance", _flag("pass" if tb_ok else "fail")),
-            _kpi("Balance sheet", _flag("pass" if bs_ok else "fail"))]
+    kpis = [_kpi(t("pack.revenue", cur=cur), amount(income.meta["income"])),
+            _kpi(t("pack.expenses", cur=cur), amount(income.meta["expenses"])),
+            _kpi(t("pack.result", cur=cur), amount(income.meta["result"])),
+            _kpi(t("pack.cash", cur=cur), amount(sheet.meta["cash"])),
+            _kpi(t("pack.trial_balance"), _flag("pass" if tb_ok else "fail", result_text("pass" if tb_ok else "fail",
+                                                                                         lang))),
+            _kpi(t("pack.balance_sheet"), _flag("pass" if bs_ok else "fail", result_text("pass" if bs_ok else "fail",
+                                                                                         lang)))]
     if checklist:
         failed = _results(checklist).get("fail", 0)
-        kpis.append(_kpi("Checklist", _flag("fail" if failed else "pass") + f' <small>{_e(_tally(checklist))}</small>'))
+        word = "fail" if failed else "pass"
+        kpis.append(_kpi(t("pack.checklist"), _flag(word, result_text(word, lang))
+                         + f' <small>{_e(_tally(checklist, lang))}</small>'))
 
-    title = f"Close pack {period}: {book.settings.name}"
+    year = period_text(date.fromisoformat(series["begin"]), span.end, lang)
+    whole_year = period_text(date.fromisoformat(series["begin"]), date.fromisoformat(series["end"]), lang)
+    title = t("title.close_pack", period=span.label(lang), company=book.settings.name)
     parts = [
-        *_head(title),
+        *_head(title, lang),
         "<body>",
         '<header class="pack">',
-        f"<h1>Close pack {_e(period)}</h1>",
+        f"<h1>{_e(t('pack.heading', period=span.label(lang)))}</h1>",
         f'<p class="sub">{_e(book.settings.name)}</p>',
         _facts(facts),
         "</header>",
-        '<section id="summary"><h2>Summary</h2>',
+        f'<section id="summary"><h2>{_e(t("pack.summary"))}</h2>',
         f'<div class="kpis">{"".join(kpis)}</div>',
         "</section>",
-        '<section id="charts"><h2>Fiscal year ' + _e(f"{series['begin']} .. {as_of}") + " by month</h2>",
+        f'<section id="charts"><h2>{_e(t("pack.year_by_month", period=year))}</h2>',
         '<div class="charts">',
-        f"<figure><figcaption>Revenue, expenses and margin ({_e(cur)})</figcaption>{flows_svg(series, dec)}</figure>",
-        f"<figure><figcaption>Cash and bank balance at month end ({_e(cur)})</figcaption>{cash_svg(series, dec)}</figure>",
+        f"<figure><figcaption>{_e(t('pack.flows_caption', cur=cur))}</figcaption>"
+        f"{flows_svg(series, dec, lang)}</figure>",
+        f"<figure><figcaption>{_e(t('pack.cash_caption', cur=cur))}</figcaption>{cash_svg(series, dec, lang)}</figure>",
         "</div>",
-        (f'<p class="note">Fiscal year {_e(series["begin"])} .. {_e(as_of)}, up to the end of {_e(period)} and '
-         "nothing later. Revenue and expenses "
-         "leave out the year-end closing chain into retained earnings; cash is the balance of the cash and bank "
-         "accounts.</p>"),
+        f'<p class="note">{_e(t("pack.chart_note", period=whole_year))}</p>',
         "</section>",
     ]
     if checklist:
-        parts += ['<section id="close-checklist"><h2>Close checklist</h2>', _checklist_html(checklist), "</section>"]
+        parts += [f'<section id="close-checklist"><h2>{_e(t("pack.close_checklist"))}</h2>',
+                  _checklist_html(book, checklist, lang), "</section>"]
     if generated_entries:
-        parts += ['<section id="generated-entries"><h2>Generated entries</h2>',
-                  _entries_html(book, generated_entries), "</section>"]
-    parts += ['<section id="income-statement" class="pagebreak"><h2>Income statement</h2>', table_html(income)]
+        parts += [f'<section id="generated-entries"><h2>{_e(t("pack.generated"))}</h2>',
+                  _entries_html(book, generated_entries, lang), "</section>"]
+    parts += [f'<section id="income-statement" class="pagebreak"><h2>{_e(t("pack.income_statement"))}</h2>',
+              table_html(income)]
     if ytd is not None:
         parts.append(table_html(ytd))
     parts += ["</section>",
-              '<section id="balance-sheet" class="pagebreak"><h2>Balance sheet</h2>', table_html(sheet), "</section>",
-              '<section id="trial-balance" class="pagebreak"><h2>Trial balance</h2>',
-              f'<p class="note">Closing balances: everything up to {_e(as_of)}; balances are debit-positive.</p>',
+              f'<section id="balance-sheet" class="pagebreak"><h2>{_e(t("pack.balance_sheet"))}</h2>',
+              table_html(sheet), "</section>",
+              f'<section id="trial-balance" class="pagebreak"><h2>{_e(t("pack.trial_balance"))}</h2>',
+              f'<p class="note">{_e(t("pack.tb_note", day=day_text(as_of, lang)))}</p>',
               table_html(trial), "</section>",
-              (f'<footer><p class="note">Generated by kebir from the books of {_e(book.settings.name)}. Seal: '
-               f'<span class="hash">{_e(seal) if seal else "not sealed"}</span></p></footer>'),
+              (f'<footer><p class="note">{_e(t("pack.footer", company=book.settings.name))} '
+               f'<span class="hash">{_e(seal) if seal else _e(t("pack.not_sealed"))}</span></p></footer>'),
               "</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _money_or_text(value: Any) -> str:
+    """A close record's total ('4812345.67') with thousands separators; anything else as written."""
+    d = _as_decimal(value)
+    return money_text(d) if d is not None else str(value)

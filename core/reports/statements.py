@@ -25,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from core.i18n import day_text
 from core.model.records import Book
 from core.model.money import from_minor
 from core.opening import opening_entries, split_opening
@@ -265,9 +266,10 @@ def build_balance_sheet(book: Book, as_of: date | Sequence[tuple[str, date]], *,
     else:
         meta |= {"balanced": all(c["balanced"] for c in per_column), "columns": per_column}
     days = [day for _, day in cols]
-    title = (f"Balance sheet at {days[0]}" if single else
-             f"Balance sheet, {days[0]} .. {days[-1]}" if days == sorted(days) else
-             f"Balance sheet at {days[0]}, compared with {', '.join(map(str, days[1:]))}")
+    said = [day_text(d) for d in days]
+    title = (f"Balance sheet at {said[0]}" if single else
+             f"Balance sheet, {said[0]} - {said[-1]}" if days == sorted(days) else
+             f"Balance sheet at {said[0]}, compared with {', '.join(said[1:])}")
     return Table("balance-sheet", title, _amount_columns([c[0] for c in cols], [str(d) for d in days]),
                  tuple(rows), None, meta)
 

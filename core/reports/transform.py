@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from core.i18n import text
 from core.model.records import Book
 from core.reports import Column, Table
 
@@ -33,7 +34,9 @@ def with_change(table: Table, current: str, previous: str) -> Table:
         pct = None if b == 0 else ((a - b) / abs(b) * 100).quantize(PCT, ROUND_HALF_EVEN)
         return (*row, a - b, pct)
 
-    columns = (*table.columns, Column("change", "Change", "money"), Column("change_pct", "Change %", "pct"))
+    lang = table.meta.get("language", "en")
+    columns = (*table.columns, Column("change", text("col.change", lang), "money"),
+               Column("change_pct", text("col.change_pct", lang), "pct"))
     rows = tuple(extend(r) for r in table.rows)
     return replace(table, columns=columns, rows=rows, totals=extend(table.totals),
                    meta={**table.meta, "compare": {"current": current, "previous": previous}})

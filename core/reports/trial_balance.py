@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from core.i18n import text
 from core.model.records import Book
 from core.model.money import from_minor
 from core.ledger.period import Span
@@ -16,7 +17,7 @@ from core.reports import Column, Table
 
 
 def build_trial_balance(book: Book, span: Span = Span(), *, historical: bool = False,
-                        account_prefix: str | None = None) -> Table:
+                        account_prefix: str | None = None, lang: str = "en") -> Table:
     p = book.ledger()
     if span.begin is not None and not historical:
         p = p.filter(pl.col("date") >= span.begin)
@@ -37,9 +38,9 @@ def build_trial_balance(book: Book, span: Span = Span(), *, historical: bool = F
         rows.append((acc, a.name if a else "?", from_minor(dr, dec), from_minor(cr, dec), from_minor(dr - cr, dec)))
     tdr = sum((r[2] for r in rows), from_minor(0, dec))
     tcr = sum((r[3] for r in rows), from_minor(0, dec))
-    cols = (Column("account", "Account"), Column("name", "Name"), Column("debit", "Debit", "money"),
-            Column("credit", "Credit", "money"), Column("balance", "Balance", "money"))
-    return Table("trial-balance", f"Trial balance, {span.label()}", cols, tuple(rows),
-                 ("Total", "", tdr, tcr, tdr - tcr),
+    cols = tuple(Column(k, text(f"col.{k}", lang), "text" if k in ("account", "name") else "money")
+                 for k in ("account", "name", "debit", "credit", "balance"))
+    return Table("trial-balance", text("title.trial_balance", lang, period=span.label(lang)), cols, tuple(rows),
+                 (text("total", lang), "", tdr, tcr, tdr - tcr),
                  {"currency": book.base, "company": book.settings.name, "balanced": tdr == tcr,
-                  "begin": str(span.begin or ""), "end": str(span.end or "")})
+                  "begin": str(span.begin or ""), "end": str(span.end or ""), "language": lang})

@@ -1,0 +1,264 @@
+"""The one catalogue of what reports say to people, in English and Turkish.
+
+Report titles, headings, statement lines, checklist rows and the close pack take their words from
+here and nowhere else: `text(key, lang)` looks a key up, `period_text` says a period as people say
+it ("1-31 January 2025", "1 Ocak - 31 Ocak 2025"). Machine-facing names never come from here:
+JSON keys, CSV column ids, statement line ids (`line`) and check ids stay the same in every
+language, so a script reads a Turkish report as it reads an English one.
+
+The language is books.toml `[company] language` ("tr" or "en"), or `--lang`; English when neither
+says. This module imports nothing of kebir (it is on the ground floor, with core/ledger/period.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+LANGUAGES = ("en", "tr")
+DEFAULT = "en"
+
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    "tr": ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+           "Kasım", "Aralık"),
+}
+MONTHS_SHORT = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "tr": ("Oca", "Şub", "Mar", "Nis", "May", "Haz", "Tem", "Ağu", "Eyl", "Eki", "Kas", "Ara"),
+}
+
+# key -> (English, Turkish). Placeholders are str.format fields.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # titles
+    "title.trial_balance": ("Trial balance, {period}", "Mizan, {period}"),
+    "title.trial_balance_closing": ("Trial balance, balances at {day}", "Mizan, {day} itibarıyla bakiyeler"),
+    "title.balance_sheet": ("Balance sheet at {day}", "{day} tarihli bilanço"),
+    "title.balance_sheet_series": ("Balance sheet, {first} - {last}", "Bilanço, {first} - {last}"),
+    "title.balance_sheet_compare": ("Balance sheet at {day}, compared with {others}",
+                                    "{day} tarihli bilanço, karşılaştırma: {others}"),
+    "title.income_statement": ("Income statement, {period}", "Gelir tablosu, {period}"),
+    "title.income_statement_compare": ("Income statement, {period}, compared with {others}",
+                                       "Gelir tablosu, {period}, karşılaştırma: {others}"),
+    "title.close_pack": ("Close pack {period}: {company}", "Dönem kapanış dosyası {period}: {company}"),
+    "all_dates": ("all dates", "tüm tarihler"),
+    "quarter": ("Q{q} {year}", "{year} {q}. çeyrek"),
+    # columns (titles only: the keys are fixed)
+    "col.account": ("Account", "Hesap"),
+    "col.name": ("Name", "Hesap adı"),
+    "col.amount": ("Amount", "Tutar"),
+    "col.debit": ("Debit", "Borç"),
+    "col.credit": ("Credit", "Alacak"),
+    "col.balance": ("Balance", "Bakiye"),
+    "col.opening_debit": ("Opening debit", "Devir borç"),
+    "col.opening_credit": ("Opening credit", "Devir alacak"),
+    "col.period_debit": ("Period debit", "Dönem borç"),
+    "col.period_credit": ("Period credit", "Dönem alacak"),
+    "col.debit_balance": ("Debit balance", "Borç bakiyesi"),
+    "col.credit_balance": ("Credit balance", "Alacak bakiyesi"),
+    "col.level": ("Level", "Düzey"),
+    "col.section": ("Section", "Bölüm"),
+    "col.line": ("Line", "Satır"),
+    "col.trend": ("Trend", "Eğilim"),
+    "col.memo": ("Memo", "Açıklama"),
+    "col.check": ("Check", "Kontrol"),
+    "col.result": ("Result", "Sonuç"),
+    "col.detail": ("Detail", "Ayrıntı"),
+    "col.change": ("Change", "Değişim"),
+    "col.change_pct": ("Change %", "Değişim %"),
+    "total": ("Total", "Toplam"),
+    # trial balance levels
+    "tb.level.class": ("Class {code}", "{code} hesap sınıfı"),
+    "tb.balanced": ("Balanced", "Denk"),
+    "yes": ("yes", "evet"),
+    "no": ("no", "hayır"),
+    # balance sheet
+    "bs.assets": ("Assets", "Aktif (Varlıklar)"),
+    "bs.current_assets": ("Current assets", "Dönen varlıklar"),
+    "bs.non_current_assets": ("Non-current assets", "Duran varlıklar"),
+    "bs.total_assets": ("Total assets", "Aktif toplamı"),
+    "bs.liabilities_equity": ("Liabilities and equity", "Pasif (Kaynaklar)"),
+    "bs.short_term": ("Short-term liabilities", "Kısa vadeli yabancı kaynaklar"),
+    "bs.long_term": ("Long-term liabilities", "Uzun vadeli yabancı kaynaklar"),
+    "bs.total_liabilities": ("Total liabilities", "Yabancı kaynaklar toplamı"),
+    "bs.total_current_assets": ("Total current assets", "Dönen varlıklar toplamı"),
+    "bs.total_non_current_assets": ("Total non-current assets", "Duran varlıklar toplamı"),
+    "bs.total_short_term": ("Total short-term liabilities", "Kısa vadeli yabancı kaynaklar toplamı"),
+    "bs.total_long_term": ("Total long-term liabilities", "Uzun vadeli yabancı kaynaklar toplamı"),
+    "bs.equity": ("Equity", "Özkaynaklar"),
+    "bs.result_year": ("Result of the period, not yet closed", "Dönem net kârı (zararı), kapanmamış"),
+    "bs.result_earlier": ("Result of earlier years, not yet closed", "Geçmiş yılların kapanmamış sonucu"),
+    "bs.total_equity": ("Total equity", "Özkaynaklar toplamı"),
+    "bs.total_liabilities_equity": ("Total liabilities and equity", "Pasif toplamı"),
+    "bs.unclassified": ("Accounts not in the chart", "Hesap planında olmayan hesaplar"),
+    # income statement, TDHP order (class 6)
+    "is.gross_sales": ("Gross sales", "Brüt satışlar"),
+    "is.sales_deductions": ("Sales deductions (-)", "Satış indirimleri (-)"),
+    "is.net_sales": ("Net sales", "Net satışlar"),
+    "is.cost_of_sales": ("Cost of sales (-)", "Satışların maliyeti (-)"),
+    "is.gross_profit": ("Gross profit on sales", "Brüt satış kârı veya zararı"),
+    "is.operating_expenses": ("Operating expenses (-)", "Faaliyet giderleri (-)"),
+    "is.operating_profit": ("Operating profit", "Faaliyet kârı veya zararı"),
+    "is.other_income": ("Other ordinary income and gains", "Diğer faaliyetlerden olağan gelir ve kârlar"),
+    "is.other_expenses": ("Other ordinary expenses and losses (-)",
+                          "Diğer faaliyetlerden olağan gider ve zararlar (-)"),
+    "is.finance_costs": ("Finance costs (-)", "Finansman giderleri (-)"),
+    "is.ordinary_profit": ("Ordinary profit", "Olağan kâr veya zarar"),
+    "is.extraordinary_income": ("Extraordinary income and gains", "Olağandışı gelir ve kârlar"),
+    "is.extraordinary_expenses": ("Extraordinary expenses and losses (-)", "Olağandışı gider ve zararlar (-)"),
+    "is.profit_before_tax": ("Profit before tax", "Dönem kârı veya zararı"),
+    "is.tax": ("Tax on profit (-)", "Dönem kârı vergi ve diğer yasal yükümlülük karşılıkları (-)"),
+    "is.net_profit": ("Net profit for the period", "Dönem net kârı veya zararı"),
+    "is.unmapped": ("Other income and expense accounts", "Diğer gelir ve gider hesapları"),
+    # income statement by function (IFRS)
+    "is.revenue": ("Revenue", "Hasılat"),
+    "is.other_operating_income": ("Other income", "Diğer gelirler"),
+    "is.finance_income": ("Finance income", "Finansman gelirleri"),
+    "is.profit": ("Profit for the period", "Dönem kârı"),
+    # close pack
+    "pack.heading": ("Close pack: {period}", "Dönem kapanış dosyası: {period}"),
+    "pack.period": ("Period", "Dönem"),
+    "pack.base_currency": ("Base currency", "Ana para birimi"),
+    "pack.status": ("Status", "Durum"),
+    "pack.draft": ("draft: no close record", "taslak: kapanış kaydı yok"),
+    "pack.closed_by": ("Closed by", "Kapatan"),
+    "pack.closed_on": ("Closed on", "Kapanış tarihi"),
+    "pack.filed": ("Filed", "Beyan edildi"),
+    "pack.filed_yes": ("yes: can no longer be reopened", "evet: artık yeniden açılamaz"),
+    "pack.totals": ("Totals", "Toplamlar"),
+    "pack.seal": ("Seal", "Mühür"),
+    "pack.previous_seal": ("Previous seal", "Önceki mühür"),
+    "pack.history": ("History", "Geçmiş"),
+    "pack.none": ("none", "yok"),
+    "pack.summary": ("Summary", "Özet"),
+    "pack.revenue": ("Revenue ({cur})", "Gelirler ({cur})"),
+    "pack.expenses": ("Expenses ({cur})", "Giderler ({cur})"),
+    "pack.result": ("Net result ({cur})", "Net sonuç ({cur})"),
+    "pack.cash": ("Cash and bank ({cur})", "Kasa ve banka ({cur})"),
+    "pack.trial_balance": ("Trial balance", "Mizan"),
+    "pack.balance_sheet": ("Balance sheet", "Bilanço"),
+    "pack.income_statement": ("Income statement", "Gelir tablosu"),
+    "pack.checklist": ("Checklist", "Kontrol listesi"),
+    "pack.close_checklist": ("Close checklist", "Kapanış kontrol listesi"),
+    "pack.generated": ("Generated entries", "Kapanışın ürettiği kayıtlar"),
+    "pack.year_by_month": ("Fiscal year {period} by month", "Mali yıl {period}, aylara göre"),
+    "pack.flows_caption": ("Revenue, expenses and margin ({cur})", "Gelir, gider ve marj ({cur})"),
+    "pack.cash_caption": ("Cash and bank balance at month end ({cur})", "Ay sonu kasa ve banka bakiyesi ({cur})"),
+    "pack.chart_note": ("Fiscal year to the end of the period, {period}: no later month. Revenue and expenses leave out the year-end closing chain into "
+                        "retained earnings; cash is the balance of the cash and bank accounts.",
+                        "Mali yıl başından dönem sonuna, {period}: sonraki aylar yoktur. Gelir ve giderlere yıl sonu kapanış kayıtları dahil değildir; kasa, "
+                        "kasa ve banka hesaplarının bakiyesidir."),
+    "pack.year_to_date": ("Year to date", "Yılbaşından bugüne"),
+    "pack.tb_note": ("Closing balances: everything up to {day}.", "Kapanış bakiyeleri: {day} dahil tüm kayıtlar."),
+    "pack.footer": ("Generated by kebir from the books of {company}. Seal:",
+                    "{company} defterlerinden kebir ile üretildi. Mühür:"),
+    "pack.not_sealed": ("not sealed", "mühürlenmedi"),
+    "chart.revenue": ("Revenue", "Gelir"),
+    "chart.expenses": ("Expenses", "Gider"),
+    "chart.margin": ("Margin (revenue - expenses)", "Marj (gelir - gider)"),
+    "chart.cash": ("Cash and bank (month end)", "Kasa ve banka (ay sonu)"),
+    # checklist rows: the check ids stay as they are in the close record
+    "check.documents-posted": ("Documents posted", "Belgeler kaydedildi"),
+    "check.stock-valued": ("Stock valued", "Stok değerlendi"),
+    "check.ar-tie-out": ("Receivables agree with the control account", "Alacaklar kontrol hesabıyla uyumlu"),
+    "check.ap-tie-out": ("Payables agree with the control account", "Borçlar kontrol hesabıyla uyumlu"),
+    "check.inventory-tie-out": ("Inventory agrees with the stock ledger", "Stok hesapları stok defteriyle uyumlu"),
+    "check.bank-statements": ("Bank balances agree with statements", "Banka bakiyeleri ekstrelerle uyumlu"),
+    "check.previous-period-closed": ("Previous period closed", "Önceki dönem kapalı"),
+    # checklist details as close.py writes them (English in the close record), said again for people
+    "detail.posted": ("{done} of {total} documents posted", "{total} belgeden {done} tanesi kaydedildi"),
+    "detail.not_posted": ("not posted: {ids}", "kaydedilmeyen: {ids}"),
+    "detail.moves": ("{n} moves valued ({methods})", "{n} stok hareketi değerlendi ({methods})"),
+    "detail.tie_out": ("{account} = {control}, subledger {sub}", "{account} = {control}, yardımcı defter {sub}"),
+    "detail.inventory": ("inventory accounts {books}, stock ledger {ledger}",
+                         "stok hesapları {books}, stok defteri {ledger}"),
+    "detail.and": (" and ", " ve "),
+    "detail.no_stock": ("no stock", "stok yok"),
+    "detail.no_role": ("no `{role}` role", "`{role}` rolü tanımlı değil"),
+    "detail.no_statement": ("no statement balance in the period", "dönemde ekstre bakiyesi yok"),
+    "detail.statements_agree": ("{n} statement balance(s) agree", "{n} ekstre bakiyesi uyumlu"),
+    "detail.statement_off": ("{account} on {day}: books {books}, statement {statement}",
+                             "{account}, {day}: defter {books}, ekstre {statement}"),
+    "detail.prev_closed": ("{period} closed", "{period} kapalı"),
+    "detail.first_period": ("first period", "ilk dönem"),
+    "detail.prev_open": ("{period} is not closed", "{period} kapalı değil"),
+    "result.pass": ("pass", "tamam"),
+    "result.fail": ("fail", "hata"),
+    "result.skip": ("skip", "atlandı"),
+    "result.warn": ("warn", "uyarı"),
+}
+
+
+def language(setting: str | None, override: str | None = None) -> str:
+    """The language to speak: `override` (--lang), else the books' setting, else English.
+
+    Raises ValueError for a language the catalogue does not hold."""
+    lang = (override or setting or DEFAULT).strip().lower()
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r}: kebir's reports speak {' or '.join(LANGUAGES)}")
+    return lang
+
+
+def text(key: str, lang: str = DEFAULT, **fields: object) -> str:
+    """The catalogue's words for `key` in `lang`, with its {fields} filled in."""
+    en, tr = CATALOGUE[key]
+    words = tr if lang == "tr" else en
+    return words.format(**fields) if fields else words
+
+
+def day_text(d: date, lang: str = DEFAULT) -> str:
+    """31 January 2025 / 31 Ocak 2025."""
+    return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def period_text(begin: date | None, end: date | None, lang: str = DEFAULT) -> str:
+    """[begin, end) as people say it: `end` is exclusive, the text names the last day.
+
+    en: 4 March 2025 · 1-31 January 2025 · 1 January - 31 March 2025 · 1 July 2024 - 30 June 2025
+    tr: 4 Mart 2025 · 1 Ocak - 31 Ocak 2025 · 1 Ocak - 31 Mart 2025 · 1 Temmuz 2024 - 30 Haziran 2025
+    """
+    if begin is None and end is None:
+        return text("all_dates", lang)
+    if end is None:
+        assert begin is not None
+        return f"{day_text(begin, lang)} - ..."
+    last = end - timedelta(days=1)
+    if begin is None:
+        return f"... - {day_text(last, lang)}"
+    if last <= begin:
+        return day_text(begin, lang)
+    if begin.year == last.year:
+        if lang == "en" and begin.month == last.month:
+            return f"{begin.day}-{last.day} {MONTHS[lang][last.month - 1]} {last.year}"
+        return f"{begin.day} {MONTHS[lang][begin.month - 1]} - {day_text(last, lang)}"
+    return f"{day_text(begin, lang)} - {day_text(last, lang)}"
+
+
+def column_text(begin: date | None, end: date | None, lang: str = DEFAULT) -> str:
+    """A column heading for a period: January 2025 / Ocak 2025, Q1 2025 / 2025 1. çeyrek, 2025;
+    any other span as `period_text` says it."""
+    if begin is not None and end is not None and begin.day == 1 and end.day == 1:
+        months = (end.year - begin.year) * 12 + end.month - begin.month
+        if months == 1:
+            return f"{MONTHS[lang][begin.month - 1]} {begin.year}"
+        if months == 3 and begin.month % 3 == 1:
+            return text("quarter", lang, q=(begin.month - 1) // 3 + 1, year=begin.year)
+        if months == 12 and begin.month == 1:
+            return str(begin.year)
+    return period_text(begin, end, lang)
+
+
+def english_words() -> list[str]:
+    """Every English catalogue string without its {fields}: what a Turkish page must not contain."""
+    out = []
+    for key, (en, tr) in CATALOGUE.items():
+        if en == tr:
+            continue
+        out += [part.strip(" ,:(-)") for part in _literal_parts(en)]
+    return sorted({p for p in out if len(p) >= 4})
+
+
+def _literal_parts(s: str) -> list[str]:
+    import re
+
+    return [p for p in re.split(r"\{[^}]*\}", s) if p.strip(" ,:(-).")]
