@@ -20,11 +20,11 @@ from cli._render import md_fence
 
 def _root(books: str | None) -> Path:
     from cli.main import _usage
-    from core.books import load
+    from core.books.discover import find_books
     from core.model.errors import BooksError
 
     try:
-        return load.find_books(books)
+        return find_books(books)
     except BooksError as exc:
         raise _usage(str(exc)) from None
 
@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
         """
         from cli import _render
         from core.model import errors
-        from core.books import load
+        from core.erp.load import load_ledger
         from core.close import validate
         from core.close.audit import AuditError, git, staged_findings
 
@@ -188,7 +188,7 @@ def register(app: typer.Typer) -> None:
             subprocess.run(["git", "-C", str(top), "checkout-index", "-a", f"--prefix={tmp}/"], check=True,
                            capture_output=True)
             staged = Path(tmp) / root.resolve().relative_to(top.resolve())
-            book, problems = load.load_ledger(staged, use_cache=False)
+            book, problems = load_ledger(staged, use_cache=False)
             problems = errors.sorted_problems(problems + validate.run_all(book))
             bad = [p for p in problems if p.severity == "error"]
             if bad:

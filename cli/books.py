@@ -23,7 +23,8 @@ def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, 
     from cli import _render
     from cli.main import _write_or_show
     from core.model import errors
-    from core.books import load, store
+    from core.books import store
+    from core.erp.load import load_ledger
     from core.close import validate
     from core.crm.forget import cache_files
 
@@ -32,13 +33,13 @@ def _write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, 
         if purge_cache and cache_files(root):
             sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")
         return
-    before_book, before_problems = load.load_ledger(root)
+    before_book, before_problems = load_ledger(root)
     before = errors.count_errors(before_problems + validate.run_all(before_book))
     old = {rel: (root / rel).read_text(encoding="utf-8") if (root / rel).exists() else None for rel in files}
     with store.books_lock(root, reentrant=True):
         purged = {rel: None for rel in cache_files(root)} if purge_cache else {}
         store.apply_files(root, {**files, **purged})
-        book, problems = load.load_ledger(root)
+        book, problems = load_ledger(root)
         problems = errors.sorted_problems(problems + validate.run_all(book))
         if errors.count_errors(problems) > before:
             store.apply_files(root, {rel: text for rel, text in old.items()})

@@ -34,7 +34,10 @@ from cli._options import (
     YearlyOpt,
 )
 from core.model import errors
-from core.books import load, safeio, store
+from core.books import safeio, store
+from core.books.discover import find_books
+from core.erp.load import load_ledger
+from core.model.records import Book
 from core.close import validate as checks
 from core.model.errors import BooksError, Problem
 
@@ -78,19 +81,19 @@ def progress(message: str):
 
 
 def open_books(books: str | None, no_cache: bool = False, *, listing: bool = False
-               ) -> tuple[Path, "load.Book", list[Problem]]:
+               ) -> tuple[Path, "Book", list[Problem]]:
     """Find and load the books; a missing books directory is a usage error (exit 2). Unless the
     command lists problems itself (`listing`), say once on stderr what unreadable private books
     leave unseen (W005): every other command is complete without them; and that git tracks the
     local `.kebir/` (W008)."""
     try:
-        root = load.find_books(books)
+        root = find_books(books)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(1 if isinstance(exc, safeio.Refused) else 2) from None
     try:
         with progress(f"Reading the books in {root} ..."):
-            book, problems = load.load_ledger(root, use_cache=not no_cache)
+            book, problems = load_ledger(root, use_cache=not no_cache)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(1) from None
@@ -114,7 +117,7 @@ def writing(books: str | None, lock_timeout: float = 10.0):
     @contextlib.contextmanager
     def held():
         try:
-            root = load.find_books(books)
+            root = find_books(books)
         except BooksError as exc:
             sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
             raise typer.Exit(2) from None
@@ -182,7 +185,7 @@ def fmt(
     """
     if check or dry_run:                 # writes nothing: a read-only checkout can be checked
         try:
-            root = load.find_books(books)
+            root = find_books(books)
         except BooksError as exc:
             raise _usage(f"{exc}") from None
         _fmt_in(root, check, dry_run)
@@ -841,7 +844,7 @@ def close_cmd(
         if report and not dry_run:
             from core.reports.html import close_pack_html, entries_from_book
 
-            closed_book, _ = load.load_ledger(root)
+            closed_book, _ = load_ledger(root)
             page = close_pack_html(closed_book, period, rec, entries_from_book(closed_book, rec["generated"]))
             store.write_atomic(Path(report) / f"close-{period}.html", page)
             sys.stderr.write(f"close pack: {Path(report) / f'close-{period}.html'}\n")
@@ -1027,7 +1030,7 @@ def dedup_scan(
     if not 0 < threshold < 1:
         raise _usage("--threshold takes a probability between 0 and 1")
     try:
-        root = load.find_books(books)
+        root = find_books(books)
     except BooksError as exc:
         raise _usage(f"{exc}" + (f"\n  hint: {exc.hint}" if exc.hint else "")) from None
     if plan_in and not os.path.lexists(plan_in):

@@ -14,7 +14,7 @@ import yaml
 
 from core.crm import dedup
 
-from core.books import load
+from core.erp.load import load_ledger
 from core.model.records import Contact
 from tests.conftest import DEMO
 
@@ -156,7 +156,7 @@ def test_scan__different_erp_tax_ids_never_cluster():
 
 
 def test_scan__deterministic():
-    book, _ = load.load_ledger(DEMO)
+    book, _ = load_ledger(DEMO)
     one = dedup.dump_plan(dedup.scan(book))
     shuffled = SimpleNamespace(contacts=dict(reversed(list(book.contacts.items()))), links=book.links)
     assert dedup.dump_plan(dedup.scan(shuffled)) == one == dedup.dump_plan(dedup.scan(book))
@@ -170,7 +170,7 @@ def _pairs(groups) -> set[frozenset[str]]:
 
 @pytest.fixture(scope="module")
 def demo():
-    book, _ = load.load_ledger(DEMO)
+    book, _ = load_ledger(DEMO)
     truth = yaml.safe_load((REPO / "core" / "demo" / "duplicates.yaml").read_text(encoding="utf-8"))
     return book, truth, dedup.scan(book)
 

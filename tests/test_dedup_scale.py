@@ -19,6 +19,7 @@ import yaml
 from core.crm import dedup
 
 from core.books import load
+from core.erp.load import load_ledger
 from core.model.records import Contact
 from tests.conftest import DEMO
 
@@ -213,7 +214,7 @@ def test_scan__incremental_compares_only_new_or_changed_records(tmp_path):
 # ---------------------------------------------------------------- the plan file
 
 def test_dump_plan__reads_back_as_the_records_and_validates(tmp_path):
-    book, _ = load.load_ledger(DEMO)
+    book, _ = load_ledger(DEMO)
     plan = dedup.scan(book)
     text = dedup.dump_plan(plan)
     assert yaml.safe_load(text) == dedup.plan_records(plan)

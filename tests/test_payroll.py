@@ -25,16 +25,12 @@ from hypothesis import strategies as st
 
 from core.books import schema
 from core.ledger.derived import Entries
-from core.model.records import Contact, Source
+from core.model.records import Contact
+from core.model.source import Source
 from core.model.money import fmt_minor
 from core.erp.payroll import (
-    Bracket,
     PaidInvoice,
-    PayrollLine,
-    PayrollRules,
-    PayrollRun,
     Payslip,
-    Totals,
     add_commissions,
     commissions,
     compute_payslip,
@@ -42,9 +38,9 @@ from core.erp.payroll import (
     derive_payroll,
     income_tax_on,
     parse_runs,
-    read_rules,
     ytd_before,
 )
+from core.model.payroll import Bracket, PayrollLine, PayrollRules, PayrollRun, Totals, read_rules
 
 ROLES = {"salaries": "770.08", "employer_contributions": "770.09", "net_pay": "335.01",
          "income_tax_payable": "360.01", "social_security_payable": "361.01"}

@@ -208,7 +208,7 @@ def _extract(root: Path, commit: str, into: Path) -> None:
 
 def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
     """(code, message) of the seal problems of the books as of `commit`."""
-    from core.books import load
+    from core.erp.load import load_ledger
     from core.close.closing import check_close_history, check_seals
 
     prefix = git(root, "rev-parse", "--show-prefix").strip()
@@ -219,7 +219,7 @@ def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
         books = Path(tmp) / prefix
         if not (books / "books.toml").exists():
             return set()
-        book, _ = load.load_ledger(books, use_cache=False, jobs=1)
+        book, _ = load_ledger(books, use_cache=False, jobs=1)
         return {(p.code, p.message) for p in check_seals(book) + check_close_history(book)}
 
 

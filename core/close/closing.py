@@ -331,7 +331,6 @@ def _with(bal: pl.DataFrame, entries: list[GeneratedEntry]) -> dict[str, int]:
 def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: set[str], end: date
                 ) -> list[GeneratedEntry]:
     entries: list[GeneratedEntry] = []
-    reflection = dict(book.settings.roles)
     # 1. 7/A reflection: expense on 7xx is reflected by crediting 7x1 and debiting the 6xx account.
     legs: list[Leg] = []
     for group, (mirror, target) in sorted(_reflection_map(book).items()):
@@ -358,7 +357,7 @@ def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: se
     entries.append(GeneratedEntry("ye2", end, f"Income statement to 690, {period[:4]}", tuple(legs)))
     result_690 = result - seven
     # 3. Tax provision on profit.
-    rate = Decimal(reflection.get("close:corporate_tax_rate", "0") or "0")
+    rate = Decimal(book.settings.close.corporate_tax_rate or "0")
     tax = int(round_half_up(Decimal(result_690) * rate / 100, 0)) if result_690 > 0 and rate else 0
     if tax:
         entries.append(GeneratedEntry("ye3", end, f"Corporate tax provision {period[:4]} at {rate}%", (
@@ -747,7 +746,7 @@ def check_leftovers(book: Book) -> list[Problem]:
     close, or a reopen): they are ignored, and the next `kebir close` writes them afresh."""
     from pathlib import Path
 
-    from core.books.load import close_file_live
+    from core.books.discover import close_file_live
 
     out = []
     root = Path(book.root)
@@ -895,10 +894,12 @@ def with_generated(book: Book, text: str, rel: str) -> Book:
     """The book as it will be once the generated entries file is written (for totals and the seal)."""
     from dataclasses import replace
 
-    from core.books import load
+    from core.books.bulk import type_journal
+    from core.books.cache import with_path
+    from core.books.parse import parse_journal_yaml
 
-    raw = load._with_path(load.parse_journal_yaml(text.encode(), ""), rel)
-    tp, te, _, _ = load._type_journal(book.settings, raw.frames["postings"], raw.frames["entries"], book.rates)
+    raw = with_path(parse_journal_yaml(text.encode(), ""), rel)
+    tp, te, _, _ = type_journal(book.settings, raw.frames["postings"], raw.frames["entries"], book.rates)
     postings = pl.concat([book.postings, tp], how="vertical_relaxed")
     entries = pl.concat([book.entries, te.select(book.entries.columns)], how="vertical_relaxed")
     return replace(book, postings=postings, entries=entries)

@@ -293,7 +293,7 @@ from core.erp.commissions import check_commissions  # noqa: E402
 from core.close.closing import check_close_history, check_leftovers, check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
 from core.erp import assets, recurring  # noqa: E402
-from core.books import private
+from core.erp import private_books  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:
@@ -309,7 +309,7 @@ CHECKS: tuple[Check, ...] = (
     check_contacts_referenced,
     check_aliases,
     check_campaigns_referenced,
-    private.check,
+    private_books.check,
     check_documents,
     check_tie_outs,
     check_credit_limits,

@@ -1555,7 +1555,8 @@ def _read_rows(root: Path, known: pl.DataFrame | None) -> tuple[pl.DataFrame, pl
     keys; the known records still there: file, fo, rec, raw; the CRM<->ERP links). Every row
     carries `file` (path), `fo` (the file's place), `rec` (the record's place) and `raw` (hash of
     its lines, null for files the general reader read)."""
-    from core.books import load, schema
+    from core.books import schema
+    from core.books.readers import read_contact, read_tree
     root = Path(root)
     new: list[pl.DataFrame] = []
     hits: list[pl.DataFrame] = []
@@ -1567,7 +1568,7 @@ def _read_rows(root: Path, known: pl.DataFrame | None) -> tuple[pl.DataFrame, pl
         if fk is None:
             continue
         if fk.kind == "links":
-            records, _ = load._read_tree(root, rel, fk.kind)
+            records, _ = read_tree(root, rel, fk.kind)
             links += [(str(r.get("crm")), str(r.get("erp"))) for r in records or [] if r.get("crm") and r.get("erp")]
             continue
         if fk.kind not in ("crm-contacts", "erp-contacts") or fk.role == "employee":
@@ -1589,8 +1590,8 @@ def _read_rows(root: Path, known: pl.DataFrame | None) -> tuple[pl.DataFrame, pl
             elif known is not None:
                 hits.pop()
         if df is None:
-            records, _ = load._read_tree(root, rel, fk.kind)
-            cs = [load._contact(r, rel, side, fk.role, fk.kind) for r in records or [] if r.get("id")]
+            records, _ = read_tree(root, rel, fk.kind)
+            cs = [read_contact(r, rel, side, fk.role, fk.kind) for r in records or [] if r.get("id")]
             df, _ = contact_frame(cs)
             df = df.with_columns(*meta, (pl.int_range(pl.len()) + 1).cast(pl.UInt32).alias("rec"),
                                  pl.lit(None, pl.UInt64).alias("raw"))

@@ -80,6 +80,7 @@ import yaml
 
 from core.erp import payroll
 from core.books.newbooks import GITIGNORE
+from core.model.payroll import PayrollLine, PayrollRules, PayrollRun
 from core.model.records import Contact, Item
 from core.erp.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
 from core.books.store import dump_csv_rows, dump_yaml_records, write_atomic
@@ -2809,8 +2810,8 @@ class Payroll:
                                        tuple((k, e[k]) for k in ("location", "hired", "left") if k in e))
                       for e in employees}
         self.documents = documents
-        self.rules = payroll.PayrollRules.from_toml(payroll_table())     # as kebir reads books.toml
-        self.runs: list[payroll.PayrollRun] = []
+        self.rules = PayrollRules.from_toml(payroll_table())     # as kebir reads books.toml
+        self.runs: list[PayrollRun] = []
         self.results: dict[int, payroll.RunResult] = {}
 
     def build(self) -> None:
@@ -2827,11 +2828,11 @@ class Payroll:
                 stop = min(left.day, 30) if left and left <= last else 30
                 days = max(1, stop - start + 1)
                 gross = half_up(int(e["gross_salary"].replace(".", "")) * days, 30)
-                lines.append(payroll.PayrollLine(e["id"], Decimal(gross).scaleb(-2), days=days))
+                lines.append(PayrollLine(e["id"], Decimal(gross).scaleb(-2), days=days))
             earned = {rep: amount for rep, amount in payroll.commissions(paid, self.rules.commission_rate,
                                                                           period).items()
                       if not self.staff[rep].get("left") or d(self.staff[rep].get("left") or "") >= first}
-            run = payroll.PayrollRun(f"PR-{period}", period, last, tuple(lines),
+            run = PayrollRun(f"PR-{period}", period, last, tuple(lines),
                                      memo=f"Bordro - {month_label(YEAR, month)}")
             self.runs.append(payroll.add_commissions(run, earned))
         for run in self.runs:

@@ -11,7 +11,8 @@ from decimal import Decimal
 from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import round_half_up
-from core.erp.payroll import PaidInvoice, PayrollRules, commissions
+from core.erp.payroll import PaidInvoice, commissions
+from core.model.payroll import PayrollRules
 from core.reports.aging import settled_on
 
 

@@ -418,7 +418,8 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
     `fast` derives the plain documents as frame operations (`core.erp.post_frames`), with the same
     result; False replays every document through the Deriver (the reference the tests compare with).
     """
-    from core.erp.payroll import PayrollRules, derive_payroll
+    from core.erp.payroll import derive_payroll
+    from core.model.payroll import PayrollRules
     from core.erp.zreports import derive_sales
 
     ledger, stock_problems = _stock_ledger(book)

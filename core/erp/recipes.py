@@ -29,7 +29,8 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from core.model.errors import Problem
-from core.model.records import Item, Source
+from core.model.records import Item
+from core.model.source import Source
 from core.books.yamlnodes import Map, Seq
 
 # Units of one dimension that convert by a fixed factor: unit -> (dimension, size in the base unit).

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from core.model import errors
 
-from core.books import load, safeio, store
+from core.books import safeio, store
+from core.erp.load import load_ledger
 
 from core.close import validate
 from core.model.errors import Problem
@@ -35,7 +36,7 @@ def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_pa
             dst = scratch / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             dst.write_text(text, encoding="utf-8")
-        book, problems = load.load_ledger(scratch, use_cache=False, jobs=1)
+        book, problems = load_ledger(scratch, use_cache=False, jobs=1)
         problems = problems + validate.run_all(book)
     out = []
     for p in errors.sorted_problems(problems):
