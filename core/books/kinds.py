@@ -42,7 +42,7 @@ class RecordKind:
     record: type | None                         # the record type its reader builds
     field: str | None = None                    # the Book field its records fill (None: `attach` places them)
     one: RecordReader | None = None             # one record from its mapping (None: skip it)
-    namespace: str | None = None                # ids unique within it, over every file (E020); None: unchecked
+    namespace: str | None = None                # ids unique within it over all files (E020); None: not
     read: FileReader | None = None              # a whole file's records at once, with the problems found
     key: Callable[[Any], str] | None = None     # the field is a mapping by this key (else a tuple)
     order: Callable[[Any], Any] | None = None   # sort key of the field's records (None: file order)

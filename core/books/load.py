@@ -45,9 +45,9 @@ def load_book(root: Path, *, use_cache: bool = True, jobs: int | None = None) ->
     typed, found, broken, doc_raws = load_frames(root, settings, bulk, use_cache, jobs, doc_files)
     problems += found
     read = read_records(root, files, settings, fast_documents(doc_raws), problems)
-    book = Book(root=root, settings=settings, **read.fields,
-                postings=typed["postings"], entries=typed["entries"], moves=typed["moves"], rates=typed["rates"],
-                sales=typed["sales"], files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
+    book = Book(root=root, settings=settings, **read.fields, postings=typed["postings"], entries=typed["entries"],
+                moves=typed["moves"], rates=typed["rates"], sales=typed["sales"],
+                files=tuple(rel for rel, _ in files), broken_entries=frozenset(broken))
     for attach, group in read.attach.items():      # e.g. recipes, runs and supply (core.erp.production)
         book, found = attach(book, group)
         problems += found

@@ -23,8 +23,8 @@ from core.books.schema import FileKind
 from core.books.yamlnodes import Map, Seq
 from core.model.errors import Problem
 from core.model.records import (
-    Account, Activity, Allocation, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine, PriceRule,
-    Segment, Settings, frozen_map,
+    Account, Activity, Allocation, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine,
+    PriceRule, Segment, Settings, frozen_map,
 )
 from core.model.source import Source
 
@@ -250,7 +250,8 @@ def _item(r: Map, rel: str, fk: FileKind) -> Item:
 
 
 def _location(r: Map, rel: str, fk: FileKind) -> Location:
-    return Location(r["id"], _s(r.get("name")) or "", _s(r.get("kind")) or "", _overrides(r), Source(rel, r.line))
+    return Location(r["id"], _s(r.get("name")) or "", _s(r.get("kind")) or "", _overrides(r),
+                    Source(rel, r.line))
 
 
 def _activity(r: Map, rel: str, fk: FileKind) -> Activity:
@@ -297,15 +298,16 @@ def _by_id(record: Any) -> str:
 
 kinds.register(
     kinds.RecordKind("accounts", Account, "accounts", read=_account_file, key=lambda a: a.code),
-    kinds.RecordKind("erp-contacts", Contact, "contacts", one=_erp_or_crm_contact, namespace="contact", key=_by_id),
-    kinds.RecordKind("crm-contacts", Contact, "contacts", one=_erp_or_crm_contact, namespace="contact", key=_by_id),
+    *(kinds.RecordKind(kind, Contact, "contacts", one=_erp_or_crm_contact, namespace="contact", key=_by_id)
+      for kind in ("erp-contacts", "crm-contacts")),
     kinds.RecordKind("items", Item, "items", one=_item, namespace="item", key=_by_id),
     kinds.RecordKind("locations", Location, "locations", one=_location, namespace="location", key=_by_id),
-    kinds.RecordKind("orders", Document, "documents", one=lambda r, rel, fk: _document(r, rel), namespace="document",
-                     order=lambda o: (o.date, o.id)),
+    kinds.RecordKind("orders", Document, "documents", one=lambda r, rel, fk: _document(r, rel),
+                     namespace="document", order=lambda o: (o.date, o.id)),
     kinds.RecordKind("activities", Activity, "activities", one=_activity, namespace="activity",
                      order=lambda a: (a.date, a.id)),
-    kinds.RecordKind("prices", PriceRule, "prices", one=lambda r, rel, fk: _price_rule(r, rel), namespace="price rule"),
+    kinds.RecordKind("prices", PriceRule, "prices", one=lambda r, rel, fk: _price_rule(r, rel),
+                     namespace="price rule"),
     kinds.RecordKind("links", Link, "links", one=_link),
     kinds.RecordKind("deals", Deal, "deals", one=_deal, namespace="deal", order=lambda d: (d.created, d.id)),
     kinds.RecordKind("campaigns", Campaign, "campaigns", one=_campaign, namespace="campaign",
@@ -378,7 +380,8 @@ def read_records(root: Path, files: list[tuple[str, FileKind]], settings: Settin
             problems += found
             continue
         for r in records:
-            if kind.namespace is not None and not unique(kind.namespace, _s(r.get("id")), Source(rel, r.line)):
+            src = Source(rel, r.line)
+            if kind.namespace is not None and not unique(kind.namespace, _s(r.get("id")), src):
                 continue
             record = kind.one(r, rel, fk) if kind.one is not None else None
             if record is not None:
@@ -388,5 +391,8 @@ def read_records(root: Path, files: list[tuple[str, FileKind]], settings: Settin
         if k.field is None or k.field in fields:
             continue
         got = collected[k.field]
-        fields[k.field] = frozen_map(got) if k.key is not None else tuple(sorted(got, key=k.order) if k.order else got)
+        if k.key is not None:
+            fields[k.field] = frozen_map(got)
+        else:
+            fields[k.field] = tuple(sorted(got, key=k.order) if k.order else got)
     return Read(fields, groups)

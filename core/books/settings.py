@@ -51,8 +51,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                 roles[f"{role}:{sub}"] = sub_code
         else:
             roles[role] = code
-    close = {key: str(value) for key, value in (doc.get("close") or {}).items()}   # [close] corporate_tax_rate = "25"
-    production = {key: str(value).lower() for key, value in (doc.get("production") or {}).items()}   # backflush = false
+    close = {key: str(value) for key, value in (doc.get("close") or {}).items()}   # corporate_tax_rate = "25"
+    production = {key: str(value).lower() for key, value in (doc.get("production") or {}).items()}
     private_path = None
     for key, value in (doc.get("private") or {}).items():   # [private] path = "../acme-private" (core.books.private)
         if key != "path" or not isinstance(value, str) or not value.strip():

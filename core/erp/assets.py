@@ -73,7 +73,7 @@ def _day(text: str | None) -> date | None:
 
 
 def assets_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[list[Asset], list[Problem]]:
-    """Assets from records already checked against the schema (as load._read_tree gives them).
+    """Assets from records already checked against the schema (as core.books.readers.read_tree gives them).
 
     Reported here: E072 life_months not positive, E073 salvage above cost, E074 disposed before
     acquired, E075 a rate for a straight-line asset, E076 disposal proceeds without a disposal

@@ -104,7 +104,7 @@ def read_count(m: Map, key: str) -> int | None:
 
 
 def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[list[Recurring], list[Problem]]:
-    """Recurring items from records already checked against the schema (as load._read_tree gives them).
+    """Recurring items from records already checked against the schema (as core.books.readers.read_tree gives them).
 
     A record whose fields cannot be read is left out, since the schema check has said why; one
     with a problem found here is reported and left out too, so close never posts from it.

@@ -317,7 +317,7 @@ class JournalEntry:
     source: Source = field(default=Source("", 0), compare=False)
 
 
-# Frame layouts (keep in step with load.py):
+# Frame layouts (keep in step with core/books/bulk.py):
 #   postings: entry_id, date(Date), account, currency, amount(Int64 minor of currency),
 #             base(Int64 minor of base currency), rate, contact, memo, tags, file, line
 #   entries:  id, date(Date), memo, payee, source, tags, file, line
