@@ -187,7 +187,7 @@ def main() -> None:
         rows.append((f"kebir validate ({mode})", wall, peak, code, last))
     derive = [sys.executable, "-c", (
         "import time, sys; from pathlib import Path; from core import load; t = time.perf_counter(); "
-        f"b, p = load.load_ledger(Path({str(out)!r})); "
+        f"b, p = load_ledger(Path({str(out)!r})); "
         "print(f'{time.perf_counter() - t:.2f} s, {b.derived_postings.height} derived postings, "
         "{len(p)} problems')")]
     runs = sorted(timed(derive) for _ in range(args.runs))

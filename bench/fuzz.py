@@ -57,10 +57,12 @@ class Targets:
     importers need a loaded book (the demo's), which takes a second."""
 
     def __init__(self) -> None:
-        from core.books import load, yamlnodes
+        from core.books import discover, parse, settings, yamlnodes
+        from core.erp import load
         from core.interop import bank, ledger_text
 
         self.load, self.yamlnodes, self.bank, self.ledger_text = load, yamlnodes, bank, ledger_text
+        self.parse, self.discover, self.settings = parse, discover, settings
         self._book = None
         self._tmp = Path(tempfile.mkdtemp(prefix="kebir-fuzz-"))
 
@@ -73,7 +75,7 @@ class Targets:
     def table(self) -> dict[str, tuple[Callable[[bytes], object], list[bytes]]]:
         import importlib
 
-        L = self.load
+        L = self.parse
         seeds = importlib.import_module(BANK_STATEMENT_AND_RULES)
         rules, statement = seeds.RULES, seeds.STATEMENT.encode()
         return {
@@ -122,7 +124,7 @@ class Targets:
         close_records.closed_periods(closes)
         for rec in closes.values():          # the hash-chained history check of validate and reopen
             close_records.history_problems(rec)
-        self.load.close_file_live(root, "journals/2025/2025-01.close.yaml")
+        self.discover.close_file_live(root, "journals/2025/2025-01.close.yaml")
         return problems
 
     def _seal_csv(self, data: bytes) -> object:
@@ -165,7 +167,7 @@ class Targets:
 
     def _settings(self, data: bytes) -> object:
         (self._tmp / "books.toml").write_bytes(data)
-        return self.load.read_settings(self._tmp)
+        return self.settings.read_settings(self._tmp)
 
 
 CLOSE_SEED = b"""period: 2025-01

@@ -94,7 +94,7 @@ def pairs(runs: int, seed: int, jobs: int) -> None:
 
     from cli.main import app
     from core.model import errors
-    from core.books import load
+    from core.erp.load import load_ledger
     from core.close import validate
     from tests import test_concurrent_writers as t
 
@@ -153,7 +153,7 @@ def pairs(runs: int, seed: int, jobs: int) -> None:
         crashed = any(p.exitcode not in (0, 1, 2) or "Traceback" in o or "internal error" in o
                       or "locked by another" in o for p, o in zip(procs, outs))
         try:
-            book, found = load.load_ledger(root, use_cache=False, jobs=1)
+            book, found = load_ledger(root, use_cache=False, jobs=1)
             errors.sorted_problems(found + validate.run_all(book))
             unreadable = False
         except Exception:                     # noqa: BLE001 (a bench: any failure to read is the finding)

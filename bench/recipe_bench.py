@@ -32,7 +32,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.model.records import Book, Item, Location, Settings, Source  # noqa: E402
+from core.model.records import Book, Item, Location, Settings  # noqa: E402
+from core.model.source import Source  # noqa: E402
 from core.erp.production import Production, dish_sales, production_of, stock_ledger  # noqa: E402
 from core.erp.recipes import Ingredient, Recipe, Recipes  # noqa: E402
 

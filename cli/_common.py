@@ -18,10 +18,13 @@ import typer
 
 from cli import _render
 from cli._options import Fmt
-from core.books import load, safeio, store
+from core.books import discover
+from core.erp.load import load_ledger
+from core.books import safeio, store
 from core.ledger.period import span_from
 from core.model import errors
 from core.model.errors import BooksError, Problem
+from core.model.records import Book
 
 
 def usage(message: str) -> typer.Exit:
@@ -43,7 +46,7 @@ def progress(message: str):
 def find_root(books: str | None) -> Path:
     """The books directory; a missing one is a usage error (exit 2), a refused one exit 1."""
     try:
-        return load.find_books(books)
+        return discover.find_books(books)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(1 if isinstance(exc, safeio.Refused) else 2) from None
@@ -58,7 +61,7 @@ def load_warnings(problems: list[Problem]) -> None:
 
 
 def open_books(books: str | None, no_cache: bool = False, *, listing: bool = False
-               ) -> tuple[Path, "load.Book", list[Problem]]:
+               ) -> tuple[Path, Book, list[Problem]]:
     """Find and load the books; a missing books directory is a usage error (exit 2). Unless the
     command lists problems itself (`listing`), say once on stderr what unreadable private books
     leave unseen (W005): every other command is complete without them; and that git tracks the
@@ -66,7 +69,7 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
     root = find_root(books)
     try:
         with progress(f"Reading the books in {root} ..."):
-            book, problems = load.load_ledger(root, use_cache=not no_cache)
+            book, problems = load_ledger(root, use_cache=not no_cache)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(1) from None
@@ -81,7 +84,7 @@ def locked(books: str | None):
     time (core.books.store.BooksLocked) into exit 1, nothing written. For commands whose core use
     case takes the books lock itself (core.close.run, core.crm.apply). Yields the books root."""
     try:
-        root = load.find_books(books)
+        root = discover.find_books(books)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(2) from None

@@ -18,7 +18,6 @@ from cli._options import BooksOpt, Fmt, FormatOpt
 from cli import _render
 from cli._render import md_fence
 from core import git
-from core.books import load
 from core.close.audit import HOOK, SignersError, audit_log as run_log, audit_verify as run_verify, staged_findings
 from core.close.tags import write_tags
 from core.model.errors import BooksError
@@ -26,7 +25,7 @@ from core.model.errors import BooksError
 
 def _root(books: str | None) -> Path:
     try:
-        return load.find_books(books)
+        return find_books(books)
     except BooksError as exc:
         raise usage(str(exc)) from None
 

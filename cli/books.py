@@ -16,7 +16,8 @@ from cli._common import on_date, open_books, show, usage, warn_errors, write_che
 from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
 from core import git as gitrepo
 from core.books import fmt as formatter
-from core.books import load, store
+from core.books import discover
+from core.books import store
 from core.books.edit import EditError, add_account, add_contact, rename_account
 from core.books.newbooks import is_books, new_books
 from core.crm.forget import forget
@@ -42,7 +43,7 @@ def fmt(
     """
     if check or dry_run:                 # writes nothing: a read-only checkout can be checked
         try:
-            root = load.find_books(books)
+            root = discover.find_books(books)
         except BooksError as exc:
             raise usage(f"{exc}") from None
         _fmt_in(root, check, dry_run)

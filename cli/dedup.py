@@ -14,7 +14,8 @@ import typer
 from cli import _render
 from cli._common import load_warnings, locked, problems_out, progress, show, show_diff, usage
 from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
-from core.books import load, safeio
+from core.books import discover
+from core.books import safeio
 from core.model.errors import BooksError
 
 dedup_app = typer.Typer(help="Duplicates within CRM, within ERP and across them: scan writes a plan to review.",
@@ -23,7 +24,7 @@ dedup_app = typer.Typer(help="Duplicates within CRM, within ERP and across them:
 
 def _root(books: str | None) -> Path:
     try:
-        return load.find_books(books)
+        return discover.find_books(books)
     except BooksError as exc:
         raise usage(f"{exc}" + (f"\n  hint: {exc.hint}" if exc.hint else "")) from None
 

@@ -12,7 +12,8 @@ import pytest
 
 from core.model import errors
 
-from core.books import load
+from core.erp.load import load_ledger
+from core.model.records import Book
 
 from core.close import validate
 
@@ -119,9 +120,9 @@ def write_books(root: Path, files: dict[str, str | bytes | None], base: bool = T
     return root
 
 
-def check(root: Path, use_cache: bool = False) -> tuple[load.Book, list[errors.Problem]]:
+def check(root: Path, use_cache: bool = False) -> tuple[Book, list[errors.Problem]]:
     """Load, derive and validate, as `kebir validate` does."""
-    book, problems = load.load_ledger(root, use_cache=use_cache, jobs=1)
+    book, problems = load_ledger(root, use_cache=use_cache, jobs=1)
     return book, errors.sorted_problems(problems + validate.run_all(book))
 
 

@@ -21,9 +21,6 @@ from hypothesis import strategies as st
 from core.books import schema, yamlnodes
 from core.erp.assets import (
     PATH,
-    Asset,
-    Disposal,
-    Month,
     accumulated_through,
     check_references,
     depreciation,
@@ -35,9 +32,10 @@ from core.erp.assets import (
     schedule,
 )
 from core.ledger.derived import Leg
-from core.model.records import Source
+from core.model.source import Source
 from core.model.money import to_minor
 from core.ledger.posting import MissingRole
+from core.model.assets import Asset, Disposal, Month
 
 ROLES = {"asset_disposal_proceeds": "136.01", "asset_disposal_gain": "679.01", "asset_disposal_loss": "689.01"}
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.books import load
+from core.erp.load import load_ledger
 from core.books.charts import CHARTS, account_records
 from core.books.newbooks import TEMPLATES
 from tests.conftest import check, write_books
@@ -85,7 +85,7 @@ def books_root(tmp_path) -> Path:
 
 def test_accounts_add__checked_then_written(books_root):
     assert kebir("accounts", "add", "770.02", "Elektrik", "--books", str(books_root))[0] == 0
-    book, _ = load.load_ledger(books_root)
+    book, _ = load_ledger(books_root)
     assert book.accounts["770.02"].parent == "770" and book.accounts["770.02"].type == "expense"
     code, out = kebir("accounts", "add", "770.02", "Again", "--books", str(books_root))
     assert code == 2 and "exists already" in out

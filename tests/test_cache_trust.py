@@ -18,7 +18,10 @@ import polars as pl
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.books import load
+from core.books import cache
+from core.books.cache import CACHE_DIR
+from core.books.parse import parse_journal_yaml
+from core.erp.load import load_ledger
 from tests.conftest import DEMO, write_books
 
 RUN = CliRunner()
@@ -56,7 +59,7 @@ def forge(root: Path, env: dict[str, str]) -> None:
     honest entries' bytes under the names the changed file's digest gives (the raw parse and the
     typed whole book), so a reader trusting the cache sees the honest books."""
     assert kebir(env, "validate", "--books", str(root)).exit_code == 0
-    cache = root / load.CACHE_DIR
+    cache = root / CACHE_DIR
     honest = {p.name: p.read_bytes() for p in cache.iterdir()}
     (root / JOURNAL).write_text(ALTERED, encoding="utf-8")
     assert kebir(env, "validate", "--books", str(root)).exit_code == 1       # names the new entries
@@ -105,12 +108,12 @@ def test_validate_strict_and_close_reparse__even_a_validly_signed_wrong_entry_ca
     env = user(tmp_path, "zeynep")
     root = write_books(tmp_path / "books", {JOURNAL: ALTERED})
     monkeypatch.setenv("XDG_CONFIG_HOME", env["XDG_CONFIG_HOME"])
-    honest = load.parse_journal_yaml
+    honest = parse_journal_yaml
     # a signed entry for the altered file that holds the honest parse (a bug, or a stolen key)
-    monkeypatch.setattr(load, "parse_journal_yaml",
+    monkeypatch.setattr(cache, "parse_journal_yaml",
                         lambda data, rel, fast=True: honest(MARCH.encode(), rel, fast))
-    load.load_ledger(root, jobs=1)
-    monkeypatch.setattr(load, "parse_journal_yaml", honest)
+    load_ledger(root, jobs=1)
+    monkeypatch.setattr(cache, "parse_journal_yaml", honest)
     assert kebir(env, "validate", "--books", str(root)).exit_code == 0       # the cache says: all fine
     strict = kebir(env, "validate", "--strict", "--books", str(root))
     assert strict.exit_code == 1 and "E040" in strict.output, strict.output
@@ -127,7 +130,7 @@ def test_the_key__made_once_0600_outside_the_books(tmp_path):
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
     first = key.read_bytes()
     assert kebir(env, "validate", "--books", str(root)).exit_code == 0 and key.read_bytes() == first
-    entries = json.loads(next((root / load.CACHE_DIR).glob("*.journal.*.json")).read_text())
+    entries = json.loads(next((root / CACHE_DIR).glob("*.journal.*.json")).read_text())
     assert len(entries["mac"]) == 64
 
 
@@ -138,7 +141,7 @@ def test_no_key_to_be_had__nothing_is_cached_and_the_books_still_read(tmp_path):
     root = write_books(tmp_path / "books", {JOURNAL: ALTERED})
     result = kebir(env, "validate", "--books", str(root))
     assert result.exit_code == 1 and "E040" in result.output
-    cache = root / load.CACHE_DIR
+    cache = root / CACHE_DIR
     assert not cache.exists() or not any(p.name != "stat.json" for p in cache.iterdir())
     assert not (cache / "stat.json").exists()
 

@@ -245,9 +245,9 @@ def test_close__commit_commits_exactly_the_written_files(tmp_path):
 
 
 def _balances(root: Path) -> dict[str, Decimal]:
-    from core.books import load
+    from core.erp.load import load_ledger
 
-    book, _ = load.load_ledger(root, use_cache=False)
+    book, _ = load_ledger(root, use_cache=False)
     sums = book.ledger().group_by("account").agg(pl.col("base").sum())
     return {a: Decimal(b).scaleb(-2) for a, b in sums.iter_rows() if b}
 
@@ -299,10 +299,10 @@ def test_year_end__hledger_agrees_with_the_transfer(tmp_path):
 def _state(root: Path) -> str:
     """'untouched' or 'closed'; anything else fails the test."""
     from core.close import records as close_records
-    from core.books import load
+    from core.erp.load import load_ledger
     from core.close.validate import run_all
 
-    book, problems = load.load_ledger(root, use_cache=False)
+    book, problems = load_ledger(root, use_cache=False)
     errors = [p for p in problems + run_all(book) if p.severity == "error"]
     assert errors == [], errors
     closes, _ = close_records.read_closes(root)

@@ -19,7 +19,7 @@ from core.crm.dedup.normalise import (
 from core.crm.dedup.plan import dump_plan, plan_records
 from core.crm.dedup.scan import scan
 
-from core.books import load
+from core.erp.load import load_ledger
 from core.model.records import Contact
 from tests.conftest import DEMO
 
@@ -161,7 +161,7 @@ def test_scan__different_erp_tax_ids_never_cluster():
 
 
 def test_scan__deterministic():
-    book, _ = load.load_ledger(DEMO)
+    book, _ = load_ledger(DEMO)
     one = dump_plan(scan(book))
     shuffled = SimpleNamespace(contacts=dict(reversed(list(book.contacts.items()))), links=book.links)
     assert dump_plan(scan(shuffled)) == one == dump_plan(scan(book))
@@ -175,7 +175,7 @@ def _pairs(groups) -> set[frozenset[str]]:
 
 @pytest.fixture(scope="module")
 def demo():
-    book, _ = load.load_ledger(DEMO)
+    book, _ = load_ledger(DEMO)
     truth = yaml.safe_load((REPO / "core" / "demo" / "duplicates.yaml").read_text(encoding="utf-8"))
     return book, truth, scan(book)
 

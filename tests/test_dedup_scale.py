@@ -24,6 +24,7 @@ from core.crm.dedup.read import read_contacts
 from core.crm.dedup.scan import scan, scan_books
 
 from core.books import load
+from core.erp.load import load_ledger
 from core.model.records import Contact
 from tests.conftest import DEMO
 
@@ -218,7 +219,7 @@ def test_scan__incremental_compares_only_new_or_changed_records(tmp_path):
 # ---------------------------------------------------------------- the plan file
 
 def test_dump_plan__reads_back_as_the_records_and_validates(tmp_path):
-    book, _ = load.load_ledger(DEMO)
+    book, _ = load_ledger(DEMO)
     plan = scan(book)
     text = dump_plan(plan)
     assert yaml.safe_load(text) == plan_records(plan)

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from core.books import load
+from core.erp.load import load_ledger
 from core.reports.trial_balance import build_trial_balance
 from tests.conftest import DEMO
 from tests.test_close import close, make, run
@@ -81,7 +81,7 @@ def tools_accept(root: Path) -> dict[str, Decimal]:
         assert cur in ("TRY", ""), amount          # everything valued in the base currency
         if Decimal(value):
             theirs[account.rsplit(":", 1)[-1]] = Decimal(value)
-    book, _ = load.load_ledger(root, use_cache=False)
+    book, _ = load_ledger(root, use_cache=False)
     ours = {row[0]: row[4] for row in build_trial_balance(book).rows if row[4] != 0}
     assert ours == theirs
 

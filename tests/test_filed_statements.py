@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core import i18n
-from core.books import load
+from core.erp.load import load_ledger
 from core.reports.html import close_pack_html
 
 # Opening balances on 31 December 2024, then January 2025 of a small restaurant, TDHP, option 7/A.
@@ -208,7 +208,7 @@ def _lines(doc: dict, key: str = "amount") -> dict[str, D]:
 
 def test_restaurant_books__speak_turkish_from_init(lokanta):
     assert 'language = "tr"' in (lokanta / "books.toml").read_text(encoding="utf-8")
-    book, problems = load.load_ledger(lokanta, use_cache=False)
+    book, problems = load_ledger(lokanta, use_cache=False)
     assert [p for p in problems if p.severity == "error"] == []
     assert book.settings.language == "tr"
 
@@ -368,7 +368,7 @@ def _visible(page: str) -> str:
 
 
 def test_turkish_close_pack__has_no_english_catalogue_string(lokanta):
-    book, _ = load.load_ledger(lokanta, use_cache=False)
+    book, _ = load_ledger(lokanta, use_cache=False)
     record = {"period": "2025-01", "closed_by": "Zeynep Kaya", "closed_on": "2025-02-03",
               "totals": {"debit": "121780.00", "credit": "121780.00"},
               "checklist": [{"check": "ap-tie-out", "result": "pass", "detail": "320.01 = -40000.00, subledger -40000.00"},
@@ -383,7 +383,7 @@ def test_turkish_close_pack__has_no_english_catalogue_string(lokanta):
 
 
 def test_checklist_rows__formatted_numbers_and_account_names(lokanta):
-    book, _ = load.load_ledger(lokanta, use_cache=False)
+    book, _ = load_ledger(lokanta, use_cache=False)
     record = {"checklist": [{"check": "ar-tie-out", "result": "fail",
                              "detail": "120.01 = 10517099.85, subledger 10517000.00"}]}
     page = close_pack_html(book, "2025-01", record, [])
@@ -411,7 +411,7 @@ def test_language__unknown_is_a_problem_and_a_usage_error(lokanta, tmp_path):
     shutil.copytree(lokanta, root)
     toml = root / "books.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('language = "tr"', 'language = "de"'), encoding="utf-8")
-    _, problems = load.load_ledger(root, use_cache=False)
+    _, problems = load_ledger(root, use_cache=False)
     assert [p.code for p in problems if p.code == "E150"] == ["E150"]
     run = CliRunner().invoke(app, ["report", "trial-balance", "--books", str(lokanta), "--lang", "de"])
     assert run.exit_code == 2
@@ -428,7 +428,7 @@ def test_filed_layouts__agree_with_the_chart_layout_on_the_demo_every_quarter():
     from core.reports.statements import build_balance_sheet, build_income_statement
     from tests.conftest import DEMO
 
-    book, _ = load.load_ledger(DEMO, use_cache=False)
+    book, _ = load_ledger(DEMO, use_cache=False)
     quarters = split(parse_period("2025"), "Q")
     filed = build_income_statement_filed(book, quarters, lang="tr").meta["columns"]
     chart = build_income_statement(book, quarters).meta["columns"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core.books import readers
 from core.books import flat, load, schema
 from core.crm.dedup.read import read_contacts
 
@@ -45,7 +46,7 @@ def books(tmp_path: Path, text: str, name: str = "contacts/crm/companies.yaml") 
 
 def general(root: Path, rel: str, kind: str):
     """What the general reader (libyaml's events, the schema node by node) makes of a file."""
-    return load._read_tree(root, rel, kind)
+    return readers.read_tree(root, rel, kind)
 
 
 def test_read_records__a_typed_file_gives_the_general_reader_s_records(tmp_path):
@@ -87,7 +88,7 @@ def test_load_book__contacts_from_the_fast_reader_equal_the_general_reader_s(tmp
     book, problems = load.load_book(root, use_cache=False)
     records, _ = general(root, "contacts/crm/companies.yaml", "crm-contacts")
     role = schema.kind_of("contacts/crm/companies.yaml").role
-    want = {r["id"]: load._contact(r, "contacts/crm/companies.yaml", "crm", role, "crm-contacts")
+    want = {r["id"]: readers.read_contact(r, "contacts/crm/companies.yaml", "crm", role, "crm-contacts")
             for r in records}
     assert dict(book.contacts) == want
     assert [p.code for p in problems] == []

@@ -137,7 +137,8 @@ def test_forget__reports_every_remaining_mention_in_any_format(root):
                                      "+905395555406", "0 (539) 555 54 06", "539.555.54.06"])
 def test_find_mentions__a_phone_in_any_common_format(tmp_path, written):
     from core.crm.forget import Needle, find_mentions, personal_needles
-    from core.model.records import Contact, Source
+    from core.model.records import Contact
+    from core.model.source import Source
 
     person = Contact(id="C-1", kind="person", name="Öznur Özer", side="crm", role="crm", source=Source("contacts/crm/people.yaml", 1),
                      fields=(("phone", "0539 555 54 06"),))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from core.books import load
+from core.erp.load import load_ledger
 from core.reports import Column, Table
 from core.ledger.period import parse_period, split
 from core.reports.aging import build_aging
@@ -63,7 +63,7 @@ GENERATED = [
 
 @pytest.fixture(scope="module")
 def demo(demo_copy):
-    book, _ = load.load_ledger(demo_copy, use_cache=False, jobs=1)
+    book, _ = load_ledger(demo_copy, use_cache=False, jobs=1)
     return book
 
 
@@ -98,7 +98,7 @@ def test_close_pack__escapes_every_text(pack):
 
 
 def test_close_pack__same_books_same_bytes(demo, demo_copy, pack):
-    again, _ = load.load_ledger(demo_copy, use_cache=False, jobs=1)
+    again, _ = load_ledger(demo_copy, use_cache=False, jobs=1)
     assert close_pack_html(again, "2025-12", CLOSE_RECORD, GENERATED, lang="en") == pack
     assert close_pack_html(demo, "2025-12", None, None) == close_pack_html(again, "2025-12", None, None)
 
@@ -231,7 +231,7 @@ def chromium_render(tmp_path_factory: pytest.TempPathFactory, demo_copy: Path) -
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = shared / "result.json"
         if not done.exists():
-            book, _ = load.load_ledger(demo_copy, use_cache=False, jobs=1)
+            book, _ = load_ledger(demo_copy, use_cache=False, jobs=1)
             page = shared / "close-pack.html"
             page.write_text(close_pack_html(book, "2025-12", CLOSE_RECORD, GENERATED), encoding="utf-8")
             gallery = shared / "reports.html"

@@ -9,7 +9,11 @@ import polars as pl
 import pytest
 import yaml
 
-from core.books import load, schema
+from core.books import cache, load, schema
+from core.books.cache import CACHE_DIR, PARSE_VERSION, RACY_NS, STAT_INDEX, file_digests
+from core.books.discover import discover
+from core.books.parse import parse_orders_yaml
+from core.erp.load import load_ledger
 from core.books.yamlnodes import parse
 from tests.conftest import DEMO, check, write_books
 from tests.test_documents import ACCOUNTS, ROLES
@@ -67,30 +71,30 @@ def test_digests__reused_while_the_stat_signature_holds_and_rehashed_on_any_writ
     from core.books import cachekey
 
     def signed(index: dict) -> dict:       # as this user's kebir signs the index (an unsigned one is ignored)
-        return {**index, "mac": cachekey.mac(f"stat v{load.PARSE_VERSION}",
+        return {**index, "mac": cachekey.mac(f"stat v{PARSE_VERSION}",
                                              json.dumps([index["written_ns"], index["files"]], sort_keys=True))}
 
     root = write_books(tmp_path / "b", {"journals/2025/2025-03.yaml": J})
     rel = "journals/2025/2025-03.yaml"
     real = hashlib.sha256((root / rel).read_bytes()).hexdigest()
-    assert load.file_digests(root, [rel]) == {rel: real}
-    index_path = root / load.CACHE_DIR / load.STAT_INDEX
+    assert file_digests(root, [rel]) == {rel: real}
+    index_path = root / CACHE_DIR / STAT_INDEX
     index = json.loads(index_path.read_text())
     # The file was written just now: within the racy window of the index it is hashed again.
     index["files"][rel][4] = "0" * 64
     index_path.write_text(json.dumps(signed(index)))
-    assert load.file_digests(root, [rel]) == {rel: real}
+    assert file_digests(root, [rel]) == {rel: real}
     # An index written well after the file's last change is trusted: the stored digest is used.
     index = json.loads(index_path.read_text())
-    index["files"][rel][4], index["written_ns"] = "f" * 64, time.time_ns() + 10 * load.RACY_NS
+    index["files"][rel][4], index["written_ns"] = "f" * 64, time.time_ns() + 10 * RACY_NS
     index_path.write_text(json.dumps(signed(index)))
-    assert load.file_digests(root, [rel]) == {rel: "f" * 64}
-    assert load.file_digests(root, [rel], use_cache=False) == {rel: real}    # --no-cache hashes
+    assert file_digests(root, [rel]) == {rel: "f" * 64}
+    assert file_digests(root, [rel], use_cache=False) == {rel: real}    # --no-cache hashes
     # A write of the same size changes ctime, which no tool sets back: hashed again.
     time.sleep(0.05)
     same_size = J.replace("JE-1", "JE-2")
     (root / rel).write_text(same_size)
-    assert load.file_digests(root, [rel]) == {rel: hashlib.sha256(same_size.encode()).hexdigest()}
+    assert file_digests(root, [rel]) == {rel: hashlib.sha256(same_size.encode()).hexdigest()}
 
 
 def test_rates__taken_from_the_latest_day_on_or_before(books):
@@ -153,7 +157,7 @@ def test_schemas__are_valid_json_schema_2020_12():
 
 def test_schemas__reference_validator_agrees_on_the_demo_books():
     """Every YAML record file of the demo passes the reference validator, as it passes kebir's."""
-    for rel, fk in load.discover(DEMO):
+    for rel, fk in discover(DEMO):
         if fk.fmt != "yaml":
             continue
         data = yaml.load((DEMO / rel).read_text(encoding="utf-8"), Loader=yaml.CBaseLoader)  # strings only
@@ -213,13 +217,13 @@ UNUSUAL = {
 @pytest.mark.parametrize("case", [*CLEAN, *UNUSUAL])
 def test_orders_fast_path__reads_exactly_what_the_general_path_reads(tmp_path, monkeypatch, case):
     text = CLEAN.get(case) or UNUSUAL[case]
-    assert bool(load.parse_orders_yaml(text.encode(), "").frames) == (case in CLEAN or "bad" in case)
+    assert bool(parse_orders_yaml(text.encode(), "").frames) == (case in CLEAN or "bad" in case)
     root = write_books(tmp_path / "b", {"books.toml": ROLES, "accounts.yaml": ACCOUNTS,
                                         "orders/2025/2025-03.yaml": text,
                                         "orders/2025/2025-04.yaml": ORDERS.replace("INV-1", "INV-2").replace("PAY-1", "PAY-2")})
     fast, fast_problems = check(root, use_cache=True)
     warm, warm_problems = check(root, use_cache=True)
-    monkeypatch.setattr(load, "_fast_documents", lambda raws: {})
+    monkeypatch.setattr(load, "fast_documents", lambda raws: {})
     general, general_problems = check(root)
     assert fast.documents == warm.documents == general.documents
     assert [d.source for d in fast.documents] == [d.source for d in general.documents]
@@ -237,8 +241,8 @@ def test_parallel_parse__reads_what_one_process_reads(tmp_path, monkeypatch):
                   for m in (3, 4)})
     one = write_books(tmp_path / "one", files)
     two = write_books(tmp_path / "two", files)
-    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)      # every cold YAML file goes to the workers
-    serial, p1 = load.load_ledger(one, use_cache=True, jobs=1)
-    parallel, p2 = load.load_ledger(two, use_cache=True, jobs=2)
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)      # every cold YAML file goes to the workers
+    serial, p1 = load_ledger(one, use_cache=True, jobs=1)
+    parallel, p2 = load_ledger(two, use_cache=True, jobs=2)
     assert parallel.documents == serial.documents and p1 == p2 and p1
     assert parallel.postings.equals(serial.postings) and parallel.derived_postings.equals(serial.derived_postings)

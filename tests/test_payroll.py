@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from core.books import schema
 from core.ledger.derived import Entries
-from core.model.records import Contact, Source
+from core.model.records import Contact
+from core.model.source import Source
 from core.model.money import fmt_minor
 from core.erp.payroll.calculation import (
     PaidInvoice,
@@ -38,8 +39,8 @@ from core.erp.payroll.calculation import (
     ytd_before,
 )
 from core.erp.payroll.posting import derive_payroll
-from core.erp.payroll.rules import Bracket, PayrollRules, read_rules
-from core.erp.payroll.runs import PayrollLine, PayrollRun, Totals, parse_runs
+from core.erp.payroll.runs import parse_runs
+from core.model.payroll import Bracket, PayrollLine, PayrollRules, PayrollRun, Totals, read_rules
 
 ROLES = {"salaries": "770.08", "employer_contributions": "770.09", "net_pay": "335.01",
          "income_tax_payable": "360.01", "social_security_payable": "361.01"}

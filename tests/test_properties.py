@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.books import fmt, load
+from core.books.parse import parse_journal_yaml
 from core.books.store import dump_yaml_records
 from tests.conftest import check, write_books
 
@@ -142,7 +143,7 @@ def test_journal_fast_path__reads_exactly_what_the_general_path_reads(entries, t
             e["tags"] = tags
             e["postings"][0]["tags"] = tags
     data = dump_yaml_records("journal", entries).encode()
-    fast, general = load.parse_journal_yaml(data, "j.yaml"), load.parse_journal_yaml(data, "j.yaml", fast=False)
+    fast, general = parse_journal_yaml(data, "j.yaml"), parse_journal_yaml(data, "j.yaml", fast=False)
     assert fast.problems == general.problems == []
     for name in ("postings", "entries"):
         assert fast.frames[name].equals(general.frames[name])

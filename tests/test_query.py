@@ -10,7 +10,7 @@ from conftest import ACCOUNTS, BOOKS_TOML
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.books import load
+from core.erp.load import load_ledger
 from core.reports.query import DESCRIPTIONS, QueryError, run_query
 from core.reports.trial_balance import build_trial_balance
 
@@ -123,7 +123,7 @@ def test_query__joins_and_month_buckets(books):
 
 
 def test_query__group_by_equals_the_trial_balance_on_the_demo(demo_copy):
-    book, _ = load.load_ledger(demo_copy, use_cache=False, jobs=1)
+    book, _ = load_ledger(demo_copy, use_cache=False, jobs=1)
     tb = build_trial_balance(book)
     q = run_query(book, """
         SELECT account,

@@ -15,12 +15,10 @@ from hypothesis import strategies as st
 
 from core.books import schema, yamlnodes
 from core.ledger.derived import Leg
-from core.model.records import Source
+from core.model.source import Source
 from core.model.money import to_minor
 from core.erp.recurring import (
     PATH,
-    Recurring,
-    add_months,
     check_references,
     half_up,
     load_recurring,
@@ -30,6 +28,8 @@ from core.erp.recurring import (
     schedule,
     spread,
 )
+from core.model.months import add_months
+from core.model.recurring import Recurring
 
 ITEMS = """\
 - id: RC-0001

@@ -167,16 +167,17 @@ def test_consistent_reseal_with_kebirs_own_functions(books):
     """Edit January, then rewrite its close as if closed afresh: seals, digests, history, all recomputed."""
     from core.close import plan as close_plan
     from core.close import seal as close_seal
-    from core.books import load, store
+    from core.erp.load import load_ledger
+    from core.books import store
 
     edit_january_amount(books)
     (books / "closes/2025-01.yaml").unlink()
-    book, _ = load.load_ledger(books, use_cache=False)
+    book, _ = load_ledger(books, use_cache=False)
     plan = close_plan.plan_close(book, "2025-01", set())
     from datetime import date
     files, _ = close_plan.compose(book, plan, {}, date(2025, 2, 3), WHO)
     store.apply_files(books, files)
-    assert close_seal.check_seals(load.load_ledger(books, use_cache=False)[0]) == []   # the files agree
+    assert close_seal.check_seals(load_ledger(books, use_cache=False)[0]) == []   # the files agree
     assert "E103" in validate(books)                       # the tag does not
     commit(books, "January, corrected")
     whats = verify(books)
@@ -185,12 +186,13 @@ def test_consistent_reseal_with_kebirs_own_functions(books):
 
 def test_amend_of_the_close_commit(books):
     from core.close import plan as close_plan
-    from core.books import load, store
+    from core.erp.load import load_ledger
+    from core.books import store
     from datetime import date
 
     edit_january_amount(books)
     (books / "closes/2025-01.yaml").unlink()
-    book, _ = load.load_ledger(books, use_cache=False)
+    book, _ = load_ledger(books, use_cache=False)
     files, rec = close_plan.compose(book, close_plan.plan_close(book, "2025-01", set()), {}, date(2025, 2, 3), WHO)
     store.apply_files(books, files)
     git(books, "add", "-A")
@@ -320,7 +322,8 @@ def test_hide__an_uncommitted_close_is_only_files(tmp_path):
     """Before a close is committed nothing outside the files holds it: rewriting them consistently
     (here: kebir's own functions after an edit) passes validate."""
     from core.close import plan as close_plan
-    from core.books import load, store
+    from core.erp.load import load_ledger
+    from core.books import store
     from datetime import date
 
     root = write_books(tmp_path / "b", {"books.toml": BOOKS_TOML, "accounts.yaml": CHART,
@@ -328,7 +331,7 @@ def test_hide__an_uncommitted_close_is_only_files(tmp_path):
     close(root)
     edit_january_amount(root)
     (root / "closes/2025-01.yaml").unlink()
-    book, _ = load.load_ledger(root, use_cache=False)
+    book, _ = load_ledger(root, use_cache=False)
     store.apply_files(root, close_plan.compose(book, close_plan.plan_close(book, "2025-01", set()), {},
                                             date(2025, 2, 3), WHO)[0])
     assert validate(root) == set()
@@ -338,13 +341,14 @@ def test_hide__a_deleted_tag_leaves_the_rewrite_to_audit_verify(books):
     """Delete the tag, reseal January with kebir's own functions and commit: validate only warns
     (W006, the rewritten close has no tag), audit verify replays the history and names the commit."""
     from core.close import plan as close_plan
-    from core.books import load, store
+    from core.erp.load import load_ledger
+    from core.books import store
     from datetime import date
 
     git(books, "tag", "-d", "kebir/close/2025-01")
     edit_january_amount(books)
     (books / "closes/2025-01.yaml").unlink()
-    book, _ = load.load_ledger(books, use_cache=False)
+    book, _ = load_ledger(books, use_cache=False)
     store.apply_files(books, close_plan.compose(book, close_plan.plan_close(book, "2025-01", set()), {},
                                              date(2025, 2, 3), WHO)[0])
     commit(books, "January, corrected")

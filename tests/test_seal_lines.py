@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.books import load
+from core.erp.load import load_ledger
 from core.close.seal import check_seals
 from tests.conftest import DEMO
 
@@ -54,7 +54,7 @@ def shift_every_record(root: Path) -> list[str]:
 
 
 def seal_problems(root: Path) -> list[tuple[str, str]]:
-    book, _ = load.load_ledger(root, use_cache=False)
+    book, _ = load_ledger(root, use_cache=False)
     return [(p.code, p.message) for p in check_seals(book)]
 
 

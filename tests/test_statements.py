@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.books import load
+from core.erp.load import load_ledger
 from core.ledger.period import Span, parse_period
 from core.reports.statements import build_balance_sheet, build_income_statement, monthly_series
 from core.reports.trial_balance import build_trial_balance
@@ -217,7 +217,7 @@ def test_monthly_series__revenue_expense_margin_and_cash_by_month(books):
 
 @pytest.fixture(scope="module")
 def demo(demo_copy):
-    book, _ = load.load_ledger(demo_copy, use_cache=False, jobs=1)
+    book, _ = load_ledger(demo_copy, use_cache=False, jobs=1)
     return book
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from core.books import load
+from core.erp.load import load_ledger
 from core.crm.pipeline import build_customer
 from core.reports.aging import build_aging
 from core.erp.status import status_of
@@ -132,7 +132,7 @@ def test_allocation_beyond_the_invoice__is_E140_and_never_settles_another_invoic
 
 @pytest.fixture(scope="module")
 def demo():
-    book, _ = load.load_ledger(DEMO)
+    book, _ = load_ledger(DEMO)
     return book
 
 

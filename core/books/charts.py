@@ -1,7 +1,7 @@
 """Charts of accounts that `kebir init` writes: the Turkish uniform chart (Tekdüzen Hesap Planı) and a
 small IFRS-style chart, each with codes, names and types, and the account roles its postings use.
 
-A type is given on a group and inherited by the accounts under it (load.py). Groups hold no
+A type is given on a group and inherited by the accounts under it (core/books/readers.py). Groups hold no
 postings; the `.01` leaves do. The TDHP chart follows the Ministry of Finance's numbering (1 current
 assets, 2 non-current assets, 3 and 4 liabilities, 5 equity, 6 income statement, 7 cost accounts
 under option 7/A with reflection at year end); the IFRS chart is what a small company reporting

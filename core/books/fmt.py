@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.books import load, private, safeio, schema, store, yamlnodes
+from core.books import private, safeio, schema, store, yamlnodes
+from core.books.discover import discover
+from core.books.parse import parse_csv
+from core.books.settings import read_settings
 from core.model.errors import Problem
 from core.model.records import Settings
 from core.books.yamlnodes import Map, Seq
@@ -106,7 +109,7 @@ def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -
         header = _split_header(text)[0]
         new = (header.rstrip("\n") + "\n" if header else "") + store.dump_yaml_records(kind, records)
     else:
-        raw = load.parse_csv(data, rel, kind)
+        raw = parse_csv(data, rel, kind)
         if any(p.code in ("E002", "E003", "E004", "E011") for p in raw.problems):
             return None, raw.problems
         rows = list(csv.DictReader(io.StringIO(text)))
@@ -119,9 +122,9 @@ def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -
 
 def format_book(root: Path) -> tuple[list[Change], list[Problem]]:
     """What `kebir fmt` would change, file by file, without writing anything."""
-    settings, problems = load.read_settings(root)
+    settings, problems = read_settings(root)
     changes: list[Change] = []
-    for rel, fk in load.discover(root, private.inside(root, settings)):   # never the private books' files
+    for rel, fk in discover(root, private.inside(root, settings)):   # never the private books' files
         change, found = format_file(root, rel, fk.kind, fk.fmt, settings)
         problems += found
         if change is not None:
@@ -131,7 +134,7 @@ def format_book(root: Path) -> tuple[list[Change], list[Problem]]:
 
 def skipped_for_comments(root: Path) -> list[str]:
     out = []
-    for rel, fk in load.discover(root, private.inside(root, load.read_settings(root)[0])):
+    for rel, fk in discover(root, private.inside(root, read_settings(root)[0])):
         if fk.fmt == "yaml":
             text, _ = yamlnodes.decode(safeio.read_bytes(root, rel), rel)
             if text is not None and _has_comment(text):

@@ -22,39 +22,23 @@ what that leaves unseen; nothing else changes, since the main books are complete
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from pathlib import Path
 
-from core.erp.payroll.calculation import compute_run, ytd_before
-from core.erp.payroll.rules import PayrollRules
-from core.erp.payroll.runs import PayrollRun, Totals, parse_runs
-
-from core.books import safeio, schema, yamlnodes
+from core.books import kinds, safeio, schema, yamlnodes
 from core.model.errors import Problem
-from core.model.records import Book, Contact, Settings, Source, frozen_map
+from core.model.payroll import PayrollRun
+from core.model.private import Private
+from core.model.records import Book, Contact, Settings, frozen_map
+from core.model.source import Source
 from core.books.yamlnodes import Map
 
 PERSONAL_FILE = "contacts/personal.yaml"
 PAYROLL_GLOB = "payroll/*/*.yaml"
-SETTING = "private:path"
-
-
-@dataclass(frozen=True)
-class Private:
-    """What the private books hold, as far as this process could read them."""
-
-    path: str                                   # as written in books.toml
-    readable: bool
-    reason: str = ""                            # why not, when not readable
-    runs: tuple[PayrollRun, ...] = ()   # detailed runs
-    personal: Mapping[str, tuple[tuple[str, str], ...]] | None = None   # contact id -> fields
-    personal_lines: Mapping[str, Source] | None = None                   # contact id -> its record
-    files: tuple[str, ...] = ()                 # paths relative to the main books
 
 
 def configured(settings: Settings) -> str | None:
-    return settings.role(SETTING)
+    return settings.private_path
 
 
 def inside(root: Path, settings: Settings) -> str | None:
@@ -82,6 +66,7 @@ def read(root: Path, settings: Settings) -> tuple[Private | None, list[Problem]]
     problems: list[Problem] = []
     files: list[str] = []
     runs: list[PayrollRun] = []
+    parse_runs = kinds.get("payroll").parse      # the payroll domain's reader (core.erp.kinds)
     for file in sorted(where.glob(PAYROLL_GLOB)):
         rel = _rel(root, file)
         text, found = _text(where, file, rel)
@@ -188,52 +173,3 @@ def notice(book: Book, line: int) -> list[Problem]:
                     + "; ".join(unseen), expected="a readable books directory", found=private.path,
                     hint="everything else is complete; check out the private repository where books.toml "
                          "says, or run kebir as someone who may read it")]
-
-
-def check(book: Book) -> list[Problem]:
-    """The private books against the main ones: unknown contacts and runs (E069), detail that does
-    not add up to the totals the main books post (E068)."""
-    private = book.private
-    if private is None or not private.readable:
-        return []
-    problems: list[Problem] = []
-    for cid, src in (private.personal_lines or {}).items():
-        if cid not in book.contacts:
-            problems.append(Problem("E069", src.path, src.line, f"personal fields for {cid}, who is not a "
-                                    "contact of the books", record=cid,
-                                    hint="add the contact to contacts/, or remove the record from the private books"))
-        elif book.contacts[cid].get("forgotten"):
-            problems.append(Problem("E069", src.path, src.line, f"personal fields kept for {cid}, who was "
-                                    "forgotten", record=cid, found=f"forgotten {book.contacts[cid].get('forgotten')}",
-                                    hint="remove the record from the private books too (kebir contacts forget "
-                                         "cannot write there)"))
-    main = {r.id: r for r in book.payroll}
-    rules = book.settings.payroll or PayrollRules()
-    detailed = sorted([r for r in book.payroll if r.lines] + list(private.runs), key=PayrollRun.sort_key)
-    for run in private.runs:
-        posted = main.get(run.id)
-        src = run.source
-        if posted is None:
-            problems.append(Problem("E069", src.path, src.line, f"private payroll run {run.id} has no run in the books",
-                                    record=run.id, expected=f"a totals-only run {run.id} in payroll/{run.period[:4]}/"
-                                    f"{run.period}.yaml", hint="add the run with the totals this detail adds up to"))
-            continue
-        if posted.lines:
-            problems.append(Problem("E069", src.path, src.line, f"payroll run {run.id} has its lines in both books",
-                                    record=run.id, found=f"lines at {posted.source.path}:{posted.source.line}",
-                                    hint="keep the lines in the private books and only `totals` in the main books"))
-            continue
-        if not run.lines or posted.totals is None:
-            continue
-        result = compute_run(run, book.contacts, rules.for_year(run.year),
-                                     ytd_before(detailed, run, rules, book.contacts))
-        differ = [(f.name, getattr(posted.totals, f.name), getattr(result.totals, f.name))
-                  for f in fields(Totals) if getattr(posted.totals, f.name) != getattr(result.totals, f.name)]
-        if differ:
-            problems.append(Problem(
-                "E068", posted.source.path, posted.source.line,
-                f"run {run.id}: the totals differ from its detail in {src.path}", record=run.id,
-                expected=", ".join(f"{name} {mine}" for name, _, mine in differ),
-                found=", ".join(f"{name} {theirs}" for name, theirs, _ in differ),
-                hint="copy the totals again from the private run, or correct the detail there"))
-    return problems

@@ -188,7 +188,7 @@ def _extract(root: Path, commit: str, into: Path) -> None:
 
 def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
     """(code, message) of the seal problems of the books as of `commit`."""
-    from core.books import load
+    from core.erp.load import load_ledger
     from core.close.records import check_close_history
     from core.close.seal import check_seals
 
@@ -200,7 +200,7 @@ def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
         books = Path(tmp) / prefix
         if not (books / "books.toml").exists():
             return set()
-        book, _ = load.load_ledger(books, use_cache=False, jobs=1)
+        book, _ = load_ledger(books, use_cache=False, jobs=1)
         return {(p.code, p.message) for p in check_seals(book) + check_close_history(book)}
 
 

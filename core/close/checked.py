@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.books import load, store
+from core.erp.load import load_ledger
+from core.books import store
 from core.close import validate
 from core.model import errors
 from core.model.errors import Problem
@@ -19,7 +20,7 @@ from core.model.errors import Problem
 
 def books_problems(root: Path, *, use_cache: bool = True, jobs: int | None = None) -> list[Problem]:
     """Every problem of the books at `root`, in reading order: the loader's and every check's."""
-    book, problems = load.load_ledger(root, use_cache=use_cache, jobs=jobs)
+    book, problems = load_ledger(root, use_cache=use_cache, jobs=jobs)
     return errors.sorted_problems(problems + validate.run_all(book))
 
 

@@ -15,7 +15,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from core.books import load
+from core.books import bulk
+from core.books import cache
+from core.books import parse
 from core.erp import assets, recurring
 from core.ledger.derived import Leg
 from core.ledger.period import month_bounds
@@ -262,8 +264,8 @@ def _reflection_map(book: Book) -> dict[str, tuple[str, str]]:
 
 def with_generated(book: Book, text: str, rel: str) -> Book:
     """The book as it will be once the generated entries file is written (for totals and the seal)."""
-    raw = load._with_path(load.parse_journal_yaml(text.encode(), ""), rel)
-    tp, te, _, _ = load._type_journal(book.settings, raw.frames["postings"], raw.frames["entries"], book.rates)
+    raw = cache.with_path(parse.parse_journal_yaml(text.encode(), ""), rel)
+    tp, te, _, _ = bulk.type_journal(book.settings, raw.frames["postings"], raw.frames["entries"], book.rates)
     postings = pl.concat([book.postings, tp], how="vertical_relaxed")
     entries = pl.concat([book.entries, te.select(book.entries.columns)], how="vertical_relaxed")
     return replace(book, postings=postings, entries=entries)

@@ -18,7 +18,7 @@ import polars as pl
 import yaml
 
 from core.books import safeio, yamlnodes
-from core.books.load import close_file_live
+from core.books.discover import close_file_live
 from core.ledger.period import month_bounds
 from core.model.errors import Problem
 from core.model.money import fmt_minor

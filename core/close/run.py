@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from core import git
-from core.books import load, store
+from core.erp.load import load_ledger
+from core.books import store
 from core.close import tags, validate
 from core.close.checklist import read_statements
 from core.close.plan import compose, plan_close
@@ -74,7 +75,7 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
     `commit`, commit them and tag the close; with `report_dir`, write the close pack there from
     the books as closed. A dry run returns the files and writes nothing."""
     with store.books_lock(root, lock_timeout):
-        book, loaded = load.load_ledger(root, use_cache=False)
+        book, loaded = load_ledger(root, use_cache=False)
         closes, found = read_closes(root)
         out = CloseRun(period, "closed", load_problems=loaded, book=book)
         out.problems = errors.sorted_problems(loaded + found + validate.run_all(book))
@@ -104,7 +105,7 @@ def write_close_pack(root: Path, period: str, record: CloseRecord, directory: Pa
     """Write the close pack of `period` (HTML, from the books as they now are) into `directory`."""
     from core.reports.html import close_pack_html, entries_from_book  # lazy: only --report renders HTML
 
-    closed_book, _ = load.load_ledger(root)
+    closed_book, _ = load_ledger(root)
     page = close_pack_html(closed_book, period, record.as_dict(), entries_from_book(closed_book, list(record.generated)))
     path = Path(directory) / f"close-{period}.html"
     store.write_atomic(path, page)
@@ -116,7 +117,7 @@ def run_mark_filed(root: Path, period: str, day: date, who: str, *, dry_run: boo
     """Mark the closed month `period` as filed (VAT return / e-ledger submitted): it can no longer
     be reopened. Refused (nothing written) when it is not closed or already filed."""
     with store.books_lock(root, lock_timeout):
-        _book, loaded = load.load_ledger(root, use_cache=False)
+        _book, loaded = load_ledger(root, use_cache=False)
         closes, _ = read_closes(root)
         files, refused = mark_filed(closes, period, who, day)
         out = EventRun(period, refused[0] if refused else None, files, load_problems=loaded)

@@ -296,7 +296,7 @@ from core.close.seal import check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
 from core.tax_numbers import check_contact_numbers  # noqa: E402
 from core.erp import assets, recurring  # noqa: E402
-from core.books import private
+from core.erp import private_books  # noqa: E402
 from core.doubleissue import check_double_issues  # noqa: E402
 from core.opening import check_opening_entries  # noqa: E402
 
@@ -315,7 +315,7 @@ CHECKS: tuple[Check, ...] = (
     check_contact_numbers,
     check_aliases,
     check_campaigns_referenced,
-    private.check,
+    private_books.check,
     check_documents,
     check_tie_outs,
     check_credit_limits,

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import git
-from core.books import load, safeio, store
+from core.erp.load import load_ledger
+from core.books import safeio, store
 from core.close import validate
 from core.crm import merge
 from core.model import errors
@@ -41,7 +42,7 @@ def apply_plan(root: Path, plan: Path, *, dry_run: bool = False, commit: bool = 
     at `root`. The plan must be a regular file (inside the books: one of theirs), else
     core.books.safeio.Refused (E081/E082)."""
     with store.books_lock(root, lock_timeout):
-        book, loaded = load.load_ledger(root)
+        book, loaded = load_ledger(root)
         safeio.argument_bytes(plan, root)
         clusters, found = merge.read_plan(plan)
         if found:

@@ -83,10 +83,9 @@ class ApplyResult:
 
 def rules(book: Book) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(erp_wins, crm_wins) field lists from books.toml [dedup], else the defaults."""
-    def listed(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-        raw = book.settings.role(f"dedup:{key}")
-        return tuple(x for x in raw.split(",") if x) if raw is not None else default
-    return listed("erp_wins", ERP_WINS), listed("crm_wins", CRM_WINS)
+    dedup = book.settings.dedup
+    return (dedup.erp_wins if dedup.erp_wins is not None else ERP_WINS,
+            dedup.crm_wins if dedup.crm_wins is not None else CRM_WINS)
 
 
 # -- reading the plan and the files ----------------------------------------------------------------

@@ -81,9 +81,9 @@ import yaml
 from core.erp.payroll.calculation import (
     PaidInvoice, RunResult, add_commissions, commissions, compute_run, ytd_before,
 )
-from core.erp.payroll.rules import PayrollRules
-from core.erp.payroll.runs import PayrollLine, PayrollRun
+from core.model.payroll import PayrollLine, PayrollRules, PayrollRun
 from core.books.newbooks import GITIGNORE
+from core.model.payroll import PayrollLine, PayrollRules, PayrollRun
 from core.model.records import Contact, Item
 from core.erp.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
 from core.books.store import dump_csv_rows, dump_yaml_records, write_atomic

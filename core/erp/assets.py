@@ -27,21 +27,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from core.books import schema, yamlnodes
 from core.ledger.derived import Leg
 from core.ledger.posting import MissingRole
 from core.model.errors import Problem
-from core.model.records import Source
+from core.model.source import Source
 from core.model.money import fmt_minor
-from core.erp.recurring import add_months, half_up, month_number, period_of, read_amount, read_count, spread
+from core.erp.recurring import half_up, read_amount, read_count, spread
+from core.model.assets import Asset, Disposal, Month
+from core.model.months import month_number, period_of
 from core.books.yamlnodes import Map, scalar
 
 PATH = "assets/register.yaml"
@@ -61,73 +62,6 @@ class RoleLookup(Protocol):
     def get(self, role: str, /) -> str | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Asset:
-    """One fixed asset of the register. Amounts are minor units of the base currency."""
-
-    id: str
-    name: str
-    acquired: date
-    cost: int
-    method: str                      # straight-line | declining-balance
-    life_months: int
-    account: str                     # the asset account, e.g. 255.01
-    accumulated: str                 # accumulated depreciation, e.g. 257.01
-    expense: str                     # depreciation expense, e.g. 770.05
-    salvage: int = 0
-    rate: Decimal | None = None      # declining-balance: percent a year; None: 2 / life in years
-    location: str | None = None
-    disposed: date | None = None
-    disposal_proceeds: int | None = None
-    memo: str | None = None
-    source: Source = field(default=Source("", 0), compare=False)
-    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)   # field -> line, for problems
-
-    @property
-    def first_period(self) -> str:
-        """The first month depreciated: the month after acquisition."""
-        return add_months(f"{self.acquired:%Y-%m}", 1)
-
-    @property
-    def last_period(self) -> str:
-        """The last month of the useful life (whether or not the asset is disposed before it)."""
-        return add_months(self.first_period, self.life_months - 1)
-
-    def annual_rate(self) -> Fraction:
-        """The declining-balance rate, percent a year: `rate`, else 2 / life in years x 100."""
-        return Fraction(self.rate) if self.rate is not None else Fraction(2400, self.life_months)
-
-    def line(self, key: str) -> int:
-        return dict(self.lines).get(key, self.source.line)
-
-
-class Month(NamedTuple):
-    """One row of a depreciation schedule, in minor units; accumulated and book value after the month."""
-
-    period: str
-    amount: int
-    accumulated: int
-    book_value: int
-
-
-@dataclass(frozen=True, slots=True)
-class Disposal:
-    """What a disposal removes and books, in minor units. `gain` is negative for a loss."""
-
-    date: date
-    cost: int
-    accumulated: int
-    proceeds: int
-
-    @property
-    def book_value(self) -> int:
-        return self.cost - self.accumulated
-
-    @property
-    def gain(self) -> int:
-        return self.proceeds - self.book_value
-
-
 # --------------------------------------------------------------------------- reading the register
 
 def _day(text: str | None) -> date | None:
@@ -135,7 +69,7 @@ def _day(text: str | None) -> date | None:
 
 
 def assets_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[list[Asset], list[Problem]]:
-    """Assets from records already checked against the schema (as load._read_tree gives them).
+    """Assets from records already checked against the schema (as core.books.readers.read_tree gives them).
 
     Reported here: E072 life_months not positive, E073 salvage above cost, E074 disposed before
     acquired, E075 a rate for a straight-line asset, E076 disposal proceeds without a disposal

@@ -12,7 +12,7 @@ from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import round_half_up
 from core.erp.payroll.calculation import PaidInvoice, commissions
-from core.erp.payroll.rules import PayrollRules
+from core.model.payroll import PayrollRules
 from core.ledger.posting import document_rate
 from core.subledger import settled_on
 

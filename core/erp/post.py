@@ -25,7 +25,7 @@ from core.model.records import Book, Document, OrderLine
 from core.model.money import convert_minor, fmt_minor, round_half_up
 from core.erp import post_frames, production
 from core.erp.payroll.posting import derive_payroll
-from core.erp.payroll.rules import PayrollRules
+from core.model.payroll import PayrollRules
 from core.erp.stock import packed_key
 from core.erp.zreports import derive_sales
 from core.ledger.posting import MissingRole, Roles, document_rate, vat_rate_name

@@ -34,7 +34,8 @@ import polars as pl
 from core.model.errors import Problem
 from core.ledger.posting import Roles
 from core.model.money import decimal_or
-from core.model.records import Book, Source
+from core.model.records import Book
+from core.model.source import Source
 from core.erp import stock
 from core.erp.recipes import Recipes, recipes_from, thousandths, units_from
 from core.books.yamlnodes import Map, Seq, scalar
@@ -170,7 +171,7 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
         if sp.location is not None and sp.location not in book.locations:
             problems.append(Problem("E033", s.path, s.line, f"location {sp.location} is not in stock/locations.yaml",
                                     record=sp.item or sp.supplier or "", hint="add the location or correct the id"))
-    backflush = (book.settings.role("production:backflush") or "true").lower() != "false"
+    backflush = book.settings.production.backflush
     prod = Production(rec, tuple(sorted(runs, key=lambda r: (r.date, r.id))), tuple(supply), backflush)
     return replace(book, production=prod), problems  # type: ignore[call-arg]
 

@@ -30,7 +30,8 @@ from typing import Mapping
 
 from core.model.errors import Problem
 from core.model.money import decimal_or
-from core.model.records import Item, Source
+from core.model.records import Item
+from core.model.source import Source
 from core.books.yamlnodes import Map, Seq, scalar
 
 # Units of one dimension that convert by a fixed factor: unit -> (dimension, size in the base unit).

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,10 @@ from typing import Any
 from core.books import schema, yamlnodes
 from core.ledger.derived import Leg
 from core.model.errors import Problem
-from core.model.records import Source
+from core.model.source import Source
 from core.model.money import fmt_minor
+from core.model.months import MONTH, month_number, period_of
+from core.model.recurring import Recurring
 from core.books.yamlnodes import Map, scalar
 
 PATH = "recurring.yaml"
@@ -37,31 +38,11 @@ PNL_FIELD = {"prepayment": "expense", "accrual": "expense", "deferred-income": "
 LABEL = {"prepayment": "Prepayment", "accrual": "Accrual", "deferred-income": "Deferred income"}
 _PHRASE = {"prepayment": "a prepayment", "accrual": "an accrual", "deferred-income": "deferred income"}
 
-_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 _AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]+)?")
 _COUNT = re.compile(r"-?[0-9]{1,4}")
 
 
-# --------------------------------------------------------------------------- months and rounding
-
-def month_number(period: str) -> int:
-    """'2025-03' -> a running month number (year * 12 + month - 1). Raises ValueError on bad text."""
-    m = _MONTH.fullmatch(period)
-    if m is None:
-        raise ValueError(f"a period is written YYYY-MM, e.g. 2025-03 (found {period!r})")
-    return int(m[1]) * 12 + int(m[2]) - 1
-
-
-def period_of(number: int) -> str:
-    """The inverse of `month_number`: 24302 -> '2025-03'."""
-    year, month0 = divmod(number, 12)
-    return f"{year:04d}-{month0 + 1:02d}"
-
-
-def add_months(period: str, n: int) -> str:
-    """'2025-11' + 3 -> '2026-02'."""
-    return period_of(month_number(period) + n)
-
+# --------------------------------------------------------------------------- rounding
 
 def half_up(value: Fraction) -> int:
     """A non-negative exact quotient rounded half-up to an integer (as money.round_half_up does)."""
@@ -88,32 +69,7 @@ def spread(total: int, months: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-# --------------------------------------------------------------------------- records
-
-@dataclass(frozen=True, slots=True)
-class Recurring:
-    """One item of recurring.yaml. `amount` is in minor units of the base currency."""
-
-    id: str
-    kind: str                       # prepayment | accrual | deferred-income
-    start: str                      # first month, YYYY-MM
-    months: int
-    amount: int
-    balance: str                    # 180.01 prepaid, 381.01 accrued, 380.01 deferred income
-    pnl: str                        # the expense (prepayment, accrual) or income (deferred income) account
-    memo: str | None = None
-    contact: str | None = None
-    source: Source = field(default=Source("", 0), compare=False)
-    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)   # field -> line, for problems
-
-    @property
-    def end(self) -> str:
-        """The last month of the range, YYYY-MM."""
-        return add_months(self.start, self.months - 1)
-
-    def line(self, key: str) -> int:
-        return dict(self.lines).get(key, self.source.line)
-
+# --------------------------------------------------------------------------- reading the file
 
 def read_amount(m: Map, key: str, rid: str, rel: str, decimals: int, problems: list[Problem],
                 default: int | None = None) -> tuple[int | None, bool]:
@@ -144,7 +100,7 @@ def read_count(m: Map, key: str) -> int | None:
 
 
 def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[list[Recurring], list[Problem]]:
-    """Recurring items from records already checked against the schema (as load._read_tree gives them).
+    """Recurring items from records already checked against the schema (as core.books.readers.read_tree gives them).
 
     A record whose fields cannot be read is left out, since the schema check has said why; one
     with a problem found here is reported and left out too, so close never posts from it.
@@ -166,7 +122,7 @@ def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple
         amount, ok = read_amount(r, "amount", rid, rel, decimals, problems)
         kind, start, balance = scalar(r.get("kind")), scalar(r.get("start")), scalar(r.get("balance"))
         months = read_count(r, "months")
-        if amount is None or not ok or kind not in KINDS or start is None or not _MONTH.fullmatch(start) \
+        if amount is None or not ok or kind not in KINDS or start is None or not MONTH.fullmatch(start) \
                 or balance is None or months is None:
             continue                                   # the schema check or read_amount has said why
         bad = False

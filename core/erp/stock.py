@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator, Mapping
 
@@ -56,6 +55,7 @@ import polars as pl
 from core.model.errors import Problem
 from core.model.records import Item
 from core.model.money import minor_units
+from core.model.stock import StockLedger
 
 # Inbound legs: untimed ones come first in a day (keep in step with docs/documents.md).
 IN_KINDS = ("receipt", "return", "transfer-in")
@@ -145,21 +145,6 @@ def stock_levels(moves: pl.DataFrame) -> pl.DataFrame:
 
 
 # --------------------------------------------------------------------------- valuation
-
-@dataclass(frozen=True, slots=True)
-class StockLedger:
-    """The valued legs of the stock moves: one row per leg, sorted by item, location, stock order.
-
-    Columns (LEDGER_SCHEMA): move_id, date, item, location, kind (KINDS), document, qty (signed
-    thousandths), value (signed minor units of `currency`), qty_after, value_after (the item at
-    that location after the row), file, line (the move's source). An `average-remainder` row has
-    qty 0 and the value it takes out (negative).
-    """
-
-    rows: pl.DataFrame
-    currency: str = ""
-    decimals: int = 2
-
 
 def value_stock(moves: pl.DataFrame, items: Mapping[str, Item], rates: pl.DataFrame, base_currency: str,
                 base_decimals: int) -> tuple[StockLedger, list[Problem]]:

@@ -28,7 +28,8 @@ from typing import Any
 
 import polars as pl
 
-from core.books import load, safeio
+from core.books import safeio
+from core.books.parse import parse_csv
 from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.books_out import Plan
@@ -391,7 +392,7 @@ def build_bank_import(data: bytes, path: str, rules_text: str, rules_path: str, 
         rows.write_csv(buf, line_terminator="\n", quote_style="necessary", null_value="")
         files[rel] = buf.getvalue()
         m.files[rel] = mf.sha256(files[rel].encode("utf-8"))
-        raw = load.parse_csv(files[rel].encode("utf-8"), rel, "journal-csv")
+        raw = parse_csv(files[rel].encode("utf-8"), rel, "journal-csv")
         problems += [p for p in raw.problems if p.severity == "error"]
         out = raw.frames.get("rows")
         if out is None:

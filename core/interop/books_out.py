@@ -22,7 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from core.books import load, store
+from core.books import store
+from core.books.parse import parse_journal_yaml
+from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.account_map import (
     _CODE, ROOT_TYPES, Mapping, _append_accounts, _code_collisions, code_for, _group_codes, _inherited_type,
@@ -514,7 +516,7 @@ def _value_txn(t: SrcTxn, path: str, base: str, decs: dict[str, int], bdec: int,
 
 def _totals_from_yaml(text: str, rel: str, base: str, decs: dict[str, int], totals: mf.Totals) -> None:
     """Read the text about to be written back through kebir's own journal parser and sum it."""
-    raw = load.parse_journal_yaml(text.encode("utf-8"), rel)
+    raw = parse_journal_yaml(text.encode("utf-8"), rel)
     p = raw.frames["postings"]
     if p.is_empty():
         return

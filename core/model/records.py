@@ -14,17 +14,17 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import polars as pl
 
+from core.model.assets import Asset
 from core.model.money import from_minor
-
-if TYPE_CHECKING:
-    from core.erp.assets import Asset
-    from core.erp.payroll.rules import PayrollRules
-    from core.erp.payroll.runs import PayrollRun
-    from core.erp.recurring import Recurring
+from core.model.payroll import PayrollRules, PayrollRun
+from core.model.private import Private
+from core.model.recurring import Recurring
+from core.model.source import Source
+from core.model.stock import StockLedger
 
 AccountCode = str
 ContactId = str
@@ -32,19 +32,42 @@ Sku = str
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """Where a record was read: path relative to the books root, 1-based line."""
+class CloseSettings:
+    """books.toml [close] (core.close.closing, docs/close.md)."""
 
-    path: str
-    line: int
+    corporate_tax_rate: str | None = None    # percent of a profitable year's result, as written; None: no provision
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+
+@dataclass(frozen=True, slots=True)
+class ProductionSettings:
+    """books.toml [production] (core.erp.production, docs/production.md)."""
+
+    backflush: bool = True                   # dish sales and issues consume their recipes' ingredients
+
+
+@dataclass(frozen=True, slots=True)
+class CashFlowSettings:
+    """books.toml [cash_flow] (core.reports.cashflow, docs/reports.md): account prefixes per class;
+    all empty: the chart's defaults."""
+
+    investing: tuple[str, ...] = ()
+    financing: tuple[str, ...] = ()
+    non_cash: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DedupSettings:
+    """books.toml [dedup] (core.crm.merge, docs/crm.md): the fields whose ERP or CRM value wins a
+    merge; None: the defaults."""
+
+    erp_wins: tuple[str, ...] | None = None
+    crm_wins: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """books.toml: the company, its base currency, currencies and account roles."""
+    """books.toml: the company, its base currency, currencies and account roles, and the typed
+    settings of the sections that configure one part each."""
 
     name: str
     base_currency: str
@@ -52,8 +75,13 @@ class Settings:
     chart: str = "custom"
     language: str = "en"                     # [company] language: "tr" | "en", the words of reports (core/i18n.py)
     currencies: tuple[tuple[str, int], ...] = (("TRY", 2), ("EUR", 2), ("USD", 2))
-    roles: tuple[tuple[str, str], ...] = ()
-    payroll: PayrollRules | None = None      # books.toml [payroll] (core.erp.payroll); None: the defaults
+    roles: tuple[tuple[str, str], ...] = ()  # [accounts]: role -> account code; [accounts.X] "k" = as "X:k"
+    payroll: PayrollRules | None = None      # books.toml [payroll] (core.model.payroll); None: the defaults
+    close: CloseSettings = CloseSettings()
+    production: ProductionSettings = ProductionSettings()
+    cash_flow: CashFlowSettings = CashFlowSettings()
+    dedup: DedupSettings = DedupSettings()
+    private_path: str | None = None          # [private] path: the confidential books (core.books.private)
 
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
@@ -290,7 +318,7 @@ class JournalEntry:
     source: Source = field(default=Source("", 0), compare=False)
 
 
-# Frame layouts (keep in step with load.py):
+# Frame layouts (keep in step with core/books/bulk.py):
 #   postings: entry_id, date(Date), account, currency, amount(Int64 minor of currency),
 #             base(Int64 minor of base currency), rate, contact, memo, tags, file, line
 #   entries:  id, date(Date), memo, payee, source, tags, file, line
@@ -325,14 +353,14 @@ class Book:
     assets: tuple[Asset, ...] = ()                    # assets/register.yaml (core.erp.assets)
     recurring: tuple[Recurring, ...] = ()             # recurring.yaml (core.erp.recurring)
     derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.erp.post)
-    stock_ledger: Any = None                          # core.erp.stock.StockLedger the derivation valued
+    stock_ledger: StockLedger | None = None          # the stock the derivation valued (core.erp.stock)
     derived_entries: pl.DataFrame | None = None
     allocations: pl.DataFrame | None = None          # the subledger's allocation rows (core.subledger)
     deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml
     production: Any = None                             # core.erp.production.Production: recipes, runs, supply
-    private: Any = None                                # core.books.private.Private: books.toml [private], if named
+    private: Private | None = None                     # books.toml [private], if named (core.books.private)
 
     @property
     def orders(self) -> tuple[Document, ...]:

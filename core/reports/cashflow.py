@@ -59,8 +59,8 @@ ACTIVITIES = ("operating", "investing", "financing")
 
 def classifier(book: Book) -> dict[str, tuple[str, ...]]:
     """Prefixes per class (investing, financing, non_cash): books.toml [cash_flow], else the chart's."""
-    configured = {k: tuple(p for p in (book.settings.role(f"cash_flow:{k}") or "").split(",") if p)
-                  for k in ("investing", "financing", "non_cash")}
+    flow = book.settings.cash_flow
+    configured = {"investing": flow.investing, "financing": flow.financing, "non_cash": flow.non_cash}
     if any(configured.values()):
         return configured
     if book.settings.chart == "tr-tdhp" or "590" in book.accounts or "690" in book.accounts:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-from core.books import flat, load, schema
+from core.books import readers
+from core.books import flat, schema
 from core.crm.dedup.normalise import CONTACT_COLUMNS, _META, contact_frame
 
 
@@ -29,7 +30,7 @@ def _read_rows(root: Path, known: pl.DataFrame | None) -> tuple[pl.DataFrame, pl
         if fk is None:
             continue
         if fk.kind == "links":
-            records, _ = load._read_tree(root, rel, fk.kind)
+            records, _ = readers.read_tree(root, rel, fk.kind)
             links += [(str(r.get("crm")), str(r.get("erp"))) for r in records or [] if r.get("crm") and r.get("erp")]
             continue
         if fk.kind not in ("crm-contacts", "erp-contacts") or fk.role == "employee":
@@ -52,8 +53,8 @@ def _read_rows(root: Path, known: pl.DataFrame | None) -> tuple[pl.DataFrame, pl
             elif known is not None:
                 hits.pop()
         if df is None:
-            records, _ = load._read_tree(root, rel, fk.kind)
-            cs = [load._contact(r, rel, side, fk.role, fk.kind) for r in records or [] if r.get("id")]
+            records, _ = readers.read_tree(root, rel, fk.kind)
+            cs = [readers.read_contact(r, rel, side, fk.role, fk.kind) for r in records or [] if r.get("id")]
             df, _ = contact_frame(cs)
             df = df.with_columns(*meta, (pl.int_range(pl.len()) + 1).cast(pl.UInt32).alias("rec"),
                                  pl.lit(None, pl.UInt64).alias("raw"))

@@ -12,8 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from core.erp.payroll.rules import HUNDRED, MONTH_DAYS, ZERO, Bracket, EmployeeId, PayrollRules, _percent_of, _r
-from core.erp.payroll.runs import TOTAL_FIELDS, PayrollLine, PayrollRun, Totals, resolve_employee
+from core.erp.payroll.rules import _percent_of, _r
+from core.erp.payroll.runs import resolve_employee
+from core.model.payroll import (
+    HUNDRED, MONTH_DAYS, TOTAL_FIELDS, ZERO, Bracket, EmployeeId, PayrollLine, PayrollRules, PayrollRun, Totals,
+)
 from core.model.records import Contact
 
 

@@ -9,8 +9,9 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from core.erp.payroll.calculation import RunResult, compute_run, ytd_before
-from core.erp.payroll.rules import CURRENCY, ZERO, PayrollRules, _minor
-from core.erp.payroll.runs import PayrollRun, check_runs
+from core.erp.payroll.rules import CURRENCY, _minor
+from core.erp.payroll.runs import check_runs
+from core.model.payroll import ZERO, PayrollRules, PayrollRun
 from core.ledger.derived import Entries, Leg
 from core.model.errors import Problem
 from core.model.records import Contact

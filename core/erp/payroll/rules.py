@@ -1,25 +1,15 @@
-"""Payroll rules: the constants of Turkish payroll, the rounding of every payslip component
-(half-up to the kuruş), the income-tax brackets and `PayrollRules` (rates and amounts of one tax
-year, from `books.toml [payroll]` with 2025 defaults; keep the defaults in step with
-docs/payroll.md).
+"""Payroll rounding: every payslip component is rounded half-up to the kuruş, and Turkish payroll
+is paid and withheld in lira. The rules themselves (`PayrollRules`, the brackets, their reading
+from `books.toml [payroll]`) are records of the model: core/model/payroll.py.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from core.model.errors import Problem
+from core.model.payroll import HUNDRED
 
-
-EmployeeId = str
 KURUS = Decimal("0.01")
-HUNDRED = Decimal(100)
-ZERO = Decimal("0.00")
-MONTH_DAYS = 30          # SGK counts every month as 30 premium days
 CURRENCY = "TRY"         # Turkish payroll is paid and withheld in lira
 
 
@@ -35,149 +25,3 @@ def _percent_of(amount: Decimal, percent: Decimal) -> Decimal:
 
 def _minor(amount: Decimal) -> int:
     return int(_r(amount).scaleb(2))
-
-
-@dataclass(frozen=True, slots=True)
-class Bracket:
-    """One income-tax bracket: `percent` on the cumulative annual base up to `upto` (None: no limit)."""
-
-    upto: Decimal | None
-    percent: Decimal
-
-
-# Turkish wage brackets for 2025 (GVK art. 103, as revalued for 2025; the third bracket for wages).
-BRACKETS_2025 = (
-    Bracket(Decimal("158000.00"), Decimal(15)),
-    Bracket(Decimal("330000.00"), Decimal(20)),
-    Bracket(Decimal("1200000.00"), Decimal(27)),
-    Bracket(Decimal("4300000.00"), Decimal(35)),
-    Bracket(None, Decimal(40)),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class PayrollRules:
-    """Rates (percent) and amounts (TRY a month) of one tax year; defaults are those of 2025.
-
-    `years` holds overrides for other years (`[payroll.2026]`): `for_year` picks them, so runs of
-    a closed year keep deriving the same entry after the rates change.
-    """
-
-    sgk_employee: Decimal = Decimal(14)                  # SGK employee share (5510 art. 81)
-    unemployment_employee: Decimal = Decimal(1)          # unemployment insurance, employee (4447 art. 49)
-    sgk_employer: Decimal = Decimal("20.75")             # SGK employer share before the incentive
-    sgk_employer_incentive: Decimal = Decimal(5)         # 5-point employer incentive (5510 art. 81/ı)
-    unemployment_employer: Decimal = Decimal(2)          # unemployment insurance, employer
-    sgk_ceiling: Decimal = Decimal("195041.40")          # prime esas kazanç üst sınırı (tavan), 30 days
-    sgk_floor: Decimal = Decimal("26005.50")             # alt sınır (taban) = gross minimum wage, 30 days
-    income_tax: tuple[Bracket, ...] = BRACKETS_2025
-    stamp_tax: Decimal = Decimal("0.759")                # damga vergisi on wages: binde 7,59
-    minimum_wage: Decimal = Decimal("26005.50")          # gross minimum wage a month (2025)
-    minimum_wage_exemption: bool = True                  # GVK 23/18 and DVK table 2 IV-15
-    commission_rate: Decimal = Decimal(2)                # sales commission on paid invoices
-    years: tuple[tuple[int, PayrollRules], ...] = ()
-
-    @property
-    def employer_sgk_rate(self) -> Decimal:
-        """The employer SGK percent actually paid: the share less the incentive (2025: 15.75)."""
-        return self.sgk_employer - self.sgk_employer_incentive
-
-    def for_year(self, year: int) -> PayrollRules:
-        """The rules of one tax year: its override table when there is one, else these."""
-        for y, rules in self.years:
-            if y == year:
-                return rules
-        return self
-
-    @classmethod
-    def from_toml(cls, table: Mapping[str, Any]) -> PayrollRules:
-        """Rules from `books.toml [payroll]` (a plain dict). Raises ValueError (TypeError for a value
-        of the wrong type) naming the bad key.
-
-        Rates are percents and amounts TRY, both written as quoted strings (`sgk_employee = "14"`)
-        so no float ever carries them; integers are accepted, TOML floats are refused.
-        """
-        return _rules_from(dict(table), cls(), "[payroll]", allow_years=True)
-
-
-_DECIMAL_KEYS = ("sgk_employee", "unemployment_employee", "sgk_employer", "sgk_employer_incentive",
-                 "unemployment_employer", "sgk_ceiling", "sgk_floor", "stamp_tax", "minimum_wage",
-                 "commission_rate")
-_PERCENT_KEYS = frozenset({"sgk_employee", "unemployment_employee", "sgk_employer", "sgk_employer_incentive",
-                           "unemployment_employer", "stamp_tax", "commission_rate"})
-
-
-def _number(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError(f"{where} must be a quoted decimal like \"14\" (found {value!r}); "
-                         "floats are refused so no rate is ever rounded by TOML")
-    text = str(value).strip()
-    if not re.fullmatch(r"[0-9]{1,15}(\.[0-9]{1,6})?", text):
-        raise ValueError(f"{where} must be a non-negative decimal like \"14\" or \"195041.40\" "
-                         f"(found {value!r})")
-    return Decimal(text)
-
-
-def _rules_from(table: dict[str, Any], base: PayrollRules, section: str, allow_years: bool) -> PayrollRules:
-    changes: dict[str, Any] = {}
-    years: list[tuple[int, dict[str, Any]]] = []
-    for key, value in table.items():
-        where = f"{section} {key}"
-        if key in _DECIMAL_KEYS:
-            number = _number(value, where)
-            if key in _PERCENT_KEYS and number > HUNDRED:
-                raise ValueError(f"{where} is a percent and must be at most 100 (found {value!r})")
-            changes[key] = number
-        elif key == "minimum_wage_exemption":
-            if not isinstance(value, bool):
-                raise ValueError(f"{where} must be true or false (found {value!r})")
-            changes[key] = value
-        elif key == "income_tax":
-            changes[key] = _brackets(value, where)
-        elif allow_years and re.fullmatch(r"[0-9]{4}", key) and isinstance(value, dict):
-            years.append((int(key), value))
-        else:
-            known = ", ".join((*_DECIMAL_KEYS, "minimum_wage_exemption", "income_tax"))
-            raise ValueError(f"unknown key `{key}` in {section}; known keys: {known}, "
-                             "and [payroll.YYYY] tables")
-    rules = replace(base, **changes)
-    if rules.sgk_employer_incentive > rules.sgk_employer:
-        raise ValueError(f"{section} sgk_employer_incentive is larger than sgk_employer")
-    if rules.sgk_floor > rules.sgk_ceiling:
-        raise ValueError(f"{section} sgk_floor is above sgk_ceiling")
-    # A year table overrides the [payroll] values for that year only.
-    resolved = tuple(sorted((y, _rules_from(t, replace(rules, years=()), f"[payroll.{y}]", False))
-                            for y, t in years))
-    return replace(rules, years=resolved)
-
-
-def _brackets(value: Any, where: str) -> tuple[Bracket, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(b, dict) for b in value):
-        raise ValueError(f'{where} must be a list of {{upto = "...", percent = "..."}} tables, '
-                         "the last without upto")
-    out: list[Bracket] = []
-    for i, b in enumerate(value):
-        extra = set(b) - {"upto", "percent"}
-        if extra or "percent" not in b:
-            raise ValueError(f'{where}[{i}] takes `upto` and `percent` (found {", ".join(sorted(b))})')
-        last = i == len(value) - 1
-        if last == ("upto" in b):
-            raise ValueError(f"{where}: every bracket but the last has `upto`; the last one has none")
-        upto = _number(b["upto"], f"{where}[{i}].upto") if "upto" in b else None
-        if upto is not None and out and out[-1].upto is not None and upto <= out[-1].upto:
-            raise ValueError(f"{where}: bracket limits must rise (found {upto} after {out[-1].upto})")
-        percent = _number(b["percent"], f"{where}[{i}].percent")
-        if percent > HUNDRED:
-            raise ValueError(f"{where}[{i}].percent must be at most 100")
-        out.append(Bracket(upto, percent))
-    return tuple(out)
-
-
-def read_rules(table: Mapping[str, Any] | None, path: str = "books.toml", line: int = 1
-               ) -> tuple[PayrollRules, list[Problem]]:
-    """`PayrollRules.from_toml` for the loader: bad settings become an E007 and the defaults are used."""
-    try:
-        return PayrollRules.from_toml(table or {}), []
-    except (TypeError, ValueError) as exc:
-        return PayrollRules(), [Problem("E007", path, line, f"payroll settings: {exc}", record="[payroll]",
-                                        hint="see docs/payroll.md for the keys of [payroll] and their form")]

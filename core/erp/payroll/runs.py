@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,79 +16,11 @@ from typing import Any
 from core.books import schema, yamlnodes
 from core.books.yamlnodes import Map, Seq, scalar
 from core.ledger.period import month_bounds
-from core.erp.payroll.rules import MONTH_DAYS, ZERO, EmployeeId, _r
+from core.erp.payroll.rules import _r
+from core.model.payroll import MONTH_DAYS, TOTAL_FIELDS, ZERO, EmployeeId, PayrollLine, PayrollRun, Totals
 from core.model.errors import Problem
-from core.model.records import Contact, Source
-
-
-Day = date               # `date` is also a field name of the records below
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """The amounts a run posts. For a totals-only run, as written; else the sums of its payslips."""
-
-    gross: Decimal = ZERO
-    employee_sgk: Decimal = ZERO
-    employee_unemployment: Decimal = ZERO
-    income_tax: Decimal = ZERO
-    stamp_tax: Decimal = ZERO
-    net: Decimal = ZERO
-    employer_sgk: Decimal = ZERO
-    employer_unemployment: Decimal = ZERO
-
-    @property
-    def deductions(self) -> Decimal:
-        """What is withheld from gross: employee SGK and unemployment, income and stamp tax."""
-        return self.employee_sgk + self.employee_unemployment + self.income_tax + self.stamp_tax
-
-    @property
-    def employer_contributions(self) -> Decimal:
-        return self.employer_sgk + self.employer_unemployment
-
-    @property
-    def social_security(self) -> Decimal:
-        """What goes to SGK: employee and employer shares of both premiums."""
-        return self.employee_sgk + self.employee_unemployment + self.employer_contributions
-
-
-TOTAL_FIELDS = tuple(f.name for f in fields(Totals))
-
-
-@dataclass(frozen=True, slots=True)
-class PayrollLine:
-    """One employee's pay in a run: gross wage of the month, commission on top, premium days."""
-
-    employee: EmployeeId
-    gross: Decimal
-    commission: Decimal = ZERO
-    days: int = MONTH_DAYS
-    memo: str | None = None
-    source: Source = field(default=Source("", 0), compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class PayrollRun:
-    id: str
-    period: str                    # YYYY-MM, the month the pay is for
-    date: date                     # posting date
-    lines: tuple[PayrollLine, ...] = ()
-    totals: Totals | None = None   # instead of lines, when the detail is kept elsewhere
-    memo: str | None = None
-    detail: str | None = None      # where the detail lives, e.g. "payroll-repo: 2025-03"
-    tags: tuple[str, ...] = ()
-    source: Source = field(default=Source("", 0), compare=False)
-
-    @property
-    def year(self) -> int:
-        return int(self.period[:4])
-
-    @property
-    def month(self) -> int:
-        return int(self.period[5:7])
-
-    def sort_key(self) -> tuple[str, Day, str]:
-        return (self.period, self.date, self.id)
+from core.model.records import Contact
+from core.model.source import Source
 
 
 def resolve_employee(employee: EmployeeId, employees: Mapping[str, Contact] | None) -> EmployeeId:
