@@ -18,7 +18,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from core import i18n
+from core.model import i18n
 
 from core.books import safeio
 from core.model.errors import BooksError, Problem

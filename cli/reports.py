@@ -105,7 +105,7 @@ def trial_balance(
 
 def _lang(book, lang: str | None) -> str:
     """--lang, else books.toml [company] language, else English."""
-    from core.i18n import language
+    from core.model.i18n import language
 
     try:
         return language(book.settings.language, lang)

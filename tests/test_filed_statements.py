@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import i18n
+from core.model import i18n
 from core.erp.load import load_ledger
 from core.reports.html import close_pack_html
 

@@ -1,6 +1,6 @@
 """Goods bought in a foreign currency: the goods-received clearing account (329.01) is kept in the
 order's currency, so matching the invoice to the receipt leaves nothing to revalue, and no exchange
-gain appears that does not exist (core/clearing.py; the rule is in docs/formats.md)."""
+gain appears that does not exist (core/erp/clearing.py; the rule is in docs/formats.md)."""
 
 from __future__ import annotations
 

@@ -166,7 +166,7 @@ def hledger_total(journal: str, *args: str) -> Decimal:
 def assert_statements_agree_with_hledger(book, period: str) -> None:
     """hledger `bs` and `is` totals, and the cash accounts' opening and closing balances, equal kebir's.
 
-    kebir's opening cash counts the opening entries dated in the period (core/opening.py); hledger
+    kebir's opening cash counts the opening entries dated in the period (core/ledger/opening.py); hledger
     has no such kind, so its opening cash is the balance before the period plus the cash postings of
     the transactions tagged `opening` in it (the export writes kebir's tags as hledger tags)."""
     from core.reports.cashflow import build_cash_flow

@@ -1,5 +1,5 @@
 """One subledger: aging, `kebir status`, the customer 360 and the control account say the same of
-every invoice (core/subledger.py). Written as an accountant's month of one customer, and as a
+every invoice (core/ledger/subledger.py). Written as an accountant's month of one customer, and as a
 property over every invoice of the demo books."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from core.erp.load import load_ledger
 from core.crm.pipeline import build_customer
 from core.reports.aging import build_aging
 from core.erp.status import status_of
-from core.subledger import open_items, state_of
+from core.ledger.subledger import open_items, state_of
 from tests.conftest import DEMO
 from tests.test_documents import erp_books
 

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core import tax_numbers
-from core.calendar_dates import impossible_date
+from core.books import tax_numbers
+from core.books.calendar_dates import impossible_date
 
 RENT = """\
 - id: JE-2025-02-0001

@@ -26,7 +26,7 @@ from core.books.discover import discover, tracked_cache
 from core.books.readers import fast_documents, read_records
 from core.books.settings import read_settings, toml_line
 from core.model.errors import Problem
-from core.unread import unread_files
+from core.books.unread import unread_files
 from core.model.records import Book
 
 BULK_KINDS = ("journal", "journal-csv", "moves", "rates", "sales")   # read as frames by core.books.bulk

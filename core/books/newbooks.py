@@ -165,7 +165,7 @@ def new_books(name: str, *, template: str = "restaurant", chart: str = "tr-tdhp"
             and len(month) == len(day) == 2):
         raise ValueError(f"fiscal year start {fiscal_year_start!r}: write MM-DD, e.g. 01-01 or 07-01")
     files = {
-        # the restaurant template is a Turkish restaurant's books: its reports speak Turkish (core/i18n.py)
+        # the restaurant template is a Turkish restaurant's books: its reports speak Turkish (core/model/i18n.py)
         "books.toml": _books_toml(name, currency, fiscal_year_start, chart, "tr" if template == "restaurant" else "en"),
         "accounts.yaml": dump_yaml_records("accounts", account_records(chart)),
         ".gitignore": GITIGNORE,

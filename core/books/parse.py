@@ -18,7 +18,7 @@ import polars as pl
 
 from core.books import schema, yamlnodes
 from core.books.yamlnodes import Map, Seq
-from core.csv_header import header_problems
+from core.books.csv_header import header_problems
 from core.model.errors import Problem
 
 

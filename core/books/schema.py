@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from core.calendar_dates import impossible_date
+from core.books.calendar_dates import impossible_date
 from core.model.errors import Problem
 from core.books.yamlnodes import Map, Seq
 

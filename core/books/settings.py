@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from core.books import safeio, yamlnodes
-from core.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
+from core.model.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from core.model.errors import BooksError, Problem
 from core.model.payroll import read_rules
 from core.model.records import CashFlowSettings, CloseSettings, DedupSettings, ProductionSettings, Settings

@@ -19,8 +19,8 @@ from typing import Any
 
 import polars as pl
 
-from core.emptyperiod import check_empty_period
-from core.i18n import language, text
+from core.close.emptyperiod import check_empty_period
+from core.model.i18n import language, text
 from core.reports.checklist import checklist_rows
 from core.books import store
 from core.close.checklist import Check, run_checklist

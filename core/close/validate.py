@@ -14,7 +14,7 @@ import polars as pl
 from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import fmt_minor
-from core.unread import hold_back_stock
+from core.books.unread import hold_back_stock
 from core.erp.stock import IN_KINDS, stock_deltas, stock_levels  # noqa: F401  (re-exported: validation's stock order)
 
 Check = Callable[[Book], list[Problem]]
@@ -294,11 +294,11 @@ from core.erp.commissions import check_commissions  # noqa: E402
 from core.close.records import check_close_history, check_leftovers  # noqa: E402
 from core.close.seal import check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
-from core.tax_numbers import check_contact_numbers  # noqa: E402
+from core.books.tax_numbers import check_contact_numbers  # noqa: E402
 from core.erp import assets, recurring  # noqa: E402
 from core.erp import private_books  # noqa: E402
-from core.doubleissue import check_double_issues  # noqa: E402
-from core.opening import check_opening_entries  # noqa: E402
+from core.erp.doubleissue import check_double_issues  # noqa: E402
+from core.ledger.opening import check_opening_entries  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:

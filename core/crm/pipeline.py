@@ -21,7 +21,7 @@ from core.model.money import from_minor
 from core.ledger.period import Span, compared, short_label
 from core.reports import Column, Table
 from core.reports.aging import BUCKETS, bucket_of
-from core.subledger import open_items, settled_by, state_of
+from core.ledger.subledger import open_items, settled_by, state_of
 from core.reports.sales import sales_postings
 
 STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")

@@ -14,7 +14,7 @@ from core.model.money import round_half_up
 from core.erp.payroll.calculation import PaidInvoice, commissions
 from core.model.payroll import PayrollRules
 from core.ledger.posting import document_rate
-from core.subledger import settled_on
+from core.ledger.subledger import settled_on
 
 
 def paid_invoices(book: Book) -> list[PaidInvoice]:

@@ -5,7 +5,7 @@ problems found (a missing posting rule, a document that cannot be valued). The d
 deterministic: documents in (date, kind order, id) order, one derived entry per document (plus
 one per applied advance), amounts in integer minor units, VAT per line rounded half-up.
 
-Open items are tracked while deriving, per party and currency (`core.subledger.Ledgers`), so a
+Open items are tracked while deriving, per party and currency (`core.ledger.subledger.Ledgers`), so a
 payment settles its invoices at the rate they were booked at and the realized exchange difference
 is posted. Every settlement is recorded as an allocation row (`Book.allocations`), which aging,
 status, the customer 360 and commissions read; the `settles INV-...` memo is for people only.
@@ -29,9 +29,9 @@ from core.model.payroll import PayrollRules
 from core.erp.stock import packed_key
 from core.erp.zreports import derive_sales
 from core.ledger.posting import MissingRole, Roles, document_rate, vat_rate_name
-from core import subledger
-from core.subledger import Item as OpenItem
-from core.subledger import Ledgers
+from core.ledger import subledger
+from core.ledger.subledger import Item as OpenItem
+from core.ledger.subledger import Ledgers
 
 # Within a day: advances before the invoices that apply them, invoices before what settles them.
 KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
@@ -223,7 +223,7 @@ class Deriver:
     def _clear_received(self, doc: Document, line: OrderLine, account: str, got: tuple[int, str, int], net: int,
                         net_base: int, currency: str, rate: str | None) -> list[Leg]:
         """Goods received are cleared with what the receipt credited, in its currency and in base
-        (core.clearing); the price difference at the invoice's rate goes to `price_difference`,
+        (core.erp.clearing); the price difference at the invoice's rate goes to `price_difference`,
         a rate difference on the euros received to `fx_gain` / `fx_loss`."""
         at_cost, cur, fx = got
         legs = [Leg(account, at_cost, cur, fx, item=line.item, memo=line.description)]
@@ -422,7 +422,7 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
         received = {(doc, item): (q, v) for doc, item, q, v in rec.iter_rows()}
     d = Deriver(book, received)
     if ledger is not None:
-        from core.clearing import received_in_currency
+        from core.erp.clearing import received_in_currency
 
         d.received_fx = received_in_currency(book, ledger.rows)
     docs = posting_documents(book)
@@ -540,7 +540,7 @@ def stock_move_postings(book: Book, ledger, problems: list[Problem]
         currency=pl.lit(book.base), amount=pl.col("base"), rate=pl.lit(None, pl.String),
         contact=pl.lit(None, pl.String), memo=pl.col("kind"), tags=pl.lit(None, pl.String),
         source=pl.coalesce("document", "entry_id"))
-    from core.clearing import receipt_legs_in_currency      # a receipt on a foreign order: its currency
+    from core.erp.clearing import receipt_legs_in_currency      # a receipt on a foreign order: its currency
 
     legs = receipt_legs_in_currency(book, rows, legs, counter["receipt"])
     postings = legs.select("entry_id", "date", "account", "currency", "amount", "base", "rate", "contact", "item",

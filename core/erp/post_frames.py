@@ -110,7 +110,7 @@ def derive_common(book: Book, common: list[tuple[int, Document]], roles: Any, ba
     derivation order) and postings with `_leg` (their order within the entry), and the parties
     whose documents turned out not to be plain after all (a line outside the bounds, a VAT rate
     with no account): derive those with the Deriver and leave their rows out. The subledger's
-    allocation rows (`core.subledger.ALLOC_SCHEMA`) are appended to `allocations` when given."""
+    allocation rows (`core.ledger.subledger.ALLOC_SCHEMA`) are appended to `allocations` when given."""
     base = book.base
     dec = book.settings.decimals(base) or base_dec
     if not common:
@@ -322,7 +322,7 @@ def _allocation_rows(docs: pl.DataFrame, invoices: pl.DataFrame, settle: pl.Data
                      base: str) -> pl.DataFrame:
     """The rows the Deriver's `Ledgers` records for these documents: each invoice opens an item,
     each payment settles its invoices oldest first and leaves the rest to the oldest items."""
-    from core.subledger import ALLOC_SCHEMA
+    from core.ledger.subledger import ALLOC_SCHEMA
 
     side = pl.when(pl.col("kind").is_in(["invoice", "payment"])).then(pl.lit("ar")).otherwise(pl.lit("ap"))
     where = docs.select("_seq", "entry_id", "date", "file", "line")

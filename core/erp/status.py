@@ -13,7 +13,7 @@ from decimal import Decimal
 from core.erp.documents import delivered
 from core.model.records import Book, Document
 from core.model.money import fmt_minor
-from core.subledger import open_items, settled_on, state_of
+from core.ledger.subledger import open_items, settled_on, state_of
 
 
 @dataclass(frozen=True, slots=True)

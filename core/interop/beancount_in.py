@@ -7,7 +7,7 @@ beancount` writes, is used as is); transactions give entries with payee, narrati
 `id`, `source`, `payee_id`, `contact`, `rate`, `memo` metadata; prices in the base currency give
 rates. Lots held at cost and pad directives change amounts in ways kebir does not model: I001,
 except a pad from the opening-balances equity account (`Equity:Opening-Balances`), whose padding
-transaction is imported as an opening entry (core/opening.py).
+transaction is imported as an opening entry (core/ledger/opening.py).
 Notes, documents, events, queries and custom directives carry no amounts: skipped (I020).
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from core.model.errors import Problem
 from core.interop.account_map import ROOT_TYPES
-from core.opening import is_opening_account
+from core.ledger.opening import is_opening_account
 from core.interop.source import Parsed, Skipped, SrcAccount, SrcPosting, SrcPrice, SrcTxn
 
 

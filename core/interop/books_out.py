@@ -29,7 +29,7 @@ from core.interop import manifest as mf
 from core.interop.account_map import (
     _CODE, ROOT_TYPES, Mapping, _append_accounts, _code_collisions, code_for, _group_codes, _inherited_type,
 )
-from core.opening import OPENING_TAG, looks_like_opening
+from core.ledger.opening import OPENING_TAG, looks_like_opening
 from core.interop.source import Parsed, SrcPosting, SrcTxn
 from core.model.errors import Problem
 from core.model.money import fmt_minor
@@ -216,7 +216,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
             rec["source"] = t.source_doc
         tags = list(t.tags)
         if looks_like_opening(t.description, (p.account for p in t.postings)):
-            tags.append(OPENING_TAG)     # the other tool's opening: balances brought forward (core/opening.py)
+            tags.append(OPENING_TAG)     # the other tool's opening: balances brought forward (core/ledger/opening.py)
         if t.code and not code:
             tags.append("code:" + (re.sub(r"[^0-9A-Za-z_.-]+", "-", t.code.strip()).strip("-.") or "x"))
         if tags:

@@ -41,7 +41,7 @@ KIND = {"crm": "crm-contacts", "erp": "erp-contacts"}
 def _row_problems(kind: str, rec: dict[str, Any]) -> list[tuple[str, str, str]]:
     """What the contact schema and the tax-id checksums say about one imported record:
     (message, expected/found, hint)."""
-    from core import tax_numbers
+    from core.books import tax_numbers
     from core.books import yamlnodes
     tree, _ = yamlnodes.parse(store.dump_yaml_records(kind, [rec]), "row")
     out = [(p.message, p.found, p.hint) for p in schema.check_tree(kind, tree, "row", rec["id"])]

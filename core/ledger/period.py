@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.i18n import period_text
+from core.model.i18n import period_text
 
 
 @dataclass(frozen=True, slots=True)

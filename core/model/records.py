@@ -73,7 +73,7 @@ class Settings:
     base_currency: str
     fiscal_year_start: str = "01-01"
     chart: str = "custom"
-    language: str = "en"                     # [company] language: "tr" | "en", the words of reports (core/i18n.py)
+    language: str = "en"                     # [company] language: "tr" | "en", the words of reports (core/model/i18n.py)
     currencies: tuple[tuple[str, int], ...] = (("TRY", 2), ("EUR", 2), ("USD", 2))
     roles: tuple[tuple[str, str], ...] = ()  # [accounts]: role -> account code; [accounts.X] "k" = as "X:k"
     payroll: PayrollRules | None = None      # books.toml [payroll] (core.model.payroll); None: the defaults
@@ -346,7 +346,7 @@ class Book:
     rates: pl.DataFrame
     files: tuple[str, ...] = ()
     broken_entries: frozenset[str] = frozenset()   # entries with field errors: skip balance checks
-    unread: frozenset[str] = frozenset()            # stock record files not read at all (core.unread)
+    unread: frozenset[str] = frozenset()            # stock record files not read at all (core.books.unread)
     sales: pl.DataFrame | None = None                # Z-report rows (core.erp.zreports)
     prices: tuple["PriceRule", ...] = ()              # prices.yaml (core.erp.pricing)
     payroll: tuple[PayrollRun, ...] = ()              # payroll/YYYY/YYYY-MM.yaml (core.erp.payroll)
@@ -355,7 +355,7 @@ class Book:
     derived_postings: pl.DataFrame | None = None     # postings derived from documents (core.erp.post)
     stock_ledger: StockLedger | None = None          # the stock the derivation valued (core.erp.stock)
     derived_entries: pl.DataFrame | None = None
-    allocations: pl.DataFrame | None = None          # the subledger's allocation rows (core.subledger)
+    allocations: pl.DataFrame | None = None          # the subledger's allocation rows (core.ledger.subledger)
     deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml

@@ -1,4 +1,4 @@
-"""AR and AP aging, from the subledger (`core.subledger`: open items, allocations, settlement).
+"""AR and AP aging, from the subledger (`core.ledger.subledger`: open items, allocations, settlement).
 
 An item is due on its document's `due:`, else on its date plus the contact's payment terms
 (`net30` = 30 days; no terms: due at once). A credit left on account (a payment beyond what it
@@ -13,7 +13,7 @@ from decimal import Decimal
 from core.model.records import Book
 from core.model.money import from_minor
 from core.reports import Column, Table
-from core.subledger import (ON_ACCOUNT, OpenItem, control_postings, open_items, resolve_contacts, settled_on,  # noqa: F401
+from core.ledger.subledger import (ON_ACCOUNT, OpenItem, control_postings, open_items, resolve_contacts, settled_on,  # noqa: F401
                             terms_days)
 
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))

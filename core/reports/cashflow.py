@@ -18,7 +18,7 @@ increase in payables provides it). Which activity an account belongs to goes by 
 longest match winning: `[cash_flow]` in books.toml (`investing`, `financing`, `non_cash`, lists of
 prefixes), else the defaults for the chart (TDHP below; other charts: equity is financing and
 everything else operating). The year-end closing chain is left out: it moves the result between
-income, expense and equity and never touches cash. Opening entries (core/opening.py) dated in the
+income, expense and equity and never touches cash. Opening entries (core/ledger/opening.py) dated in the
 span are balances brought forward, not flows: their cash postings are in the cash at the beginning
 and the rest of them are left out (the fixed assets and the accumulated depreciation brought forward
 are neither investing nor a non-cash item of the period).
@@ -36,7 +36,7 @@ import polars as pl
 
 from core.model.records import Book
 from core.model.money import from_minor
-from core.opening import opening_entries, split_opening
+from core.ledger.opening import opening_entries, split_opening
 from core.ledger.period import Span
 from core.reports import Scope, Table
 from core.reports.statements import (

@@ -4,7 +4,7 @@ thousands separators, and every account named beside its code.
 The close record keeps each check as close.py wrote it (`check` id, `result`, `detail` in plain
 English with bare numbers: it is sealed and read by scripts). This module says it again for the
 close pack and the terminal: the detail is matched against the shapes close.py writes and said with
-the catalogue's words (core/i18n.py); a detail of another shape keeps its words, with its numbers
+the catalogue's words (core/model/i18n.py); a detail of another shape keeps its words, with its numbers
 formatted and its account codes named.
 """
 
@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from core.i18n import CATALOGUE, day_text, text
+from core.model.i18n import CATALOGUE, day_text, text
 from core.model.records import Book
 
 _AMOUNT = r"-?\d+\.\d+"

@@ -20,7 +20,7 @@ end) composes with it. Lines are found by the account code:
 
 Amounts in the income statement are credit-positive throughout (income positive, expenses and
 deductions negative, marked "(-)"), so each subtotal is the plain sum of the lines above it. All
-words come from core/i18n.py; the `line` column holds a stable id for scripts in every language.
+words come from core/model/i18n.py; the `line` column holds a stable id for scripts in every language.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from core.books.charts import IFRS_LONG_TERM, IFRS_NON_CURRENT_FROM, TDHP_CLASSES, TDHP_GROUPS
-from core.i18n import column_text, day_text, text
+from core.model.i18n import column_text, day_text, text
 from core.model.records import Book
 from core.model.money import from_minor
 from core.ledger.period import Span

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
-from core.i18n import MONTHS_SHORT, text
+from core.model.i18n import MONTHS_SHORT, text
 from core.model.records import Book
 from core.ledger.period import Span, parse_period
 from core.reports import NUMERIC, Table
@@ -587,11 +587,11 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
             {check, result, detail}); None for a draft pack.
         generated_entries: the close's entries, dicts with id, date, memo and postings
             [{account, debit, credit}].
-        lang: en or tr; None takes the books' [company] language (core/i18n.py).
+        lang: en or tr; None takes the books' [company] language (core/model/i18n.py).
     Raises:
         ValueError: a period that cannot be read.
     """
-    from core.i18n import day_text, language, period_text
+    from core.model.i18n import day_text, language, period_text
     from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed, layout_of
 
     lang = language(book.settings.language, lang)

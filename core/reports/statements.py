@@ -25,10 +25,10 @@ from typing import Any
 
 import polars as pl
 
-from core.i18n import day_text
+from core.model.i18n import day_text
 from core.model.records import Book
 from core.model.money import from_minor
-from core.opening import opening_entries, split_opening
+from core.ledger.opening import opening_entries, split_opening
 from core.ledger.period import Span, add_months, short_label
 from core.reports import Column, Scope, Table
 from core.reports.reflection import reflect_balances
@@ -340,7 +340,7 @@ def _in_span(book: Book, ids: set[str], span: Span) -> list[str]:
 def monthly_series(book: Book, year: int) -> dict[str, Any]:
     """Per month of fiscal year `year` (beginning on fiscal_year_start in `year`): revenue, expense,
     margin (revenue - expense) and the cash and bank balance at the month's end, all Decimal.
-    `cash_opening` is the cash at the year's start, opening entries of the year (core/opening.py)
+    `cash_opening` is the cash at the year's start, opening entries of the year (core/ledger/opening.py)
     included.
 
     Revenue and expense leave out the year-end closing chain, as the income statement does; the

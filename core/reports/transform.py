@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from core.i18n import text
+from core.model.i18n import text
 from core.model.records import Book
 from core.reports import Column, Table
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from core.i18n import text
+from core.model.i18n import text
 from core.model.records import Book
 from core.model.money import from_minor
 from core.ledger.period import Span

@@ -4,7 +4,7 @@
 the required `account` is missing, so it is reported once (E161) with the column it most likely
 means. Columns still missing (E002) or unknown (E011) after that pairing are reported as before, an
 unknown one with the closest known name when there is one. Until the header is right none of the
-file's rows are read (core.unread holds back the checks their absence would mislead).
+file's rows are read (core.books.unread holds back the checks their absence would mislead).
 """
 
 from __future__ import annotations
