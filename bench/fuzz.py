@@ -116,7 +116,7 @@ class Targets:
         return root
 
     def _close_record(self, data: bytes) -> object:
-        from core.close import records as close_records
+        from core.books import closes as close_records
 
         root = self._books()
         (root / "closes" / "2025-01.yaml").write_bytes(data)

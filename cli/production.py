@@ -1,5 +1,5 @@
 """`kebir report recipe-cost`, `kebir report usage` and `kebir plan purchases` (core/erp/production.py,
-core/erp/planning.py, core/reports/recipe_cost.py, core/reports/usage.py)."""
+core/reports/planning.py, core/reports/recipe_cost.py, core/reports/usage.py)."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         from datetime import date, timedelta
         from pathlib import Path
 
-        from core.erp import planning
+        from core.reports import planning
         from core.books.edit import _read_yaml, _yaml_text
         from core.erp.production import dish_sales
 

@@ -424,7 +424,7 @@ def close_pack(
       kebir report close-pack 2025-01 --books ledger-data -o close-2025-01.html
       kebir report close-pack 2025Q4 --books ledger-data > q4.html
     """
-    from core.close.records import read_closes
+    from core.books.closes import read_closes
     from core.ledger.period import parse_period
     from core.reports.html import close_pack_html, entries_from_book
 

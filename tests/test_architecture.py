@@ -23,8 +23,8 @@ LAYERS = (
     ("core.books",),
     ("core.erp",),
     ("core.reports",),
-    ("core.crm",),
     ("core.close",),
+    ("core.crm",),
     ("core.interop",),
     ("cli",),
 )

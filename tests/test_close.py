@@ -298,7 +298,7 @@ def test_year_end__hledger_agrees_with_the_transfer(tmp_path):
 
 def _state(root: Path) -> str:
     """'untouched' or 'closed'; anything else fails the test."""
-    from core.close import records as close_records
+    from core.books import closes as close_records
     from core.erp.load import load_ledger
     from core.close.validate import run_all
 
@@ -351,7 +351,7 @@ def test_fault_injection__reopen_leaves_the_period_closed_or_reopened(tmp_path, 
     assert close(probe).exit_code == 0
     steps = _crash_at(monkeypatch, -1)
     run("reopen", "2025-03", "--reason", "test", "--books", str(probe))
-    from core.close import records as close_records
+    from core.books import closes as close_records
 
     for k in range(len(steps)):
         monkeypatch.setattr(store, "_step", lambda what: None)

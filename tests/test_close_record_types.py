@@ -1,4 +1,4 @@
-"""Close records are typed (core.close.records.CloseRecord): read from closes/YYYY-MM.yaml and
+"""Close records are typed (core.books.closes.CloseRecord): read from closes/YYYY-MM.yaml and
 written back as they were, through a close, a reopen, a second close and a filing; what a hand
 edit adds is kept, so the history's hashes and the record digest still see it."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.close.records import CloseRecord, Event, Totals, history_problems, read_closes
+from core.books.closes import CloseRecord, Event, Totals, history_problems, read_closes
 from tests.conftest import write_books
 from tests.test_seal_attacks import BOOKS_TOML, CHART, JANUARY, RATES
 

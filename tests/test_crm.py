@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.crm.pipeline import build_activities, build_customer, build_pipeline, build_segment, crm_figures, party_ids
+from core.crm.pipeline import build_activities, build_customer, build_pipeline, build_segment, party_ids
+from core.reports.kpi import crm_figures
 from core.ledger.period import Span, parse_period
 from core.reports.kpi import build_kpi
 from tests.conftest import BOOKS_TOML, DEMO

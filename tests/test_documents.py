@@ -8,7 +8,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from core.reports.aging import build_aging, open_items
+from core.ledger.subledger import open_items
+from core.reports.aging import build_aging
 
 ROLES = """\
 [company]

@@ -7,7 +7,7 @@ from datetime import date
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.erp.planning import plan_purchases
+from core.reports.planning import plan_purchases
 from tests.test_recipes import _files
 
 # Four Sundays of 10 portions each before 2025-03-30: the forecast for Sunday 2025-03-30 is 10
@@ -75,7 +75,7 @@ def test_plan__write_drafts_a_purchase_order(books_dir):
 
 def test_plan__forecast_file_replaces_the_history(books, tmp_path):
     book, _ = books(_planning_files())
-    from core.erp.planning import read_forecast
+    from core.reports.planning import read_forecast
 
     path = tmp_path / "forecast.csv"
     path.write_text("date,location,item,quantity\n2025-03-31,KDK,DSH-LEVREK,40\n", encoding="utf-8")
@@ -133,7 +133,7 @@ def test_plan__supplier_delivery_days_set_the_order_by_and_arrival_dates(books_d
     root = books_dir(_planning_files(**{"stock/supply.yaml": supply}))
     path = tmp_path / "forecast.csv"
     path.write_text("date,location,item,quantity\n2025-04-04,KDK,DSH-LEVREK,40\n", encoding="utf-8")
-    from core.erp.planning import read_forecast
+    from core.reports.planning import read_forecast
     from tests.conftest import check
 
     book, problems = check(root)

@@ -144,7 +144,7 @@ def test_filed_flag_cleared_then_kebir_reopen(books):
 
 
 def test_filed_event_cut_from_the_history_too(books):
-    from core.close import records as close_records
+    from core.books import closes as close_records
 
     close(books, "2025-01", "--mark-filed", "--commit")
     closes, _ = close_records.read_closes(books)

@@ -113,7 +113,7 @@ def _walk(value: Any, key: str | None, parent_key: str | None, rename: Any) -> t
 def rename_account(book: Book, old: str, new: str) -> tuple[dict[str, str], int]:
     """Every file that names `old` (or an account under it, `old.xx`), rewritten to `new`; and how
     many references changed. Refuses when a record in a closed period uses the account."""
-    from core.close.records import closed_periods, read_closes
+    from core.books.closes import closed_periods, read_closes
 
     if old not in book.accounts:
         raise EditError(f"no account {old} in accounts.yaml")

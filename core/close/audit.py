@@ -189,7 +189,7 @@ def _extract(root: Path, commit: str, into: Path) -> None:
 def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
     """(code, message) of the seal problems of the books as of `commit`."""
     from core.erp.load import load_ledger
-    from core.close.records import check_close_history
+    from core.books.closes import check_close_history
     from core.close.seal import check_seals
 
     prefix = git.run(root, "rev-parse", "--show-prefix").strip()

@@ -21,7 +21,7 @@ from core.erp.production import stock_ledger
 from core.ledger.period import month_bounds
 from core.model.money import fmt_minor
 from core.model.records import Book
-from core.reports.aging import open_items
+from core.ledger.subledger import open_items
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 `plan_close(book, period, ...)` runs the checklist (core.close.checklist) and the generated
 entries (core.close.entries; at fiscal year end the closing chain); `compose` turns the plan into
 the files a close writes: the generated entries (journals/YYYY/YYYY-MM.close.yaml), the seal
-digests (core.close.seal) and the close record (core.close.records), the record last.
+digests (core.close.seal) and the close record (core.books.closes), the record last.
 `core.books.store` writes them; the caller decides.
 
 The ledger is continuous across years: the new year's opening balances are the closing balance
@@ -26,7 +26,7 @@ from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close.entries import (GeneratedEntry, balances, count_clearing, fx_revaluation, periodic_entries, vat_offset,
                                 with_generated, year_end_chain)
-from core.close.records import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
+from core.books.closes import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
                                 close_record_text, record_digest, with_event)
 from core.close.seal import digests_csv, record_digests, seal_of
 from core.ledger.period import month_bounds

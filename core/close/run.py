@@ -20,7 +20,7 @@ from core.books import store
 from core.close import tags, validate
 from core.close.checklist import read_statements
 from core.close.plan import compose, plan_close
-from core.close.records import CloseRecord, closed_periods, mark_filed, read_closes, reopen
+from core.books.closes import CloseRecord, closed_periods, mark_filed, read_closes, reopen
 from core.model import errors
 from core.model.errors import Problem
 

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from core.books import safeio
-from core.close.records import close_paths, read_closes
+from core.books.closes import close_paths, read_closes
 from core.ledger.period import month_bounds
 from core.model.errors import Problem
 from core.model.records import Book

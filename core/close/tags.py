@@ -6,7 +6,7 @@ annotated git tag on the commit that first holds it, never moved:
     kebir/close/2025-01      the first close of 2025-01     kebir/close/2025-01.2   the second
     kebir/reopen/2025-01     the first reopen               kebir/filed/2025-01     the filing
 
-The tag's message carries the event's hash (the history is a hash chain, core.close.records.event_hash)
+The tag's message carries the event's hash (the history is a hash chain, core.books.closes.event_hash)
 and, for a close, the seal. `git push --follow-tags` carries annotated tags, so a copy of them
 lives wherever the books are pushed. `kebir validate` checks the working tree against the tags
 (E103: a tagged event missing from the history or different; W006: a committed event without a
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import git
-from core.close.records import RECORD_NAME, CloseRecord, Event, close_paths, read_closes
+from core.books.closes import RECORD_NAME, CloseRecord, Event, close_paths, read_closes
 from core.model.errors import Problem
 
 KIND_OF_EVENT = {"closed": "close", "reopened": "reopen", "filed": "filed"}

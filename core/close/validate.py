@@ -291,7 +291,7 @@ def _qty(thousandths: int) -> str:
 from core.erp.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
 from core.erp.pricing import check_prices  # noqa: E402
 from core.erp.commissions import check_commissions  # noqa: E402
-from core.close.records import check_close_history, check_leftovers  # noqa: E402
+from core.books.closes import check_close_history, check_leftovers  # noqa: E402
 from core.close.seal import check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
 from core.books.tax_numbers import check_contact_numbers  # noqa: E402

@@ -182,7 +182,7 @@ def choose(field_name: str, members: list[Contact], survivor: str, pinned: dict[
 
 def _sealed_files(book: Book) -> set[str]:
     """Files holding records dated in a closed period: merge never edits them."""
-    from core.close.records import closed_periods, read_closes
+    from core.books.closes import closed_periods, read_closes
 
     closes, _ = read_closes(book.root)
     closed = closed_periods(closes)

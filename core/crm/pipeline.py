@@ -292,32 +292,3 @@ def build_customer(book: Book, contact_id: str, as_of: date) -> Table:
             "buckets": [name for name, _, _ in BUCKETS]}
     return Table("customer", f"Customer {main.name} ({', '.join(sorted(ids))}) on {as_of}", cols, tuple(rows), None,
                  meta)
-
-
-# -- CRM key figures --------------------------------------------------------------------------------
-
-def crm_figures(book: Book, span: Span, against: str = "previous") -> dict[str, Any]:
-    """Customers active (invoiced) in the span and the one before, new and churned customers,
-    marketing spend, and from them CLV, CAC and churn (docs/crm.md gives the formulas)."""
-    assert span.begin is not None and span.end is not None
-    before = compared(span, against)
-
-    def active(s: Span) -> dict[str, int]:
-        p = sales_postings(book, s).filter(pl.col("party").is_not_null())
-        out: dict[str, int] = {}
-        for party, base in p.group_by("party").agg(pl.col("base").sum()).iter_rows():
-            out[party] = -int(base)
-        return out
-
-    now, then = active(span), active(before)
-    ever_before = set(active(Span(None, span.begin)))
-    new = [c for c in now if c not in ever_before]
-    churned = [c for c in then if c not in now]
-    spend = sum((c.cost for c in book.campaigns if span.begin <= c.start < span.end), Decimal(0))
-    role = book.settings.role("marketing")
-    if role:
-        p = book.ledger().filter(pl.col("account").str.starts_with(role) & (pl.col("date") >= span.begin)
-                                 & (pl.col("date") < span.end))
-        spend = from_minor(int(p["base"].sum() or 0), _base_decimals(book))
-    return {"active": len(now), "active_before": len(then), "new": len(new), "churned": len(churned),
-            "revenue": sum(now.values()), "spend": spend}

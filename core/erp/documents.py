@@ -209,7 +209,7 @@ def _check_allocations(book: Book) -> list[Problem]:
 
 def check_credit_limits(book: Book) -> list[Problem]:
     """W001: a customer's open balance above its credit limit (at the latest date in the books)."""
-    from core.reports.aging import open_items
+    from core.ledger.subledger import open_items
 
     if book.settings.role("receivable") is None:
         return []

@@ -13,8 +13,7 @@ from decimal import Decimal
 from core.model.records import Book
 from core.model.money import from_minor
 from core.reports import Column, Table
-from core.ledger.subledger import (ON_ACCOUNT, OpenItem, control_postings, open_items, resolve_contacts, settled_on,  # noqa: F401
-                            terms_days)
+from core.ledger.subledger import ON_ACCOUNT, OpenItem, open_items
 
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
 

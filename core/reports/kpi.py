@@ -80,8 +80,6 @@ def figures(book: Book, span: Span, scope: Scope = Scope()) -> dict[str, Any]:
         rows = ledger.rows if scope.location is None else ledger.rows.filter(pl.col("location") == scope.location)
         opening_stock = int(rows.filter(pl.col("date") < span.begin)["value"].sum() or 0)
         closing_stock = int(rows.filter(pl.col("date") < span.end)["value"].sum() or 0)
-    from core.crm.pipeline import crm_figures
-
     crm = crm_figures(book, span)
     return {"days": (span.end - span.begin).days, "revenue": revenue, "cost_of_sales": cost,
             "receivable": ar, "credit_sales": ar_debits, "payable": -ap, "credit_purchases": ap_credits,
@@ -175,3 +173,30 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
         "as_of": str(last),
     }
     return Table("kpi", f"Key figures, {span.label()}", cols, tuple(rows), None, meta)
+
+
+def crm_figures(book: Book, span: Span, against: str = "previous") -> dict[str, Any]:
+    """Customers active (invoiced) in the span and the one before, new and churned customers,
+    marketing spend, and from them CLV, CAC and churn (docs/crm.md gives the formulas)."""
+    assert span.begin is not None and span.end is not None
+    before = compared(span, against)
+
+    def active(s: Span) -> dict[str, int]:
+        p = sales_postings(book, s).filter(pl.col("party").is_not_null())
+        out: dict[str, int] = {}
+        for party, base in p.group_by("party").agg(pl.col("base").sum()).iter_rows():
+            out[party] = -int(base)
+        return out
+
+    now, then = active(span), active(before)
+    ever_before = set(active(Span(None, span.begin)))
+    new = [c for c in now if c not in ever_before]
+    churned = [c for c in then if c not in now]
+    spend = sum((c.cost for c in book.campaigns if span.begin <= c.start < span.end), Decimal(0))
+    role = book.settings.role("marketing")
+    if role:
+        p = book.ledger().filter(pl.col("account").str.starts_with(role) & (pl.col("date") >= span.begin)
+                                 & (pl.col("date") < span.end))
+        spend = from_minor(int(p["base"].sum() or 0), book.settings.decimals(book.base) or 2)
+    return {"active": len(now), "active_before": len(then), "new": len(new), "churned": len(churned),
+            "revenue": sum(now.values()), "spend": spend}

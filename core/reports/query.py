@@ -283,7 +283,7 @@ def _build_documents(book: Book, scale: int) -> tuple[pl.DataFrame, pl.DataFrame
 
 def _invoices(book: Book, scale: int, bdec: int) -> pl.DataFrame:
     """Invoices and credit notes, with the due date aging uses and what the AR/AP replay leaves open."""
-    from core.reports.aging import open_items, settled_on, terms_days
+    from core.ledger.subledger import open_items, settled_on, terms_days
 
     orders, _ = _documents(book, scale)
     inv = orders.filter(pl.col("kind").is_in(INVOICE_KINDS))

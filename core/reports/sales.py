@@ -21,7 +21,7 @@ from core.model.records import Book
 from core.model.money import from_minor
 from core.ledger.period import Span
 from core.reports import Column, Scope, Table
-from core.reports.aging import resolve_contacts
+from core.ledger.subledger import resolve_contacts
 
 BY = ("customer", "item", "rep", "location", "month")
 COUNTER = "(counter sales)"
