@@ -426,7 +426,7 @@ def close_pack(
     """
     from core.books.closes import read_closes
     from core.ledger.period import parse_period
-    from core.reports.html import close_pack_html, entries_from_book
+    from core.reports.close_pack import close_pack_html, entries_from_book
 
     try:
         parse_period(period)

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from core.model import i18n
 from core.erp.load import load_ledger
-from core.reports.html import close_pack_html
+from core.reports.close_pack import close_pack_html
 
 # Opening balances on 31 December 2024, then January 2025 of a small restaurant, TDHP, option 7/A.
 TDHP_OPENING = """\

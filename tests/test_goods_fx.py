@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from core.close import closing as close
+from core.close.entries import fx_revaluation
 from tests.test_documents import erp_books
 
 # 100 kg of sea bass ordered at 12.50 EUR/kg: 1,250.00 EUR. Received on 3 March at 36.0000 TRY/EUR
@@ -51,7 +51,7 @@ def clearing(book) -> dict[str, tuple[int, int]]:
 
 
 def revaluation(book, period: str) -> list[tuple[str, int]]:
-    return [(leg.account, leg.base) for e in close.fx_revaluation(book, period) for leg in e.legs]
+    return [(leg.account, leg.base) for e in fx_revaluation(book, period) for leg in e.legs]
 
 
 def test_receipt__credits_goods_received_in_the_orders_currency(books):

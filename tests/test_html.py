@@ -22,11 +22,10 @@ from core.reports import Column, Table
 from core.ledger.period import parse_period, split
 from core.reports.aging import build_aging
 from core.reports.cashflow import build_cash_flow
+from core.reports.close_pack import close_pack_html, entries_from_book
 from core.reports.html import (
     cash_svg,
     chart_for,
-    close_pack_html,
-    entries_from_book,
     flows_svg,
     reports_page,
     table_html,

@@ -15,12 +15,13 @@ from decimal import Decimal as D
 import polars as pl
 import pytest
 
-from core.close import closing as close
+from core.close.entries import with_generated
+from core.close.plan import entries_as_records, plan_close
 
 from core.books import store
 from core.ledger.period import parse_period
 from core.reports.cashflow import build_cash_flow
-from core.reports.html import close_pack_html
+from core.reports.close_pack import close_pack_html
 from core.reports.statements import build_balance_sheet, monthly_series
 from tests.conftest import BOOKS_TOML, DEMO, check
 
@@ -136,10 +137,10 @@ def test_demo__january_and_the_year_reconcile_from_the_opening_cash(demo):
 
 
 def test_demo__january_non_cash_items_are_januarys_depreciation(demo):
-    plan = close.plan_close(demo, "2025-01", set())
-    records = close.entries_as_records(plan, demo)
-    closed = close.with_generated(demo, store.dump_yaml_records("journal", records),
-                                  "journals/2025/2025-01.close.yaml")
+    plan = plan_close(demo, "2025-01", set())
+    records = entries_as_records(plan, demo)
+    closed = with_generated(demo, store.dump_yaml_records("journal", records),
+                            "journals/2025/2025-01.close.yaml")
     cf = build_cash_flow(closed, parse_period("2025-01"))
     depreciation = [r for r in cf.rows if r[3] == "Adjustments for non-cash items"]
     assert [r[4] for r in depreciation] == [D("158656.80")]

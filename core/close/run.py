@@ -103,7 +103,7 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
 
 def write_close_pack(root: Path, period: str, record: CloseRecord, directory: Path) -> Path:
     """Write the close pack of `period` (HTML, from the books as they now are) into `directory`."""
-    from core.reports.html import close_pack_html, entries_from_book  # lazy: only --report renders HTML
+    from core.reports.close_pack import close_pack_html, entries_from_book  # lazy: only --report renders HTML
 
     closed_book, _ = load_ledger(root)
     page = close_pack_html(closed_book, period, record.as_dict(), entries_from_book(closed_book, list(record.generated)))

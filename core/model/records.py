@@ -33,7 +33,7 @@ Sku = str
 
 @dataclass(frozen=True, slots=True)
 class CloseSettings:
-    """books.toml [close] (core.close.closing, docs/close.md)."""
+    """books.toml [close] (core.close.entries, docs/close.md)."""
 
     corporate_tax_rate: str | None = None    # percent of a profitable year's result, as written; None: no provision
 
