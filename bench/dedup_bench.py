@@ -10,7 +10,7 @@ splink 5 (DuckDB backend, unsupervised: u by random sampling, m by EM, the prior
 deterministic rules, clusters at p >= 0.9) on the same records. Quality is measured on the PAIRS
 IMPLIED BY THE CLUSTERS (a cluster of n records implies n(n-1)/2 pairs), against truth.csv:
 precision, recall and F1; for kebir also the precision of the `auto` clusters and the share of
-true pairs left to `review`. The demo company's planted duplicates (core/demo/duplicates.yaml)
+true pairs left to `review`. The demo company's planted duplicates (bench/demo/duplicates.yaml)
 are scored the same way (pairs already linked in contacts/links.yaml are not proposed, so they
 are left out of both sides). With --incremental K, the largest size is also scanned
 incrementally: K records held out, a full scan of the rest (no cache) writes a plan and its
@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     demo_run = med([timed([KEBIR, "dedup", "scan", "--books", "ledger-data", "-o", str(demo_plan)],
                           data_root / "demo.log")])
     import yaml
-    truth = yaml.safe_load((REPO / "core/demo/duplicates.yaml").read_text(encoding="utf-8"))
+    truth = yaml.safe_load((REPO / "bench/demo/duplicates.yaml").read_text(encoding="utf-8"))
     links = yaml.safe_load((REPO / "ledger-data/contacts/links.yaml").read_text(encoding="utf-8")) or []
     linked = {frozenset((ln["crm"], ln["erp"])) for ln in links}
     demo_true = pairs_of(truth["crm_erp"] + truth["within_crm"] + truth["within_erp"])

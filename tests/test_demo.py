@@ -22,7 +22,7 @@ def _tree(root: Path) -> list[str]:
 def test_demo__regenerates_byte_for_byte(tmp_path):
     out = tmp_path / "demo"
     truth = tmp_path / "duplicates.yaml"
-    subprocess.run([sys.executable, "-m", "core.demo.generate", str(out), "--truth", str(truth)],
+    subprocess.run([sys.executable, "-m", "bench.demo.generate", str(out), "--truth", str(truth)],
                    cwd=REPO, check=True, capture_output=True)
     assert _tree(out) == _tree(DEMO)
     mismatch = [rel for rel in _tree(DEMO) if not filecmp.cmp(out / rel, DEMO / rel, shallow=False)]
