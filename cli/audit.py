@@ -20,6 +20,7 @@ from cli._render import md_fence
 from core import git
 from core.close.audit import HOOK, SignersError, audit_log as run_log, audit_verify as run_verify, staged_findings
 from core.close.tags import write_tags
+from core.books.discover import find_books
 from core.model.errors import BooksError
 
 

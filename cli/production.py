@@ -56,7 +56,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         warn_errors(problems)
 
     @report_app.command("usage", rich_help_panel="Reports")
-    def usage(
+    def usage_report(
         books: BooksOpt = None,
         period: PeriodOpt = None,
         begin: BeginOpt = None,

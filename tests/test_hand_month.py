@@ -15,8 +15,6 @@ Every figure below is worked out by hand in the test, the way the accountant che
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from decimal import Decimal as D
 

@@ -203,6 +203,6 @@ def test_statements__totals_and_cash_agree_with_hledger_on_the_demo(period):
     assert_statements_agree_with_hledger(book, period)
 
 
-def test_statements__totals_and_cash_agree_with_hledger_on_the_hand_month(hand_month):
+def test_statements__totals_and_cash_agree_with_hledger_on_the_hand_month(hand_month):  # noqa: F811 (the fixture imported above)
     _, book = hand_month
     assert_statements_agree_with_hledger(book, "2025-01")

@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from core.erp.recipes import thousandths
 
 
 Record = dict[str, Any]

@@ -12,7 +12,6 @@ from typing import Any
 
 from core.erp.payroll.calculation import RunResult, add_commissions, commissions, compute_run, ytd_before
 from core.model.payroll import PayrollLine, PayrollRules, PayrollRun
-from core.model.payroll import PayrollLine, PayrollRules, PayrollRun
 from core.model.records import Contact
 from bench.demo.basics import DAYS, END, MON, MONTHS, ONE_DAY, Record, START, TUE, YEAR, bank_day_from, bank_day_until, d, four, half_up, inflation, is_bank_day, iso, minor, money, month_end, month_label, net_of_vat, percent_of, to_base, vary
 from bench.demo.company import AP, BANK_EUR, BANK_FEES, BANK_OLD, BANK_TRY, CARD_ACCOUNT, CARD_COMMISSION, CASH_ACCOUNT, INCOME_TAX, INCOME_TAX_2025, LOC_IDS, LOC_NAMES, NET_PAY, PAYROLL_2025, POS_RENT, RENT_ACCOUNT, RESTAURANTS, SGK, STAMP_TAX, VAT_IN, VAT_PAYABLE, VOUCHER_ACCOUNT, VOUCHER_COMMISSION

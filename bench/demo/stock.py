@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from core.model.records import Book, Deal
 from core.model.money import from_minor
-from core.ledger.period import Span, compared, short_label
+from core.ledger.period import Span, short_label
 from core.reports import Column, Table
 from core.reports.aging import BUCKETS, bucket_of
 from core.ledger.subledger import open_items, settled_by, state_of

@@ -13,7 +13,7 @@ status, the customer 360 and commissions read; the `settles INV-...` memo is for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 

@@ -31,7 +31,6 @@ from core.interop.account_map import (
 )
 from core.ledger.opening import OPENING_TAG, looks_like_opening
 from core.interop.source import Parsed, SrcPosting, SrcTxn
-from core.model.errors import Problem
 from core.model.money import fmt_minor
 from core.model.records import Book
 

@@ -136,7 +136,7 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
         elif word == "apply" and len(line.split()) >= 3 and line.split()[1] in ("account", "tag"):
             kind, arg = line.split(None, 2)[1], _split_comment(line.split(None, 2)[2])[0].strip()
             st.apply.append((kind, arg))
-            out.skipped.append(Skipped(ln, f"`apply {kind} {arg}`", f"applied to what follows, up to `end apply`"))
+            out.skipped.append(Skipped(ln, f"`apply {kind} {arg}`", "applied to what follows, up to `end apply`"))
         elif word == "end" and len(line.split()) >= 2 and line.split()[1] in ("apply", "aliases"):
             if line.split()[1] == "aliases":
                 st.aliases.clear()

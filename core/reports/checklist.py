@@ -22,9 +22,9 @@ from core.model.records import Book
 _AMOUNT = r"-?\d+\.\d+"
 _CODE = r"[^\s;=:]+"
 _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for p, k in (
-    (rf"^(?P<done>\d+) of (?P<total>\d+) documents posted$", "detail.posted"),
-    (rf"^not posted: (?P<ids>.+)$", "detail.not_posted"),
-    (rf"^(?P<n>[\d,]+) moves valued \((?P<methods>[^)]*)\)$", "detail.moves"),
+    (r"^(?P<done>\d+) of (?P<total>\d+) documents posted$", "detail.posted"),
+    (r"^not posted: (?P<ids>.+)$", "detail.not_posted"),
+    (r"^(?P<n>[\d,]+) moves valued \((?P<methods>[^)]*)\)$", "detail.moves"),
     (rf"^(?P<account>{_CODE}) = (?P<control>{_AMOUNT}), subledger (?P<sub>{_AMOUNT})$", "detail.tie_out"),
     (rf"^inventory accounts (?P<books>{_AMOUNT}), stock ledger (?P<ledger>{_AMOUNT})$", "detail.inventory"),
     (r"^no stock$", "detail.no_stock"),
