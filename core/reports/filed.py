@@ -32,6 +32,7 @@ from typing import Any
 
 import polars as pl
 
+from core.ledger.opening import is_opening, opening_entries
 from core.books.charts import IFRS_LONG_TERM, IFRS_NON_CURRENT_FROM, TDHP_CLASSES, TDHP_GROUPS
 from core.model.i18n import column_text, day_text, text
 from core.model.records import Book
@@ -149,6 +150,8 @@ def build_trial_balance_levels(book: Book, span: Span = Span(), *, depth: int | 
         p = p.filter(pl.col("date") < span.end)
     mizan = layout == "mizan"
     before = pl.col("date") < span.begin if span.begin is not None else pl.lit(False)
+    if mizan and (ids := opening_entries(book)):
+        before = before | is_opening(ids)      # balances brought forward open the mizan, inside the span too
     if not mizan and historical:
         before = pl.lit(False)
     sums = (p.lazy().select(
