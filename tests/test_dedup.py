@@ -176,7 +176,7 @@ def _pairs(groups) -> set[frozenset[str]]:
 @pytest.fixture(scope="module")
 def demo():
     book, _ = load_ledger(DEMO)
-    truth = yaml.safe_load((REPO / "core" / "demo" / "duplicates.yaml").read_text(encoding="utf-8"))
+    truth = yaml.safe_load((REPO / "bench" / "demo" / "duplicates.yaml").read_text(encoding="utf-8"))
     return book, truth, scan(book)
 
 

@@ -27,7 +27,7 @@ def test_demo__regenerates_byte_for_byte(tmp_path):
     assert _tree(out) == _tree(DEMO)
     mismatch = [rel for rel in _tree(DEMO) if not filecmp.cmp(out / rel, DEMO / rel, shallow=False)]
     assert mismatch == [], "ledger-data/ differs from its generator: run `make demo` and commit"
-    assert truth.read_bytes() == (REPO / "core" / "demo" / "duplicates.yaml").read_bytes()
+    assert truth.read_bytes() == (REPO / "bench" / "demo" / "duplicates.yaml").read_bytes()
 
 
 def test_demo__validates_clean_and_balances(demo_copy):
