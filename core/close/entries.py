@@ -199,7 +199,6 @@ def _with(bal: pl.DataFrame, entries: list[GeneratedEntry]) -> dict[str, int]:
 def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: set[str], end: date
                 ) -> list[GeneratedEntry]:
     entries: list[GeneratedEntry] = []
-    reflection = dict(book.settings.roles)
     # 1. 7/A reflection: expense on 7xx is reflected by crediting 7x1 and debiting the 6xx account.
     legs: list[Leg] = []
     for group, (mirror, target) in sorted(_reflection_map(book).items()):
@@ -226,7 +225,7 @@ def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: se
     entries.append(GeneratedEntry("ye2", end, f"Income statement to 690, {period[:4]}", tuple(legs)))
     result_690 = result - seven
     # 3. Tax provision on profit.
-    rate = Decimal(reflection.get("close:corporate_tax_rate", "0") or "0")
+    rate = Decimal(book.settings.close.corporate_tax_rate or "0")
     tax = int(round_half_up(Decimal(result_690) * rate / 100, 0)) if result_690 > 0 and rate else 0
     if tax:
         entries.append(GeneratedEntry("ye3", end, f"Corporate tax provision {period[:4]} at {rate}%", (
