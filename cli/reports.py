@@ -79,6 +79,7 @@ def trial_balance(
 ) -> None:
     """Debits, credits and balance per account, in the base currency; with --depth or --layout mizan,
     a row for every level of the chart (class, group, ledger account, sub-accounts) with its subtotal.
+    -e names the day after the last one, as in hledger: the last example is the first quarter.
 
     \b
     Examples:
@@ -86,7 +87,7 @@ def trial_balance(
       kebir report trial-balance --books ledger-data -p 2025-03 --format csv
       kebir report trial-balance --books ledger-data -p 2025-03 --depth 3
       kebir report trial-balance --books ledger-data -p 2025-03 --layout mizan --lang tr
-      kebir report trial-balance --books ledger-data -b 2025-01-01 -e 2025-04-01   # -e is exclusive: Q1
+      kebir report trial-balance --books ledger-data -b 2025-01-01 -e 2025-04-01
     """
     from core.reports.filed import build_trial_balance_levels
     from core.reports.trial_balance import build_trial_balance
@@ -213,7 +214,8 @@ def income_statement(
     output: OutputOpt = None,
 ) -> None:
     """Income, expenses and the net result over a period: in the order of the uniform chart's class 6
-    (tr-tdhp) or by function (ifrs-small), else grouped by the chart.
+    (tr-tdhp) or by function (ifrs-small), else grouped by the chart. -e names the day after the last
+    one, as in hledger: the last example is the first half of 2025.
 
     \b
     Examples:
@@ -221,7 +223,7 @@ def income_statement(
       kebir report income-statement --books ledger-data -p 2025-03 --format html -o is-2025-03.html
       kebir report income-statement --books ledger-data -p 2025 -Q --location KDK
       kebir report income-statement --books ledger-data -p 2025-06 --compare previous
-      kebir report income-statement --books ledger-data -b 2025-01-01 -e 2025-07-01 --lang en   # -e exclusive: H1
+      kebir report income-statement --books ledger-data -b 2025-01-01 -e 2025-07-01 --lang en
     """
     from core.reports.statements import build_income_statement
 
