@@ -359,7 +359,8 @@ def render(r: dict) -> str:
                   f"{inc['existing']:,} existing: "
                   f"{inc['seconds']:.2f} s ({inc['cpu']:.2f} CPU s, load average {inc['load']:.1f}), "
                   f"{inc['mib']:.0f} MiB peak (the full scan of the existing records: "
-                  f"{inc['full_seconds']:.2f} s, {inc['full_cpu']:.2f} CPU s); pairs touching the new records: precision "
+                  f"{inc['full_seconds']:.2f} s, {inc['full_cpu']:.2f} CPU s); "
+                  "pairs touching the new records: precision "
                   f"{inc['precision']:.4f}, recall {inc['recall']:.4f}."]
     return "\n".join(lines) + "\n"
 

@@ -97,7 +97,8 @@ def generate(out: Path, n_moves: int, n_invoices: int) -> None:
     (out / "stock/items.yaml").write_text("".join(
         f"- {{id: {it}, name: Item {it}, unit: kg, valuation: {'fifo' if i % 2 else 'average'}}}\n"
         for i, it in enumerate(items)))
-    (out / "stock/locations.yaml").write_text("".join(f"- {{id: {loc}, name: {loc}, kind: restaurant}}\n" for loc in LOCS))
+    (out / "stock/locations.yaml").write_text("".join(f"- {{id: {loc}, name: {loc}, kind: restaurant}}\n"
+                                                      for loc in LOCS))
     on_hand = {(it, loc): 0 for it in items for loc in LOCS}
     per_month = n_moves // 12
     n = 0
@@ -138,14 +139,16 @@ def generate(out: Path, n_moves: int, n_invoices: int) -> None:
             price = rng.randint(1000, 500000)
             q = rng.randint(1, 20)
             docs.append(f"- id: INV-{k:06d}\n  kind: invoice\n  date: {day}\n  party: {c}\n  lines:\n"
-                        f"    - {{account: \"600.01\", quantity: \"{q}\", price: \"{money(price)}\", vat_rate: \"10\"}}\n")
+                        f"    - {{account: \"600.01\", quantity: \"{q}\", price: \"{money(price)}\", "
+                        f"vat_rate: \"10\"}}\n")
             if rng.random() < 0.7:
                 docs.append(f"- id: PAY-{k:06d}\n  kind: payment\n  date: {day}\n  party: {c}\n"
                             f"  amount: \"{money(q * price)}\"\n")
             if k % 5 == 0:
                 s = rng.choice(suppliers)
                 docs.append(f"- id: SI-{k:06d}\n  kind: supplier-invoice\n  date: {day}\n  party: {s}\n  lines:\n"
-                            f"    - {{account: \"770.01\", quantity: \"1\", price: \"{money(price)}\", vat_rate: \"20\"}}\n")
+                            f"    - {{account: \"770.01\", quantity: \"1\", price: \"{money(price)}\", "
+                            f"vat_rate: \"20\"}}\n")
         path = out / f"orders/2025/2025-{month:02d}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(docs))

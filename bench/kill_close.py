@@ -53,7 +53,8 @@ def main() -> None:
         proc.wait()
         check = subprocess.run([sys.executable, "-m", "cli.main", "validate", "--books", str(root)], cwd=REPO,
                                capture_output=True, text=True)
-        closed = (root / "closes/2025-03.yaml").exists() and "status: closed" in (root / "closes/2025-03.yaml").read_text()
+        closed = (root / "closes/2025-03.yaml").exists() \
+            and "status: closed" in (root / "closes/2025-03.yaml").read_text()
         if check.returncode != 0:
             states["BROKEN"] += 1
             print(f"run {n}: validate failed:\n{check.stdout[-2000:]}", file=sys.stderr)

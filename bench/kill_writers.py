@@ -118,8 +118,9 @@ def pairs(runs: int, seed: int, jobs: int) -> None:
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["cli.main", "core.books.load", "core.close.validate", "core.crm.merge", "core.close.plan", "core.books.fmt",
-                                "core.books.edit", "core.crm.forget", "core.interop.contacts"])
+    ctx.set_forkserver_preload(["cli.main", "core.books.load", "core.close.validate", "core.crm.merge",
+                                "core.close.plan", "core.books.fmt", "core.books.edit", "core.crm.forget",
+                                "core.interop.contacts"])
     os.environ["KEBIR_NO_PROGRESS"] = "1"
 
     def spawn(args: list[str], out: Path):

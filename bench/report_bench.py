@@ -151,7 +151,8 @@ def markdown(out: Path) -> str:
              f"kebir query: `{QUERY}`; bean-query: `{BEAN_SQL}`.", ""]
     for d in docs:
         n = runner._fmt_size(d["size"])
-        lines += [f"## {n} transactions", "", "| tool | command | runs | seconds | peak MiB |", "|---|---|---:|---:|---:|"]
+        lines += [f"## {n} transactions", "", "| tool | command | runs | seconds | peak MiB |",
+                  "|---|---|---:|---:|---:|"]
         for r in d["rows"]:
             if r.get("skipped"):
                 lines.append(f"| {r['tool']} | `{r['cmd']}` | - | skipped ({r['skipped']}) | |")

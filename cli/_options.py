@@ -19,24 +19,34 @@ class Fmt(str, Enum):
 BooksOpt = Annotated[Optional[str], typer.Option(
     "--books", "-B", help="Books directory. Default: $KEBIR_BOOKS, then the current directory.",
     show_default=False, rich_help_panel="Books")]
-FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel="Output")]
-PeriodOpt = Annotated[Optional[str], typer.Option("--period", "-p", help="2025, 2025Q1, 2025-03 or 2025-03-04.", rich_help_panel="Period")]
-BeginOpt = Annotated[Optional[str], typer.Option("--begin", "-b", help="First day (YYYY-MM-DD).", rich_help_panel="Period")]
+FormatOpt = Annotated[Fmt, typer.Option(
+    "--format", "-f", help="Output format.", case_sensitive=False, rich_help_panel="Output")]
+PeriodOpt = Annotated[Optional[str], typer.Option(
+    "--period", "-p", help="2025, 2025Q1, 2025-03 or 2025-03-04.", rich_help_panel="Period")]
+BeginOpt = Annotated[Optional[str], typer.Option(
+    "--begin", "-b", help="First day (YYYY-MM-DD).", rich_help_panel="Period")]
 EndOpt = Annotated[Optional[str], typer.Option(
     "--end", "-e", help="The day AFTER the last one (end exclusive, as in hledger): -b 2025-01-01 -e 2025-02-01 is "
     "January 2025.", rich_help_panel="Period")]
-OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Write to FILE instead of stdout.", rich_help_panel="Output")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse every file afresh (ignore .kebir/cache).", rich_help_panel="Books")]
+OutputOpt = Annotated[Optional[str], typer.Option(
+    "--output", "-o", help="Write to FILE instead of stdout.", rich_help_panel="Output")]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", help="Parse every file afresh (ignore .kebir/cache).", rich_help_panel="Books")]
 MonthlyOpt = Annotated[bool, typer.Option("--monthly", "-M", help="One column per month.", rich_help_panel="Period")]
-QuarterlyOpt = Annotated[bool, typer.Option("--quarterly", "-Q", help="One column per quarter.", rich_help_panel="Period")]
+QuarterlyOpt = Annotated[bool, typer.Option(
+    "--quarterly", "-Q", help="One column per quarter.", rich_help_panel="Period")]
 YearlyOpt = Annotated[bool, typer.Option("--yearly", "-Y", help="One column per year.", rich_help_panel="Period")]
 CompareOpt = Annotated[Optional[str], typer.Option(
-    "--compare", help="Add the previous period or last year beside it, with change columns: previous|last-year.", rich_help_panel="Period")]
+    "--compare", help="Add the previous period or last year beside it, with change columns: previous|last-year.",
+    rich_help_panel="Period")]
 AccountOpt = Annotated[Optional[str], typer.Option(
-    "--account", help="Only accounts whose code starts with this, or that match it as a regex on code and name.", rich_help_panel="Filter")]
-LocationOpt = Annotated[Optional[str], typer.Option("--location", help="Only postings at this location.", rich_help_panel="Filter")]
+    "--account", help="Only accounts whose code starts with this, or that match it as a regex on code and name.",
+    rich_help_panel="Filter")]
+LocationOpt = Annotated[Optional[str], typer.Option(
+    "--location", help="Only postings at this location.", rich_help_panel="Filter")]
 CurrencyOpt = Annotated[Optional[str], typer.Option(
-    "--currency", help="Show amounts in this currency, at the rate on each column's last day.", rich_help_panel="Filter")]
+    "--currency", help="Show amounts in this currency, at the rate on each column's last day.",
+    rich_help_panel="Filter")]
 DepthOpt = Annotated[Optional[int], typer.Option(
     "--depth", min=1, help="Chart levels to show (1: top-level groups only). Default: all.", rich_help_panel="Filter")]
 LangOpt = Annotated[Optional[str], typer.Option(

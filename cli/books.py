@@ -229,8 +229,10 @@ def register(app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir contacts add "Kalamış Yatçılık A.Ş." -F tax_id=4540536920 -F payment_terms=net30 --books ledger-data --dry-run
-          kebir contacts add "Ayşe Yılmaz" --side crm --role person -F email=ayse@example.com --books ledger-data --dry-run
+          kebir contacts add "Kalamış Yatçılık A.Ş." -F tax_id=4540536920 -F payment_terms=net30 --books ledger-data \
+--dry-run
+          kebir contacts add "Ayşe Yılmaz" --side crm --role person -F email=ayse@example.com --books ledger-data \
+--dry-run
         """
 
         values: dict[str, str] = {}

@@ -42,7 +42,8 @@ def close_cmd(
     mark_filed: Annotated[bool, typer.Option("--mark-filed", help="Mark the closed PERIOD as filed (VAT "
                                              "return / e-ledger submitted): it can no longer be reopened.")] = False,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
-    report: Annotated[Optional[str], typer.Option("--report", help="Also write the close pack (HTML) into DIR.")] = None,
+    report: Annotated[Optional[str], typer.Option("--report",
+                                                  help="Also write the close pack (HTML) into DIR.")] = None,
     fmt: FormatOpt = Fmt.text,
 ) -> None:
     """Close a month: checklist, generated entries, close record and seal.
@@ -109,7 +110,8 @@ def reopen_cmd(
     on: Annotated[Optional[str], typer.Option("--on", help="The date recorded (default: today).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who reopens (default: git user).")] = None,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
-    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the files written and tag the reopen.")] = False,
+    commit: Annotated[bool, typer.Option("--commit",
+                                         help="Commit exactly the files written and tag the reopen.")] = False,
 ) -> None:
     """Reopen a closed month: record who, when and why, and remove its generated entries.
 

@@ -55,8 +55,10 @@ def validate(
     elif fmt is Fmt.csv:
         _render.emit(_render.problems_csv(problems, str(root)))
     else:
-        verdict = "ok" if not problems else f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
-        line = (f"{verdict}: {summary['files']} files, {summary['entries']:,} entries, {summary['postings']:,} postings, "
+        verdict = "ok" if not problems else (f"{n_err} error{'s' if n_err != 1 else ''}, "
+                                             f"{n_warn} warning{'s' if n_warn != 1 else ''}")
+        line = (f"{verdict}: {summary['files']} files, {summary['entries']:,} entries, "
+                f"{summary['postings']:,} postings, "
                 f"{summary['documents']:,} documents, {summary['moves']:,} stock moves ({derived:,} derived entries), "
                 f"{summary['contacts']:,} contacts")
         text = _render.problems_text(problems, str(root), line)

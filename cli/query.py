@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
 
         \b
         Examples:
-          kebir query "SELECT account, SUM(base) AS balance FROM postings GROUP BY account ORDER BY account" --books ledger-data
+          kebir query "SELECT account, SUM(base) AS balance FROM postings GROUP BY account ORDER BY account" \
+--books ledger-data
           kebir query "SELECT party, SUM(base_gross) AS sales FROM invoices WHERE kind = 'invoice'
                        GROUP BY party ORDER BY sales DESC LIMIT 10" --books ledger-data --format csv
           kebir query --tables --books ledger-data

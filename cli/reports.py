@@ -446,7 +446,8 @@ def close_pack(
 @report_app.command("aging")
 def aging(
     side: Annotated[str, typer.Argument(help="ar (receivables) or ap (payables).")],
-    on: Annotated[Optional[str], typer.Option("--on", help="Age on this date (default: the last date in the books).")] = None,
+    on: Annotated[Optional[str], typer.Option("--on",
+                                              help="Age on this date (default: the last date in the books).")] = None,
     detail: Annotated[bool, typer.Option("--detail", help="One row per open item.")] = False,
     books: BooksOpt = None,
     fmt: FormatOpt = Fmt.text,

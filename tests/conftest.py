@@ -19,8 +19,8 @@ from core.close import validate
 
 os.environ.setdefault("COLUMNS", "120")   # pin rich's width so text output is stable
 os.environ.setdefault("NO_COLOR", "1")
-# The per-user cache key (core/books/cachekey.py) and the txn journal key (core/books/userkey.py) lives under XDG_CONFIG_HOME: the tests, and the kebir
-# processes they start, use their own, never the real home's.
+# The per-user cache key (core/books/cachekey.py) and the txn journal key (core/books/userkey.py) lives under
+# XDG_CONFIG_HOME: the tests, and the kebir processes they start, use their own, never the real home's.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="kebir-test-config-")
 
 REPO = Path(__file__).resolve().parent.parent

@@ -224,7 +224,8 @@ def test_an_import_never_writes_through_a_link_in_the_books(books, tmp_path, vic
     else:
         shutil.rmtree(books / "journals/2025")
         (books / "journals/2025").symlink_to(outdir)
-    result = RUN.invoke(app, ["import", "journal", str(src), "--from", "hledger", "--label", "y", "--books", str(books)])
+    result = RUN.invoke(app, ["import", "journal", str(src), "--from", "hledger", "--label", "y", "--books",
+                              str(books)])
     assert result.exit_code == 1
     assert untouched(victim) and list(outdir.iterdir()) == []
 

@@ -32,7 +32,8 @@ def test_init__every_template_and_chart_validates_and_is_canonical(tmp_path, tem
     assert code == 0, out
     assert kebir("validate", "--books", str(root))[0] == 0
     assert kebir("fmt", "--check", "--books", str(root))[0] == 0
-    assert (root / ".gitignore").read_text().count(".kebir/") == 1 and "*.yaml text" in (root / ".gitattributes").read_text()
+    assert (root / ".gitignore").read_text().count(".kebir/") == 1 \
+        and "*.yaml text" in (root / ".gitattributes").read_text()
     assert "yaml.schemas" in (root / ".vscode/settings.json").read_text()
     log = subprocess.run(["git", "-C", str(root), "log", "--oneline"], capture_output=True, text=True).stdout
     assert log.count("\n") == 1 and "books for Deneme" in log
@@ -112,15 +113,16 @@ def test_accounts_rename__rewrites_every_reference_and_validates(books_root):
 
 def test_accounts_rename__refused_where_a_closed_period_uses_the_account(tmp_path):
     root = tmp_path / "books"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "ledger-data", root, ignore=shutil.ignore_patterns(".kebir"))
+    shutil.copytree(Path(__file__).resolve().parent.parent / "ledger-data", root,
+                    ignore=shutil.ignore_patterns(".kebir"))
     assert kebir("close", "2025-01", "--books", str(root), "--on", "2025-02-03", "--by", "T <t@example.com>")[0] == 0
     code, out = kebir("accounts", "rename", "770.99", "770.90", "--books", str(root))
     assert code == 2 and "closed period 2025-01" in out
 
 
 def test_contacts_add__next_id_checked_fields(books_root):
-    code, out = kebir("contacts", "add", "Kalamış Yatçılık A.Ş.", "-F", "tax_id=4540536920", "-F", "payment_terms=net30",
-                      "--books", str(books_root))
+    code, out = kebir("contacts", "add", "Kalamış Yatçılık A.Ş.", "-F", "tax_id=4540536920", "-F",
+                      "payment_terms=net30", "--books", str(books_root))
     assert code == 0 and out.splitlines()[0] == "CU-0002"
     book, problems = check(books_root)
     assert book.contacts["CU-0002"].get("tax_id") == "4540536920"

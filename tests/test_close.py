@@ -56,7 +56,8 @@ corporate_tax_rate = "25"
 
 ACCOUNTS = "".join(f'- {{code: "{c}", name: "{n}", type: {t}{extra}}}\n' for c, n, t, extra in (
     ("102.01", "Bank TRY", "bank", ""), ("102.02", "Bank EUR", "bank", ", currency: EUR"),
-    ("120.01", "Alıcılar", "asset", ""), ("190.01", "Devreden KDV", "asset", ""), ("191.03", "İndirilecek KDV", "asset", ""),
+    ("120.01", "Alıcılar", "asset", ""), ("190.01", "Devreden KDV", "asset", ""),
+    ("191.03", "İndirilecek KDV", "asset", ""),
     ("320.01", "Satıcılar", "liability", ""), ("360.03", "Ödenecek KDV", "liability", ""),
     ("370", "Vergi karşılıkları", "liability", ""), ("391.03", "Hesaplanan KDV", "liability", ""),
     ("500.01", "Sermaye", "equity", ""), ("570.01", "Geçmiş yıllar kârları", "equity", ""),

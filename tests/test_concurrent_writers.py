@@ -59,8 +59,8 @@ WRITERS: dict[str, "callable"] = {
     "close": lambda r, s: ["close", "2025-04", "--on", "2025-05-03", "--by", "T <t@x>", "--books", str(r)],
     "reopen": lambda r, s: ["reopen", "2025-03", "--reason", "late invoice", "--on", "2025-05-04", "--by", "T <t@x>",
                          "--books", str(r)],
-    "contacts forget": lambda r, s: ["contacts", "forget", "C-0900", "--reason", "erasure request", "--on", "2025-05-05",
-                                  "--books", str(r)],
+    "contacts forget": lambda r, s: ["contacts", "forget", "C-0900", "--reason", "erasure request", "--on",
+                                  "2025-05-05", "--books", str(r)],
     "import contacts": lambda r, s: ["import", "contacts", str(s / "crm.csv"), "--side", "crm", "--map",
                                   str(s / "crm.map.yaml"), "--books", str(r)],
 }
@@ -74,7 +74,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def template(at: Path) -> Path:
     """Small books: March closed, April open and not yet formatted, two ERP records of one company
     (a reviewed dedup plan merges them), a CRM export waiting to be imported."""
-    root = write_books(at / "books", {"contacts/erp/customers.yaml": CONTACTS_ERP, "contacts/crm/people.yaml": CRM_PEOPLE,
+    root = write_books(at / "books", {"contacts/erp/customers.yaml": CONTACTS_ERP,
+                                      "contacts/crm/people.yaml": CRM_PEOPLE,
                                       "journals/2025/2025-03.yaml": MARCH, "journals/2025/2025-04.yaml": APRIL})
     closed = RUN.invoke(app, ["close", "2025-03", "--on", "2025-04-02", "--by", "T <t@x>", "--books", str(root)])
     assert closed.exit_code == 0, closed.output

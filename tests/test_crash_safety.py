@@ -65,7 +65,8 @@ WRITERS = {
     "dedup apply": (demo, dedup_plan),
     "reopen": (lambda r: (small(r), RUN.invoke(app, ["close", "2025-03", "--books", str(r), "--on", "2025-04-02",
                                                       "--by", "T"]))[0],
-               lambda r: ["reopen", "2025-03", "--reason", "typo", "--books", str(r), "--on", "2025-04-03", "--by", "T"]),
+               lambda r: ["reopen", "2025-03", "--reason", "typo", "--books", str(r), "--on", "2025-04-03",
+                          "--by", "T"]),
 }
 
 

@@ -89,7 +89,8 @@ def test_candidate_pairs__fresh_records_against_the_rest_are_the_full_blocking_s
     nf = normalise_frame(frame.sort("id")).with_row_index("idx")
     fresh = pl.Series("fresh", [i in set(picks) for i in range(nf.height)])
     full = candidate_pairs_frame(nf, {"crm", "erp"}, True)
-    touching = full.filter(pl.col("a").is_in(fresh.arg_true().implode()) | pl.col("b").is_in(fresh.arg_true().implode()))
+    touching = full.filter(pl.col("a").is_in(fresh.arg_true().implode())
+                           | pl.col("b").is_in(fresh.arg_true().implode()))
     assert candidate_pairs_frame(nf, {"crm", "erp"}, True, fresh).equals(touching)
 
 

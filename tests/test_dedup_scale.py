@@ -69,7 +69,8 @@ def test_address_norm__street_words_and_door_number_label():
 
 
 WIDE = [
-    contact("C-1", "crm", "company", "company", "Boğaziçi Etkinlik Org. Ltd. Şti.", email="Info@BogaziciEtkinlik.com.tr",
+    contact("C-1", "crm", "company", "company", "Boğaziçi Etkinlik Org. Ltd. Şti.",
+            email="Info@BogaziciEtkinlik.com.tr",
             phone="(212) 555-01-23", website="https://www.bogazici-etkinlik.com.tr/iletisim", city="İSTANBUL",
             address="Bağdat Cad. No: 1, Kadıköy"),
     contact("C-2", "crm", "person", "person", "Bill  O'Brien", email="bill@gmail.com", phone="+44 20 7946 0958"),
@@ -111,7 +112,8 @@ def test_read_contacts__a_file_in_another_layout_goes_through_the_loader(tmp_pat
         "- {id: C-1, kind: company, name: 'Acme, Inc', phone: '0212 555 0123'}\n"
         "- id: C-2\n  kind: company\n  name: >\n    Acme\n", encoding="utf-8")
     frame, _ = read_contacts(tmp_path)
-    assert frame.select("id", "name", "phone").rows() == [("C-1", "Acme, Inc", "0212 555 0123"), ("C-2", "Acme\n", None)]
+    assert frame.select("id", "name", "phone").rows() == [("C-1", "Acme, Inc", "0212 555 0123"),
+                                                          ("C-2", "Acme\n", None)]
 
 
 # ---------------------------------------------------------------- look-alikes

@@ -94,4 +94,5 @@ def test_reference_pages__match_the_commands_and_schemas():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(want, encoding="utf-8")
         assert path.exists() and path.read_text(encoding="utf-8") == want, \
-            f"docs/reference/{name} drifted: run python -m cli.docgen (or KEBIR_UPDATE_DOCS=1 pytest tests/test_docs.py)"
+            (f"docs/reference/{name} drifted: run python -m cli.docgen "
+             "(or KEBIR_UPDATE_DOCS=1 pytest tests/test_docs.py)")

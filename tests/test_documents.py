@@ -60,7 +60,8 @@ ACCOUNTS = "".join(f'- {{code: "{c}", name: "{n}", type: {t}}}\n' for c, n, t in
     ("659.99", "Yuvarlama", "expense"), ("770.01", "Genel yönetim giderleri", "expense")))
 
 CONTACTS = """\
-- {id: CU-0050, kind: company, name: Boğaziçi Etkinlik Org. Ltd. Şti., tax_id: "1234567890", payment_terms: net30, credit_limit: "150000.00"}
+- {id: CU-0050, kind: company, name: Boğaziçi Etkinlik Org. Ltd. Şti., tax_id: "1234567890", payment_terms: net30, \
+credit_limit: "150000.00"}
 - {id: CU-0051, kind: company, name: Kalamata Travel GmbH, currency: EUR, payment_terms: net15}
 """
 SUPPLIERS = "- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: \"9876543217\", payment_terms: net7}\n"
@@ -369,7 +370,8 @@ def sales_year(draw):
     for n in range(draw(st.integers(1, 6))):
         day = f"2025-03-{n + 1:02d}"
         lines = [{"item": "FSH-LEVREK", "quantity": str(draw(st.integers(1, 40))),
-                  "price": _money(draw(st.integers(1, 99999))), "vat_rate": draw(st.sampled_from(["0", "1", "10", "20"]))}
+                  "price": _money(draw(st.integers(1, 99999))),
+                  "vat_rate": draw(st.sampled_from(["0", "1", "10", "20"]))}
                  for _ in range(draw(st.integers(1, 3)))]
         docs.append({"id": f"INV-{n:04d}", "kind": "invoice", "date": day, "party": "CU-0050", "lines": lines})
         if draw(st.booleans()):
@@ -405,7 +407,8 @@ def test_any_sales_flow__entries_balance_and_the_subledger_ties_out(docs):
         book, problems = check(root)
     assert [p for p in problems if p.severity == "error"] == []
     ledger = book.ledger()
-    assert ledger.group_by("entry_id").agg(pl.col("base").sum())["base"].to_list() == [0] * ledger["entry_id"].n_unique()
+    assert ledger.group_by("entry_id").agg(pl.col("base").sum())["base"].to_list() == \
+        [0] * ledger["entry_id"].n_unique()
     receivable = ledger.filter(pl.col("account") == "120.01")["base"].sum()
     assert sum(i.amount for i in open_items(book, "ar")) == receivable
     payable = ledger.filter(pl.col("account") == "320.01")["base"].sum()

@@ -371,7 +371,8 @@ def test_turkish_close_pack__has_no_english_catalogue_string(lokanta):
     book, _ = load_ledger(lokanta, use_cache=False)
     record = {"period": "2025-01", "closed_by": "Zeynep Kaya", "closed_on": "2025-02-03",
               "totals": {"debit": "121780.00", "credit": "121780.00"},
-              "checklist": [{"check": "ap-tie-out", "result": "pass", "detail": "320.01 = -40000.00, subledger -40000.00"},
+              "checklist": [{"check": "ap-tie-out", "result": "pass",
+                             "detail": "320.01 = -40000.00, subledger -40000.00"},
                             {"check": "previous-period-closed", "result": "pass", "detail": "first period"}],
               "seal": "sha256:" + "0" * 64}
     tr_page = close_pack_html(book, "2025-01", record, [])

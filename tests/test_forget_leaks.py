@@ -140,8 +140,8 @@ def test_find_mentions__a_phone_in_any_common_format(tmp_path, written):
     from core.model.records import Contact
     from core.model.source import Source
 
-    person = Contact(id="C-1", kind="person", name="Öznur Özer", side="crm", role="crm", source=Source("contacts/crm/people.yaml", 1),
-                     fields=(("phone", "0539 555 54 06"),))
+    person = Contact(id="C-1", kind="person", name="Öznur Özer", side="crm", role="crm",
+                     source=Source("contacts/crm/people.yaml", 1), fields=(("phone", "0539 555 54 06"),))
     needles = personal_needles([person])
     assert Needle("phone", "0539 555 54 06", "395555406") in needles
     (tmp_path / "note.txt").write_text(f"first line\ncall {written} after 5\n", encoding="utf-8")

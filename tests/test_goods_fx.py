@@ -32,7 +32,8 @@ def invoice(day: str, price: str, rate: str = "") -> str:
   party: SU-0001
   order: PO-0001
   currency: EUR
-{f'  rate: "{rate}"' + chr(10) if rate else ''}  lines: [{{item: FSH-LEVREK, quantity: "100", price: "{price}", vat_rate: "1"}}]
+{f'  rate: "{rate}"' + chr(10) if rate else ''}  lines: [{{item: FSH-LEVREK, quantity: "100", price: "{price}", \
+vat_rate: "1"}}]
 """
 
 

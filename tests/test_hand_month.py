@@ -213,7 +213,8 @@ def test_hand_month__balance_sheet(hand_month):
     bs = build_balance_sheet(book, date(2025, 1, 31)).meta
     cash = D("22200.00") + D("240809.00") + D("32000.00")               # till, TRY bank, EUR bank
     assert bs["cash"] == cash
-    card = D("5000.00")                                                  # 108.01: a receivable until the bank settles it
+    # 108.01: a receivable until the bank settles it
+    card = D("5000.00")
     fixed = D("240000.00") - D("48000.00")
     stock = D("12000.00")
     vat_in = D("3000.00") + D("740.00")

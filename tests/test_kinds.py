@@ -71,7 +71,8 @@ def test_a_domain_kind__goes_where_its_record_says(tmp_path):
         "payroll/2025/2025-03.yaml": '- id: PR-2025-03\n  period: 2025-03\n  date: 2025-03-31\n  lines:\n'
                                      '    - {employee: EM-0001, gross: "45000.00"}\n'})
     book, _ = check(root)
-    assert [type(a) for a in book.assets] == [Asset] and book.assets[0].last_period == "2030-01"   # from 2025-02, 60 months
+    # from 2025-02, 60 months
+    assert [type(a) for a in book.assets] == [Asset] and book.assets[0].last_period == "2030-01"
     assert [type(r) for r in book.recurring] == [Recurring] and book.recurring[0].end == "2026-02"
     assert [type(r) for r in book.payroll] == [PayrollRun] and book.payroll[0].id == "PR-2025-03"
 

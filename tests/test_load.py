@@ -194,7 +194,8 @@ ORDERS = """
 
 # Clean files the fast path reads, then files that each break it in their own way: the general path
 # must read (and report) those as before.
-CLEAN = {"plain": ORDERS, "comment": ORDERS.replace("  kind: invoice", "  kind: invoice   # a note"), "empty list": "[]\n"}
+CLEAN = {"plain": ORDERS, "comment": ORDERS.replace("  kind: invoice", "  kind: invoice   # a note"),
+         "empty list": "[]\n"}
 UNUSUAL = {
     "empty value": ORDERS.replace('  memo: "Düğün yemeği"', "  memo:"),
     "unknown field": ORDERS.replace("  memo:", "  note:"),
@@ -220,7 +221,8 @@ def test_orders_fast_path__reads_exactly_what_the_general_path_reads(tmp_path, m
     assert bool(parse_orders_yaml(text.encode(), "").frames) == (case in CLEAN or "bad" in case)
     root = write_books(tmp_path / "b", {"books.toml": ROLES, "accounts.yaml": ACCOUNTS,
                                         "orders/2025/2025-03.yaml": text,
-                                        "orders/2025/2025-04.yaml": ORDERS.replace("INV-1", "INV-2").replace("PAY-1", "PAY-2")})
+                                        "orders/2025/2025-04.yaml":
+                                            ORDERS.replace("INV-1", "INV-2").replace("PAY-1", "PAY-2")})
     fast, fast_problems = check(root, use_cache=True)
     warm, warm_problems = check(root, use_cache=True)
     monkeypatch.setattr(load, "fast_documents", lambda raws: {})
@@ -236,7 +238,8 @@ def test_orders_fast_path__reads_exactly_what_the_general_path_reads(tmp_path, m
 
 def test_parallel_parse__reads_what_one_process_reads(tmp_path, monkeypatch):
     files = {"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "journals/2025/2025-03.yaml": J,
-             "journals/2025/2025-04.yaml": J.replace("JE-1", "JE-2"), "orders/2025/2025-05.yaml": UNUSUAL["empty value"]}
+             "journals/2025/2025-04.yaml": J.replace("JE-1", "JE-2"),
+             "orders/2025/2025-05.yaml": UNUSUAL["empty value"]}
     files.update({f"orders/2025/2025-0{m}.yaml": ORDERS.replace("INV-1", f"INV-{m}").replace("PAY-1", f"PAY-{m}")
                   for m in (3, 4)})
     one = write_books(tmp_path / "one", files)

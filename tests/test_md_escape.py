@@ -74,7 +74,8 @@ def hostile_books(books_dir):
     return books_dir({
         "accounts.yaml": accounts,
         "contacts/erp/customers.yaml": f'- {{id: CU-0001, kind: company, name: "{name}", tax_id: "1234567890"}}\n'
-                                       '- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, tax_id: "9876543217"}\n',
+                                       '- {id: SU-0001, kind: company, name: Kadıköy Balıkçısı, '
+                                       'tax_id: "9876543217"}\n',
         "journals/2025/2025-03.yaml": """\
 - id: JE-1
   date: 2025-03-05

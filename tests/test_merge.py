@@ -148,12 +148,15 @@ def test_apply__a_second_run_changes_nothing(demo_merged):
 
 PARTIES = {
     "contacts/erp/customers.yaml": """\
-- {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Organizasyon Ltd. Şti., tax_id: "1234567890", email: muhasebe@bogazicietkinlik.com.tr, phone: "+90 212 555 01 23", address: Levent, created: 2023-05-01}
-- {id: CU-0002, kind: company, name: Bogazici Etkinlik Org., email: info@bogazicietkinlik.com.tr, phone: "0212 555 0123", address: Maslak, created: 2025-02-01}
+- {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Organizasyon Ltd. Şti., tax_id: "1234567890", \
+email: muhasebe@bogazicietkinlik.com.tr, phone: "+90 212 555 01 23", address: Levent, created: 2023-05-01}
+- {id: CU-0002, kind: company, name: Bogazici Etkinlik Org., email: info@bogazicietkinlik.com.tr, \
+phone: "0212 555 0123", address: Maslak, created: 2025-02-01}
 - {id: CU-0003, kind: company, name: Boğaziçi Etkinlik A.Ş., tax_id: "9999999994", created: 2024-01-01}
 """,
     "contacts/crm/companies.yaml": """\
-- {id: C-0001, kind: company, name: Boğaziçi Etkinlik, email: ayse@bogazici-etkinlik.com, phone: "0532 555 12 34", created: 2025-06-01}
+- {id: C-0001, kind: company, name: Boğaziçi Etkinlik, email: ayse@bogazici-etkinlik.com, \
+phone: "0532 555 12 34", created: 2025-06-01}
 - {id: C-0002, kind: company, name: Bogazici Etkinlik, created: 2022-01-01}
 """,
     "contacts/crm/activities.yaml": """\

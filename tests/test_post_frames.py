@@ -114,10 +114,14 @@ def test_frames__post_what_the_deriver_posts_on_generated_documents(text):
 
 def test_split__a_party_with_any_other_document_is_derived_by_the_deriver_whole(books_dir):
     root = books_dir({"books.toml": ROLES, "accounts.yaml": ACCOUNTS, **CONTACTS, "orders/2025/2025-03.yaml": """
-        - {id: INV-1, kind: invoice, date: 2025-03-01, party: CU-0001, lines: [{account: "600.01", quantity: "1", price: "100.00", vat_rate: "20"}]}
-        - {id: INV-2, kind: invoice, date: 2025-03-01, party: CU-0002, lines: [{account: "600.01", quantity: "1", price: "100.00", vat_rate: "20"}]}
-        - {id: INV-3, kind: invoice, date: 2025-03-01, party: CU-0003, currency: EUR, lines: [{account: "600.01", quantity: "1", price: "1.00"}]}
-        - {id: CN-1, kind: credit-note, date: 2025-03-02, party: CU-0004, invoice: INV-2, lines: [{account: "600.01", quantity: "1", price: "1.00"}]}
+        - {id: INV-1, kind: invoice, date: 2025-03-01, party: CU-0001, \
+lines: [{account: "600.01", quantity: "1", price: "100.00", vat_rate: "20"}]}
+        - {id: INV-2, kind: invoice, date: 2025-03-01, party: CU-0002, \
+lines: [{account: "600.01", quantity: "1", price: "100.00", vat_rate: "20"}]}
+        - {id: INV-3, kind: invoice, date: 2025-03-01, party: CU-0003, \
+currency: EUR, lines: [{account: "600.01", quantity: "1", price: "1.00"}]}
+        - {id: CN-1, kind: credit-note, date: 2025-03-02, party: CU-0004, \
+invoice: INV-2, lines: [{account: "600.01", quantity: "1", price: "1.00"}]}
         - {id: PAY-1, kind: payment, date: 2025-03-03, party: CU-0001, amount: "150.00"}
         - {id: PAY-3, kind: payment, date: 2025-03-03, party: CU-0003, amount: "10.00"}
     """})

@@ -120,7 +120,8 @@ def test_totals_that_differ_from_the_detail__E068_at_the_run_in_the_main_books(t
 
 
 def test_private_records_the_books_do_not_have__E069(tmp_path):
-    stray = DETAIL_RUN.replace("PR-2025-03", "PR-2025-04").replace("2025-03-31", "2025-04-30").replace("2025-03", "2025-04")
+    stray = DETAIL_RUN.replace("PR-2025-03", "PR-2025-04").replace("2025-03-31", "2025-04-30") \
+        .replace("2025-03", "2025-04")
     root = make(tmp_path, {"payroll/2025/2025-03.yaml": DETAIL_RUN, "payroll/2025/2025-04.yaml": stray,
                            "contacts/personal.yaml": PERSONAL + "- {id: EM-0099, email: x@example.com}\n"})
     _, problems = check(root)

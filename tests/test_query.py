@@ -77,7 +77,8 @@ ERP = {
           due: 2025-04-09
           lines:
             - {account: "600.01", description: Meze, quantity: "3", price: "33.33", vat_rate: "20"}
-            - {account: "600.01", description: Dinner, quantity: "2", price: "100.00", discount: "15.00", vat_rate: "10"}
+            - {account: "600.01", description: Dinner, quantity: "2", price: "100.00", discount: "15.00", \
+vat_rate: "10"}
         - id: PAY-1
           kind: payment
           date: 2025-03-20

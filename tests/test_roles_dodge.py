@@ -119,7 +119,8 @@ def test_merge_changes__compares_parsed_records_of_yaml_and_csv():
         assert audit.merge_changes("contacts/erp/customers.yaml", CUSTOMERS, text) == ["CU-0002"], spelling
         assert audit.merge_changes("contacts/erp/customers.yaml", MERGE_SPELLINGS["plain"], text) == [], spelling
     csv_before = "id,kind,name,merged_into\nC-1,person,Ayşe,\nC-2,person,Ayse,\n"
-    assert audit.merge_changes("contacts/crm/people.csv", csv_before, csv_before.replace("Ayse,\n", "Ayse,C-1\n")) == ["C-2"]
+    assert audit.merge_changes("contacts/crm/people.csv", csv_before,
+                               csv_before.replace("Ayse,\n", "Ayse,C-1\n")) == ["C-2"]
     assert audit.merge_changes("contacts/crm/people.csv", None, csv_before) == []
 
 

@@ -39,7 +39,8 @@ def test_run_close__writes_the_vat_offset_and_the_seal_commits_and_tags(tmp_path
     assert done.record.seal.startswith("sha256:")
     assert "seal: " + done.record.seal in (root / "closes/2025-03.yaml").read_text()
     assert done.tags == ["kebir/close/2025-03"]
-    assert git(root, "status", "--porcelain", "--", ".", ":(exclude).kebir") == ""           # exactly the files written were committed
+    # exactly the files written were committed
+    assert git(root, "status", "--porcelain", "--", ".", ":(exclude).kebir") == ""
     assert git(root, "log", "-1", "--format=%s") == "close 2025-03\n"
     assert sorted(done.files) == sorted(git(root, "show", "--format=", "--name-only", "HEAD").split())
 

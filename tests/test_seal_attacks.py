@@ -36,7 +36,8 @@ JANUARY = """\
 """
 FEBRUARY = JANUARY.replace("2025-01", "2025-02").replace("January", "February").replace("Opening cash", "More cash")
 RATES = "date,currency,rate\n2024-12-31,EUR,36.7362\n2025-01-15,EUR,36.5084\n2025-02-03,EUR,36.9120\n"
-CHART = ACCOUNTS + '- {code: "770.18", name: Temizlik, parent: "770"}\n- {code: "257", name: Birikmiş amortismanlar, type: asset}\n'
+CHART = ACCOUNTS + ('- {code: "770.18", name: Temizlik, parent: "770"}\n'
+                    '- {code: "257", name: Birikmiş amortismanlar, type: asset}\n')
 WHO = "Zeynep Kaya <zeynep@lokanta.example>"
 
 
@@ -148,7 +149,8 @@ def test_filed_event_cut_from_the_history_too(books):
 
     close(books, "2025-01", "--mark-filed", "--commit")
     closes, _ = close_records.read_closes(books)
-    rec = replace(closes["2025-01"], filed=False, history=closes["2025-01"].history[:-1])  # a consistent chain, one event shorter
+    # a consistent chain, one event shorter
+    rec = replace(closes["2025-01"], filed=False, history=closes["2025-01"].history[:-1])
     (books / "closes/2025-01.yaml").write_text(close_records.close_record_text(rec))
     assert close_records.history_problems(rec) == []
     assert "E103" in validate(books)                       # kebir/filed/2025-01 has no entry any more

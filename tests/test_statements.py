@@ -247,7 +247,8 @@ def test_statements__the_demo_company_after_its_year_end_close(demo):
     plan = close_plan.plan_close(demo, "2025-12", set(), allow_gap=True)
     assert plan.year_end and plan.entries
     rel = "journals/2025/2025-12.close.yaml"
-    closed = close_entries.with_generated(demo, store.dump_yaml_records("journal", close_plan.entries_as_records(plan, demo)), rel)
+    closed = close_entries.with_generated(
+        demo, store.dump_yaml_records("journal", close_plan.entries_as_records(plan, demo)), rel)
     before = build_income_statement(demo, parse_period("2025"))
     after = build_income_statement(closed, parse_period("2025"))
     sheet = build_balance_sheet(closed, date(2025, 12, 31))

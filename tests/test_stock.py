@@ -412,9 +412,10 @@ def test_property__inventory_account_ties_out_to_the_stock_ledger(steps):
     from core.model.records import Book, Location, Settings, frozen_map
 
     m = _valid_moves(steps)
-    book = Book(root=Path("."), settings=Settings("T", "TRY", roles=(("cogs", "621"), ("count_shortage", "197"),
-                                                                      ("count_surplus", "397"), ("goods_received", "329"),
-                                                                      ("inventory", "153"), ("price_difference", "689"))),
+    book = Book(root=Path("."), settings=Settings("T", "TRY",
+                                                  roles=(("cogs", "621"), ("count_shortage", "197"),
+                                                         ("count_surplus", "397"), ("goods_received", "329"),
+                                                         ("inventory", "153"), ("price_difference", "689"))),
                 accounts=frozen_map({}), contacts=frozen_map({}), items=frozen_map(TWO_ITEMS),
                 locations=frozen_map({x: Location(x, x, "restaurant") for x in LOCS}), documents=(), activities=(),
                 links=(), postings=pl.DataFrame(schema={"entry_id": pl.String}), entries=pl.DataFrame(),

@@ -11,8 +11,14 @@ from fractions import Fraction
 
 from core.model.records import Item
 from core.erp.recipes import Conversion, Ingredient, Recipe, Recipes, thousandths
-from bench.demo.basics import DAYS, END, MONTHS, ONE_DAY, RAMADAN, RATE_WALKS, Record, START, YEAR, half_up, inflation, iso, money, month_end, percent_of, vary
-from bench.demo.company import CONVERSIONS, DISHES, ITEMS, LOC_IDS, MENUS, MENU_DRINKS, MENU_INFLATION, POLICIES, QUARTERS, RECIPES, RESTAURANTS, SALES_SEASON, SAUCES, SCALE, SPECIAL_DAYS, SUPPLIER_OF, WEEKDAY_FACTOR
+from bench.demo.basics import (
+    DAYS, END, MONTHS, ONE_DAY, RAMADAN, RATE_WALKS, Record, START, YEAR, half_up, inflation, iso, money, month_end,
+    percent_of, vary,
+)
+from bench.demo.company import (
+    CONVERSIONS, DISHES, ITEMS, LOC_IDS, MENUS, MENU_DRINKS, MENU_INFLATION, POLICIES, QUARTERS, RECIPES, RESTAURANTS,
+    SALES_SEASON, SAUCES, SCALE, SPECIAL_DAYS, SUPPLIER_OF, WEEKDAY_FACTOR,
+)
 
 
 # --------------------------------------------------------------------------- catering sales orders

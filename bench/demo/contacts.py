@@ -9,8 +9,13 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from bench.demo.basics import ABBREVIATIONS, ACTIVITIES, CITIES, DISTRICTS, END, FEMALE, MAIL_PROVIDERS, MALE, MOBILE_PREFIXES, PLACES, Record, START, SUFFIXES, SUFFIX_VARIANTS, SURNAMES, d, fold, iso, money, slug, tr_upper
-from bench.demo.company import COORDINATOR, EMPLOYEES, GM, NEW_REP, OLD_REP, SALES_MANAGER, SALES_REP, SUPPLIERS, SUPPLIERS_IN_CRM
+from bench.demo.basics import (
+    ABBREVIATIONS, ACTIVITIES, CITIES, DISTRICTS, END, FEMALE, MAIL_PROVIDERS, MALE, MOBILE_PREFIXES, PLACES, Record,
+    START, SUFFIXES, SUFFIX_VARIANTS, SURNAMES, d, fold, iso, money, slug, tr_upper,
+)
+from bench.demo.company import (
+    COORDINATOR, EMPLOYEES, GM, NEW_REP, OLD_REP, SALES_MANAGER, SALES_REP, SUPPLIERS, SUPPLIERS_IN_CRM,
+)
 
 
 # --------------------------------------------------------------------------- contact helpers

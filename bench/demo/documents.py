@@ -11,8 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from core.erp.payroll.calculation import PaidInvoice
-from bench.demo.basics import DAYS, END, FRI, ONE_DAY, Record, YEAR, bank_day_from, bank_day_until, d, fold, half_up, iso, money, percent_of, qty, to_base
-from bench.demo.company import BANK_EUR, BANK_TRY, CARD_ACCOUNT, COORDINATOR, FREIGHT_EUR, ITEMS, NEW_REP, OLD_REP, SALES_MANAGER, SERVICE_ITEMS, SUPPLIERS
+from bench.demo.basics import (
+    DAYS, END, FRI, ONE_DAY, Record, YEAR, bank_day_from, bank_day_until, d, fold, half_up, iso, money, percent_of, qty,
+    to_base,
+)
+from bench.demo.company import (
+    BANK_EUR, BANK_TRY, CARD_ACCOUNT, COORDINATOR, FREIGHT_EUR, ITEMS, NEW_REP, OLD_REP, SALES_MANAGER, SERVICE_ITEMS,
+    SUPPLIERS,
+)
 from bench.demo.contacts import Contacts
 from bench.demo.catering import SalesOrder
 from bench.demo.stock import COUNTED_UNITS, PurchaseOrder, StockSim

@@ -82,7 +82,10 @@ from bench.demo.catering import Menu, SalesOrder, build_sales_orders, build_till
 from bench.demo.stock import StockSim
 from bench.demo.documents import Documents
 from bench.demo.journals import Journal, Payroll
-from bench.demo.records import account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, item_records, location_records, number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records, unit_records
+from bench.demo.records import (
+    account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, item_records, location_records,
+    number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records, unit_records,
+)
 
 
 # --------------------------------------------------------------------------- writing
@@ -159,7 +162,8 @@ def build_crm(rng: random.Random, contacts: Contacts, sales_orders: list[SalesOr
         amount = guests * rng.choice((95_000, 120_000, 150_000, 185_000))
         lost = n % 3 == 0 and created < dt.date(YEAR, 11, 15)
         rec = {"contact": contact, "name": f"Event for {guests} guests", "amount": money(amount),
-               "created": iso(created), "expected_close": iso(min(END, created + dt.timedelta(days=rng.randint(20, 60)))),
+               "created": iso(created),
+               "expected_close": iso(min(END, created + dt.timedelta(days=rng.randint(20, 60)))),
                "owner": rng.choice(("EM-0007", "EM-0008", "EM-0009", "EM-0044"))}
         if lost:
             rec |= {"stage": "lost", "closed": iso(created + dt.timedelta(days=rng.randint(10, 40))),

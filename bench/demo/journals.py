@@ -13,8 +13,15 @@ from typing import Any
 from core.erp.payroll.calculation import RunResult, add_commissions, commissions, compute_run, ytd_before
 from core.model.payroll import PayrollLine, PayrollRules, PayrollRun
 from core.model.records import Contact
-from bench.demo.basics import DAYS, END, MON, MONTHS, ONE_DAY, Record, START, TUE, YEAR, bank_day_from, bank_day_until, d, four, half_up, inflation, is_bank_day, iso, minor, money, month_end, month_label, net_of_vat, percent_of, to_base, vary
-from bench.demo.company import AP, BANK_EUR, BANK_FEES, BANK_OLD, BANK_TRY, CARD_ACCOUNT, CARD_COMMISSION, CASH_ACCOUNT, INCOME_TAX, INCOME_TAX_2025, LOC_IDS, LOC_NAMES, NET_PAY, PAYROLL_2025, POS_RENT, RENT_ACCOUNT, RESTAURANTS, SGK, STAMP_TAX, VAT_IN, VAT_PAYABLE, VOUCHER_ACCOUNT, VOUCHER_COMMISSION
+from bench.demo.basics import (
+    DAYS, END, MON, MONTHS, ONE_DAY, Record, START, TUE, YEAR, bank_day_from, bank_day_until, d, four, half_up,
+    inflation, is_bank_day, iso, minor, money, month_end, month_label, net_of_vat, percent_of, to_base, vary,
+)
+from bench.demo.company import (
+    AP, BANK_EUR, BANK_FEES, BANK_OLD, BANK_TRY, CARD_ACCOUNT, CARD_COMMISSION, CASH_ACCOUNT, INCOME_TAX,
+    INCOME_TAX_2025, LOC_IDS, LOC_NAMES, NET_PAY, PAYROLL_2025, POS_RENT, RENT_ACCOUNT, RESTAURANTS, SGK, STAMP_TAX,
+    VAT_IN, VAT_PAYABLE, VOUCHER_ACCOUNT, VOUCHER_COMMISSION,
+)
 from bench.demo.contacts import Contacts
 from bench.demo.catering import Till
 from bench.demo.documents import Documents
@@ -219,7 +226,8 @@ SERVICES = (  # supplier, account, what, invoice day (0: last day), days to pay,
      {"KDK": 2800000, "BSK": 2800000, "MTF": 3600000}, (3, 6, 9, 12)),
 )
 SWIFT_FEE_EUR = 2500                   # EUR 25.00 a SWIFT transfer
-FX_PURCHASES = ((d("2025-02-12"), 2000000), (d("2025-06-16"), 800000), (d("2025-09-15"), 1000000))   # EUR bought for the imports
+# EUR bought for the imports
+FX_PURCHASES = ((d("2025-02-12"), 2000000), (d("2025-06-16"), 800000), (d("2025-09-15"), 1000000))
 SOFTWARE_USD = 14900                   # USD 149.00 a month, charged to the TRY card
 QUARTER_INTEREST_EUR = {d("2025-03-31"): 5240, d("2025-06-30"): 5510, d("2025-09-30"): 4975,
                         d("2025-12-31"): 5030}

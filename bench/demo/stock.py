@@ -9,8 +9,13 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.demo.basics import DAYS, END, MON, MONTHS, ONE_DAY, RATE_WALKS, START, THU, YEAR, d, inflation, month_end, next_weekday, vary
-from bench.demo.company import GREEK_DELIVERIES, GREEK_LEAD, ITEMS, ItemSpec, LOC_IDS, OVERUSE, POLICIES, Policy, RESTAURANTS, RUN_TIME, RUSH_RUN_TIME, SALES_SEASON, SAUCES, SAUCE_RUN_DAYS, SUPPLIERS, SupplierSpec, WEEKDAY_FACTOR
+from bench.demo.basics import (
+    DAYS, END, MON, MONTHS, ONE_DAY, RATE_WALKS, START, THU, YEAR, d, inflation, month_end, next_weekday, vary,
+)
+from bench.demo.company import (
+    GREEK_DELIVERIES, GREEK_LEAD, ITEMS, ItemSpec, LOC_IDS, OVERUSE, POLICIES, Policy, RESTAURANTS, RUN_TIME,
+    RUSH_RUN_TIME, SALES_SEASON, SAUCES, SAUCE_RUN_DAYS, SUPPLIERS, SupplierSpec, WEEKDAY_FACTOR,
+)
 from bench.demo.contacts import random_day
 from bench.demo.catering import Menu, SalesOrder, Till
 

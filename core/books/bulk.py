@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 
 from core.books import schema
-from core.books.cache import BOOK_CACHE_VERSION, PARSE_VERSION, file_digests, parse_bulk, parse_file, typed_get, typed_put
+from core.books.cache import (BOOK_CACHE_VERSION, PARSE_VERSION, file_digests, parse_bulk, parse_file, typed_get,
+                              typed_put)
 from core.books.parse import ENTRY_COLS, Raw, empty_frame
 from core.model.errors import Problem
 from core.model.money import fmt_minor, fraction_digits, minor_units
@@ -32,7 +33,8 @@ def load_frames(root: Path, settings: Settings, bulk: list[tuple[str, str]], use
     The raw parses of the `documents` files (orders/) come back as well: they share the cache
     and the worker processes with the journals, and are typed by `load_book`."""
     digests = file_digests(root, [*(rel for rel, _ in bulk), *documents], use_cache)
-    key = hashlib.sha256(repr((PARSE_VERSION, BOOK_CACHE_VERSION, settings, [(rel, kind, digests[rel]) for rel, kind in bulk])
+    key = hashlib.sha256(repr((PARSE_VERSION, BOOK_CACHE_VERSION, settings,
+                               [(rel, kind, digests[rel]) for rel, kind in bulk])
                               ).encode()).hexdigest()
     doc_files = [(rel, "orders") for rel in documents]
     if use_cache:
@@ -56,7 +58,8 @@ def load_frames(root: Path, settings: Settings, bulk: list[tuple[str, str]], use
     def frames(kinds: tuple[str, ...], name: str) -> list[pl.DataFrame]:
         return [raws[rel].frames[name] for rel, kind in bulk if kind in kinds]
 
-    rates, found = _type_rates(pl.concat(frames(("rates",), "rows") or [empty_frame([*schema.field_order("rates"), "line"])
+    rates, found = _type_rates(pl.concat(frames(("rates",), "rows") or [empty_frame([*schema.field_order("rates"),
+                                                                                     "line"])
                                                                        .with_columns(file=pl.lit("", pl.Categorical))]))
     problems += found
 
@@ -92,7 +95,8 @@ def load_frames(root: Path, settings: Settings, bulk: list[tuple[str, str]], use
     moves, found = _type_moves(pl.concat(frames(("moves",), "rows") or [empty_frame([*MOVE_COLS, "line"])
                                                                        .with_columns(file=pl.lit("", pl.Categorical))]))
     problems += found
-    sales, found = _type_sales(pl.concat(frames(("sales",), "rows") or [empty_frame([*schema.field_order("sales"), "line"])
+    sales, found = _type_sales(pl.concat(frames(("sales",), "rows") or [empty_frame([*schema.field_order("sales"),
+                                                                                     "line"])
                                                                        .with_columns(file=pl.lit("", pl.Categorical))]),
                                settings)
     problems += found
@@ -257,7 +261,8 @@ def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, pro
     number = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
     own = pl.col("rate").str.contains(number).fill_null(False)
     used_rate = pl.when(own).then(pl.col("rate")).otherwise(pl.col("_table_rate"))
-    sign = pl.when(pl.col("debit").is_not_null()).then(1).otherwise(-1).cast(pl.Int128)   # the side, not the amount: a revaluation moves base only
+    # the side, not the amount: a revaluation moves base only
+    sign = pl.when(pl.col("debit").is_not_null()).then(1).otherwise(-1).cast(pl.Int128)
     divisor = pl.lit(10, pl.Int128).pow((pl.col("dec") + 6 - base_dec).cast(pl.Int128))
     product = pl.col("amount").cast(pl.Int128).abs() * minor_units(used_rate, 6).cast(pl.Int128)
     f = f.with_columns(

@@ -265,7 +265,8 @@ def read_closes(root) -> tuple[dict[str, CloseRecord], list[Problem]]:
         tree, found = yamlnodes.parse(text, rel)
         problems += found
         if not isinstance(tree, dict) or "period" not in tree:
-            problems.append(Problem("E071", rel, 1, "not a close record", hint="restore it from git: git checkout -- " + rel))
+            problems.append(Problem("E071", rel, 1, "not a close record",
+                                    hint="restore it from git: git checkout -- " + rel))
             continue
         rec = CloseRecord.read(yamlnodes.plain(tree), rel, tree.line)
         if rec.period != path.name[:7]:

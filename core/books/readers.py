@@ -126,22 +126,26 @@ def read_contact(r: Map, rel: str, side: str, role: str, kind: str) -> Contact:
 def _allocations(value: Any, key: str) -> tuple[Allocation, ...]:
     if type(value) is not Seq:
         return ()
-    return tuple(Allocation(scalar(a.get(key)) or "", decimal_or(scalar(a.get("amount")), Decimal(0))) for a in value if type(a) is Map)
+    return tuple(Allocation(scalar(a.get(key)) or "", decimal_or(scalar(a.get("amount")), Decimal(0)))
+                 for a in value if type(a) is Map)
 
 
 def _document(r: Map, rel: str) -> Document:
     lines = tuple(
-        OrderLine(scalar(ln.get("item")), decimal_or(scalar(ln.get("quantity")), Decimal(0)), decimal_or(scalar(ln.get("price")), Decimal(0)),
-                  decimal_or(scalar(ln.get("vat_rate")), Decimal(0)), decimal_or(scalar(ln.get("discount")), Decimal(0)), scalar(ln.get("account")),
+        OrderLine(scalar(ln.get("item")), decimal_or(scalar(ln.get("quantity")), Decimal(0)),
+                  decimal_or(scalar(ln.get("price")), Decimal(0)), decimal_or(scalar(ln.get("vat_rate")), Decimal(0)),
+                  decimal_or(scalar(ln.get("discount")), Decimal(0)), scalar(ln.get("account")),
                   scalar(ln.get("description")), Source(rel, ln.line))
         for ln in (r.get("lines") if type(r.get("lines")) is Seq else ()) if type(ln) is Map
     )
     amount = scalar(r.get("amount"))
     return Document(
-        r["id"], scalar(r.get("kind")) or "sales", _iso_date(scalar(r.get("date"))) or date.min, scalar(r.get("party")) or "",
-        lines, scalar(r.get("status")) or "open", scalar(r.get("currency")), scalar(r.get("location")), _iso_date(scalar(r.get("due"))),
-        scalar(r.get("memo")), scalar(r.get("rate")), decimal_or(amount, Decimal(0)) if amount is not None else None, scalar(r.get("account")),
-        scalar(r.get("order")), scalar(r.get("invoice")), scalar(r.get("rep")), scalar(r.get("campaign")), scalar(r.get("number")),
+        r["id"], scalar(r.get("kind")) or "sales", _iso_date(scalar(r.get("date"))) or date.min,
+        scalar(r.get("party")) or "", lines, scalar(r.get("status")) or "open", scalar(r.get("currency")),
+        scalar(r.get("location")), _iso_date(scalar(r.get("due"))), scalar(r.get("memo")), scalar(r.get("rate")),
+        decimal_or(amount, Decimal(0)) if amount is not None else None, scalar(r.get("account")),
+        scalar(r.get("order")), scalar(r.get("invoice")), scalar(r.get("rep")), scalar(r.get("campaign")),
+        scalar(r.get("number")),
         _allocations(r.get("allocations"), "invoice"), _allocations(r.get("applies"), "advance"), Source(rel, r.line))
 
 
@@ -208,13 +212,15 @@ def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]
 def _price_rule(r: Map, rel: str) -> PriceRule:
     def rows(key: str, a: str, b: str) -> tuple[tuple, ...]:
         v = r.get(key)
-        return tuple((scalar(x.get(a)) if a == "item" else decimal_or(scalar(x.get(a)), Decimal(0)), decimal_or(scalar(x.get(b)), Decimal(0)))
+        return tuple((scalar(x.get(a)) if a == "item" else decimal_or(scalar(x.get(a)), Decimal(0)),
+                      decimal_or(scalar(x.get(b)), Decimal(0)))
                      for x in (v if type(v) is Seq else ()) if type(x) is Map)
 
     items = r.get("items")
     disc = scalar(r.get("discount"))
     return PriceRule(r["id"], scalar(r.get("kind")) or "list", scalar(r.get("party")), scalar(r.get("campaign")),
-                     scalar(r.get("currency")), _iso_date(scalar(r.get("valid_from"))), _iso_date(scalar(r.get("valid_to"))),
+                     scalar(r.get("currency")), _iso_date(scalar(r.get("valid_from"))),
+                     _iso_date(scalar(r.get("valid_to"))),
                      tuple(i for i in (items if type(items) is Seq else ()) if type(i) is str),
                      decimal_or(disc, Decimal(0)) if disc is not None else None, rows("prices", "item", "price"),
                      rows("breaks", "min_quantity", "discount"), Source(rel, r.line))
@@ -259,7 +265,8 @@ def _link(r: Map, rel: str, fk: FileKind) -> Link | None:
 def _deal(r: Map, rel: str, fk: FileKind) -> Deal:
     prob = scalar(r.get("probability"))
     return Deal(r["id"], scalar(r.get("contact")) or "", scalar(r.get("stage")) or "lead",
-                decimal_or(scalar(r.get("amount")), Decimal(0)) or Decimal(0), _iso_date(scalar(r.get("created"))) or date.min,
+                decimal_or(scalar(r.get("amount")), Decimal(0)) or Decimal(0),
+                _iso_date(scalar(r.get("created"))) or date.min,
                 scalar(r.get("name")), scalar(r.get("currency")), int(prob) if prob and prob.isdigit() else None,
                 _iso_date(scalar(r.get("expected_close"))), _iso_date(scalar(r.get("closed"))), scalar(r.get("owner")),
                 scalar(r.get("campaign")), scalar(r.get("order")), scalar(r.get("lost_reason")), Source(rel, r.line))
@@ -268,8 +275,9 @@ def _deal(r: Map, rel: str, fk: FileKind) -> Deal:
 def _campaign(r: Map, rel: str, fk: FileKind) -> Campaign:
     members = r.get("members")
     return Campaign(
-        r["id"], scalar(r.get("name")) or "", scalar(r.get("kind")) or "", _iso_date(scalar(r.get("start"))) or date.min,
-        _iso_date(scalar(r.get("end"))), decimal_or(scalar(r.get("cost")), Decimal(0)) or Decimal(0), scalar(r.get("account")),
+        r["id"], scalar(r.get("name")) or "", scalar(r.get("kind")) or "",
+        _iso_date(scalar(r.get("start"))) or date.min, _iso_date(scalar(r.get("end"))),
+        decimal_or(scalar(r.get("cost")), Decimal(0)) or Decimal(0), scalar(r.get("account")),
         tuple(m for m in members if type(m) is str) if type(members) is Seq else (), Source(rel, r.line))
 
 

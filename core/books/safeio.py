@@ -77,7 +77,8 @@ def safe_rel(root: Path | str, rel: str) -> bool:
 def _oserror(rel: str, exc: OSError) -> Problem:
     why = exc.strerror or type(exc).__name__
     return Problem("E084", rel, 1, f"{rel} cannot be read: {why}", found=why,
-                   hint="check the file's permissions (`ls -l`), or remove it from the books if it is not a record file")
+                   hint="check the file's permissions (`ls -l`), or remove it from the books if it is not a "
+                        "record file")
 
 
 def _too_large(rel: str, size: int) -> Problem:

@@ -183,7 +183,8 @@ def _check(schema: dict[str, Any], node: dict[str, Any], value: Any, path: str, 
                 close = [p for p in props if p.startswith(key[:3])] or list(props)[:6]
                 out.append(Problem("E011", path, kline, f"unknown field `{key}`", record=rid,
                                    expected="one of " + ", ".join(props), found=key,
-                                   hint=f"did you mean `{close[0]}`? unknown fields are refused so data is never ignored"))
+                                   hint=f"did you mean `{close[0]}`? unknown fields are refused so data is "
+                                        "never ignored"))
             elif isinstance(extra, dict):
                 _check(schema, extra, sub, path, kline, key, rid, out)
         return

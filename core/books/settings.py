@@ -31,8 +31,10 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
     bad = []
     mib = (doc.get("limits") or {}).get("max_file_mib") if isinstance(doc.get("limits"), dict) else None
     if mib is not None and (not isinstance(mib, int) or isinstance(mib, bool) or not 1 <= mib <= 65536):
-        bad.append(Problem("E007", path, toml_line(text, "max_file_mib"), f"[limits] max_file_mib = {mib!r} is not valid",
-                           expected="a whole number of MiB, 1 to 65536", hint="write e.g. max_file_mib = 512 under [limits]"))
+        bad.append(Problem("E007", path, toml_line(text, "max_file_mib"),
+                           f"[limits] max_file_mib = {mib!r} is not valid",
+                           expected="a whole number of MiB, 1 to 65536",
+                           hint="write e.g. max_file_mib = 512 under [limits]"))
         mib = None
     safeio.set_limit(mib * safeio.MiB if mib else None)
     for key in ("name", "base_currency"):
@@ -86,8 +88,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                f"account role {role} must be a quoted code",
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
-        if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup", "payroll",
-                           "cash_flow", "production", "private", "audit"):
+        if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup",
+                           "payroll", "cash_flow", "production", "private", "audit"):
             bad.append(Problem("E011", path, toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = read_rules(doc.get("payroll"), path, toml_line(text, "payroll"))
@@ -111,7 +113,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         payroll=payroll_rules,
         close=CloseSettings(corporate_tax_rate=close.get("corporate_tax_rate")),
         production=ProductionSettings(backflush=production.get("backflush", "true") != "false"),
-        cash_flow=CashFlowSettings(**{k: listed["cash_flow"].get(k, ()) for k in ("investing", "financing", "non_cash")}),
+        cash_flow=CashFlowSettings(**{k: listed["cash_flow"].get(k, ())
+                                      for k in ("investing", "financing", "non_cash")}),
         dedup=DedupSettings(erp_wins=listed["dedup"].get("erp_wins"), crm_wins=listed["dedup"].get("crm_wins")),
         private_path=private_path,
     )

@@ -105,7 +105,8 @@ def audit_log(root: Path, record_id: str) -> list[Change]:
     rows in a CSV), oldest first, with the record's lines before and after; renames followed."""
     top = Path(git.run(root, "rev-parse", "--show-toplevel").strip())
     # the files the id ever appeared in or left (git log -S), then every commit that touched them
-    paths = sorted({p for p in git.run(top, "log", "-S", record_id, "--format=", "--name-only", "--", str(root.resolve()))
+    paths = sorted({p for p in git.run(top, "log", "-S", record_id, "--format=", "--name-only", "--",
+                                       str(root.resolve()))
                     .splitlines() if p.strip()})
     if not paths:
         return []

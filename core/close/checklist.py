@@ -72,7 +72,8 @@ def run_checklist(book: Book, period: str, closed: set[str], allow_gap: bool, st
         on_hand = stock.on_hand(ledger, end)["value"].sum() if ledger is not None else 0
         accounts = {inv} | {c for h in (*book.items.values(), *book.locations.values())
                             for r, c in h.accounts if r == "inventory"}
-        books_value = book.ledger().filter(pl.col("account").is_in(sorted(accounts)) & (pl.col("date") <= end))["base"].sum()
+        books_value = book.ledger().filter(pl.col("account").is_in(sorted(accounts))
+                                           & (pl.col("date") <= end))["base"].sum()
         out.append(Check("inventory-tie-out", "pass" if on_hand == books_value else "fail",
                          f"inventory accounts {fmt_minor(books_value, dec)}, stock ledger {fmt_minor(on_hand, dec)}"))
     due = [s for s in statements if begin <= s["date"] <= end]

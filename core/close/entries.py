@@ -204,7 +204,8 @@ def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: se
     for group, (mirror, target) in sorted(_reflection_map(book).items()):
         total = sum(b for c, b in bal.items() if (c == group or c.startswith(group + ".")))
         if total:
-            legs += [Leg(target, total, memo=f"reflection of {group}"), Leg(mirror, -total, memo=f"reflection of {group}")]
+            legs += [Leg(target, total, memo=f"reflection of {group}"),
+                     Leg(mirror, -total, memo=f"reflection of {group}")]
     if legs:
         entries.append(GeneratedEntry("ye1", end, f"7/A reflection {period[:4]}", tuple(legs)))
         bal = _apply(bal, legs)

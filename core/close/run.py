@@ -106,7 +106,8 @@ def write_close_pack(root: Path, period: str, record: CloseRecord, directory: Pa
     from core.reports.close_pack import close_pack_html, entries_from_book  # lazy: only --report renders HTML
 
     closed_book, _ = load_ledger(root)
-    page = close_pack_html(closed_book, period, record.as_dict(), entries_from_book(closed_book, list(record.generated)))
+    page = close_pack_html(closed_book, period, record.as_dict(),
+                           entries_from_book(closed_book, list(record.generated)))
     path = Path(directory) / f"close-{period}.html"
     store.write_atomic(path, page)
     return path

@@ -193,7 +193,8 @@ def _what(tag: Tag) -> str:
 def _committed_unchanged(top: Path, prefix: str) -> set[str]:
     """closes/*.yaml files (relative to the books) that HEAD holds and the work tree has not changed."""
     tracked = git.run(top, "ls-tree", "--name-only", "HEAD", f"{prefix}closes/").split()
-    dirty = {ln[3:] for ln in git.run(top, "status", "--porcelain", "--no-renames", "--", f"{prefix}closes/").splitlines()}
+    dirty = {ln[3:] for ln in git.run(top, "status", "--porcelain", "--no-renames", "--",
+                                      f"{prefix}closes/").splitlines()}
     return {p[len(prefix):] for p in tracked if p not in dirty}
 
 

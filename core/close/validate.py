@@ -109,7 +109,8 @@ def check_contacts_referenced(book: Book) -> list[Problem]:
             elif c.side != side:
                 problems.append(Problem("E038", link.source.path, link.source.line,
                                         f"{ref} is a {c.side.upper()} record, not {side.upper()}",
-                                        record=f"{link.crm}-{link.erp}", hint="`crm:` takes a C- id, `erp:` a CU-/SU- id"))
+                                        record=f"{link.crm}-{link.erp}",
+                                        hint="`crm:` takes a C- id, `erp:` a CU-/SU- id"))
     for item in book.items.values():
         if item.supplier and item.supplier not in book.contacts:
             problems.append(_unknown_contact(item.source.path, item.source.line, item.id, item.supplier, "supplier"))

@@ -205,7 +205,8 @@ def plan_apply(book: Book, clusters: list[dict[str, Any]]) -> ApplyResult:
         ids = [str(m.get("id") if isinstance(m, dict) else m) for m in cl.get("members") or []]
         missing = [i for i in ids if i not in book.contacts]
         if missing or len(ids) < 2:
-            result.skipped.append((number, f"unknown member(s) {', '.join(missing)}" if missing else "fewer than 2 members"))
+            result.skipped.append((number, f"unknown member(s) {', '.join(missing)}" if missing
+                                   else "fewer than 2 members"))
             continue
         members = [book.contacts[i] for i in ids]
         gone = [c.id for c in members if c.get("merged_into")]

@@ -74,13 +74,15 @@ def _check_shape(book: Book, doc: Document) -> list[Problem]:
         out.append(_p(doc, "E031", f"rep {doc.rep} is not a known contact", hint="use an employee id (EM-...)"))
     for line in doc.lines:
         if line.item is not None and line.item not in book.items:
-            out.append(Problem("E032", line.source.path, line.source.line, f"item {line.item} is not in stock/items.yaml",
+            out.append(Problem("E032", line.source.path, line.source.line,
+                               f"item {line.item} is not in stock/items.yaml",
                                record=doc.id, found=line.item, hint="add the item or correct the id"))
         if line.item is None and line.account is None and doc.kind not in ("quotation", "sales", "purchase"):
             out.append(Problem("E010", line.source.path, line.source.line, "a line needs `item` or `account`",
                                record=doc.id, hint="name the item sold, or the account a service line posts to"))
         if line.account is not None and line.account not in book.accounts:
-            out.append(Problem("E030", line.source.path, line.source.line, f"account {line.account} is not in the chart",
+            out.append(Problem("E030", line.source.path, line.source.line,
+                               f"account {line.account} is not in the chart",
                                record=doc.id, hint="add it to accounts.yaml or correct `account`"))
         if line.quantity <= 0:
             out.append(Problem("E012", line.source.path, line.source.line, "quantity must be positive",

@@ -39,7 +39,8 @@ def check_double_issues(book: Book) -> list[Problem]:
     both = issues.join(sold, on=["date", "location", "item"], how="inner").sort("file", "line")
     return [Problem("W011", f, ln, f"{item} at {loc} on {d} is issued by hand ({mid}) and sold on the Z-report "
                     f"({zf}:{zl}): taken from stock twice", record=mid or "",
-                    expected="one issue per sale: the Z-report's", found=f"{mid} issues {Decimal(qty).scaleb(-3).normalize():f} {item} as well",
+                    expected="one issue per sale: the Z-report's",
+                    found=f"{mid} issues {Decimal(qty).scaleb(-3).normalize():f} {item} as well",
                     hint=f"delete {mid} if it records the same sale; the Z-report's sale rows already issue {item}")
             for mid, d, loc, item, qty, f, ln, zf, zl in both.select(
                 "id", "date", "location", "item", "qty", "file", "line", "zfile", "zline").iter_rows()]

@@ -27,7 +27,8 @@ class Quote:
     because: tuple[str, ...]
 
 
-def _price(rules: tuple[PriceRule, ...], kind: str, item: str, day: date, party: str | None) -> tuple[Decimal, str] | None:
+def _price(rules: tuple[PriceRule, ...], kind: str, item: str, day: date,
+           party: str | None) -> tuple[Decimal, str] | None:
     for r in rules:
         if r.kind == kind and r.valid_on(day) and (kind != "customer" or r.party == party):
             for sku, price in r.prices:

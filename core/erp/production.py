@@ -115,8 +115,9 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
                 weekdays = tuple(sorted({WEEKDAYS.index(x) for x in days if x in WEEKDAYS})) \
                     if type(days) is Seq else None      # names checked by the schema (E012)
                 supply.append(Supply(scalar(r.get("supplier")), scalar(r.get("item")), scalar(r.get("location")),
-                                     int(lead) if lead and lead.isdigit() else None, decimal_or(r.get("min_order"), None),
-                                     decimal_or(r.get("multiple"), None), decimal_or(r.get("reorder_point"), None), weekdays or None,
+                                     int(lead) if lead and lead.isdigit() else None,
+                                     decimal_or(r.get("min_order"), None), decimal_or(r.get("multiple"), None),
+                                     decimal_or(r.get("reorder_point"), None), weekdays or None,
                                      Source(rel, r.line)))
         elif kind == "production":
             for r in records:
@@ -136,8 +137,8 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
                 qty = decimal_or(r.get("quantity"), None)
                 if qty is None or not scalar(r.get("item")) or not scalar(r.get("location")):
                     continue
-                runs.append(Run(r["id"], day, r["location"], r["item"], qty, scalar(r.get("time")), scalar(r.get("memo")),
-                                src))
+                runs.append(Run(r["id"], day, r["location"], r["item"], qty, scalar(r.get("time")),
+                                scalar(r.get("memo")), src))
     rec = Recipes(tuple(recipes), tuple(conversions), book.items)
     problems += rec.check()
     for c in conversions:

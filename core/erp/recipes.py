@@ -89,8 +89,8 @@ def recipes_from(records: Seq, rel: str) -> tuple[list[Recipe], list[Problem]]:
         seen[item] = src
         lines = r.get("ingredients")
         ingredients = tuple(
-            Ingredient(i["item"], decimal_or(i.get("quantity"), Decimal(0)), scalar(i.get("unit")), decimal_or(i.get("waste"), Decimal(0)),
-                       Source(rel, i.line))
+            Ingredient(i["item"], decimal_or(i.get("quantity"), Decimal(0)), scalar(i.get("unit")),
+                       decimal_or(i.get("waste"), Decimal(0)), Source(rel, i.line))
             for i in (lines if type(lines) is Seq else ()) if type(i) is Map and scalar(i.get("item")))
         price = r.get("price")
         out.append(Recipe(item, ingredients, decimal_or(r.get("quantity"), Decimal(1)), scalar(r.get("unit")),

@@ -69,7 +69,8 @@ def derive_sales(book: Book, entries: Entries) -> list[Problem]:
                 "E054", path, line, f"Z-report {zid} does not balance", record=zid,
                 expected=f"tenders = net + VAT = {fmt_minor(tendered - off, dec)}",
                 found=f"tenders {fmt_minor(tendered, dec)}: off by {fmt_minor(abs(off), dec)}",
-                hint="check the tender rows against the till's Z-report; a till rounding goes to a `rounding` sale row"))
+                hint="check the tender rows against the till's Z-report; a till rounding goes to a `rounding` "
+                     "sale row"))
             continue
         entries.add(zid, d, f"Z-report {loc} {d}", zid, path, line, legs)
     return problems

@@ -6,7 +6,8 @@ allow no dots, so `.` becomes `-`), opened on the first day of the books with th
 root follows the kebir type (cash and bank are Assets). Foreign-currency postings carry their
 base value as a total price (`@@`), so `sum(weight)` in bean-query equals kebir's base balances
 exactly; a revaluation leg (no foreign amount, a base value only) is that base value in the base
-currency on the same account, with `revalues: "EUR"` metadata (`export_hledger.revalue_leg`). Entry ids, sources, contacts and rates ride along as metadata, payees are contact names
+currency on the same account, with `revalues: "EUR"` metadata (`export_hledger.revalue_leg`). Entry ids, sources, \
+contacts and rates ride along as metadata, payees are contact names
 (with the id as `payee_id`). `kebir import journal --from beancount` reads it all back.
 Output is deterministic: directives by date and id.
 """

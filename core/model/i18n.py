@@ -144,9 +144,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.year_by_month": ("Fiscal year {period} by month", "Mali yıl {period}, aylara göre"),
     "pack.flows_caption": ("Revenue, expenses and margin ({cur})", "Gelir, gider ve marj ({cur})"),
     "pack.cash_caption": ("Cash and bank balance at month end ({cur})", "Ay sonu kasa ve banka bakiyesi ({cur})"),
-    "pack.chart_note": ("Fiscal year to the end of the period, {period}: no later month. Revenue and expenses leave out the year-end closing chain into "
+    "pack.chart_note": ("Fiscal year to the end of the period, {period}: no later month. Revenue and expenses leave "
+                        "out the year-end closing chain into "
                         "retained earnings; cash is the balance of the cash and bank accounts.",
-                        "Mali yıl başından dönem sonuna, {period}: sonraki aylar yoktur. Gelir ve giderlere yıl sonu kapanış kayıtları dahil değildir; kasa, "
+                        "Mali yıl başından dönem sonuna, {period}: sonraki aylar yoktur. Gelir ve giderlere yıl sonu "
+                        "kapanış kayıtları dahil değildir; kasa, "
                         "kasa ve banka hesaplarının bakiyesidir."),
     "pack.year_to_date": ("Year to date", "Yılbaşından bugüne"),
     "pack.tb_note": ("Closing balances: everything up to {day}.", "Kapanış bakiyeleri: {day} dahil tüm kayıtlar."),

@@ -73,7 +73,8 @@ class Settings:
     base_currency: str
     fiscal_year_start: str = "01-01"
     chart: str = "custom"
-    language: str = "en"                     # [company] language: "tr" | "en", the words of reports (core/model/i18n.py)
+    # [company] language: "tr" | "en", the words of reports (core/model/i18n.py)
+    language: str = "en"
     currencies: tuple[tuple[str, int], ...] = (("TRY", 2), ("EUR", 2), ("USD", 2))
     roles: tuple[tuple[str, str], ...] = ()  # [accounts]: role -> account code; [accounts.X] "k" = as "X:k"
     payroll: PayrollRules | None = None      # books.toml [payroll] (core.model.payroll); None: the defaults

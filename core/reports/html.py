@@ -411,7 +411,8 @@ def flows_svg(series: Mapping[str, Any], dec: int = 2, lang: str = "en") -> str:
     out.append(_polyline(line, COLOURS["margin"]))
     for i, (cx, cy) in enumerate(line):
         label = f"{months[i]} margin {money_text(series['margin'][i])} {cur}"
-        out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["margin"]}"><title>{_e(label)}</title></circle>')
+        out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["margin"]}">'
+                   f'<title>{_e(label)}</title></circle>')
     out += _legend(((text("chart.revenue", lang), COLOURS["revenue"], "box"),
                     (text("chart.expenses", lang), COLOURS["expense"], "box"),
                     (text("chart.margin", lang), COLOURS["margin"], "line")), left, 18)

@@ -7,8 +7,10 @@
 | cost of sales | postings on the top-level groups of the `cogs`, `waste` and `price_difference` roles |
 | gross margin % | (revenue - cost of sales) / revenue x 100 |
 | food cost % | cost of sales / revenue x 100 (the restaurant's food and beverage cost ratio) |
-| DSO (days) | receivable balance at the end / credit sales x days in the period; credit sales are the debits to the `receivable` control account (invoiced, VAT included) |
-| DPO (days) | payable balance at the end / credit purchases x days; credit purchases are the credits to the `payable` control account |
+| DSO (days) | receivable balance at the end / credit sales x days in the period; credit sales are the debits to \
+the `receivable` control account (invoiced, VAT included) |
+| DPO (days) | payable balance at the end / credit purchases x days; credit purchases are the credits to the \
+`payable` control account |
 | inventory turnover | cost of sales / average stock value ((opening + closing) / 2, from the stock ledger) |
 | days of inventory | days in the period / inventory turnover |
 
@@ -120,8 +122,8 @@ def crm_kpis(f: dict[str, Any], revenue: int, cost: int) -> dict[str, Decimal | 
         per_customer = Decimal(f["customer_revenue"]) / f["active_customers"]
         margin = Decimal(revenue - cost) / Decimal(revenue)
         clv = (per_customer * margin * f["active_before"] / f["churned"]).quantize(TWO_DECIMALS, ROUND_HALF_EVEN)
-    cac = None if not f["new_customers"] or not f["marketing_spend"] else (Decimal(f["marketing_spend"]) / f["new_customers"]).quantize(
-        TWO_DECIMALS, ROUND_HALF_EVEN)
+    cac = None if not f["new_customers"] or not f["marketing_spend"] else (
+        Decimal(f["marketing_spend"]) / f["new_customers"]).quantize(TWO_DECIMALS, ROUND_HALF_EVEN)
     return {"active_customers": Decimal(f["active_customers"]), "new_customers": Decimal(f["new_customers"]),
             "churn_pct": churn, "clv_minor": clv, "cac": cac}
 

@@ -161,8 +161,8 @@ def _sales(book: Book, bdec: int) -> pl.LazyFrame:
               "file": pl.String, "line": pl.Int32}
     rows = book.sales.lazy() if book.sales is not None else pl.LazyFrame(schema=schema)
     return rows.with_columns(
-        quantity("qty"), money("net", bdec), pl.col("vat_rate").cast(pl.Decimal(38, 2), strict=False), money("amount", bdec),
-        pl.col("file").cast(pl.String))
+        quantity("qty"), money("net", bdec), pl.col("vat_rate").cast(pl.Decimal(38, 2), strict=False),
+        money("amount", bdec), pl.col("file").cast(pl.String))
 
 
 def _accounts(book: Book) -> pl.DataFrame:

@@ -7,7 +7,8 @@ A recipe's cost per unit is the exact sum of its ingredients' gross quantities (
 included) times those unit costs, rounded half-up to the kuruş once.
 
 The selling price: the recipe's `price`, else the list price valid on the day (prices.yaml), else
-the average net price it sold at in the period (Z-reports and sales orders, net of discounts). Food cost % is cost / price;
+the average net price it sold at in the period (Z-reports and sales orders, net of discounts). Food cost % is \
+cost / price;
 a dish is flagged when it is above the threshold, and `rose` when it was not at the end of the
 period before.
 """
@@ -92,7 +93,8 @@ def _price(book: Book, item: str, day: date, span: Span, location: str | None) -
         return Fraction(hit[0]) * 10**dec
     qty, net = Fraction(0), Fraction(0)
     for d in book.documents:          # sales orders in the period, net of their discounts
-        if d.kind == "sales" and d.status != "cancelled" and d.date <= day and (not span.begin or d.date >= span.begin) \
+        if d.kind == "sales" and d.status != "cancelled" and d.date <= day \
+                and (not span.begin or d.date >= span.begin) \
                 and (not location or d.location == location):
             for ln in d.lines:
                 if ln.item == item and ln.quantity > 0:

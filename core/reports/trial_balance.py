@@ -24,7 +24,8 @@ def build_trial_balance(book: Book, span: Span = Span(), *, historical: bool = F
     if span.end is not None:
         p = p.filter(pl.col("date") < span.end)
     if book.broken_entries:
-        p = p.filter(~pl.col("entry_id").is_in(pl.lit(pl.Series(sorted(book.broken_entries), dtype=pl.String)).implode()))
+        p = p.filter(~pl.col("entry_id").is_in(
+            pl.lit(pl.Series(sorted(book.broken_entries), dtype=pl.String)).implode()))
     if account_prefix:
         p = p.filter(pl.col("account").str.starts_with(account_prefix))
     # Sides as columns before the group-by, lazily: plain sums take polars' fast path.

@@ -230,7 +230,8 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
                         count[b] += 1
                 if not any(count.values()):
                     break
-                worst = max(rest, key=lambda x: (count[x], -sum(score[(min(x, y), max(x, y))] for y in rest if y != x), x))
+                worst = max(rest, key=lambda x: (count[x], -sum(score[(min(x, y), max(x, y))] for y in rest if y != x),
+                                                 x))
                 rest.remove(worst)
                 out.append(worst)
             gset_edges = [e for x in group for e in by_node.get(x, ()) if e[0] == x]

@@ -261,8 +261,10 @@ def _address_frame(j: pl.DataFrame) -> pl.Series:
         d = j[diff].select(
             pl.col("addr_a").str.extract_all(r"\b\d+\b").list.join(" ").alias("na"),
             pl.col("addr_b").str.extract_all(r"\b\d+\b").list.join(" ").alias("nb"),
-            pl.col("addr_a").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars().alias("sa"),
-            pl.col("addr_b").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars().alias("sb"))
+            pl.col("addr_a").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars()
+                .alias("sa"),
+            pl.col("addr_b").str.replace_all(r"\b\d+\w*\b", "").str.replace_all(r" +", " ").str.strip_chars()
+                .alias("sb"))
         num_ok = (d["na"] == d["nb"]) | pl.Series(cpdist(d["na"].to_list(), d["nb"].to_list(), scorer=OSA.distance,
                                                          workers=1) <= 1)
         street = pl.Series(cpdist(d["sa"].to_list(), d["sb"].to_list(), scorer=token_set_ratio, workers=1)
@@ -306,11 +308,15 @@ def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("ph3"))
     has_a = pl.col("dom1_a").is_not_null() | pl.col("dom2_a").is_not_null()
     has_b = pl.col("dom1_b").is_not_null() | pl.col("dom2_b").is_not_null()
-    dom_agree = ((pl.col("dom1_a") == pl.col("dom1_b")).fill_null(False) | (pl.col("dom1_a") == pl.col("dom2_b")).fill_null(False)
-                 | (pl.col("dom2_a") == pl.col("dom1_b")).fill_null(False) | (pl.col("dom2_a") == pl.col("dom2_b")).fill_null(False))
+    dom_agree = ((pl.col("dom1_a") == pl.col("dom1_b")).fill_null(False)
+                 | (pl.col("dom1_a") == pl.col("dom2_b")).fill_null(False)
+                 | (pl.col("dom2_a") == pl.col("dom1_b")).fill_null(False)
+                 | (pl.col("dom2_a") == pl.col("dom2_b")).fill_null(False))
     dom = pl.when(has_a & has_b).then(dom_agree.cast(pl.Int8)).otherwise(-1)
-    j = j.with_columns(lv, _lev3_frame(j, "phone_a", "phone_b").alias("ph3"), _lev3_frame(j, "pid_a", "pid_b").alias("tax"),
-                       _lev3_frame(j, "dob_a", "dob_b", date=True).alias("dob"), _lev3_frame(j, "zip_a", "zip_b").alias("zip"),
+    j = j.with_columns(lv, _lev3_frame(j, "phone_a", "phone_b").alias("ph3"),
+                       _lev3_frame(j, "pid_a", "pid_b").alias("tax"),
+                       _lev3_frame(j, "dob_a", "dob_b", date=True).alias("dob"),
+                       _lev3_frame(j, "zip_a", "zip_b").alias("zip"),
                        _city_frame(j).alias("city"), _address_frame(j).alias("address"))
     j = j.with_columns(name_level.alias("name"), phone.cast(pl.Int8).alias("phone"),
                        _eq_level("email_a", "email_b").alias("email"))

@@ -219,7 +219,8 @@ def dump_plan(plan: Plan) -> str:
     """The plan file (YAML, schemas/plan.schema.json): a header, the clusters carried over as they
     were written (renumbered), then the new clusters, written column-wise (`_clusters_text`)."""
     auto = sum(1 for c in plan.clusters if c.confidence == "auto")
-    header = (f"# kebir dedup plan: {len(plan.clusters)} clusters ({auto} auto, {len(plan.clusters) - auto} to review), "
+    header = (f"# kebir dedup plan: {len(plan.clusters)} clusters ({auto} auto, "
+              f"{len(plan.clusters) - auto} to review), "
               f"{plan.compared_pairs} pairs compared of {plan.all_pairs}, threshold {plan.threshold}.\n"
               f"# model: {_model_line(plan.model)}.\n"
               "# auto clusters come as decision: accept, the others as pending: set accept or reject per cluster,\n"
@@ -312,7 +313,8 @@ def _clusters_text(plan: Plan, offset: int) -> str:
     # members
     m = mem.with_columns(qs("id", "qid", "f"), qs("id", "sid"), qs("role", "qrole", "f"),
                          pl.col("name").fill_null("").alias("nm")).with_columns(qs("nm", "qname", "f"))
-    t_members = per_cluster(m, _cat("  - {id: ", "qid", ", side: ", "side", ", role: ", "qrole", ", name: ", "qname", "}\n"), "t1")
+    t_members = per_cluster(m, _cat("  - {id: ", "qid", ", side: ", "side", ", role: ", "qrole", ", name: ", "qname",
+                                    "}\n"), "t1")
     # pairs
     pr = pl.DataFrame({"n": [n for n, c in zip(numbers, cs) for _ in c.pairs],
                        "a": [a for c in cs for a, _, _ in c.pairs], "b": [b for c in cs for _, b, _ in c.pairs],
