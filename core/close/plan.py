@@ -168,15 +168,15 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
 
 def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book, lang: str | None = None) -> str:
     lang = language(book.settings.language, lang)
-    out = [f"Close {plan.period}" + (" (fiscal year end)" if plan.year_end else ""), "",
-           f"{text('pack.checklist', lang)}:"]
+    out = [text("close.title", lang, period=plan.period) + (text("close.year_end", lang) if plan.year_end else ""),
+           "", f"{text('pack.checklist', lang)}:"]
     # the check's name, numbers with separators and accounts by name (core/reports/checklist.py);
     # the record keeps the plain detail
     rows = checklist_rows(book, [{"check": c.check, "result": c.result, "detail": c.detail} for c in plan.checklist],
                           lang)
     for c, row in zip(plan.checklist, rows):
         out.append(f"  [{c.result:>4}] {row['name']} ({c.check}): {row['detail']}")
-    out += ["", f"Generated entries ({len(plan.entries)}):"]
+    out += ["", f"{text('pack.generated', lang)} ({len(plan.entries)}):"]
     dec = book.settings.decimals(book.base) or 2
     for e in plan.entries:
         out.append(f"  {e.date} {e.id}  {e.memo}")
@@ -185,6 +185,7 @@ def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book, lang: str | None
             side = f"{amt:>16}{'':16}" if leg.base > 0 else f"{'':16}{amt:>16}"
             out.append(f"      {leg.account:<10}{side}  {leg.contact or ''} {leg.memo or ''}".rstrip())
     assert rec.totals is not None
-    out += ["", f"Totals: debit {rec.totals.debit}, credit {rec.totals.credit}",
-            f"Seal: {rec.seal}", f"Previous: {rec.previous or '-'}", ""]
+    out += ["", f"{text('pack.totals', lang)}: "
+            + text("close.debit_credit", lang, debit=rec.totals.debit, credit=rec.totals.credit),
+            f"{text('pack.seal', lang)}: {rec.seal}", f"{text('pack.previous_seal', lang)}: {rec.previous or '-'}", ""]
     return "\n".join(out)
