@@ -68,6 +68,13 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
             bad.append(Problem("E007", path, toml_line(text, key), f"[audit] {key} = {value!r} is not valid",
                                expected='allowed_signers = "FILE"',
                                hint='write allowed_signers = ".kebir-allowed-signers" under [audit]'))
+    include_vat = (doc.get("prices") or {}).get("include_vat", False)   # [prices] include_vat = true
+    for key, value in (doc.get("prices") or {}).items():
+        if key != "include_vat" or not isinstance(value, bool):
+            bad.append(Problem("E007", path, toml_line(text, key), f"[prices] {key} = {value!r} is not valid",
+                               expected="include_vat = true or false",
+                               hint="write include_vat = true under [prices] when list prices are printed with VAT"))
+            include_vat = False
     signers = (doc.get("audit") or {}).get("allowed_signers")
     if isinstance(signers, str) and signers.strip():
         bad += _check_allowed_signers(root, signers.strip(), toml_line(text, "allowed_signers"))
@@ -89,7 +96,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup",
-                           "payroll", "cash_flow", "production", "private", "audit"):
+                           "payroll", "cash_flow", "production", "private", "audit", "prices"):
             bad.append(Problem("E011", path, toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = read_rules(doc.get("payroll"), path, toml_line(text, "payroll"))
@@ -117,6 +124,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                       for k in ("investing", "financing", "non_cash")}),
         dedup=DedupSettings(erp_wins=listed["dedup"].get("erp_wins"), crm_wins=listed["dedup"].get("crm_wins")),
         private_path=private_path,
+        prices_include_vat=bool(include_vat),
     )
     return settings, bad
 
