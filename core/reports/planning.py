@@ -11,14 +11,16 @@ nothing counts twice). The demand is exploded through the recipes into ingredien
 and location.
 
 Per ingredient and location the plan then projects stock day by day: on hand at the end of the
-day before `start`, plus open purchase orders (ordered, less received) on the day they are due
+day before `start`, plus open purchase orders as of `start` (dated on or before it, not cancelled,
+ordered less received before `start`, whatever their status today) on the day they are due
 (`due:`, else order date + lead time), less the day's need. The suggestion covers the whole
 horizon and keeps the reorder point:
 
     suggested = reorder point + need over the horizon - on hand - open orders
 
-raised to the minimum order and rounded up to the order multiple; nothing when that is zero or
-less. An order placed on day D arrives on the first of the supplier's `delivery_days` at or after
+raised to the minimum order (by default 1 of the item's unit, 1,000 g or ml) and rounded up to the
+order multiple, and to whole units for items counted in pieces; nothing when that is zero or less.
+Lines are priced at the supplier's last receipt price before `start`. An order placed on day D arrives on the first of the supplier's `delivery_days` at or after
 D + lead days (every day when it has none). The goods must be there on the first day the
 projection falls below the reorder point, so they come with the last delivery on or before that
 day, and the order-by date is that delivery less the lead time; the line is `late` when that is
@@ -136,6 +138,32 @@ def _terms(book: Book, item: str, location: str) -> tuple[Any, ...]:
         th(first("reorder_point")), first("delivery_days")
 
 
+# Items counted in whole units are ordered in whole units; with no `min_order` in stock/supply.yaml,
+# an order is at least this much of the item's unit, in thousandths (a 5 g line of pepper is 1 kg).
+WHOLE_UNITS = frozenset({"piece", "portion", "box", "bottle", "pack"})
+DEFAULT_MIN_ORDER = {"kg": 1000, "l": 1000, "g": 1_000_000, "ml": 1_000_000,
+                     **{u: 1000 for u in WHOLE_UNITS}}
+
+
+def last_receipt_prices(book: Book, start: date) -> dict[tuple[str, str], Fraction]:
+    """{(item, supplier): base minor units per unit} of the last receipt before `start` from that
+    supplier (the supplier of the purchase order the receipt names), and {(item, ""): ...} of the
+    last receipt from anyone."""
+    ledger = book.stock_ledger
+    if ledger is None or ledger.rows.is_empty():
+        return {}
+    rows = (ledger.rows.filter((pl.col("kind") == "receipt") & (pl.col("date") < start) & (pl.col("qty") > 0))
+            .select("item", "document", "qty", "value"))
+    out: dict[tuple[str, str], Fraction] = {}
+    for item, doc, q, v in rows.iter_rows():          # in stock order: the last one wins
+        price = Fraction(v * 1000, q)
+        out[(item, "")] = price
+        party = book.document(doc).party if doc and book.document(doc) is not None else None
+        if party:
+            out[(item, party)] = price
+    return out
+
+
 def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str | None = None, weeks: int = 4,
                    forecast_rows: pl.DataFrame | None = None) -> list[Suggestion]:
     """Suggested purchase lines per supplier, location and item (see the module docstring)."""
@@ -153,21 +181,24 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
     need = need.rename({"ingredient": "item"})
     ledger = book.stock_ledger
     held: dict[tuple[str, str], int] = {}
-    costs: dict[str, Fraction] = {}
+    average: dict[str, Fraction] = {}
     if ledger is not None and not ledger.rows.is_empty():
         for it, loc, q, _v in on_hand(ledger, start - timedelta(days=1)).iter_rows():
             held[(it, loc)] = q
         from core.reports.recipe_cost import unit_costs
 
-        costs = unit_costs(book, start - timedelta(days=1))
+        average = unit_costs(book, start - timedelta(days=1))
     received: dict[tuple[str, str], int] = {}
-    if ledger is not None and not ledger.rows.is_empty():
-        got = (ledger.rows.filter((pl.col("kind") == "receipt") & pl.col("document").is_not_null())
+    if ledger is not None and not ledger.rows.is_empty():      # as of `start`: receipts of the days before
+        got = (ledger.rows.filter((pl.col("kind") == "receipt") & pl.col("document").is_not_null()
+                                  & (pl.col("date") < start))
                .group_by("document", "item").agg(pl.col("qty").sum()))
         received = {(d, i): q for d, i, q in got.iter_rows()}
     arriving: dict[tuple[str, str], list[tuple[date, int]]] = {}
     for doc in book.documents:
-        if doc.kind != "purchase" or doc.status in ("cancelled", "closed") or not doc.location:
+        # a purchase order placed by `start` is open for what was not received before `start`, whatever
+        # its status says today (`closed` is what its later receipts made it); cancelled ones are out
+        if doc.kind != "purchase" or doc.status == "cancelled" or not doc.location or doc.date > start:
             continue
         for ln in doc.lines:
             if ln.item is None:
@@ -178,6 +209,7 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
                 terms = _terms(book, ln.item, doc.location)
                 due = doc.due or arrival(doc.date, terms[1], terms[5])
                 arriving.setdefault((ln.item, doc.location), []).append((due, left))
+    prices = last_receipt_prices(book, start)
     by_key: dict[tuple[str, str], dict[date, int]] = {}
     for d, loc, it, q in need.select("date", "location", "item", "qty").iter_rows():
         by_key.setdefault((it, loc), {})[d] = by_key.get((it, loc), {}).get(d, 0) + q
@@ -200,12 +232,16 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
         qty = reorder + total - have - on_order
         if qty <= 0:
             continue
-        qty = max(qty, min_order)
+        unit = known.unit
+        qty = max(qty, min_order or DEFAULT_MIN_ORDER.get(unit, 0))
         if multiple > 0:
             qty = -(-qty // multiple) * multiple
+        if unit in WHOLE_UNITS:                       # 169.94 loaves are 170 loaves
+            qty = -(-qty // 1000) * 1000
+        price = prices.get((it, supplier or "")) or prices.get((it, "")) or average.get(it, Fraction(0))
         order_by = last_delivery(short or start, weekdays) - timedelta(days=lead)
         out.append(Suggestion(supplier or "", loc, it, total, have, on_order, reorder, qty, max(order_by, start),
-                              order_by < start, costs.get(it, Fraction(0))))
+                              order_by < start, price))
     return sorted(out, key=lambda s: (s.supplier, s.location, s.item))
 
 
