@@ -176,7 +176,8 @@ def test_plan__replayed_as_of_a_past_date_counts_an_order_received_since(books):
     # reads the books as they were that morning: 1 kg on order
     moves = MOVES_DOC + "MV-4,2025-04-01,receipt,FSH-LEVREK,KDK,1.000,500.0000,PO-1\n"
     orders = PO_0 + ORDERS.replace("  due: 2025-04-01\n", "  due: 2025-04-01\n  status: closed\n")
-    book, problems = books(_planning_files(**{"stock/moves/2025/2025-03.csv": moves, "orders/2025/2025-03.yaml": orders}))
+    book, problems = books(_planning_files(**{"stock/moves/2025/2025-03.csv": moves,
+                                              "orders/2025/2025-03.yaml": orders}))
     assert problems == []
     fish = next(s for s in plan_purchases(book, date(2025, 3, 29), 7) if s.item == "FSH-LEVREK")
     assert (fish.on_hand, fish.on_order) == (2000, 1000)
@@ -192,7 +193,8 @@ def test_plan__priced_at_the_suppliers_last_receipt_not_the_average_on_hand(book
     moves = MOVES_DOC + "MV-5,2025-03-27,receipt,FSH-LEVREK,KDK,1.000,560.0000,PO-4\n"
     orders = PO_0 + PO_0.replace("PO-0", "PO-4").replace("2025-02-27", "2025-03-26").replace('"10.000"', '"1.000"') \
         .replace('"500.00"', '"560.00"')
-    book, problems = books(_planning_files(**{"stock/moves/2025/2025-03.csv": moves, "orders/2025/2025-03.yaml": orders}))
+    book, problems = books(_planning_files(**{"stock/moves/2025/2025-03.csv": moves,
+                                              "orders/2025/2025-03.yaml": orders}))
     assert problems == []
     lines = plan_purchases(book, date(2025, 3, 29), 7)
     fish = next(s for s in lines if s.item == "FSH-LEVREK")

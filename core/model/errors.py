@@ -92,6 +92,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E140": (ERROR, "payment allocated beyond what is open on the invoice"),
     "E130": (ERROR, "opening entry posts to an income or expense account"),
     "E150": (ERROR, "books.toml names a report language kebir does not speak"),
+    "E240": (ERROR, "supply network line sends a location's goods to itself"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),

@@ -8,10 +8,10 @@ included) times those unit costs, rounded half-up to the kuruş once.
 
 The selling price: the recipe's `price`, else the list price valid on the day (prices.yaml), else
 the average net price it sold at in the period (Z-reports and sales orders, net of discounts). A
-recipe's own `price` is net of VAT; a list price that includes VAT (the rule's `vat_included`, else books.toml `[prices] include_vat`) is
-taken net of the item's VAT rate, exactly, so food cost % is always cost / net price;
-a dish is flagged when it is above the threshold, and `rose` when it was not at the end of the
-period before.
+recipe's own `price` is net of VAT; a list price that includes VAT (the rule's `vat_included`, else
+books.toml `[prices] include_vat`) is taken net of the item's VAT rate, exactly, so food cost % is
+always cost / net price; a dish is flagged when it is above the threshold, and `rose` when it was
+not at the end of the period before.
 """
 
 from __future__ import annotations
