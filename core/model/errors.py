@@ -95,6 +95,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E240": (ERROR, "supply network line sends a location's goods to itself"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
+    "W045": (WARNING, "a receipt's price moved beyond the alert threshold from the supplier's last one"),
     "W003": (WARNING, "commission differs from what paid invoices earned"),
     "W004": (WARNING, "close files left by an interrupted close or a reopen"),
     "W005": (WARNING, "the private books cannot be read"),

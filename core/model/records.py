@@ -84,6 +84,7 @@ class Settings:
     dedup: DedupSettings = DedupSettings()
     private_path: str | None = None          # [private] path: the confidential books (core.books.private)
     prices_include_vat: bool = False         # [prices] include_vat: list prices as printed, VAT included
+    price_alert_pct: Decimal | None = None   # [prices] alert_pct: warn (W045) when a receipt's price moves more
 
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
