@@ -1,5 +1,6 @@
-"""`kebir report recipe-cost`, `kebir report usage` and `kebir plan purchases` (core/erp/production.py,
-core/reports/planning.py, core/reports/recipe_cost.py, core/reports/usage.py)."""
+"""`kebir report recipe-cost`, `menu`, `supplier-prices`, `usage` and `kebir plan purchases`
+(core/erp/production.py, core/reports/planning.py, core/reports/recipe_cost.py, core/reports/menu.py,
+core/reports/supplier_prices.py, core/reports/usage.py)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,70 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
         show(build(build_recipe_cost, book, span, location=location, threshold=limit, item=item), fmt, output)
+        warn_errors(problems)
+
+    @report_app.command("menu", rich_help_panel="Reports")
+    def menu_report(
+        books: BooksOpt = None,
+        period: PeriodOpt = None,
+        begin: BeginOpt = None,
+        end: EndOpt = None,
+        location: LocOpt = None,
+        threshold: Annotated[str, typer.Option("--threshold", help="Flag dishes whose food cost % is above this.")]
+        = "35",
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Menu engineering: each dish's sales and margin, as a star, plowhorse, puzzle or dog.
+
+        Kasavana-Smith against the menu's averages: popular at 70% of an equal share, margin against
+        the weighted average contribution margin; food cost % beside --threshold (docs/production.md).
+
+        \b
+        Examples:
+          kebir report menu --books ledger-data -p 2025-06
+          kebir report menu --books ledger-data -p 2025Q2 --location KDK --format html -o menu.html
+        """
+        from core.reports.menu import build_menu
+
+        try:
+            limit = Decimal(threshold)
+        except InvalidOperation:
+            raise usage("--threshold takes a percent, e.g. 35") from None
+        span = span_of(period, begin, end)
+        _root, book, problems = open_books(books)
+        show(build(build_menu, book, span, location=location, threshold=limit), fmt, output)
+        warn_errors(problems)
+
+    @report_app.command("supplier-prices", rich_help_panel="Reports")
+    def supplier_prices_report(
+        books: BooksOpt = None,
+        period: PeriodOpt = None,
+        begin: BeginOpt = None,
+        end: EndOpt = None,
+        item: ItemOpt = None,
+        supplier: Annotated[Optional[str], typer.Option("--supplier", help="Only this supplier.")] = None,
+        alert: Annotated[Optional[str], typer.Option("--alert", help="Flag changes beyond this percent "
+                                                     "(default: books.toml [prices] alert_pct).")] = None,
+        fmt: FormatOpt = Fmt.text,
+        output: OutputOpt = None,
+    ) -> None:
+        """Supplier price history: each receipt's unit price, with the change on the supplier's last one.
+
+        \b
+        Examples:
+          kebir report supplier-prices --books ledger-data -p 2025-03 --item FSH-LEVREK
+          kebir report supplier-prices --books ledger-data -p 2025 --alert 25 --format csv
+        """
+        from core.reports.supplier_prices import build_supplier_prices
+
+        try:
+            limit = Decimal(alert) if alert is not None else None
+        except InvalidOperation:
+            raise usage("--alert takes a percent, e.g. 25") from None
+        span = span_of(period, begin, end)
+        _root, book, problems = open_books(books)
+        show(build(build_supplier_prices, book, span, item=item, supplier=supplier, alert=limit), fmt, output)
         warn_errors(problems)
 
     @report_app.command("usage", rich_help_panel="Reports")

@@ -393,6 +393,8 @@ def kpi_report(
     end: EndOpt = None,
     compare: Annotated[str, typer.Option("--compare", help="previous or last-year.")] = "previous",
     location: LocationOpt = None,
+    churn_months: Annotated[int, typer.Option("--churn-months", min=1, help="Months without an invoice after "
+                                              "which a customer is lost (docs/kpi.md).")] = 12,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
@@ -407,8 +409,8 @@ def kpi_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location)),
-          fmt, output)
+    show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
+               churn_months=churn_months), fmt, output)
     warn_errors(problems)
 
 

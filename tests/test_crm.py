@@ -147,10 +147,13 @@ def test_customer_360__profile_history_balance_and_credit(book):
 
 def test_crm_kpis__churn_new_customers_and_acquisition_cost(book):
     q2 = parse_period("2025Q2")
-    f = crm_figures(book, q2)
-    # Q1: CU-0001 and CU-0002 bought; Q2: only C-0003 (new). Churn 2 of 2; CAC 3,000 / 1.
+    f = crm_figures(book, q2, window=3)
+    # Q1: CU-0001 and CU-0002 bought; Q2: only C-0003 (new). With a churn window of a quarter (3
+    # months), both are lost by the end of Q2: churn 2 of 2; CAC 3,000 / 1.
     assert (f["active_before"], f["active"], f["new"], f["churned"]) == (2, 1, 1, 2)
-    k = {r[0]: r[2] for r in build_kpi(book, q2).rows}
+    # with the default 12 months nobody is lost yet: all three were invoiced within the year
+    assert crm_figures(book, q2)["churned"] == 0
+    k = {r[0]: r[2] for r in build_kpi(book, q2, churn_months=3).rows}
     assert k["churn_pct"] == D("100.0") and k["cac"] == D("3000.00")
     # CLV = revenue per customer 6,000 x margin 100% / churn 1.0 = 6,000.00
     assert k["clv"] == D("6000.00")

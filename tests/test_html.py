@@ -32,6 +32,7 @@ from core.reports.html import (
     table_page,
 )
 from core.reports.kpi import build_kpi
+from core.reports.menu import build_menu
 from core.reports.sales import build_sales
 from core.reports.statements import build_balance_sheet, build_income_statement
 from core.reports.stock import build_stock
@@ -210,6 +211,7 @@ def report_tables(book) -> list[Table]:
         build_aging(book, "ar", date(2025, 12, 31)),
         build_stock(book, q4),
         build_kpi(book, q4),
+        build_menu(book, parse_period("2025-06")),
         build_balance_sheet(book, [(label, s.end - timedelta(days=1)) for label, s in split(year, "Q")], depth=1),
     ]
 
@@ -293,9 +295,14 @@ def test_report_pages__need_nothing_from_outside_and_carry_their_charts(demo):
         for banned in ("src=", "href=", "@import", "url(", "<script", "<link", "<img", "<iframe", "//"):
             assert banned not in page, (table.name, banned)
     with_chart = {t.name for t in tables if chart_for(t)}
-    assert with_chart == {"income-statement", "cash-flow", "sales", "aging-ar", "stock"}
+    assert with_chart == {"income-statement", "cash-flow", "sales", "aging-ar", "stock", "menu"}
     gallery = reports_page("Reports", tables)
-    assert gallery.count("<svg") == 5 and gallery.count("<table") == len(tables)
+    assert gallery.count("<svg") == 6 and gallery.count("<table") == len(tables)
+    menu = next(t for t in tables if t.name == "menu")
+    chart = chart_for(menu)
+    # the matrix: one dot per classified dish, the two averages drawn across, the four quadrants named
+    assert chart.count("<circle") == sum(1 for r in menu.rows if r[11])
+    assert all(q in chart for q in ("Stars", "Plowhorses", "Puzzles", "Dogs"))
 
 
 @pytest.mark.parametrize(("which", "title"), [("pack-2025-01", "Dönem kapanış dosyası: 1 Ocak - 31 Ocak 2025"),

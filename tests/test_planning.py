@@ -149,3 +149,85 @@ def test_plan__supplier_delivery_days_set_the_order_by_and_arrival_dates(books_d
     text = (root / "orders/2025/2025-03.yaml").read_text(encoding="utf-8")
     # ordered Saturday 29 March, 2 days' lead: Monday 31 March is the first delivery it can make
     assert "due: 2025-03-31" in text.split("id: PO-0002")[1]
+
+
+# --------------------------------------------------------------------------- the plan as of its --from date
+
+MOVES_DOC = """\
+id,date,kind,item,location,quantity,unit_cost,document
+MV-1,2025-03-01,receipt,FSH-LEVREK,KDK,10.000,500.0000,PO-0
+MV-2,2025-03-01,receipt,OIL-SIZMA,KDK,5.000,400.0000,
+MV-3,2025-03-01,receipt,PRD-LIMON,KDK,2.000,60.0000,
+"""
+PO_0 = """\
+- id: PO-0
+  kind: purchase
+  date: 2025-02-27
+  party: SU-0001
+  location: KDK
+  status: closed
+  lines:
+    - {item: FSH-LEVREK, quantity: "10.000", price: "500.00", vat_rate: "1"}
+"""
+
+
+def test_plan__replayed_as_of_a_past_date_counts_an_order_received_since(books):
+    # PO-1 (1 kg, due 1 April) was received on 1 April and is `closed` today; a plan for 29 March
+    # reads the books as they were that morning: 1 kg on order
+    moves = MOVES_DOC + "MV-4,2025-04-01,receipt,FSH-LEVREK,KDK,1.000,500.0000,PO-1\n"
+    orders = PO_0 + ORDERS.replace("  due: 2025-04-01\n", "  due: 2025-04-01\n  status: closed\n")
+    book, problems = books(_planning_files(**{"stock/moves/2025/2025-03.csv": moves,
+                                              "orders/2025/2025-03.yaml": orders}))
+    assert problems == []
+    fish = next(s for s in plan_purchases(book, date(2025, 3, 29), 7) if s.item == "FSH-LEVREK")
+    assert (fish.on_hand, fish.on_order) == (2000, 1000)
+    # and an order placed after the plan's date is not known to it
+    later = orders.replace("  date: 2025-03-28\n", "  date: 2025-03-30\n")
+    book, _ = books(_planning_files(**{"stock/moves/2025/2025-03.csv": moves, "orders/2025/2025-03.yaml": later}))
+    assert next(s for s in plan_purchases(book, date(2025, 3, 29), 7) if s.item == "FSH-LEVREK").on_order == 0
+
+
+def test_plan__priced_at_the_suppliers_last_receipt_not_the_average_on_hand(books):
+    # 10 kg at 500.00 (PO-0), 8 kg sold (FIFO), then 1 kg at 560.00 (PO-4) on 27 March:
+    # on hand 2 kg x 500.00 + 1 kg x 560.00 = 1,560.00 for 3 kg (520.00 average); last price 560.00
+    moves = MOVES_DOC + "MV-5,2025-03-27,receipt,FSH-LEVREK,KDK,1.000,560.0000,PO-4\n"
+    orders = PO_0 + PO_0.replace("PO-0", "PO-4").replace("2025-02-27", "2025-03-26").replace('"10.000"', '"1.000"') \
+        .replace('"500.00"', '"560.00"')
+    book, problems = books(_planning_files(**{"stock/moves/2025/2025-03.csv": moves,
+                                              "orders/2025/2025-03.yaml": orders}))
+    assert problems == []
+    lines = plan_purchases(book, date(2025, 3, 29), 7)
+    fish = next(s for s in lines if s.item == "FSH-LEVREK")
+    # 1.5 + 2 - 3 = 0.5 kg, raised to the minimum 3 kg, at 560.00: 1,680.00
+    assert (fish.on_hand, fish.quantity, fish.unit_cost) == (3000, 3000, 56000)
+    from core.reports.planning import draft_orders
+
+    drafts = draft_orders(book, lines, date(2025, 3, 29))
+    line = drafts["orders/2025/2025-03.yaml"][0]["lines"][0]
+    assert (line["item"], line["quantity"], line["price"]) == ("FSH-LEVREK", "3.000", "560.00")
+
+
+BREAD_ITEMS = """\
+- {id: BRD-EKMEK, name: Ekmek, unit: piece, valuation: fifo}
+- {id: SPC-KARABIBER, name: Karabiber, unit: g, valuation: average}
+"""
+
+
+def test_plan__pieces_round_up_and_a_few_grams_are_raised_to_the_units_minimum(books):
+    from tests.test_recipes import ITEMS, RECIPES
+
+    # a quarter loaf and half a gram of pepper with each portion; 10 portions each Sunday
+    recipes = RECIPES.replace("    - {item: SOS-LIMON, quantity: \"50\", unit: ml}\n",
+                              "    - {item: SOS-LIMON, quantity: \"50\", unit: ml}\n"
+                              "    - {item: BRD-EKMEK, quantity: \"0.25\"}\n"
+                              "    - {item: SPC-KARABIBER, quantity: \"0.5\"}\n")
+    # 10 loaves and 20 g received, four Sundays take 4 x 2.5 = 10 loaves and 4 x 5 = 20 g: none left
+    moves = MOVES + "MV-6,2025-03-01,receipt,BRD-EKMEK,KDK,10.000,16.0000\n" \
+                    "MV-7,2025-03-01,receipt,SPC-KARABIBER,KDK,20.000,0.9000\n"
+    book, problems = books(_planning_files(**{"stock/items.yaml": ITEMS + BREAD_ITEMS, "stock/recipes.yaml": recipes,
+                                              "stock/moves/2025/2025-03.csv": moves}))
+    assert problems == []
+    got = {s.item: (s.need, s.quantity) for s in plan_purchases(book, date(2025, 3, 29), 7)}
+    # Sunday: 2.5 loaves -> 3 loaves; 5 g of pepper -> 1,000 g (no min_order: 1 kg's worth of a g item)
+    assert got["BRD-EKMEK"] == (2500, 3000)
+    assert got["SPC-KARABIBER"] == (5000, 1_000_000)

@@ -38,6 +38,8 @@ CASES = [
     ("customer", ["customer", "CU-0050", "--on", "2025-12-31"]),
     ("recipe-cost", ["recipe-cost", "-p", "2025-11"]),
     ("usage", ["usage", "-p", "2025-06", "--location", "MTF"]),
+    ("menu", ["menu", "-p", "2025-06", "--location", "KDK"]),
+    ("supplier-prices", ["supplier-prices", "-p", "2025-03", "--item", "FSH-LEVREK", "--alert", "25"]),
     ("pipeline", ["..", "crm", "pipeline", "--on", "2025-06-30"]),
     ("activities", ["..", "crm", "activities", "-p", "2025-04", "--kind", "call"]),
     ("segment", ["..", "crm", "segment", "--where", "days_overdue > 0"]),

@@ -84,7 +84,8 @@ from bench.demo.documents import Documents
 from bench.demo.journals import Journal, Payroll
 from bench.demo.records import (
     account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, item_records, location_records,
-    number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records, unit_records,
+    network_records, number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records,
+    unit_records,
 )
 
 
@@ -258,7 +259,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
     write_yaml(out, "stock/recipes.yaml", "recipes", recipe_records())
     write_yaml(out, "stock/units.yaml", "units", unit_records())
-    write_yaml(out, "stock/supply.yaml", "supply", supply_records(contacts.supplier_ids))
+    write_yaml(out, "stock/supply.yaml", "supply", supply_records(contacts.supplier_ids) + network_records())
     for month, records in by_month(run_records(sim.runs)).items():
         write_yaml(out, f"stock/production/{YEAR}/{YEAR}-{month:02d}.yaml", "production", records)
     for month, rows in by_month(move_rows).items():

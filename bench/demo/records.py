@@ -126,6 +126,17 @@ def supply_records(supplier_ids: dict[str, str]) -> list[Record]:
     return out
 
 
+def network_records() -> list[Record]:
+    """The supply network: the restaurants get everything from the central kitchen at Maltepe (meat,
+    produce, dairy, dry goods, drinks, oil and the kitchen's sauces) by next-day transfer, except
+    fish, seafood and bread, which their suppliers bring to the door."""
+    out: list[Record] = []
+    for loc in ("BSK", "KDK"):
+        out.append({"location": loc, "from": "MTF", "lead_days": "1"})
+        out += [{"location": loc, "category": c, "by": "purchase"} for c in ("bread", "fish", "seafood")]
+    return out
+
+
 def location_records() -> list[Record]:
     return [{"id": i, "name": name, "kind": kind, "address": address, "accounts": dict(LOCATION_ACCOUNTS[i])}
             for i, name, kind, address in LOCATIONS]

@@ -223,7 +223,9 @@ def _price_rule(r: Map, rel: str) -> PriceRule:
                      _iso_date(scalar(r.get("valid_to"))),
                      tuple(i for i in (items if type(items) is Seq else ()) if type(i) is str),
                      decimal_or(disc, Decimal(0)) if disc is not None else None, rows("prices", "item", "price"),
-                     rows("breaks", "min_quantity", "discount"), Source(rel, r.line))
+                     rows("breaks", "min_quantity", "discount"), Source(rel, r.line),
+                     {"yes": True, "true": True, "no": False, "false": False}.get(
+                         (scalar(r.get("vat_included")) or "").lower()))
 
 
 def _overrides(r: Map) -> tuple[tuple[str, str], ...]:

@@ -4,6 +4,7 @@ production, cash flow, dedup, the private books and payroll, each checked (E007,
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,20 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
             bad.append(Problem("E007", path, toml_line(text, key), f"[audit] {key} = {value!r} is not valid",
                                expected='allowed_signers = "FILE"',
                                hint='write allowed_signers = ".kebir-allowed-signers" under [audit]'))
+    include_vat = (doc.get("prices") or {}).get("include_vat", False)   # [prices] include_vat = true
+    alert_pct = None                                                     # [prices] alert_pct = 20
+    for key, value in (doc.get("prices") or {}).items():
+        if key == "alert_pct" and not isinstance(value, bool) and re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,2})?",
+                                                                             str(value)):
+            alert_pct = Decimal(str(value))
+            continue
+        if key != "include_vat" or not isinstance(value, bool):
+            bad.append(Problem("E007", path, toml_line(text, key), f"[prices] {key} = {value!r} is not valid",
+                               expected="include_vat = true or false; alert_pct = a percent",
+                               hint="write include_vat = true under [prices] when list prices are printed with VAT, "
+                                    "alert_pct = 20 to be warned of a receipt price 20% off the last one"))
+            if key == "include_vat":
+                include_vat = False
     signers = (doc.get("audit") or {}).get("allowed_signers")
     if isinstance(signers, str) and signers.strip():
         bad += _check_allowed_signers(root, signers.strip(), toml_line(text, "allowed_signers"))
@@ -89,7 +104,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup",
-                           "payroll", "cash_flow", "production", "private", "audit"):
+                           "payroll", "cash_flow", "production", "private", "audit", "prices"):
             bad.append(Problem("E011", path, toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = read_rules(doc.get("payroll"), path, toml_line(text, "payroll"))
@@ -117,6 +132,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                       for k in ("investing", "financing", "non_cash")}),
         dedup=DedupSettings(erp_wins=listed["dedup"].get("erp_wins"), crm_wins=listed["dedup"].get("crm_wins")),
         private_path=private_path,
+        prices_include_vat=bool(include_vat),
+        price_alert_pct=alert_pct,
     )
     return settings, bad
 

@@ -292,6 +292,7 @@ def _qty(thousandths: int) -> str:
 from core.erp.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
 from core.erp.pricing import check_prices  # noqa: E402
 from core.erp.commissions import check_commissions  # noqa: E402
+from core.erp.supplier_prices import check_price_moves  # noqa: E402
 from core.books.closes import check_close_history, check_leftovers  # noqa: E402
 from core.close.seal import check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
@@ -322,6 +323,7 @@ CHECKS: tuple[Check, ...] = (
     check_credit_limits,
     check_prices,
     check_commissions,
+    check_price_moves,
     check_seals,
     check_close_history,
     check_close_tags,

@@ -1,11 +1,14 @@
 """Sales commissions: earned on invoices once fully paid, net of VAT and credit notes, in the month
 of the payment, by the invoice's rep (or its order's). This is the CRM-to-ERP hand-over: the
 CRM attributes the sale, payroll pays the commission (`commission:` on the rep's payroll line).
+A credit note dated after the invoice was paid in full is a clawback in the credit note's month
+(a negative commission in that month's run), never a change to the month already paid.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from core.model.errors import Problem
@@ -19,22 +22,28 @@ from core.ledger.subledger import settled_on
 
 def paid_invoices(book: Book) -> list[PaidInvoice]:
     paid = settled_on(book, "ar")
-    credited: dict[str, Decimal] = defaultdict(Decimal)
+    credits: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
     for d in book.documents:
-        if d.kind == "credit-note" and d.invoice:
-            credited[d.invoice] += sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0))
+        if d.kind == "credit-note" and d.invoice and d.status != "cancelled":
+            credits[d.invoice].append((d.date, sum((ln.quantity * ln.price - ln.discount for ln in d.lines),
+                                                   Decimal(0))))
     dec = book.settings.decimals(book.base) or 2
     out = []
     for d in book.documents:
         if d.kind != "invoice" or d.status == "cancelled":
             continue
         rep = d.rep or (book.document(d.order).rep if d.order and book.document(d.order) else None)
-        net = sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0)) - credited[d.id]
+        on = paid.get(d.id)
+        cns = credits.get(d.id, [])
+        net = sum((ln.quantity * ln.price - ln.discount for ln in d.lines), Decimal(0)) \
+            - sum((c for day, c in cns if on is None or day <= on), Decimal(0))
+        later = [(day, c) for day, c in cns if on is not None and day > on]
         currency = d.currency or book.base
         if currency != book.base:      # commission is paid in the base currency, at the invoice's rate
             rate = document_rate(book, d, currency)
-            net = round_half_up(net * Decimal(rate), dec) if rate else Decimal(0)
-        out.append(PaidInvoice(d.id, rep, net, paid.get(d.id)))
+            fx = (lambda v: round_half_up(v * Decimal(rate), dec)) if rate else (lambda v: Decimal(0))
+            net, later = fx(net), [(day, fx(c)) for day, c in later]
+        out.append(PaidInvoice(d.id, rep, net, on, tuple(later)))
     return out
 
 

@@ -5,6 +5,10 @@ the list price. The discount: the deepest quantity break the line reaches, or th
 the campaign the order names when that is deeper; breaks and promotions do not stack. The
 discount is an amount on the line (quantity x price x percent, half-up to the kuruş), which is
 how documents keep it (`discount:` on the line), so the price and discount applied stay visible.
+
+A list or customer price may include VAT, as a Turkish menu prints it (`vat_included: yes` on the
+rule, default books.toml `[prices] include_vat`). Documents and food cost always use the net price:
+the printed price / (1 + the item's VAT rate), exact for costing, half-up to the kuruş on a line.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from core.model.errors import Problem
 from core.model.records import Book, PriceRule
@@ -29,23 +34,59 @@ class Quote:
 
 def _price(rules: tuple[PriceRule, ...], kind: str, item: str, day: date,
            party: str | None) -> tuple[Decimal, str] | None:
+    found = _rule_price(rules, kind, item, day, party)
+    return (found[0], found[1].id) if found else None
+
+
+def _rule_price(rules: tuple[PriceRule, ...], kind: str, item: str, day: date,
+                party: str | None) -> tuple[Decimal, PriceRule] | None:
     for r in rules:
         if r.kind == kind and r.valid_on(day) and (kind != "customer" or r.party == party):
             for sku, price in r.prices:
                 if sku == item:
-                    return price, r.id
+                    return price, r
     return None
+
+
+def includes_vat(book: Book, rule: PriceRule | None) -> bool:
+    """Whether a price of this rule (None: a price typed elsewhere, a recipe's) includes VAT."""
+    if rule is not None and rule.vat_included is not None:
+        return rule.vat_included
+    return book.settings.prices_include_vat
+
+
+def net_of_vat(book: Book, item: str, price: Decimal, included: bool) -> Fraction:
+    """The price without VAT, exact: a VAT-inclusive price over 1 + the item's VAT rate."""
+    if not included:
+        return Fraction(price)
+    known = book.items.get(item)
+    rate = Fraction(Decimal(known.vat_rate)) if known is not None and known.vat_rate else Fraction(0)
+    return Fraction(price) / (1 + rate / 100)
+
+
+def list_net_price(book: Book, item: str, day: date, party: str | None = None) -> Fraction | None:
+    """The net price per unit the price rules give (customer price, else list), VAT taken out."""
+    found = _rule_price(book.prices, "customer", item, day, party) or _rule_price(book.prices, "list", item, day,
+                                                                                  party)
+    if found is None:
+        return None
+    return net_of_vat(book, item, found[0], includes_vat(book, found[1]))
 
 
 def quote(book: Book, item: str, quantity: Decimal, day: date, party: str | None = None,
           campaign: str | None = None, dec: int = 2) -> Quote | None:
     """The price and discount the price rules give, or None when no list prices the item."""
     rules = book.prices
-    found = _price(rules, "customer", item, day, party) or _price(rules, "list", item, day, party)
+    found = _rule_price(rules, "customer", item, day, party) or _rule_price(rules, "list", item, day, party)
     if found is None:
         return None
-    price, rule = found
+    price, pr = found
+    rule = pr.id
     because = [f"price {price} from {rule}"]
+    if includes_vat(book, pr):
+        net = net_of_vat(book, item, price, True)
+        price = round_half_up(Decimal(net.numerator) / Decimal(net.denominator), dec)
+        because = [f"price {price} from {found[0]} with VAT in {rule}"]
     percent = Decimal(0)
     for r in rules:
         if r.kind == "breaks" and r.valid_on(day) and (not r.items or item in r.items):

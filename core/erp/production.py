@@ -68,6 +68,11 @@ class Supply:
     reorder_point: Decimal | None = None
     delivery_days: tuple[int, ...] | None = None   # weekdays it delivers on (0 = Monday); None: every day
     source: Source = field(default=Source("", 0), compare=False)
+    # the supply network: `location` gets the item (or the `category`'s items) by transfer `from`
+    # another location, or `by: purchase` (an exception to a category's transfer)
+    from_location: str | None = None
+    category: str | None = None
+    by: str | None = None
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -118,7 +123,8 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
                                      int(lead) if lead and lead.isdigit() else None,
                                      decimal_or(r.get("min_order"), None), decimal_or(r.get("multiple"), None),
                                      decimal_or(r.get("reorder_point"), None), weekdays or None,
-                                     Source(rel, r.line)))
+                                     Source(rel, r.line), scalar(r.get("from")), scalar(r.get("category")),
+                                     scalar(r.get("by"))))
         elif kind == "production":
             for r in records:
                 if type(r) is not Map or not scalar(r.get("id")):
@@ -160,6 +166,9 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
                                     hint="give the quantity made"))
     for sp in supply:
         s = sp.source
+        if sp.from_location is not None or sp.by is not None:
+            problems += network_problems(sp, book)
+            continue
         if sp.supplier is None and sp.item is None:
             problems.append(Problem("E010", s.path, s.line, "a supply line needs `supplier` or `item`",
                                     hint="name the supplier (its defaults) or the item (its own terms)"))
@@ -175,6 +184,45 @@ def attach(book: Book, files: list[tuple[str, str, Any]]) -> tuple[Book, list[Pr
     backflush = book.settings.production.backflush
     prod = Production(rec, tuple(sorted(runs, key=lambda r: (r.date, r.id))), tuple(supply), backflush)
     return replace(book, production=prod), problems  # type: ignore[call-arg]
+
+
+def network_problems(sp: Supply, book: Book) -> list[Problem]:
+    """A supply-network line (`from:` or `by:`): its locations known, not supplying itself (E240)."""
+    s, out = sp.source, []
+    rec = sp.item or sp.category or sp.location or ""
+    for loc in (sp.location, sp.from_location):
+        if loc is not None and loc not in book.locations:
+            out.append(Problem("E033", s.path, s.line, f"location {loc} is not in stock/locations.yaml",
+                               record=rec, hint="add the location or correct the id"))
+    if sp.item is not None and sp.item not in book.items:
+        out.append(Problem("E032", s.path, s.line, f"item {sp.item} is not in stock/items.yaml", record=sp.item,
+                           hint="add the item or correct the id"))
+    if sp.from_location is not None and (sp.from_location == sp.location or sp.by == "purchase"):
+        out.append(Problem("E240", s.path, s.line, f"supply line for {rec} has `from: {sp.from_location}` "
+                           f"{'and `by: purchase`' if sp.by == 'purchase' else 'to itself'}",
+                           record=rec, expected="a location supplied by transfer from another location",
+                           found=f"from {sp.from_location} to {sp.location or 'every location'}",
+                           hint="name the location that sends the goods in `from:` and the one that receives "
+                                "them in `location:`; write `by: purchase` without `from:`"))
+    return out
+
+
+def route(supply: tuple[Supply, ...], item: str, category: str | None, location: str) -> Supply | None:
+    """The network line that says how `location` gets `item`: the item at the location, else its
+    category at the location, else the location, else the item or category anywhere (not at the
+    location that supplies it). None or `by: purchase`: bought there."""
+    lines = [s for s in supply if s.from_location is not None or s.by is not None]
+    for test in (lambda s: s.item == item and s.location == location,
+                 lambda s: s.item is None and category is not None and s.category == category
+                 and s.location == location,
+                 lambda s: s.item is None and s.category is None and s.location == location,
+                 lambda s: s.item == item and s.location is None and s.from_location != location,
+                 lambda s: s.item is None and category is not None and s.category == category
+                 and s.location is None and s.from_location != location):
+        hit = next((s for s in lines if test(s)), None)
+        if hit is not None:
+            return None if hit.by == "purchase" or hit.from_location == location else hit
+    return None
 
 
 # --------------------------------------------------------------------------- exploding

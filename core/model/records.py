@@ -83,6 +83,8 @@ class Settings:
     cash_flow: CashFlowSettings = CashFlowSettings()
     dedup: DedupSettings = DedupSettings()
     private_path: str | None = None          # [private] path: the confidential books (core.books.private)
+    prices_include_vat: bool = False         # [prices] include_vat: list prices as printed, VAT included
+    price_alert_pct: Decimal | None = None   # [prices] alert_pct: warn (W045) when a receipt's price moves more
 
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
@@ -277,6 +279,7 @@ class PriceRule:
     prices: tuple[tuple[Sku, Decimal], ...] = ()
     breaks: tuple[tuple[Decimal, Decimal], ...] = ()   # (min quantity, percent)
     source: Source = field(default=Source("", 0), compare=False)
+    vat_included: bool | None = None           # prices include VAT; None: books.toml [prices] include_vat
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)

@@ -251,6 +251,48 @@ def bars_svg(title: str, items: Sequence[tuple[str, Decimal]], currency: str = "
     out.append("</svg>")
     return "\n".join(out)
 
+def matrix_svg(table: Table) -> str:
+    """The menu-engineering matrix: each dish at (menu mix %, margin per unit), the popularity
+    threshold and the average margin drawn across, the four classes named in their quadrants."""
+    keys = [c.key for c in table.columns]
+    i_item, i_mix, i_margin, i_class = keys.index("item"), keys.index("mix_pct"), keys.index("margin"), \
+        keys.index("class")
+    dots = [(str(r[i_item]), r[i_mix], r[i_margin], str(r[i_class])) for r in table.rows
+            if isinstance(r[i_mix], Decimal) and isinstance(r[i_margin], Decimal)]
+    pop = Decimal(str(table.meta.get("popularity_threshold_pct") or 0))
+    avg = Decimal(str(table.meta.get("average_margin") or 0))
+    width, height, left, right, top, bottom = 960, 520, 70, 900, 40, 470
+    xs = [d[1] for d in dots] + [pop, Decimal(0)]
+    ys = [d[2] for d in dots] + [avg, Decimal(0)]
+    x_hi, y_lo, y_hi = max(xs) or Decimal(1), min(ys), max(ys)
+    y_span = (y_hi - y_lo) or Decimal(1)
+
+    def x(v: Decimal) -> int:
+        return left + int((v / x_hi) * (right - left))
+
+    def y(v: Decimal) -> int:
+        return bottom - int(((v - y_lo) / y_span) * (bottom - top))
+
+    colour = {"star": COLOURS["margin"], "plowhorse": COLOURS["revenue"], "puzzle": COLOURS["cash"],
+              "dog": COLOURS["expense"]}
+    out = [_svg_open(width, height, "Menu engineering matrix"),
+           f'<text x="{left}" y="20">Menu engineering: menu mix % (across) and margin per dish (up)</text>',
+           f'<line class="zero" x1="{x(pop)}" y1="{top}" x2="{x(pop)}" y2="{bottom}"/>',
+           f'<line class="zero" x1="{left}" y1="{y(avg)}" x2="{right}" y2="{y(avg)}"/>',
+           f'<text x="{right}" y="{top + 12}" text-anchor="end">Stars</text>',
+           f'<text x="{left + 4}" y="{top + 12}">Puzzles</text>',
+           f'<text x="{right}" y="{bottom - 4}" text-anchor="end">Plowhorses</text>',
+           f'<text x="{left + 4}" y="{bottom - 4}">Dogs</text>',
+           f'<text x="{x(pop) + 4}" y="{bottom + 16}">popularity {_e(money_text(pop))}%</text>',
+           f'<text x="{left - 6}" y="{y(avg) - 4}" text-anchor="end">{_e(money_text(avg))}</text>']
+    for item, mix, margin, cls in dots:
+        out.append(f'<circle cx="{x(mix)}" cy="{y(margin)}" r="5" fill="{colour.get(cls, "#5a6472")}">'
+                   f'<title>{_e(f"{item}: {mix}% of dishes, margin {money_text(margin)}, {cls}")}</title></circle>')
+        out.append(f'<text x="{x(mix) + 8}" y="{y(margin) + 4}">{_e(item[:24])}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
 def _period_series(table: Table) -> dict[str, Any] | None:
     """Revenue, expense and margin per column of an income statement with period columns."""
     cols = table.meta.get("columns")
@@ -283,6 +325,8 @@ def chart_for(table: Table) -> str:
         for r in table.rows:
             per[r[i_loc]] = per.get(r[i_loc], Decimal(0)) + r[i_val]
         return bars_svg("Stock value at the end, by location", sorted(per.items()), cur, dec)
+    if table.name == "menu" and table.rows:
+        return matrix_svg(table)
     if table.name == "cash-flow":
         m = table.meta
         parts = [("Operating", m.get("operating")), ("Investing", m.get("investing")),

@@ -20,8 +20,10 @@ percentages and days, 0.01 for turnover). A ratio whose denominator is zero is l
 
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -34,6 +36,7 @@ from core.reports.sales import sales_postings
 from core.reports.statements import _postings, closing_entries
 
 ONE_DECIMAL = Decimal("0.1")
+CHURN_MONTHS = 12        # a customer not invoiced for this many months is lost (catering: events are yearly)
 TWO_DECIMALS = Decimal("0.01")
 
 
@@ -55,7 +58,7 @@ def cost_of_sales_accounts(book: Book) -> list[str]:
     return sorted(c for c in book.accounts if top(c) in tops)
 
 
-def figures(book: Book, span: Span, scope: Scope = Scope()) -> dict[str, Any]:
+def figures(book: Book, span: Span, scope: Scope = Scope(), window: int = CHURN_MONTHS) -> dict[str, Any]:
     """The raw integers (base minor units) behind the KPIs of one span."""
     assert span.begin is not None and span.end is not None
     skip = closing_entries(book)
@@ -82,12 +85,13 @@ def figures(book: Book, span: Span, scope: Scope = Scope()) -> dict[str, Any]:
         rows = ledger.rows if scope.location is None else ledger.rows.filter(pl.col("location") == scope.location)
         opening_stock = int(rows.filter(pl.col("date") < span.begin)["value"].sum() or 0)
         closing_stock = int(rows.filter(pl.col("date") < span.end)["value"].sum() or 0)
-    crm = crm_figures(book, span)
+    crm = crm_figures(book, span, window=window)
     return {"days": (span.end - span.begin).days, "revenue": revenue, "cost_of_sales": cost,
             "receivable": ar, "credit_sales": ar_debits, "payable": -ap, "credit_purchases": ap_credits,
             "opening_stock": opening_stock, "closing_stock": closing_stock,
             "customer_revenue": crm["revenue"], "active_customers": crm["active"],
-            "active_before": crm["active_before"], "new_customers": crm["new"], "churned": crm["churned"],
+            "active_before": crm["active_before"], "customer_base": crm["customer_base"],
+            "new_customers": crm["new"], "churned": crm["churned"],
             "marketing_spend": crm["spend"]}
 
 
@@ -109,17 +113,18 @@ def kpis(f: dict[str, Any], previous_revenue: int | None) -> dict[str, Decimal |
 
 
 def crm_kpis(f: dict[str, Any], revenue: int, cost: int) -> dict[str, Decimal | None]:
-    """Churn, lifetime value and acquisition cost from the invoiced (named) customers.
+    """Churn, lifetime value and acquisition cost from the invoiced (named) customers (docs/kpi.md).
 
-    churn % = customers invoiced in the period before and not in this one / those of the period
-    before; CLV = net sales per active customer x gross margin / churn rate (the margin a customer
-    brings per period, over the expected number of periods it stays); CAC = marketing spend / new
+    churn % = customers of the base before the period (invoiced in the churn window before it) not
+    invoiced in the window ending at its end / that base; CLV = net sales per customer of the base
+    at the end x gross margin / churn rate (the margin a customer brings per period, over the number
+    of periods it is expected to stay); CAC = campaign spend attributed to the period / new
     customers (first invoice ever in this period).
     """
     churn = _ratio(f["churned"], f["active_before"], 100)
     clv = None
-    if f["active_customers"] and f["churned"] and f["active_before"] and revenue:
-        per_customer = Decimal(f["customer_revenue"]) / f["active_customers"]
+    if f["customer_base"] and f["churned"] and f["active_before"] and revenue:
+        per_customer = Decimal(f["customer_revenue"]) / f["customer_base"]
         margin = Decimal(revenue - cost) / Decimal(revenue)
         clv = (per_customer * margin * f["active_before"] / f["churned"]).quantize(TWO_DECIMALS, ROUND_HALF_EVEN)
     cac = None if not f["new_customers"] or not f["marketing_spend"] else (
@@ -143,15 +148,17 @@ LABELS = (
 )
 
 
-def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope = Scope()) -> Table:
-    """The KPIs of `span` and of the span `against` (previous | last-year), with the change."""
+def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope = Scope(),
+              churn_months: int = CHURN_MONTHS) -> Table:
+    """The KPIs of `span` and of the span `against` (previous | last-year), with the change; a customer
+    is lost after `churn_months` months without an invoice."""
     if span.begin is None or span.end is None:
         raise ValueError("KPIs need a bounded period: give -p or -b and -e")
     dec = book.settings.decimals(book.base) or 2
     before = compared(span, against)
     earlier = compared(before, against)
-    f_now, f_before = figures(book, span, scope), figures(book, before, scope)
-    prev_prev_revenue = figures(book, earlier, scope)["revenue"]
+    f_now, f_before = figures(book, span, scope, churn_months), figures(book, before, scope, churn_months)
+    prev_prev_revenue = figures(book, earlier, scope, churn_months)["revenue"]
     k_now, k_before = kpis(f_now, f_before["revenue"]), kpis(f_before, prev_prev_revenue)
 
     def value(key: str, f: dict[str, Any], k: dict[str, Any]) -> Decimal | None:
@@ -172,33 +179,57 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
         "currency": book.base, "company": book.settings.name, "begin": str(span.begin), "end": str(span.end),
         "compared_with": {"begin": str(before.begin), "end": str(before.end)}, **scope.meta(),
         "inputs": {k: (from_minor(v, dec) if k in MONEY_INPUTS else v) for k, v in f_now.items()},
-        "as_of": str(last),
+        "as_of": str(last), "churn_months": churn_months,
     }
     return Table("kpi", f"Key figures, {span.label()}", cols, tuple(rows), None, meta)
 
 
-def crm_figures(book: Book, span: Span, against: str = "previous") -> dict[str, Any]:
-    """Customers active (invoiced) in the span and the one before, new and churned customers,
-    marketing spend, and from them CLV, CAC and churn (docs/crm.md gives the formulas)."""
+def months_before(day: date, n: int) -> date:
+    """The same day `n` months earlier (the month's last day when it has fewer days)."""
+    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
+    return date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def campaign_spend(book: Book, span: Span) -> Fraction:
+    """Campaign cost attributed to `span`, evenly per day over each campaign's days (start to end, both
+    included); a campaign without an end is a one-off on its start day."""
     assert span.begin is not None and span.end is not None
-    before = compared(span, against)
+    out = Fraction(0)
+    for c in book.campaigns:
+        last = c.end if c.end is not None and c.end >= c.start else c.start
+        days = (last - c.start).days + 1
+        overlap = (min(last + timedelta(days=1), span.end) - max(c.start, span.begin)).days
+        if overlap > 0:
+            out += Fraction(c.cost) * overlap / days
+    return out
 
-    def active(s: Span) -> dict[str, int]:
+
+def crm_figures(book: Book, span: Span, against: str = "previous", window: int = CHURN_MONTHS) -> dict[str, Any]:
+    """Customers active (invoiced) in the span, the customer base of the `window` months before it and
+    at its end, new and churned customers, marketing spend (docs/kpi.md gives the definitions)."""
+    assert span.begin is not None and span.end is not None
+
+    def invoiced(s: Span) -> set[str]:
+        """Parties with a sale of positive net revenue in `s` (an invoice, or a manual sales entry of
+        books without documents): a credit note or a return alone is not activity."""
         p = sales_postings(book, s).filter(pl.col("party").is_not_null())
-        out: dict[str, int] = {}
-        for party, base in p.group_by("party").agg(pl.col("base").sum()).iter_rows():
-            out[party] = -int(base)
-        return out
+        per = p.group_by("party", "source").agg(pl.col("base").sum())
+        return {party for party, _doc, base in per.iter_rows() if base < 0}
 
-    now, then = active(span), active(before)
-    ever_before = set(active(Span(None, span.begin)))
-    new = [c for c in now if c not in ever_before]
-    churned = [c for c in then if c not in now]
-    spend = sum((c.cost for c in book.campaigns if span.begin <= c.start < span.end), Decimal(0))
+    p = sales_postings(book, span).filter(pl.col("party").is_not_null())
+    revenue = -int(p["base"].sum() or 0)
+    now = invoiced(span)
+    base = invoiced(Span(months_before(span.begin, window), span.begin))
+    at_end = invoiced(Span(months_before(span.end, window), span.end))
+    new = now - invoiced(Span(None, span.begin))
+    churned = base - at_end
+    dec = book.settings.decimals(book.base) or 2
+    spend = campaign_spend(book, span)
     role = book.settings.role("marketing")
     if role:
-        p = book.ledger().filter(pl.col("account").str.starts_with(role) & (pl.col("date") >= span.begin)
-                                 & (pl.col("date") < span.end))
-        spend = from_minor(int(p["base"].sum() or 0), book.settings.decimals(book.base) or 2)
-    return {"active": len(now), "active_before": len(then), "new": len(new), "churned": len(churned),
-            "revenue": sum(now.values()), "spend": spend}
+        led = book.ledger().filter(pl.col("account").str.starts_with(role) & (pl.col("date") >= span.begin)
+                                   & (pl.col("date") < span.end))
+        spend = Fraction(int(led["base"].sum() or 0), 10**dec)
+    return {"active": len(now), "active_before": len(base), "customer_base": len(at_end), "new": len(new),
+            "churned": len(churned), "revenue": revenue,
+            "spend": from_minor((2 * spend.numerator * 10**dec + spend.denominator) // (2 * spend.denominator), dec)}

@@ -7,10 +7,11 @@ A recipe's cost per unit is the exact sum of its ingredients' gross quantities (
 included) times those unit costs, rounded half-up to the kuruş once.
 
 The selling price: the recipe's `price`, else the list price valid on the day (prices.yaml), else
-the average net price it sold at in the period (Z-reports and sales orders, net of discounts). Food cost % is \
-cost / price;
-a dish is flagged when it is above the threshold, and `rose` when it was not at the end of the
-period before.
+the average net price it sold at in the period (Z-reports and sales orders, net of discounts). A
+recipe's own `price` is net of VAT; a list price that includes VAT (the rule's `vat_included`, else
+books.toml `[prices] include_vat`) is taken net of the item's VAT rate, exactly, so food cost % is
+always cost / net price; a dish is flagged when it is above the threshold, and `rose` when it was
+not at the end of the period before.
 """
 
 from __future__ import annotations
@@ -82,15 +83,15 @@ def recipe_costs(book: Book, day: date, location: str | None = None) -> dict[str
 
 def _price(book: Book, item: str, day: date, span: Span, location: str | None) -> Fraction | None:
     """Selling price per unit in base minor units (see the module docstring)."""
-    from core.erp.pricing import _price as listed
+    from core.erp.pricing import _rule_price, includes_vat, net_of_vat
 
     rec = production_of(book).recipes.by_item[item]
     dec = book.settings.decimals(book.base) or 2
     if rec.price is not None:
-        return Fraction(rec.price) * 10**dec
-    hit = listed(book.prices, "list", item, day, None)
+        return Fraction(rec.price) * 10**dec          # a recipe's own price is net of VAT
+    hit = _rule_price(book.prices, "list", item, day, None)
     if hit is not None:
-        return Fraction(hit[0]) * 10**dec
+        return net_of_vat(book, item, hit[0], includes_vat(book, hit[1])) * 10**dec
     qty, net = Fraction(0), Fraction(0)
     for d in book.documents:          # sales orders in the period, net of their discounts
         if d.kind == "sales" and d.status != "cancelled" and d.date <= day \

@@ -168,7 +168,7 @@ def ytd_before(runs: Iterable[PayrollRun], run: PayrollRun, rules: PayrollRules 
             continue
         year_rules = rules.for_year(earlier.year)
         for line in earlier.lines:
-            if line.gross < 0 or line.commission < 0:
+            if line.gross < 0 or line.gross + line.commission < 0:
                 continue
             emp = resolve_employee(line.employee, employees)
             out[emp] = out.get(emp, ZERO) + _premiums(line.gross + line.commission, line.days, year_rules)[3]
@@ -181,8 +181,9 @@ class PaidInvoice:
 
     invoice: str
     rep: EmployeeId | None          # the sales rep (employee) credited with the sale
-    net: Decimal                    # excluding VAT, credit notes and returns netted
+    net: Decimal                    # excluding VAT, with the credit notes dated on or before `paid` netted
     paid: date | None               # the day it became fully paid; None while anything is open
+    later: tuple[tuple[date, Decimal], ...] = ()   # credit notes after `paid`: (date, net credited)
 
 
 def commissions(paid: Iterable[PaidInvoice], rate: Decimal, period: str | None = None
@@ -190,15 +191,24 @@ def commissions(paid: Iterable[PaidInvoice], rate: Decimal, period: str | None =
     """Commission earned per rep: `rate` percent of each fully paid invoice's net, rounded half-up
     per invoice, in the month of the payment (`period` YYYY-MM keeps only that month's).
 
-    Open invoices, invoices without a rep and invoices netted to zero or below earn nothing.
+    Open invoices, invoices without a rep and invoices netted to zero or below earn nothing. A credit
+    note dated after the payment does not change the month the invoice was paid in (its run is paid
+    out): it claws back, in the credit note's month, the difference between the commission on the
+    net before it and on the net after it (a negative amount, never more than was earned).
     """
     out: dict[EmployeeId, Decimal] = {}
     for inv in sorted(paid, key=lambda i: i.invoice):
-        if inv.rep is None or inv.paid is None or inv.net <= 0:
+        if inv.rep is None or inv.paid is None:
             continue
-        if period is not None and inv.paid.isoformat()[:7] != period:
-            continue
-        out[inv.rep] = out.get(inv.rep, ZERO) + _percent_of(inv.net, rate)
+        if inv.net > 0 and (period is None or inv.paid.isoformat()[:7] == period):
+            out[inv.rep] = out.get(inv.rep, ZERO) + _percent_of(inv.net, rate)
+        net = inv.net
+        for day, credited in sorted(inv.later):
+            before = _percent_of(net, rate) if net > 0 else ZERO
+            net -= credited
+            after = _percent_of(net, rate) if net > 0 else ZERO
+            if after != before and (period is None or day.isoformat()[:7] == period):
+                out[inv.rep] = out.get(inv.rep, ZERO) + after - before
     return dict(sorted(out.items()))
 
 

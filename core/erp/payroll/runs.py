@@ -180,12 +180,18 @@ def check_runs(runs: Sequence[PayrollRun], employees: Mapping[str, Contact]) -> 
                     hint="copy the totals again from the payroll repository's run summary")
         for line in run.lines:
             ls = line.source if line.source.path else src
-            for name in ("gross", "commission"):
-                if getattr(line, name) < 0:
-                    add("E062", ls, run, f"{name} of {line.employee} in run {run.id} is negative",
-                        expected="an amount of 0 or more", found=str(getattr(line, name)),
-                        hint="a run pays; recover an overpayment with a journal entry (Dr 335 / Cr 196), "
-                             "or reduce the next month's gross")
+            if line.gross < 0:
+                add("E062", ls, run, f"gross of {line.employee} in run {run.id} is negative",
+                    expected="an amount of 0 or more", found=str(line.gross),
+                    hint="a run pays; recover an overpayment with a journal entry (Dr 335 / Cr 196), "
+                         "or reduce the next month's gross")
+            elif line.commission < 0 and line.gross + line.commission < 0:
+                # a negative commission is a clawback (a credit note after the invoice was paid):
+                # it reduces the month's gross earnings, never below zero
+                add("E062", ls, run, f"commission of {line.employee} in run {run.id} is negative beyond the gross",
+                    expected=f"a clawback of at most {line.gross}", found=str(line.commission),
+                    hint="a run pays; recover the rest of the clawback in a later run or with a journal entry "
+                         "(Dr 335 / Cr 196)")
             emp = resolve_employee(line.employee, employees)
             contact = employees.get(emp)
             if contact is None or contact.role != "employee":
