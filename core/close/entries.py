@@ -18,7 +18,7 @@ import polars as pl
 from core.books import bulk
 from core.books import cache
 from core.books import parse
-from core.erp import assets, recurring
+from core.erp import depreciation, recurring
 from core.ledger.derived import Leg
 from core.ledger.period import month_bounds
 from core.ledger.posting import MissingRole, Roles
@@ -127,12 +127,13 @@ def periodic_entries(book: Book, period: str) -> list[GeneratedEntry]:
     core.erp.recurring), from the records `load` read and checked."""
     begin, end = month_bounds(period)
     out: list[GeneratedEntry] = []
-    legs = [leg for a in book.assets for leg in assets.depreciation_legs(a, period)]
+    method = book.settings.assets.method           # [assets] method: vuk | ifrs | None (core.erp.depreciation)
+    legs = [leg for a in book.assets for leg in depreciation.depreciation_legs(a, period, method)]
     if legs:
         out.append(GeneratedEntry("dep", end, f"Depreciation {period}", tuple(legs)))
     roles = Roles(book)
     for a in book.assets:
-        if a.disposed is not None and begin <= a.disposed <= end and (legs := assets.disposal_legs(a, roles)):
+        if a.disposed is not None and begin <= a.disposed <= end and (legs := depreciation.disposal_legs(a, roles, method)):
             out.append(GeneratedEntry("disp", a.disposed, f"Disposal {a.id} {a.name}", tuple(legs)))
     legs = [leg for r in book.recurring for leg in recurring.recurring_legs(r, period)]
     if legs:

@@ -25,6 +25,7 @@ from core.reports.checklist import checklist_rows
 from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close import counts
+from core.erp import asset_ties
 from core.close.entries import (GeneratedEntry, balances, fx_revaluation, periodic_entries, vat_offset,
                                 with_generated, year_end_chain)
 from core.books.closes import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
@@ -84,6 +85,8 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
                                      record=period, hint=f"add `{exc.role} = \"...\"` under [accounts] in books.toml"))
         entries = []
     plan.problems += counts.check_charge(book, period, charge)
+    if asset_ties.keeps_register(book):
+        plan.checklist.append(asset_row(book, period, end, entries))
     if plan.year_end and (book.settings.role("count_shortage") or book.settings.role("count_surplus")):
         plan.checklist.append(counts.year_end_row(book, period, entries))
     y, m = period[:4], period[5:7]
@@ -106,6 +109,16 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
                         in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
                         if a in bs and (base or amount)]
     return plan
+
+
+def asset_row(book: Book, period: str, end: date, entries: list[GeneratedEntry]) -> Check:
+    """`asset-register-tie-out`: the register against 25x/26x and 257/268 after the close's entries."""
+    extra: dict[str, int] = {}
+    for e in entries:
+        for leg in e.legs:
+            extra[leg.account] = extra.get(leg.account, 0) + leg.base
+    ok, detail = asset_ties.tie_out(book, end, period, extra)
+    return Check("asset-register-tie-out", "pass" if ok else "fail", detail)
 
 
 def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
