@@ -92,6 +92,7 @@ def derive_payroll(runs: Sequence[PayrollRun], employees: Mapping[str, Contact],
     ordered = sorted(runs, key=PayrollRun.sort_key)
     if not ordered:
         return problems
+    problems += check_years(ordered, rules) + check_cost_centres(employees, roles)
     missing = [role for role in ROLES if not roles.get(role)]
     first = ordered[0]
     for role in missing:     # E047 as for every other posting rule; once, not once per run
@@ -107,7 +108,6 @@ def derive_payroll(runs: Sequence[PayrollRun], employees: Mapping[str, Contact],
             hint="the payroll rules are Turkish and post in TRY: keep payroll in a TRY company's books"))
     if missing or entries.base_currency != CURRENCY:
         return problems
-    problems += check_years(ordered, rules) + check_cost_centres(employees, roles)
     refused = {p.record for p in problems if p.code.startswith("E06") or p.code in ("E020", "E203")}
     where = source_file_line or _file_line
     for run in ordered:
