@@ -75,8 +75,9 @@ import yaml
 
 from core.books.newbooks import GITIGNORE
 from core.books.store import dump_csv_rows, dump_yaml_records, write_atomic
-from bench.demo.basics import (END, ONE_DAY, Record, SEED, TRUTH_PATH, YEAR, build_rates, half_up, iso, money, rate_rows,
-                               to_base)
+from bench.demo.basics import (
+    END, ONE_DAY, Record, SEED, TRUTH_PATH, YEAR, build_rates, half_up, iso, money, rate_rows, to_base,
+)
 from bench.demo.company import ACCOUNTS, DISHES, ITEMS, MENUS, QUARTERS, SAUCES, SERVICE_ITEMS
 from bench.demo.contacts import Contacts, build_contacts, random_day
 from bench.demo.catering import Menu, SalesOrder, build_sales_orders, build_tills

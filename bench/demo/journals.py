@@ -568,5 +568,5 @@ class Journal:
 
 
 def payroll_table() -> dict[str, Any]:
-    return {"year": 2025} | dict(PAYROLL_2025) | {"income_tax": [{"upto": upto, "percent": pct} if upto else {"percent": pct}
-                                                for upto, pct in INCOME_TAX_2025]}
+    brackets = [{"upto": upto, "percent": pct} if upto else {"percent": pct} for upto, pct in INCOME_TAX_2025]
+    return {"year": 2025} | dict(PAYROLL_2025) | {"income_tax": brackets}

@@ -133,7 +133,8 @@ def periodic_entries(book: Book, period: str) -> list[GeneratedEntry]:
         out.append(GeneratedEntry("dep", end, f"Depreciation {period}", tuple(legs)))
     roles = Roles(book)
     for a in book.assets:
-        if a.disposed is not None and begin <= a.disposed <= end and (legs := depreciation.disposal_legs(a, roles, method)):
+        if a.disposed is not None and begin <= a.disposed <= end \
+                and (legs := depreciation.disposal_legs(a, roles, method)):
             out.append(GeneratedEntry("disp", a.disposed, f"Disposal {a.id} {a.name}", tuple(legs)))
     legs = [leg for r in book.recurring for leg in recurring.recurring_legs(r, period)]
     if legs:

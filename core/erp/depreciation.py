@@ -11,7 +11,7 @@ amount is annual, on cost (no residual value).
   held in the year of acquisition (the month of acquisition counted) / 12, and the part left out
   is written off in the year after the useful life ends.
 - Straight-line (Art. 315): cost / years a year, half-up; the last year takes the remainder.
-- Declining balance (Art. 316): book value x twice the straight-line rate, capped at 50% (`rate`
+- Declining balance (mükerrer Art. 315): book value x twice the straight-line rate, capped at 50% (`rate`
   when given, capped the same); the last year writes off what is left (the remainder).
 - Monthly closes post one twelfth of the year's amount, half-up, from January (or the month of
   acquisition) to November; December takes what is left of the year, so every year adds up to
@@ -44,7 +44,7 @@ from core.model.errors import Problem
 from core.model.months import month_number, period_of
 
 VUK, IFRS = "vuk", "ifrs"
-VUK_RATE_CAP = Fraction(1, 2)          # declining balance: at most 50% a year (VUK Art. 316)
+VUK_RATE_CAP = Fraction(1, 2)          # declining balance: at most 50% a year (VUK mükerrer Art. 315)
 
 
 # --------------------------------------------------------------------------- VUK: annual amounts
