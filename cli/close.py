@@ -44,6 +44,9 @@ def close_cmd(
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
     report: Annotated[Optional[str], typer.Option("--report",
                                                   help="Also write the close pack (HTML) into DIR.")] = None,
+    charge: Annotated[Optional[str], typer.Option("--charge", help="Charge the month's count shortage (197) to "
+                                                  "this employee's receivable (135) instead of the books' "
+                                                  "[close] count_differences policy.")] = None,
     fmt: FormatOpt = Fmt.text,
 ) -> None:
     """Close a month: checklist, generated entries, close record and seal.
@@ -71,7 +74,7 @@ def close_cmd(
             return
         with progress(f"Closing {period}: checks, generated entries, seal ..."):
             done = run.run_close(root, period, day, who, allow_gap=allow_gap, allow_empty=allow_empty,
-                                 dry_run=dry_run, commit=commit,
+                                 dry_run=dry_run, commit=commit, charge=charge,
                                  report_dir=Path(report) if report and not dry_run else None,
                                  lock_timeout=lock_timeout)
     load_warnings(done.load_problems)

@@ -401,7 +401,7 @@ def test_year_end__opening_balances_equal_the_closing_balance_sheet(tmp_path):
     record, _ = parse((root / "closes/2025-12.yaml").read_text(), "x")
     opening: dict[str, Decimal] = {}
     for row in record["opening"]:
-        opening[row["account"]] = opening.get(row["account"], Decimal(0)) + Decimal(row["balance"])
+        opening[row["account"]] = opening.get(row["account"], Decimal(0)) + Decimal(row.get("base", row["balance"]))
     closing = {a: b for a, b in _balances(root).items() if a not in {"600.01", "632", "646.01", "656.01", "770.01",
                                                                       "771", "691", "690", "692"}}
     assert {a: b for a, b in opening.items() if b} == closing

@@ -143,7 +143,9 @@ def test_demo__january_non_cash_items_are_januarys_depreciation(demo):
                             "journals/2025/2025-01.close.yaml")
     cf = build_cash_flow(closed, parse_period("2025-01"))
     depreciation = [r for r in cf.rows if r[3] == "Adjustments for non-cash items"]
-    assert [r[4] for r in depreciation] == [D("158656.80")]
+    # VUK, one twelfth of each year's amount: 6,850,000 / 10 / 12 = 57,083.33; 3,200,000 / 5 / 12 = 53,333.33;
+    # FA-0003 declining at 50%: (640,000 - 320,000) x 50% / 12 = 13,333.33; 1,850,000 / 5 / 12 = 30,833.33
+    assert [r[4] for r in depreciation] == [D("57083.33") + D("53333.33") + D("13333.33") + D("30833.33")]
     assert cf.meta["reconciled"] and cf.meta["cash_begin"] == _opening_cash(demo)
 
 

@@ -123,6 +123,7 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("621.01", "İçecek Satışlarının Maliyeti", "", "", ""),
     ("621.02", "Fire ve Zayiat", "", "", ""),
     ("621.09", "Fiyat Farkları", "", "", ""),
+    ("622", "Satılan Hizmet Maliyeti", "expense", "", ""),
     ("631", "Pazarlama Satış ve Dağıtım Giderleri", "expense", "", ""),
     ("632", "Genel Yönetim Giderleri", "expense", "", ""),
     ("642", "Faiz Gelirleri", "income", "", ""),
@@ -138,12 +139,22 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("690", "Dönem Kârı veya Zararı", "expense", "", ""),
     ("691", "Dönem Kârı Vergi ve Diğer Yasal Yükümlülük Karşılıkları", "expense", "", ""),
     ("692", "Dönem Net Kârı veya Zararı", "expense", "", ""),
+    ("720", "Direkt İşçilik Giderleri", "expense", "", ""),
+    ("720.01", "Mutfak Personeli Ücretleri", "", "", ""),
+    ("720.02", "Mutfak Personeli SGK İşveren Payı", "", "", ""),
+    ("721", "Direkt İşçilik Giderleri Yansıtma", "expense", "", ""),
+    ("730", "Genel Üretim Giderleri", "expense", "", ""),
+    ("730.01", "Mutfak Yardımcı Personel Ücretleri", "", "", ""),
+    ("730.02", "Mutfak Yardımcı Personel SGK İşveren Payı", "", "", ""),
+    ("731", "Genel Üretim Giderleri Yansıtma", "expense", "", ""),
     ("760", "Pazarlama Satış ve Dağıtım Giderleri", "expense", "", ""),
     ("760.01", "Reklam ve İlan Giderleri", "", "", ""),
     ("760.02", "Paket Servis Komisyonları", "", "", ""),
     ("760.03", "Catering Araç Yakıtları", "", "", ""),
     ("760.04", "Çiçek ve Sunum Giderleri", "", "", ""),
     ("760.05", "Yemek Kartı Komisyonları", "", "", ""),
+    ("760.06", "Servis Personeli Ücretleri", "", "", ""),
+    ("760.07", "Servis Personeli SGK İşveren Payı", "", "", ""),
     ("761", "Pazarlama Satış ve Dağıtım Giderleri Yansıtma", "expense", "", ""),
     ("770", "Genel Yönetim Giderleri", "expense", "", ""),
     ("770.01", "Kira - Kadıköy", "", "", ""),
@@ -191,7 +202,21 @@ ACCOUNT_ROLES = (
     ("retained_earnings_loss", "591.01"),
 )
 # 7/A reflection at year end: expense group -> "mirror:income-statement account"
-REFLECTION = (("760", "761:631"), ("770", "771:632"), ("780", "781:660"))
+REFLECTION = (("720", "721:622"), ("730", "731:622"), ("760", "761:631"), ("770", "771:632"), ("780", "781:660"))
+# books.toml [accounts.cost_centre]: where each cost centre's wages post (gross wages : employer
+# SGK and unemployment), so the 7/A chart sees production, service and office wages apart
+# (docs/close.md, "Payroll by cost centre"); each employee names one (COST_CENTRE_OF_ROLE).
+COST_CENTRES = (("kitchen", "720.01:720.02"), ("kitchen_support", "730.01:730.02"), ("service", "760.06:760.07"),
+                ("office", f"{SALARIES}:{EMPLOYER_SGK}"))
+COST_CENTRE_OF_ROLE = {
+    "cook": "kitchen", "chef": "kitchen", "sous chef": "kitchen", "executive chef": "kitchen",
+    "dishwasher": "kitchen_support",
+    "waiter": "service", "bartender": "service", "cashier": "service", "restaurant manager": "service",
+    "driver": "service", "sales representative": "service", "sales manager": "service",
+    "catering coordinator": "service",
+    "general manager": "office", "finance manager": "office", "accountant": "office",
+    "purchasing specialist": "office",
+}
 # books.toml [payroll]: the 2025 figures written out (docs/payroll.md), so the year's runs keep
 # deriving the same entries when kebir's defaults move on to a later year.
 PAYROLL_2025 = (

@@ -14,7 +14,8 @@ from bench.demo.basics import (
     START, SUFFIXES, SUFFIX_VARIANTS, SURNAMES, d, fold, iso, money, slug, tr_upper,
 )
 from bench.demo.company import (
-    COORDINATOR, EMPLOYEES, GM, NEW_REP, OLD_REP, SALES_MANAGER, SALES_REP, SUPPLIERS, SUPPLIERS_IN_CRM,
+    COORDINATOR, COST_CENTRE_OF_ROLE, EMPLOYEES, GM, NEW_REP, OLD_REP, SALES_MANAGER, SALES_REP, SUPPLIERS,
+    SUPPLIERS_IN_CRM,
 )
 
 
@@ -242,7 +243,7 @@ def build_employees(rng: random.Random, pools: Pools) -> list[Record]:
         rec = {"id": f"EM-{n:04d}", "kind": "person", "name": f"{first} {last}", "tax_id": pools.tckn(),
                "email": f"{slug(first)}.{slug(last)}@denizlokanta.com.tr",
                "phone": phone_as(pools.mobile(), "e164"), "city": "İstanbul", "location": loc, "role": role,
-               "hired": hired, "gross_salary": money(gross * 100)}
+               "hired": hired, "gross_salary": money(gross * 100), "cost_centre": COST_CENTRE_OF_ROLE[role]}
         if left:
             rec["left"] = left
         out.append(rec)

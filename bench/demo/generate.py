@@ -75,13 +75,15 @@ import yaml
 
 from core.books.newbooks import GITIGNORE
 from core.books.store import dump_csv_rows, dump_yaml_records, write_atomic
-from bench.demo.basics import END, ONE_DAY, Record, SEED, TRUTH_PATH, YEAR, build_rates, half_up, iso, money, rate_rows
+from bench.demo.basics import (
+    END, ONE_DAY, Record, SEED, TRUTH_PATH, YEAR, build_rates, half_up, iso, money, rate_rows, to_base,
+)
 from bench.demo.company import ACCOUNTS, DISHES, ITEMS, MENUS, QUARTERS, SAUCES, SERVICE_ITEMS
 from bench.demo.contacts import Contacts, build_contacts, random_day
 from bench.demo.catering import Menu, SalesOrder, build_sales_orders, build_tills
 from bench.demo.stock import StockSim
 from bench.demo.documents import Documents
-from bench.demo.journals import Journal, Payroll
+from bench.demo.journals import OVEN_CUSTOMS, PASTA_MACHINE_DAY, PASTA_MACHINE_EUR, Journal, Payroll
 from bench.demo.records import (
     account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, item_records, location_records,
     network_records, number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records,
@@ -255,7 +257,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "contacts/crm/segments.yaml", "segments", segments)
     write_yaml(out, "prices.yaml", "prices", price_records(menu))
     write_yaml(out, "stock/locations.yaml", "locations", location_records())
-    write_yaml(out, "assets/register.yaml", "assets", asset_records())
+    write_yaml(out, "assets/register.yaml", "assets", asset_records(bought_in_the_year(documents, rates)))
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
     write_yaml(out, "stock/recipes.yaml", "recipes", recipe_records())
     write_yaml(out, "stock/units.yaml", "units", unit_records())
@@ -292,20 +294,34 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
             **{f"truth {k}": len(v) for k, v in contacts.truth.items()}}
 
 
-# The fixed assets behind the opening balances of 254/255: the period close depreciates them monthly
-# (docs/close-records.md). Equipment bought during 2025 is left out of the register for now.
+# The fixed assets behind the opening balances of 254/255 and the equipment bought in 2025. The
+# books depreciate by VUK ([assets] method = "vuk", docs/close.md): annual amounts, a full year in
+# the year of acquisition, declining balance at twice the straight-line rate capped at 50%; to the
+# end of 2024 that is 1,370,000 + 1,920,000 + 320,000 + 740,000 = 4,350,000.00, the opening 257.01.
 FIXED_ASSETS = (
     ("FA-0001", "Mutfak ekipmanları (Kadıköy, Beşiktaş, Maltepe)", "2023-01-10", "255.01", 685000000, 120,
      "straight-line", None),
     ("FA-0002", "Mobilya ve dekorasyon", "2022-06-01", "255.02", 320000000, 60, "straight-line", None),
-    ("FA-0003", "Bilgisayar ve POS cihazları", "2024-03-01", "255.03", 64000000, 36, "declining-balance", "40"),
+    ("FA-0003", "Bilgisayar ve POS cihazları", "2024-03-01", "255.03", 64000000, 36, "declining-balance", None),
     ("FA-0004", "Catering araçları", "2023-09-01", "254.01", 185000000, 60, "straight-line", None),
 )
 
 
-def asset_records() -> list[Record]:
+def bought_in_the_year(documents: Documents, rates: dict) -> tuple[tuple, ...]:
+    """The equipment bought in 2025, at cost in TRY: the combi oven (its invoice at the day's rate,
+    with customs and freight) and the pasta machine (paid in advance in EUR)."""
+    oven = documents.oven
+    oven_cost = to_base(oven.net, rates[(oven.date, "EUR")]) + OVEN_CUSTOMS
+    pasta_cost = to_base(PASTA_MACHINE_EUR, rates[(PASTA_MACHINE_DAY, "EUR")])
+    return (("FA-0005", "Kombi fırın, 10 tepsi (Forni Veneti)", iso(oven.date), "255.01", oven_cost, 120,
+             "straight-line", None),
+            ("FA-0006", "Makarna makinesi (Forni Veneti)", iso(PASTA_MACHINE_DAY), "255.01", pasta_cost, 120,
+             "straight-line", None))
+
+
+def asset_records(bought: tuple[tuple, ...] = ()) -> list[Record]:
     out = []
-    for aid, name, acquired, account, cost, life, method, rate in FIXED_ASSETS:
+    for aid, name, acquired, account, cost, life, method, rate in FIXED_ASSETS + bought:
         rec = {"id": aid, "name": name, "acquired": acquired, "cost": money(cost), "method": method,
                "life_months": str(life), "account": account, "accumulated": "257.01", "expense": "770.18"}
         if rate:

@@ -185,7 +185,10 @@ OPENING_CASH = {"KDK": 1845000, "BSK": 2130000, "MTF": 1200000}
 OPENING = (("102.01", 485000000), ("102.03", 115000000), ("254.01", 185000000), ("255.01", 685000000),
            ("255.02", 320000000), ("255.03", 64000000))
 OPENING_EUR = 4235000
-OPENING_DEPRECIATION = 435000000
+OPENING_DEPRECIATION = 435000000    # the register's VUK depreciation of FA-0001..FA-0004 to the end of 2024
+OVEN_CUSTOMS = 1480000               # customs and freight on the combi oven, part of its cost
+PASTA_MACHINE_EUR = 640000           # the pasta machine, paid in advance from the EUR account
+PASTA_MACHINE_DAY = dt.date(2025, 10, 7)
 OPENING_CAPITAL = 500000000
 VAT_PAYABLE_DEC_2024 = 104638045
 CASH_FLOAT = 1000000                   # each restaurant keeps 10,000.00 TRY in the till
@@ -492,7 +495,7 @@ class Journal:
             eur = self.fx("debit", BANK_EUR, amount, "EUR", day, rate=bank_rate, show_base=True)
             self.add(day, f"Döviz alımı - {amount // 100:,} EUR".replace(",", "."), [eur, cr(BANK_TRY, eur.base)])
         oven = self.documents.oven
-        customs = 1480000
+        customs = OVEN_CUSTOMS
         vat = percent_of(to_base(oven.gross, rates[(oven.date, "EUR")]) + customs, 20)
         self.add(d("2025-03-12"), "Kombi fırın - gümrük, navlun ve ithalat KDV'si", [
             dr("255.01", customs, memo="Gümrük ve navlun"), dr(VAT_IN[20], vat, memo="İthalat KDV %20"),
@@ -502,8 +505,8 @@ class Journal:
             vat = percent_of(base, 1)
             self.add(bank_day_from(si.date), f"İthalat KDV'si - Kalamata zeytinyağı, fatura {si.number}",
                      [dr(VAT_IN[1], vat, memo="İthalat KDV %1"), cr(BANK_TRY, vat)], payee=si.party)
-        day = d("2025-10-07")
-        out = self.fx("credit", BANK_EUR, 640000, "EUR", day)
+        day = PASTA_MACHINE_DAY
+        out = self.fx("credit", BANK_EUR, PASTA_MACHINE_EUR, "EUR", day)
         self.add(day, "Makarna makinesi - Forni Veneti, peşin ödeme",
                  [dr("255.01", out.base, memo="Makarna makinesi"), out], payee=self.sup["oven"])
         for n, (day, amount) in enumerate(QUARTER_INTEREST_EUR.items(), 1):
@@ -565,5 +568,5 @@ class Journal:
 
 
 def payroll_table() -> dict[str, Any]:
-    return dict(PAYROLL_2025) | {"income_tax": [{"upto": upto, "percent": pct} if upto else {"percent": pct}
-                                                for upto, pct in INCOME_TAX_2025]}
+    brackets = [{"upto": upto, "percent": pct} if upto else {"percent": pct} for upto, pct in INCOME_TAX_2025]
+    return {"year": 2025} | dict(PAYROLL_2025) | {"income_tax": brackets}

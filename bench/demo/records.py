@@ -10,7 +10,8 @@ import tomli_w
 
 from bench.demo.basics import END, MONTHS, Record, START, four, iso, money, percent_of, qty
 from bench.demo.company import (
-    ACCOUNTS, ACCOUNT_ROLES, AP, AR, COMPANY, CONVERSIONS, DISHES, DRINK_ACCOUNTS, GREEK_LEAD, INVENTORY_ACCOUNTS,
+    ACCOUNTS, ACCOUNT_ROLES, AP, AR, COMPANY, CONVERSIONS, COST_CENTRES, DISHES, DRINK_ACCOUNTS, GREEK_LEAD,
+    INVENTORY_ACCOUNTS,
     ITEMS, LOCATIONS, LOCATION_ACCOUNTS, LOC_IDS, MENUS, POLICIES, RECIPES, REFLECTION, SAUCES, SAUCE_ACCOUNTS,
     SERVICE_ITEMS, SUPPLIERS, VAT_IN, VAT_OUT,
 )
@@ -39,11 +40,13 @@ def books_toml() -> str:
     accounts["vat_output"] = {str(rate): code for rate, code in VAT_OUT.items()}
     accounts["vat_input"] = {str(rate): code for rate, code in VAT_IN.items()}
     accounts["reflection"] = dict(REFLECTION)
+    accounts["cost_centre"] = dict(COST_CENTRES)
     doc = {"company": {"name": COMPANY, "base_currency": "TRY", "fiscal_year_start": "01-01", "chart": "tr-tdhp",
                        "language": "tr"},
            "currencies": {"TRY": 2, "EUR": 2, "USD": 2},
            "accounts": accounts,
-           "close": {"corporate_tax_rate": "25"},
+           "close": {"corporate_tax_rate": "25", "count_differences": "cost_of_sales"},
+           "assets": {"method": "vuk"},
            "payroll": payroll_table()}
     return tomli_w.dumps(doc)
 

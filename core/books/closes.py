@@ -123,17 +123,35 @@ class Totals:
 
 @dataclass(frozen=True, slots=True)
 class OpeningBalance:
-    """A balance the new fiscal year opens with (year-end records only)."""
+    """A balance the new fiscal year opens with (year-end records only).
+
+    `balance` is in the row's `currency`; `base` is its value in the base currency, written only
+    for a foreign-currency row (for a base-currency row the two are the same). Records written
+    before `base` existed held the base value under `balance` for every row: a foreign-currency
+    row without `base` is read that way (`base_value`, `currency_balance`)."""
 
     account: str | None
     currency: str | None
     contact: str | None
     balance: str | None
+    base: str | None = None
     extra: Extra = ()
     order: Order = ()
     other: Any = None                # what the file holds instead of a mapping (a hand edit)
 
-    FIELDS = ("account", "currency", "contact", "balance")
+    FIELDS = ("account", "currency", "contact", "balance", "base")
+
+    @property
+    def base_value(self) -> str | None:
+        """The value in the base currency: `base`, else `balance` (a base-currency row, or an old record)."""
+        return self.base if self.base is not None else self.balance
+
+    def currency_balance(self, base_currency: str) -> str | None:
+        """The balance in the row's currency; None for an old record's foreign-currency row, which
+        did not write it."""
+        if self.base is not None or self.currency in (None, base_currency):
+            return self.balance
+        return None
 
     def as_dict(self) -> Any:
         return self.other if self.other is not None else _joined({k: getattr(self, k) for k in self.FIELDS},

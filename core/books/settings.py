@@ -13,7 +13,27 @@ from core.books import safeio, yamlnodes
 from core.model.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from core.model.errors import BooksError, Problem
 from core.model.payroll import read_rules
-from core.model.records import CashFlowSettings, CloseSettings, DedupSettings, ProductionSettings, Settings
+from core.model.records import (AssetSettings, CashFlowSettings, CloseSettings, DedupSettings, ProductionSettings,
+                                Settings)
+
+COUNT_POLICIES = ("cost_of_sales", "other")     # [close] count_differences (core.close.counts)
+ASSET_METHODS = ("vuk", "ifrs")                 # [assets] method (core.erp.depreciation)
+
+
+def check_policies(close: dict[str, str], assets: dict[str, Any], path: str, text: str) -> list[Problem]:
+    """[close] count_differences and [assets] method: one of the words kebir knows (E200)."""
+    out = []
+    for section, key, value, known in (("close", "count_differences", close.get("count_differences"), COUNT_POLICIES),
+                                       ("assets", "method", assets.get("method"), ASSET_METHODS)):
+        if value is not None and value not in known:
+            out.append(Problem("E200", path, toml_line(text, key), f"[{section}] {key} = {value!r} is not a policy "
+                               "kebir knows", expected=" or ".join(repr(k) for k in known), found=repr(value),
+                               hint=f'write {key} = "{known[0]}" under [{section}] (docs/close.md)'))
+    for key in assets:
+        if key != "method":
+            out.append(Problem("E200", path, toml_line(text, key), f"[assets] {key} is not a setting kebir knows",
+                               expected="method", found=key, hint='write method = "vuk" or method = "ifrs"'))
+    return out
 
 
 def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
@@ -104,7 +124,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                                found=repr(code), hint=f'write {role.split(":")[-1]} = "{code}"'))
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup",
-                           "payroll", "cash_flow", "production", "private", "audit", "prices"):
+                           "payroll", "cash_flow", "production", "private", "audit", "prices",
+                           "assets"):
             bad.append(Problem("E011", path, toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = read_rules(doc.get("payroll"), path, toml_line(text, "payroll"))
@@ -115,6 +136,9 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                            "kebir's reports speak", expected=" or ".join(repr(x) for x in LANGUAGES), found=repr(lang),
                            hint='write language = "tr" or language = "en" (or leave it out: English)'))
         lang = DEFAULT_LANGUAGE
+    bad += check_policies(close, doc.get("assets") or {}, path, text)
+    asset_method = (doc.get("assets") or {}).get("method")
+    asset_method = asset_method if asset_method in ASSET_METHODS else None
     base = company.get("base_currency", "TRY")
     if isinstance(base, str) and base not in currencies:
         currencies = {base: 2, **currencies}
@@ -126,7 +150,9 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         currencies=tuple(sorted((c, d) for c, d in currencies.items() if isinstance(d, int))),
         roles=tuple(sorted((r, c) for r, c in roles.items() if isinstance(c, str))),
         payroll=payroll_rules,
-        close=CloseSettings(corporate_tax_rate=close.get("corporate_tax_rate")),
+        close=CloseSettings(corporate_tax_rate=close.get("corporate_tax_rate"),
+                            count_differences=close.get("count_differences")),
+        assets=AssetSettings(method=asset_method),
         production=ProductionSettings(backflush=production.get("backflush", "true") != "false"),
         cash_flow=CashFlowSettings(**{k: listed["cash_flow"].get(k, ())
                                       for k in ("investing", "financing", "non_cash")}),

@@ -1,5 +1,5 @@
 """The entries a close generates: depreciation, disposals and recurring accruals and prepayments,
-clearing of pending count differences, FX revaluation of monetary foreign-currency balances, the
+FX revaluation of monetary foreign-currency balances, the
 VAT offset; at fiscal year end the closing chain to retained earnings (IFRS-style, or the Turkish
 uniform chart's 7/A reflection, 690, 691/370, 692 and 590/591).
 
@@ -18,7 +18,7 @@ import polars as pl
 from core.books import bulk
 from core.books import cache
 from core.books import parse
-from core.erp import assets, recurring
+from core.erp import depreciation, recurring
 from core.ledger.derived import Leg
 from core.ledger.period import month_bounds
 from core.ledger.posting import MissingRole, Roles
@@ -48,7 +48,9 @@ def _role(book: Book, role: str, fallback: str | None = None) -> str | None:
 
 
 def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
-    """Monetary foreign-currency balances at the period-end rate; the difference to FX gain/loss."""
+    """Monetary foreign-currency balances at the period-end rate, each difference gross: a gain to
+    `fx_revaluation_gain` (else `fx_gain`, TDHP 646), a loss to `fx_revaluation_loss` (else
+    `fx_loss`, TDHP 656), one counter-leg per revalued item; gains and losses are never netted."""
     _, end = month_bounds(period)
     base = book.base
     bdec = book.settings.decimals(base) or 2
@@ -61,6 +63,8 @@ def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
                                 & pl.col("account").is_in(monetary))
            .group_by("account", "currency", "contact").agg(pl.col("amount").sum(), pl.col("base").sum())
            .sort("account", "currency", "contact", nulls_last=True))
+    gain = _role(book, "fx_revaluation_gain", "fx_gain")
+    loss = _role(book, "fx_revaluation_loss", "fx_loss")
     legs: list[Leg] = []
     for acc, cur, contact, amount, booked in bal.iter_rows():
         rate = book.rate_on(cur, end)
@@ -69,18 +73,15 @@ def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
         dec = book.settings.decimals(cur) or 2
         value = int(round_half_up(Decimal(amount).scaleb(-dec) * Decimal(rate), bdec).scaleb(bdec))
         diff = value - booked
-        if diff:
-            legs.append(Leg(acc, diff, cur, 0, contact=contact, rate=rate, memo=f"{cur} at {rate} on {end}"))
+        if not diff:
+            continue
+        target = gain if diff > 0 else loss
+        if target is None:
+            return []                         # no account to post to: nothing is revalued
+        item = f"{acc} {cur}" + (f" {contact}" if contact else "")
+        legs.append(Leg(acc, diff, cur, 0, contact=contact, rate=rate, memo=f"{cur} at {rate} on {end}"))
+        legs.append(Leg(target, -diff, memo=f"unrealized exchange {'gain' if diff > 0 else 'loss'}, {item}"))
     if not legs:
-        return []
-    net = sum(leg.base for leg in legs)
-    gain = _role(book, "fx_revaluation_gain", "fx_gain")
-    loss = _role(book, "fx_revaluation_loss", "fx_loss")
-    if net > 0 and gain:
-        legs.append(Leg(gain, -net, memo="unrealized exchange gain"))
-    elif net < 0 and loss:
-        legs.append(Leg(loss, -net, memo="unrealized exchange loss"))
-    elif net:
         return []
     return [GeneratedEntry("fx", end, f"FX revaluation {period}", tuple(legs))]
 
@@ -121,30 +122,19 @@ def vat_offset(book: Book, period: str) -> list[GeneratedEntry]:
     return [GeneratedEntry("vat", end, f"VAT offset {period}", tuple(legs))]
 
 
-def count_clearing(book: Book, period: str) -> list[GeneratedEntry]:
-    """Pending count differences (197 / 397) cleared to the accounts that finally bear them."""
-    _, end = month_bounds(period)
-    legs: list[Leg] = []
-    bal = dict(balances(book, end).select("account", "base").iter_rows())
-    for pending, final in (("count_shortage", "count_shortage_expense"), ("count_surplus", "count_surplus_income")):
-        code, target = book.settings.role(pending), book.settings.role(final)
-        b = bal.get(code or "", 0)
-        if code and target and b:
-            legs += [Leg(code, -b, memo=f"clear {pending.replace('_', ' ')}"), Leg(target, b, memo="count difference")]
-    return [GeneratedEntry("count", end, f"Stock count differences {period}", tuple(legs))] if legs else []
-
-
 def periodic_entries(book: Book, period: str) -> list[GeneratedEntry]:
     """Depreciation, disposals of fixed assets and recurring accruals/prepayments (core.erp.assets,
     core.erp.recurring), from the records `load` read and checked."""
     begin, end = month_bounds(period)
     out: list[GeneratedEntry] = []
-    legs = [leg for a in book.assets for leg in assets.depreciation_legs(a, period)]
+    method = book.settings.assets.method           # [assets] method: vuk | ifrs | None (core.erp.depreciation)
+    legs = [leg for a in book.assets for leg in depreciation.depreciation_legs(a, period, method)]
     if legs:
         out.append(GeneratedEntry("dep", end, f"Depreciation {period}", tuple(legs)))
     roles = Roles(book)
     for a in book.assets:
-        if a.disposed is not None and begin <= a.disposed <= end and (legs := assets.disposal_legs(a, roles)):
+        if a.disposed is not None and begin <= a.disposed <= end \
+                and (legs := depreciation.disposal_legs(a, roles, method)):
             out.append(GeneratedEntry("disp", a.disposed, f"Disposal {a.id} {a.name}", tuple(legs)))
     legs = [leg for r in book.recurring for leg in recurring.recurring_legs(r, period)]
     if legs:

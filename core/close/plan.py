@@ -24,7 +24,9 @@ from core.model.i18n import language, text
 from core.reports.checklist import checklist_rows
 from core.books import store
 from core.close.checklist import Check, run_checklist
-from core.close.entries import (GeneratedEntry, balances, count_clearing, fx_revaluation, periodic_entries, vat_offset,
+from core.close import counts
+from core.erp import asset_ties
+from core.close.entries import (GeneratedEntry, balances, fx_revaluation, periodic_entries, vat_offset,
                                 with_generated, year_end_chain)
 from core.books.closes import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
                                 close_record_text, record_digest, with_event)
@@ -60,7 +62,8 @@ def is_year_end(book: Book, period: str) -> bool:
 
 
 def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = False,
-               statements: list[dict] | None = None, allow_empty: bool = False) -> ClosePlan:
+               statements: list[dict] | None = None, allow_empty: bool = False, charge: str | None = None
+               ) -> ClosePlan:
     begin, end = month_bounds(period)
     plan = ClosePlan(period, begin, end, year_end=is_year_end(book, period))
     plan.checklist = run_checklist(book, period, closed, allow_gap, statements or [])
@@ -72,7 +75,7 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
             plan.problems += empty
     try:
         entries = periodic_entries(book, period)
-        entries += count_clearing(book, period)
+        entries += counts.count_clearing(book, period, charge)
         entries += fx_revaluation(book, period)
         entries += vat_offset(book, period)
         if plan.year_end:
@@ -81,6 +84,11 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
         plan.problems.append(Problem("E047", "books.toml", 1, f"no account for the posting rule `{exc.role}`",
                                      record=period, hint=f"add `{exc.role} = \"...\"` under [accounts] in books.toml"))
         entries = []
+    plan.problems += counts.check_charge(book, period, charge)
+    if asset_ties.keeps_register(book):
+        plan.checklist.append(asset_row(book, period, end, entries))
+    if plan.year_end and (book.settings.role("count_shortage") or book.settings.role("count_surplus")):
+        plan.checklist.append(counts.year_end_row(book, period, entries))
     y, m = period[:4], period[5:7]
     for n, e in enumerate(entries, 1):
         plan.entries.append(GeneratedEntry(f"JE-{y}-{m}-C{n:03d}", e.date, e.memo, e.legs, e.tags))
@@ -101,6 +109,16 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
                         in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
                         if a in bs and (base or amount)]
     return plan
+
+
+def asset_row(book: Book, period: str, end: date, entries: list[GeneratedEntry]) -> Check:
+    """`asset-register-tie-out`: the register against 25x/26x and 257/268 after the close's entries."""
+    extra: dict[str, int] = {}
+    for e in entries:
+        for leg in e.legs:
+            extra[leg.account] = extra.get(leg.account, 0) + leg.base
+    ok, detail = asset_ties.tie_out(book, end, period, extra)
+    return Check("asset-register-tie-out", "pass" if ok else "fail", detail)
 
 
 def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
@@ -157,13 +175,24 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
         checklist=tuple(CheckRow(c.check, c.result, c.detail) for c in plan.checklist),
         generated=tuple(e.id for e in plan.entries), entries=rel_entries if records else None,
         seal=seal, previous=previous,
-        opening=tuple(OpeningBalance(a, c, k or None, fmt_minor(b, dec)) for a, c, k, b, _ in plan.opening)
+        opening=tuple(_opening_row(book, a, c, k, b, amount) for a, c, k, b, amount in plan.opening)
         if plan.opening else None)
     rec = replace(rec, history=with_event(plan.period, old.history if old is not None else None, Event(
         "closed", by=by, on=on.isoformat(), seal=seal, record=record_digest(rec))))
     ordered = {rel_seal: digests_csv(digests), **files}
     ordered[rel_record] = close_record_text(rec)      # last: the record is the commit point
     return ordered, rec
+
+
+def _opening_row(book: Book, account: str, currency: str, contact: str | None, base: int, amount: int
+                 ) -> OpeningBalance:
+    """A base-currency row: its balance. A foreign-currency row: its balance in that currency and,
+    labelled `base`, its value in the base currency (docs/close.md, Opening balances)."""
+    dec = book.settings.decimals(book.base) or 2
+    if currency == book.base:
+        return OpeningBalance(account, currency, contact or None, fmt_minor(base, dec))
+    return OpeningBalance(account, currency, contact or None, fmt_minor(amount, book.settings.decimals(currency) or 2),
+                          fmt_minor(base, dec))
 
 
 def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book, lang: str | None = None) -> str:

@@ -66,14 +66,15 @@ def close_message(period: str, record: CloseRecord) -> str:
 
 
 def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool = False, allow_empty: bool = False,
-              dry_run: bool = False,
+              dry_run: bool = False, charge: str | None = None,
               commit: bool = False, report_dir: Path | None = None, lock_timeout: float = 10.0) -> CloseRun:
     """Close the month `period` (YYYY-MM) of the books at `root` on `day`, by `who`: under the
     books lock, read every file afresh (no cache entry can stand in for the books a seal covers),
     refuse books with errors or a month already closed, plan the close (checklist, generated
     entries, seal), and when every check passes write the close record and entries; with
     `commit`, commit them and tag the close; with `report_dir`, write the close pack there from
-    the books as closed. A dry run returns the files and writes nothing."""
+    the books as closed. A dry run returns the files and writes nothing. `charge`: the employee the
+    month's count shortage is charged to (core.close.counts)."""
     with store.books_lock(root, lock_timeout):
         book, loaded = load_ledger(root, use_cache=False)
         closes, found = read_closes(root)
@@ -86,7 +87,7 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
             out.status = "already-closed"
             return out
         out.plan = plan_close(book, period, closed_periods(closes), allow_gap=allow_gap, allow_empty=allow_empty,
-                              statements=read_statements(root, book))
+                              statements=read_statements(root, book), charge=charge)
         out.files, out.record = compose(book, out.plan, closes, day, who)
         if not out.plan.ok:
             out.status = "failed"

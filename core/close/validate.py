@@ -297,17 +297,19 @@ from core.books.closes import check_close_history, check_leftovers  # noqa: E402
 from core.close.seal import check_seals  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
 from core.books.tax_numbers import check_contact_numbers  # noqa: E402
-from core.erp import assets, recurring  # noqa: E402
+from core.erp import asset_ties, assets, depreciation, recurring  # noqa: E402
 from core.erp import private_books  # noqa: E402
 from core.erp.doubleissue import check_double_issues  # noqa: E402
 from core.ledger.opening import check_opening_entries  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:
-    """Accounts, locations and contacts named by assets/register.yaml and recurring.yaml."""
+    """Accounts, locations and contacts named by assets/register.yaml and recurring.yaml; purchases
+    of fixed assets the register does not hold (E202) and VUK lives in whole years (E204)."""
     groups = book.groups()
     return (assets.check_references(book.assets, book.accounts, groups, book.locations)
-            + recurring.check_references(book.recurring, book.accounts, groups, book.contacts))
+            + recurring.check_references(book.recurring, book.accounts, groups, book.contacts)
+            + asset_ties.check_unregistered(book) + depreciation.check_method(book.assets, book.settings.assets.method))
 
 
 CHECKS: tuple[Check, ...] = (

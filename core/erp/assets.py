@@ -41,7 +41,7 @@ from core.model.errors import Problem
 from core.model.source import Source
 from core.model.money import fmt_minor
 from core.erp.recurring import half_up, read_amount, read_count, spread
-from core.model.assets import Asset, Disposal, Month
+from core.model.assets import Asset, Disposal, Month, Review
 from core.model.months import month_number, period_of
 from core.books.yamlnodes import Map, scalar
 
@@ -133,12 +133,30 @@ def assets_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple[li
                 "add `disposed: YYYY-MM-DD` (the date of the sale), or remove `disposal_proceeds`")
         if len(problems) > before:
             continue
+        reviews = _reviews(r.get("reviews"), rid, rel, decimals, problems)
+        if reviews is None:
+            continue
         account, accumulated, expense = (c or "" for c in codes)
         assets.append(Asset(
             rid, name, acquired, cost, method, life, account, accumulated, expense, salvage,
             Decimal(rate_text) if rate_text is not None else None, scalar(r.get("location")), disposed,
-            proceeds, scalar(r.get("memo")), Source(rel, r.line), tuple(r.lines.items())))
+            proceeds, scalar(r.get("memo")), Source(rel, r.line), tuple(r.lines.items()),
+            passenger_car=scalar(r.get("passenger_car")) == "true", reviews=reviews))
     return assets, problems
+
+
+def _reviews(node: Any, rid: str, rel: str, decimals: int, problems: list[Problem]) -> tuple[Review, ...] | None:
+    """The `reviews:` list (checked by the schema); None when an amount in it is refused."""
+    out = []
+    for m in node or ():
+        if type(m) is not Map:
+            return None
+        start, life = scalar(m.get("from")), read_count(m, "life_months")
+        salvage, ok = read_amount(m, "salvage", rid, rel, decimals, problems)
+        if start is None or life is None or not ok and "salvage" in m:
+            return None
+        out.append(Review(start, life, salvage))
+    return tuple(sorted(out, key=lambda v: v.start))
 
 
 def read_register(tree: Any, rel: str = PATH, decimals: int = 2) -> tuple[list[Asset], list[Problem]]:
@@ -268,14 +286,15 @@ def disposal(asset: Asset) -> Disposal | None:
     return Disposal(asset.disposed, asset.cost, accumulated, asset.disposal_proceeds or 0)
 
 
-def disposal_legs(asset: Asset, roles: RoleLookup) -> list[Leg]:
+def disposal_legs(asset: Asset, roles: RoleLookup, d: Disposal | None = None) -> list[Leg]:
     """The disposal entry, dated `asset.disposed`; no legs for an asset still held.
 
     Dr accumulated depreciation (all of it) / Dr proceeds (role `asset_disposal_proceeds`) /
     Cr the asset account (the cost); the difference is Cr `asset_disposal_gain` or Dr
     `asset_disposal_loss`. A role that is needed but not set raises core.ledger.posting.MissingRole.
+    `d`: the disposal as another depreciation method computes it (core.erp.depreciation).
     """
-    d = disposal(asset)
+    d = d if d is not None else disposal(asset)
     if d is None:
         return []
 

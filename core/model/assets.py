@@ -14,6 +14,17 @@ from core.model.source import Source
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """A review of an asset's useful life and residual value (IAS 16.51), applied from `start`
+    (YYYY-MM) onwards: `life_months` is the new total life from the first month, `salvage` the new
+    residual value (None: unchanged)."""
+
+    start: str
+    life_months: int
+    salvage: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Asset:
     """One fixed asset of the register. Amounts are minor units of the base currency."""
 
@@ -34,6 +45,8 @@ class Asset:
     memo: str | None = None
     source: Source = field(default=Source("", 0), compare=False)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)   # field -> line, for problems
+    passenger_car: bool = False      # VUK Art. 320: part-year in the year of acquisition (core.erp.depreciation)
+    reviews: tuple[Review, ...] = () # IFRS: useful life and residual value reviewed, prospectively
 
     @property
     def first_period(self) -> str:

@@ -169,6 +169,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check.ap-tie-out": ("Payables agree with the control account", "Borçlar kontrol hesabıyla uyumlu"),
     "check.inventory-tie-out": ("Inventory agrees with the stock ledger", "Stok hesapları stok defteriyle uyumlu"),
     "check.bank-statements": ("Bank balances agree with statements", "Banka bakiyeleri ekstrelerle uyumlu"),
+    "check.count-differences-cleared": ("Count differences cleared (197/397)",
+                                        "Sayım farkları kapatıldı (197/397)"),
+    "check.asset-register-tie-out": ("Fixed assets agree with the asset register",
+                                     "Duran varlıklar demirbaş kayıtlarıyla uyumlu"),
     "check.previous-period-closed": ("Previous period closed", "Önceki dönem kapalı"),
     # checklist details as close.py writes them (English in the close record), said again for people
     "detail.posted": ("{done} of {total} documents posted", "{total} belgeden {done} tanesi kaydedildi"),

@@ -62,6 +62,11 @@ class PayrollRules:
     minimum_wage_exemption: bool = True                  # GVK 23/18 and DVK table 2 IV-15
     commission_rate: Decimal = Decimal(2)                # sales commission on paid invoices
     years: tuple[tuple[int, PayrollRules], ...] = ()
+    year: int = 2025                                     # the tax year the [payroll] values are for
+
+    def has_year(self, year: int) -> bool:
+        """Whether the books give this year's parameters: [payroll] (its `year`) or [payroll.YEAR]."""
+        return year == self.year or any(y == year for y, _ in self.years)
 
     @property
     def employer_sgk_rate(self) -> Decimal:
@@ -122,8 +127,12 @@ def _rules_from(table: dict[str, Any], base: PayrollRules, section: str, allow_y
             changes[key] = _brackets(value, where)
         elif allow_years and re.fullmatch(r"[0-9]{4}", key) and isinstance(value, dict):
             years.append((int(key), value))
+        elif allow_years and key == "year":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 9999:
+                raise ValueError(f"{where} must be a year like 2025 (found {value!r})")
+            changes[key] = value
         else:
-            known = ", ".join((*_DECIMAL_KEYS, "minimum_wage_exemption", "income_tax"))
+            known = ", ".join((*_DECIMAL_KEYS, "minimum_wage_exemption", "income_tax", "year"))
             raise ValueError(f"unknown key `{key}` in {section}; known keys: {known}, "
                              "and [payroll.YYYY] tables")
     rules = replace(base, **changes)

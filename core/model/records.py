@@ -36,6 +36,16 @@ class CloseSettings:
     """books.toml [close] (core.close.entries, docs/close.md)."""
 
     corporate_tax_rate: str | None = None    # percent of a profitable year's result, as written; None: no provision
+    # where the close clears count differences (197/397): cost_of_sales | other | None (the roles
+    # count_shortage_expense / count_surplus_income, else left pending); core.close.counts
+    count_differences: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSettings:
+    """books.toml [assets] (core.erp.depreciation, docs/close.md "Fixed assets and depreciation")."""
+
+    method: str | None = None                # vuk | ifrs; None: the register's own monthly schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,7 @@ class Settings:
     roles: tuple[tuple[str, str], ...] = ()  # [accounts]: role -> account code; [accounts.X] "k" = as "X:k"
     payroll: PayrollRules | None = None      # books.toml [payroll] (core.model.payroll); None: the defaults
     close: CloseSettings = CloseSettings()
+    assets: AssetSettings = AssetSettings()
     production: ProductionSettings = ProductionSettings()
     cash_flow: CashFlowSettings = CashFlowSettings()
     dedup: DedupSettings = DedupSettings()

@@ -9,7 +9,7 @@ end) composes with it. Lines are found by the account code:
 - tr-tdhp: the class (first digit) and group (first two digits) of the uniform chart. In the
   income statement 60 gross sales, 61 deductions, 62 cost of sales, 63 operating expenses,
   64/65 other ordinary income and expenses, 66 finance costs, 67/68 extraordinary items, 691 tax;
-  the cost accounts of option 7/A count where they are reflected (74 cost of sales; 75, 76, 77
+  the cost accounts of option 7/A count where they are reflected (72, 73, 74 cost of sales; 75, 76, 77
   operating expenses; 78 finance costs), so the statement is the same before and after the year-end
   reflection (760 debit, 761 credit and 631 debit net to the one expense). In the balance sheet
   classes 1 and 2 are current and non-current assets, 3 and 4 short- and long-term liabilities,
@@ -220,7 +220,8 @@ IFRS_INCOME = (("revenue", "is.revenue"), ("cost_of_sales", "is.cost_of_sales"),
                ("=profit_before_tax", "is.profit_before_tax"), ("tax", "is.tax"), ("=net_profit", "is.profit"))
 _TDHP_GROUP_LINE = {"60": "gross_sales", "61": "sales_deductions", "62": "cost_of_sales", "63": "operating_expenses",
                     "64": "other_income", "65": "other_expenses", "66": "finance_costs",
-                    "67": "extraordinary_income", "68": "extraordinary_expenses", "74": "cost_of_sales",
+                    "67": "extraordinary_income", "68": "extraordinary_expenses", "72": "cost_of_sales",
+                    "73": "cost_of_sales", "74": "cost_of_sales",
                     "75": "operating_expenses", "76": "operating_expenses", "77": "operating_expenses",
                     "78": "finance_costs"}
 
