@@ -17,7 +17,6 @@ from pathlib import Path
 import typer
 
 from cli import _render
-from cli._options import Fmt
 from core.books import discover
 from core.erp.load import load_ledger
 from core.books import safeio, store
@@ -114,15 +113,49 @@ def warn_errors(problems: list[Problem]) -> None:
         raise typer.Exit(1)
 
 
-def show(table, fmt: Fmt, output: str | None) -> None:
-    if fmt is Fmt.text and not output:
-        _render.table_text(table)
-    else:
-        from core.reports.html import table_page  # lazy: the HTML page builder only -f html needs
+# -o FILE's extension names the format when --format is absent (issue 20: `-o is.html` wrote Markdown).
+EXTENSION_FORMATS = {".txt": "text", ".md": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html",
+                     ".xlsx": "xlsx"}
 
-        render = {Fmt.csv: _render.table_csv, Fmt.json: _render.table_json, Fmt.md: _render.table_md,
-                  Fmt.html: table_page, Fmt.text: _render.table_md}[fmt]
-        _render.emit(render(table), output)
+
+def out_format(fmt, output: str | None) -> str:
+    """The format a table command writes in: --format when given, else the one -o FILE's extension
+    names, else text. --format and an extension that disagree are a usage error (exit 2): a file
+    called tb.csv holding JSON is a mistake nobody would find until it is opened. An extension that
+    names no format (`-o report`, `-o tb.dat`) leaves --format (or text) to decide."""
+    given = fmt.value if fmt is not None else None
+    implied = EXTENSION_FORMATS.get(Path(output).suffix.lower()) if output else None
+    if given and implied and given != implied and not (given == "text" and implied == "md"):
+        raise usage(f"--format {given} does not match -o {output} (a .{Path(output).suffix.lower()[1:]} file "
+                    f"holds {implied}): drop --format, or name the file for its format")
+    return given or implied or "text"
+
+
+def show(table, fmt, output: str | None, csv_dialect: str | None = None) -> None:
+    """Render a report table in the format asked for (`out_format`), to stdout or -o FILE. The one
+    renderer every table command goes through."""
+    kind = out_format(fmt, output)
+    if csv_dialect is not None and kind != "csv":
+        raise usage(f"--csv-dialect {csv_dialect} applies to CSV output, not {kind}")
+    if kind == "text" and not output:
+        _render.table_text(table)
+        return
+    if kind == "xlsx":
+        from core.reports.xlsx import table_xlsx  # lazy: only -f xlsx needs xlsxwriter
+        if not output and sys.stdout.isatty():
+            raise usage("an xlsx workbook is not for the terminal: give -o FILE.xlsx")
+        _render.emit(table_xlsx(table), output)
+        return
+    if kind == "csv":
+        try:
+            _render.emit(_render.table_csv(table, csv_dialect), output)
+        except ValueError as exc:
+            raise usage(str(exc)) from None
+        return
+    from core.reports.html import table_page  # lazy: the HTML page builder only -f html needs
+
+    render = {"json": _render.table_json, "md": _render.table_md, "html": table_page, "text": _render.table_md}[kind]
+    _render.emit(render(table), output)
 
 
 def span_of(period: str | None, begin: str | None, end: str | None):

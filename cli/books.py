@@ -13,7 +13,7 @@ import typer
 
 from cli import _render
 from cli._common import on_date, open_books, show, usage, warn_errors, write_checked, writing
-from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
+from cli._options import BooksOpt, CsvDialectOpt, OutFormatOpt, OutputOpt
 from core import git as gitrepo
 from core.books import fmt as formatter
 from core.books import discover
@@ -137,8 +137,9 @@ def register(app: typer.Typer) -> None:
         books: BooksOpt = None,
         under: Annotated[Optional[str], typer.Option("--under", help="Only this account and those under it.")]
         = None,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """The chart: code, name, type (inherited), parent, currency, and whether it holds postings.
 
@@ -158,7 +159,8 @@ def register(app: typer.Typer) -> None:
                      or _under(book, a.code, under))
         cols = (Column("code", "Code"), Column("name", "Name"), Column("type", "Type"), Column("parent", "Parent"),
                 Column("currency", "Currency"), Column("use", "Use"), Column("closed", "Closed"))
-        show(Table("accounts", "Chart of accounts", cols, rows, None, {"company": book.settings.name}), fmt, output)
+        show(Table("accounts", "Chart of accounts", cols, rows, None, {"company": book.settings.name}),
+             fmt, output, csv_dialect)
         warn_errors(problems)
 
     @accounts_app.command("add")

@@ -9,7 +9,15 @@ from typing import Annotated, Optional
 import typer
 
 from cli._common import build, open_books, show, span_of, usage, warn_errors, write_checked, writing
-from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
+from cli._options import (
+    BeginOpt,
+    BooksOpt,
+    CsvDialectOpt,
+    EndOpt,
+    OutFormatOpt,
+    OutputOpt,
+    PeriodOpt,
+)
 
 LocOpt = Annotated[Optional[str], typer.Option("--location", help="Only this location.", rich_help_panel="Filter")]
 ItemOpt = Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.",
@@ -31,8 +39,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         item: ItemOpt = None,
         threshold: Annotated[str, typer.Option("--threshold", help="Flag dishes whose food cost % is above this.")]
         = "35",
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Menu costing: each recipe's cost from its ingredients' latest valuation, price, margin, food cost %.
 
@@ -52,7 +61,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             raise usage("--threshold takes a percent, e.g. 35") from None
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
-        show(build(build_recipe_cost, book, span, location=location, threshold=limit, item=item), fmt, output)
+        show(build(build_recipe_cost, book, span, location=location, threshold=limit, item=item),
+             fmt, output, csv_dialect)
         warn_errors(problems)
 
     @report_app.command("usage", rich_help_panel="Reports")
@@ -65,8 +75,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         item: ItemOpt = None,
         every_item: Annotated[bool, typer.Option("--all", help="Every item used, not only recipe ingredients.")]
         = False,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Theoretical usage (sales through recipes) against actual usage (stock ledger, counts), valued.
 
@@ -80,7 +91,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
         show(build(build_usage, book, span, location=location, item=item, only_recipes=not every_item), fmt,
-              output)
+              output, csv_dialect)
         warn_errors(problems)
 
     @plan_app.command("purchases", rich_help_panel="Daily")
@@ -98,8 +109,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         = False,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="With --write: show the diff; write nothing.")]
         = False,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Material requirements: suggested purchase orders per supplier from the forecast and recipes.
 
@@ -138,7 +150,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             except ValueError as exc:
                 raise usage(str(exc)) from None
             lines = planning.plan_purchases(book, first, int(days), location=location, weeks=weeks, forecast_rows=rows)
-            show(planning.plan_table(book, lines, first, int(days)), fmt, output)
+            show(planning.plan_table(book, lines, first, int(days)), fmt, output, csv_dialect)
             if write:
                 files = {}
                 for rel, records in planning.draft_orders(book, lines, first).items():
