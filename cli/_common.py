@@ -77,16 +77,36 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
     return root, book, problems
 
 
+def say_books(root: Path) -> None:
+    """Which books a writing command acts on, on stderr before anything else: their path and the
+    company's name, so `close --commit` on the wrong company is seen before it is done."""
+    from core.books.settings import read_settings  # lazy: only writing commands say it
+    try:
+        name = read_settings(root)[0].name
+    except (BooksError, OSError, ValueError):
+        name = ""
+    sys.stderr.write(f"kebir: books {os.path.abspath(root)}" + (f" ({name})" if name else "") + "\n")
+
+
 @contextlib.contextmanager
 def locked(books: str | None):
     """Find the books (a missing directory is a usage error, exit 2) and turn a lock not had in
     time (core.books.store.BooksLocked) into exit 1, nothing written. For commands whose core use
-    case takes the books lock itself (core.close.run, core.crm.apply). Yields the books root."""
+    case takes the books lock itself (core.close.run, core.crm.apply). Every writing command comes
+    through here: it refuses (exit 2) when $KEBIR_BOOKS and the books found upwards from the current
+    directory differ and --books does not say which, and says on stderr which books it acts on.
+    Yields the books root."""
+    conflict = discover.books_conflict(books)
+    if conflict is not None:
+        env, up = conflict
+        raise usage(f"KEBIR_BOOKS is {env} but the current directory is in the books at {up}: refusing to write "
+                    f"to either. Say which with --books {up} (or --books {env}), or unset KEBIR_BOOKS")
     try:
         root = discover.find_books(books)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(2) from None
+    say_books(root)
     try:
         yield root
     except store.BooksLocked as exc:
@@ -197,6 +217,30 @@ def show_diff(root: Path, files: dict) -> None:
                                                    f"a/{rel}", f"b/{rel}"))
 
 
+def changed_lines(root: Path, rel: str, new: str | None) -> tuple[int, int]:
+    """(lines added, lines removed) by writing `new` (None: deleting) over root/rel."""
+    path = root / rel
+    old = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    plus = minus = 0
+    for line in difflib.unified_diff(old, (new or "").splitlines(), lineterm="", n=0):
+        if line.startswith("+") and not line.startswith("+++"):
+            plus += 1
+        elif line.startswith("-") and not line.startswith("---"):
+            minus += 1
+    return plus, minus
+
+
+def files_summary(root: Path, files: dict) -> str:
+    """One line saying what writing `files` would do: how many files, which, lines added and removed
+    (`close --dry-run` without --diff: the seal alone is thousands of lines)."""
+    parts = []
+    for rel in sorted(files):
+        plus, minus = changed_lines(root, rel, files[rel])
+        state = "delete" if files[rel] is None else ("new" if not (root / rel).exists() else "")
+        parts.append(f"{rel} ({state + ', ' if state else ''}+{plus} -{minus})")
+    return f"would write {len(files)} file(s): {', '.join(parts)}; --diff shows the whole diff\n"
+
+
 def write_or_show(root: Path, files: dict, dry_run: bool) -> None:
     if dry_run:
         show_diff(root, files)
@@ -216,7 +260,8 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
     from core.close import checked  # lazy: every check's module, which read-only commands never load
     from core.crm.forget import cache_files  # lazy: as above
     if dry_run:
-        write_or_show(root, files, True)
+        from core.books.fmt import canonical_files  # lazy: as above
+        write_or_show(root, canonical_files(root, files), True)
         if purge_cache and cache_files(root):
             sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")
         return

@@ -31,7 +31,8 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff; write
 
 def fmt(
     books: BooksOpt = None,
-    check: Annotated[bool, typer.Option("--check", help="Only list files that would change; exit 1 if any.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Only list files that would change, each with its first "
+                                        "differing line (file:line, as written, as formatted); exit 1 if any.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")] = False,
 ) -> None:
     """Rewrite record files into kebir's canonical form (idempotent).
@@ -66,7 +67,8 @@ def _fmt_in(root: Path, check: bool, dry_run: bool) -> None:
                 sys.stdout.writelines(difflib.unified_diff(c.old.splitlines(True), c.new.splitlines(True),
                                                            f"a/{c.path}", f"b/{c.path}"))
             else:
-                sys.stdout.write(f"{root / c.path}\n")
+                line, was, becomes = formatter.first_difference(c)
+                sys.stdout.write(f"{root / c.path}:{line}: would change\n    {was}\n -> {becomes}\n")
         raise typer.Exit(1 if (changes and check) or hard else 0)
     formatter.apply(root, changes)
     sys.stderr.write(f"formatted {len(changes)} file(s)\n")
