@@ -31,8 +31,9 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff; write
 
 def fmt(
     books: BooksOpt = None,
-    check: Annotated[bool, typer.Option("--check", help="Only list files that would change, each with its first "
-                                        "differing line (file:line, as written, as formatted); exit 1 if any.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Only list files that would change, each with its first differing line (file:line, as "
+        "written, as formatted); exit 1 if any.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")] = False,
 ) -> None:
     """Rewrite record files into kebir's canonical form (idempotent).
