@@ -32,14 +32,37 @@ def usage(message: str) -> typer.Exit:
 
 
 def progress(message: str):
-    """A spinner on the terminal while something long runs (loading, closing, scanning); nothing
-    when stderr is not a terminal or the output is JSON, so scripts see only their output."""
+    """While something long runs (loading, closing, scanning, importing): on a terminal, a progress
+    bar per stage the core reports (core.model.progress: what, done, total), with the counts and
+    the time taken, under `message`; nothing when stderr is not a terminal or the output is JSON,
+    so scripts and pipes see only their output."""
     argv = sys.argv[1:]
     wants_json = any(a in ("--format=json", "-fjson") for a in argv) or any(
         a in ("--format", "-f") and b == "json" for a, b in zip(argv, argv[1:]))
     if not sys.stderr.isatty() or wants_json or os.environ.get("KEBIR_NO_PROGRESS"):
         return contextlib.nullcontext()
-    return _render.console(stderr=True).status(message, spinner="dots")
+    return _bars(message)
+
+
+@contextlib.contextmanager
+def _bars(message: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from core.model import progress as core_progress
+
+    bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=_render.console(stderr=True), transient=True)
+    tasks: dict[str, int] = {}
+    head = bars.add_task(message, total=None)
+
+    def heard(what: str, done: int, total: int) -> None:
+        if what not in tasks:
+            bars.update(head, visible=False)     # the stages the core reports say more than the spinner
+            tasks[what] = bars.add_task(what, total=total)
+        bars.update(tasks[what], completed=done, total=total)
+
+    with bars, core_progress.reporting(heard):
+        yield
 
 
 def find_root(books: str | None) -> Path:
