@@ -29,6 +29,8 @@ TEMPLATES = ("restaurant", "services", "retail", "empty")
 GITIGNORE = """\
 # kebir's cache of parsed files (rebuilt from the books when missing)
 .kebir/
+# reports exported to hand on (kebir report ... -o exports/FILE): made again from the books at any time
+exports/
 """
 GITATTRIBUTES = """\
 # Books are text: diff and merge them line by line, with LF endings everywhere.
