@@ -63,6 +63,7 @@ def test_init__turkish_books_keep_turkish_parties(tmp_path):
     assert "Örnek Müşteri A.Ş." in (tmp_path / "lokanta/contacts/erp/customers.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow      # five writing commands, each checking the whole books, and a report: about 3 s on a shared core
 def test_new__entries_invoice_receipt_payment_with_the_next_ids(eur_books):
     b = str(eur_books)
     out = []
@@ -117,6 +118,7 @@ def test_new__edit_opens_the_editor_on_a_filled_template(eur_books, tmp_path):
 # -- item 2: which books ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow      # an init and five commands: about 2.5 s on a shared core
 def test_books__found_upwards_said_on_stderr_and_a_disagreement_refused(eur_books, tmp_path, monkeypatch):
     other = tmp_path / "other"
     assert kebir("init", str(other), "--name", "Andere AG", "--template", "empty", "--chart", "ifrs-small",
@@ -145,6 +147,7 @@ def test_books__found_upwards_said_on_stderr_and_a_disagreement_refused(eur_book
 # -- item 7: close --dry-run ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow      # three writes and two close runs: about 2 s on a shared core
 def test_close__dry_run_shows_the_checklist_entries_and_one_line_of_files(eur_books):
     b = str(eur_books)
     for args in (("entry", "--date", "2025-01-02", "--debit", "1020", "--credit", "3010", "--amount", "25000"),
