@@ -45,6 +45,7 @@ def month(books_dir):
     return books_dir({"journals/2025/2025-01.yaml": JANUARY})
 
 
+@pytest.mark.slow      # six report runs (and the first import of the HTML and xlsx writers): about 3 s
 def test_output__extension_names_the_format(month, tmp_path):
     for name, check in (("tb.csv", lambda t: t.startswith("account,name,debit,credit,balance\n")),
                         ("tb.json", lambda t: json.loads(t)["report"] == "trial-balance"),
