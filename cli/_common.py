@@ -17,7 +17,6 @@ from pathlib import Path
 import typer
 
 from cli import _render
-from cli._options import Fmt
 from core.books import discover
 from core.erp.load import load_ledger
 from core.books import safeio, store
@@ -33,14 +32,37 @@ def usage(message: str) -> typer.Exit:
 
 
 def progress(message: str):
-    """A spinner on the terminal while something long runs (loading, closing, scanning); nothing
-    when stderr is not a terminal or the output is JSON, so scripts see only their output."""
+    """While something long runs (loading, closing, scanning, importing): on a terminal, a progress
+    bar per stage the core reports (core.model.progress: what, done, total), with the counts and
+    the time taken, under `message`; nothing when stderr is not a terminal or the output is JSON,
+    so scripts and pipes see only their output."""
     argv = sys.argv[1:]
     wants_json = any(a in ("--format=json", "-fjson") for a in argv) or any(
         a in ("--format", "-f") and b == "json" for a, b in zip(argv, argv[1:]))
     if not sys.stderr.isatty() or wants_json or os.environ.get("KEBIR_NO_PROGRESS"):
         return contextlib.nullcontext()
-    return _render.console(stderr=True).status(message, spinner="dots")
+    return _bars(message)
+
+
+@contextlib.contextmanager
+def _bars(message: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from core.model import progress as core_progress
+
+    bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=_render.console(stderr=True), transient=True)
+    tasks: dict[str, int] = {}
+    head = bars.add_task(message, total=None)
+
+    def heard(what: str, done: int, total: int) -> None:
+        if what not in tasks:
+            bars.update(head, visible=False)     # the stages the core reports say more than the spinner
+            tasks[what] = bars.add_task(what, total=total)
+        bars.update(tasks[what], completed=done, total=total)
+
+    with bars, core_progress.reporting(heard):
+        yield
 
 
 def find_root(books: str | None) -> Path:
@@ -78,16 +100,36 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
     return root, book, problems
 
 
+def say_books(root: Path) -> None:
+    """Which books a writing command acts on, on stderr before anything else: their path and the
+    company's name, so `close --commit` on the wrong company is seen before it is done."""
+    from core.books.settings import read_settings  # lazy: only writing commands say it
+    try:
+        name = read_settings(root)[0].name
+    except (BooksError, OSError, ValueError):
+        name = ""
+    sys.stderr.write(f"kebir: books {os.path.abspath(root)}" + (f" ({name})" if name else "") + "\n")
+
+
 @contextlib.contextmanager
 def locked(books: str | None):
     """Find the books (a missing directory is a usage error, exit 2) and turn a lock not had in
     time (core.books.store.BooksLocked) into exit 1, nothing written. For commands whose core use
-    case takes the books lock itself (core.close.run, core.crm.apply). Yields the books root."""
+    case takes the books lock itself (core.close.run, core.crm.apply). Every writing command comes
+    through here: it refuses (exit 2) when $KEBIR_BOOKS and the books found upwards from the current
+    directory differ and --books does not say which, and says on stderr which books it acts on.
+    Yields the books root."""
+    conflict = discover.books_conflict(books)
+    if conflict is not None:
+        env, up = conflict
+        raise usage(f"KEBIR_BOOKS is {env} but the current directory is in the books at {up}: refusing to write "
+                    f"to either. Say which with --books {up} (or --books {env}), or unset KEBIR_BOOKS")
     try:
         root = discover.find_books(books)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(2) from None
+    say_books(root)
     try:
         yield root
     except store.BooksLocked as exc:
@@ -114,15 +156,49 @@ def warn_errors(problems: list[Problem]) -> None:
         raise typer.Exit(1)
 
 
-def show(table, fmt: Fmt, output: str | None) -> None:
-    if fmt is Fmt.text and not output:
-        _render.table_text(table)
-    else:
-        from core.reports.html import table_page  # lazy: the HTML page builder only -f html needs
+# -o FILE's extension names the format when --format is absent (issue 20: `-o is.html` wrote Markdown).
+EXTENSION_FORMATS = {".txt": "text", ".md": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html",
+                     ".xlsx": "xlsx"}
 
-        render = {Fmt.csv: _render.table_csv, Fmt.json: _render.table_json, Fmt.md: _render.table_md,
-                  Fmt.html: table_page, Fmt.text: _render.table_md}[fmt]
-        _render.emit(render(table), output)
+
+def out_format(fmt, output: str | None) -> str:
+    """The format a table command writes in: --format when given, else the one -o FILE's extension
+    names, else text. --format and an extension that disagree are a usage error (exit 2): a file
+    called tb.csv holding JSON is a mistake nobody would find until it is opened. An extension that
+    names no format (`-o report`, `-o tb.dat`) leaves --format (or text) to decide."""
+    given = fmt.value if fmt is not None else None
+    implied = EXTENSION_FORMATS.get(Path(output).suffix.lower()) if output else None
+    if given and implied and given != implied and not (given == "text" and implied == "md"):
+        raise usage(f"--format {given} does not match -o {output} (a .{Path(output).suffix.lower()[1:]} file "
+                    f"holds {implied}): drop --format, or name the file for its format")
+    return given or implied or "text"
+
+
+def show(table, fmt, output: str | None, csv_dialect: str | None = None) -> None:
+    """Render a report table in the format asked for (`out_format`), to stdout or -o FILE. The one
+    renderer every table command goes through."""
+    kind = out_format(fmt, output)
+    if csv_dialect is not None and kind != "csv":
+        raise usage(f"--csv-dialect {csv_dialect} applies to CSV output, not {kind}")
+    if kind == "text" and not output:
+        _render.table_text(table)
+        return
+    if kind == "xlsx":
+        from core.reports.xlsx import table_xlsx  # lazy: only -f xlsx needs xlsxwriter
+        if not output and sys.stdout.isatty():
+            raise usage("an xlsx workbook is not for the terminal: give -o FILE.xlsx")
+        _render.emit(table_xlsx(table), output)
+        return
+    if kind == "csv":
+        try:
+            _render.emit(_render.table_csv(table, csv_dialect), output)
+        except ValueError as exc:
+            raise usage(str(exc)) from None
+        return
+    from core.reports.html import table_page  # lazy: the HTML page builder only -f html needs
+
+    render = {"json": _render.table_json, "md": _render.table_md, "html": table_page, "text": _render.table_md}[kind]
+    _render.emit(render(table), output)
 
 
 def span_of(period: str | None, begin: str | None, end: str | None):
@@ -164,6 +240,30 @@ def show_diff(root: Path, files: dict) -> None:
                                                    f"a/{rel}", f"b/{rel}"))
 
 
+def changed_lines(root: Path, rel: str, new: str | None) -> tuple[int, int]:
+    """(lines added, lines removed) by writing `new` (None: deleting) over root/rel."""
+    path = root / rel
+    old = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    plus = minus = 0
+    for line in difflib.unified_diff(old, (new or "").splitlines(), lineterm="", n=0):
+        if line.startswith("+") and not line.startswith("+++"):
+            plus += 1
+        elif line.startswith("-") and not line.startswith("---"):
+            minus += 1
+    return plus, minus
+
+
+def files_summary(root: Path, files: dict) -> str:
+    """One line saying what writing `files` would do: how many files, which, lines added and removed
+    (`close --dry-run` without --diff: the seal alone is thousands of lines)."""
+    parts = []
+    for rel in sorted(files):
+        plus, minus = changed_lines(root, rel, files[rel])
+        state = "delete" if files[rel] is None else ("new" if not (root / rel).exists() else "")
+        parts.append(f"{rel} ({state + ', ' if state else ''}+{plus} -{minus})")
+    return f"would write {len(files)} file(s): {', '.join(parts)}; --diff shows the whole diff\n"
+
+
 def write_or_show(root: Path, files: dict, dry_run: bool) -> None:
     if dry_run:
         show_diff(root, files)
@@ -183,7 +283,8 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
     from core.close import checked  # lazy: every check's module, which read-only commands never load
     from core.crm.forget import cache_files  # lazy: as above
     if dry_run:
-        write_or_show(root, files, True)
+        from core.books.fmt import canonical_files  # lazy: as above
+        write_or_show(root, canonical_files(root, files), True)
         if purge_cache and cache_files(root):
             sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")
         return

@@ -52,3 +52,23 @@ DepthOpt = Annotated[Optional[int], typer.Option(
 LangOpt = Annotated[Optional[str], typer.Option(
     "--lang", help="Language of titles and headings: tr or en. Default: books.toml [company] language, else en.",
     rich_help_panel="Output")]
+
+
+class OutFmt(str, Enum):
+    """The formats of a command whose output is a table: Fmt and a spreadsheet."""
+
+    text = "text"
+    csv = "csv"
+    json = "json"
+    md = "md"
+    html = "html"
+    xlsx = "xlsx"
+
+
+# A table command's --format: absent, it follows -o FILE's extension (cli._common.out_format).
+OutFormatOpt = Annotated[Optional[OutFmt], typer.Option(
+    "--format", "-f", help="Output format. Default: from -o FILE's extension (.txt .md .csv .json .html .xlsx), "
+    "else text.", case_sensitive=False, show_default=False, rich_help_panel="Output")]
+CsvDialectOpt = Annotated[Optional[str], typer.Option(
+    "--csv-dialect", help="CSV for a spreadsheet: excel-tr (Turkish Excel: semicolon separator, comma decimals, "
+    "UTF-8 BOM). Default: plain CSV (comma, dot decimals).", show_default=False, rich_help_panel="Output")]

@@ -116,15 +116,32 @@ def cell(v: Any) -> str:
         return "'" + text
 
 
-def table_csv(t: Table) -> str:
+CSV_DIALECTS = ("excel-tr",)
+
+
+def _cell_tr(v: Any) -> str:
+    """A cell for Turkish Excel: a number with a decimal comma (no thousands separator, which
+    Excel would read as text), anything else as `cell` writes it."""
+    if isinstance(v, Decimal):
+        return f"{v:f}".replace(".", ",")
+    return cell(v)
+
+
+def table_csv(t: Table, dialect: str | None = None) -> str:
+    """The table as CSV: plain (comma, dot decimals) or, for `excel-tr`, what Turkish Excel opens
+    as columns on a double click: semicolon separator, comma decimals and a UTF-8 byte-order mark
+    (without it Excel reads the file as Windows-1254 and mangles ş, ğ, ı)."""
+    if dialect not in (None, *CSV_DIALECTS):
+        raise ValueError(f"unknown CSV dialect {dialect!r}: use {', '.join(CSV_DIALECTS)}")
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    conv = _cell_tr if dialect == "excel-tr" else cell
+    w = csv.writer(buf, lineterminator="\r\n" if dialect else "\n", delimiter=";" if dialect else ",")
     w.writerow([cell(c.key) for c in t.columns])
     for r in t.rows:
-        w.writerow([cell(v) for v in r])
+        w.writerow([conv(v) for v in r])
     if t.totals:
-        w.writerow([cell(v) for v in t.totals])
-    return buf.getvalue()
+        w.writerow([conv(v) for v in t.totals])
+    return ("\ufeff" if dialect else "") + buf.getvalue()
 
 
 def table_json(t: Table) -> str:
@@ -268,10 +285,14 @@ def _print_whole(rt: RichTable) -> None:
     con.print(rt)
 
 
-def emit(text: str, output: str | None = None) -> None:
+def emit(text: str | bytes, output: str | None = None) -> None:
     if output:
         from core.books.store import write_atomic
 
         write_atomic(Path(output), text)
+    elif isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
     else:
         sys.stdout.write(text)

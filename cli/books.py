@@ -13,7 +13,7 @@ import typer
 
 from cli import _render
 from cli._common import on_date, open_books, show, usage, warn_errors, write_checked, writing
-from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
+from cli._options import BooksOpt, CsvDialectOpt, OutFormatOpt, OutputOpt
 from core import git as gitrepo
 from core.books import fmt as formatter
 from core.books import discover
@@ -31,7 +31,9 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the diff; write
 
 def fmt(
     books: BooksOpt = None,
-    check: Annotated[bool, typer.Option("--check", help="Only list files that would change; exit 1 if any.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Only list files that would change, each with its first differing line (file:line, as "
+        "written, as formatted); exit 1 if any.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; write nothing.")] = False,
 ) -> None:
     """Rewrite record files into kebir's canonical form (idempotent).
@@ -66,7 +68,8 @@ def _fmt_in(root: Path, check: bool, dry_run: bool) -> None:
                 sys.stdout.writelines(difflib.unified_diff(c.old.splitlines(True), c.new.splitlines(True),
                                                            f"a/{c.path}", f"b/{c.path}"))
             else:
-                sys.stdout.write(f"{root / c.path}\n")
+                line, was, becomes = formatter.first_difference(c)
+                sys.stdout.write(f"{root / c.path}:{line}: would change\n    {was}\n -> {becomes}\n")
         raise typer.Exit(1 if (changes and check) or hard else 0)
     formatter.apply(root, changes)
     sys.stderr.write(f"formatted {len(changes)} file(s)\n")
@@ -137,8 +140,9 @@ def register(app: typer.Typer) -> None:
         books: BooksOpt = None,
         under: Annotated[Optional[str], typer.Option("--under", help="Only this account and those under it.")]
         = None,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """The chart: code, name, type (inherited), parent, currency, and whether it holds postings.
 
@@ -158,7 +162,8 @@ def register(app: typer.Typer) -> None:
                      or _under(book, a.code, under))
         cols = (Column("code", "Code"), Column("name", "Name"), Column("type", "Type"), Column("parent", "Parent"),
                 Column("currency", "Currency"), Column("use", "Use"), Column("closed", "Closed"))
-        show(Table("accounts", "Chart of accounts", cols, rows, None, {"company": book.settings.name}), fmt, output)
+        show(Table("accounts", "Chart of accounts", cols, rows, None, {"company": book.settings.name}),
+             fmt, output, csv_dialect)
         warn_errors(problems)
 
     @accounts_app.command("add")

@@ -11,7 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import load_warnings, locked, on_date, period_arg, problems_out, progress, show_diff
+from cli._common import (files_summary, load_warnings, locked, on_date, period_arg, problems_out, progress,
+                         show_diff)
 from cli._options import BooksOpt, Fmt, FormatOpt
 from core import git
 from core.close import run
@@ -48,12 +49,15 @@ def close_cmd(
                                                   "this employee's receivable (135) instead of the books' "
                                                   "[close] count_differences policy.")] = None,
     fmt: FormatOpt = Fmt.text,
+    diff: Annotated[bool, typer.Option("--diff", help="With --dry-run: the whole diff of the files it would write "
+                                       "(the seal included), not the one-line summary.")] = False,
 ) -> None:
     """Close a month: checklist, generated entries, close record and seal.
 
     \b
     Examples:
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --dry-run
+      kebir close 2025-01 --books ledger-data --on 2025-02-03 --dry-run --diff
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --commit
     """
     period = period_arg(period)
@@ -97,8 +101,10 @@ def close_cmd(
             sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
         sys.stderr.write(f"kebir: {period} not closed: a check failed\n")
         raise typer.Exit(1)
-    if dry_run:
+    if dry_run and diff:
         show_diff(root, done.files)
+    elif dry_run:      # the checklist and the generated entries are above; the files in one line
+        sys.stdout.write(files_summary(root, done.files))
     _tagged(done.tags)
     if done.report is not None:
         sys.stderr.write(f"close pack: {done.report}\n")

@@ -7,7 +7,15 @@ from typing import Annotated, Optional
 import typer
 
 from cli._common import build, on_date, open_books, show, span_of, usage, warn_errors
-from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
+from cli._options import (
+    BeginOpt,
+    BooksOpt,
+    CsvDialectOpt,
+    EndOpt,
+    OutFormatOpt,
+    OutputOpt,
+    PeriodOpt,
+)
 
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="The day to look from (YYYY-MM-DD). Default: the "
                                                             "last date in the books.")]
@@ -35,8 +43,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         on: OnOpt = None,
         period: PeriodOpt = None,
         owner: Annotated[Optional[str], typer.Option("--owner", help="Only this owner's deals.")] = None,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Open deals by stage with amounts and weighted amounts; deals won and lost in the period.
 
@@ -50,7 +59,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, None, None) if period else None
         _root, book, problems = open_books(books)
         as_of = _as_of(on, book)
-        show(build(build_pipeline, book, as_of, span, owner=owner), fmt, output)
+        show(build(build_pipeline, book, as_of, span, owner=owner), fmt, output, csv_dialect)
         warn_errors(problems)
 
     @crm_app.command("activities")
@@ -63,8 +72,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         owner: Annotated[Optional[str], typer.Option("--owner", help="Only this owner's activities.")] = None,
         kind: Annotated[Optional[str], typer.Option("--kind", help="call, email, meeting, ticket or visit.")] = None,
         outcome: Annotated[Optional[str], typer.Option("--outcome", help="positive, open, resolved ...")] = None,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """CRM activities (calls, e-mails, meetings, tickets, visits) with their outcome.
 
@@ -79,7 +89,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         _root, book, problems = open_books(books)
         if contact and contact not in book.contacts:
             raise usage(f"no contact has the id {contact}")
-        show(build_activities(book, span, contact=contact, owner=owner, kind=kind, outcome=outcome), fmt, output)
+        show(build_activities(book, span, contact=contact, owner=owner, kind=kind, outcome=outcome),
+             fmt, output, csv_dialect)
         warn_errors(problems)
 
     @crm_app.command("segment")
@@ -90,8 +101,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
                                                      "table instead of a saved segment.")] = None,
         books: BooksOpt = None,
         on: OnOpt = None,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """The customers in a segment: a saved one, or a SQL condition over the customers table.
 
@@ -112,7 +124,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
                 known = ", ".join(s.id for s in book.segments) or "none yet"
                 raise usage(f"no segment {segment_id} in contacts/crm/segments.yaml (known: {known})")
             where, name = seg.where, f"{seg.id} ({seg.name})"
-        show(build(build_segment, book, where, _as_of(on, book), name=name), fmt, output)
+        show(build(build_segment, book, where, _as_of(on, book), name=name), fmt, output, csv_dialect)
         warn_errors(problems)
 
     @report_app.command("customer")
@@ -120,8 +132,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         contact: Annotated[str, typer.Argument(help="Any id of the party: CRM, ERP or a merged alias.")],
         books: BooksOpt = None,
         on: OnOpt = None,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Customer 360: CRM profile, activities, deals and campaigns beside ERP documents, open items,
         balance, credit limit and days past due.
@@ -134,5 +147,5 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         from core.crm.pipeline import build_customer
 
         _root, book, problems = open_books(books)
-        show(build(build_customer, book, contact, _as_of(on, book)), fmt, output)
+        show(build(build_customer, book, contact, _as_of(on, book)), fmt, output, csv_dialect)
         warn_errors(problems)

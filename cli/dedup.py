@@ -12,8 +12,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import load_warnings, locked, problems_out, progress, show, show_diff, usage
-from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
+from cli._common import load_warnings, locked, out_format, problems_out, progress, show, show_diff, usage
+from cli._options import BooksOpt, Fmt, FormatOpt, OutFmt, OutputOpt
 from core.books import discover
 from core.books import safeio
 from core.model.errors import BooksError
@@ -40,9 +40,10 @@ def dedup_scan(
     output: OutputOpt = None,
     plan_in: Annotated[Optional[str], typer.Option("--plan", help="An earlier plan: pairs decided there are not "
                        "proposed again; with its .seen sidecar only new or changed records are compared.")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", case_sensitive=False, rich_help_panel="Output",
-                                     help="text: the plan (YAML); json, csv, md or html: the scored pairs.")]
-    = Fmt.text,
+    fmt: Annotated[Optional[OutFmt], typer.Option(
+        "--format", "-f", case_sensitive=False, rich_help_panel="Output", show_default=False,
+        help="text: the plan (YAML); json, csv, md, html or xlsx: the scored pairs. Default: from -o FILE's "
+        "extension (.yaml: the plan), else text.")] = None,
 ) -> None:
     """Find likely duplicate contacts and write a plan file (YAML, schemas/plan.schema.json).
 
@@ -71,11 +72,13 @@ def dedup_scan(
     with progress("Scanning the contacts for duplicates ..."):
         plan = scan_books(root, sides, across, threshold,
                           read_previous(Path(plan_in)) if plan_in else None)
-    if fmt is not Fmt.text:          # the scored pairs for scripts
-        show(pairs_table(plan), fmt, output)
+    kind = "text" if fmt is None and output and Path(output).suffix.lower() in (".yaml", ".yml") \
+        else out_format(fmt, output)
+    if kind != "text":          # the scored pairs for scripts
+        show(pairs_table(plan), OutFmt(kind), output)
     else:
         _render.emit(dump_plan(plan), output)
-    if output and fmt is Fmt.text:      # the model and record hashes, for the next incremental scan
+    if output and kind == "text":      # the model and record hashes, for the next incremental scan
         _render.emit(dump_seen(plan), str(seen_path(Path(output))))
     sys.stderr.write(f"kebir: {len(plan.clusters)} cluster(s); {plan.compared_pairs} of {plan.all_pairs} "
                      f"pairs compared\n")

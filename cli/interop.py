@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import open_books, span_of, usage, write_or_show, writing
+from cli._common import open_books, progress, span_of, usage, write_or_show, writing
 from cli._options import BooksOpt, OutputOpt, PeriodOpt
 from core.books import safeio
 from core.interop import apply
@@ -206,7 +206,8 @@ def register(app: typer.Typer) -> None:
             parsed = parse_ledger_text(_text(data, file), file, source_format)
         with writing(books) as root:       # the books are read and written under the lock
             root, book, _problems = open_books(str(root))
-            plan = books_out.build_journal_import(parsed, book, m, _label(label, src), data)
+            with progress(f"Importing {len(parsed.txns)} transaction(s) from {file} ..."):
+                plan = books_out.build_journal_import(parsed, book, m, _label(label, src), data)
             _finish(root, plan, dry_run)
 
     @import_app.command("bank")

@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from cli import audit, books, close, crm, daily, dedup, interop, production, query, reports
+from cli import audit, books, close, crm, daily, dedup, interop, new, production, query, reports
 from core.books import store
 from core.model.errors import BooksError
 
@@ -28,6 +28,7 @@ app.add_typer(reports.report_app, name="report", rich_help_panel="Reports")
 app.add_typer(interop.export_app, name="export", rich_help_panel="Data")
 app.add_typer(dedup.dedup_app, name="dedup", rich_help_panel="CRM")
 daily.register(app)
+new.register(app)
 close.register(app)
 books.register(app)
 audit.register(app)

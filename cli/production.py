@@ -10,7 +10,15 @@ from typing import Annotated, Optional
 import typer
 
 from cli._common import build, open_books, show, span_of, usage, warn_errors, write_checked, writing
-from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
+from cli._options import (
+    BeginOpt,
+    BooksOpt,
+    CsvDialectOpt,
+    EndOpt,
+    OutFormatOpt,
+    OutputOpt,
+    PeriodOpt,
+)
 
 LocOpt = Annotated[Optional[str], typer.Option("--location", help="Only this location.", rich_help_panel="Filter")]
 ItemOpt = Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.",
@@ -32,8 +40,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         item: ItemOpt = None,
         threshold: Annotated[str, typer.Option("--threshold", help="Flag dishes whose food cost % is above this.")]
         = "35",
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Menu costing: each recipe's cost from its ingredients' latest valuation, price, margin, food cost %.
 
@@ -53,7 +62,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             raise usage("--threshold takes a percent, e.g. 35") from None
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
-        show(build(build_recipe_cost, book, span, location=location, threshold=limit, item=item), fmt, output)
+        show(build(build_recipe_cost, book, span, location=location, threshold=limit, item=item),
+             fmt, output, csv_dialect)
         warn_errors(problems)
 
     @report_app.command("menu", rich_help_panel="Reports")
@@ -65,8 +75,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         location: LocOpt = None,
         threshold: Annotated[str, typer.Option("--threshold", help="Flag dishes whose food cost % is above this.")]
         = "35",
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Menu engineering: each dish's sales and margin, as a star, plowhorse, puzzle or dog.
 
@@ -86,7 +97,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             raise usage("--threshold takes a percent, e.g. 35") from None
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
-        show(build(build_menu, book, span, location=location, threshold=limit), fmt, output)
+        show(build(build_menu, book, span, location=location, threshold=limit), fmt, output, csv_dialect)
         warn_errors(problems)
 
     @report_app.command("supplier-prices", rich_help_panel="Reports")
@@ -99,8 +110,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         supplier: Annotated[Optional[str], typer.Option("--supplier", help="Only this supplier.")] = None,
         alert: Annotated[Optional[str], typer.Option("--alert", help="Flag changes beyond this percent "
                                                      "(default: books.toml [prices] alert_pct).")] = None,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Supplier price history: each receipt's unit price, with the change on the supplier's last one.
 
@@ -117,7 +129,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             raise usage("--alert takes a percent, e.g. 25") from None
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
-        show(build(build_supplier_prices, book, span, item=item, supplier=supplier, alert=limit), fmt, output)
+        show(build(build_supplier_prices, book, span, item=item, supplier=supplier, alert=limit), fmt, output,
+             csv_dialect)
         warn_errors(problems)
 
     @report_app.command("usage", rich_help_panel="Reports")
@@ -130,8 +143,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         item: ItemOpt = None,
         every_item: Annotated[bool, typer.Option("--all", help="Every item used, not only recipe ingredients.")]
         = False,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Theoretical usage (sales through recipes) against actual usage (stock ledger, counts), valued.
 
@@ -145,7 +159,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
         show(build(build_usage, book, span, location=location, item=item, only_recipes=not every_item), fmt,
-              output)
+              output, csv_dialect)
         warn_errors(problems)
 
     @plan_app.command("purchases", rich_help_panel="Daily")
@@ -163,8 +177,9 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         = False,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="With --write: show the diff; write nothing.")]
         = False,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Material requirements: suggested purchase orders per supplier from the forecast and recipes.
 
@@ -203,7 +218,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             except ValueError as exc:
                 raise usage(str(exc)) from None
             lines = planning.plan_purchases(book, first, int(days), location=location, weeks=weeks, forecast_rows=rows)
-            show(planning.plan_table(book, lines, first, int(days)), fmt, output)
+            show(planning.plan_table(book, lines, first, int(days)), fmt, output, csv_dialect)
             if write:
                 files = {}
                 for rel, records in planning.draft_orders(book, lines, first).items():

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli._common import open_books, show, usage, warn_errors
-from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
+from cli._options import BooksOpt, CsvDialectOpt, OutFormatOpt, OutputOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -20,8 +20,9 @@ def register(app: typer.Typer) -> None:
         books: BooksOpt = None,
         list_tables: Annotated[bool, typer.Option("--tables", "--schema",
                                                   help="List the tables and their columns, then exit.")] = False,
-        fmt: FormatOpt = Fmt.text,
+        fmt: OutFormatOpt = None,
         output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
     ) -> None:
         """Answer a question with SQL over the books: postings, entries, accounts, orders, invoices, stock, ...
 
@@ -40,12 +41,12 @@ def register(app: typer.Typer) -> None:
                          "kebir query --tables")
         _root, book, problems = open_books(books)
         if list_tables:
-            show(schema(book), fmt, output)
+            show(schema(book), fmt, output, csv_dialect)
             return
         try:
             table = run_query(book, sql or "")
         except QueryError as exc:
             names = ", ".join(DESCRIPTIONS)
             raise usage(f"query: {exc}; tables: {names} (columns: kebir query --tables)") from None
-        show(table, fmt, output)
+        show(table, fmt, output, csv_dialect)
         warn_errors(problems)

@@ -9,20 +9,20 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import build, on_date, open_books, show, span_of, usage, warn_errors
+from cli._common import build, on_date, open_books, out_format, show, span_of, usage, warn_errors
 from cli._options import (
     AccountOpt,
     BeginOpt,
     BooksOpt,
     CompareOpt,
+    CsvDialectOpt,
     CurrencyOpt,
     DepthOpt,
     EndOpt,
-    Fmt,
-    FormatOpt,
     LangOpt,
     LocationOpt,
     MonthlyOpt,
+    OutFormatOpt,
     OutputOpt,
     PeriodOpt,
     QuarterlyOpt,
@@ -74,8 +74,9 @@ def trial_balance(
         "--layout", help="balances (debit, credit, balance) or mizan (opening, period debit and credit, closing "
         "debit and credit balances, at every level of the chart).", rich_help_panel="Output")] = None,
     lang: LangOpt = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Debits, credits and balance per account, in the base currency; with --depth or --layout mizan,
     a row for every level of the chart (class, group, ledger account, sub-accounts) with its subtotal.
@@ -100,7 +101,7 @@ def trial_balance(
     else:
         table = build(build_trial_balance_levels, book, span, depth=depth, layout=layout or "balances",
                       historical=historical, account_prefix=account, lang=words)
-    show(table, fmt, output)
+    show(table, fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -151,8 +152,9 @@ def balance_sheet(
     currency: CurrencyOpt = None,
     layout: StatementLayoutOpt = None,
     lang: LangOpt = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Assets, liabilities and equity (with the result not yet closed): current and non-current assets,
     short- and long-term liabilities for tr-tdhp and ifrs-small books, else grouped by the chart.
@@ -188,7 +190,7 @@ def balance_sheet(
 
         table = build(build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1], layout=filed,
                       depth=depth, scope=Scope(account, location), lang=words)
-    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output)
+    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -210,8 +212,9 @@ def income_statement(
                                                   help="Count the year-end closing chain too.")] = False,
     layout: StatementLayoutOpt = None,
     lang: LangOpt = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Income, expenses and the net result over a period: in the order of the uniform chart's class 6
     (tr-tdhp) or by function (ifrs-small), else grouped by the chart. -e names the day after the last
@@ -239,7 +242,8 @@ def income_statement(
 
         table = build(build_income_statement_filed, book, cols or span, layout=filed, depth=depth,
                       include_closing=include_closing, scope=Scope(account, location), lang=words)
-    show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare), fmt, output)
+    show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare),
+         fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -250,8 +254,9 @@ def cash_flow(
     begin: BeginOpt = None,
     end: EndOpt = None,
     currency: CurrencyOpt = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Cash flow statement (indirect method), reconciled to the change in cash and bank accounts.
 
@@ -266,7 +271,8 @@ def cash_flow(
     root, book, problems = open_books(books)
     span = build(columns.bounded, span, book)
     table = build(build_cash_flow, book, span)
-    show(_finish_statement(table, book, currency, {"amount": span.end - timedelta(days=1)}, None), fmt, output)
+    show(_finish_statement(table, book, currency, {"amount": span.end - timedelta(days=1)}, None),
+         fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -278,8 +284,9 @@ def ledger_report(
     begin: BeginOpt = None,
     end: EndOpt = None,
     location: LocationOpt = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """General ledger: the postings of an account or pattern with a running balance.
 
@@ -292,7 +299,7 @@ def ledger_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_register, book, Scope(account, location), span), fmt, output)
+    show(build(build_register, book, Scope(account, location), span), fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -305,8 +312,9 @@ def journal_report(
     account: AccountOpt = None,
     source: Annotated[Optional[str], typer.Option("--source", "-s", help="Entries derived from this document "
                                                   "and everything under it.")] = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """The journal: entries as a person reads them, one block (or row) per posting.
 
@@ -319,14 +327,14 @@ def journal_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    if fmt is Fmt.text and not output:
+    if out_format(fmt, output) == "text" and not output:
         blocks = select_blocks(book, source, span)
         codes = Scope(account).accounts(book)
         if codes is not None:
             blocks = [b for b in blocks if any(ln.account in set(codes) for ln in b.lines)]
         _render.emit(blocks_as_text(blocks, book.base))
     else:
-        show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output)
+        show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -339,8 +347,9 @@ def stock_report(
     location: LocationOpt = None,
     item: Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.")] = None,
     moving: Annotated[bool, typer.Option("--moving", help="Only lines that moved in the period.")] = False,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Stock valuation and movement per item and location: opening, in, out, closing.
 
@@ -353,7 +362,7 @@ def stock_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output)
+    show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -367,8 +376,9 @@ def sales_report(
     location: LocationOpt = None,
     top: Annotated[Optional[int], typer.Option("--top", min=1, help="Show the first N lines, the rest summed.")]
     = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Net sales by customer, item, rep, location or month, with returns and each line's share.
 
@@ -381,7 +391,7 @@ def sales_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output)
+    show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -395,8 +405,9 @@ def kpi_report(
     location: LocationOpt = None,
     churn_months: Annotated[int, typer.Option("--churn-months", min=1, help="Months without an invoice after "
                                               "which a customer is lost (docs/kpi.md).")] = 12,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Key figures: revenue growth, gross margin, food cost, DSO, DPO, inventory turnover.
 
@@ -410,7 +421,7 @@ def kpi_report(
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
-               churn_months=churn_months), fmt, output)
+               churn_months=churn_months), fmt, output, csv_dialect)
     warn_errors(problems)
 
 
@@ -452,8 +463,9 @@ def aging(
                                               help="Age on this date (default: the last date in the books).")] = None,
     detail: Annotated[bool, typer.Option("--detail", help="One row per open item.")] = False,
     books: BooksOpt = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: OutFormatOpt = None,
     output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Open receivables or payables by days past due: current, 1-30, 31-60, 61-90, 90+.
 
@@ -470,6 +482,6 @@ def aging(
     if as_of is None:
         last = book.ledger()["date"].max()
         as_of = last if last is not None else date.today()
-    show(build_aging(book, side, as_of, detail), fmt, output)
+    show(build_aging(book, side, as_of, detail), fmt, output, csv_dialect)
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 

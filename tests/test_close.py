@@ -214,9 +214,12 @@ def test_close__refuses_while_validate_finds_errors(tmp_path):
     assert not (root / "closes").exists()
 
 
-def test_close__dry_run_writes_nothing_and_shows_the_diff(tmp_path):
+def test_close__dry_run_writes_nothing_and_names_the_files_diff_shows_them(tmp_path):
     root = make(tmp_path)
     result = close(root, "2025-03", "--dry-run")
+    assert result.exit_code == 0
+    assert "closes/2025-03.yaml (new, +" in result.stdout.splitlines()[-1] and not (root / "closes").exists()
+    result = close(root, "2025-03", "--dry-run", "--diff")
     assert result.exit_code == 0
     assert "+++ b/closes/2025-03.yaml" in result.stdout and not (root / "closes").exists()
 

@@ -18,6 +18,7 @@ from core.books import schema
 from core.books.cache import (BOOK_CACHE_VERSION, PARSE_VERSION, file_digests, parse_bulk, parse_file, typed_get,
                               typed_put)
 from core.books.parse import ENTRY_COLS, Raw, empty_frame
+from core.model import progress
 from core.model.errors import Problem
 from core.model.money import fmt_minor, fraction_digits, minor_units
 from core.model.records import Settings
@@ -46,9 +47,10 @@ def load_frames(root: Path, settings: Settings, bulk: list[tuple[str, str]], use
     tables: dict[str, Raw] = {}
 
     def parse_tables() -> None:
-        for rel, kind in bulk:
-            if kind in ("rates", "moves", "sales"):
-                tables[rel] = parse_file(str(root), rel, kind, use_cache, digests[rel])
+        todo = [(rel, kind) for rel, kind in bulk if kind in ("rates", "moves", "sales")]
+        for n, (rel, kind) in enumerate(todo, start=1):
+            tables[rel] = parse_file(str(root), rel, kind, use_cache, digests[rel])
+            progress.report("Reading the tables", n, len(todo))
 
     raws = parse_bulk(root, yaml_cold + doc_files, digests, use_cache, jobs, meanwhile=parse_tables)
     doc_raws = {rel: raws.pop(rel) for rel in documents}

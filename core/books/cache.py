@@ -21,6 +21,7 @@ import polars as pl
 
 from core.books import cachekey, safeio, store
 from core.books.parse import Raw, parse_csv, parse_journal_yaml, parse_orders_yaml
+from core.model import progress
 from core.model.errors import Problem
 
 
@@ -161,7 +162,7 @@ def parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str]
     workers parse; then this process takes back the files no worker has started on."""
     sizes = {rel: (root / rel).stat().st_size for rel, _ in files}
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    out: dict[str, Raw] = {}
+    out = _Counted(len(files))      # each file parsed or found in the cache is reported (core.model.progress)
     cold = []
     for rel, kind in files:
         raw = _cache_get(root, digests[rel], kind) if use_cache and kind in CACHED_KINDS else None
@@ -192,7 +193,19 @@ def parse_bulk(root: Path, files: list[tuple[str, str]], digests: dict[str, str]
             out[rel] = parse_file(str(root), rel, kind, use_cache, digests[rel])
     if use_cache and cold:
         _prune_cache(root, set(digests.values()))
-    return out
+    return dict(out)
+
+
+class _Counted(dict):
+    """The parses so far, reporting each one as it comes in (`Reading the books`, n of all)."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self.total = total
+
+    def __setitem__(self, key: str, value: Raw) -> None:
+        super().__setitem__(key, value)
+        progress.report("Reading the books", len(self), self.total)
 
 
 def _prune_cache(root: Path, keep: set[str]) -> None:

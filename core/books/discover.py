@@ -1,4 +1,4 @@
-"""Finding the books and their record files: `--books`, `$KEBIR_BOOKS` or the current directory;
+"""Finding the books and their record files: `--books`, `$KEBIR_BOOKS` or upwards from the current directory;
 the files under it by kind, with what is refused (links out, folders named like files) and why."""
 
 from __future__ import annotations
@@ -11,16 +11,45 @@ from core.books import gitindex, safeio, schema
 from core.model.errors import BooksError, Problem
 
 
+def find_upwards(start: Path | None = None) -> Path | None:
+    """The nearest folder holding books.toml, from `start` (the current directory) up to the
+    filesystem's root, as git finds its repository: a command run in `journals/2025/` of the books
+    acts on those books. None when there is none."""
+    here = Path(start or Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / "books.toml"):
+            return folder
+    return None
+
+
+def books_conflict(arg: str | None) -> tuple[Path, Path] | None:
+    """(the books $KEBIR_BOOKS names, the books found upwards from here) when both exist and are
+    different directories and --books is not given: the case where a writing command would act
+    on one company while the user stands in the other's folder. None otherwise."""
+    env = os.environ.get("KEBIR_BOOKS")
+    if arg or not env:
+        return None
+    up = find_upwards()
+    if up is None or not Path(env).is_dir():
+        return None
+    return None if os.path.realpath(env) == os.path.realpath(up) else (Path(env), up)
+
+
 def find_books(arg: str | None) -> Path:
-    """--books, else $KEBIR_BOOKS, else the current directory if it holds books.toml."""
-    candidate = arg or os.environ.get("KEBIR_BOOKS") or "."
+    """--books, else $KEBIR_BOOKS, else the nearest folder upwards from the current directory that
+    holds books.toml (docs/guide.md, "Which books"). Writing commands refuse when the last two
+    disagree (`books_conflict`)."""
+    candidate = arg or os.environ.get("KEBIR_BOOKS")
+    if candidate is None:
+        up = find_upwards()
+        candidate = "." if up is None or up == Path.cwd().absolute() else str(up)
     root = Path(candidate)
     if not root.is_dir():
         raise BooksError(f"{candidate}: no such directory", "give the books directory with --books DIR")
     if os.path.lexists(root / "books.toml") and (problem := safeio.vet(root, "books.toml")) is not None:
         raise safeio.Refused(problem)      # a FIFO, a link out, a directory: say so, exit 1
     if not (root / "books.toml").is_file():
-        where = "the current directory" if candidate == "." else candidate
+        where = "the current directory (nor any folder above it)" if candidate == "." else candidate
         raise BooksError(f"{where} is not a books directory (no books.toml)",
                          "give it with --books DIR or set KEBIR_BOOKS; `kebir init DIR` starts new books")
     return root

@@ -94,11 +94,9 @@ def _normalise(kind: str, records: list[dict[str, Any]], settings: Settings) -> 
     return records
 
 
-def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -> tuple[Change | None, list[Problem]]:
-    data = safeio.read_bytes(root, rel)
-    text, problems = yamlnodes.decode(data, rel)
-    if text is None:
-        return None, problems
+def format_text(rel: str, kind: str, fmt: str, text: str, settings: Settings) -> tuple[str | None, list[Problem]]:
+    """A record file's text in canonical form (None when it cannot be formatted: unparseable, or
+    comments below the header that re-serialising would drop), with the problems found."""
     if fmt == "yaml":
         if _has_comment(text):
             return None, []
@@ -107,17 +105,53 @@ def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -
             return None, problems
         records = _normalise(kind, [yamlnodes.plain(r) for r in tree], settings)
         header = _split_header(text)[0]
-        new = (header.rstrip("\n") + "\n" if header else "") + store.dump_yaml_records(kind, records)
-    else:
-        raw = parse_csv(data, rel, kind)
-        if any(p.code in ("E002", "E003", "E004", "E011") for p in raw.problems):
-            return None, raw.problems
-        rows = list(csv.DictReader(io.StringIO(text)))
-        rows = [{k: (v.strip() if isinstance(v, str) else v) or None for k, v in r.items()} for r in rows]
-        new = store.dump_csv_rows(kind, _normalise(kind, rows, settings))
-    if new == text:
-        return None, []
+        return (header.rstrip("\n") + "\n" if header else "") + store.dump_yaml_records(kind, records), []
+    raw = parse_csv(text.encode("utf-8"), rel, kind)
+    if any(p.code in ("E002", "E003", "E004", "E011") for p in raw.problems):
+        return None, raw.problems
+    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = [{k: (v.strip() if isinstance(v, str) else v) or None for k, v in r.items()} for r in rows]
+    return store.dump_csv_rows(kind, _normalise(kind, rows, settings)), []
+
+
+def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -> tuple[Change | None, list[Problem]]:
+    data = safeio.read_bytes(root, rel)
+    text, problems = yamlnodes.decode(data, rel)
+    if text is None:
+        return None, problems
+    new, problems = format_text(rel, kind, fmt, text, settings)
+    if new is None or new == text:
+        return None, problems
     return Change(rel, text, new), []
+
+
+def canonical_files(root: Path, files: dict[str, str | None]) -> dict[str, str | None]:
+    """`files` (path -> text, None to delete) as `kebir fmt` would leave them, so that what a
+    command writes passes `kebir fmt --check` (a value typed on the command line, `-F
+    credit_limit=200000`, is written `"200000.00"`). Files that are no record file, or that
+    cannot be formatted, are kept as given."""
+    settings, _ = read_settings(root)
+    out: dict[str, str | None] = {}
+    for rel, text in files.items():
+        fk = schema.kind_of(rel)
+        new = None
+        if text is not None and fk is not None and fk.kind != "books":
+            new, _ = format_text(rel, fk.kind, fk.fmt, text, settings)
+        out[rel] = text if new is None else new
+    return out
+
+
+def first_difference(change: Change) -> tuple[int, str, str]:
+    """(line, old line, new line) of the first line where formatting changes the file, so
+    `kebir fmt --check` can say why a file would change; a line past the end is ''."""
+    old, new = change.old.splitlines(), change.new.splitlines()
+    for i, (a, b) in enumerate(zip(old, new), start=1):
+        if a != b:
+            return i, a, b
+    n = min(len(old), len(new)) + 1
+    if len(old) == len(new):      # the same lines: only the line endings or the last newline differ
+        return max(1, len(old)), repr(change.old[-20:]), repr(change.new[-20:])
+    return n, old[n - 1] if n <= len(old) else "", new[n - 1] if n <= len(new) else ""
 
 
 def format_book(root: Path) -> tuple[list[Change], list[Problem]]:
@@ -148,4 +182,5 @@ def apply(root: Path, changes: list[Change]) -> None:
         store.apply_files(root, {c.path: c.new for c in changes})
 
 
-__all__ = ["Change", "format_book", "apply", "pad_amount", "skipped_for_comments", "schema"]
+__all__ = ["Change", "format_book", "apply", "canonical_files", "first_difference", "format_text", "pad_amount",
+           "skipped_for_comments", "schema"]

@@ -29,6 +29,8 @@ TEMPLATES = ("restaurant", "services", "retail", "empty")
 GITIGNORE = """\
 # kebir's cache of parsed files (rebuilt from the books when missing)
 .kebir/
+# reports exported to hand on (kebir report ... -o exports/FILE): made again from the books at any time
+exports/
 """
 GITATTRIBUTES = """\
 # Books are text: diff and merge them line by line, with LF endings everywhere.
@@ -85,7 +87,31 @@ def _books_toml(name: str, currency: str, fiscal_year_start: str, chart: str, la
     return head + tomli_w.dumps(doc)
 
 
-def _template_records(template: str, chart: str) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+# The sample customer and supplier of a new company, from the country its books are kept in: the
+# Turkish uniform chart or Turkish lira books get Turkish parties; IFRS books in euro a German pair,
+# in dollars an American one, in pounds a British one; any other currency neutral example names.
+_PARTIES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "TR": ({"name": "Örnek Müşteri A.Ş.", "city": "İstanbul"},
+           {"name": "Örnek Tedarikçi Ltd. Şti.", "city": "İstanbul"}),
+    "EUR": ({"name": "Beispiel Kunde GmbH", "city": "Berlin", "country": "DE"},
+            {"name": "Muster Lieferant GmbH", "city": "München", "country": "DE"}),
+    "USD": ({"name": "Example Customer Inc.", "city": "New York", "country": "US"},
+            {"name": "Example Supplier LLC", "city": "Chicago", "country": "US"}),
+    "GBP": ({"name": "Example Customer Ltd", "city": "London", "country": "GB"},
+            {"name": "Example Supplier Ltd", "city": "Manchester", "country": "GB"}),
+}
+
+
+def sample_parties(chart: str, currency: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The template's first customer and supplier, fitting the books' country (see _PARTIES)."""
+    key = "TR" if chart == "tr-tdhp" or currency == "TRY" else currency
+    customer, supplier = _PARTIES.get(key, ({"name": "Example Customer Ltd."}, {"name": "Example Supplier Ltd."}))
+    return ({"id": "CU-0001", "kind": "company", **customer, "payment_terms": "net30", "credit_limit": "100000.00"},
+            {"id": "SU-0001", "kind": "company", **supplier, "payment_terms": "net30"})
+
+
+def _template_records(template: str, chart: str, currency: str = "TRY"
+                      ) -> dict[str, tuple[str, list[dict[str, Any]]]]:
     """rel -> (file kind, records) for what the template adds besides the chart."""
     tdhp = chart == "tr-tdhp"
     goods, raw = ("153.01", "150.01") if tdhp else ("1220", "1210")
@@ -93,12 +119,9 @@ def _template_records(template: str, chart: str) -> dict[str, tuple[str, list[di
     out: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     if template == "empty":
         return out
-    out["contacts/erp/customers.yaml"] = ("erp-contacts", [
-        {"id": "CU-0001", "kind": "company", "name": "Örnek Müşteri A.Ş.", "city": "İstanbul",
-         "payment_terms": "net30", "credit_limit": "100000.00"}])
-    out["contacts/erp/suppliers.yaml"] = ("erp-contacts", [
-        {"id": "SU-0001", "kind": "company", "name": "Örnek Tedarikçi Ltd. Şti.", "city": "İstanbul",
-         "payment_terms": "net30"}])
+    customer, supplier = sample_parties(chart, currency)
+    out["contacts/erp/customers.yaml"] = ("erp-contacts", [customer])
+    out["contacts/erp/suppliers.yaml"] = ("erp-contacts", [supplier])
     if template == "restaurant":
         out["stock/locations.yaml"] = ("locations", [
             {"id": "REST", "name": "Restaurant", "kind": "restaurant"},
@@ -135,20 +158,42 @@ def _opening_example(chart: str) -> str:
     return OPENING_EXAMPLE % codes
 
 
-def vscode_settings() -> str:
-    """Point the YAML language server at kebir's schemas for every YAML file kind."""
+VSCODE_SCHEMAS = ".vscode/schemas"
+
+
+def vscode_files() -> dict[str, str]:
+    """Editor settings that survive moving the books: the YAML language server is pointed at copies
+    of kebir's schemas kept in the books (`.vscode/schemas/`), by paths relative to the books'
+    folder (the workspace root), never at this checkout's or this machine's absolute paths: the books
+    can be moved, cloned or opened on another machine. The copies are the schemas of the kebir that
+    made the books; after an upgrade, copy the new `schemas/*.schema.json` over them."""
     mapping: dict[str, Any] = {}
+    files: dict[str, str] = {}
     for fk in FILE_KINDS:
         if fk.fmt != "yaml":
             continue
-        path = str(SCHEMA_DIR / f"{fk.kind}.schema.json")
+        rel = f"{VSCODE_SCHEMAS}/{fk.kind}.schema.json"
+        files[rel] = (SCHEMA_DIR / f"{fk.kind}.schema.json").read_text(encoding="utf-8")
+        path = f"./{rel}"
         if path in mapping:
             existing = mapping[path]
             mapping[path] = [*(existing if isinstance(existing, list) else [existing]), fk.pattern]
         else:
             mapping[path] = fk.pattern
     doc = {"yaml.schemas": mapping, "yaml.customTags": [], "files.eol": "\n"}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    files[".vscode/settings.json"] = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return files
+
+
+RATES_README = """\
+# Exchange rates, one file per year: rates/2025.csv (docs/formats.md, "Rates").
+# kebir reads only rates/YYYY.csv; this note is not read. The header and a row look like:
+#
+# date,currency,rate
+# 2025-01-02,EUR,36.5944
+#
+# `rate` is the base currency per unit of `currency` on that day (TCMB's forex buying rate, say).
+"""
 
 
 def new_books(name: str, *, template: str = "restaurant", chart: str = "tr-tdhp", currency: str = "TRY",
@@ -170,10 +215,11 @@ def new_books(name: str, *, template: str = "restaurant", chart: str = "tr-tdhp"
         "accounts.yaml": dump_yaml_records("accounts", account_records(chart)),
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
-        ".vscode/settings.json": vscode_settings(),
+        **vscode_files(),
         "journals/opening.example.yaml": _opening_example(chart),
+        "rates/README.txt": RATES_README,
     }
-    for rel, (kind, records) in _template_records(template, chart).items():
+    for rel, (kind, records) in _template_records(template, chart, currency).items():
         files[rel] = dump_yaml_records(kind, records)
     return files
 

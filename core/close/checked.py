@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.erp.load import load_ledger
 from core.books import store
+from core.books.fmt import canonical_files
 from core.close import validate
 from core.model import errors
 from core.model.errors import Problem
@@ -38,7 +39,9 @@ def apply_checked(root: Path, files: dict[str, str | None],
     """Write `files`, then validate; if the books have more errors than before, put the old texts
     back. `purge(root)` names files to delete in the same write, found under the lock (a forget
     purges the cache, so nothing cached from the old texts is left). Runs under the books lock
-    (re-entered when the caller holds it)."""
+    (re-entered when the caller holds it). Record files are written in canonical form
+    (core.books.fmt.canonical_files), so a change never fails `kebir fmt --check`."""
+    files = canonical_files(root, files)
     before = errors.count_errors(books_problems(root))
     old = {rel: (root / rel).read_text(encoding="utf-8") if (root / rel).exists() else None for rel in files}
     with store.books_lock(root, reentrant=True):

@@ -31,6 +31,7 @@ from core.interop.account_map import (
 )
 from core.ledger.opening import OPENING_TAG, looks_like_opening
 from core.interop.source import Parsed, SrcPosting, SrcTxn
+from core.model import progress
 from core.model.money import fmt_minor
 from core.model.records import Book
 
@@ -155,6 +156,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     tainted: set[str] = set()        # accounts of transactions not valued: their assertions would follow on
     for k in range(len(parsed.txns)):
         t = parsed.txns[k]
+        if k % 256 == 0 or k == len(parsed.txns) - 1:
+            progress.report("Importing transactions", k + 1, len(parsed.txns))
         n_post_in += len(t.postings)
         if t.broken:                 # its problem is reported where it is: nothing follows from it
             tainted.update(p.account for p in t.postings)

@@ -17,6 +17,7 @@ from core.crm.dedup.block import candidate_pairs_frame
 from core.crm.dedup.compare import FIELDS, compare_frame
 from core.crm.dedup.fit import Model, _clamp_prior, estimate, estimate_u, score_frame
 from core.crm.dedup.normalise import NORM_COLUMNS, Norm, _contacts_of, _norms_of
+from core.model import progress
 from core.model.records import Contact
 
 
@@ -152,8 +153,11 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
                                              maintain_order="left")
         fresh = was.select((pl.col("old").is_null() | (pl.col("old") != pl.col("hash"))).alias("fresh"))["fresh"]
         model_given = previous.model
+    progress.report("Scanning for duplicates", 1, 4)      # contacts read and normalised
     pairs = candidate_pairs_frame(nf, within, across, fresh)
+    progress.report("Scanning for duplicates", 2, 4)      # candidate pairs blocked
     vec = compare_frame(nf, pairs)
+    progress.report("Scanning for duplicates", 3, 4)      # pairs compared
     if model_given is not None:
         model = model_given
     else:
@@ -173,6 +177,7 @@ def _scan_rows(rows: pl.DataFrame, within: set[str], across: bool, threshold: fl
             # pairs' own match share would count a shared blocking key twice)
             model.lam = _clamp_prior(model.lam * train.height / max(_all_pairs(nf, within, across), 1))
     scored = score_frame(vec, model)
+    progress.report("Scanning for duplicates", 4, 4)      # model fitted, pairs scored
     # never propose again: decided pairs and linked pairs give no edge; a rejected pair never
     # shares a cluster; a cluster made only of known pairs is dropped
     idmap = rows.select("id", "idx")
