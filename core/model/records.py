@@ -39,6 +39,21 @@ class CloseSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StatutorySettings:
+    """books.toml [statutory]: the company as it stands on e-Fatura / e-Arşiv invoices and the Ba-Bs
+    forms (core.interop.einvoice, core.reports.vat_return, core.reports.babs, docs/statutory.md)."""
+
+    tax_id: str | None = None                # the company's VKN
+    tax_office: str | None = None            # vergi dairesi
+    address: str | None = None
+    city: str | None = None
+    district: str | None = None              # ilçe
+    efatura_series: str = "FTR"              # three characters: e-Fatura numbers FTR2025000000001
+    earsiv_series: str = "ARS"               # three characters: e-Arşiv numbers
+    babs_threshold: str = "5000"             # Ba-Bs: a counterparty's documents in a month from this much, excl. VAT
+
+
+@dataclass(frozen=True, slots=True)
 class ProductionSettings:
     """books.toml [production] (core.erp.production, docs/production.md)."""
 
@@ -83,6 +98,7 @@ class Settings:
     cash_flow: CashFlowSettings = CashFlowSettings()
     dedup: DedupSettings = DedupSettings()
     private_path: str | None = None          # [private] path: the confidential books (core.books.private)
+    statutory: StatutorySettings = StatutorySettings()
 
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
@@ -217,6 +233,7 @@ class OrderLine:
     account: AccountCode | None = None
     description: str | None = None
     source: Source = field(default=Source("", 0), compare=False)
+    unit: str | None = None        # a line without an item: its unit (kg, l, piece ... or a UN/ECE code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +273,7 @@ class Document:
     allocations: tuple[Allocation, ...] = ()
     applies: tuple[Allocation, ...] = ()
     source: Source = field(default=Source("", 0), compare=False)
+    ettn: str | None = None        # issued invoices: the e-invoice's UUID (ETTN), kept from when it was numbered
 
 
 Order = Document   # orders are documents of kind sales | purchase | quotation
