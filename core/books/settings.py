@@ -139,7 +139,8 @@ def _statutory(section: Any, text: str) -> tuple[StatutorySettings, list[Problem
     for key, value in section.items():
         form = _STATUTORY_KEYS.get(key)
         if form is None or not isinstance(value, str) or not re.fullmatch(form, value.strip()):
-            bad.append(Problem("E007", "books.toml", toml_line(text, key), f"[statutory] {key} = {value!r} is not valid",
+            bad.append(Problem("E007", "books.toml", toml_line(text, key),
+                               f"[statutory] {key} = {value!r} is not valid",
                                expected="one of " + ", ".join(_STATUTORY_KEYS) if form is None
                                else f"a quoted string of the form {form}",
                                hint='e.g. tax_id = "1234567890", efatura_series = "DNZ", babs_threshold = "5000"'))
