@@ -220,18 +220,18 @@ def build_vat_return(book: Book, period: str, detail: bool = False) -> Table:
                        "tie": "n/a" if tie is None else ("pass" if tie == want else "fail")})
 
 
-def tie_out(book: Book, period: str) -> tuple[bool, str]:
-    """The close checklist's row: the return's payable (or carry-forward) against the VAT offset entry
-    the close generated. Called on the book with the close's entries (core.close.plan)."""
+def tie_out(book: Book, period: str, offset: tuple[int, int] | None = None) -> tuple[bool, str]:
+    """The close checklist's row: the return's payable (or carry-forward) against the VAT offset entry.
+    `offset` is (credit to VAT payable, debit to carry forward) of the entry the close is about to
+    write (core.close.plan); without it, the entry already in the books."""
     ret = vat_return(book, period)
     dec = ret.decimals
+    paid, carried = offset if offset is not None else (ret.offset_payable or 0, ret.offset_carry or 0)
     if ret.payable >= 0:
-        got, what, role = ret.offset_payable or 0, "payable", book.settings.role("vat_payable")
+        got, what, role = paid, "payable", book.settings.role("vat_payable")
         want = ret.payable
     else:
-        got, what, role = ret.offset_carry or 0, "carried forward", book.settings.role("vat_carry_forward")
+        got, what, role = carried, "carried forward", book.settings.role("vat_carry_forward")
         want = -ret.payable
-    return got == want, (f"KDV-1 {what} {from_minor(want, dec)} = VAT offset {role} {from_minor(got, dec)}"
-                         if got == want else f"KDV-1 {what} {from_minor(want, dec)}, VAT offset {role} "
-                         f"{from_minor(got, dec)}")
-
+    sep = "=" if got == want else "but"
+    return got == want, (f"KDV-1 {what} {from_minor(want, dec)} {sep} VAT offset {role} {from_minor(got, dec)}")
