@@ -83,7 +83,7 @@ from bench.demo.stock import StockSim
 from bench.demo.documents import Documents
 from bench.demo.journals import Journal, Payroll
 from bench.demo.records import (
-    account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, item_records, location_records,
+    account_records, books_toml, by_month, einvoice_numbers, check_journal, check_orders, check_z_reports, item_records, location_records,
     number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records, unit_records,
 )
 
@@ -264,6 +264,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     for month, rows in by_month(move_rows).items():
         write_csv(out, f"stock/moves/{YEAR}/{YEAR}-{month:02d}.csv", "moves", rows)
     orders = purchases + [so.record() for so in sales_orders] + documents.records()
+    einvoice_numbers(orders, contacts.customers)
     for month, records in by_month([o for o in orders if o["date"] <= iso(END)]).items():
         write_yaml(out, f"orders/{YEAR}/{YEAR}-{month:02d}.yaml", "orders", records)
     for month, rows in by_month(journal.z_rows).items():
