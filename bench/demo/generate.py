@@ -84,7 +84,8 @@ from bench.demo.documents import Documents
 from bench.demo.journals import Journal, Payroll
 from bench.demo.records import (
     account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, einvoice_numbers,
-    item_records, location_records, number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records, unit_records,
+    item_records, location_records, number_entries, number_moves, purchase_records, recipe_records, run_records,
+    supply_records, unit_records,
 )
 
 
