@@ -42,6 +42,10 @@ UNIT_CODES = {
 # 11111111111 (e-Arşiv Fatura Uygulaması Teknik Kılavuzu, the buyer's identification).
 ANONYMOUS_TCKN = "11111111111"
 
+# A buyer abroad has no Turkish tax number: GİB's e-Arşiv practice writes 2222222222 in its place (the
+# buyer's own id stays in the books and on the printable copy).
+FOREIGN_VKN = "2222222222"
+
 ETTN_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")   # uuid.NAMESPACE_URL
 
 
@@ -160,7 +164,10 @@ def _party(contact: Contact | None, party_id: str) -> Party:
     tax = str(contact.get("tax_id") or "").replace(" ", "")
     country = str(contact.get("country") or "TR").upper()
     person = contact.kind == "person"
-    scheme = "TCKN" if len(tax) == 11 and country == "TR" else "VKN"
+    if country != "TR":
+        return Party(contact.name, FOREIGN_VKN, "VKN", contact.get("tax_office"), contact.get("address"),
+                     contact.get("city"), contact.get("district"), country, person)
+    scheme = "TCKN" if len(tax) == 11 else "VKN"
     return Party(contact.name, tax, scheme, contact.get("tax_office"), contact.get("address"), contact.get("city"),
                  contact.get("district"), country, person)
 
