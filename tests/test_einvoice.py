@@ -93,6 +93,9 @@ CUSTOMERS = """\
    address: "Barbaros Bulvarı No: 5", city: İstanbul, e_invoice: true}
 - {id: CU-0002, kind: person, name: Ayşe Yılmaz, city: İstanbul}
 - {id: CU-0003, kind: company, name: Kalamata Elaiourgia S.A., tax_id: "EL094014201", country: GR, city: Kalamata}
+"""
+
+SUPPLIERS = """\
 - {id: SU-0001, kind: company, name: Kadıköy Tekstil Ltd. Şti., tax_id: "9876543217", e_invoice: true}
 """
 
@@ -149,6 +152,7 @@ def kebir(*args: str):
 def january(books_dir) -> Path:
     """The hand-typed month, numbered by `kebir einvoice number`."""
     root = books_dir({"books.toml": BOOKS, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CUSTOMERS,
+                      "contacts/erp/suppliers.yaml": SUPPLIERS,
                       "stock/items.yaml": ITEMS, "orders/2025/2025-01.yaml": ORDERS})
     done = kebir("einvoice", "number", "-p", "2025-01", "--books", str(root))
     assert done.exit_code == 0, done.output
@@ -281,6 +285,7 @@ def test_export__cli_writes_xml_and_the_printable_copy(january, tmp_path):
 
 def test_export__nothing_written_while_an_invoice_has_no_number(books_dir, tmp_path):
     root = books_dir({"books.toml": BOOKS, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CUSTOMERS,
+                      "contacts/erp/suppliers.yaml": SUPPLIERS,
                       "stock/items.yaml": ITEMS, "orders/2025/2025-01.yaml": ORDERS})
     done = kebir("export", "einvoice", "-p", "2025-01", "--books", str(root), "-o", str(tmp_path / "x"))
     assert done.exit_code == 1
