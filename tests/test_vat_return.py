@@ -91,8 +91,8 @@ ACCOUNTS = """\
 FILES = {
     "books.toml": BOOKS,
     "accounts.yaml": ACCOUNTS,
-    "contacts/erp/customers.yaml": '- {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Ltd. Şti., tax_id: "1234567890"}\n',
-    "contacts/erp/suppliers.yaml": '- {id: SU-0001, kind: company, name: Kumkapı Balıkçılık Ltd. Şti., tax_id: "9876543217"}\n',
+    "contacts/erp/customers.yaml": '- {id: CU-0001, kind: company, name: Boğaziçi Etkinlik, tax_id: "1234567890"}\n',
+    "contacts/erp/suppliers.yaml": '- {id: SU-0001, kind: company, name: Kumkapı Balıkçılık, tax_id: "9876543217"}\n',
     "stock/items.yaml": "- {id: DSH-MEZE, name: Meze tabağı, unit: portion, valuation: fifo, type: service}\n",
     "orders/2025/2025-01.yaml": """\
 - id: INV-2025-0001
@@ -194,7 +194,8 @@ def test_vat_return__ties_to_the_close_and_carries_into_february(books):
     assert feb["sales-20"][4] == Decimal("40000.00")
     assert feb["payable"][4] == Decimal("30690.00")
     record = close(books, "2025-02", "2025-03-03")
-    assert "- check: vat-return\n  result: pass\n  detail: KDV-1 payable 30690.00 = VAT offset 360.03 30690.00\n" in record
+    assert ("- check: vat-return\n  result: pass\n  detail: KDV-1 payable 30690.00 = VAT offset 360.03 "
+            "30690.00\n") in record
     book, _ = load_ledger(books)
     led = book.ledger()
     offset = led.filter((led["file"].cast(str) == "journals/2025/2025-02.close.yaml") & (led["account"] == "360.03"))
