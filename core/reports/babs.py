@@ -1,7 +1,7 @@
 """Form Ba (purchases) and Form Bs (sales) of one month (docs/statutory.md).
 
 Each form lists the counterparties whose documents in the month add up to the threshold or more,
-excluding VAT (books.toml [statutory] babs_threshold, 5,000 TRY since the 2019 communiqué), with
+excluding VAT (books.toml [statutory] babs_threshold, 5,000 TRY as in force for 2025), with
 the party's VKN/TCKN, country, the number of documents and their total in the base currency.
 
 Which form a document goes on follows GİB's rule for returns: a return invoice is reported by the
