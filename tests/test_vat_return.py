@@ -213,3 +213,14 @@ def test_vat_return__cli_csv(books):
     done = kebir("report", "vat-return", "-p", "2025-01", "--books", str(books), "--format", "csv")
     assert done.exit_code == 0, done.output
     assert "carry,VAT to carry forward,,,9310.00," in done.output
+
+
+def test_close_pack__holds_the_vat_return_and_the_ba_bs_forms(books, tmp_path):
+    close(books, "2025-01", "2025-02-03")
+    page = tmp_path / "pack.html"
+    done = kebir("report", "close-pack", "2025-01", "--books", str(books), "-o", str(page))
+    assert done.exit_code == 0, done.output
+    html = page.read_text(encoding="utf-8")
+    vat = html.split('<section id="vat-return"')[1].split("</section>")[0]
+    assert "9,310.00" in vat and "VAT to carry forward" in vat
+    assert '<section id="ba-bs"' in html
