@@ -38,6 +38,8 @@ CASES = [
     ("customer", ["customer", "CU-0050", "--on", "2025-12-31"]),
     ("recipe-cost", ["recipe-cost", "-p", "2025-11"]),
     ("usage", ["usage", "-p", "2025-06", "--location", "MTF"]),
+    ("vat-return", ["vat-return", "-p", "2025-03", "--detail"]),
+    ("ba-bs", ["ba-bs", "-p", "2025-03"]),
     ("pipeline", ["..", "crm", "pipeline", "--on", "2025-06-30"]),
     ("activities", ["..", "crm", "activities", "-p", "2025-04", "--kind", "call"]),
     ("segment", ["..", "crm", "segment", "--where", "days_overdue > 0"]),
