@@ -124,4 +124,5 @@ def build_babs(book: Book, period: str) -> Table:
     totals = ("", "", "", "", "", sum(r[5] for r in out), sum((r[6] for r in out), Decimal(0)))
     return Table("ba-bs", f"Form Ba / Form Bs {period} (from {book.settings.statutory.babs_threshold} "
                  f"{book.base} excl. VAT)", cols, tuple(out), totals,
-                 meta={"currency": book.base, "company": book.settings.name, "period": period, "threshold": book.settings.statutory.babs_threshold})
+                 meta={"currency": book.base, "company": book.settings.name, "period": period,
+                       "threshold": book.settings.statutory.babs_threshold})

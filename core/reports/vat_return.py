@@ -215,7 +215,8 @@ def build_vat_return(book: Book, period: str, detail: bool = False) -> Table:
             Column("vat", "VAT", "money"), Column("ledger", "ledger", "money"),
             Column("difference", "difference", "money"), Column("account", "account"))
     return Table("vat-return", words["title"].format(p=period), cols, tuple(rows),
-                 meta={"currency": book.base, "company": book.settings.name, "period": period, "payable": str(m(max(ret.payable, 0))),
+                 meta={"currency": book.base, "company": book.settings.name, "period": period,
+                       "payable": str(m(max(ret.payable, 0))),
                        "carry_forward": str(m(max(-ret.payable, 0))),
                        "tie": "n/a" if tie is None else ("pass" if tie == want else "fail")})
 
