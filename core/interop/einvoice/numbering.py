@@ -88,6 +88,26 @@ def plan_numbers(root: Path, book: Book, period: str) -> tuple[list[Numbered], d
             indent = m.group(1) + "  "
             new = [f"{indent}number: {n.number}"] if not doc.number else []
             new += [f"{indent}ettn: {n.ettn}"] if not doc.ettn else []
-            lines[at + 1:at + 1] = new
+            where = _after(lines, at, indent)
+            lines[where:where] = new
         files[rel] = "\n".join(lines)
     return plan, files, problems
+
+
+# The fields that come before `number` and `ettn` in the orders schema: the new lines go after the
+# last of them the record has, so the record stays in the order `kebir fmt` writes.
+_BEFORE = ("id", "kind", "date", "party", "order", "invoice", "number")
+
+
+def _after(lines: list[str], at: int, indent: str) -> int:
+    """The index to insert at: after the record's last top-level key among `_BEFORE`."""
+    where = at + 1
+    key = re.compile(re.escape(indent) + r"([A-Za-z_]+):")
+    for i in range(at + 1, len(lines)):
+        line = lines[i]
+        if line.strip() and not line.startswith(indent):
+            break                                   # the next record (or the end of this one)
+        m = key.match(line)
+        if m and m.group(1) in _BEFORE:
+            where = i + 1
+    return where
