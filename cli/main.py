@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from cli import audit, books, close, crm, daily, dedup, interop, new, production, query, reports
+from cli import audit, books, close, crm, daily, dedup, interop, new, production, query, reports, statutory
 from core.books import store
 from core.model.errors import BooksError
 
@@ -36,6 +36,7 @@ query.register(app)
 crm.register(app, reports.report_app)
 production.register(app, reports.report_app)
 interop.register(app)
+statutory.register(app, reports.report_app, interop.export_app)
 
 # `kebir --help` groups commands by job, in the order a bookkeeper meets them.
 PANELS = ("Start", "Daily", "Month end", "Reports", "CRM", "Data")

@@ -40,6 +40,8 @@ CASES = [
     ("usage", ["usage", "-p", "2025-06", "--location", "MTF"]),
     ("menu", ["menu", "-p", "2025-06", "--location", "KDK"]),
     ("supplier-prices", ["supplier-prices", "-p", "2025-03", "--item", "FSH-LEVREK", "--alert", "25"]),
+    ("vat-return", ["vat-return", "-p", "2025-03", "--detail"]),
+    ("ba-bs", ["ba-bs", "-p", "2025-03"]),
     ("pipeline", ["..", "crm", "pipeline", "--on", "2025-06-30"]),
     ("activities", ["..", "crm", "activities", "-p", "2025-04", "--kind", "call"]),
     ("segment", ["..", "crm", "segment", "--where", "days_overdue > 0"]),

@@ -252,6 +252,7 @@ class SupplierSpec:
     district: str = ""
     email: str = ""                    # foreign suppliers: given; domestic: derived from the name
     phone: str = ""
+    country: str = ""                  # foreign suppliers: ISO 3166 code (Ba form, e-invoices)
 
 
 WEEKDAYS = (MON, TUE, WED, THU, FRI, SAT)
@@ -279,11 +280,12 @@ SUPPLIERS = (
     SupplierSpec("coffee", "Karaköy Kahve ve Çay Ticaret Ltd. Şti.", ("beverages",), deliveries=(MON,),
       arrives="08:30", district="Beyoğlu"),
     SupplierSpec("greek", "Kalamata Elaiourgia S.A.", ("olive-oil", "import"), terms="net60", currency="EUR",
-      arrives="08:15", city="Kalamata", email="orders@kalamata-elaiourgia.gr", phone="+30 27210 55512"),
+      arrives="08:15", city="Kalamata", email="orders@kalamata-elaiourgia.gr", phone="+30 27210 55512",
+      country="GR"),
     SupplierSpec("oven", "Forni Veneti S.r.l.", ("equipment", "import"), currency="EUR", city="Padova",
-      email="export@forniveneti.it", phone="+39 049 555 0142"),
+      email="export@forniveneti.it", phone="+39 049 555 0142", country="IT"),
     SupplierSpec("software", "TableBook Inc.", ("software", "import"), terms="due", currency="USD", city="Austin",
-      email="billing@tablebook.example", phone="+1 512 555 0175"),
+      email="billing@tablebook.example", phone="+1 512 555 0175", country="US"),
     SupplierSpec("landlord_kdk", "Rıhtım Gayrimenkul Yatırım A.Ş.", ("landlord",), terms="due", district="Kadıköy"),
     SupplierSpec("landlord_bsk", "Barbaros Emlak ve Yatırım Ltd. Şti.", ("landlord",), terms="due",
       district="Beşiktaş"),

@@ -257,7 +257,7 @@ def build_suppliers(rng: random.Random, pools: Pools) -> tuple[list[Record], dic
         ids[spec.key] = sid
         rec: Record = {"id": sid, "kind": "company", "name": spec.name}
         if spec.email:   # foreign: no Turkish tax number
-            rec |= {"email": spec.email, "phone": spec.phone, "city": spec.city}
+            rec |= {"email": spec.email, "phone": spec.phone, "city": spec.city, "country": spec.country}
         else:
             core, suffix = split_suffix(spec.name)
             address, city, area = pools.place(spec.district)
@@ -306,7 +306,7 @@ class PartyBuilder:
                        "phone": phone_as(firm.phone, phone_style), "address": firm.address, "city": firm.city,
                        "payment_terms": rng.choice(("net30", "net30", "net45", "net60", "net15")),
                        "credit_limit": money(rng.choice((100, 150, 200, 250, 300, 400, 500, 750, 1000)) * 100000),
-                       "currency": "TRY"}
+                       "currency": "TRY", "e_invoice": "true"}   # a company with a VKN: an e-Fatura user
         if external if external is not None else rng.randint(1, 100) <= 70:
             rec["external_id"] = f"LOGO-{rng.randint(10000, 99999)}"
         rec["tags"] = ["catering", rng.choice(("corporate", "corporate", "events", "wedding-planner"))]

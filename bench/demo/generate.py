@@ -85,9 +85,9 @@ from bench.demo.stock import StockSim
 from bench.demo.documents import Documents
 from bench.demo.journals import OVEN_CUSTOMS, PASTA_MACHINE_DAY, PASTA_MACHINE_EUR, Journal, Payroll
 from bench.demo.records import (
-    account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, item_records, location_records,
-    network_records, number_entries, number_moves, purchase_records, recipe_records, run_records, supply_records,
-    unit_records,
+    account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, einvoice_numbers,
+    item_records, location_records, network_records, number_entries, number_moves, purchase_records, recipe_records,
+    run_records, supply_records, unit_records,
 )
 
 
@@ -267,6 +267,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     for month, rows in by_month(move_rows).items():
         write_csv(out, f"stock/moves/{YEAR}/{YEAR}-{month:02d}.csv", "moves", rows)
     orders = purchases + [so.record() for so in sales_orders] + documents.records()
+    einvoice_numbers(orders, contacts.customers)
     for month, records in by_month([o for o in orders if o["date"] <= iso(END)]).items():
         write_yaml(out, f"orders/{YEAR}/{YEAR}-{month:02d}.yaml", "orders", records)
     for month, rows in by_month(journal.z_rows).items():

@@ -135,7 +135,7 @@ def _document(r: Map, rel: str) -> Document:
         OrderLine(scalar(ln.get("item")), decimal_or(scalar(ln.get("quantity")), Decimal(0)),
                   decimal_or(scalar(ln.get("price")), Decimal(0)), decimal_or(scalar(ln.get("vat_rate")), Decimal(0)),
                   decimal_or(scalar(ln.get("discount")), Decimal(0)), scalar(ln.get("account")),
-                  scalar(ln.get("description")), Source(rel, ln.line))
+                  scalar(ln.get("description")), Source(rel, ln.line), scalar(ln.get("unit")))
         for ln in (r.get("lines") if type(r.get("lines")) is Seq else ()) if type(ln) is Map
     )
     amount = scalar(r.get("amount"))
@@ -146,7 +146,8 @@ def _document(r: Map, rel: str) -> Document:
         decimal_or(amount, Decimal(0)) if amount is not None else None, scalar(r.get("account")),
         scalar(r.get("order")), scalar(r.get("invoice")), scalar(r.get("rep")), scalar(r.get("campaign")),
         scalar(r.get("number")),
-        _allocations(r.get("allocations"), "invoice"), _allocations(r.get("applies"), "advance"), Source(rel, r.line))
+        _allocations(r.get("allocations"), "invoice"), _allocations(r.get("applies"), "advance"), Source(rel, r.line),
+        scalar(r.get("ettn")))
 
 
 def fast_documents(raws: dict[str, Raw]) -> dict[str, list[Document]]:
@@ -188,11 +189,11 @@ def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]
 
     ln = frames["lines"]
     lc = {c: ln.get_column(c).to_list() for c in ("item", "quantity", "price", "vat_rate", "discount", "account",
-                                                   "description", "line")}
+                                                   "description", "line", "unit")}
     lines = grouped(ln, list(map(
         OrderLine, lc["item"], decimals(lc["quantity"], Decimal(0)), decimals(lc["price"], Decimal(0)),
         decimals(lc["vat_rate"], Decimal(0)), decimals(lc["discount"], Decimal(0)), lc["account"], lc["description"],
-        map(Source, repeat(rel), lc["line"]))))
+        map(Source, repeat(rel), lc["line"]), lc["unit"])))
     nested = []
     for key, ref in (("allocations", "invoice"), ("applies", "advance")):
         f = frames[key]
@@ -206,7 +207,7 @@ def _documents_from(frames: dict[str, pl.DataFrame], rel: str) -> list[Document]
         Document, col["id"], col["kind"], col["date"], col["party"], lines, col["status"], col["currency"],
         col["location"], col["due"], col["memo"], col["rate"], decimals(col["amount"], None), col["account"],
         col["order"], col["invoice"], col["rep"], col["campaign"], col["number"], nested[0], nested[1],
-        map(Source, repeat(rel), col["line"])))
+        map(Source, repeat(rel), col["line"]), col["ettn"]))
 
 
 def _price_rule(r: Map, rel: str) -> PriceRule:

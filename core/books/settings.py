@@ -14,7 +14,7 @@ from core.model.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from core.model.errors import BooksError, Problem
 from core.model.payroll import read_rules
 from core.model.records import (AssetSettings, CashFlowSettings, CloseSettings, DedupSettings, ProductionSettings,
-                                Settings)
+                                Settings, StatutorySettings)
 
 COUNT_POLICIES = ("cost_of_sales", "other")     # [close] count_differences (core.close.counts)
 ASSET_METHODS = ("vuk", "ifrs")                 # [assets] method (core.erp.depreciation)
@@ -76,6 +76,8 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         else:
             roles[role] = code
     close = {key: str(value) for key, value in (doc.get("close") or {}).items()}   # corporate_tax_rate = "25"
+    statutory, found = _statutory(doc.get("statutory"), text)   # [statutory] tax_id = "..." (docs/statutory.md)
+    bad += found
     production = {key: str(value).lower() for key, value in (doc.get("production") or {}).items()}
     private_path = None
     for key, value in (doc.get("private") or {}).items():   # [private] path = "../acme-private" (core.books.private)
@@ -125,7 +127,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
     for section in doc:
         if section not in ("company", "currencies", "accounts", "posting", "roles", "people", "close", "dedup",
                            "payroll", "cash_flow", "production", "private", "audit", "prices",
-                           "assets"):
+                           "assets", "statutory"):
             bad.append(Problem("E011", path, toml_line(text, section), f"unknown section [{section}]",
                                hint="see docs/formats.md#bookstoml"))
     payroll_rules, found = read_rules(doc.get("payroll"), path, toml_line(text, "payroll"))
@@ -160,8 +162,33 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         private_path=private_path,
         prices_include_vat=bool(include_vat),
         price_alert_pct=alert_pct,
+        statutory=statutory,
     )
     return settings, bad
+
+
+_STATUTORY_KEYS = {"tax_id": r"[0-9]{10}", "tax_office": r".+", "address": r".+", "city": r".+", "district": r".+",
+                   "efatura_series": r"[A-Z0-9]{3}", "earsiv_series": r"[A-Z0-9]{3}",
+                   "babs_threshold": r"[0-9]+(\.[0-9]{1,2})?"}
+
+
+def _statutory(section: Any, text: str) -> tuple[StatutorySettings, list[Problem]]:
+    """books.toml [statutory]: the company's VKN, tax office and address on its e-invoices, the series
+    of its invoice numbers and the Ba-Bs threshold (docs/statutory.md)."""
+    if not isinstance(section, dict):
+        return StatutorySettings(), []
+    bad, values = [], {}
+    for key, value in section.items():
+        form = _STATUTORY_KEYS.get(key)
+        if form is None or not isinstance(value, str) or not re.fullmatch(form, value.strip()):
+            bad.append(Problem("E007", "books.toml", toml_line(text, key),
+                               f"[statutory] {key} = {value!r} is not valid",
+                               expected="one of " + ", ".join(_STATUTORY_KEYS) if form is None
+                               else f"a quoted string of the form {form}",
+                               hint='e.g. tax_id = "1234567890", efatura_series = "DNZ", babs_threshold = "5000"'))
+            continue
+        values[key] = value.strip()
+    return StatutorySettings(**values), bad
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -89,6 +89,8 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
         plan.checklist.append(asset_row(book, period, end, entries))
     if plan.year_end and (book.settings.role("count_shortage") or book.settings.role("count_surplus")):
         plan.checklist.append(counts.year_end_row(book, period, entries))
+    if book.settings.statutory.tax_id:      # books that file in Türkiye: the VAT return ties to the offset
+        plan.checklist.append(_vat_return_check(book, period, entries))
     y, m = period[:4], period[5:7]
     for n, e in enumerate(entries, 1):
         plan.entries.append(GeneratedEntry(f"JE-{y}-{m}-C{n:03d}", e.date, e.memo, e.legs, e.tags))
@@ -218,3 +220,15 @@ def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book, lang: str | None
             + text("close.debit_credit", lang, debit=rec.totals.debit, credit=rec.totals.credit),
             f"{text('pack.seal', lang)}: {rec.seal}", f"{text('pack.previous_seal', lang)}: {rec.previous or '-'}", ""]
     return "\n".join(out)
+
+
+def _vat_return_check(book: Book, period: str, entries: list[GeneratedEntry]) -> Check:
+    """The KDV-1 return's payable (or carry-forward) against the VAT offset entry about to be written."""
+    from core.reports.vat_return import tie_out   # lazy: only books with [statutory] read the return
+
+    payable, carry = book.settings.role("vat_payable"), book.settings.role("vat_carry_forward")
+    legs = [leg for e in entries if e.id == "vat" for leg in e.legs]
+    paid = -sum(leg.base for leg in legs if leg.account == payable and leg.base < 0)
+    carried = sum(leg.base for leg in legs if leg.account == carry and leg.base > 0)
+    ok, detail = tie_out(book, period, (paid, carried))
+    return Check("vat-return", "pass" if ok else "fail", detail)

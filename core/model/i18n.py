@@ -174,6 +174,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check.asset-register-tie-out": ("Fixed assets agree with the asset register",
                                      "Duran varlıklar demirbaş kayıtlarıyla uyumlu"),
     "check.previous-period-closed": ("Previous period closed", "Önceki dönem kapalı"),
+    "check.vat-return": ("VAT return (KDV-1) agrees with the VAT offset entry",
+                         "KDV beyannamesi (KDV-1) KDV mahsup kaydıyla uyumlu"),
     # checklist details as close.py writes them (English in the close record), said again for people
     "detail.posted": ("{done} of {total} documents posted", "{total} belgeden {done} tanesi kaydedildi"),
     "detail.not_posted": ("not posted: {ids}", "kaydedilmeyen: {ids}"),

@@ -49,6 +49,21 @@ class AssetSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StatutorySettings:
+    """books.toml [statutory]: the company as it stands on e-Fatura / e-Arşiv invoices and the Ba-Bs
+    forms (core.interop.einvoice, core.reports.vat_return, core.reports.babs, docs/statutory.md)."""
+
+    tax_id: str | None = None                # the company's VKN
+    tax_office: str | None = None            # vergi dairesi
+    address: str | None = None
+    city: str | None = None
+    district: str | None = None              # ilçe
+    efatura_series: str = "FTR"              # three characters: e-Fatura numbers FTR2025000000001
+    earsiv_series: str = "ARS"               # three characters: e-Arşiv numbers
+    babs_threshold: str = "5000"             # Ba-Bs: a counterparty's documents in a month from this much, excl. VAT
+
+
+@dataclass(frozen=True, slots=True)
 class ProductionSettings:
     """books.toml [production] (core.erp.production, docs/production.md)."""
 
@@ -96,6 +111,7 @@ class Settings:
     private_path: str | None = None          # [private] path: the confidential books (core.books.private)
     prices_include_vat: bool = False         # [prices] include_vat: list prices as printed, VAT included
     price_alert_pct: Decimal | None = None   # [prices] alert_pct: warn (W045) when a receipt's price moves more
+    statutory: StatutorySettings = StatutorySettings()
 
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
@@ -230,6 +246,7 @@ class OrderLine:
     account: AccountCode | None = None
     description: str | None = None
     source: Source = field(default=Source("", 0), compare=False)
+    unit: str | None = None        # a line without an item: its unit (kg, l, piece ... or a UN/ECE code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +286,7 @@ class Document:
     allocations: tuple[Allocation, ...] = ()
     applies: tuple[Allocation, ...] = ()
     source: Source = field(default=Source("", 0), compare=False)
+    ettn: str | None = None        # issued invoices: the e-invoice's UUID (ETTN), kept from when it was numbered
 
 
 Order = Document   # orders are documents of kind sales | purchase | quotation

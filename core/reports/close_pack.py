@@ -242,10 +242,24 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
               f'<section id="trial-balance" class="pagebreak"><h2>{_e(t("pack.trial_balance"))}</h2>',
               f'<p class="note">{_e(t("pack.tb_note", day=day_text(as_of, lang)))}</p>',
               table_html(trial), "</section>",
+              *_statutory_sections(book, period),
               (f'<footer><p class="note">{_e(t("pack.footer", company=book.settings.name))} '
                f'<span class="hash">{_e(seal) if seal else _e(t("pack.not_sealed"))}</span></p></footer>'),
               "</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _statutory_sections(book: Book, period: str) -> list[str]:
+    """Books that file in Türkiye ([statutory] tax_id): the month's VAT return and Ba-Bs forms."""
+    if not book.settings.statutory.tax_id or len(period) != 7:
+        return []
+    from core.reports.babs import build_babs
+    from core.reports.vat_return import build_vat_return
+
+    out = []
+    for anchor, table in (("vat-return", build_vat_return(book, period)), ("ba-bs", build_babs(book, period))):
+        out += [f'<section id="{anchor}" class="pagebreak"><h2>{_e(table.title)}</h2>', table_html(table), "</section>"]
+    return out
 
 
 def _money_or_text(value: Any) -> str:
