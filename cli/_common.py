@@ -75,6 +75,7 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
         raise typer.Exit(1) from None
     if not listing:
         load_warnings(problems)
+    _LANGUAGE[0] = book.settings.language if book.settings.language in ("en", "tr") else "en"
     return root, book, problems
 
 
@@ -114,7 +115,17 @@ def warn_errors(problems: list[Problem]) -> None:
         raise typer.Exit(1)
 
 
-def show(table, fmt: Fmt, output: str | None) -> None:
+# The language of the books last opened (books.toml [company] language): what `show` speaks to people.
+_LANGUAGE = ["en"]
+
+
+def show(table, fmt: Fmt, output: str | None, lang: str | None = None) -> None:
+    """Render a report. Text, markdown and HTML are for people and speak the books' language (or
+    `lang`, from --lang); csv and json keep the report's ids and words (core/reports/speak.py)."""
+    if fmt in (Fmt.text, Fmt.md, Fmt.html):
+        from core.reports.speak import in_language
+
+        table = in_language(table, lang or _LANGUAGE[0])
     if fmt is Fmt.text and not output:
         _render.table_text(table)
     else:
