@@ -21,6 +21,7 @@ from core.books import discover
 from core.erp.load import load_ledger
 from core.books import safeio, store
 from core.ledger.period import span_from
+from core.reports.speak import in_language
 from core.model import errors
 from core.model.errors import BooksError, Problem
 from core.model.records import Book
@@ -97,6 +98,7 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
         raise typer.Exit(1) from None
     if not listing:
         load_warnings(problems)
+    _LANGUAGE[0] = book.settings.language if book.settings.language in ("en", "tr") else "en"
     return root, book, problems
 
 
@@ -160,6 +162,9 @@ def warn_errors(problems: list[Problem]) -> None:
 EXTENSION_FORMATS = {".txt": "text", ".md": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html",
                      ".xlsx": "xlsx"}
 
+# The language of the books last opened (books.toml [company] language): what `show` speaks to people.
+_LANGUAGE = ["en"]
+
 
 def out_format(fmt, output: str | None) -> str:
     """The format a table command writes in: --format when given, else the one -o FILE's extension
@@ -174,12 +179,16 @@ def out_format(fmt, output: str | None) -> str:
     return given or implied or "text"
 
 
-def show(table, fmt, output: str | None, csv_dialect: str | None = None) -> None:
+def show(table, fmt, output: str | None, csv_dialect: str | None = None, lang: str | None = None) -> None:
     """Render a report table in the format asked for (`out_format`), to stdout or -o FILE. The one
-    renderer every table command goes through."""
+    renderer every table command goes through. Text, markdown, HTML and xlsx are for people and speak
+    the books' language (or `lang`, from --lang); csv and json keep the report's ids and words
+    (core/reports/speak.py)."""
     kind = out_format(fmt, output)
     if csv_dialect is not None and kind != "csv":
         raise usage(f"--csv-dialect {csv_dialect} applies to CSV output, not {kind}")
+    if kind in ("text", "md", "html", "xlsx"):
+        table = in_language(table, lang or _LANGUAGE[0])
     if kind == "text" and not output:
         _render.table_text(table)
         return

@@ -101,7 +101,7 @@ def trial_balance(
     else:
         table = build(build_trial_balance_levels, book, span, depth=depth, layout=layout or "balances",
                       historical=historical, account_prefix=account, lang=words)
-    show(table, fmt, output, csv_dialect)
+    show(table, fmt, output, csv_dialect, words)
     warn_errors(problems)
 
 
@@ -190,7 +190,7 @@ def balance_sheet(
 
         table = build(build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1], layout=filed,
                       depth=depth, scope=Scope(account, location), lang=words)
-    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect)
+    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect, words)
     warn_errors(problems)
 
 
@@ -243,7 +243,7 @@ def income_statement(
         table = build(build_income_statement_filed, book, cols or span, layout=filed, depth=depth,
                       include_closing=include_closing, scope=Scope(account, location), lang=words)
     show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare),
-         fmt, output, csv_dialect)
+         fmt, output, csv_dialect, words)
     warn_errors(problems)
 
 

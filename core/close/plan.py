@@ -26,11 +26,12 @@ from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close import counts
 from core.erp import asset_ties
+from core.close.correction import correction_entries
 from core.close.entries import (GeneratedEntry, balances, fx_revaluation, periodic_entries, vat_offset,
                                 with_generated, year_end_chain)
 from core.books.closes import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
                                 close_record_text, record_digest, with_event)
-from core.close.seal import digests_csv, record_digests, seal_of
+from core.close.seal import rows_csv, seal_from_short, seal_rows
 from core.ledger.period import month_bounds
 from core.ledger.posting import MissingRole
 from core.model.errors import Problem
@@ -66,7 +67,11 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
                ) -> ClosePlan:
     begin, end = month_bounds(period)
     plan = ClosePlan(period, begin, end, year_end=is_year_end(book, period))
-    plan.checklist = run_checklist(book, period, closed, allow_gap, statements or [])
+    # Closed months whose derivation changed (W018): their corrections come first, and the checks
+    # and the other entries see the books with them.
+    corrections = correction_entries(book, period)
+    seen = _with_entries(book, period, corrections) if corrections else book
+    plan.checklist = run_checklist(seen, period, closed, allow_gap, statements or [])
     # An empty month where the month before had records: refused unless --allow-empty (W010).
     if empty := check_empty_period(book, period):
         if allow_empty:
@@ -74,12 +79,13 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
         else:
             plan.problems += empty
     try:
-        entries = periodic_entries(book, period)
-        entries += counts.count_clearing(book, period, charge)
-        entries += fx_revaluation(book, period)
-        entries += vat_offset(book, period)
+        entries = periodic_entries(seen, period)
+        entries += counts.count_clearing(seen, period, charge)
+        entries += fx_revaluation(seen, period)
+        entries += vat_offset(seen, period)
         if plan.year_end:
-            entries += year_end_chain(book, period, entries)
+            entries += year_end_chain(seen, period, entries)
+        entries = corrections + entries
     except MissingRole as exc:
         plan.problems.append(Problem("E047", "books.toml", 1, f"no account for the posting rule `{exc.role}`",
                                      record=period, hint=f"add `{exc.role} = \"...\"` under [accounts] in books.toml"))
@@ -123,6 +129,13 @@ def asset_row(book: Book, period: str, end: date, entries: list[GeneratedEntry])
     return Check("asset-register-tie-out", "pass" if ok else "fail", detail)
 
 
+def _with_entries(book: Book, period: str, entries: list[GeneratedEntry]) -> Book:
+    begin, end = month_bounds(period)
+    temp = ClosePlan(period, begin, end, entries=entries)
+    rel = close_paths(period)[2]
+    return with_generated(book, store.dump_yaml_records("journal", entries_as_records(temp, book)), rel)
+
+
 def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
     """Generated entries as journal records (what journals/YYYY/YYYY-MM.close.yaml holds)."""
     base = book.base
@@ -163,10 +176,10 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
         after = with_generated(book, files[rel_entries], rel_entries)
     elif (book.root / rel_entries).exists():
         files[rel_entries] = None            # an inert file from an interrupted close must not come alive
-    digests = record_digests(after, plan.period)
+    rows = seal_rows(after, plan.period)
     earlier = [p for p in sorted(closes) if p < plan.period]
     previous = closes[earlier[-1]].seal if earlier else None
-    seal = seal_of(digests, previous)
+    seal = seal_from_short(rows, previous)
     dec = book.settings.decimals(book.base) or 2
     span = after.ledger().filter((pl.col("date") >= plan.begin) & (pl.col("date") <= plan.end))["base"]
     old = closes.get(plan.period)
@@ -181,7 +194,7 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
         if plan.opening else None)
     rec = replace(rec, history=with_event(plan.period, old.history if old is not None else None, Event(
         "closed", by=by, on=on.isoformat(), seal=seal, record=record_digest(rec))))
-    ordered = {rel_seal: digests_csv(digests), **files}
+    ordered = {rel_seal: rows_csv(rows), **files}
     ordered[rel_record] = close_record_text(rec)      # last: the record is the commit point
     return ordered, rec
 

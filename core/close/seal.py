@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from core.books import safeio
+from core.books import safeio, sealed
 from core.books.closes import close_paths, read_closes
 from core.ledger.period import month_bounds
 from core.model.errors import Problem
@@ -29,45 +29,58 @@ def _row_text(frame: pl.DataFrame, cols: list[str]) -> pl.Expr:
     return pl.concat_str([pl.col(c).cast(pl.String).fill_null("\u2205") for c in cols], separator="\u241f")
 
 
-def record_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
-    """id -> (digest, file, line) for every record dated in the period, and its derived postings.
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What a record's digest is made of: its own canonical text and, for a record that derives
+    postings (`source`), the canonical text of those postings after it."""
+    body: str
+    source: str | None
+    file: str
+    line: int
 
-    Canonical texts are built column-wise with polars (a month of a large book holds a hundred
-    thousand records); only the final SHA-256 per record runs in Python.
-    """
+
+POST_COLS = ["account", "currency", "amount", "base", "rate", "contact", "item", "location", "memo", "tags"]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def derived_texts(derived: pl.DataFrame | None, period: str) -> dict[str, str]:
+    """source -> the canonical text of the postings it derives in the period (sorted, one a line)."""
+    if derived is None or derived.is_empty():
+        return {}
     begin, end = month_bounds(period)
-    out: dict[str, tuple[str, str, int]] = {}
+    d = (derived.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
+         .select("source", "entry_id", _row_text(derived, ["entry_id", *POST_COLS]).alias("_t"))
+         .group_by("source", maintain_order=True).agg(pl.col("_t").sort().str.join("\n")))
+    return dict(d.iter_rows())
 
-    def sha(text: str) -> str:
-        return hashlib.sha256(text.encode()).hexdigest()
+
+def record_parts(book: Book, period: str) -> dict[str, Part]:
+    """key -> Part for every record dated in the period (accounts and rates aside)."""
+    begin, end = month_bounds(period)
+    out: dict[str, Part] = {}
 
     def in_period(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
 
-    post_cols = ["account", "currency", "amount", "base", "rate", "contact", "item", "location", "memo", "tags"]
-    derived_by_source: dict[str, str] = {}
-    derived = book.derived_postings
-    if derived is not None and not derived.is_empty():
-        d = (in_period(derived).select("source", "entry_id", _row_text(derived, ["entry_id", *post_cols]).alias("_t"))
-             .group_by("source", maintain_order=True).agg(pl.col("_t").sort().str.join("\n")))
-        derived_by_source = dict(d.iter_rows())
-    posts = (in_period(book.postings).select("entry_id", "line", _row_text(book.postings, post_cols).alias("_t"))
+    posts = (in_period(book.postings).select("entry_id", "line", _row_text(book.postings, POST_COLS).alias("_t"))
              .sort("entry_id", "line").group_by("entry_id", maintain_order=True).agg(pl.col("_t").str.join("\n")))
     entries = in_period(book.entries)
     joined = entries.select("id", "file", "line", _row_text(entries, ["id", "date", "memo", "payee", "source", "tags"])
                             .alias("_e")).join(posts, left_on="id", right_on="entry_id", how="left")
     for rid, f, ln, head, body in joined.iter_rows():
-        out[f"entry:{rid}"] = (sha(f"{head}\n{body or ''}"), str(f), ln)
+        out[f"entry:{rid}"] = Part(f"{head}\n{body or ''}", None, str(f), ln)
     for doc in book.documents:
         if begin <= doc.date <= end:
             body = json.dumps(_doc_body(doc), sort_keys=True, default=str, ensure_ascii=False)
-            out[f"document:{doc.id}"] = (sha(body + "\n" + derived_by_source.get(doc.id, "")), doc.source.path,
-                                         doc.source.line)
+            out[f"document:{doc.id}"] = Part(body, doc.id, doc.source.path, doc.source.line)
     moves = in_period(book.moves)
     if not moves.is_empty():
         cols = [c for c in moves.columns if c not in ("file", "line")]
         for mid, f, ln, text in moves.select("id", "file", "line", _row_text(moves, cols).alias("_t")).iter_rows():
-            out[f"move:{mid}"] = (sha(text + "\n" + derived_by_source.get(mid, "")), str(f), ln)
+            out[f"move:{mid}"] = Part(text, mid, str(f), ln)
     if book.sales is not None and not book.sales.is_empty():
         sales = in_period(book.sales)
         cols = [c for c in sales.columns if c not in ("file", "line")]
@@ -78,15 +91,61 @@ def record_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
             n = 2
             while key in out:
                 key, n = f"{key.rsplit('#', 1)[0]}#{n}", n + 1
-            out[key] = (sha(text), str(f), ln)
+            out[key] = Part(text, None, str(f), ln)
     for run in book.payroll:
         if begin <= run.date <= end:
             body = json.dumps(_doc_body(run), sort_keys=True, default=str, ensure_ascii=False)   # not where it sits
-            out[f"payroll:{run.id}"] = (sha(body + "\n" + derived_by_source.get(run.id, "")), run.source.path,
-                                        run.source.line)
+            out[f"payroll:{run.id}"] = Part(body, run.id, run.source.path, run.source.line)
+    return out
+
+
+def part_digest(part: Part, texts: dict[str, str]) -> str:
+    return _sha(part.body if part.source is None else part.body + "\n" + texts.get(part.source, ""))
+
+
+def record_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
+    """id -> (digest, file, line) for every record dated in the period, and its derived postings.
+
+    Canonical texts are built column-wise with polars (a month of a large book holds a hundred
+    thousand records); only the final SHA-256 per record runs in Python. The derived postings are
+    the fresh derivation (`Book.derived_fresh`) where the loader kept a closed month as sealed.
+    """
+    derived = book.derived_fresh if book.derived_fresh is not None else book.derived_postings
+    texts = derived_texts(derived, period)
+    out = {k: (part_digest(p, texts), p.file, p.line) for k, p in record_parts(book, period).items()}
     out.update(account_digests(book, period))
     out.update(rate_digests(book, period))
     return out
+
+
+def seal_rows(book: Book, period: str) -> dict[str, str]:
+    """What closes/PERIOD.seal.csv holds: the short digests and the month's derived postings
+    (core.books.sealed), all of them under the seal."""
+    begin, end = month_bounds(period)
+    derived = book.derived_postings
+    month = None if derived is None else derived.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
+    return {**{k: v[0][:32] for k, v in record_digests(book, period).items()}, **sealed.posting_rows(month)}
+
+
+def derivation_changed(book: Book, period: str, stored: dict[str, str]) -> tuple[set[str], set[str]]:
+    """For a month sealed with its derived postings: (the sources whose records are as sealed but
+    derive other postings today, the sources whose own records changed, were added or removed)."""
+    if not sealed.has_postings(stored):
+        return set(), set()
+    was = derived_texts(sealed.sealed_postings(stored), period)
+    derived = book.derived_fresh if book.derived_fresh is not None else book.derived_postings
+    now = derived_texts(derived, period)
+    parts = record_parts(book, period)
+    edited: set[str] = set()
+    for key, part in parts.items():
+        if part.source is not None and (key not in stored or part_digest(part, was)[:32] != stored[key]):
+            edited.add(part.source)
+    for key in stored:
+        kind, _, rid = key.partition(":")
+        if kind in ("document", "move", "payroll") and key not in parts:
+            edited.add(rid)
+    changed = {s for s in set(was) | set(now) if was.get(s) != now.get(s)} - edited
+    return changed, edited
 
 
 def account_digests(book: Book, period: str) -> dict[str, tuple[str, str, int]]:
@@ -145,7 +204,11 @@ def seal_of(digests: dict[str, tuple[str, str, int]], previous: str | None) -> s
 
 
 def digests_csv(digests: dict[str, tuple[str, str, int]]) -> str:
-    lines = ["record,digest"] + [f"{k},{digests[k][0][:32]}" for k in sorted(digests)]
+    return rows_csv({k: v[0][:32] for k, v in digests.items()})
+
+
+def rows_csv(rows: dict[str, str]) -> str:
+    lines = ["record,digest"] + [f"{k},{rows[k]}" for k in sorted(rows)]
     return "\n".join(lines) + "\n"
 
 
@@ -198,8 +261,12 @@ def check_seals(book: Book) -> list[Problem]:
                                     record=period, expected=f"seal {seal_from_short(stored, rec.previous)}",
                                     found=f"seal {rec.seal}", hint="restore closes/ from git"))
         now = record_digests(book, period)
-        for key in sorted(set(now) | set(stored)):
+        # a record as sealed whose derivation changed is W018 (core.close.correction), not an edit
+        rederived, _ = derivation_changed(book, period, stored)
+        for key in sorted(set(now) | {k for k in stored if not sealed.is_posting_key(k)}):
             kind, _, rid = key.partition(":")
+            if kind in ("document", "move", "payroll") and rid in rederived:
+                continue
             if key not in stored:
                 d, f, ln = now[key]
                 problems.append(Problem("E070", f, ln, f"{kind} {rid} was added to closed period {period}",

@@ -295,6 +295,7 @@ from core.erp.commissions import check_commissions  # noqa: E402
 from core.erp.supplier_prices import check_price_moves  # noqa: E402
 from core.books.closes import check_close_history, check_leftovers  # noqa: E402
 from core.close.seal import check_seals  # noqa: E402
+from core.close.correction import check_derived_changes  # noqa: E402
 from core.close.tags import check_close_tags  # noqa: E402
 from core.books.tax_numbers import check_contact_numbers  # noqa: E402
 from core.erp import asset_ties, assets, depreciation, recurring  # noqa: E402
@@ -327,6 +328,7 @@ CHECKS: tuple[Check, ...] = (
     check_commissions,
     check_price_moves,
     check_seals,
+    check_derived_changes,
     check_close_history,
     check_close_tags,
     check_leftovers,

@@ -256,7 +256,11 @@ def check_tie_outs(book: Book) -> list[Problem]:
         for role, code in holder.accounts if role == "inventory"}
     inventory.discard(None)
     if inventory and not book.moves.is_empty():
-        manual = book.postings.filter(pl.col("account").is_in(sorted(inventory)))
+        # a close's correction of a closed month's derivation (core.close.correction) brings the
+        # inventory account to what the stock ledger values today: it is not a hand entry
+        corrections = book.entries.filter(pl.col("tags").fill_null("").str.contains("(^|,)corrects:"))["id"]
+        manual = book.postings.filter(pl.col("account").is_in(sorted(inventory))
+                                      & ~pl.col("entry_id").is_in(corrections.to_list()))
         for eid, f, ln, acc in manual.select("entry_id", "file", "line", "account").iter_rows():
             out.append(Problem("E052", str(f), ln, f"manual posting on inventory account {acc}", record=eid,
                                expected="inventory moved by stock moves only",

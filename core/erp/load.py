@@ -8,7 +8,7 @@ from pathlib import Path
 import core.erp.kinds  # noqa: F401  (registers the domains' record-file kinds with core.books.kinds)
 from core.books import store
 from core.books.load import load_book
-from core.erp import post
+from core.erp import frozen, post
 from core.model.errors import Problem
 from core.model.records import Book
 
@@ -18,4 +18,4 @@ def load_ledger(root: Path, *, use_cache: bool = True, jobs: int | None = None) 
     with store.reading(root):        # waits while a writer changes files; finishes an interrupted write
         book, problems = load_book(root, use_cache=use_cache, jobs=jobs)
     book, found = post.derive(book)
-    return book, problems + found
+    return frozen.freeze_sealed(book), problems + found

@@ -119,6 +119,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W008": (WARNING, "git tracks the local .kebir/ directory"),
     "W016": (WARNING, "stock check held back while a stock file cannot be read"),
     "W017": (WARNING, "a CRM record's tax number or IBAN fails its check"),
+    "W018": (WARNING, "a closed month's records derive other postings than it sealed (a correction is due)"),
     "W010": (WARNING, "a month to close has no documents, sales or bank lines where the month before had them"),
     "W011": (WARNING, "an item sold on a Z-report is also issued by hand the same day at the same location"),
 }

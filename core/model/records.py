@@ -389,6 +389,9 @@ class Book:
     stock_ledger: StockLedger | None = None          # the stock the derivation valued (core.erp.stock)
     derived_entries: pl.DataFrame | None = None
     allocations: pl.DataFrame | None = None          # the subledger's allocation rows (core.ledger.subledger)
+    # derived postings as the documents imply them today, where a closed month keeps the ones it sealed
+    # (core.erp.frozen): None when nothing is kept
+    derived_fresh: pl.DataFrame | None = None
     deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml

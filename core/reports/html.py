@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
-from core.model.i18n import MONTHS_SHORT, text
+from core.model.i18n import CATALOGUE, MONTHS_SHORT, text
 
 from core.reports import NUMERIC, Table
 
@@ -309,29 +309,33 @@ def chart_for(table: Table) -> str:
     keys = [c.key for c in table.columns]
     if (series := _period_series(table)) is not None:
         return flows_svg(series, dec)
+    lang = str(table.meta.get("language", "en"))
     if table.name == "sales" and table.rows:
         i, j = keys.index("net"), keys.index("name")
-        label = {"customer": "Top customers", "item": "Top items", "rep": "Sales by rep",
-                 "location": "Sales by location", "month": "Sales by month"}.get(str(table.meta.get("by")), "Sales")
-        return bars_svg(f"{label}, net sales", [(r[j] or r[0], r[i]) for r in table.rows[:15]], cur, dec)
+        by = str(table.meta.get("by"))
+        label = text(f"chart.sales_by_{by}" if f"chart.sales_by_{by}" in CATALOGUE else "chart.sales", lang)
+        return bars_svg(text("chart.net_sales", lang, label=label), [(r[j] or r[0], r[i]) for r in table.rows[:15]],
+                        cur, dec)
     if table.name.startswith("aging") and table.totals is not None:
         buckets = [(c.title, table.totals[k]) for k, c in enumerate(table.columns)
                    if c.kind == "money" and c.key not in ("total", "open") and isinstance(table.totals[k], Decimal)]
         if buckets:
-            return bars_svg("Open items by days past due", buckets, cur, dec)
+            return bars_svg(text("chart.open_items", lang), buckets, cur, dec)
     if table.name == "stock" and table.rows:
         i_loc, i_val = keys.index("location"), keys.index("closing_value")
         per: dict[str, Decimal] = {}
         for r in table.rows:
             per[r[i_loc]] = per.get(r[i_loc], Decimal(0)) + r[i_val]
-        return bars_svg("Stock value at the end, by location", sorted(per.items()), cur, dec)
+        return bars_svg(text("chart.stock_by_location", lang), sorted(per.items()), cur, dec)
     if table.name == "menu" and table.rows:
         return matrix_svg(table)
     if table.name == "cash-flow":
         m = table.meta
-        parts = [("Operating", m.get("operating")), ("Investing", m.get("investing")),
-                 ("Financing", m.get("financing")), ("Net change in cash", m.get("net_change"))]
-        return bars_svg("Where the cash came from and went", [(k, v) for k, v in parts if isinstance(v, Decimal)],
+        parts = [(text("chart.operating", lang), m.get("operating")),
+                 (text("chart.investing", lang), m.get("investing")),
+                 (text("chart.financing", lang), m.get("financing")),
+                 (text("row.net_change", lang), m.get("net_change"))]
+        return bars_svg(text("chart.cash_flow", lang), [(k, v) for k, v in parts if isinstance(v, Decimal)],
                         cur, dec)
     return ""
 
