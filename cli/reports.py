@@ -471,3 +471,25 @@ def aging(
     show(build_aging(book, side, as_of, detail), fmt, output)
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
+
+
+@report_app.command("tax-base")
+def tax_base_report(
+    period: Annotated[str, typer.Option("-p", "--period", help="The fiscal year, YYYY.")],
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """Taxable-profit worksheet: accounting profit, KKEG, exemptions, tax losses, the corporate tax.
+
+    Examples:
+      kebir report tax-base --books ledger-data -p 2025
+      kebir report tax-base --books ledger-data -p 2025 --format json
+    """
+    from core.reports.tax_base import build_tax_base
+
+    if not (len(period) == 4 and period.isdigit()):
+        raise usage(f"tax-base takes a fiscal year (-p 2025), not {period!r}")
+    root, book, problems = open_books(books)
+    show(build_tax_base(book, int(period)), fmt, output)
+    raise typer.Exit(1 if errors.count_errors(problems) else 0)

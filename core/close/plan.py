@@ -20,12 +20,14 @@ from typing import Any
 import polars as pl
 
 from core.close.emptyperiod import check_empty_period
+from core.close.yearend import quarter_entries, year_end_entries
+from core.close.yearend_tax import is_quarter_end
 from core.model.i18n import language, text
 from core.reports.checklist import checklist_rows
 from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close.entries import (GeneratedEntry, balances, count_clearing, fx_revaluation, periodic_entries, vat_offset,
-                                with_generated, year_end_chain)
+                                with_generated)
 from core.books.closes import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
                                 close_record_text, record_digest, with_event)
 from core.close.seal import digests_csv, record_digests, seal_of
@@ -60,7 +62,8 @@ def is_year_end(book: Book, period: str) -> bool:
 
 
 def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = False,
-               statements: list[dict] | None = None, allow_empty: bool = False) -> ClosePlan:
+               statements: list[dict] | None = None, allow_empty: bool = False,
+               accept_provisions: bool | None = None) -> ClosePlan:
     begin, end = month_bounds(period)
     plan = ClosePlan(period, begin, end, year_end=is_year_end(book, period))
     plan.checklist = run_checklist(book, period, closed, allow_gap, statements or [])
@@ -76,7 +79,9 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
         entries += fx_revaluation(book, period)
         entries += vat_offset(book, period)
         if plan.year_end:
-            entries += year_end_chain(book, period, entries)
+            entries += year_end_entries(book, period, entries, accept_provisions, plan.checklist)
+        elif is_quarter_end(book, period):
+            entries += quarter_entries(book, period, entries)
     except MissingRole as exc:
         plan.problems.append(Problem("E047", "books.toml", 1, f"no account for the posting rule `{exc.role}`",
                                      record=period, hint=f"add `{exc.role} = \"...\"` under [accounts] in books.toml"))
