@@ -493,3 +493,24 @@ def tax_base_report(
     root, book, problems = open_books(books)
     show(build_tax_base(book, int(period)), fmt, output)
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
+
+
+@report_app.command("opening-entry")
+def opening_entry_report(
+    period: Annotated[str, typer.Option("-p", "--period", help="The new fiscal year, YYYY.")],
+    books: BooksOpt = None,
+    fmt: FormatOpt = Fmt.text,
+    output: OutputOpt = None,
+) -> None:
+    """The closing entry of the year before and the opening entry of YEAR, as the journal shows them.
+
+    Examples:
+      kebir report opening-entry --books ledger-data -p 2026
+    """
+    from core.reports.opening_entry import build_opening_entry
+
+    if not (len(period) == 4 and period.isdigit()):
+        raise usage(f"opening-entry takes a fiscal year (-p 2026), not {period!r}")
+    root, book, problems = open_books(books)
+    show(build_opening_entry(book, int(period)), fmt, output)
+    raise typer.Exit(1 if errors.count_errors(problems) else 0)

@@ -52,7 +52,9 @@ def read_close(doc: dict[str, Any], path: str, text: str, line_of: Callable[[str
     bad: list[Problem] = []
 
     def problem(key: str, message: str, hint: str) -> None:
-        bad.append(Problem("E210", path, line_of(text, key), message, record="[close]", hint=hint))
+        m = re.search(rf'^[ \t]*"{re.escape(key)}"[ \t]*=', text, re.M)     # a quoted key: "2023" = ...
+        line = text.count("\n", 0, m.start()) + 1 if m else line_of(text, key)
+        bad.append(Problem("E210", path, line, message, record="[close]", hint=hint))
 
     for key in _PERCENTS:
         if key in doc:

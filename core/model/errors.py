@@ -94,7 +94,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E210": (ERROR, "year-end setting in books.toml [close] is not valid"),
     "E211": (ERROR, "a `due:` tag that is not a date"),
     "W035": (WARNING, "a tax loss older than five years is not deducted"),
-    "W036": (WARNING, "an employee without a hire date or gross salary gets no severance provision"),
     "E150": (ERROR, "books.toml names a report language kebir does not speak"),
     "W001": (WARNING, "credit limit passed"),
     "W002": (WARNING, "price differs from the price rules"),
