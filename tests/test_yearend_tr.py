@@ -266,3 +266,12 @@ def test_year_end__provisional_tax_provisions_reclass_tax_base_and_opening_by_ha
     closing = {r["account"]: Decimal(str(r["debit"] or 0)) - Decimal(str(r["credit"] or 0))
                for r in rows if r["entry"] == "closing"}
     assert closing == {a: -v for a, v in opening.items()}
+
+
+def test_year_end__exports_pass_hledger_check_and_bean_check_after_it(books):
+    from tests.test_export_closed import tools_accept
+
+    assert close(books, "2025-03").exit_code == 0
+    assert close(books, "2025-12", "--accept-provisions").exit_code == 0
+    bal = tools_accept(books)
+    assert bal["472.01"] == Decimal("-363957.84") and bal["371"] == Decimal("47500.00")

@@ -212,6 +212,8 @@ def kkeg_of(entries: list[GeneratedEntry], book: Book) -> dict[str, int]:
     return out
 
 
-def provision_total(entries: list[GeneratedEntry]) -> int:
-    return sum(leg.base for e in entries for leg in e.legs if leg.base > 0)
+def provision_total(entries: list[GeneratedEntry], book: Book) -> int:
+    """What the entries charge to or credit to the income statement (the provision, not the transfer)."""
+    pl_accounts = {c for c, a in book.accounts.items() if a.type in ("income", "expense")}
+    return sum(abs(leg.base) for e in entries for leg in e.legs if leg.account in pl_accounts)
 

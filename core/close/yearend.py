@@ -30,7 +30,7 @@ def quarter_entries(book: Book, period: str, before: list[GeneratedEntry]) -> li
 
 def provisions_check(book: Book, proposed: list[GeneratedEntry], accept: bool | None) -> Check:
     dec = book.settings.decimals(book.base) or 2
-    what = "; ".join(f"{e.memo} {fmt_minor(provision_total([e]), dec)}" for e in proposed)
+    what = "; ".join(f"{e.memo} {fmt_minor(provision_total([e], book), dec)}" for e in proposed)
     if accept is None:
         return Check("provisions", "fail", f"proposed: {what}; post them with --accept-provisions "
                      "or close without them with --no-provisions")

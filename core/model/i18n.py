@@ -170,6 +170,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check.inventory-tie-out": ("Inventory agrees with the stock ledger", "Stok hesapları stok defteriyle uyumlu"),
     "check.bank-statements": ("Bank balances agree with statements", "Banka bakiyeleri ekstrelerle uyumlu"),
     "check.previous-period-closed": ("Previous period closed", "Önceki dönem kapalı"),
+    "check.provisions": ("Year-end provisions", "Yıl sonu karşılıkları"),
     # checklist details as close.py writes them (English in the close record), said again for people
     "detail.posted": ("{done} of {total} documents posted", "{total} belgeden {done} tanesi kaydedildi"),
     "detail.not_posted": ("not posted: {ids}", "kaydedilmeyen: {ids}"),
