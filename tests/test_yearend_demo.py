@@ -33,8 +33,8 @@ def closed_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("yearend") / "ledger-data"
     shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".kebir"))
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    result = run("close", "2025-12", "--books", str(root), "--on", "2026-01-20", "--by", "Zeynep Kaya <z@lokanta.example>",
-                 "--allow-gap", "--accept-provisions")
+    result = run("close", "2025-12", "--books", str(root), "--on", "2026-01-20",
+                 "--by", "Zeynep Kaya <z@lokanta.example>", "--allow-gap", "--accept-provisions")
     assert result.exit_code == 0, result.output
     return root
 
