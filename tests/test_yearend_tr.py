@@ -275,3 +275,63 @@ def test_year_end__exports_pass_hledger_check_and_bean_check_after_it(books):
     assert close(books, "2025-12", "--accept-provisions").exit_code == 0
     bal = tools_accept(books)
     assert bal["472.01"] == Decimal("-363957.84") and bal["371"] == Decimal("47500.00")
+
+
+IFRS_BOOKS = """\
+[company]
+name = "Aging Ltd."
+base_currency = "TRY"
+chart = "ifrs-small"
+
+[accounts]
+rounding = "659.99"
+retained_earnings = "570.01"
+receivable = "120.01"
+bank = "102.01"
+provision_expense = "654.01"
+doubtful_allowance = "129.01"
+
+[close]
+doubtful_after_days = "365"
+"""
+
+
+def test_ifrs_year_end__receivables_over_a_year_late_are_provided_for_in_full(tmp_path):
+    root = write_books(tmp_path / "ifrs", {
+        "books.toml": IFRS_BOOKS, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CUSTOMERS,
+        "journals/2024/2024-11.yaml": entry("JE-2024-11-0001", "2024-11-01", "Banquet, CU-2",
+                                            '{account: "120.01", debit: "8000.00", contact: CU-2}',
+                                            '{account: "600.01", credit: "8000.00"}'),
+        "journals/2025/2025-12.yaml": entry("JE-2025-12-0001", "2025-12-01", "Banquet, CU-2",
+                                            '{account: "120.01", debit: "5000.00", contact: CU-2}',
+                                            '{account: "600.01", credit: "5000.00"}'),
+    }, base=False)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    result = close(root, "2025-12", "--accept-provisions")
+    assert result.exit_code == 0, result.output
+    # the banquet of 2024-11-01 (due at once) is 425 days late on 2025-12-31: 8,000.00 in full;
+    # December's 5,000.00 is 30 days late: nothing. No move to a doubtful account under IFRS.
+    assert generated(root, "2025-12")["Doubtful receivables 2025 (over 365 days past due)"] == {
+        "654.01": Decimal("8000.00"), "129.01": Decimal("-8000.00")}
+
+
+def test_tax_base__the_minimum_tax_binds_when_exempt_income_empties_the_base(tmp_path):
+    """Profit 1,000,000.00 of which 900,000.00 exempt dividends: base 100,000.00, tax 25% = 25,000.00;
+    the minimum base (profit + KKEG - losses, exemptions not deducted) 1,000,000.00 at 10% = 100,000.00."""
+    from core.erp.load import load_ledger
+    from core.reports.tax_base import tax_base
+
+    books = BOOKS.replace('kkeg_accounts = ["689"]', 'kkeg_accounts = ["689"]\nexempt_accounts = ["679"]')
+    books = books.replace('"2019" = "50000.00"\n"2023" = "100000.00"\n', "")
+    accounts = ACCOUNTS + '- {code: "679", name: "İştirak kazançları", type: income}\n'
+    root = write_books(tmp_path / "min", {
+        "books.toml": books, "accounts.yaml": accounts,
+        "journals/2025/2025-05.yaml": entry("JE-2025-05-0001", "2025-05-20", "Dividend and sales",
+                                            '{account: "102.01", debit: "1000000.00"}',
+                                            '{account: "679", credit: "900000.00"}',
+                                            '{account: "600.01", credit: "100000.00"}')}, base=False)
+    book, _ = load_ledger(root, use_cache=False)
+    t = tax_base(book, 2025)
+    assert (t.profit, t.exempt_total, t.base, t.tax) == (100_000_000, 90_000_000, 10_000_000, 2_500_000)
+    assert (t.minimum_base, t.minimum_tax, t.final_tax) == (100_000_000, 10_000_000, 10_000_000)
+    assert tax_base(book, 2024).minimum_rate is None           # KVK 32/C: from the 2025 period on

@@ -7,6 +7,7 @@ minimum_tax_rate = "10"                 # KVK Art. 32/C, from the 2025 accountin
 kkeg_accounts = ["689.01"]              # non-deductible expense accounts (KVK Art. 11)
 exempt_accounts = ["679.01"]            # exempt income (KVK Art. 5)
 rediscount_rate = "46.75"               # CBRT rediscount rate at the balance sheet date
+doubtful_after_days = "365"             # another chart than tr-tdhp: allowance for receivables this late
 
 [close.losses]                          # tax losses of earlier years (KVK Art. 9), as filed
 "2023" = "1200000.00"
@@ -31,7 +32,7 @@ from typing import Any
 
 from core.model.errors import Problem
 
-_PERCENTS = ("minimum_tax_rate", "rediscount_rate")
+_PERCENTS = ("minimum_tax_rate", "rediscount_rate", "doubtful_after_days")
 _LISTS = ("kkeg_accounts", "exempt_accounts")
 _TABLES = {"losses": r"\d{4}", "deductions": r"\d{4}", "severance_ceiling": r"\d{4}-\d{2}"}
 
@@ -60,7 +61,7 @@ def read_close(doc: dict[str, Any], path: str, text: str, line_of: Callable[[str
         if key in doc:
             value = doc[key]
             if not _amount(value):
-                problem(key, f"[close] {key} = {value!r} is not a percent", f'write {key} = "25" (a quoted number)')
+                problem(key, f"[close] {key} = {value!r} is not a number", f'write {key} = "25" (a quoted number)')
             else:
                 out[key] = value
     for key in _LISTS:

@@ -3,7 +3,8 @@
 - doubtful receivables (VUK Art. 323): a customer with `legal_follow_up: DATE` (the day the claim
   went to court or enforcement) on or before the year end: its receivable balance moves to
   `doubtful_receivable` (128) and the part not yet provided for is provided (`provision_expense`
-  654 against `doubtful_allowance` 129);
+  654 against `doubtful_allowance` 129); on another chart than tr-tdhp with `[close]
+  doubtful_after_days`, by age instead: every open receivable that late, in full;
 - rediscount of notes (VUK Art. 281, 285): every note on `notes_receivable` (121) or
   `notes_payable` (321) open at the year end with a `due:YYYY-MM-DD` tag on its posting, discounted
   from its due day to the year end at `[close] rediscount_rate` by the inner (true) discount,
@@ -31,6 +32,7 @@ from core.close.entries import GeneratedEntry
 from core.ledger.derived import Leg
 from core.ledger.period import month_bounds
 from core.ledger.posting import MissingRole
+from core.ledger.subledger import open_items
 from core.model.money import round_half_up
 from core.model.records import Book
 
@@ -65,7 +67,34 @@ def by_contact(book: Book, end: date, account: str | None) -> dict[str | None, i
     return {c: b for c, b in p.group_by("contact").agg(pl.col("base").sum()).iter_rows() if b}
 
 
+def doubtful_by_age(book: Book, end: date) -> list[GeneratedEntry]:
+    """Books on another chart (IFRS): every open receivable more than `[close] doubtful_after_days`
+    past due at the year end is provided for in full, per customer, less the allowance held."""
+    days = book.settings.close.doubtful_after_days
+    if not days:
+        return []
+    late: dict[str, int] = {}
+    for item in open_items(book, "ar", end):
+        if not item.on_account and (end - item.due).days > int(Decimal(days)):
+            late[item.contact] = late.get(item.contact, 0) + item.amount
+    if not late:
+        return []
+    provided = _need(book, "doubtful_allowance")
+    allowance = by_contact(book, end, provided)
+    legs: list[Leg] = []
+    for cid, amount in sorted(late.items()):
+        need = amount + allowance.get(cid, 0)
+        if need > 0:
+            legs += [Leg(_need(book, "provision_expense"), need, contact=cid,
+                         memo=f"receivables over {days} days past due"),
+                     Leg(provided, -need, contact=cid, memo="allowance for doubtful receivables")]
+    return [GeneratedEntry("doubtful", end, f"Doubtful receivables {end.year} (over {days} days past due)",
+                           tuple(legs))] if legs else []
+
+
 def doubtful(book: Book, end: date) -> list[GeneratedEntry]:
+    if book.settings.chart != "tr-tdhp" and book.settings.close.doubtful_after_days:
+        return doubtful_by_age(book, end)
     receivable = book.settings.role("receivable")
     flagged = sorted(c.id for c in book.contacts.values()
                      if (d := _day(c.get("legal_follow_up"))) is not None and d <= end)

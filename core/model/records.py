@@ -44,6 +44,7 @@ class CloseSettings:
     deductions: tuple[tuple[str, str], ...] = ()   # [close.deductions] "2025" = "...": KVK Art. 10, by year
     rediscount_rate: str | None = None       # CBRT rediscount rate, percent a year (VUK Art. 281/285)
     severance_ceiling: tuple[tuple[str, str], ...] = ()  # [close.severance_ceiling] "2025-07" = "53919.68"
+    doubtful_after_days: str | None = None   # books on another chart than tr-tdhp: allowance for AR this late
 
 
 @dataclass(frozen=True, slots=True)
