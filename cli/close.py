@@ -55,7 +55,6 @@ def close_cmd(
     Examples:
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --dry-run
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --commit
-      kebir close 2025-12 --books ledger-data --on 2026-01-15 --accept-provisions --dry-run
     """
     period = period_arg(period)
     day = on_date(on) or date.today()
