@@ -40,6 +40,9 @@ def close_cmd(
     allow_gap: Annotated[bool, typer.Option("--allow-gap", help="Close although the previous month is open.")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Close a month that has no documents, no sales "
                                               "and no bank lines although the month before had them (W010).")] = False,
+    provisions: Annotated[Optional[bool], typer.Option(
+        "--accept-provisions/--no-provisions", help="At the year end: post the provisions the close proposes "
+        "(doubtful receivables, rediscount, severance, unused leave), or close without them.")] = None,
     mark_filed: Annotated[bool, typer.Option("--mark-filed", help="Mark the closed PERIOD as filed (VAT "
                                              "return / e-ledger submitted): it can no longer be reopened.")] = False,
     lock_timeout: Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the books lock.")] = 10.0,
@@ -78,7 +81,7 @@ def close_cmd(
             return
         with progress(f"Closing {period}: checks, generated entries, seal ..."):
             done = run.run_close(root, period, day, who, allow_gap=allow_gap, allow_empty=allow_empty,
-                                 dry_run=dry_run, commit=commit, charge=charge,
+                                 accept_provisions=provisions, dry_run=dry_run, commit=commit, charge=charge,
                                  report_dir=Path(report) if report and not dry_run else None,
                                  lock_timeout=lock_timeout)
     load_warnings(done.load_problems)

@@ -485,3 +485,48 @@ def aging(
     show(build_aging(book, side, as_of, detail), fmt, output, csv_dialect)
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
+
+
+@report_app.command("tax-base")
+def tax_base_report(
+    period: Annotated[str, typer.Option("-p", "--period", help="The fiscal year, YYYY.")],
+    books: BooksOpt = None,
+    fmt: OutFormatOpt = None,
+    output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
+) -> None:
+    """Taxable-profit worksheet: accounting profit, KKEG, exemptions, tax losses, the corporate tax.
+
+    Examples:
+      kebir report tax-base --books ledger-data -p 2025
+      kebir report tax-base --books ledger-data -p 2025 --format json
+    """
+    from core.reports.tax_base import build_tax_base
+
+    if not (len(period) == 4 and period.isdigit()):
+        raise usage(f"tax-base takes a fiscal year (-p 2025), not {period!r}")
+    root, book, problems = open_books(books)
+    show(build_tax_base(book, int(period)), fmt, output, csv_dialect)
+    raise typer.Exit(1 if errors.count_errors(problems) else 0)
+
+
+@report_app.command("opening-entry")
+def opening_entry_report(
+    period: Annotated[str, typer.Option("-p", "--period", help="The new fiscal year, YYYY.")],
+    books: BooksOpt = None,
+    fmt: OutFormatOpt = None,
+    output: OutputOpt = None,
+    csv_dialect: CsvDialectOpt = None,
+) -> None:
+    """The closing entry of the year before and the opening entry of YEAR, as the journal shows them.
+
+    Examples:
+      kebir report opening-entry --books ledger-data -p 2026
+    """
+    from core.reports.opening_entry import build_opening_entry
+
+    if not (len(period) == 4 and period.isdigit()):
+        raise usage(f"opening-entry takes a fiscal year (-p 2026), not {period!r}")
+    root, book, problems = open_books(books)
+    show(build_opening_entry(book, int(period)), fmt, output, csv_dialect)
+    raise typer.Exit(1 if errors.count_errors(problems) else 0)

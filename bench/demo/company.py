@@ -29,6 +29,7 @@ VOUCHER_ACCOUNT = "108.04"
 BANK_TRY, BANK_EUR, BANK_OLD = "102.01", "102.02", "102.03"
 AKBANK_CLOSED = d("2025-06-30")
 AR, AP, ADVANCES, GRNI = "120.01", "320.01", "340.01", "329.01"
+NOTES_PAYABLE, BANK_LOAN, KKEG_ACCOUNT = "321.01", "400.01", "689.01"
 VAT_IN = {1: "191.01", 10: "191.02", 20: "191.03"}      # by rate, percent
 VAT_OUT = {1: "391.01", 10: "391.02", 20: "391.03"}
 VAT_PAYABLE = "360.03"
@@ -53,6 +54,14 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("108.04", "Yemek Kartı Alacakları", "", "", ""),
     ("120", "Alıcılar", "asset", "", ""),
     ("120.01", "Yurt İçi Alıcılar", "", "", ""),
+    ("121", "Alacak Senetleri", "asset", "", ""),
+    ("121.01", "Müşteri Senetleri", "", "", ""),
+    ("122", "Alacak Senetleri Reeskontu (-)", "asset", "", ""),
+    ("122.01", "Alacak Senetleri Reeskontu", "", "", ""),
+    ("128", "Şüpheli Ticari Alacaklar", "asset", "", ""),
+    ("128.01", "Şüpheli Ticari Alacaklar", "", "", ""),
+    ("129", "Şüpheli Ticari Alacaklar Karşılığı (-)", "asset", "", ""),
+    ("129.01", "Şüpheli Ticari Alacaklar Karşılığı", "", "", ""),
     ("150", "İlk Madde ve Malzeme", "asset", "", ""),
     ("150.01", "Gıda Hammaddeleri", "", "", ""),
     ("150.02", "Ambalaj ve Sarf Malzemeleri", "", "", ""),
@@ -68,6 +77,8 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("191.01", "İndirilecek KDV %1", "", "", ""),
     ("191.02", "İndirilecek KDV %10", "", "", ""),
     ("191.03", "İndirilecek KDV %20", "", "", ""),
+    ("193", "Peşin Ödenen Vergiler ve Fonlar", "asset", "", ""),
+    ("193.01", "Peşin Ödenen Geçici Vergi", "", "", ""),
     ("197", "Sayım ve Tesellüm Noksanları", "asset", "", ""),
     ("197.01", "Sayım ve Tesellüm Noksanları", "", "", ""),
     ("254", "Taşıtlar", "asset", "", ""),
@@ -78,8 +89,14 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("255.03", "Bilgisayar ve POS Cihazları", "", "", ""),
     ("257", "Birikmiş Amortismanlar", "asset", "", ""),
     ("257.01", "Birikmiş Amortismanlar", "", "", ""),
+    ("303", "Uzun Vadeli Kredilerin Anapara Taksitleri ve Faizleri", "liability", "", ""),
+    ("303.01", "İş Bankası Yatırım Kredisi - Cari Kısım", "", "", ""),
     ("320", "Satıcılar", "liability", "", ""),
     ("320.01", "Satıcılar", "", "", ""),
+    ("321", "Borç Senetleri", "liability", "", ""),
+    ("321.01", "Satıcılara Verilen Senetler", "", "", ""),
+    ("322", "Borç Senetleri Reeskontu (-)", "liability", "", ""),
+    ("322.01", "Borç Senetleri Reeskontu", "", "", ""),
     ("329", "Diğer Ticari Borçlar", "liability", "", ""),
     ("329.01", "Faturası Gelmemiş Alımlar", "", "", ""),
     ("335", "Personele Borçlar", "liability", "", ""),
@@ -90,16 +107,23 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("360.01", "Gelir Vergisi Stopajı", "", "", ""),
     ("360.02", "Damga Vergisi", "", "", ""),
     ("360.03", "Ödenecek KDV", "", "", ""),
+    ("360.04", "Ödenecek Geçici Vergi", "", "", ""),
     ("361", "Ödenecek Sosyal Güvenlik Kesintileri", "liability", "", ""),
     ("361.01", "SGK Primleri", "", "", ""),
     ("370", "Dönem Kârı Vergi ve Diğer Yasal Yükümlülük Karşılıkları", "liability", "", ""),
     ("371", "Dönem Kârının Peşin Ödenen Vergi ve Diğer Yükümlülükleri", "liability", "", ""),
+    ("379", "Diğer Borç ve Gider Karşılıkları", "liability", "", ""),
+    ("379.01", "Kullanılmamış İzin Karşılığı", "", "", ""),
     ("391", "Hesaplanan KDV", "liability", "", ""),
     ("391.01", "Hesaplanan KDV %1", "", "", ""),
     ("391.02", "Hesaplanan KDV %10", "", "", ""),
     ("391.03", "Hesaplanan KDV %20", "", "", ""),
     ("397", "Sayım ve Tesellüm Fazlaları", "liability", "", ""),
     ("397.01", "Sayım ve Tesellüm Fazlaları", "", "", ""),
+    ("400", "Banka Kredileri", "liability", "", ""),
+    ("400.01", "İş Bankası Yatırım Kredisi", "", "", ""),
+    ("472", "Kıdem Tazminatı Karşılığı", "liability", "", ""),
+    ("472.01", "Kıdem Tazminatı Karşılığı", "", "", ""),
     ("500", "Sermaye", "equity", "", ""),
     ("500.01", "Sermaye", "", "", ""),
     ("570", "Geçmiş Yıllar Kârları", "equity", "", ""),
@@ -130,12 +154,20 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("642.01", "Mevduat Faizleri", "", "", ""),
     ("646", "Kambiyo Kârları", "income", "", ""),
     ("646.01", "Kambiyo Kârları", "", "", ""),
+    ("647", "Reeskont Faiz Gelirleri", "income", "", ""),
+    ("647.01", "Reeskont Faiz Gelirleri", "", "", ""),
+    ("654", "Karşılık Giderleri", "expense", "", ""),
+    ("654.01", "Karşılık Giderleri", "", "", ""),
     ("656", "Kambiyo Zararları", "expense", "", ""),
     ("656.01", "Kambiyo Zararları", "", "", ""),
+    ("657", "Reeskont Faiz Giderleri", "expense", "", ""),
+    ("657.01", "Reeskont Faiz Giderleri", "", "", ""),
     ("659", "Diğer Olağan Gider ve Zararlar", "expense", "", ""),
     ("659.01", "Diğer Olağan Giderler", "", "", ""),
     ("659.99", "Yuvarlama Farkları", "", "", ""),
     ("660", "Kısa Vadeli Borçlanma Giderleri", "expense", "", ""),
+    ("689", "Diğer Olağandışı Gider ve Zararlar", "expense", "", ""),
+    ("689.01", "Kanunen Kabul Edilmeyen Giderler", "", "", ""),
     ("690", "Dönem Kârı veya Zararı", "expense", "", ""),
     ("691", "Dönem Kârı Vergi ve Diğer Yasal Yükümlülük Karşılıkları", "expense", "", ""),
     ("692", "Dönem Net Kârı veya Zararı", "expense", "", ""),
@@ -200,7 +232,26 @@ ACCOUNT_ROLES = (
     ("vat_payable", "360.03"), ("vat_carry_forward", "190.01"), ("period_result", "690"), ("tax_expense", "691"),
     ("tax_provision", "370"), ("net_result", "692"), ("retained_earnings_profit", "590.01"),
     ("retained_earnings_loss", "591.01"),
+    # the year end (docs/close.md): provisional tax, provisions, rediscount
+    ("prepaid_tax", "193.01"), ("prepaid_tax_offset", "371"), ("provisional_tax_payable", "360.04"),
+    ("provision_expense", "654.01"), ("doubtful_receivable", "128.01"), ("doubtful_allowance", "129.01"),
+    ("notes_receivable", "121.01"), ("notes_payable", NOTES_PAYABLE), ("rediscount_receivable", "122.01"),
+    ("rediscount_payable", "322.01"), ("rediscount_expense", "657.01"), ("rediscount_income", "647.01"),
+    ("severance_provision", "472.01"), ("leave_provision", "379.01"),
 )
+# [accounts.reclass]: the instalment of the long-term loan that falls due within a year moves to 303
+RECLASS = (("400", "303"),)
+# books.toml [close]: the year end (docs/close.md). The rediscount rate is the demo's own figure (take
+# the CBRT's rate in force on the balance-sheet day); the severance ceilings are 2025's two half-years.
+YEAR_END_CLOSE = {
+    "corporate_tax_rate": "25", "minimum_tax_rate": "10", "kkeg_accounts": ["689"], "rediscount_rate": "45",
+    "losses": {"2023": "2500000.00"},                      # a tax loss of 2023, before the demo's books begin
+    "severance_ceiling": {"2025-01": "46655.43", "2025-07": "53919.68"},
+}
+# a customer whose unpaid invoice went to enforcement (icra) in November: doubtful at the year end
+LEGAL_FOLLOW_UP = {"CU-0031": "2025-11-14"}
+# unused paid leave at the year end, in days, by employee
+LEAVE_DAYS = {"EM-0003": "12", "EM-0011": "6"}
 # 7/A reflection at year end: expense group -> "mirror:income-statement account"
 REFLECTION = (("720", "721:622"), ("730", "731:622"), ("760", "761:631"), ("770", "771:632"), ("780", "781:660"))
 # books.toml [accounts.cost_centre]: where each cost centre's wages post (gross wages : employer

@@ -78,7 +78,8 @@ from core.books.store import dump_csv_rows, dump_yaml_records, write_atomic
 from bench.demo.basics import (
     END, ONE_DAY, Record, SEED, TRUTH_PATH, YEAR, build_rates, half_up, iso, money, rate_rows, to_base,
 )
-from bench.demo.company import ACCOUNTS, DISHES, ITEMS, MENUS, QUARTERS, SAUCES, SERVICE_ITEMS
+from bench.demo.company import (ACCOUNTS, DISHES, ITEMS, LEAVE_DAYS, LEGAL_FOLLOW_UP, MENUS, QUARTERS, SAUCES,
+                                SERVICE_ITEMS)
 from bench.demo.contacts import Contacts, build_contacts, random_day
 from bench.demo.catering import Menu, SalesOrder, build_sales_orders, build_tills
 from bench.demo.stock import StockSim
@@ -205,6 +206,26 @@ def price_records(menu: Menu) -> list[Record]:
     ]
 
 
+def year_end_fields(records: list[dict]) -> list[dict]:
+    """The fields the year-end close reads (docs/close.md): a customer's `legal_follow_up`, after its
+    credit limit; an employee's unused `leave_days`, after the gross salary."""
+    out = []
+    for rec in records:
+        extra = ({"legal_follow_up": LEGAL_FOLLOW_UP[rec["id"]]} if rec["id"] in LEGAL_FOLLOW_UP else
+                 {"leave_days": LEAVE_DAYS[rec["id"]]} if rec["id"] in LEAVE_DAYS else {})
+        if not extra:
+            out.append(rec)
+            continue
+        after = "credit_limit" if "legal_follow_up" in extra else "gross_salary"
+        new: dict = {}
+        for k, v in rec.items():
+            new[k] = v
+            if k == after:
+                new |= extra
+        out.append(new)
+    return out
+
+
 def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     """Write the demo books under `out` (and the dedup truth); returns record counts per file kind."""
     master = random.Random(SEED)
@@ -244,9 +265,9 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
         write_yaml(out, f"journals/{YEAR}/{YEAR}-{month:02d}.yaml", "journal", records)
     bank_rows = [p.row(e) for e in sorted(journal.bank, key=lambda e: e.id) for p in e.postings]
     write_csv(out, f"journals/imports/{YEAR}-bank-fees.csv", "journal-csv", bank_rows)
-    write_yaml(out, "contacts/erp/customers.yaml", "erp-contacts", contacts.customers)
+    write_yaml(out, "contacts/erp/customers.yaml", "erp-contacts", year_end_fields(contacts.customers))
     write_yaml(out, "contacts/erp/suppliers.yaml", "erp-contacts", contacts.suppliers)
-    write_yaml(out, "contacts/erp/employees.yaml", "erp-contacts", contacts.employees)
+    write_yaml(out, "contacts/erp/employees.yaml", "erp-contacts", year_end_fields(contacts.employees))
     write_yaml(out, "contacts/crm/companies.yaml", "crm-contacts", contacts.companies)
     write_yaml(out, "contacts/crm/people.yaml", "crm-contacts", contacts.people)
     write_yaml(out, "contacts/crm/activities.yaml", "activities", contacts.activities)

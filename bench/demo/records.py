@@ -11,9 +11,8 @@ import tomli_w
 from bench.demo.basics import END, MONTHS, Record, START, four, iso, money, percent_of, qty
 from bench.demo.company import (
     ACCOUNTS, ACCOUNT_ROLES, AP, AR, COMPANY, CONVERSIONS, COST_CENTRES, DISHES, DRINK_ACCOUNTS, GREEK_LEAD,
-    INVENTORY_ACCOUNTS,
-    ITEMS, LOCATIONS, LOCATION_ACCOUNTS, LOC_IDS, MENUS, POLICIES, RECIPES, REFLECTION, SAUCES, SAUCE_ACCOUNTS,
-    SERVICE_ITEMS, SUPPLIERS, VAT_IN, VAT_OUT,
+    INVENTORY_ACCOUNTS, ITEMS, LOCATIONS, LOCATION_ACCOUNTS, LOC_IDS, MENUS, POLICIES, RECIPES, RECLASS, REFLECTION,
+    SAUCES, SAUCE_ACCOUNTS, SERVICE_ITEMS, SUPPLIERS, VAT_IN, VAT_OUT, YEAR_END_CLOSE,
 )
 from bench.demo.stock import COUNTED_UNITS, KIND_RANK, Move, PurchaseOrder, Run
 from bench.demo.journals import Entry, payroll_table
@@ -62,11 +61,12 @@ def books_toml() -> str:
     accounts["vat_input"] = {str(rate): code for rate, code in VAT_IN.items()}
     accounts["reflection"] = dict(REFLECTION)
     accounts["cost_centre"] = dict(COST_CENTRES)
+    accounts["reclass"] = dict(RECLASS)
     doc = {"company": {"name": COMPANY, "base_currency": "TRY", "fiscal_year_start": "01-01", "chart": "tr-tdhp",
                        "language": "tr"},
            "currencies": {"TRY": 2, "EUR": 2, "USD": 2},
            "accounts": accounts,
-           "close": {"corporate_tax_rate": "25", "count_differences": "cost_of_sales"},
+           "close": {**YEAR_END_CLOSE, "count_differences": "cost_of_sales"},
            "assets": {"method": "vuk"},
            "statutory": dict(STATUTORY),
            "payroll": payroll_table()}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from core.books import safeio, yamlnodes
+from core.books.close_settings import read_close
 from core.model.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from core.model.errors import BooksError, Problem
 from core.model.payroll import read_rules
@@ -75,7 +76,10 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                 roles[f"{role}:{sub}"] = sub_code
         else:
             roles[role] = code
-    close = {key: str(value) for key, value in (doc.get("close") or {}).items()}   # corporate_tax_rate = "25"
+    close = {key: str(value) for key, value in (doc.get("close") or {}).items()   # corporate_tax_rate = "25"
+             if not isinstance(value, (list, dict))}
+    close_typed, found = read_close(doc.get("close") or {}, path, text, toml_line)
+    bad += found
     statutory, found = _statutory(doc.get("statutory"), text)   # [statutory] tax_id = "..." (docs/statutory.md)
     bad += found
     production = {key: str(value).lower() for key, value in (doc.get("production") or {}).items()}
@@ -153,7 +157,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         roles=tuple(sorted((r, c) for r, c in roles.items() if isinstance(c, str))),
         payroll=payroll_rules,
         close=CloseSettings(corporate_tax_rate=close.get("corporate_tax_rate"),
-                            count_differences=close.get("count_differences")),
+                            count_differences=close.get("count_differences"), **close_typed),
         assets=AssetSettings(method=asset_method),
         production=ProductionSettings(backflush=production.get("backflush", "true") != "false"),
         cash_flow=CashFlowSettings(**{k: listed["cash_flow"].get(k, ())

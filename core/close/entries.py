@@ -24,6 +24,7 @@ from core.ledger.period import month_bounds
 from core.ledger.posting import MissingRole, Roles
 from core.model.money import round_half_up
 from core.model.records import Book
+from core.reports.tax_base import tax_base
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,8 @@ def periodic_entries(book: Book, period: str) -> list[GeneratedEntry]:
     return out
 
 
-def year_end_chain(book: Book, period: str, before: list[GeneratedEntry]) -> list[GeneratedEntry]:
+def year_end_chain(book: Book, period: str, before: list[GeneratedEntry], kkeg: dict[str, int] | None = None
+                   ) -> list[GeneratedEntry]:
     """The closing chain to retained earnings.
 
     IFRS-style (`chart` not tr-tdhp): every income and expense account to `retained_earnings`.
@@ -162,7 +164,7 @@ def year_end_chain(book: Book, period: str, before: list[GeneratedEntry]) -> lis
         result = -sum(leg.base for leg in legs)
         legs.append(Leg(_need(book, "retained_earnings"), result, memo="result of the year"))
         return [GeneratedEntry("ye1", end, f"Year-end close {period[:4]}: result to retained earnings", tuple(legs))]
-    return _tdhp_chain(book, period, bal, income_expense, end)
+    return _tdhp_chain(book, period, bal, income_expense, end, kkeg or {})
 
 
 def _need(book: Book, role: str) -> str:
@@ -186,16 +188,12 @@ def _with(bal: pl.DataFrame, entries: list[GeneratedEntry]) -> dict[str, int]:
     return {k: v for k, v in out.items() if v}
 
 
-def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: set[str], end: date
-                ) -> list[GeneratedEntry]:
+def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: set[str], end: date,
+                kkeg: dict[str, int]) -> list[GeneratedEntry]:
+    bal_before = dict(bal)
     entries: list[GeneratedEntry] = []
-    # 1. 7/A reflection: expense on 7xx is reflected by crediting 7x1 and debiting the 6xx account.
-    legs: list[Leg] = []
-    for group, (mirror, target) in sorted(_reflection_map(book).items()):
-        total = sum(b for c, b in bal.items() if (c == group or c.startswith(group + ".")))
-        if total:
-            legs += [Leg(target, total, memo=f"reflection of {group}"),
-                     Leg(mirror, -total, memo=f"reflection of {group}")]
+    # 1. 7/A reflection of what the quarters' reflections left.
+    legs = reflection_legs(book, bal)
     if legs:
         entries.append(GeneratedEntry("ye1", end, f"7/A reflection {period[:4]}", tuple(legs)))
         bal = _apply(bal, legs)
@@ -215,9 +213,9 @@ def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: se
     legs.append(Leg(_need(book, "period_result"), -result, memo="result of the period"))
     entries.append(GeneratedEntry("ye2", end, f"Income statement to 690, {period[:4]}", tuple(legs)))
     result_690 = result - seven
-    # 3. Tax provision on profit.
-    rate = Decimal(book.settings.close.corporate_tax_rate or "0")
-    tax = int(round_half_up(Decimal(result_690) * rate / 100, 0)) if result_690 > 0 and rate else 0
+    # 3. Tax provision on the tax base (core.reports.tax_base), not on the accounting profit.
+    worksheet = tax_base(book, _fiscal_year_start(book, period).year, bal_before, kkeg)
+    tax, rate = worksheet.final_tax, worksheet.rate
     if tax:
         entries.append(GeneratedEntry("ye3", end, f"Corporate tax provision {period[:4]} at {rate}%", (
             Leg(_need(book, "tax_expense"), tax, memo="corporate tax"),
@@ -233,6 +231,29 @@ def _tdhp_chain(book: Book, period: str, bal: dict[str, int], income_expense: se
     entries.append(GeneratedEntry("ye5", end, f"Net result {period[:4]} to {'590' if net >= 0 else '591'}", (
         Leg(_need(book, "net_result"), net, memo="close 692"), Leg(target, -net, memo="net result of the year"))))
     return entries
+
+
+def reflection_legs(book: Book, bal: dict[str, int]) -> list[Leg]:
+    """7/A reflection: what a 7xx group holds beyond what its 7x1 mirror already reflected, debited to
+    the 6xx target and credited to the mirror."""
+    legs: list[Leg] = []
+    for group, (mirror, target) in sorted(_reflection_map(book).items()):
+        total = sum(b for c, b in bal.items() if c == group or c.startswith(group + ".")
+                    or c == mirror or c.startswith(mirror + "."))
+        if total:
+            legs += [Leg(target, total, memo=f"reflection of {group}"),
+                     Leg(mirror, -total, memo=f"reflection of {group}")]
+    return legs
+
+
+def quarter_reflection(book: Book, period: str, before: list[GeneratedEntry]) -> list[GeneratedEntry]:
+    """The 7/A reflection at a quarter's close (not the year end's: the closing chain does that), so
+    that the provisional-tax trial balance shows the costs on their 6xx lines."""
+    if book.settings.chart != "tr-tdhp":
+        return []
+    _, end = month_bounds(period)
+    legs = reflection_legs(book, _with(balances(book, end, since=_fiscal_year_start(book, period)), before))
+    return [GeneratedEntry("refl", end, f"7/A reflection {period}", tuple(legs))] if legs else []
 
 
 def _apply(bal: dict[str, int], legs: list[Leg]) -> dict[str, int]:

@@ -20,6 +20,8 @@ from typing import Any
 import polars as pl
 
 from core.close.emptyperiod import check_empty_period
+from core.close.yearend import quarter_entries, year_end_entries
+from core.close.yearend_tax import is_quarter_end
 from core.model.i18n import language, text
 from core.reports.checklist import checklist_rows
 from core.books import store
@@ -28,7 +30,7 @@ from core.close import counts
 from core.erp import asset_ties
 from core.close.correction import correction_entries
 from core.close.entries import (GeneratedEntry, balances, fx_revaluation, periodic_entries, vat_offset,
-                                with_generated, year_end_chain)
+                                with_generated)
 from core.books.closes import (CheckRow, CloseRecord, Event, OpeningBalance, Totals, close_paths,
                                 close_record_text, record_digest, with_event)
 from core.close.seal import rows_csv, seal_from_short, seal_rows
@@ -63,8 +65,8 @@ def is_year_end(book: Book, period: str) -> bool:
 
 
 def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = False,
-               statements: list[dict] | None = None, allow_empty: bool = False, charge: str | None = None
-               ) -> ClosePlan:
+               statements: list[dict] | None = None, allow_empty: bool = False, charge: str | None = None,
+               accept_provisions: bool | None = None) -> ClosePlan:
     begin, end = month_bounds(period)
     plan = ClosePlan(period, begin, end, year_end=is_year_end(book, period))
     # Closed months whose derivation changed (W018): their corrections come first, and the checks
@@ -84,7 +86,9 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
         entries += fx_revaluation(seen, period)
         entries += vat_offset(seen, period)
         if plan.year_end:
-            entries += year_end_chain(seen, period, entries)
+            entries += year_end_entries(seen, period, entries, accept_provisions, plan.checklist)
+        elif is_quarter_end(book, period):
+            entries += quarter_entries(seen, period, entries)
         entries = corrections + entries
     except MissingRole as exc:
         plan.problems.append(Problem("E047", "books.toml", 1, f"no account for the posting rule `{exc.role}`",

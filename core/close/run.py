@@ -66,7 +66,7 @@ def close_message(period: str, record: CloseRecord) -> str:
 
 
 def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool = False, allow_empty: bool = False,
-              dry_run: bool = False, charge: str | None = None,
+              accept_provisions: bool | None = None, dry_run: bool = False, charge: str | None = None,
               commit: bool = False, report_dir: Path | None = None, lock_timeout: float = 10.0) -> CloseRun:
     """Close the month `period` (YYYY-MM) of the books at `root` on `day`, by `who`: under the
     books lock, read every file afresh (no cache entry can stand in for the books a seal covers),
@@ -87,7 +87,8 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
             out.status = "already-closed"
             return out
         out.plan = plan_close(book, period, closed_periods(closes), allow_gap=allow_gap, allow_empty=allow_empty,
-                              statements=read_statements(root, book), charge=charge)
+                              statements=read_statements(root, book), charge=charge,
+                              accept_provisions=accept_provisions)
         out.files, out.record = compose(book, out.plan, closes, day, who)
         if not out.plan.ok:
             out.status = "failed"

@@ -302,6 +302,7 @@ from core.erp import asset_ties, assets, depreciation, recurring  # noqa: E402
 from core.erp import private_books  # noqa: E402
 from core.erp.doubleissue import check_double_issues  # noqa: E402
 from core.ledger.opening import check_opening_entries  # noqa: E402
+from core.close.yearend_checks import check_due_tags, check_old_losses  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:
@@ -337,6 +338,8 @@ CHECKS: tuple[Check, ...] = (
     check_opening_entries,
     check_stock_non_negative,
     check_double_issues,
+    check_due_tags,
+    check_old_losses,
 )
 
 

@@ -189,6 +189,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check.previous-period-closed": ("Previous period closed", "Önceki dönem kapalı"),
     "check.vat-return": ("VAT return (KDV-1) agrees with the VAT offset entry",
                          "KDV beyannamesi (KDV-1) KDV mahsup kaydıyla uyumlu"),
+    "check.provisions": ("Year-end provisions", "Yıl sonu karşılıkları"),
     # checklist details as close.py writes them (English in the close record), said again for people
     "detail.posted": ("{done} of {total} documents posted", "{total} belgeden {done} tanesi kaydedildi"),
     "detail.not_posted": ("not posted: {ids}", "kaydedilmeyen: {ids}"),

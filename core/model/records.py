@@ -39,6 +39,15 @@ class CloseSettings:
     # where the close clears count differences (197/397): cost_of_sales | other | None (the roles
     # count_shortage_expense / count_surplus_income, else left pending); core.close.counts
     count_differences: str | None = None
+    # the year end as docs/close.md says (core.reports.tax_base, core.close.provisions); all as written
+    minimum_tax_rate: str | None = None      # KVK Art. 32/C minimum corporate tax, percent; None: not applied
+    kkeg_accounts: tuple[str, ...] = ()      # expense accounts (and their children) not deductible (KVK Art. 11)
+    exempt_accounts: tuple[str, ...] = ()    # income accounts whose income is exempt (KVK Art. 5)
+    losses: tuple[tuple[str, str], ...] = ()       # [close.losses] "2023" = "1200000.00": tax losses by year
+    deductions: tuple[tuple[str, str], ...] = ()   # [close.deductions] "2025" = "...": KVK Art. 10, by year
+    rediscount_rate: str | None = None       # CBRT rediscount rate, percent a year (VUK Art. 281/285)
+    severance_ceiling: tuple[tuple[str, str], ...] = ()  # [close.severance_ceiling] "2025-07" = "53919.68"
+    doubtful_after_days: str | None = None   # books on another chart than tr-tdhp: allowance for AR this late
 
 
 @dataclass(frozen=True, slots=True)
