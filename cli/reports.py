@@ -393,6 +393,7 @@ def kpi_report(
     end: EndOpt = None,
     compare: Annotated[str, typer.Option("--compare", help="previous or last-year.")] = "previous",
     location: LocationOpt = None,
+    lang: LangOpt = None,
     fmt: FormatOpt = Fmt.text,
     output: OutputOpt = None,
 ) -> None:
@@ -407,8 +408,8 @@ def kpi_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location)),
-          fmt, output)
+    show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
+               lang=_lang(book, lang)), fmt, output)
     warn_errors(problems)
 
 
