@@ -155,6 +155,9 @@ def build_customer_page(book: Book, contact_id: str, as_of: date, lang: str = "e
             if k not in ("merged_into", "name", "id") and v not in (None, "") and k not in values:
                 values[k] = v
     values.setdefault("kind", book.contacts[main].kind)
+    owner = values.get("owner")
+    if owner and owner in book.contacts:          # the account manager by name, beside the id
+        values["owner"] = f"{owner} {book.contacts[book.resolve(owner)].name}"
     fields = tuple((k, values[k]) for k in FIELDS if k in values) + tuple(
         (k, v) for k, v in values.items() if k not in FIELDS)
 
