@@ -305,3 +305,13 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
     sys.stderr.write(f"kebir: {what}: {', '.join(sorted(files))}\n")
     if done.purged:
         sys.stderr.write(f"kebir: {len(done.purged)} cache file(s) under .kebir/cache purged\n")
+
+
+def report_language(book: Book, lang: str | None) -> str:
+    """--lang, else books.toml [company] language, else English; an unknown one is a usage error."""
+    from core.model.i18n import language
+
+    try:
+        return language(book.settings.language, lang)
+    except ValueError as exc:
+        raise usage(str(exc)) from None

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table as RichTable
 
+from cli import _layout
 from core.model import i18n
 
 from core.books import safeio
@@ -215,74 +215,60 @@ def _period_columns(t: Table) -> list[int]:
     return [i for i, c in enumerate(t.columns) if c.key in labels and c.kind == "money"]
 
 
-def _statement_text(t: Table, periods: list[int]) -> RichTable:
+def _statement_grid(t: Table, periods: list[int]) -> _layout.Grid:
     """A statement on the terminal: section headings, names indented by level, the amount columns."""
     keys = [c.key for c in t.columns]
     i_sec, i_lvl, i_acc, i_name = (keys.index(k) for k in ("section", "level", "account", "name"))
     amounts = [i for i, c in enumerate(t.columns) if c.kind in NUMERIC and i != i_lvl]
     spark = len(periods) >= 3
-    rt = RichTable(title=t.title, header_style="bold")
-    rt.add_column(t.columns[i_acc].title, no_wrap=True)
-    rt.add_column(t.columns[i_name].title)
-    for i in amounts:
-        rt.add_column(t.columns[i].title, justify="right", no_wrap=True)
-    if spark:
-        rt.add_column(i18n.text("col.trend", t.meta.get("language", "en")), no_wrap=True)
+    acc, name = _layout.Col(t.columns[i_acc].title, []), _layout.Col(t.columns[i_name].title, [], "name")
+    nums = [_layout.Col(t.columns[i].title, [], "number") for i in amounts]
+    trend = _layout.Col(i18n.text("col.trend", t.meta.get("language", "en")), [])
+    grid = _layout.Grid(t.title, [acc, name, *nums, *([trend] if spark else [])],
+                        continued=i18n.text("table.continued", t.meta.get("language", "en")))
+
+    def add(cells: list[str], style: str, rule: bool) -> None:
+        for col, v in zip(grid.cols, cells):
+            col.cells.append(v)
+        grid.styles.append(style)
+        grid.rules.append(rule)
+
     section = None
     for r in t.rows:
         if r[i_sec] != section:
             section = r[i_sec]
-            rt.add_row("", f"[bold]{section}[/bold]", *[""] * (len(amounts) + spark))
+            add(["", _plain(section), *[""] * (len(amounts) + spark)], "bold", False)
         level = int(r[i_lvl])
-        name = f"[bold]{r[i_name]}[/bold]" if level == 0 else "  " * (level - 1) + str(r[i_name])
-        cells = [_plain(r[i_acc]), name, *(_money_text(r[i]) for i in amounts)]
+        label = _plain(r[i_name]) if level == 0 else "  " * (level - 1) + _plain(r[i_name])
+        cells = [_plain(r[i_acc]), label, *(_money_text(r[i]) for i in amounts)]
         if spark:
             cells.append(sparkline([r[i] for i in periods if isinstance(r[i], Decimal)]))
-        rt.add_row(*cells, end_section=level == 0)
-    return rt
+        add(cells, "bold" if level == 0 else "", level == 0)
+    return grid
 
 
 def table_text(t: Table) -> None:
-    """A rich table on the terminal; a report with three or more period columns gets a trend column."""
+    """A rich table on the terminal, fitted to its width by one rule (cli/_layout.py: ids and numbers
+    whole, names cut, wide tables wrapped into blocks); a report with three or more period columns
+    gets a trend column."""
     periods = _period_columns(t)
     if {"section", "level", "account", "name"} <= {c.key for c in t.columns}:
-        _print_whole(_statement_text(t, periods))
+        _layout.render(_statement_grid(t, periods))
         return
     spark = len(periods) >= 3
-    rt = RichTable(title=t.title, show_footer=t.totals is not None, header_style="bold")
-    for i, c in enumerate(t.columns):
-        foot = ""
-        if t.totals is not None:
-            foot = _money_text(t.totals[i])
-        # Numbers never wrap; a text column keeps at least its header or 12 characters, whichever is
-        # less, so a wide report on a narrow terminal squeezes descriptions, not codes.
-        longest = max([len(_plain(r[i])) for r in t.rows] + [len(c.title)], default=0)
-        rt.add_column(c.title, justify="right" if c.kind in NUMERIC else "left", footer=foot,
-                      no_wrap=c.kind != "text", min_width=None if c.kind in NUMERIC else min(longest, 12))
+    lang = t.meta.get("language", "en")
+    shown = [i for i, c in enumerate(t.columns) if c.terminal]
+    cols = []
+    for i in shown:
+        c = t.columns[i]
+        cells = [_money_text(r[i]) for r in t.rows]
+        foot = _money_text(t.totals[i]) if t.totals is not None else ""
+        cols.append(_layout.Col(c.title, cells, _layout.role_of(c.kind, cells), foot))
     if spark:
-        rt.add_column(i18n.text("col.trend", t.meta.get("language", "en")), no_wrap=True)
-    for r in t.rows:
-        cells = [_money_text(v) for v in r]
-        if spark:
-            cells.append(sparkline([r[i] for i in periods if isinstance(r[i], Decimal)]))
-        rt.add_row(*cells)
-    _print_whole(rt)
-
-
-def _print_whole(rt: RichTable) -> None:
-    """Print a table without squeezing a column away: when the terminal is narrower than the
-    table's minimum width (every amount whole, text columns at their minimum), print it at that
-    width and let the terminal wrap, rather than hide or truncate an amount."""
-    con = console()
-    needed = 1
-    for col in rt.columns:
-        cells = [str(c) for c in col.cells] + [str(col.header), str(col.footer or "")]
-        widest = max((len(x) for x in cells), default=0)
-        needed += 3 + (widest if col.no_wrap else min(widest, col.min_width or widest))
-    if needed > con.width:
-        con = Console(width=needed, highlight=False, soft_wrap=False,
-                      no_color=bool(os.environ.get("NO_COLOR")) or None)
-    con.print(rt)
+        cols.append(_layout.Col(i18n.text("col.trend", lang),
+                                [sparkline([r[i] for i in periods if isinstance(r[i], Decimal)]) for r in t.rows]))
+    _layout.render(_layout.Grid(t.title, cols, show_footer=t.totals is not None,
+                                continued=i18n.text("table.continued", lang)))
 
 
 def emit(text: str | bytes, output: str | None = None) -> None:

@@ -6,16 +6,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli._common import build, on_date, open_books, show, span_of, usage, warn_errors
+from cli._common import build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors
 from cli._options import (
     BeginOpt,
     BooksOpt,
     CsvDialectOpt,
     EndOpt,
+    LangOpt,
     OutFormatOpt,
     OutputOpt,
     PeriodOpt,
 )
+from cli._render import emit
 
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="The day to look from (YYYY-MM-DD). Default: the "
                                                             "last date in the books.")]
@@ -132,20 +134,36 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         contact: Annotated[str, typer.Argument(help="Any id of the party: CRM, ERP or a merged alias.")],
         books: BooksOpt = None,
         on: OnOpt = None,
+        lang: LangOpt = None,
         fmt: OutFormatOpt = None,
         output: OutputOpt = None,
         csv_dialect: CsvDialectOpt = None,
     ) -> None:
-        """Customer 360: CRM profile, activities, deals and campaigns beside ERP documents, open items,
-        balance, credit limit and days past due.
+        """Customer 360: the party with its CRM and ERP ids, balance against the credit limit, aging,
+        open items, 12 months of sales, deals and activities, campaigns. csv and json keep one row per
+        fact (section, date, ref, detail, amount, status).
 
         \b
         Examples:
           kebir report customer CU-0010 --books ledger-data
           kebir report customer C-0003 --books ledger-data --on 2025-06-30 --format html -o c-0003.html
         """
+        from core.crm.customer import build_customer_page
         from core.crm.pipeline import build_customer
 
         _root, book, problems = open_books(books)
-        show(build(build_customer, book, contact, _as_of(on, book)), fmt, output, csv_dialect)
+        as_of = _as_of(on, book)
+        kind = out_format(fmt, output)
+        if csv_dialect is None and (kind == "html" or (kind == "text" and not output)):
+            page = build(build_customer_page, book, contact, as_of, report_language(book, lang))
+            if kind == "html":
+                from core.crm.customer_html import customer_page_html  # lazy: only -f html needs the page writer
+
+                emit(customer_page_html(page), output)
+            else:
+                from cli._customer import print_page  # lazy: the panels are drawn only on a terminal
+
+                print_page(page)
+        else:
+            show(build(build_customer, book, contact, as_of), fmt, output, csv_dialect)
         warn_errors(problems)

@@ -405,6 +405,7 @@ def kpi_report(
     location: LocationOpt = None,
     churn_months: Annotated[int, typer.Option("--churn-months", min=1, help="Months without an invoice after "
                                               "which a customer is lost (docs/kpi.md).")] = 12,
+    lang: LangOpt = None,
     fmt: OutFormatOpt = None,
     output: OutputOpt = None,
     csv_dialect: CsvDialectOpt = None,
@@ -421,7 +422,7 @@ def kpi_report(
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
-               churn_months=churn_months), fmt, output, csv_dialect)
+               churn_months=churn_months, lang=_lang(book, lang)), fmt, output, csv_dialect)
     warn_errors(problems)
 
 

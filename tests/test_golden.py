@@ -35,7 +35,7 @@ CASES = {
     "stock-2025-12-KDK": ["stock", "-p", "2025-12", "--location", "KDK"],
     "sales-2025-by-location": ["sales", "-p", "2025", "--by", "location"],
     "sales-2025-by-month": ["sales", "-p", "2025", "--by", "month"],
-    "kpi-2025Q4": ["kpi", "-p", "2025Q4"],
+    "kpi-2025Q4": ["kpi", "-p", "2025Q4", "--lang", "en"],
 }
 
 

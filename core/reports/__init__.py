@@ -15,6 +15,9 @@ class Column:
     key: str
     title: str
     kind: str = "text"        # text | money | qty | int | pct
+    # False for a machine key that a name beside it says for people (a KPI's id): csv, json and
+    # html keep it, the terminal table leaves it out
+    terminal: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from typing import Any
 
 import polars as pl
 
+from core.model.i18n import period_text, text
 from core.model.records import Book
 from core.model.money import from_minor
 from core.ledger.period import Span, compared, short_label
@@ -149,9 +150,10 @@ LABELS = (
 
 
 def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope = Scope(),
-              churn_months: int = CHURN_MONTHS) -> Table:
+              churn_months: int = CHURN_MONTHS, lang: str = "en") -> Table:
     """The KPIs of `span` and of the span `against` (previous | last-year), with the change; a customer
-    is lost after `churn_months` months without an invoice."""
+    is lost after `churn_months` months without an invoice; the names in `lang` from the language
+    catalogue (the `kpi` ids stay as they are)."""
     if span.begin is None or span.end is None:
         raise ValueError("KPIs need a bounded period: give -p or -b and -e")
     dec = book.settings.decimals(book.base) or 2
@@ -168,20 +170,22 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
         return from_minor(f[key], dec) if key in ("revenue", "cost_of_sales") else k[key]
 
     rows: list[tuple[Any, ...]] = []
-    for key, label, _kind in LABELS:
+    for key, _label, _kind in LABELS:
         a, b = value(key, f_now, k_now), value(key, f_before, k_before)
         change = None if a is None or b is None else a - b
-        rows.append((key, label, a, b, change))
-    cols = (Column("kpi", "KPI"), Column("name", "Name"), Column("value", short_label(span), "pct"),
-            Column("previous", short_label(before), "pct"), Column("change", "Change", "pct"))
+        rows.append((key, text(f"kpi.{key}", lang), a, b, change))
+    cols = (Column("kpi", text("kpi.col.kpi", lang), terminal=False), Column("name", text("kpi.col.name", lang)),
+            Column("value", short_label(span), "pct"), Column("previous", short_label(before), "pct"),
+            Column("change", text("col.change", lang), "pct"))
     last = span.end - timedelta(days=1)
     meta: dict[str, Any] = {
         "currency": book.base, "company": book.settings.name, "begin": str(span.begin), "end": str(span.end),
         "compared_with": {"begin": str(before.begin), "end": str(before.end)}, **scope.meta(),
         "inputs": {k: (from_minor(v, dec) if k in MONEY_INPUTS else v) for k, v in f_now.items()},
-        "as_of": str(last), "churn_months": churn_months,
+        "as_of": str(last), "churn_months": churn_months, "language": lang,
     }
-    return Table("kpi", f"Key figures, {span.label()}", cols, tuple(rows), None, meta)
+    said = span.label() if lang == "en" else period_text(span.begin, span.end, lang)
+    return Table("kpi", text("kpi.title", lang, period=said), cols, tuple(rows), None, meta)
 
 
 def months_before(day: date, n: int) -> date:
