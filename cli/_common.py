@@ -21,6 +21,8 @@ from cli._options import Fmt
 from core.books import discover
 from core.erp.load import load_ledger
 from core.books import safeio, store
+from core.close import checked
+from core.crm.forget import cache_files
 from core.ledger.period import span_from
 from core.model import errors
 from core.model.errors import BooksError, Problem
@@ -180,8 +182,6 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
     """Write `files` unless they would make the books invalid (core.close.checked.apply_checked):
     then exit 1 naming the new problems. `purge_cache` deletes every file under .kebir/cache in
     the same write. Called under the caller's books lock (cli._common.writing)."""
-    from core.close import checked  # lazy: every check's module, which read-only commands never load
-    from core.crm.forget import cache_files  # lazy: as above
     if dry_run:
         write_or_show(root, files, True)
         if purge_cache and cache_files(root):

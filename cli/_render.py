@@ -23,6 +23,7 @@ from core.model import i18n
 from core.books import safeio
 from core.model.errors import BooksError, Problem
 from core.reports import NUMERIC, Table
+from core.books.store import write_atomic
 
 
 def console(stderr: bool = False) -> Console:
@@ -270,8 +271,6 @@ def _print_whole(rt: RichTable) -> None:
 
 def emit(text: str, output: str | None = None) -> None:
     if output:
-        from core.books.store import write_atomic
-
         write_atomic(Path(output), text)
     else:
         sys.stdout.write(text)

@@ -10,6 +10,9 @@ import typer
 
 from cli._common import build, open_books, show, span_of, usage, warn_errors, write_checked, writing
 from cli._options import BeginOpt, BooksOpt, EndOpt, Fmt, FormatOpt, OutputOpt, PeriodOpt
+from core.books.edit import _read_yaml, _yaml_text
+from core.erp.production import dish_sales
+from core.reports.recipe_cost import build_recipe_cost
 
 LocOpt = Annotated[Optional[str], typer.Option("--location", help="Only this location.", rich_help_panel="Filter")]
 ItemOpt = Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.",
@@ -44,7 +47,6 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report recipe-cost --books ledger-data -p 2025-12
           kebir report recipe-cost --books ledger-data -p 2025-06 --threshold 30 --format csv
         """
-        from core.reports.recipe_cost import build_recipe_cost
 
         try:
             limit = Decimal(threshold)
@@ -75,7 +77,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report usage --books ledger-data -p 2025-03 --location MTF
           kebir report usage --books ledger-data -p 2025Q2 --item DAI --format csv
         """
-        from core.reports.usage import build_usage
+        from core.reports.usage import build_usage  # lazy: only its command needs it (kebir start-up)
 
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
@@ -117,9 +119,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         from datetime import date, timedelta
         from pathlib import Path
 
-        from core.reports import planning
-        from core.books.edit import _read_yaml, _yaml_text
-        from core.erp.production import dish_sales
+        from core.reports import planning  # lazy: only its command needs it (kebir start-up)
 
         days = horizon[:-1] if horizon.endswith("d") else horizon
         if not days.isdigit() or int(days) < 1:

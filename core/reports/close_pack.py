@@ -19,6 +19,8 @@ from core.reports.statements import build_balance_sheet, build_income_statement,
 from core.reports.checklist import checklist_rows, result_text
 from core.reports.trial_balance import build_trial_balance
 from core.reports.html import _as_decimal, _e, _head, _num_cell, cash_svg, flows_svg, money_text, table_html
+from core.model.i18n import day_text, language, period_text
+from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed, layout_of
 
 
 def _flag(result: Any, shown: str | None = None) -> str:
@@ -132,8 +134,6 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
     Raises:
         ValueError: a period that cannot be read.
     """
-    from core.model.i18n import day_text, language, period_text
-    from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed, layout_of
 
     lang = language(book.settings.language, lang)
     span = parse_period(period)

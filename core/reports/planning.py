@@ -46,6 +46,7 @@ from core.model.money import from_minor
 from core.erp.production import Supply, dish_sales, explode, production_of
 from core.reports import Column, Table
 from core.erp.stock import on_hand
+from core.reports.recipe_cost import unit_costs
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,6 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
     if ledger is not None and not ledger.rows.is_empty():
         for it, loc, q, _v in on_hand(ledger, start - timedelta(days=1)).iter_rows():
             held[(it, loc)] = q
-        from core.reports.recipe_cost import unit_costs
 
         costs = unit_costs(book, start - timedelta(days=1))
     received: dict[tuple[str, str], int] = {}

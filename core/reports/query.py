@@ -25,6 +25,7 @@ from core.erp.post import Deriver
 from core.ledger.posting import document_rate
 from core.model.records import Book, Document
 from core.reports import Column, Table
+from core.ledger.subledger import open_items, settled_on, terms_days
 
 INVOICE_KINDS = ("invoice", "supplier-invoice", "credit-note", "supplier-credit-note")
 QTY_DECIMALS = 3       # stock and sales quantities are integer thousandths in the frames
@@ -283,7 +284,6 @@ def _build_documents(book: Book, scale: int) -> tuple[pl.DataFrame, pl.DataFrame
 
 def _invoices(book: Book, scale: int, bdec: int) -> pl.DataFrame:
     """Invoices and credit notes, with the due date aging uses and what the AR/AP replay leaves open."""
-    from core.ledger.subledger import open_items, settled_on, terms_days
 
     orders, _ = _documents(book, scale)
     inv = orders.filter(pl.col("kind").is_in(INVOICE_KINDS))

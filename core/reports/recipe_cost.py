@@ -27,6 +27,7 @@ from core.model.money import from_minor
 from core.ledger.period import Span
 from core.erp.production import production_of
 from core.reports import Column, Table
+from core.erp.pricing import _price as listed
 
 COLUMNS = (
     Column("item", "Item"), Column("name", "Name"), Column("unit", "Unit"),
@@ -82,7 +83,6 @@ def recipe_costs(book: Book, day: date, location: str | None = None) -> dict[str
 
 def _price(book: Book, item: str, day: date, span: Span, location: str | None) -> Fraction | None:
     """Selling price per unit in base minor units (see the module docstring)."""
-    from core.erp.pricing import _price as listed
 
     rec = production_of(book).recipes.by_item[item]
     dec = book.settings.decimals(book.base) or 2

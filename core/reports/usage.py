@@ -25,6 +25,7 @@ from core.ledger.period import Span
 from core.erp.production import dish_sales, explode, production_of
 from core.reports import Column, Table
 from core.reports.recipe_cost import unit_costs
+from core.erp.production import _requirements
 
 COLUMNS = (
     Column("item", "Item"), Column("name", "Name"), Column("location", "Location"), Column("unit", "Unit"),
@@ -47,7 +48,6 @@ def theoretical_usage(book: Book, span: Span, location: str | None = None) -> pl
     parts = [explode(sold, rec, ["location"])]
     if runs:
         frame = pl.DataFrame(runs, schema={"location": pl.String, "item": pl.String, "qty": pl.Int64}, orient="row")
-        from core.erp.production import _requirements
 
         req = _requirements(rec, sorted({r[1] for r in runs}), consumed=False)
         j = frame.join(req, on="item").group_by("location", "ingredient").agg(
