@@ -153,7 +153,7 @@ def price(
     root, book, problems = open_books(books)
     if item not in book.items:
         raise usage(f"unknown item {item}")
-    q = quote(book, item, qty, day, party, campaign, book.settings.decimals(book.base) or 2)
+    q = quote(book, item, qty, day, party, campaign, book.settings.base_decimals)
     if q is None:
         sys.stderr.write(f"kebir: no price list in prices.yaml prices {item} on {day}\n")
         raise typer.Exit(1)

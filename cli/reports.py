@@ -136,6 +136,14 @@ def _filed(book, layout: str | None) -> str | None:
     return layout
 
 
+def _statement(chart, filed_form, book, at, layout: str | None, words: str, **options):
+    """A statement grouped by the chart (`layout` None) or in a filed layout, whose ValueError (a
+    layout the books cannot give) is a usage error: the one switch both statements go through."""
+    if layout is None:
+        return chart(book, at, **options)
+    return build(filed_form, book, at, layout=layout, lang=words, **options)
+
+
 StatementLayoutOpt = Annotated[Optional[str], typer.Option(
     "--layout", help="filed (default for tr-tdhp and ifrs-small books: the order the statement is filed in), "
     "tdhp, ifrs, or chart (the chart's own groups).", rich_help_panel="Output")]
@@ -170,6 +178,7 @@ def balance_sheet(
       kebir report balance-sheet --books ledger-data -p 2025-12 --compare previous --currency EUR
       kebir report balance-sheet --books ledger-data --on 2025-06-30 --lang en --layout chart
     """
+    from core.reports.filed import build_balance_sheet_filed  # lazy: only its command needs it (kebir start-up)
     from core.reports.statements import build_balance_sheet  # lazy: only its command needs it (kebir start-up)
 
     as_of = on_date(on)
@@ -184,15 +193,8 @@ def balance_sheet(
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
     as_of_cols = columns.balance_days(span, cols, book)
-    filed, words = _filed(book, layout), _lang(book, lang)
-    if filed is None:
-        table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
-                                    scope=Scope(account, location))
-    else:
-        from core.reports.filed import build_balance_sheet_filed  # lazy: only its command needs it (kebir start-up)
-
-        table = build(build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1], layout=filed,
-                      depth=depth, scope=Scope(account, location), lang=words)
+    table = _statement(build_balance_sheet, build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1],
+                       _filed(book, layout), _lang(book, lang), depth=depth, scope=Scope(account, location))
     show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output)
     warn_errors(problems)
 
@@ -230,20 +232,15 @@ def income_statement(
       kebir report income-statement --books ledger-data -p 2025-06 --compare previous
       kebir report income-statement --books ledger-data -b 2025-01-01 -e 2025-07-01 --lang en
     """
+    from core.reports.filed import build_income_statement_filed  # lazy: only its command needs it (kebir start-up)
     from core.reports.statements import build_income_statement  # lazy: only its command needs it (kebir start-up)
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
-    filed, words = _filed(book, layout), _lang(book, lang)
-    if filed is None:
-        table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
-                                       scope=Scope(account, location))
-    else:
-        from core.reports.filed import build_income_statement_filed  # lazy: only its command needs it (kebir start-up)
-
-        table = build(build_income_statement_filed, book, cols or span, layout=filed, depth=depth,
-                      include_closing=include_closing, scope=Scope(account, location), lang=words)
+    table = _statement(build_income_statement, build_income_statement_filed, book, cols or span,
+                       _filed(book, layout), _lang(book, lang), depth=depth, include_closing=include_closing,
+                       scope=Scope(account, location))
     show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare), fmt, output)
     warn_errors(problems)
 

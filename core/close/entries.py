@@ -51,7 +51,7 @@ def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
     """Monetary foreign-currency balances at the period-end rate; the difference to FX gain/loss."""
     _, end = month_bounds(period)
     base = book.base
-    bdec = book.settings.decimals(base) or 2
+    bdec = book.settings.base_decimals
     # Monetary: cash and bank accounts, the AR/AP/advance control accounts and accounts pinned to a
     # foreign currency. Fixed assets, stock and VAT bought or sold in a currency are not revalued.
     controls = {book.settings.role(r) for r in ("receivable", "payable", "advances_received", "goods_received")}

@@ -228,7 +228,7 @@ def check_balanced(book: Book) -> list[Problem]:
     runs of equal `entry_id`: a group-by on a run number, several times faster than on the id.
     """
     problems: list[Problem] = []
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     run = (pl.col("entry_id") != pl.col("entry_id").shift(1)).fill_null(True).cum_sum().alias("_run")
     sums = (book.postings.select("entry_id", "base", run)
             .group_by("_run").agg(pl.col("entry_id").first(), pl.col("base").sum().alias("total"), pl.len().alias("n")))

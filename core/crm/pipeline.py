@@ -33,7 +33,7 @@ CUSTOMER_ROLES = frozenset({"customer", "company", "person"})
 
 
 def _base_decimals(book: Book) -> int:
-    return book.settings.decimals(book.base) or 2
+    return book.settings.base_decimals
 
 
 def _q(book: Book) -> Decimal:

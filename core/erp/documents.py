@@ -218,7 +218,7 @@ def check_credit_limits(book: Book) -> list[Problem]:
     totals: dict[str, int] = defaultdict(int)
     for item in open_items(book, "ar"):
         totals[item.contact] += item.amount
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     out = []
     for contact, total in sorted(totals.items()):
         c = book.contacts.get(contact)

@@ -49,7 +49,7 @@ class Deriver:
         self.received_fx: dict[tuple[str, str], tuple[str, int]] = {}   # (PO, item) -> (currency, amount)
         self.roles = Roles(book)
         self.base = book.base
-        self.base_dec = book.settings.decimals(book.base) or 2
+        self.base_dec = book.settings.base_decimals
         self.entries = Entries(book.base)
         self.open = Ledgers()
         self.problems: list[Problem] = []

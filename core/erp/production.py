@@ -301,7 +301,7 @@ def stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
     moves = stock_moves(book)
     if moves.is_empty():
         return None, []
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     runs = [r for r in production_of(book).runs if r.item in production_of(book).recipes]
     if not runs:
         return stock.value_stock(moves, book.items, book.rates, book.base, dec)

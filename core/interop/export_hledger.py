@@ -147,7 +147,7 @@ def revalue_leg(cur: str, amount: int, base_value: int, base: str) -> bool:
 
 def export_hledger(book: Book, span: Span = Span()) -> str:
     base = book.base
-    bdec = book.settings.decimals(base) or 2
+    bdec = book.settings.base_decimals
     out = [f"; {book.settings.name}: exported by kebir (base currency {base})", "", "decimal-mark .", ""]
     for cur, dec in book.settings.currencies:
         # hledger 1.25 wants a decimal mark in a commodity directive: `100000.` says 0 decimals

@@ -87,6 +87,11 @@ class Settings:
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
 
+    @property
+    def base_decimals(self) -> int:
+        """The base currency's decimals ([currencies]), 2 when not given (nor 0: `or 2`, as written)."""
+        return self.decimals(self.base_currency) or 2
+
     def role(self, name: str) -> str | None:
         return dict(self.roles).get(name)
 
@@ -418,7 +423,7 @@ class Book:
         """The dataclass view of one entry, for printing and tests."""
         e = self.entries.filter(pl.col("id") == entry_id).row(0, named=True)
         rows = self.postings.filter(pl.col("entry_id") == entry_id).sort("line", maintain_order=True)
-        bdec = self.settings.decimals(self.base) or 2
+        bdec = self.settings.base_decimals
         posts = tuple(
             Posting(
                 account=r["account"],

@@ -140,7 +140,7 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
     assert span.begin is not None and span.end is not None
     as_of = span.end - timedelta(days=1)
     fy_begin = fiscal_year_begin(book, as_of)
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     cur = book.base
 
     filed = layout_of(book)

@@ -147,7 +147,7 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
     """The KPIs of `span` and of the span `against` (previous | last-year), with the change."""
     if span.begin is None or span.end is None:
         raise ValueError("KPIs need a bounded period: give -p or -b and -e")
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     before = compared(span, against)
     earlier = compared(before, against)
     f_now, f_before = figures(book, span, scope), figures(book, before, scope)
@@ -199,6 +199,6 @@ def crm_figures(book: Book, span: Span, against: str = "previous") -> dict[str, 
     if role:
         p = book.ledger().filter(pl.col("account").str.starts_with(role) & (pl.col("date") >= span.begin)
                                  & (pl.col("date") < span.end))
-        spend = from_minor(int(p["base"].sum() or 0), book.settings.decimals(book.base) or 2)
+        spend = from_minor(int(p["base"].sum() or 0), book.settings.base_decimals)
     return {"active": len(now), "active_before": len(then), "new": len(new), "churned": len(churned),
             "revenue": sum(now.values()), "spend": spend}

@@ -210,7 +210,7 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
 
 
 def plan_table(book: Book, lines: list[Suggestion], start: date, horizon: int) -> Table:
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     rows = []
     total = 0
     for s in lines:
@@ -239,7 +239,7 @@ def draft_orders(book: Book, lines: list[Suggestion], start: date) -> dict[str, 
         if s.supplier:
             groups.setdefault((s.supplier, s.location), []).append(s)
     files: dict[str, list[dict[str, Any]]] = {}
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     for (supplier, loc), group in sorted(groups.items()):
         due = max(arrival(start, *_terms(book, s.item, loc)[1::4]) for s in group)
         lines_out = []

@@ -88,7 +88,7 @@ def _rate(text: str | None) -> Decimal | None:
 
 def tables(book: Book) -> dict[str, pl.LazyFrame]:
     """Every table of the books, by name, as LazyFrames (built on first use)."""
-    bdec = book.settings.decimals(book.base) or 2
+    bdec = book.settings.base_decimals
     scale = max([bdec, *(d for _, d in book.settings.currencies)])
     out: dict[str, pl.LazyFrame] = {
         "postings": _postings(book, bdec, scale),
@@ -234,7 +234,7 @@ def _text(values: list[Any]) -> pl.Series:
 
 def _build_documents(book: Book, scale: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     totals = book._memo("_query_totals", lambda: _totals(book))
-    bdec = book.settings.decimals(book.base) or 2
+    bdec = book.settings.base_decimals
     docs = book.documents
     head: dict[str, Any] = {
         "id": _text([d.id for d in docs]), "kind": _text([d.kind for d in docs]),

@@ -85,7 +85,7 @@ def _price(book: Book, item: str, day: date, span: Span, location: str | None) -
     """Selling price per unit in base minor units (see the module docstring)."""
 
     rec = production_of(book).recipes.by_item[item]
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     if rec.price is not None:
         return Fraction(rec.price) * 10**dec
     hit = listed(book.prices, "list", item, day, None)
@@ -133,7 +133,7 @@ def build_recipe_cost(book: Book, span: Span = Span(), *, location: str | None =
     """Per recipe: cost at the end of the span, selling price, margin, food cost %, change on the
     end of the period before the span (when the span has a beginning)."""
     rec = production_of(book).recipes
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     ledger = book.stock_ledger
     last_day = ledger.rows["date"].max() if ledger is not None and not ledger.rows.is_empty() else date.today()
     day = span.end - timedelta(days=1) if span.end else last_day

@@ -81,7 +81,7 @@ def build_usage(book: Book, span: Span = Span(), *, location: str | None = None,
                 only_recipes: bool = True) -> Table:
     """Per item and location: theoretical and actual usage and their variance, in quantity and value.
     `only_recipes`: only items some recipe uses (else every item used)."""
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     theo = theoretical_usage(book, span, location).rename({"qty": "theo"})
     act = actual_usage(book, span, location)
     both = theo.join(act, on=["location", "item"], how="full", coalesce=True).with_columns(
