@@ -20,11 +20,17 @@ from cli import _render
 from core.books import discover
 from core.erp.load import load_ledger
 from core.books import safeio, store
+from core.close import checked
+from core.crm.forget import cache_files
 from core.ledger.period import span_from
 from core.reports.speak import in_language
 from core.model import errors
 from core.model.errors import BooksError, Problem
 from core.model.records import Book
+from core.model.i18n import language
+from core.model import progress as core_progress
+from core.books.settings import read_settings
+from core.books.fmt import canonical_files
 
 
 def usage(message: str) -> typer.Exit:
@@ -49,7 +55,6 @@ def progress(message: str):
 def _bars(message: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from core.model import progress as core_progress
 
     bars = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=_render.console(stderr=True), transient=True)
@@ -105,7 +110,6 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
 def say_books(root: Path) -> None:
     """Which books a writing command acts on, on stderr before anything else: their path and the
     company's name, so `close --commit` on the wrong company is seen before it is done."""
-    from core.books.settings import read_settings  # lazy: only writing commands say it
     try:
         name = read_settings(root)[0].name
     except (BooksError, OSError, ValueError):
@@ -289,10 +293,7 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
     """Write `files` unless they would make the books invalid (core.close.checked.apply_checked):
     then exit 1 naming the new problems. `purge_cache` deletes every file under .kebir/cache in
     the same write. Called under the caller's books lock (cli._common.writing)."""
-    from core.close import checked  # lazy: every check's module, which read-only commands never load
-    from core.crm.forget import cache_files  # lazy: as above
     if dry_run:
-        from core.books.fmt import canonical_files  # lazy: as above
         write_or_show(root, canonical_files(root, files), True)
         if purge_cache and cache_files(root):
             sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")
@@ -309,7 +310,6 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
 
 def report_language(book: Book, lang: str | None) -> str:
     """--lang, else books.toml [company] language, else English; an unknown one is a usage error."""
-    from core.model.i18n import language
 
     try:
         return language(book.settings.language, lang)

@@ -23,6 +23,7 @@ from core.model import i18n
 from core.books import safeio
 from core.model.errors import BooksError, Problem
 from core.reports import NUMERIC, Table
+from core.books.store import write_atomic
 
 
 def console(stderr: bool = False) -> Console:
@@ -273,8 +274,6 @@ def table_text(t: Table) -> None:
 
 def emit(text: str | bytes, output: str | None = None) -> None:
     if output:
-        from core.books.store import write_atomic
-
         write_atomic(Path(output), text)
     elif isinstance(text, bytes):
         sys.stdout.flush()

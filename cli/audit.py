@@ -19,6 +19,7 @@ from cli import _render
 from cli._render import md_fence
 from core import git
 from core.close.audit import HOOK, SignersError, audit_log as run_log, audit_verify as run_verify, staged_findings
+from core.close import checked
 from core.close.tags import write_tags
 from core.books.discover import find_books
 from core.model.errors import BooksError
@@ -175,8 +176,6 @@ def register(app: typer.Typer) -> None:
         with tempfile.TemporaryDirectory(prefix="kebir-staged-") as tmp:
             git.checkout_index(top, Path(tmp))
             staged = Path(tmp) / root.resolve().relative_to(top.resolve())
-            from core.close import checked  # lazy: every check's module, only the hook needs
-
             bad = [p for p in checked.books_problems(staged, use_cache=False) if p.severity == "error"]
             if bad:
                 sys.stderr.write(_render.problems_text(bad, str(root), "kebir: commit refused: the staged books "

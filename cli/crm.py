@@ -56,7 +56,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm pipeline --books ledger-data --on 2025-12-31
           kebir crm pipeline --books ledger-data -p 2025Q4 --owner EM-0008 --format csv
         """
-        from core.crm.pipeline import build_pipeline
+        from core.crm.pipeline import build_pipeline  # lazy: only its command needs it (kebir start-up)
 
         span = span_of(period, None, None) if period else None
         _root, book, problems = open_books(books)
@@ -85,7 +85,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm activities --books ledger-data -p 2025-03 --kind ticket --outcome open
           kebir crm activities --books ledger-data --contact CU-0010 --format json
         """
-        from core.crm.pipeline import build_activities
+        from core.crm.pipeline import build_activities  # lazy: only its command needs it (kebir start-up)
 
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
@@ -114,7 +114,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir crm segment VIP --books ledger-data
           kebir crm segment --where "revenue_12m > 500000 AND days_overdue = 0" --books ledger-data
         """
-        from core.crm.pipeline import build_segment
+        from core.crm.pipeline import build_segment  # lazy: only its command needs it (kebir start-up)
 
         if (segment_id is None) == (where is None):
             raise usage("give a segment id or --where CONDITION (one of them)")
@@ -148,8 +148,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report customer CU-0010 --books ledger-data
           kebir report customer C-0003 --books ledger-data --on 2025-06-30 --format html -o c-0003.html
         """
-        from core.crm.customer import build_customer_page
-        from core.crm.pipeline import build_customer
+        from core.crm.customer import build_customer_page  # lazy: only its command needs it (kebir start-up)
+        from core.crm.pipeline import build_customer  # lazy: only its command needs it (kebir start-up)
 
         _root, book, problems = open_books(books)
         as_of = _as_of(on, book)

@@ -16,6 +16,8 @@ from cli._common import open_books, span_of, usage
 from cli._options import BooksOpt, Fmt, FormatOpt, NoCacheOpt, PeriodOpt
 from core.close import validate as checks
 from core.model import errors
+from core.erp.pricing import quote
+from core.erp.status import status_of
 
 
 def register(app: typer.Typer) -> None:
@@ -80,6 +82,7 @@ def print_entries(
       kebir print --books ledger-data --source SO-0047
       kebir print --books ledger-data --period 2025-03 --derived --format json
     """
+    # lazy: only its command needs it (kebir start-up)
     from core.reports.journal import blocks_as_records, blocks_as_text, select_blocks
 
     if source is None and period is None:
@@ -112,7 +115,6 @@ def status(
       kebir status SO-0047 --books ledger-data
       kebir status INV-2025-0109 --books ledger-data --format json
     """
-    from core.erp.status import status_of
 
     root, book, problems = open_books(books)
     doc = book.document(doc_id)
@@ -143,8 +145,6 @@ def price(
       kebir price CAT-MENU-B -q 300 --on 2026-02-10 --books ledger-data --format json
     """
 
-    from core.erp.pricing import quote
-
     try:
         qty = Decimal(quantity)
         day = date.fromisoformat(on) if on else date.today()
@@ -153,7 +153,7 @@ def price(
     root, book, problems = open_books(books)
     if item not in book.items:
         raise usage(f"unknown item {item}")
-    q = quote(book, item, qty, day, party, campaign, book.settings.decimals(book.base) or 2)
+    q = quote(book, item, qty, day, party, campaign, book.settings.base_decimals)
     if q is None:
         sys.stderr.write(f"kebir: no price list in prices.yaml prices {item} on {day}\n")
         raise typer.Exit(1)

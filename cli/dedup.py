@@ -54,8 +54,9 @@ def dedup_scan(
       kebir dedup scan --books ledger-data --format csv -o pairs.csv
     """
     # lazy: the matcher (rapidfuzz, its tables) is the slowest import in kebir
+    # lazy: rapidfuzz and numpy, 0.1 s; only scan needs them
     from core.crm.dedup.plan import dump_plan, dump_seen, pairs_table, read_previous, seen_path
-    from core.crm.dedup.scan import scan_books
+    from core.crm.dedup.scan import scan_books  # lazy: rapidfuzz and numpy, 0.1 s; only scan needs them
 
     sides = {s.strip() for s in within.split(",") if s.strip() and s.strip() != "none"}
     if not sides <= {"crm", "erp"}:

@@ -16,6 +16,7 @@ from typing import Any
 from typer.main import get_command
 
 from core.books.schema import FILE_KINDS, SCHEMA_DIR
+from cli.main import app
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference"
 
@@ -164,8 +165,6 @@ def pages(app: Any) -> dict[str, str]:
 
 
 def main() -> int:
-    from cli.main import app
-
     REFERENCE.mkdir(parents=True, exist_ok=True)
     for name, text in pages(app).items():
         (REFERENCE / name).write_text(text, encoding="utf-8")

@@ -21,6 +21,9 @@ from cli._options import BooksOpt, OutputOpt, PeriodOpt
 from core.books import safeio
 from core.interop import apply
 from core.model import errors
+from core.interop.account_map import Mapping, read_mapping
+from core.interop.export_hledger import export_hledger
+from core.interop.export_parquet import export_parquet
 
 export_app = typer.Typer(help="Export the books for other tools (hledger).", no_args_is_help=True)
 
@@ -102,7 +105,6 @@ def export_journal(
       kebir export journal --books ledger-data -p 2025 | hledger -f - bs
       kebir export journal --to beancount --books ledger-data -o books.beancount
     """
-    from core.interop.export_hledger import export_hledger
 
     if to == "beancount":
         return _export_beancount(books, period, output)
@@ -144,7 +146,6 @@ def export_parquet_cmd(
       kebir export parquet parquet/ --books ledger-data
       kebir export parquet parquet/ --books ledger-data > /dev/null && ls parquet/
     """
-    from core.interop.export_parquet import export_parquet
 
     _root, book, problems = open_books(books)
     written = export_parquet(book, Path(directory))
@@ -180,8 +181,7 @@ def register(app: typer.Typer) -> None:
           kebir export beancount --books ledger-data -o demo.beancount
             && kebir import journal demo.beancount --from beancount --books ledger-data --label bean
         """
-        from core.interop import books_out
-        from core.interop.account_map import Mapping, read_mapping
+        from core.interop import books_out  # lazy: only its command needs it (kebir start-up)
 
         if source_format not in ("hledger", "ledger", "beancount"):
             raise usage(f"--from takes hledger, ledger or beancount, not {source_format!r}")
@@ -194,14 +194,14 @@ def register(app: typer.Typer) -> None:
                 _report(mprobs)
                 raise typer.Exit(1)
         if source_format == "beancount":
-            from core.interop.beancount_in import parse_beancount
+            from core.interop.beancount_in import parse_beancount  # lazy: only its command needs it (kebir start-up)
 
             try:
                 parsed = parse_beancount(src)
             except ImportError:
                 raise usage("--from beancount needs the beancount package: pip install beancount") from None
         else:
-            from core.interop.ledger_text import parse_ledger_text
+            from core.interop.ledger_text import parse_ledger_text  # lazy: only its command needs it (kebir start-up)
 
             parsed = parse_ledger_text(_text(data, file), file, source_format)
         with writing(books) as root:       # the books are read and written under the lock
@@ -229,7 +229,7 @@ def register(app: typer.Typer) -> None:
             \\ncolumns: {date: date, description: text, amount: amount, reference: ref}\\n' > st.rules.yaml
             && kebir import bank st.csv --rules st.rules.yaml --books ledger-data --dry-run
         """
-        from core.interop import bank
+        from core.interop import bank  # lazy: only its command needs it (kebir start-up)
 
         src, data = _read_source(file)
         _rp, rdata = _read_source(rules)
@@ -259,7 +259,7 @@ def register(app: typer.Typer) -> None:
             --format csv -o crm.csv && printf 'file: companies\\nid: record_id\\nfields: {name: company}\\n'
             > crm.map.yaml && kebir import contacts crm.csv --side crm --map crm.map.yaml --books ledger-data
         """
-        from core.interop import contacts
+        from core.interop import contacts  # lazy: only its command needs it (kebir start-up)
 
         if side not in ("crm", "erp"):
             raise usage(f"--side takes crm or erp, not {side!r}")
@@ -273,7 +273,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _export_beancount(books: str | None, period: str | None, output: str | None) -> None:
-    from core.interop.export_beancount import export_beancount
+    from core.interop.export_beancount import export_beancount  # lazy: only its command needs it (kebir start-up)
 
     span = span_of(period, None, None)
     _root, book, problems = open_books(books)

@@ -19,6 +19,9 @@ from cli._options import (
     OutputOpt,
     PeriodOpt,
 )
+from core.books.edit import _read_yaml, _yaml_text
+from core.erp.production import dish_sales
+from core.reports.recipe_cost import build_recipe_cost
 
 LocOpt = Annotated[Optional[str], typer.Option("--location", help="Only this location.", rich_help_panel="Filter")]
 ItemOpt = Annotated[Optional[str], typer.Option("--item", help="Only items whose id starts with this.",
@@ -54,7 +57,6 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report recipe-cost --books ledger-data -p 2025-12
           kebir report recipe-cost --books ledger-data -p 2025-06 --threshold 30 --format csv
         """
-        from core.reports.recipe_cost import build_recipe_cost
 
         try:
             limit = Decimal(threshold)
@@ -89,7 +91,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report menu --books ledger-data -p 2025-06
           kebir report menu --books ledger-data -p 2025Q2 --location KDK --format html -o menu.html
         """
-        from core.reports.menu import build_menu
+        from core.reports.menu import build_menu  # lazy: only its command needs it (kebir start-up)
 
         try:
             limit = Decimal(threshold)
@@ -121,7 +123,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report supplier-prices --books ledger-data -p 2025-03 --item FSH-LEVREK
           kebir report supplier-prices --books ledger-data -p 2025 --alert 25 --format csv
         """
-        from core.reports.supplier_prices import build_supplier_prices
+        from core.reports.supplier_prices import build_supplier_prices  # lazy: only its command needs it
 
         try:
             limit = Decimal(alert) if alert is not None else None
@@ -154,7 +156,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
           kebir report usage --books ledger-data -p 2025-03 --location MTF
           kebir report usage --books ledger-data -p 2025Q2 --item DAI --format csv
         """
-        from core.reports.usage import build_usage
+        from core.reports.usage import build_usage  # lazy: only its command needs it (kebir start-up)
 
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
@@ -197,9 +199,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         from datetime import date, timedelta
         from pathlib import Path
 
-        from core.reports import planning
-        from core.books.edit import _read_yaml, _yaml_text
-        from core.erp.production import dish_sales
+        from core.reports import planning  # lazy: only its command needs it (kebir start-up)
 
         days = horizon[:-1] if horizon.endswith("d") else horizon
         if not days.isdigit() or int(days) < 1:

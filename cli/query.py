@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
                        GROUP BY party ORDER BY sales DESC LIMIT 10" --books ledger-data --format csv
           kebir query --tables --books ledger-data
         """
+        # lazy: only its command needs it (kebir start-up)
         from core.reports.query import DESCRIPTIONS, QueryError, run_query, schema
 
         if not list_tables and not (sql and sql.strip()):

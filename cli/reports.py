@@ -31,6 +31,17 @@ from cli._options import (
 from core.ledger.period import Span, parse_period
 from core.model import errors
 from core.reports import Scope, columns
+from core.books.closes import read_closes
+from core.model.i18n import language
+from core.reports.aging import build_aging
+from core.reports.register import build_register
+from core.reports.sales import build_sales
+from core.reports.stock import build_stock
+from core.reports.transform import translate, with_change
+from core.reports.trial_balance import build_trial_balance
+from core.reports.tax_base import build_tax_base
+from core.reports.statements import build_income_statement
+from core.reports.statements import build_balance_sheet
 
 report_app = typer.Typer(help="Reports: trial balance, balance sheet, income statement, cash flow, ledger, journal, "
                          "aging, stock, sales, KPIs, close pack.",
@@ -48,7 +59,6 @@ def _statement_columns(span, monthly: bool, quarterly: bool, yearly: bool, compa
 
 def _finish_statement(table, book, currency: str | None, days: dict, compare: str | None):
     """Translate into --currency, then add --compare's change columns."""
-    from core.reports.transform import translate, with_change
 
     if currency:
         try:
@@ -90,8 +100,7 @@ def trial_balance(
       kebir report trial-balance --books ledger-data -p 2025-03 --layout mizan --lang tr
       kebir report trial-balance --books ledger-data -b 2025-01-01 -e 2025-04-01
     """
-    from core.reports.filed import build_trial_balance_levels
-    from core.reports.trial_balance import build_trial_balance
+    from core.reports.filed import build_trial_balance_levels  # lazy: only its command needs it (kebir start-up)
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
@@ -107,7 +116,6 @@ def trial_balance(
 
 def _lang(book, lang: str | None) -> str:
     """--lang, else books.toml [company] language, else English."""
-    from core.model.i18n import language
 
     try:
         return language(book.settings.language, lang)
@@ -118,7 +126,7 @@ def _lang(book, lang: str | None) -> str:
 def _filed(book, layout: str | None) -> str | None:
     """--layout of a statement: filed (the chart's filed form, the default for tr-tdhp and ifrs-small
     books), tdhp, ifrs, or chart (grouped by the chart's tree); None means chart."""
-    from core.reports.filed import layout_of
+    from core.reports.filed import layout_of  # lazy: only its command needs it (kebir start-up)
 
     if layout in (None, "filed"):
         found = layout_of(book)
@@ -130,6 +138,14 @@ def _filed(book, layout: str | None) -> str | None:
     if layout not in ("tdhp", "ifrs"):
         raise usage(f"--layout takes filed, tdhp, ifrs or chart, not {layout!r}")
     return layout
+
+
+def _statement(chart, filed_form, book, at, layout: str | None, words: str, **options):
+    """A statement grouped by the chart (`layout` None) or in a filed layout, whose ValueError (a
+    layout the books cannot give) is a usage error: the one switch both statements go through."""
+    if layout is None:
+        return chart(book, at, **options)
+    return build(filed_form, book, at, layout=layout, lang=words, **options)
 
 
 StatementLayoutOpt = Annotated[Optional[str], typer.Option(
@@ -167,7 +183,7 @@ def balance_sheet(
       kebir report balance-sheet --books ledger-data -p 2025-12 --compare previous --currency EUR
       kebir report balance-sheet --books ledger-data --on 2025-06-30 --lang en --layout chart
     """
-    from core.reports.statements import build_balance_sheet
+    from core.reports.filed import build_balance_sheet_filed  # lazy: only its command needs it (kebir start-up)
 
     as_of = on_date(on)
     span = Span()
@@ -181,15 +197,9 @@ def balance_sheet(
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
     as_of_cols = columns.balance_days(span, cols, book)
-    filed, words = _filed(book, layout), _lang(book, lang)
-    if filed is None:
-        table = build_balance_sheet(book, as_of_cols if cols else as_of_cols[0][1], depth=depth,
-                                    scope=Scope(account, location))
-    else:
-        from core.reports.filed import build_balance_sheet_filed
-
-        table = build(build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1], layout=filed,
-                      depth=depth, scope=Scope(account, location), lang=words)
+    words = _lang(book, lang)
+    table = _statement(build_balance_sheet, build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1],
+                       _filed(book, layout), words, depth=depth, scope=Scope(account, location))
     show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect, words)
     warn_errors(problems)
 
@@ -228,22 +238,17 @@ def income_statement(
       kebir report income-statement --books ledger-data -p 2025-06 --compare previous
       kebir report income-statement --books ledger-data -b 2025-01-01 -e 2025-07-01 --lang en
     """
-    from core.reports.statements import build_income_statement
+    from core.reports.filed import build_income_statement_filed  # lazy: only its command needs it (kebir start-up)
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
-    filed, words = _filed(book, layout), _lang(book, lang)
-    if filed is None:
-        table = build_income_statement(book, cols or span, depth=depth, include_closing=include_closing,
-                                       scope=Scope(account, location))
-    else:
-        from core.reports.filed import build_income_statement_filed
-
-        table = build(build_income_statement_filed, book, cols or span, layout=filed, depth=depth,
-                      include_closing=include_closing, scope=Scope(account, location), lang=words)
-    show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare),
-         fmt, output, csv_dialect, words)
+    words = _lang(book, lang)
+    table = _statement(build_income_statement, build_income_statement_filed, book, cols or span,
+                       _filed(book, layout), words, depth=depth, include_closing=include_closing,
+                       scope=Scope(account, location))
+    show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare), fmt, output,
+         csv_dialect, words)
     warn_errors(problems)
 
 
@@ -265,7 +270,7 @@ def cash_flow(
       kebir report cash-flow --books ledger-data -p 2025
       kebir report cash-flow --books ledger-data -p 2025Q3 --format json
     """
-    from core.reports.cashflow import build_cash_flow
+    from core.reports.cashflow import build_cash_flow  # lazy: only its command needs it (kebir start-up)
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
@@ -295,7 +300,6 @@ def ledger_report(
       kebir report ledger 102.01 --books ledger-data -p 2025-03
       kebir report ledger 'kasa|banka' --books ledger-data -p 2025Q1 --format csv
     """
-    from core.reports.register import build_register
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
@@ -323,6 +327,7 @@ def journal_report(
       kebir report journal --books ledger-data -p 2025-03-04
       kebir report journal --books ledger-data -p 2025-03 --account 600 --format csv
     """
+    # lazy: only its command needs it (kebir start-up)
     from core.reports.journal import blocks_as_text, build_journal, select_blocks
 
     span = span_of(period, begin, end)
@@ -358,7 +363,6 @@ def stock_report(
       kebir report stock --books ledger-data -p 2025-03 --location KDK
       kebir report stock --books ledger-data -p 2025 --item FSH --format html -o stock.html
     """
-    from core.reports.stock import build_stock
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
@@ -387,7 +391,6 @@ def sales_report(
       kebir report sales --books ledger-data -p 2025 --by customer --top 10
       kebir report sales --books ledger-data -p 2025 --by month --format html -o sales.html
     """
-    from core.reports.sales import build_sales
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
@@ -417,7 +420,7 @@ def kpi_report(
       kebir report kpi --books ledger-data -p 2025Q4
       kebir report kpi --books ledger-data -p 2025-12 --compare last-year --format json
     """
-    from core.reports.kpi import build_kpi
+    from core.reports.kpi import build_kpi  # lazy: only its command needs it (kebir start-up)
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
@@ -440,8 +443,7 @@ def close_pack(
       kebir report close-pack 2025-01 --books ledger-data -o close-2025-01.html
       kebir report close-pack 2025Q4 --books ledger-data > q4.html
     """
-    from core.books.closes import read_closes
-    from core.ledger.period import parse_period
+    # lazy: only its command needs it (kebir start-up)
     from core.reports.close_pack import close_pack_html, entries_from_book
 
     try:
@@ -474,7 +476,6 @@ def aging(
       kebir report aging ar --books ledger-data --on 2025-12-31
       kebir report aging ap --books ledger-data --detail --format csv
     """
-    from core.reports.aging import build_aging
 
     if side not in ("ar", "ap"):
         raise usage("aging takes ar or ap")
@@ -502,7 +503,6 @@ def tax_base_report(
       kebir report tax-base --books ledger-data -p 2025
       kebir report tax-base --books ledger-data -p 2025 --format json
     """
-    from core.reports.tax_base import build_tax_base
 
     if not (len(period) == 4 and period.isdigit()):
         raise usage(f"tax-base takes a fiscal year (-p 2025), not {period!r}")
@@ -524,7 +524,7 @@ def opening_entry_report(
     Examples:
       kebir report opening-entry --books ledger-data -p 2026
     """
-    from core.reports.opening_entry import build_opening_entry
+    from core.reports.opening_entry import build_opening_entry  # lazy: only its command needs it (kebir start-up)
 
     if not (len(period) == 4 and period.isdigit()):
         raise usage(f"opening-entry takes a fiscal year (-p 2026), not {period!r}")

@@ -14,6 +14,7 @@ import typer
 from cli._common import open_books, period_arg, show, usage, warn_errors, write_checked, writing
 from cli._options import BooksOpt, CsvDialectOpt, Fmt, FormatOpt, OutFormatOpt, OutputOpt
 from core.model.errors import Problem
+from core.erp.load import load_ledger
 
 MonthOpt = Annotated[Optional[str], typer.Option("--period", "-p", help="The month, YYYY-MM.",
                                                  rich_help_panel="Period")]
@@ -57,8 +58,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
           kebir einvoice number -p 2025-01 --books ledger-data --dry-run
           kebir einvoice number -p 2025-01 --books ledger-data
         """
-        from core.erp.load import load_ledger
-        from core.interop.einvoice.numbering import plan_numbers
+        from core.interop.einvoice.numbering import plan_numbers  # lazy: only its command needs it (kebir start-up)
 
         month = _month(period)
         with writing(books) as root:
@@ -94,7 +94,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
           kebir export einvoice -p 2025-01 --books ledger-data -o efatura/2025-01 --html
           kebir export einvoice INV-2025-0001 --books ledger-data -o efatura
         """
-        from core.interop.einvoice.export import export_files
+        from core.interop.einvoice.export import export_files  # lazy: only its command needs it (kebir start-up)
 
         if not ids and not period:
             raise usage("name invoices (INV-...) or give -p YYYY-MM")
@@ -133,7 +133,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
           kebir report vat-return -p 2025-01 --books ledger-data
           kebir report vat-return -p 2025-03 --books ledger-data --detail --format csv
         """
-        from core.reports.vat_return import build_vat_return
+        from core.reports.vat_return import build_vat_return  # lazy: only its command needs it (kebir start-up)
 
         month = _month(period)
         _root, book, problems = open_books(books)
@@ -157,7 +157,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
           kebir report ba-bs -p 2025-01 --books ledger-data
           kebir report ba-bs -p 2025-01 --books ledger-data --format csv -o babs-2025-01.csv
         """
-        from core.reports.babs import babs, build_babs
+        from core.reports.babs import babs, build_babs  # lazy: only its command needs it (kebir start-up)
 
         month = _month(period)
         root, book, problems = open_books(books)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,3 +185,65 @@ def test_docs_architecture_names_every_module():
 def test_no_module_over_700_lines():
     long = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > 700}
     assert long == {}
+
+
+def inner_imports(source: str, module: str, path: Path) -> list[tuple[int, str]]:
+    """(line, text) of each kebir import written inside a function without a `# lazy: <why>` comment
+    (on its line or the line above).
+
+    An import inside a function hides an edge from a reader of the module's head; it is kept only to
+    put off a real cost (a heavy library a command path does not need), and then says so on its line.
+    """
+    lines = source.splitlines()
+    found = []
+    for func in ast.walk(ast.parse(source)):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and _resolve(module, path, node):
+                text = " ".join(lines[node.lineno - 2:node.end_lineno])   # its lines and the one above
+                if not re.search(r"#\s*lazy:\s*\S", text):
+                    found.append((node.lineno, lines[node.lineno - 1].strip()))
+    return sorted(set(found))
+
+
+def test_imports_inside_functions__only_lazy_ones_that_say_why():
+    found = [f"{path.relative_to(ROOT)}:{line}: {text}" for module, path in MODULES.items()
+             for line, text in inner_imports(path.read_text(encoding="utf-8"), module, path)]
+    assert found == []
+
+
+def test_an_import_inside_a_function__counts_unless_it_says_why_it_is_lazy():
+    path = ROOT / "cli/dedup.py"
+    plain = "def scan():\n    from core.crm.dedup.scan import scan_books\n"
+    said = "def scan():\n    from core.crm.dedup.scan import scan_books  # lazy: rapidfuzz and numpy, 0.1 s\n"
+    bare = "def scan():\n    from core.crm.dedup.scan import scan_books  # lazy:\n"
+    other = "def scan():\n    import json\n"
+    assert inner_imports(plain, "cli.dedup", path) == [(2, "from core.crm.dedup.scan import scan_books")]
+    assert inner_imports(said, "cli.dedup", path) == []
+    assert inner_imports(bare, "cli.dedup", path) == [(2, "from core.crm.dedup.scan import scan_books  # lazy:")]
+    assert inner_imports(other, "cli.dedup", path) == []
+
+
+def test_a_lazy_import__puts_off_a_module_kebir_would_not_load_anyway():
+    """A `# lazy:` import in a module every kebir start loads names a module that start does not
+    load: when the start loads it anyway, the import costs nothing and belongs at the top."""
+    started = subprocess.run([sys.executable, "-c", "import sys, cli.main; print(' '.join(sys.modules))"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    pointless = []
+    for module, path in MODULES.items():
+        if module not in started:
+            continue
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for func in ast.walk(ast.parse(source)):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(func):
+                    if isinstance(node, (ast.Import, ast.ImportFrom)) and "lazy:" in " ".join(
+                            lines[node.lineno - 2:node.end_lineno]):
+                        reached = _resolve(module, path, node)
+                        # `from core.crm import apply` reaches the package too, which every start loads
+                        deepest = {t for t in reached if not any(o.startswith(t + ".") for o in reached)}
+                        pointless += [f"{path.relative_to(ROOT)}:{node.lineno}: {target}"
+                                      for target in deepest if target in started]
+    assert sorted(set(pointless)) == []

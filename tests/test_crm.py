@@ -14,7 +14,7 @@ from core.crm.pipeline import build_activities, build_customer, build_pipeline, 
 from core.reports.kpi import crm_figures
 from core.ledger.period import Span, parse_period
 from core.reports.kpi import build_kpi
-from tests.conftest import BOOKS_TOML, DEMO
+from tests.conftest import BOOKS_TOML
 
 # Boğaziçi is one firm under three ids: the ERP customer CU-0001, the CRM company C-0001 linked to
 # it, and C-0002, a CRM duplicate merged into C-0001. Kalamış (CU-0002) bought in Q1 only.
@@ -160,14 +160,14 @@ def test_crm_kpis__churn_new_customers_and_acquisition_cost(book):
     assert crm_figures(book, Span(date(2025, 1, 1), date(2025, 4, 1)))["new"] == 2
 
 
-def test_cli__crm_commands_on_the_demo():
+def test_cli__crm_commands_on_the_demo(demo_ro):
     runner = CliRunner()
     for args in (["crm", "pipeline", "--on", "2025-12-31"], ["crm", "activities", "-p", "2025-03", "--kind", "ticket"],
                  ["crm", "segment", "VIP"], ["crm", "segment", "--where", "days_overdue > 30"],
                  ["report", "customer", "CU-0010"]):
         for fmt in ("text", "json", "csv", "html"):
-            run = runner.invoke(app, [*args, "--books", str(DEMO), "-f", fmt])
+            run = runner.invoke(app, [*args, "--books", str(demo_ro), "-f", fmt])
             assert run.exit_code == 0, (args, fmt, run.output)
-    assert runner.invoke(app, ["crm", "segment", "NOPE", "--books", str(DEMO)]).exit_code == 2
-    assert runner.invoke(app, ["crm", "segment", "--where", "nonsense ===", "--books", str(DEMO)]).exit_code == 2
-    assert runner.invoke(app, ["report", "customer", "XX-1", "--books", str(DEMO)]).exit_code == 2
+    assert runner.invoke(app, ["crm", "segment", "NOPE", "--books", str(demo_ro)]).exit_code == 2
+    assert runner.invoke(app, ["crm", "segment", "--where", "nonsense ===", "--books", str(demo_ro)]).exit_code == 2
+    assert runner.invoke(app, ["report", "customer", "XX-1", "--books", str(demo_ro)]).exit_code == 2

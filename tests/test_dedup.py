@@ -19,9 +19,7 @@ from core.crm.dedup.normalise import (
 from core.crm.dedup.plan import dump_plan, plan_records
 from core.crm.dedup.scan import scan
 
-from core.erp.load import load_ledger
 from core.model.records import Contact
-from tests.conftest import DEMO
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -160,8 +158,8 @@ def test_scan__different_erp_tax_ids_never_cluster():
     assert hard_no(a, b)
 
 
-def test_scan__deterministic():
-    book, _ = load_ledger(DEMO)
+def test_scan__deterministic(demo_book):
+    book = demo_book
     one = dump_plan(scan(book))
     shuffled = SimpleNamespace(contacts=dict(reversed(list(book.contacts.items()))), links=book.links)
     assert dump_plan(scan(shuffled)) == one == dump_plan(scan(book))
@@ -174,8 +172,8 @@ def _pairs(groups) -> set[frozenset[str]]:
 
 
 @pytest.fixture(scope="module")
-def demo():
-    book, _ = load_ledger(DEMO)
+def demo(demo_book):
+    book = demo_book
     truth = yaml.safe_load((REPO / "bench" / "demo" / "duplicates.yaml").read_text(encoding="utf-8"))
     return book, truth, scan(book)
 

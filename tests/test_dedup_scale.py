@@ -24,9 +24,7 @@ from core.crm.dedup.read import read_contacts
 from core.crm.dedup.scan import scan, scan_books
 
 from core.books import load
-from core.erp.load import load_ledger
 from core.model.records import Contact
-from tests.conftest import DEMO
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -92,9 +90,9 @@ def test_normalise_frame__agrees_with_the_scalar_rules(c):
     assert row["filled"] == n.filled
 
 
-def test_read_contacts__fast_reader_gives_the_loader_s_contacts():
-    frame, links = read_contacts(DEMO)
-    book, _ = load.load_book(DEMO)
+def test_read_contacts__fast_reader_gives_the_loader_s_contacts(demo_ro):
+    frame, links = read_contacts(demo_ro)
+    book, _ = load.load_book(demo_ro)
     want = {c.id: c for c in book.contacts.values() if c.role != "employee"}
     assert sorted(frame["id"].to_list()) == sorted(want)
     for row in frame.iter_rows(named=True):
@@ -220,8 +218,8 @@ def test_scan__incremental_compares_only_new_or_changed_records(tmp_path):
 
 # ---------------------------------------------------------------- the plan file
 
-def test_dump_plan__reads_back_as_the_records_and_validates(tmp_path):
-    book, _ = load_ledger(DEMO)
+def test_dump_plan__reads_back_as_the_records_and_validates(tmp_path, demo_book):
+    book = demo_book
     plan = scan(book)
     text = dump_plan(plan)
     assert yaml.safe_load(text) == plan_records(plan)

@@ -175,9 +175,9 @@ def test_demo_exports__balance_open_and_after_january_with_its_fx_revaluation(tm
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("KEBIR_FULL_YEAR") != "1",
+@pytest.mark.skipif(os.environ.get("KEBIR_FULL_YEAR") != "1" and os.environ.get("KEBIR_SLOW_TESTS") != "1",
                     reason="closes all twelve months of the demo and its year end, about 13 s a month on a shared "
-                           "two-core machine (3 minutes): run with KEBIR_FULL_YEAR=1; the year end itself is "
+                           "two-core machine (3 minutes): run with --slow or KEBIR_FULL_YEAR=1; the year end itself is "
                            "covered on small books above")
 def test_demo_exports__balance_after_every_monthly_close_and_the_year_end(tmp_path):
     root = demo_in(tmp_path)

@@ -418,7 +418,7 @@ def test_language__unknown_is_a_problem_and_a_usage_error(lokanta, tmp_path):
     assert run.exit_code == 2
 
 
-def test_filed_layouts__agree_with_the_chart_layout_on_the_demo_every_quarter():
+def test_filed_layouts__agree_with_the_chart_layout_on_the_demo_every_quarter(demo_book):
     """Two ways of drawing the same balances: the net profit, total assets, liabilities and equity of
     the filed statements equal the chart layout's, column for column, and the mizan's closing
     balances equal the trial balance's."""
@@ -427,9 +427,8 @@ def test_filed_layouts__agree_with_the_chart_layout_on_the_demo_every_quarter():
     from core.ledger.period import parse_period, split
     from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed
     from core.reports.statements import build_balance_sheet, build_income_statement
-    from tests.conftest import DEMO
 
-    book, _ = load_ledger(DEMO, use_cache=False)
+    book = demo_book
     quarters = split(parse_period("2025"), "Q")
     filed = build_income_statement_filed(book, quarters, lang="tr").meta["columns"]
     chart = build_income_statement(book, quarters).meta["columns"]

@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import DEMO
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # The demo speaks Turkish (books.toml language = "tr") and files its statements in the uniform chart's
@@ -40,8 +39,8 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_report__equals_its_golden_file(name):
-    run = CliRunner().invoke(app, ["report", *CASES[name], "--books", str(DEMO), "--format", "csv"])
+def test_report__equals_its_golden_file(name, demo_ro):
+    run = CliRunner().invoke(app, ["report", *CASES[name], "--books", str(demo_ro), "--format", "csv"])
     assert run.exit_code == 0, run.output
     path = GOLDEN / f"{name}.csv"
     if os.environ.get("KEBIR_UPDATE_GOLDEN") == "1":
@@ -67,9 +66,9 @@ FILED_RUNS = sorted(f"{name}.{lang}.{ext}" for name in FILED for lang in ("tr", 
 
 
 @pytest.mark.parametrize("file", FILED_RUNS)
-def test_filed_statement__equals_its_golden_file(file):
+def test_filed_statement__equals_its_golden_file(file, demo_ro):
     name, lang, ext = file.rsplit(".", 2)
-    args = ["report", *FILED[name], "--books", str(DEMO), "--format", FORMATS[ext]]
+    args = ["report", *FILED[name], "--books", str(demo_ro), "--format", FORMATS[ext]]
     if lang == "en":
         args += ["--lang", "en"]
     run = CliRunner().invoke(app, args)

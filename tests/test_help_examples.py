@@ -19,7 +19,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import DEMO
+from tests.conftest import DEMO, share_loads
 
 # Examples that depend on each other run together, in this order.
 SEQUENCES = {
@@ -66,7 +66,8 @@ def workdir(tmp_path_factory) -> Path:
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.com",
                                                     "commit", "-qm", "demo"]):
         subprocess.run(["git", "-C", str(books), *args], check=True, capture_output=True)
-    return work
+    with share_loads(books):      # the examples that only read load the books once between writes
+        yield work
 
 
 def run(line: str, cwd: Path) -> tuple[int, str]:

@@ -18,7 +18,7 @@ from core.interop.export_hledger import export_hledger
 from core.ledger.period import parse_period
 from core.reports.trial_balance import build_trial_balance
 from core.reports.reflection import reflected_account, reflection_targets
-from tests.conftest import DEMO, check, write_books
+from tests.conftest import check, write_books
 from tests.test_hand_month import hand_month  # noqa: F401  (the fixture)
 
 HLEDGER = shutil.which("hledger")
@@ -73,8 +73,8 @@ def test_trial_balance__matches_hledger_on_small_books_with_eur(tmp_path):
     assert assert_agrees(root) == 4
 
 
-def test_trial_balance__matches_hledger_on_the_demo_company():
-    assert assert_agrees(DEMO) > 20
+def test_trial_balance__matches_hledger_on_the_demo_company(demo_ro):
+    assert assert_agrees(demo_ro) > 20
 
 
 def test_hledger_types__bs_and_is_queries_work(tmp_path):
@@ -118,10 +118,10 @@ def hledger_statement(journal: str, command: str, *args: str) -> dict[str, dict[
     return sections
 
 
-def test_balance_sheet__equals_hledger_bse_on_the_demo_company():
+def test_balance_sheet__equals_hledger_bse_on_the_demo_company(demo_book):
     from core.reports.statements import build_balance_sheet
 
-    book, problems = check(DEMO)
+    book = demo_book
     leaves = {c for c in book.accounts if c not in book.groups()}
     sheet = build_balance_sheet(book, date(2025, 12, 31))
     theirs = hledger_statement(export_hledger(book), "bse", "-e", "2026-01-01")
@@ -132,10 +132,10 @@ def test_balance_sheet__equals_hledger_bse_on_the_demo_company():
     assert theirs["Net"][""] == sheet.meta["result"]
 
 
-def test_income_statement__equals_hledger_is_on_the_demo_company():
+def test_income_statement__equals_hledger_is_on_the_demo_company(demo_book):
     from core.reports.statements import build_income_statement
 
-    book, problems = check(DEMO)
+    book = demo_book
     leaves = {c for c in book.accounts if c not in book.groups()}
     report = build_income_statement(book, parse_period("2025"))
     theirs = hledger_statement(export_hledger(book), "is", "-p", "2025")
@@ -198,8 +198,8 @@ def theirs_equity(journal: str, end: str) -> Decimal:
 
 
 @pytest.mark.parametrize("period", ["2025-01", "2025"])
-def test_statements__totals_and_cash_agree_with_hledger_on_the_demo(period):
-    book, _ = check(DEMO)
+def test_statements__totals_and_cash_agree_with_hledger_on_the_demo(period, demo_book):
+    book = demo_book
     assert_statements_agree_with_hledger(book, period)
 
 

@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import DEMO, check, write_books
+from tests.conftest import check, write_books
 
 RECORD_COLS = ["entry_id", "date", "account", "currency", "amount", "base", "contact", "memo", "tags"]
 ENTRY_COLS = ["id", "date", "memo", "payee", "source", "tags"]
@@ -207,17 +207,17 @@ def test_round_trip__small_books_through_hledger_and_beancount(tmp_path, books_d
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["hledger", "beancount"])
-def test_round_trip__demo_company_gives_the_same_records_and_trial_balance(tmp_path, fmt):
+def test_round_trip__demo_company_gives_the_same_records_and_trial_balance(tmp_path, fmt, demo_book, demo_ro):
     from core.reports.trial_balance import build_trial_balance
 
-    src_book, _ = check(DEMO)
+    src_book = demo_book
     out = tmp_path / f"demo.{fmt}"
     cmd = ["export", "journal", "--to", "hledger"] if fmt == "hledger" else ["export", "beancount"]
-    assert run(*cmd, "--books", str(DEMO), "-o", str(out)).exit_code == 0
+    assert run(*cmd, "--books", str(demo_ro), "-o", str(out)).exit_code == 0
     dst = tmp_path / "fresh"
     dst.mkdir()
-    shutil.copy(DEMO / "books.toml", dst / "books.toml")
-    shutil.copytree(DEMO / "contacts", dst / "contacts")
+    shutil.copy(demo_ro / "books.toml", dst / "books.toml")
+    shutil.copytree(demo_ro / "contacts", dst / "contacts")
     (dst / "accounts.yaml").write_text("[]\n")
     r = run("import", "journal", str(out), "--from", fmt, "--books", str(dst))
     assert r.exit_code == 0, r.output

@@ -233,15 +233,15 @@ def test_property__apply_then_restore_is_exact_and_a_second_apply_is_idempotent(
     assert snapshot(root) == before
 
 
-def test_scan__scored_pairs_for_scripts_as_csv_and_json():
+def test_scan__scored_pairs_for_scripts_as_csv_and_json(demo_ro):
     import csv
     import io
     import json
 
-    out = RUN.invoke(app, ["dedup", "scan", "--books", str(DEMO), "--format", "csv"])
+    out = RUN.invoke(app, ["dedup", "scan", "--books", str(demo_ro), "--format", "csv"])
     assert out.exit_code == 0, out.output
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert rows and set(rows[0]) == {"cluster", "a", "b", "score", "confidence", "survivor"}
     assert all(0.9 <= float(r["score"]) <= 1 for r in rows)
-    doc = json.loads(RUN.invoke(app, ["dedup", "scan", "--books", str(DEMO), "--format", "json"]).stdout)
+    doc = json.loads(RUN.invoke(app, ["dedup", "scan", "--books", str(demo_ro), "--format", "json"]).stdout)
     assert len(doc["rows"]) == len(rows) and doc["compared_pairs"] > 0

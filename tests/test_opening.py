@@ -23,7 +23,7 @@ from core.ledger.period import parse_period
 from core.reports.cashflow import build_cash_flow
 from core.reports.close_pack import close_pack_html
 from core.reports.statements import build_balance_sheet, monthly_series
-from tests.conftest import BOOKS_TOML, DEMO, check
+from tests.conftest import BOOKS_TOML, REPO, check
 
 TDHP = {"books.toml": BOOKS_TOML.replace('base_currency = "TRY"\n', 'base_currency = "TRY"\nchart = "tr-tdhp"\n')}
 
@@ -110,8 +110,8 @@ def test_opening_entry__posts_to_balance_sheet_accounts_only(books):
 # -- the demo company --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo():
-    book, problems = check(DEMO)
+def demo(demo_checked):
+    book, problems = demo_checked[0], list(demo_checked[1])
     assert [p for p in problems if p.severity == "error"] == []
     return book
 
@@ -206,7 +206,7 @@ def _tags(book) -> dict[str, str]:
 def test_import_hledger__its_opening_balances_transaction_is_an_opening_entry(tmp_path, books_dir):
     # hledger's own example of a year opened by `hledger close --open` (tests/corpus, from hledger's examples/)
     # (its opening and income; the currency conversion after them uses commodities A and B, no currencies)
-    text = (DEMO.parent / "tests/corpus/hledger/examples/multi-year/2022.journal").read_text(encoding="utf-8")
+    text = (REPO / "tests/corpus/hledger/examples/multi-year/2022.journal").read_text(encoding="utf-8")
     text = text.split("2022-08-01")[0]
     book = _import(tmp_path, books_dir, "2022.journal", text, "hledger")
     assert _tags(book)["opening balances"] == "start:2022,opening"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from core.books import load
 
 from core.erp import post, post_frames
-from tests.conftest import DEMO, write_books
+from tests.conftest import examples, write_books
 from tests.test_documents import ACCOUNTS, ROLES
 
 CUSTOMERS = [f"CU-{i:04d}" for i in range(1, 6)]
@@ -38,8 +38,8 @@ def _assert_same(root: Path) -> None:
     assert fast_problems == slow_problems
 
 
-def test_frames__post_what_the_deriver_posts_on_the_demo_books():
-    _assert_same(DEMO)
+def test_frames__post_what_the_deriver_posts_on_the_demo_books(demo_ro):
+    _assert_same(demo_ro)
 
 
 decimal_text = st.builds(lambda whole, frac: f"{whole}{'.' + frac if frac else ''}",
@@ -101,7 +101,7 @@ def documents(draw) -> str:
     return "".join(out)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(50), deadline=None)   # 500 with --slow
 @given(documents())
 def test_frames__post_what_the_deriver_posts_on_generated_documents(text):
     with tempfile.TemporaryDirectory() as tmp:

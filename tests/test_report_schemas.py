@@ -10,7 +10,6 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import DEMO
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "reports"
 
@@ -49,9 +48,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("schema", "args"), CASES, ids=[" ".join(a) for _, a in CASES])
-def test_report_json__validates_against_its_schema(schema, args):
+def test_report_json__validates_against_its_schema(schema, args, demo_ro):
     command = args[1:] if args[0] == ".." else ["report", *args]       # "..": not under `kebir report`
-    run = CliRunner().invoke(app, [*command, "--books", str(DEMO), "--format", "json"])
+    run = CliRunner().invoke(app, [*command, "--books", str(demo_ro), "--format", "json"])
     assert run.exit_code == 0, run.output
     doc = json.loads(run.stdout)
     validator = Draft202012Validator(json.loads((SCHEMAS / f"{schema}.schema.json").read_text(encoding="utf-8")))

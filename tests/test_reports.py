@@ -21,7 +21,7 @@ from core.reports.sales import build_sales
 from core.reports.statements import build_balance_sheet, build_income_statement
 from core.reports.stock import build_stock
 from core.reports.transform import translate, with_change
-from tests.conftest import ACCOUNTS, BOOKS_TOML, DEMO, check
+from tests.conftest import ACCOUNTS, BOOKS_TOML
 
 # A first quarter of a small restaurant, TDHP codes. By hand, for Q1 2025:
 #   result = sales 3,000 + 1,200 - rent 500 - depreciation 100 - cost of sales 420 = 3,180.00
@@ -235,8 +235,8 @@ def test_periods__relative_split_and_compare(monkeypatch):
 # -- the demo company ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo():
-    book, problems = check(DEMO)
+def demo(demo_checked):
+    book, problems = demo_checked[0], list(demo_checked[1])
     assert [p for p in problems if p.severity == "error"] == []
     return book
 
@@ -264,7 +264,7 @@ def test_demo__sales_equal_the_revenue_accounts(demo):
     assert sales.meta["net"] == income.meta["income"]
 
 
-def test_cli__every_new_report_in_every_format(tmp_path):
+def test_cli__every_new_report_in_every_format(tmp_path, demo_ro):
     runner = CliRunner()
     commands = [["cash-flow", "-p", "2025Q1"], ["ledger", "102.01", "-p", "2025-03"],
                 ["journal", "-p", "2025-03-04"], ["stock", "-p", "2025-03", "--location", "KDK"],
@@ -272,11 +272,11 @@ def test_cli__every_new_report_in_every_format(tmp_path):
                 ["balance-sheet", "-p", "2025", "-Q"], ["income-statement", "-p", "2025-06", "--compare", "previous"]]
     for cmd in commands:
         for fmt in ("text", "csv", "json", "md", "html"):
-            run = runner.invoke(app, ["report", *cmd, "--books", str(DEMO), "-f", fmt])
+            run = runner.invoke(app, ["report", *cmd, "--books", str(demo_ro), "-f", fmt])
             assert run.exit_code == 0, (cmd, fmt, run.output)
             if fmt == "json":
                 assert json.loads(run.stdout)["rows"], cmd
-    assert runner.invoke(app, ["report", "balance-sheet", "--books", str(DEMO), "-M", "-Q"]).exit_code == 2
-    assert runner.invoke(app, ["report", "sales", "--books", str(DEMO), "--by", "colour"]).exit_code == 2
-    assert runner.invoke(app, ["report", "income-statement", "--books", str(DEMO), "-p", "2025",
+    assert runner.invoke(app, ["report", "balance-sheet", "--books", str(demo_ro), "-M", "-Q"]).exit_code == 2
+    assert runner.invoke(app, ["report", "sales", "--books", str(demo_ro), "--by", "colour"]).exit_code == 2
+    assert runner.invoke(app, ["report", "income-statement", "--books", str(demo_ro), "-p", "2025",
                                "--compare", "sideways"]).exit_code == 2

@@ -10,12 +10,10 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from core.erp.load import load_ledger
 from core.crm.pipeline import build_customer
 from core.reports.aging import build_aging
 from core.erp.status import status_of
 from core.ledger.subledger import open_items, state_of
-from tests.conftest import DEMO
 from tests.test_documents import erp_books
 
 # Boğaziçi Etkinlik (CU-0050, net30) in March:
@@ -131,8 +129,8 @@ def test_allocation_beyond_the_invoice__is_E140_and_never_settles_another_invoic
 
 
 @pytest.fixture(scope="module")
-def demo():
-    book, _ = load_ledger(DEMO)
+def demo(demo_book):
+    book = demo_book
     return book
 
 

@@ -254,7 +254,7 @@ def _value_foreign(f: pl.DataFrame, settings: Settings, rates: pl.DataFrame, pro
     written, is the booked value; with an explicit rate it must equal amount x rate. The product is
     exact integer arithmetic (Int128, rates in millionths) rounded half-up at the base minor unit.
     """
-    base_dec = settings.decimals(settings.base_currency) or 2
+    base_dec = settings.base_decimals
     table = rates.select(pl.col("date").alias("_rate_date"), "currency", pl.col("rate").alias("_table_rate"))
     f = (f.with_row_index("_fi").sort("currency", "_date")
          .join_asof(table.sort("currency", "_rate_date"), left_on="_date", right_on="_rate_date",
@@ -345,7 +345,7 @@ def _type_moves(raw: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
 def _type_sales(raw: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, list[Problem]]:
     """Z-report rows: amounts to base minor units (they are in the base currency), quantities to thousandths."""
     problems = schema.check_columns("sales", raw, id_col="location")
-    dec = settings.decimals(settings.base_currency) or 2
+    dec = settings.base_decimals
     ok = r"^[0-9]{1,15}(\.[0-9]+)?$"
     for col in ("net", "amount"):
         too_many = raw.filter(pl.col(col).str.contains(ok).fill_null(False) & (fraction_digits(pl.col(col)) > dec))

@@ -412,7 +412,7 @@ def check_close_history(book: Book) -> list[Problem]:
     are the books' totals for it."""
     closes, _ = read_closes(book.root)
     problems: list[Problem] = []
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     for period in sorted(closes):
         rec = closes[period]
         rel = close_paths(period)[0]

@@ -23,6 +23,7 @@ from core.books import schema, yamlnodes
 from core.books.fmt import _split_header
 from core.model.records import Book
 from core.books.store import dump_csv_rows, dump_yaml_records
+from core.books.closes import closed_periods, read_closes
 
 ACCOUNT_KEYS = frozenset({"account", "code", "parent"})
 CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.:_-]*$")
@@ -113,7 +114,6 @@ def _walk(value: Any, key: str | None, parent_key: str | None, rename: Any) -> t
 def rename_account(book: Book, old: str, new: str) -> tuple[dict[str, str], int]:
     """Every file that names `old` (or an account under it, `old.xx`), rewritten to `new`; and how
     many references changed. Refuses when a record in a closed period uses the account."""
-    from core.books.closes import closed_periods, read_closes
 
     if old not in book.accounts:
         raise EditError(f"no account {old} in accounts.yaml")

@@ -28,6 +28,7 @@ from typing import Any
 from core.books import yamlnodes
 from core.books.edit import EditError, _read_yaml, _yaml_text
 from core.model.records import Book
+from core.books.store import dump_yaml_records
 
 KINDS = ("entry", "invoice", "payment", "receipt")
 
@@ -179,7 +180,6 @@ def new_record(book: Book, form: Form) -> tuple[str, dict[str, str]]:
 
 def template_text(book: Book, form: Form) -> str:
     """The record `form` would make, as YAML a person edits in $EDITOR (then `record_from_text`)."""
-    from core.books.store import dump_yaml_records
 
     rel, rec = build_record(book, form, draft=True)
     kind = "journal" if rel.startswith("journals/") else "orders"

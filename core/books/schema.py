@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import polars as pl
 
 from core.books.calendar_dates import impossible_date
 from core.model.errors import Problem
-from core.books.yamlnodes import Map, Seq
+from core.books.yamlnodes import Map, Seq, read_file
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -309,3 +309,23 @@ def checked_list(tree: Any, rel: str, kind: str, what: str, first: str) -> tuple
         return None, [Problem("E013", rel, getattr(tree, "line", 1), f"{what} is a list",
                               found="a single value or mapping", hint=f"start each record with `- {first}`")]
     return tree, check_tree(kind, tree, rel)
+
+
+def records_of(tree: Any, rel: str, kind: str, what: str, first: str,
+               build: Callable[[Any, str], tuple[list[Any], list[Problem]]]) -> tuple[list[Any], list[Problem]]:
+    """Records from a `yamlnodes.parse` tree of a one-list file: its shape and schema (`checked_list`),
+    then `build(records, rel)`; the problems of both."""
+    records, problems = checked_list(tree, rel, kind, what, first)
+    if records is None:
+        return [], problems
+    got, found = build(records, rel)
+    return got, problems + found
+
+
+def file_records(root: Path, rel: str, read: Callable[[Any], tuple[list[Any], list[Problem]]]
+                 ) -> tuple[list[Any], list[Problem]]:
+    """`read(tree)` of the file `rel` under a books root, after the problems of reading it; no file
+    means no records."""
+    tree, problems = read_file(root, rel)
+    got, found = read(tree)
+    return got, problems + found

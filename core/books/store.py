@@ -21,6 +21,9 @@ import polars as pl
 import yaml
 
 from core.books import schema
+from core.books import safeio
+from core.books import userkey
+from core.model.errors import BooksError
 
 _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -223,8 +226,6 @@ def check_kebir_dir(root: Path) -> None:
     books, and so must `.kebir/txn` and `.kebir/cache` (and `.kebir/lock` a plain file). A link
     there (planted in a clone or a shared folder) would make kebir write and delete files
     elsewhere, so every reader and writer refuses to start (E083) until a person removes it."""
-    from core.books import safeio
-    from core.model.errors import BooksError
 
     base = Path(root) / ".kebir"
     for path, want_dir in ((base, True), (base / "txn", True), (base / "cache", True), (base / "lock", False)):
@@ -306,7 +307,6 @@ def _target_problem(root: Path, rel: object) -> str | None:
     """Why `rel` may not be written or deleted by kebir, or None: it must be a plain relative name
     inside the books (links followed), outside `.git` and `.kebir/txn`, and what is there now must
     be a regular file, not a link. The one rule for every write and for recovery."""
-    from core.books import safeio
 
     parts = Path(rel).parts if isinstance(rel, str) else ()
     if not safeio.safe_rel(root, rel) or ".git" in parts or parts[:2] == (".kebir", "txn"):
@@ -320,7 +320,6 @@ def _target_problem(root: Path, rel: object) -> str | None:
 def refuse_target(root: Path, rel: str) -> None:
     """Every file a write names passes `_target_problem`: a name that comes from a file (a plan, a
     manifest, an import label) can never aim elsewhere (E083)."""
-    from core.model.errors import BooksError
 
     why = _target_problem(root, rel)
     if why is not None:
@@ -331,7 +330,6 @@ def refuse_target(root: Path, rel: str) -> None:
 def _journal_text(txn: str, staged: list[tuple[str, str | None]]) -> str:
     """A txn journal: its body, then a MAC made with this user's key (core.books.userkey), so recovery
     acts only on journals kebir wrote here, never on one planted in the books."""
-    from core.books import userkey
 
     body = json.dumps({"txn": txn, "files": [{"target": rel, "staged": st} for rel, st in staged]},
                       ensure_ascii=False)
@@ -406,7 +404,6 @@ def _journal_entries(root: Path, journal: Path) -> tuple[list[tuple[str, str | N
     Acted on only when: the journal is a regular file of ours (MAC under this user's key), every
     target is a relative name inside the books outside `.git`, every staged name is exactly the
     one `apply_files` gives that target and txn, and what exists of them is a regular file."""
-    from core.books import safeio, userkey
 
     name = journal.name
     try:

@@ -15,11 +15,10 @@ gets the warning W017 for either.
 
 from __future__ import annotations
 
-from stdnum import iban as stdnum_iban
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
-from stdnum.tr import tckimlik, vkn
-
 from core.model.errors import Problem
+
+# python-stdnum is imported where a number is checked: its import (ssl, pydoc and the IBAN registry
+# among it) costs about 0.1 s of CPU, which every kebir start paid, and only validation checks numbers.
 
 
 def turkish(country: str | None) -> bool:
@@ -31,6 +30,9 @@ def tax_id_fault(number: str, country: str | None) -> str | None:
     checked; a foreign party's id is its own country's business."""
     if not turkish(country):
         return None
+    from stdnum.exceptions import InvalidFormat, ValidationError  # lazy: see the note at the top
+    from stdnum.tr import tckimlik, vkn  # lazy: see the note at the top
+
     digits = number.replace(" ", "")
     if not digits.isdigit():
         return (f"{number} is not a Turkish tax number: a VKN has 10 digits and a TCKN 11 (a foreign party "
@@ -54,6 +56,10 @@ def tax_id_fault(number: str, country: str | None) -> str | None:
 
 def iban_fault(number: str) -> str | None:
     """Why `number` is not a valid IBAN, or None."""
+    from stdnum import iban as stdnum_iban  # lazy: see the note at the top
+    from stdnum.exceptions import (  # lazy: see the note at the top
+        InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError)
+
     try:
         stdnum_iban.validate(number)
     except InvalidChecksum:

@@ -26,6 +26,7 @@ from yaml import (
 
 from core.books.safeio import NotUtf8, utf8_text
 from core.model.errors import Problem
+from core.books import safeio
 
 MAX_DEPTH = 24
 MAX_BYTES = 256 * 1024 * 1024
@@ -85,8 +86,6 @@ def plain(node: Any) -> Any:
 def read_file(root: Any, rel: str) -> tuple[Any, list[Problem]]:
     """Decode and parse one YAML file under a books root: (tree or None, problems); no file: (None, [])."""
     from pathlib import Path
-
-    from core.books import safeio
 
     path = Path(root) / rel
     if not path.is_file():

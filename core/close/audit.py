@@ -33,6 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import git
+from core.books import yamlnodes
+from core.books.closes import check_close_history
+from core.close import tags as closetags
+from core.close.seal import check_seals
+from core.erp.load import load_ledger
 
 PERMISSIONS = ("post", "orders", "contacts", "merge", "close", "chart", "settings")
 NEEDS: tuple[tuple[str, str], ...] = (     # file pattern -> permission, first match wins
@@ -189,9 +194,6 @@ def _extract(root: Path, commit: str, into: Path) -> None:
 
 def _seal_problems(root: Path, commit: str) -> set[tuple[str, str]]:
     """(code, message) of the seal problems of the books as of `commit`."""
-    from core.erp.load import load_ledger
-    from core.books.closes import check_close_history
-    from core.close.seal import check_seals
 
     prefix = git.run(root, "rev-parse", "--show-prefix").strip()
     if not git.run(root, "ls-tree", "--name-only", commit, f"{prefix}closes/").strip():
@@ -255,7 +257,6 @@ def audit_verify(root: Path, since: str | None = None,
 def close_record_findings(root: Path, commits: list[str]) -> list[Finding]:
     """The close records' history replayed (only ever appended to, a filed month never reopens, a
     seal never changes without a reopen) and every close tag checked (core.close.tags)."""
-    from core.close import tags as closetags
 
     out = []
     for commit, what in closetags.history_findings(root, commits, lambda c: _changed(root, c)) \
@@ -357,8 +358,6 @@ def _merged_into(rel: str, text: str | None) -> set[tuple[str, str]]:
     """(id, merged_into) of every record of a contacts file that has one; unreadable text: none."""
     import csv
     import io
-
-    from core.books import yamlnodes
 
     if not text:
         return set()

@@ -54,7 +54,7 @@ def run_checklist(book: Book, period: str, closed: set[str], allow_gap: bool, st
     # stock valued: every move of the period has a ledger leg (moves that load refused are errors already)
     moves = book.moves.filter((pl.col("date") >= begin) & (pl.col("date") <= end))
     out.append(Check("stock-valued", "pass", f"{moves.height:,} moves valued ({_methods(book)})"))
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     for side, role, name in (("ar", "receivable", "ar-tie-out"), ("ap", "payable", "ap-tie-out")):
         code = book.settings.role(role)
         if code is None:

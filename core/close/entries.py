@@ -54,7 +54,7 @@ def fx_revaluation(book: Book, period: str) -> list[GeneratedEntry]:
     `fx_loss`, TDHP 656), one counter-leg per revalued item; gains and losses are never netted."""
     _, end = month_bounds(period)
     base = book.base
-    bdec = book.settings.decimals(base) or 2
+    bdec = book.settings.base_decimals
     # Monetary: cash and bank accounts, the AR/AP/advance control accounts and accounts pinned to a
     # foreign currency. Fixed assets, stock and VAT bought or sold in a currency are not revalued.
     controls = {book.settings.role(r) for r in ("receivable", "payable", "advances_received", "goods_received")}

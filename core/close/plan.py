@@ -143,7 +143,7 @@ def _with_entries(book: Book, period: str, entries: list[GeneratedEntry]) -> Boo
 def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
     """Generated entries as journal records (what journals/YYYY/YYYY-MM.close.yaml holds)."""
     base = book.base
-    bdec = book.settings.decimals(base) or 2
+    bdec = book.settings.base_decimals
     out = []
     for e in plan.entries:
         postings = []
@@ -184,7 +184,7 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
     earlier = [p for p in sorted(closes) if p < plan.period]
     previous = closes[earlier[-1]].seal if earlier else None
     seal = seal_from_short(rows, previous)
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     span = after.ledger().filter((pl.col("date") >= plan.begin) & (pl.col("date") <= plan.end))["base"]
     old = closes.get(plan.period)
     rec = CloseRecord(
@@ -225,7 +225,7 @@ def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book, lang: str | None
     for c, row in zip(plan.checklist, rows):
         out.append(f"  [{c.result:>4}] {row['name']} ({c.check}): {row['detail']}")
     out += ["", f"{text('pack.generated', lang)} ({len(plan.entries)}):"]
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     for e in plan.entries:
         out.append(f"  {e.date} {e.id}  {e.memo}")
         for leg in e.legs:

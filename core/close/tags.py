@@ -23,6 +23,7 @@ from pathlib import Path
 from core import git
 from core.books.closes import RECORD_NAME, CloseRecord, Event, close_paths, read_closes
 from core.model.errors import Problem
+from core.books import yamlnodes
 
 KIND_OF_EVENT = {"closed": "close", "reopened": "reopen", "filed": "filed"}
 _TAG = re.compile(r"kebir/(close|reopen|filed)/(\d{4}-\d{2})(?:\.(\d+))?")
@@ -92,7 +93,6 @@ def read_tags(top: Path) -> list[Tag]:
 
 def record_at(top: Path, rev: str, path: str) -> CloseRecord | None:
     """The close record `path` (relative to the top of the repository) as of `rev`, or None."""
-    from core.books import yamlnodes
     try:
         text = git.run(top, "show", f"{rev}:{path}")
     except git.GitError:

@@ -15,6 +15,21 @@ from core.model.errors import Problem
 from core.model.records import Book
 from core.model.money import fmt_minor
 from core.books.unread import hold_back_stock
+from core.erp.documents import check_credit_limits, check_documents, check_tie_outs
+from core.erp.pricing import check_prices
+from core.erp.commissions import check_commissions
+from core.erp.supplier_prices import check_price_moves
+from core.books.closes import check_close_history, check_leftovers
+from core.close.seal import check_seals
+from core.close.correction import check_derived_changes
+from core.close.tags import check_close_tags
+from core.books.tax_numbers import check_contact_numbers
+from core.erp import asset_ties, assets, depreciation, recurring
+from core.erp import private_books
+from core.erp.doubleissue import check_double_issues
+from core.ledger.opening import check_opening_entries
+from core.close.yearend_checks import check_due_tags, check_old_losses
+from core.erp.production import stock_moves
 from core.erp.stock import IN_KINDS, stock_deltas, stock_levels  # noqa: F401  (re-exported: validation's stock order)
 
 Check = Callable[[Book], list[Problem]]
@@ -216,7 +231,7 @@ def check_balanced(book: Book) -> list[Problem]:
     runs of equal `entry_id`: a group-by on a run number, several times faster than on the id.
     """
     problems: list[Problem] = []
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     run = (pl.col("entry_id") != pl.col("entry_id").shift(1)).fill_null(True).cum_sum().alias("_run")
     sums = (book.postings.select("entry_id", "base", run)
             .group_by("_run").agg(pl.col("entry_id").first(), pl.col("base").sum().alias("total"), pl.len().alias("n")))
@@ -257,7 +272,6 @@ def check_balanced(book: Book) -> list[Problem]:
 def check_stock_non_negative(book: Book) -> list[Problem]:
     """No item goes below zero at any location on any date (first time per item and location), the
     moves derived from recipes (a Z-report's sales, a dish issued, a production run) included."""
-    from core.erp.production import stock_moves
 
     moves = stock_moves(book)
     if moves.is_empty():
@@ -289,20 +303,6 @@ def _qty(thousandths: int) -> str:
     return fmt_minor(thousandths, 3)
 
 
-from core.erp.documents import check_credit_limits, check_documents, check_tie_outs  # noqa: E402
-from core.erp.pricing import check_prices  # noqa: E402
-from core.erp.commissions import check_commissions  # noqa: E402
-from core.erp.supplier_prices import check_price_moves  # noqa: E402
-from core.books.closes import check_close_history, check_leftovers  # noqa: E402
-from core.close.seal import check_seals  # noqa: E402
-from core.close.correction import check_derived_changes  # noqa: E402
-from core.close.tags import check_close_tags  # noqa: E402
-from core.books.tax_numbers import check_contact_numbers  # noqa: E402
-from core.erp import asset_ties, assets, depreciation, recurring  # noqa: E402
-from core.erp import private_books  # noqa: E402
-from core.erp.doubleissue import check_double_issues  # noqa: E402
-from core.ledger.opening import check_opening_entries  # noqa: E402
-from core.close.yearend_checks import check_due_tags, check_old_losses  # noqa: E402
 
 
 def check_close_records(book: Book) -> list[Problem]:

@@ -49,7 +49,7 @@ class Forgotten:
 
 
 def forget(book: Book, contact_id: str, reason: str, day: date) -> Forgotten:
-    from core.crm.pipeline import party_ids
+    from core.crm.pipeline import party_ids  # lazy: only its command needs it (kebir start-up)
 
     if contact_id not in book.contacts:
         raise EditError(f"no contact has the id {contact_id}")
@@ -93,7 +93,7 @@ class Needle:
 
 def personal_needles(people: list[Any]) -> list[Needle]:
     """The personal values of the party's person records, each with its matching key."""
-    from core.crm.dedup.normalise import fold
+    from core.crm.dedup.normalise import fold  # lazy: the normaliser's tables, 20 ms at every start
 
     out: set[Needle] = set()
     for c in people:
@@ -171,7 +171,7 @@ def _maybe(text: str, needles: list[Needle]) -> bool:
     """A quick look over the whole file before the line by line search: it never misses a line
     the search would find (all digits run together hold every run's digits; letters folded and
     stripped to ASCII hold every ASCII key), and skips most files at a few passes each."""
-    from core.crm.dedup.normalise import _TURKISH, fold
+    from core.crm.dedup.normalise import _TURKISH, fold  # lazy: the normaliser's tables, 20 ms at every start
 
     digits: str | None = None
     flat: str | None = None
@@ -196,7 +196,7 @@ def _maybe(text: str, needles: list[Needle]) -> bool:
 
 
 def _in_line(line: str, n: Needle) -> bool:
-    from core.crm.dedup.normalise import fold
+    from core.crm.dedup.normalise import fold  # lazy: the normaliser's tables, 20 ms at every start
 
     if n.kind in ("phone", "tax id"):
         return any(n.key in re.sub(r"\D", "", run) for run in _DIGIT_RUN.findall(line))

@@ -44,6 +44,9 @@ from core.model.errors import Problem
 from core.books.fmt import _split_header
 from core.model.records import Book, Contact
 from core.books.store import dump_yaml_records
+from core.books.closes import closed_periods, read_closes
+from core.crm.dedup.normalise import email_norm, fold, phone_e164
+from core.ledger.period import today
 
 ERP_WINS = ("name", "tax_id", "address", "city", "payment_terms", "credit_limit", "iban")
 CRM_WINS = ("email", "phone", "title", "owner", "website")
@@ -182,7 +185,6 @@ def choose(field_name: str, members: list[Contact], survivor: str, pinned: dict[
 
 def _sealed_files(book: Book) -> set[str]:
     """Files holding records dated in a closed period: merge never edits them."""
-    from core.books.closes import closed_periods, read_closes
 
     closes, _ = read_closes(book.root)
     closed = closed_periods(closes)
@@ -278,7 +280,6 @@ def plan_apply(book: Book, clusters: list[dict[str, Any]]) -> ApplyResult:
 def _same(field_name: str, value: str) -> str:
     """A value as compared for conflicts: phones in E.164, e-mails and names folded, so a mere
     reformatting is not reported as a disagreement."""
-    from core.crm.dedup.normalise import email_norm, fold, phone_e164
 
     if field_name == "phone":
         return phone_e164(value) or value
@@ -357,6 +358,4 @@ def _link(book: Book, files: _Files, mapping: dict[str, str], new_links: list[tu
 
 
 def _today() -> date:
-    from core.ledger.period import today
-
     return today()

@@ -23,6 +23,8 @@ from core.reports import Column, Table
 from core.reports.aging import BUCKETS, bucket_of
 from core.ledger.subledger import open_items, settled_by, state_of
 from core.reports.sales import sales_postings
+from core.reports.query import _kind
+from core.reports.query import money
 
 STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
 OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
@@ -31,7 +33,7 @@ CUSTOMER_ROLES = frozenset({"customer", "company", "person"})
 
 
 def _base_decimals(book: Book) -> int:
-    return book.settings.decimals(book.base) or 2
+    return book.settings.base_decimals
 
 
 def _q(book: Book) -> Decimal:
@@ -139,7 +141,6 @@ def build_activities(book: Book, span: Span = Span(), *, contact: str | None = N
 def customers_frame(book: Book, as_of: date) -> pl.DataFrame:
     """One row per party that is not merged away and not an employee or supplier: what a segment's
     condition can test. Money is Decimal in the base currency."""
-    from core.reports.query import money
 
     dec = _base_decimals(book)
     year_ago = as_of - timedelta(days=365)
@@ -201,7 +202,6 @@ def customers_frame(book: Book, as_of: date) -> pl.DataFrame:
 def build_segment(book: Book, where: str, as_of: date, *, name: str = "") -> Table:
     """The customers matching a SQL condition over `customers_frame` (raises ValueError with the
     columns it can use when the condition cannot run)."""
-    from core.reports.query import _kind
 
     frame = customers_frame(book, as_of)
     ctx = pl.SQLContext(customers=frame, eager=True)

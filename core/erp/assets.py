@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.books import schema, yamlnodes
+from core.books import schema
 from core.ledger.derived import Leg
 from core.ledger.posting import MissingRole
 from core.model.errors import Problem
@@ -161,18 +161,13 @@ def _reviews(node: Any, rid: str, rel: str, decimals: int, problems: list[Proble
 
 def read_register(tree: Any, rel: str = PATH, decimals: int = 2) -> tuple[list[Asset], list[Problem]]:
     """Records from a `yamlnodes.parse` tree: shape and schema (schema.checked_list), then `assets_from`."""
-    records, problems = schema.checked_list(tree, rel, KIND, "the asset register", "id: FA-0001")
-    if records is None:
-        return [], problems
-    got, found = assets_from(records, rel, decimals)
-    return got, problems + found
+    return schema.records_of(tree, rel, KIND, "the asset register", "id: FA-0001",
+                             lambda records, at: assets_from(records, at, decimals))
 
 
 def load_register(root: Path, decimals: int = 2) -> tuple[list[Asset], list[Problem]]:
     """Read and parse the file under a books root; no file means no records."""
-    tree, problems = yamlnodes.read_file(root, PATH)
-    got, found = read_register(tree, PATH, decimals)
-    return got, problems + found
+    return schema.file_records(root, PATH, lambda tree: read_register(tree, PATH, decimals))
 
 
 def check_references(assets: Iterable[Asset], accounts: Collection[str], groups: Collection[str] = (),

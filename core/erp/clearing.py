@@ -45,7 +45,7 @@ def foreign_receipts(book, rows: pl.DataFrame) -> pl.DataFrame:
     r = (rows.filter(pl.col("kind") == "receipt").select("move_id", "date", "item", "location", "qty")
          .join(foreign, on=["move_id", "item", "location"], how="inner"))
     out = []
-    bdec = book.settings.decimals(base) or 2
+    bdec = book.settings.base_decimals
     for move, day, item, loc, qty, cost, cur in r.select("move_id", "date", "item", "location", "qty", "unit_cost",
                                                          "currency").iter_rows():
         dec = book.settings.decimals(cur) or bdec

@@ -27,7 +27,7 @@ def paid_invoices(book: Book) -> list[PaidInvoice]:
         if d.kind == "credit-note" and d.invoice and d.status != "cancelled":
             credits[d.invoice].append((d.date, sum((ln.quantity * ln.price - ln.discount for ln in d.lines),
                                                    Decimal(0))))
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     out = []
     for d in book.documents:
         if d.kind != "invoice" or d.status == "cancelled":

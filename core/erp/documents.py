@@ -16,6 +16,7 @@ import polars as pl
 from core.model.errors import Problem
 from core.model.records import CUSTOMER_KINDS, Book, Document
 from core.model.money import fmt_minor
+from core.ledger.subledger import open_items
 
 NEEDS_LINES = frozenset({"quotation", "sales", "purchase", "invoice", "credit-note", "supplier-invoice",
                          "supplier-credit-note"})
@@ -211,14 +212,13 @@ def _check_allocations(book: Book) -> list[Problem]:
 
 def check_credit_limits(book: Book) -> list[Problem]:
     """W001: a customer's open balance above its credit limit (at the latest date in the books)."""
-    from core.ledger.subledger import open_items
 
     if book.settings.role("receivable") is None:
         return []
     totals: dict[str, int] = defaultdict(int)
     for item in open_items(book, "ar"):
         totals[item.contact] += item.amount
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     out = []
     for contact, total in sorted(totals.items()):
         c = book.contacts.get(contact)

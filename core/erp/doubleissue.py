@@ -16,11 +16,11 @@ import polars as pl
 
 from core.model.errors import Problem
 from core.model.records import Book
+from core.erp.production import production_of, sold_items
 
 
 def check_double_issues(book: Book) -> list[Problem]:
     """W011 for every hand-written issue of an item a Z-report of the same location and day sold."""
-    from core.erp.production import production_of, sold_items
 
     s = book.sales
     if s is None or s.is_empty() or book.moves.is_empty() or not production_of(book).backflush:

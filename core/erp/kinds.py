@@ -24,11 +24,11 @@ def _runs(records: list[Map], rel: str, settings: Settings) -> tuple[list[Any], 
 
 
 def _assets(records: list[Map], rel: str, settings: Settings) -> tuple[list[Any], list[Problem]]:
-    return assets.assets_from(records, rel, settings.decimals(settings.base_currency) or 2)
+    return assets.assets_from(records, rel, settings.base_decimals)
 
 
 def _recurring(records: list[Map], rel: str, settings: Settings) -> tuple[list[Any], list[Problem]]:
-    return recurring.recurring_from(records, rel, settings.decimals(settings.base_currency) or 2)
+    return recurring.recurring_from(records, rel, settings.base_decimals)
 
 
 kinds.register(

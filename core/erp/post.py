@@ -32,6 +32,8 @@ from core.ledger.posting import MissingRole, Roles, document_rate, vat_rate_name
 from core.ledger import subledger
 from core.ledger.subledger import Item as OpenItem
 from core.ledger.subledger import Ledgers
+from core.erp.clearing import receipt_legs_in_currency
+from core.erp.clearing import received_in_currency
 
 # Within a day: advances before the invoices that apply them, invoices before what settles them.
 KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
@@ -47,7 +49,7 @@ class Deriver:
         self.received_fx: dict[tuple[str, str], tuple[str, int]] = {}   # (PO, item) -> (currency, amount)
         self.roles = Roles(book)
         self.base = book.base
-        self.base_dec = book.settings.decimals(book.base) or 2
+        self.base_dec = book.settings.base_decimals
         self.entries = Entries(book.base)
         self.open = Ledgers()
         self.problems: list[Problem] = []
@@ -422,8 +424,6 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
         received = {(doc, item): (q, v) for doc, item, q, v in rec.iter_rows()}
     d = Deriver(book, received)
     if ledger is not None:
-        from core.erp.clearing import received_in_currency
-
         d.received_fx = received_in_currency(book, ledger.rows)
     docs = posting_documents(book)
     common_p = common_e = None
@@ -540,7 +540,6 @@ def stock_move_postings(book: Book, ledger, problems: list[Problem]
         currency=pl.lit(book.base), amount=pl.col("base"), rate=pl.lit(None, pl.String),
         contact=pl.lit(None, pl.String), memo=pl.col("kind"), tags=pl.lit(None, pl.String),
         source=pl.coalesce("document", "entry_id"))
-    from core.erp.clearing import receipt_legs_in_currency      # a receipt on a foreign order: its currency
 
     legs = receipt_legs_in_currency(book, rows, legs, counter["receipt"])
     postings = legs.select("entry_id", "date", "account", "currency", "amount", "base", "rate", "contact", "item",

@@ -37,6 +37,7 @@ from core.ledger.derived import ENTRY_SCHEMA, POSTING_SCHEMA
 from core.model.records import Book, Document
 from core.ledger.posting import vat_rate_name
 from core.model.money import minor_units
+from core.ledger.subledger import ALLOC_SCHEMA
 
 SIMPLE_KINDS = frozenset({"invoice", "supplier-invoice", "payment", "supplier-payment"})
 _INVOICES = frozenset({"invoice", "supplier-invoice"})
@@ -322,7 +323,6 @@ def _allocation_rows(docs: pl.DataFrame, invoices: pl.DataFrame, settle: pl.Data
                      base: str) -> pl.DataFrame:
     """The rows the Deriver's `Ledgers` records for these documents: each invoice opens an item,
     each payment settles its invoices oldest first and leaves the rest to the oldest items."""
-    from core.ledger.subledger import ALLOC_SCHEMA
 
     side = pl.when(pl.col("kind").is_in(["invoice", "payment"])).then(pl.lit("ar")).otherwise(pl.lit("ap"))
     where = docs.select("_seq", "entry_id", "date", "file", "line")

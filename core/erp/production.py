@@ -23,9 +23,8 @@ record their usage by hand and want recipes only for costing and usage reports s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -37,53 +36,14 @@ from core.model.money import decimal_or
 from core.model.records import Book
 from core.model.source import Source
 from core.erp import stock
-from core.erp.recipes import Recipes, recipes_from, thousandths, units_from
+from core.erp.recipes import recipes_from, units_from
+from core.model.production import Production, Recipes, Run, Supply, thousandths
 from core.books.yamlnodes import Map, Seq, scalar
 
 SCALE = 10**9        # exact requirements carried as integers per 10^9 of a unit in frames
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
-    id: str
-    date: date
-    location: str
-    item: str
-    quantity: Decimal
-    time: str | None = None
-    memo: str | None = None
-    source: Source = field(default=Source("", 0), compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Supply:
-    """Purchasing parameters (stock/supply.yaml): for a supplier, an item, or an item at a location."""
-
-    supplier: str | None = None
-    item: str | None = None
-    location: str | None = None
-    lead_days: int | None = None
-    min_order: Decimal | None = None
-    multiple: Decimal | None = None
-    reorder_point: Decimal | None = None
-    delivery_days: tuple[int, ...] | None = None   # weekdays it delivers on (0 = Monday); None: every day
-    source: Source = field(default=Source("", 0), compare=False)
-    # the supply network: `location` gets the item (or the `category`'s items) by transfer `from`
-    # another location, or `by: purchase` (an exception to a category's transfer)
-    from_location: str | None = None
-    category: str | None = None
-    by: str | None = None
-
-
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True)
-class Production:
-    recipes: Recipes
-    runs: tuple[Run, ...] = ()
-    supply: tuple[Supply, ...] = ()
-    backflush: bool = True
 
 
 def production_of(book: Book) -> Production:
@@ -384,7 +344,7 @@ def stock_ledger(book: Book):  # -> tuple[StockLedger | None, list[Problem]]
     moves = stock_moves(book)
     if moves.is_empty():
         return None, []
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     runs = [r for r in production_of(book).runs if r.item in production_of(book).recipes]
     if not runs:
         return stock.value_stock(moves, book.items, book.rates, book.base, dec)

@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from core.books import schema, yamlnodes
+from core.books import schema
 from core.ledger.derived import Leg
 from core.model.errors import Problem
 from core.model.source import Source
@@ -153,18 +153,13 @@ def recurring_from(records: Iterable[Any], rel: str, decimals: int = 2) -> tuple
 
 def read_recurring(tree: Any, rel: str = PATH, decimals: int = 2) -> tuple[list[Recurring], list[Problem]]:
     """Records from a `yamlnodes.parse` tree: shape and schema (schema.checked_list), then `recurring_from`."""
-    records, problems = schema.checked_list(tree, rel, KIND, "recurring.yaml", "id: RC-0001")
-    if records is None:
-        return [], problems
-    got, found = recurring_from(records, rel, decimals)
-    return got, problems + found
+    return schema.records_of(tree, rel, KIND, "recurring.yaml", "id: RC-0001",
+                             lambda records, at: recurring_from(records, at, decimals))
 
 
 def load_recurring(root: Path, decimals: int = 2) -> tuple[list[Recurring], list[Problem]]:
     """Read and parse the file under a books root; no file means no records."""
-    tree, problems = yamlnodes.read_file(root, PATH)
-    got, found = read_recurring(tree, PATH, decimals)
-    return got, problems + found
+    return schema.file_records(root, PATH, lambda tree: read_recurring(tree, PATH, decimals))
 
 
 # --------------------------------------------------------------------------- amounts and entries

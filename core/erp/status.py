@@ -79,7 +79,7 @@ def _order(book: Book, doc: Document) -> Status:
 def _invoice(book: Book, doc: Document) -> Status:
     """What the subledger says of the invoice: the same replay aging and the customer 360 read."""
     side = "ar" if doc.kind == "invoice" else "ap"
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     st = state_of(book, doc.id, side)
     if st.state == "paid":
         return Status(doc.id, doc.kind, doc.party, "paid", (f"settled in full on {st.settled}",))

@@ -29,7 +29,7 @@ def derive_sales(book: Book, entries: Entries) -> list[Problem]:
     if s is None or s.is_empty():
         return []
     roles = Roles(book)
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     problems: list[Problem] = []
     days: dict[tuple, dict] = defaultdict(lambda: {"sales": [], "tenders": [], "where": None})
     for d, loc, kind, item, net, rate, method, amount, f, ln in s.filter(pl.col("date").is_not_null()).select(

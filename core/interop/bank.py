@@ -35,6 +35,7 @@ from core.interop import manifest as mf
 from core.interop.books_out import Plan
 from core.model.records import Book
 from core.model.money import minor_units
+from core.books import yamlnodes
 
 RULE_KEYS = ("account", "currency", "columns", "delimiter", "skip", "date_format", "decimal_mark", "sign",
              "id_prefix", "rules", "default_account", "payees", "encoding")
@@ -60,8 +61,6 @@ class Rules:
 
 
 def read_rules(text: str, path: str, book: Book) -> tuple[Rules, list[Problem]]:
-    from core.books import yamlnodes
-
     tree, probs = yamlnodes.parse(text, path)
     problems = [Problem("I010", p.path, p.line, p.message, hint=p.hint) for p in probs]
     r = Rules()

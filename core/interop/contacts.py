@@ -32,6 +32,8 @@ from core.model.errors import Problem
 from core.interop import manifest as mf
 from core.interop.books_out import Plan
 from core.model.records import Book
+from core.books import tax_numbers
+from core.books import yamlnodes
 
 FILES = {"crm": {"companies": "C-", "people": "C-"},
          "erp": {"customers": "CU-", "suppliers": "SU-", "employees": "EM-"}}
@@ -41,8 +43,6 @@ KIND = {"crm": "crm-contacts", "erp": "erp-contacts"}
 def _row_problems(kind: str, rec: dict[str, Any]) -> list[tuple[str, str, str]]:
     """What the contact schema and the tax-id checksums say about one imported record:
     (message, expected/found, hint)."""
-    from core.books import tax_numbers
-    from core.books import yamlnodes
     tree, _ = yamlnodes.parse(store.dump_yaml_records(kind, [rec]), "row")
     out = [(p.message, p.found, p.hint) for p in schema.check_tree(kind, tree, "row", rec["id"])]
     tax = str(rec.get("tax_id") or "")
@@ -55,8 +55,6 @@ def _row_problems(kind: str, rec: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def build_contacts_import(data: bytes, path: str, map_text: str, map_path: str, side: str, book: Book,
                           label: str, strict: bool = False) -> Plan:
-    from core.books import yamlnodes
-
     m = mf.Manifest("contacts", label, path, mf.sha256(data), len(data), "csv")
     tree, probs = yamlnodes.parse(map_text, map_path)
     problems = [Problem("I010", p.path, p.line, p.message, hint=p.hint) for p in probs]

@@ -75,7 +75,7 @@ def _q(text: str | None) -> str:
 
 def export_beancount(book: Book, span: Span = Span()) -> str:
     base = book.base
-    bdec = book.settings.decimals(base) or 2
+    bdec = book.settings.base_decimals
     decs = dict(book.settings.currencies)
     p, e = ledger_in(book, span)
     first = min([d for d in (book.ledger()["date"].min(), book.rates["date"].min() if not book.rates.is_empty()

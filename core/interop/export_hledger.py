@@ -21,6 +21,7 @@ import polars as pl
 from core.model.records import Book
 from core.model.money import fmt_minor
 from core.ledger.period import Span
+from core.interop.account_map import derived_code
 
 HLEDGER_TYPE = {"asset": "A", "cash": "C", "bank": "C", "liability": "L", "equity": "E",
                 "income": "R", "expense": "X"}
@@ -45,7 +46,6 @@ def source_names(book: Book) -> dict[str, str]:
     codes gives back the originals, and importing the export gives back the same codes. Accounts of
     kebir's own chart (`102.01` "Garanti TL") are not in it. Names that would read differently in a
     journal (two spaces, `;`, a tab) or that two codes share are left out."""
-    from core.interop.account_map import derived_code
 
     memo: dict[str, str | None] = {}
 
@@ -147,7 +147,7 @@ def revalue_leg(cur: str, amount: int, base_value: int, base: str) -> bool:
 
 def export_hledger(book: Book, span: Span = Span()) -> str:
     base = book.base
-    bdec = book.settings.decimals(base) or 2
+    bdec = book.settings.base_decimals
     out = [f"; {book.settings.name}: exported by kebir (base currency {base})", "", "decimal-mark .", ""]
     for cur, dec in book.settings.currencies:
         # hledger 1.25 wants a decimal mark in a commodity directive: `100000.` says 0 decimals

@@ -19,16 +19,16 @@ from typing import Any, Callable, Mapping
 import polars as pl
 
 from core.model.assets import Asset
+from core.model.items import ContactId, Item, Sku
 from core.model.money import from_minor
 from core.model.payroll import PayrollRules, PayrollRun
 from core.model.private import Private
+from core.model.production import Production
 from core.model.recurring import Recurring
 from core.model.source import Source
 from core.model.stock import StockLedger
 
 AccountCode = str
-ContactId = str
-Sku = str
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,11 @@ class Settings:
     def decimals(self, currency: str) -> int | None:
         return dict(self.currencies).get(currency)
 
+    @property
+    def base_decimals(self) -> int:
+        """The base currency's decimals ([currencies]), 2 when not given (nor 0: `or 2`, as written)."""
+        return self.decimals(self.base_currency) or 2
+
     def role(self, name: str) -> str | None:
         return dict(self.roles).get(name)
 
@@ -154,20 +159,6 @@ class Contact:
 
     def get(self, key: str) -> str | None:
         return dict(self.fields).get(key)
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    id: Sku
-    name: str
-    unit: str
-    valuation: str                 # fifo | average
-    category: str | None = None
-    vat_rate: str | None = None
-    supplier: ContactId | None = None
-    type: str = "stock"            # stock | service | produced
-    accounts: tuple[tuple[str, str], ...] = ()   # role -> account overrides
-    source: Source = field(default=Source("", 0), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,7 +395,7 @@ class Book:
     deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml
-    production: Any = None                             # core.erp.production.Production: recipes, runs, supply
+    production: Production | None = None               # recipes, runs, supply (core.erp.production)
     private: Private | None = None                     # books.toml [private], if named (core.books.private)
 
     @property
@@ -476,7 +467,7 @@ class Book:
         """The dataclass view of one entry, for printing and tests."""
         e = self.entries.filter(pl.col("id") == entry_id).row(0, named=True)
         rows = self.postings.filter(pl.col("entry_id") == entry_id).sort("line", maintain_order=True)
-        bdec = self.settings.decimals(self.base) or 2
+        bdec = self.settings.base_decimals
         posts = tuple(
             Posting(
                 account=r["account"],

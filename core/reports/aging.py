@@ -30,7 +30,7 @@ def build_aging(book: Book, side: str, as_of: date, detail: bool = False) -> Tab
     """Aging buckets per contact (or per open item with `detail`) on `as_of`. A credit left on
     account (an advance) is not aged: its bucket is `on account`, in a column of its own (shown
     when there is one)."""
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     items = open_items(book, side, as_of)
     names = [b[0] for b in BUCKETS]
     advances = any(i.on_account for i in items)

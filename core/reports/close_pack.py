@@ -19,6 +19,10 @@ from core.reports.statements import build_balance_sheet, build_income_statement,
 from core.reports.checklist import checklist_rows, result_text
 from core.reports.trial_balance import build_trial_balance
 from core.reports.html import _as_decimal, _e, _head, _num_cell, cash_svg, flows_svg, money_text, table_html
+from core.model.i18n import day_text, language, period_text
+from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed, layout_of
+from core.reports.vat_return import build_vat_return
+from core.reports.babs import build_babs
 
 
 def _flag(result: Any, shown: str | None = None) -> str:
@@ -132,15 +136,13 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
     Raises:
         ValueError: a period that cannot be read.
     """
-    from core.model.i18n import day_text, language, period_text
-    from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed, layout_of
 
     lang = language(book.settings.language, lang)
     span = parse_period(period)
     assert span.begin is not None and span.end is not None
     as_of = span.end - timedelta(days=1)
     fy_begin = fiscal_year_begin(book, as_of)
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     cur = book.base
 
     filed = layout_of(book)
@@ -253,8 +255,6 @@ def _statutory_sections(book: Book, period: str) -> list[str]:
     """Books that file in Türkiye ([statutory] tax_id): the month's VAT return and Ba-Bs forms."""
     if not book.settings.statutory.tax_id or len(period) != 7:
         return []
-    from core.reports.babs import build_babs
-    from core.reports.vat_return import build_vat_return
 
     out = []
     for anchor, table in (("vat-return", build_vat_return(book, period)), ("ba-bs", build_babs(book, period))):

@@ -138,7 +138,7 @@ def build_journal(book: Book, span: Span = Span(), *, source: str | None = None,
         for ln in b.lines:
             rows.append((str(b.date), b.id, b.memo, ln.account, ln.name, ln.debit, ln.credit, ln.currency,
                          ln.amount, ln.contact, b.source, b.where))
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     dr = sum((r[5] for r in rows), from_minor(0, dec))
     cr = sum((r[6] for r in rows), from_minor(0, dec))
     totals = ("", f"{len(blocks)} entries", "", "", "", dr, cr, "", None, "", "", "")

@@ -156,7 +156,7 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
     catalogue (the `kpi` ids stay as they are)."""
     if span.begin is None or span.end is None:
         raise ValueError("KPIs need a bounded period: give -p or -b and -e")
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     before = compared(span, against)
     earlier = compared(before, against)
     f_now, f_before = figures(book, span, scope, churn_months), figures(book, before, scope, churn_months)

@@ -53,6 +53,7 @@ from core.model.money import from_minor
 from core.erp.production import Supply, dish_sales, explode, production_of, route
 from core.reports import Column, Table
 from core.erp.stock import on_hand
+from core.reports.recipe_cost import unit_costs
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,6 @@ def plan_purchases(book: Book, start: date, horizon: int = 7, *, location: str |
     if ledger is not None and not ledger.rows.is_empty():
         for it, loc, q, _v in on_hand(ledger, start - timedelta(days=1)).iter_rows():
             held[(it, loc)] = q
-        from core.reports.recipe_cost import unit_costs
 
         average = unit_costs(book, start - timedelta(days=1))
     received: dict[tuple[str, str], int] = {}
@@ -317,7 +317,7 @@ def _levels(book: Book, keys: dict[tuple[str, str], dict[date, int]], supply: tu
 
 
 def plan_table(book: Book, lines: list[Suggestion], start: date, horizon: int) -> Table:
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     rows = []
     total = 0
     for s in lines:
@@ -349,7 +349,7 @@ def draft_orders(book: Book, lines: list[Suggestion], start: date) -> dict[str, 
         if s.supplier and s.kind == "purchase":
             groups.setdefault((s.supplier, s.location), []).append(s)
     files: dict[str, list[dict[str, Any]]] = {}
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     for (supplier, loc), group in sorted(groups.items()):
         due = max(arrival(start, *_terms(book, s.item, loc)[1::4]) for s in group)
         lines_out = []

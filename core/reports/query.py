@@ -25,6 +25,7 @@ from core.erp.post import Deriver
 from core.ledger.posting import document_rate
 from core.model.records import Book, Document
 from core.reports import Column, Table
+from core.ledger.subledger import open_items, settled_on, terms_days
 
 INVOICE_KINDS = ("invoice", "supplier-invoice", "credit-note", "supplier-credit-note")
 QTY_DECIMALS = 3       # stock and sales quantities are integer thousandths in the frames
@@ -87,7 +88,7 @@ def _rate(text: str | None) -> Decimal | None:
 
 def tables(book: Book) -> dict[str, pl.LazyFrame]:
     """Every table of the books, by name, as LazyFrames (built on first use)."""
-    bdec = book.settings.decimals(book.base) or 2
+    bdec = book.settings.base_decimals
     scale = max([bdec, *(d for _, d in book.settings.currencies)])
     out: dict[str, pl.LazyFrame] = {
         "postings": _postings(book, bdec, scale),
@@ -233,7 +234,7 @@ def _text(values: list[Any]) -> pl.Series:
 
 def _build_documents(book: Book, scale: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     totals = book._memo("_query_totals", lambda: _totals(book))
-    bdec = book.settings.decimals(book.base) or 2
+    bdec = book.settings.base_decimals
     docs = book.documents
     head: dict[str, Any] = {
         "id": _text([d.id for d in docs]), "kind": _text([d.kind for d in docs]),
@@ -283,7 +284,6 @@ def _build_documents(book: Book, scale: int) -> tuple[pl.DataFrame, pl.DataFrame
 
 def _invoices(book: Book, scale: int, bdec: int) -> pl.DataFrame:
     """Invoices and credit notes, with the due date aging uses and what the AR/AP replay leaves open."""
-    from core.ledger.subledger import open_items, settled_on, terms_days
 
     orders, _ = _documents(book, scale)
     inv = orders.filter(pl.col("kind").is_in(INVOICE_KINDS))

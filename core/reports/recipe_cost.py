@@ -28,6 +28,7 @@ from core.model.money import from_minor
 from core.ledger.period import Span
 from core.erp.production import production_of
 from core.reports import Column, Table
+from core.erp.pricing import _rule_price, includes_vat, net_of_vat
 
 COLUMNS = (
     Column("item", "Item"), Column("name", "Name"), Column("unit", "Unit"),
@@ -83,10 +84,9 @@ def recipe_costs(book: Book, day: date, location: str | None = None) -> dict[str
 
 def _price(book: Book, item: str, day: date, span: Span, location: str | None) -> Fraction | None:
     """Selling price per unit in base minor units (see the module docstring)."""
-    from core.erp.pricing import _rule_price, includes_vat, net_of_vat
 
     rec = production_of(book).recipes.by_item[item]
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     if rec.price is not None:
         return Fraction(rec.price) * 10**dec          # a recipe's own price is net of VAT
     hit = _rule_price(book.prices, "list", item, day, None)
@@ -134,7 +134,7 @@ def build_recipe_cost(book: Book, span: Span = Span(), *, location: str | None =
     """Per recipe: cost at the end of the span, selling price, margin, food cost %, change on the
     end of the period before the span (when the span has a beginning)."""
     rec = production_of(book).recipes
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     ledger = book.stock_ledger
     last_day = ledger.rows["date"].max() if ledger is not None and not ledger.rows.is_empty() else date.today()
     day = span.end - timedelta(days=1) if span.end else last_day

@@ -33,7 +33,7 @@ def build_register(book: Book, scope: Scope, span: Span = Span()) -> Table:
     codes = scope.accounts(book) or []
     if not codes:
         raise ValueError(f"no account matches {scope.account!r}: see accounts.yaml")
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     p = scope.postings(book)
     if book.broken_entries:
         p = p.filter(~pl.col("entry_id").is_in(pl.Series(sorted(book.broken_entries), dtype=pl.String).implode()))

@@ -59,7 +59,7 @@ def build_sales(book: Book, by: str = "customer", span: Span = Span(), *, scope:
     order); `top` keeps the first N lines and sums the rest into `(others)`."""
     if by not in BY:
         raise ValueError(f"sales by {by!r}: use one of {', '.join(BY)}")
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     p = sales_postings(book, span, scope)
     g = (p.group_by(by).agg(sales=(-pl.col("base")).clip(lower_bound=0).sum(),
                             returns=pl.col("base").clip(lower_bound=0).sum(),

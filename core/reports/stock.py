@@ -36,7 +36,7 @@ def build_stock(book: Book, span: Span = Span(), *, location: str | None = None,
                 moving_only: bool = False) -> Table:
     """Per item and location: opening, in, out, closing over [span.begin, span.end)."""
     ledger = book.stock_ledger
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     if ledger is None or ledger.rows.is_empty():
         rows_df = pl.DataFrame()
     else:

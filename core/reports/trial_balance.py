@@ -32,7 +32,7 @@ def build_trial_balance(book: Book, span: Span = Span(), *, historical: bool = F
     sums = (p.lazy().select("account", debit=pl.col("base").clip(lower_bound=0),
                             credit=(-pl.col("base")).clip(lower_bound=0))
             .group_by("account").sum().sort("account").collect())
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     rows = []
     for acc, dr, cr in sums.iter_rows():
         a = book.accounts.get(acc)

@@ -33,6 +33,7 @@ from core.ledger.period import Span
 from core.erp.production import dish_sales, explode, production_of
 from core.reports import Column, Table
 from core.reports.recipe_cost import unit_costs
+from core.erp.production import _requirements
 
 COLUMNS = (
     Column("item", "Item"), Column("name", "Name"), Column("location", "Location"), Column("unit", "Unit"),
@@ -56,7 +57,6 @@ def theoretical_usage(book: Book, span: Span, location: str | None = None) -> pl
     parts = [explode(sold, rec, ["location"])]
     if runs:
         frame = pl.DataFrame(runs, schema={"location": pl.String, "item": pl.String, "qty": pl.Int64}, orient="row")
-        from core.erp.production import _requirements
 
         req = _requirements(rec, sorted({r[1] for r in runs}), consumed=False)
         j = frame.join(req, on="item").group_by("location", "ingredient").agg(
@@ -97,7 +97,7 @@ def build_usage(book: Book, span: Span = Span(), *, location: str | None = None,
                 only_recipes: bool = True) -> Table:
     """Per item and location: theoretical and actual usage and their variance, in quantity and value.
     `only_recipes`: only items some recipe uses (else every item used)."""
-    dec = book.settings.decimals(book.base) or 2
+    dec = book.settings.base_decimals
     theo = theoretical_usage(book, span, location).rename({"qty": "theo"})
     act = actual_usage(book, span, location)
     both = theo.join(act, on=["location", "item"], how="full", coalesce=True).with_columns(
