@@ -1,0 +1,30 @@
+"""What the adversarial pass over issue 19 found, each held here with books typed inline."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from core.books.settings import read_settings
+from tests.conftest import BOOKS_TOML, write_books
+
+RUN = CliRunner()
+
+
+@pytest.mark.parametrize("value", ['"13-01"', '"02-30"', '"02-29"', '"xx"', '"1-1"', "7"])
+def test_a_fiscal_year_start_that_is_no_day__is_E007_at_its_line_and_the_reports_keep_working(tmp_path, value):
+    toml = BOOKS_TOML.replace('base_currency = "TRY"\n', f'base_currency = "TRY"\nfiscal_year_start = {value}\n')
+    root = write_books(tmp_path, {"books.toml": toml})
+    settings, problems = read_settings(root)
+    line = toml.splitlines().index(f"fiscal_year_start = {value}") + 1
+    assert [(p.code, p.line) for p in problems] == [("E007", line)]
+    assert settings.fiscal_year_start == "01-01"
+    done = RUN.invoke(app, ["report", "balance-sheet", "--books", str(root), "-p", "2025-03"])
+    assert done.exit_code == 1 and "internal error" not in done.output      # data error, not a crash
+
+
+def test_a_fiscal_year_start_of_a_real_day__is_taken(tmp_path):
+    toml = BOOKS_TOML.replace('base_currency = "TRY"\n', 'base_currency = "TRY"\nfiscal_year_start = "07-01"\n')
+    settings, problems = read_settings(write_books(tmp_path, {"books.toml": toml}))
+    assert problems == [] and settings.fiscal_year_start == "07-01"
