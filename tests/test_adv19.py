@@ -28,3 +28,17 @@ def test_a_fiscal_year_start_of_a_real_day__is_taken(tmp_path):
     toml = BOOKS_TOML.replace('base_currency = "TRY"\n', 'base_currency = "TRY"\nfiscal_year_start = "07-01"\n')
     settings, problems = read_settings(write_books(tmp_path, {"books.toml": toml}))
     assert problems == [] and settings.fiscal_year_start == "07-01"
+
+
+@pytest.mark.parametrize("args", [["-b", "2025-03-01", "-e", "2025-02-01"], ["-b", "2025-03-01", "-e", "2025-03-01"],
+                                  ["-p", "2025-03", "-b", "2025-05-01"]])
+def test_a_span_with_no_days__is_a_usage_error_not_an_empty_report_titled_as_a_day(tmp_path, args):
+    root = write_books(tmp_path, {})
+    done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), *args])
+    assert done.exit_code == 2 and "has no days" in done.output
+
+
+def test_a_one_day_span__still_reads(tmp_path):
+    root = write_books(tmp_path, {})
+    done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), "-b", "2025-03-01", "-e", "2025-03-02"])
+    assert done.exit_code == 0, done.output
