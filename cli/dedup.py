@@ -107,7 +107,8 @@ def dedup_apply(
         done = apply.apply_plan(root, plan_path, dry_run=dry_run, commit=commit, lock_timeout=lock_timeout)
     load_warnings(done.load_problems)
     if done.status == "unreadable":
-        sys.stdout.write(_render.problems_text(done.problems, str(root), f"kebir: cannot read the plan {plan}"))
+        # the plan's problems name it as given on the command line, not inside the books
+        sys.stdout.write(_render.problems_text(done.problems, "", f"kebir: cannot read the plan {plan}"))
         raise typer.Exit(1)
     if done.status == "errors":
         problems_out(done.problems, root, "kebir: nothing applied: the books have errors; fix them first")

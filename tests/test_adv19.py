@@ -42,3 +42,51 @@ def test_a_one_day_span__still_reads(tmp_path):
     root = write_books(tmp_path, {})
     done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), "-b", "2025-03-01", "-e", "2025-03-02"])
     assert done.exit_code == 0, done.output
+
+
+PLAN = """\
+- cluster: 1
+  decision: {decision}
+  members:
+  - {{id: CU-0001, side: erp}}
+  - {{id: CU-0002, side: erp}}
+  survivor: CU-0001
+"""
+TWINS = ("- {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Ltd. Şti., email: info@bogazici.com.tr}\n"
+         "- {id: CU-0002, kind: company, name: Bogazici Etkinlik Ltd Sti, email: info@bogazici.com.tr}\n")
+
+
+def _tree(root):
+    """Every record file's bytes (the load cache under .kebir/ aside)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".kebir" not in p.relative_to(root).parts}
+
+
+@pytest.mark.parametrize("decision", ["acept", "Accept", "yes"])
+def test_a_plan_decision_kebir_does_not_know__stops_the_apply_at_its_line(tmp_path, monkeypatch, decision):
+    root = write_books(tmp_path / "books", {"contacts/erp/customers.yaml": TWINS})
+    (tmp_path / "plan.yaml").write_text(PLAN.format(decision=decision), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = _tree(root)
+    done = RUN.invoke(app, ["dedup", "apply", "plan.yaml", "--books", "books"])
+    assert done.exit_code == 1, done.output
+    assert f"plan.yaml:2: E012 error [1]: cluster 1: decision '{decision}'" in done.output
+    assert "books/plan.yaml" not in done.output                # the plan as given, not inside the books
+    assert _tree(root) == before
+
+
+def test_an_accepted_plan__still_merges(tmp_path, monkeypatch):
+    root = write_books(tmp_path / "books", {"contacts/erp/customers.yaml": TWINS})
+    (tmp_path / "plan.yaml").write_text(PLAN.format(decision="accept"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    done = RUN.invoke(app, ["dedup", "apply", "plan.yaml", "--books", "books"])
+    assert done.exit_code == 0, done.output
+    assert "merged_into: CU-0001" in (root / "contacts/erp/customers.yaml").read_text(encoding="utf-8")
+
+
+def test_a_plan_that_is_not_a_list__is_named_as_given_not_inside_the_books(tmp_path, monkeypatch):
+    write_books(tmp_path / "books", {})
+    (tmp_path / "plan.yaml").write_text("cluster: 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    done = RUN.invoke(app, ["dedup", "apply", "plan.yaml", "--books", "books"])
+    assert done.exit_code == 1 and done.output.startswith("plan.yaml:1: E003"), done.output
