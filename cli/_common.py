@@ -155,13 +155,19 @@ def period_arg(period: str) -> str:
     return period
 
 
-def show_diff(root: Path, files: dict) -> None:
-    """What writing `files` would change, as a unified diff on stdout."""
+def diff_text(root: Path, files: dict) -> str:
+    """What writing `files` would change, as a unified diff."""
+    out: list[str] = []
     for rel, new in files.items():
         path = root / rel
         old = path.read_text(encoding="utf-8") if path.exists() else ""
-        sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), (new or "").splitlines(True),
-                                                   f"a/{rel}", f"b/{rel}"))
+        out += difflib.unified_diff(old.splitlines(True), (new or "").splitlines(True), f"a/{rel}", f"b/{rel}")
+    return "".join(out)
+
+
+def show_diff(root: Path, files: dict) -> None:
+    """What writing `files` would change, as a unified diff on stdout."""
+    sys.stdout.write(diff_text(root, files))
 
 
 def write_or_show(root: Path, files: dict, dry_run: bool) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import load_warnings, locked, problems_out, progress, show, show_diff, usage
+from cli._common import diff_text, load_warnings, locked, problems_out, progress, show, show_diff, usage
 from cli._options import BooksOpt, Fmt, FormatOpt, OutputOpt
 from core.books import discover
 from core.books import safeio
@@ -122,8 +122,9 @@ def dedup_apply(
             "applied": result.applied, "merged": result.merged, "linked": result.linked,
             "repointed": result.repointed, "skipped": [{"cluster": c, "why": w} for c, w in result.skipped],
             "conflicts": [vars(c) for c in result.conflicts], "files": sorted(result.files),
-            "dry_run": dry_run}, ensure_ascii=False, indent=2, default=str) + "\n")
-    if dry_run:
+            "dry_run": dry_run, **({"diff": diff_text(root, result.files)} if dry_run else {})},
+            ensure_ascii=False, indent=2, default=str) + "\n")     # the diff inside: one JSON document
+    elif dry_run:
         show_diff(root, result.files)
     shown = 10
     for c in result.conflicts[:shown]:

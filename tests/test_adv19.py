@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -90,3 +92,35 @@ def test_a_plan_that_is_not_a_list__is_named_as_given_not_inside_the_books(tmp_p
     monkeypatch.chdir(tmp_path)
     done = RUN.invoke(app, ["dedup", "apply", "plan.yaml", "--books", "books"])
     assert done.exit_code == 1 and done.output.startswith("plan.yaml:1: E003"), done.output
+
+
+MARCH = """\
+- id: JE-1
+  date: 2025-03-04
+  postings:
+    - {account: "770.01", debit: "100.00"}
+    - {account: "100.01", credit: "100.00"}
+"""
+
+
+def test_close_dry_run_as_json__is_one_json_document_with_the_diff_inside(tmp_path):
+    root = write_books(tmp_path, {"journals/2025/2025-03.yaml": MARCH})
+    before = _tree(root)
+    done = RUN.invoke(app, ["close", "2025-03", "--books", str(root), "--on", "2025-04-02", "--by", "Ayşe",
+                            "--dry-run", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.stdout)
+    assert out["record"]["period"] == "2025-03" and "+++ b/closes/2025-03.yaml" in out["diff"]
+    assert _tree(root) == before
+
+
+def test_dedup_apply_dry_run_as_json__is_one_json_document_with_the_diff_inside(tmp_path, monkeypatch):
+    root = write_books(tmp_path / "books", {"contacts/erp/customers.yaml": TWINS})
+    (tmp_path / "plan.yaml").write_text(PLAN.format(decision="accept"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = _tree(root)
+    done = RUN.invoke(app, ["dedup", "apply", "plan.yaml", "--books", "books", "--dry-run", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.stdout)
+    assert out["merged"] == [["CU-0002", "CU-0001"]] and "+  merged_into: CU-0001" in out["diff"]
+    assert _tree(root) == before
