@@ -75,6 +75,10 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
         raise typer.Exit(1) from None
     if not listing:
         load_warnings(problems)
+        if any(p.code == "E195" for p in problems):      # every sum would be a wrong number: show none
+            problems_out([p for p in problems if p.code == "E195"], root, "kebir: nothing shown: the books' "
+                         "amounts add up past what kebir can add exactly")
+            raise typer.Exit(1)
     return root, book, problems
 
 

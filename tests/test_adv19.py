@@ -124,3 +124,21 @@ def test_dedup_apply_dry_run_as_json__is_one_json_document_with_the_diff_inside(
     out = json.loads(done.stdout)
     assert out["merged"] == [["CU-0002", "CU-0001"]] and "+  merged_into: CU-0001" in out["diff"]
     assert _tree(root) == before
+
+
+def test_amounts_that_add_up_past_64_bits__are_E195_and_no_report_prints_a_wrapped_sum(tmp_path):
+    big = "".join(f'- {{id: JE-{i}, date: 2025-03-04, postings: [{{account: "770.01", debit: "999999999999999.00"}}, '
+                  f'{{account: "100.01", credit: "999999999999999.00"}}]}}\n' for i in range(100))
+    root = write_books(tmp_path, {"journals/2025/2025-03.yaml": big})
+    done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), "-p", "2025-03", "--format", "csv"])
+    assert done.exit_code == 1
+    assert "E195" in done.stdout and "84467440737095616" not in done.stdout and "770.01,Kira" not in done.stdout
+
+
+def test_the_largest_amounts_that_still_add_up__report_exactly(tmp_path):
+    big = "".join(f'- {{id: JE-{i}, date: 2025-03-04, postings: [{{account: "770.01", debit: "999999999999999.00"}}, '
+                  f'{{account: "100.01", credit: "999999999999999.00"}}]}}\n' for i in range(40))
+    root = write_books(tmp_path, {"journals/2025/2025-03.yaml": big})
+    done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), "-p", "2025-03", "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    assert "770.01,Kira,39999999999999960.00,0.00,39999999999999960.00" in done.stdout

@@ -99,6 +99,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E130": (ERROR, "opening entry posts to an income or expense account"),
     "E150": (ERROR, "books.toml names a report language kebir does not speak"),
     "E240": (ERROR, "supply network line sends a location's goods to itself"),
+    "E195": (ERROR, "amounts too large to add up exactly"),
     "W001": (WARNING, "credit limit passed"),
     "W030": (WARNING, "employee without a cost centre"),
     "W002": (WARNING, "price differs from the price rules"),
