@@ -142,3 +142,12 @@ def test_the_largest_amounts_that_still_add_up__report_exactly(tmp_path):
     done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), "-p", "2025-03", "--format", "csv"])
     assert done.exit_code == 0, done.output
     assert "770.01,Kira,39999999999999960.00,0.00,39999999999999960.00" in done.stdout
+
+
+@pytest.mark.parametrize("amount, hint", [("9999999999999999.00", "at most 15 digits before the point"),
+                                          ("1e3", "write the amount out in digits"),
+                                          (".inf", "write the amount out in digits")])
+def test_an_amount_too_long_or_in_exponent_form__hint_says_what_to_write(books, amount, hint):
+    _, problems = books({"journals/2025/2025-03.yaml": MARCH.replace('debit: "100.00"', f"debit: {amount}")})
+    wrong = [p for p in problems if p.code == "E012"]
+    assert [(p.line, hint in p.hint) for p in wrong] == [(4, True)], [(p.line, p.hint) for p in problems]
