@@ -24,7 +24,7 @@ from core.books.parse import Raw, parse_csv, parse_journal_yaml, parse_orders_ya
 from core.model.errors import Problem
 
 
-PARSE_VERSION = "6"   # bump when the raw frame layout or parse problems change
+PARSE_VERSION = "7"   # bump when the raw frame layout or parse problems change
 BOOK_CACHE_VERSION = "3"   # bump when the typed whole-book cache changes its layout or storage
 CACHE_DIR = ".kebir/cache"
 PARALLEL_BYTES = 8 * 2**20
