@@ -103,6 +103,10 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
         raise typer.Exit(1) from None
     if not listing:
         load_warnings(problems)
+        if any(p.code == "E195" for p in problems):      # every sum would be a wrong number: show none
+            problems_out([p for p in problems if p.code == "E195"], root, "kebir: nothing shown: the books' "
+                         "amounts add up past what kebir can add exactly")
+            raise typer.Exit(1)
     _LANGUAGE[0] = book.settings.language if book.settings.language in ("en", "tr") else "en"
     return root, book, problems
 
@@ -244,13 +248,19 @@ def period_arg(period: str) -> str:
     return period
 
 
-def show_diff(root: Path, files: dict) -> None:
-    """What writing `files` would change, as a unified diff on stdout."""
+def diff_text(root: Path, files: dict) -> str:
+    """What writing `files` would change, as a unified diff."""
+    out: list[str] = []
     for rel, new in files.items():
         path = root / rel
         old = path.read_text(encoding="utf-8") if path.exists() else ""
-        sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), (new or "").splitlines(True),
-                                                   f"a/{rel}", f"b/{rel}"))
+        out += difflib.unified_diff(old.splitlines(True), (new or "").splitlines(True), f"a/{rel}", f"b/{rel}")
+    return "".join(out)
+
+
+def show_diff(root: Path, files: dict) -> None:
+    """What writing `files` would change, as a unified diff on stdout."""
+    sys.stdout.write(diff_text(root, files))
 
 
 def changed_lines(root: Path, rel: str, new: str | None) -> tuple[int, int]:

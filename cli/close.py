@@ -11,8 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import (files_summary, load_warnings, locked, on_date, period_arg, problems_out, progress,
-                         show_diff)
+from cli._common import (diff_text, files_summary, load_warnings, locked, on_date, period_arg, problems_out,
+                         progress, show_diff)
 from cli._options import BooksOpt, Fmt, FormatOpt
 from core import git
 from core.close import run
@@ -93,8 +93,10 @@ def close_cmd(
         raise typer.Exit(1)
     plan, rec = done.plan, done.record
     if fmt is Fmt.json:
+        # a dry run's diff goes inside the JSON, so stdout stays one JSON document
         _render.emit(json.dumps({"period": period, "ok": plan.ok, "record": rec.as_dict(),
-                                 "problems": [p.as_dict() for p in plan.problems]},
+                                 "problems": [p.as_dict() for p in plan.problems],
+                                 **({"diff": diff_text(root, done.files)} if dry_run else {})},
                                 ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         text = summary_text(plan, rec, done.book)
@@ -104,9 +106,9 @@ def close_cmd(
             sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
         sys.stderr.write(f"kebir: {period} not closed: a check failed\n")
         raise typer.Exit(1)
-    if dry_run and diff:
+    if dry_run and diff and fmt is not Fmt.json:
         show_diff(root, done.files)
-    elif dry_run:      # the checklist and the generated entries are above; the files in one line
+    elif dry_run and fmt is not Fmt.json:  # the checklist and entries are above; the files in one line
         sys.stdout.write(files_summary(root, done.files))
     _tagged(done.tags)
     if done.report is not None:

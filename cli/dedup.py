@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import load_warnings, locked, out_format, problems_out, progress, show, show_diff, usage
+from cli._common import diff_text, load_warnings, locked, out_format, problems_out, progress, show, show_diff, usage
 from cli._options import BooksOpt, Fmt, FormatOpt, OutFmt, OutputOpt
 from core.books import discover
 from core.books import safeio
@@ -111,7 +111,8 @@ def dedup_apply(
         done = apply.apply_plan(root, plan_path, dry_run=dry_run, commit=commit, lock_timeout=lock_timeout)
     load_warnings(done.load_problems)
     if done.status == "unreadable":
-        sys.stdout.write(_render.problems_text(done.problems, str(root), f"kebir: cannot read the plan {plan}"))
+        # the plan's problems name it as given on the command line, not inside the books
+        sys.stdout.write(_render.problems_text(done.problems, "", f"kebir: cannot read the plan {plan}"))
         raise typer.Exit(1)
     if done.status == "errors":
         problems_out(done.problems, root, "kebir: nothing applied: the books have errors; fix them first")
@@ -125,8 +126,9 @@ def dedup_apply(
             "applied": result.applied, "merged": result.merged, "linked": result.linked,
             "repointed": result.repointed, "skipped": [{"cluster": c, "why": w} for c, w in result.skipped],
             "conflicts": [vars(c) for c in result.conflicts], "files": sorted(result.files),
-            "dry_run": dry_run}, ensure_ascii=False, indent=2, default=str) + "\n")
-    if dry_run:
+            "dry_run": dry_run, **({"diff": diff_text(root, result.files)} if dry_run else {})},
+            ensure_ascii=False, indent=2, default=str) + "\n")     # the diff inside: one JSON document
+    elif dry_run:
         show_diff(root, result.files)
     shown = 10
     for c in result.conflicts[:shown]:

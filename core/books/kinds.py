@@ -6,7 +6,7 @@ name, format); this registry adds the reader and the record type. The loader (`l
 reads every small YAML record file through it instead of naming the kinds itself:
 
 - the kinds the books hold on their own (accounts, contacts, items, documents, CRM records...)
-  are registered by `core.books.records`, beside their readers;
+  are registered by `core.books.readers`, beside their readers;
 - a domain registers the kinds it owns (payroll runs, the asset register, recurring items,
   recipes and production: `core.erp.kinds`), so `core/books/` never imports a domain.
 

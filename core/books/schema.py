@@ -237,6 +237,10 @@ def _hint_for(node: dict[str, Any], value: str) -> str:
         return "a rate must be positive: write the base currency per unit, e.g. 37.1250"
     if "," in value and "amount" in desc:
         return "write amounts with a dot and no thousands separator, e.g. 1234.56"
+    if "amount" in desc and re.fullmatch(r"[0-9]{16,}(\.[0-9]*)?", value):
+        return "an amount has at most 15 digits before the point (999999999999999.99): check for digits typed twice"
+    if "amount" in desc and re.fullmatch(r"[-+]?(\.?inf|\.?nan|[0-9.]+[eE][-+]?[0-9]+)", value, re.IGNORECASE):
+        return "write the amount out in digits, e.g. 1000.00 (no exponent, no .inf or .nan)"
     if value.startswith("-") and "positive" in desc:
         return "amounts are positive: move it to the other column (debit <-> credit)"
     if "date" in desc:

@@ -37,6 +37,14 @@ def check_policies(close: dict[str, str], assets: dict[str, Any], path: str, tex
     return out
 
 
+def _month_day(value: Any) -> bool:
+    """`value` is MM-DD naming a day that every year has (a fiscal year cannot start on 29 February)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d\d-\d\d", value):
+        return False
+    month, day = int(value[:2]), int(value[3:])
+    return 1 <= month <= 12 and 1 <= day <= (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+
+
 def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
     path = "books.toml"
     data = safeio.read_bytes(root, path, max_bytes=4 * safeio.MiB)
@@ -142,6 +150,14 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
                            "kebir's reports speak", expected=" or ".join(repr(x) for x in LANGUAGES), found=repr(lang),
                            hint='write language = "tr" or language = "en" (or leave it out: English)'))
         lang = DEFAULT_LANGUAGE
+    fiscal = company.get("fiscal_year_start", "01-01")
+    if not _month_day(fiscal):
+        bad.append(Problem("E007", path, toml_line(text, "fiscal_year_start"),
+                           f"[company] fiscal_year_start = {fiscal!r} is not a day of the year",
+                           expected="MM-DD, a day every year has (01-01 to 12-31, not 02-29)", found=repr(fiscal),
+                           hint='write fiscal_year_start = "01-01" under [company] (the first day of the '
+                                'fiscal year); the reports use 01-01 until it is fixed'))
+        fiscal = "01-01"
     bad += check_policies(close, doc.get("assets") or {}, path, text)
     asset_method = (doc.get("assets") or {}).get("method")
     asset_method = asset_method if asset_method in ASSET_METHODS else None
@@ -150,7 +166,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         currencies = {base: 2, **currencies}
     settings = Settings(
         name=str(company.get("name", "")), base_currency=str(base),
-        fiscal_year_start=str(company.get("fiscal_year_start", "01-01")),
+        fiscal_year_start=fiscal,
         chart=str(company.get("chart", "custom")),
         language=str(lang),
         currencies=tuple(sorted((c, d) for c, d in currencies.items() if isinstance(d, int))),

@@ -93,6 +93,9 @@ def rules(book: Book) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 # -- reading the plan and the files ----------------------------------------------------------------
 
+DECISIONS = ("pending", "accept", "reject")      # schemas/plan.schema.json
+
+
 def read_plan(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The plan's clusters as plain values, or the problems that stop it being read."""
     text, problems = yamlnodes.decode(path.read_bytes(), str(path))
@@ -104,6 +107,15 @@ def read_plan(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     if not isinstance(tree, list):
         return [], [Problem("E003", str(path), 1, "a dedup plan is a list of clusters",
                             hint="write it with `kebir dedup scan -o FILE`")]
+    wrong = [Problem("E012", str(path), c.lines.get("decision", c.line),
+                     f"cluster {yamlnodes.scalar(c.get('cluster'))}: decision {d!r} is not one kebir knows",
+                     record=str(yamlnodes.scalar(c.get("cluster")) or ""), expected="accept, reject or pending",
+                     found=str(d), hint="write `decision: accept` to merge the cluster, `reject` to keep its "
+                     "records apart, `pending` to decide later; nothing was applied")
+             for c in tree if type(c) is yamlnodes.Map
+             for d in [yamlnodes.scalar(c.get("decision"))] if d is not None and d.strip() not in DECISIONS]
+    if wrong:
+        return [], wrong
     return [c for c in yamlnodes.plain(tree) if isinstance(c, dict)], []
 
 

@@ -124,6 +124,9 @@ def span_from(period: str | None, begin: str | None, end: str | None) -> Span:
         e = date.fromisoformat(end) if end else span.end
     except ValueError:
         raise ValueError("dates for -b/-e are written YYYY-MM-DD") from None
+    if b is not None and e is not None and b >= e:
+        raise ValueError(f"the period from {b} to before {e} has no days: -e is the day after the last one, "
+                         "so it comes after -b (and -b/-e narrow -p, they cannot leave it)")
     return Span(b, e)
 
 

@@ -111,6 +111,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E227": (ERROR, "a Turkish party on Form Ba or Bs has no valid VKN/TCKN"),
     "E228": (ERROR, "invoices of a closed month cannot be numbered"),
     "E240": (ERROR, "supply network line sends a location's goods to itself"),
+    "E195": (ERROR, "amounts too large to add up exactly"),
     "W001": (WARNING, "credit limit passed"),
     "W030": (WARNING, "employee without a cost centre"),
     "W002": (WARNING, "price differs from the price rules"),
