@@ -3,6 +3,7 @@ the accountant's example, that failed before its fix."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal as D
 
 from core.ledger.period import parse_period
@@ -102,3 +103,82 @@ def test_ifrs_cash_flow__equipment_is_investing_loans_and_capital_are_financing(
     assert m["investing"] == D("-6000.00")
     assert m["financing"] == D("-2000.00")
     assert m["cash_begin"] == D("100000.00") and m["cash_end"] == D("117000.00") and m["reconciled"]
+
+
+# -- F1: a payment without allocations settles the oldest item, an opening balance included ----
+
+AR_TOML = """\
+[company]
+name = "Test Lokanta Ltd."
+base_currency = "TRY"
+
+[currencies]
+TRY = 2
+
+[accounts]
+rounding = "659.99"
+receivable = "120.01"
+sales = "600.01"
+bank = "102.01"
+retained_earnings = "570.01"
+
+[accounts.vat_output]
+"20" = "391.03"
+"""
+
+AR_ACCOUNTS = "".join(f'- {{code: "{c}", name: "{n}", type: {t}}}\n' for c, n, t in (
+    ("102.01", "Bank TRY", "bank"), ("120.01", "Alıcılar", "asset"), ("391.03", "Hesaplanan KDV %20", "liability"),
+    ("570.01", "Geçmiş yıllar kârları", "equity"), ("600.01", "Yurt içi satışlar", "income"),
+    ("659.99", "Yuvarlama", "expense")))
+
+AR_CUSTOMERS = ('- {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Ltd. Şti., tax_id: "1234567890", '
+                'payment_terms: net30}\n')
+
+AR_OPENING = """\
+- id: JE-2025-01-0001
+  date: 2025-01-01
+  memo: Açılış kaydı
+  tags: [opening]
+  postings:
+    - {account: "120.01", debit: "5000.00", contact: CU-0001}
+    - {account: "102.01", debit: "1000.00"}
+    - {account: "570.01", credit: "6000.00"}
+"""
+
+AR_ORDERS = """\
+- id: INV-2025-0001
+  kind: invoice
+  date: 2025-01-12
+  party: CU-0001
+  currency: TRY
+  lines:
+    - {account: "600.01", quantity: "5", price: "1000.00", vat_rate: "20"}
+- id: PAY-2025-0001
+  kind: payment
+  date: 2025-01-21
+  party: CU-0001
+  currency: TRY
+  amount: "10000.00"
+"""
+
+
+def test_unallocated_payment__settles_the_opening_balance_first(books):
+    """F1: CU-0001 owes 5,000.00 brought forward (1 January) and is invoiced 6,000.00 on 12 January;
+    10,000.00 paid on 21 January without allocations settles the oldest first: the 5,000.00
+    brought forward, then 5,000.00 of the invoice, which keeps 1,000.00 open (due 11 February)."""
+    from core.ledger.subledger import open_items, state_of
+    from core.reports.aging import build_aging
+
+    book, problems = books({"books.toml": AR_TOML, "accounts.yaml": AR_ACCOUNTS,
+                            "contacts/erp/customers.yaml": AR_CUSTOMERS,
+                            "journals/2025/2025-01.yaml": AR_OPENING,
+                            "orders/2025/2025-01.yaml": AR_ORDERS}, base=False)
+    assert [p for p in problems if p.severity == "error"] == []
+    items = [(i.doc, i.amount) for i in open_items(book, "ar")]
+    assert items == [("INV-2025-0001", 100000)]
+    state = state_of(book, "INV-2025-0001")
+    assert (state.state, state.open) == ("partly paid", 100000)
+    aging = build_aging(book, "ar", date(2025, 3, 15))
+    # columns: contact, name, current, 1-30, 31-60, 61-90, 90+, total: 32 days late on 15 March
+    assert aging.rows == (("CU-0001", "Boğaziçi Etkinlik Ltd. Şti.", D("0.00"), D("0.00"), D("1000.00"),
+                           D("0.00"), D("0.00"), D("1000.00")),)
