@@ -182,3 +182,16 @@ def test_unallocated_payment__settles_the_opening_balance_first(books):
     # columns: contact, name, current, 1-30, 31-60, 61-90, 90+, total: 32 days late on 15 March
     assert aging.rows == (("CU-0001", "Boğaziçi Etkinlik Ltd. Şti.", D("0.00"), D("0.00"), D("1000.00"),
                            D("0.00"), D("0.00"), D("1000.00")),)
+
+
+def test_csv_journal__a_column_named_twice_is_refused_not_half_read(books):
+    """F5: `debit` twice in a bank journal's header: the second column's 5.00 was dropped without a
+    word; now E190 at the header and no row is read."""
+    rows = ("entry_id,date,memo,account,debit,credit,debit\n"
+            "BK-2025-02-0001,2025-02-01,Card,102.01,100.00,,5.00\n"
+            "BK-2025-02-0001,2025-02-01,Card,100.01,,100.00,\n")
+    book, problems = books({"journals/imports/2025-02-bank.csv": rows})
+    hits = [(p.code, p.path, p.line) for p in problems if p.severity == "error"]
+    assert hits == [("E190", "journals/imports/2025-02-bank.csv", 1)]
+    assert "`debit` appears more than once" in problems[0].message
+    assert book.postings.filter(book.postings["entry_id"] == "BK-2025-02-0001").height == 0
