@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
+import polars as pl
+
 from core.ledger.period import parse_period
 from core.reports.cashflow import build_cash_flow
 
@@ -195,3 +197,54 @@ def test_csv_journal__a_column_named_twice_is_refused_not_half_read(books):
     assert hits == [("E190", "journals/imports/2025-02-bank.csv", 1)]
     assert "`debit` appears more than once" in problems[0].message
     assert book.postings.filter(book.postings["entry_id"] == "BK-2025-02-0001").height == 0
+
+
+# -- F2, F3: the opening template of `kebir init` validates once used ---------------------------
+
+def _init_and_copy_opening(tmp_path, *args: str):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    root = tmp_path / "books"
+    run = CliRunner().invoke(app, ["init", str(root), *args])
+    assert run.exit_code == 0, run.output
+    example = (root / "journals/opening.example.yaml").read_text(encoding="utf-8")
+    entry = "\n".join(line[2:] for line in example.splitlines() if line.startswith("# -") or line.startswith("#  "))
+    (root / "journals/2025").mkdir(parents=True)
+    (root / "journals/2025/2025-01.yaml").write_text(entry + "\n", encoding="utf-8")
+    return root, example
+
+
+def test_init_opening__stock_counted_comes_in_as_receipts_and_the_template_still_validates(tmp_path):
+    """F2: the template put the 42,000.00 of stock counted on 31 December on the inventory account,
+    which E052 refuses as soon as the books have a stock move. Now the stock comes in as a receipt
+    on 1 January (as the template says) and the opening entry clears goods received with it:
+    150.01 holds 42,000.00 (40 kg x 1,050.00), 329.01 is zero, nothing is refused."""
+    from tests.conftest import check
+
+    root, example = _init_and_copy_opening(tmp_path, "--template", "restaurant")
+    move = next(line[2:] for line in example.splitlines() if line.startswith("# MV-"))
+    (root / "stock/moves/2025").mkdir(parents=True)
+    (root / "stock/moves/2025/2025-01.csv").write_text(
+        "id,date,time,kind,item,location,to_location,quantity,unit_cost,currency,document,memo\n" + move + "\n",
+        encoding="utf-8")
+    book, problems = check(root)
+    assert [(p.code, p.message) for p in problems if p.severity == "error"] == []
+    every = pl.concat([book.postings.select("account", "base"), book.derived_postings.select("account", "base")])
+    balance = dict(every.group_by("account").agg(pl.col("base").sum()).iter_rows())
+    assert balance["150.01"] == 4_200_000 and balance.get("329.01", 0) == 0
+
+
+def test_init_opening__books_kept_in_euros_get_no_lira_rate_on_a_euro_line(tmp_path):
+    """F3: `--currency EUR` wrote the euro bank line with the lira rate 36.5944: E040 and E045 once
+    copied. Now books not kept in lira get no foreign line and the balancing figure is 71,000.00."""
+    from tests.conftest import check
+
+    root, example = _init_and_copy_opening(tmp_path, "--template", "services", "--chart", "ifrs-small",
+                                           "--currency", "EUR")
+    assert "36.5944" not in example
+    book, problems = check(root)
+    assert [(p.code, p.message) for p in problems if p.severity == "error"] == []
+    cf = build_cash_flow(book, parse_period("2025-01")).meta
+    assert cf["cash_begin"] == D("25000.00") + D("180000.00")
