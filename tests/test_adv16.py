@@ -248,3 +248,28 @@ def test_init_opening__books_kept_in_euros_get_no_lira_rate_on_a_euro_line(tmp_p
     assert [(p.code, p.message) for p in problems if p.severity == "error"] == []
     cf = build_cash_flow(book, parse_period("2025-01")).meta
     assert cf["cash_begin"] == D("25000.00") + D("180000.00")
+
+
+# -- F7: period options say what is wrong with them --------------------------------------------
+
+def test_period_options__an_impossible_day_or_an_end_before_the_begin_is_a_usage_error_that_says_why(books_dir):
+    """F7: `-p 2025-02-30` said "day is out of range for month", `-p 0000-01` "year 0 is out of
+    range", and `-b 2025-02-01 -e 2025-01-01` printed an empty statement titled "1 Şubat 2025"."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    root = str(books_dir({}))
+    cases = {
+        ("-p", "2025-02-30"): "February 2025 has 28 days",
+        ("-p", "0000-01"): "there is no year 0000",
+        ("-b", "2025-02-29"): "February 2025 has 28 days",
+        ("-b", "2025-02-01", "-e", "2025-01-01"): "-e 2025-01-01 is not after the first day 2025-02-01",
+        ("-p", "2025-01", "-e", "2025-01-01"): "-e names the day after the last one",
+    }
+    for args, said in cases.items():
+        run = CliRunner().invoke(app, ["report", "income-statement", "--books", root, *args])
+        assert run.exit_code == 2, (args, run.output)
+        assert said in " ".join(run.output.split()), (args, run.output)
+    ok = CliRunner().invoke(app, ["report", "income-statement", "--books", root, "-b", "2025-01-01", "-e", "2025-02-01"])
+    assert ok.exit_code == 0, ok.output
