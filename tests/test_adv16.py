@@ -273,3 +273,28 @@ def test_period_options__an_impossible_day_or_an_end_before_the_begin_is_a_usage
         assert said in " ".join(run.output.split()), (args, run.output)
     ok = CliRunner().invoke(app, ["report", "income-statement", "--books", root, "-b", "2025-01-01", "-e", "2025-02-01"])
     assert ok.exit_code == 0, ok.output
+
+
+def test_customer_360__a_credit_note_that_settled_its_invoice_is_applied_not_open(books):
+    """F8: the customer 360 showed CN-2025-0001 as "open" although it settled 1,200.00 of
+    INV-2025-0001 (which `kebir status` then shows partly paid, 4,800.00 open)."""
+    from core.crm.pipeline import build_customer
+
+    orders = AR_ORDERS.split("- id: PAY-2025-0001")[0] + """\
+- id: CN-2025-0001
+  kind: credit-note
+  date: 2025-01-20
+  party: CU-0001
+  invoice: INV-2025-0001
+  currency: TRY
+  lines:
+    - {account: "600.01", quantity: "1", price: "1000.00", vat_rate: "20"}
+"""
+    toml = AR_TOML.replace('sales = "600.01"', 'sales = "600.01"\nsales_returns = "600.01"')
+    book, problems = books({"books.toml": toml, "accounts.yaml": AR_ACCOUNTS,
+                            "contacts/erp/customers.yaml": AR_CUSTOMERS,
+                            "orders/2025/2025-01.yaml": orders}, base=False)
+    assert [p for p in problems if p.severity == "error"] == []
+    rows = {r[2]: r for r in build_customer(book, "CU-0001", date(2025, 1, 31)).rows if r[0] == "document"}
+    assert rows["INV-2025-0001"][4:] == (D("6000.00"), "partly paid")
+    assert rows["CN-2025-0001"][4:] == (D("1200.00"), "applied")
