@@ -271,7 +271,8 @@ def test_period_options__an_impossible_day_or_an_end_before_the_begin_is_a_usage
         run = CliRunner().invoke(app, ["report", "income-statement", "--books", root, *args])
         assert run.exit_code == 2, (args, run.output)
         assert said in " ".join(run.output.split()), (args, run.output)
-    ok = CliRunner().invoke(app, ["report", "income-statement", "--books", root, "-b", "2025-01-01", "-e", "2025-02-01"])
+    ok = CliRunner().invoke(app, ["report", "income-statement", "--books", root,
+                                  "-b", "2025-01-01", "-e", "2025-02-01"])
     assert ok.exit_code == 0, ok.output
 
 
