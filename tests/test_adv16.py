@@ -299,3 +299,31 @@ def test_customer_360__a_credit_note_that_settled_its_invoice_is_applied_not_ope
     rows = {r[2]: r for r in build_customer(book, "CU-0001", date(2025, 1, 31)).rows if r[0] == "document"}
     assert rows["INV-2025-0001"][4:] == (D("6000.00"), "partly paid")
     assert rows["CN-2025-0001"][4:] == (D("1200.00"), "applied")
+
+
+def test_sealed_month__a_role_moved_in_books_toml_is_not_reported_as_an_account_added(books_dir):
+    """F4 (the message): after January is closed, books.toml sends 20% output VAT to 391.04. Validate
+    said "account 391.04 was added to closed period 2025-01" (it was not: January's invoice now posts
+    there) and "document INV-2025-0001 changed" with a hint to write reversing entries, although
+    nobody touched the invoice. The account is now "posted to ... which it was not when sealed" and
+    the document's hint names the derivation."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from core.close.seal import check_seals
+    from core.erp.load import load_ledger
+
+    accounts = AR_ACCOUNTS + '- {code: "391.04", name: "Hesaplanan KDV", type: liability}\n'
+    root = books_dir({"books.toml": AR_TOML, "accounts.yaml": accounts, "contacts/erp/customers.yaml": AR_CUSTOMERS,
+                      "orders/2025/2025-01.yaml": AR_ORDERS.split("- id: PAY-2025-0001")[0]}, base=False)
+    run = CliRunner().invoke(app, ["close", "2025-01", "--books", str(root), "--on", "2025-02-03", "--by", "Zeynep"])
+    assert run.exit_code == 0, run.output
+    (root / "books.toml").write_text(AR_TOML.replace('"20" = "391.03"', '"20" = "391.04"'), encoding="utf-8")
+    book, _ = load_ledger(root, use_cache=False)
+    found = {(p.record, p.message): p.hint for p in check_seals(book)}
+    messages = [m for _, m in found]
+    assert "account 391.04 is posted to in closed period 2025-01, which it was not when the month was sealed" \
+        in messages
+    assert not [m for m in messages if "was added" in m]
+    hint = found[("INV-2025-0001", "document INV-2025-0001 changed in closed period 2025-01")]
+    assert "the postings derived from it changed" in hint
