@@ -327,3 +327,28 @@ def test_sealed_month__a_role_moved_in_books_toml_is_not_reported_as_an_account_
     assert not [m for m in messages if "was added" in m]
     hint = found[("INV-2025-0001", "document INV-2025-0001 changed in closed period 2025-01")]
     assert "the postings derived from it changed" in hint
+
+
+def test_unallocated_payment__a_lira_payment_never_settles_an_older_euro_invoice(books):
+    """The F1 fix stays within a currency: CU-0001 is invoiced 100.00 EUR on 5 January and 6,000.00
+    TRY on 12 January; 6,000.00 TRY paid on 21 January without allocations settles the lira invoice
+    (as derivation posted it), and the euro invoice stays open."""
+    from core.ledger.subledger import state_of
+
+    toml = AR_TOML.replace("TRY = 2\n", "TRY = 2\nEUR = 2\n")
+    orders = """\
+- id: INV-2025-0000
+  kind: invoice
+  date: 2025-01-05
+  party: CU-0001
+  currency: EUR
+  rate: "36.00"
+  lines:
+    - {account: "600.01", quantity: "1", price: "100.00", vat_rate: "20"}
+""" + AR_ORDERS.replace('amount: "10000.00"', 'amount: "6000.00"')
+    book, problems = books({"books.toml": toml, "accounts.yaml": AR_ACCOUNTS,
+                            "contacts/erp/customers.yaml": AR_CUSTOMERS,
+                            "orders/2025/2025-01.yaml": orders}, base=False)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert state_of(book, "INV-2025-0001").state == "paid"
+    assert state_of(book, "INV-2025-0000").state == "open"

@@ -240,12 +240,20 @@ def _events(book, side: str, as_of: date | None) -> list[tuple]:
 def _unallocated_payments(book) -> set[str]:
     """Payments in the base currency without `allocations:`: they settle the party's oldest open
     items, which the replay decides (manual items such as opening balances included); foreign
-    currency payments keep derivation's choice, made per currency."""
+    currency payments, and the payments of a party with items in another currency, keep
+    derivation's choice, made per currency."""
     def build() -> set[str]:
         base = book.settings.base_currency
+        # a party with items in another currency keeps derivation's choice: the replay works in base
+        # and would let a lira payment settle a euro invoice
+        foreign = {d.party for d in book.documents if (d.currency or base) != base}
+        controls = [c for c in (book.settings.role(r) for r in SIDES.values()) if c]
+        if controls and not book.postings.is_empty():
+            manual = book.postings.filter(pl.col("account").is_in(controls) & (pl.col("currency") != base))
+            foreign |= set(manual.get_column("contact").drop_nulls().to_list())
         return {d.id for d in book.documents
                 if d.kind in ("payment", "supplier-payment") and not d.allocations
-                and (d.currency or base) == base}
+                and (d.currency or base) == base and d.party not in foreign}
     return book._memo("_subledger_unallocated", build)
 
 
