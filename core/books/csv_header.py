@@ -3,7 +3,8 @@
 `entry_id,date,memo,acount,debit,credit` is one mistake, not two: the unknown `acount` stands where
 the required `account` is missing, so it is reported once (E161) with the column it most likely
 means. Columns still missing (E002) or unknown (E011) after that pairing are reported as before, an
-unknown one with the closest known name when there is one. Until the header is right none of the
+unknown one with the closest known name when there is one. A column named twice is E190: a
+reader would keep one of the two and lose the other's cells without a word. Until the header is right none of the
 file's rows are read (core.books.unread holds back the checks their absence would mislead).
 """
 
@@ -24,6 +25,12 @@ def closest(name: str, choices: list[str]) -> str | None:
 
 def header_problems(rel: str, header: list[str], header_line: str, cols: list[str],
                     required: list[str]) -> list[Problem]:
+    twice = sorted({c for c in header if header.count(c) > 1}, key=header.index)
+    if twice:                 # a reader keeps one of the two: the other column's cells would be lost
+        return [Problem("E190", rel, 1, "column " + ", ".join(f"`{c}`" for c in twice)
+                        + " appears more than once in the header row", expected="each column once",
+                        found=header_line, hint="merge the columns into one (or rename the one that means "
+                        f"something else); {UNREAD}")]
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in cols]
     problems: list[Problem] = []

@@ -52,6 +52,13 @@ OPENING_EXAMPLE = """\
 # cash and not as January's money coming in, and its fixed assets are no investment of January.
 # An opening entry posts to balance-sheet accounts only; last year's result goes to retained earnings.
 #
+# Stock is the one balance not written to its own account: the stock ledger keeps the inventory
+# account, so the stock counted on 31 December is a receipt per item and location on 1 January in
+# stock/moves/2025/2025-01.csv, at its cost and without a `document`, e.g. the line
+# MV-2025-01-000001,2025-01-01,,receipt,FSH-LEVREK,KIT,,40.000,1050.0000,%(base)s,,opening stock
+# Those receipts credit the goods-received account %(clearing)s; the opening entry debits it with the
+# same total, so it is zero again and the inventory account holds the stock counted.
+#
 # - id: JE-2025-01-0001
 #   date: 2025-01-01
 #   memo: Açılış kaydı 2025 (opening balances)
@@ -59,14 +66,17 @@ OPENING_EXAMPLE = """\
 #   postings:
 #     - {account: "%(cash)s", debit: "25000.00"}                 # cash in the till
 #     - {account: "%(bank)s", debit: "180000.00"}                # bank, as on the statement of 31 December
-#     - {account: "%(bank_eur)s", debit: "1000.00", currency: EUR, rate: "36.5944", base: "36594.40"}
-#     - {account: "%(inventory)s", debit: "42000.00"}            # stock counted on 31 December
+%(foreign)s#     - {account: "%(clearing)s", debit: "42000.00"}             # stock counted on 31 December (see above)
 #     - {account: "%(fixed)s", debit: "350000.00"}               # fixtures and kitchen equipment, at cost
 #     - {account: "%(depreciation)s", credit: "70000.00"}        # their accumulated depreciation
 #     - {account: "%(payable)s", credit: "56000.00", contact: SU-0001}   # what you owe suppliers
 #     - {account: "%(capital)s", credit: "400000.00"}            # paid-in capital
-#     - {account: "%(retained)s", credit: "107594.40"}           # retained earnings (the balancing figure)
+#     - {account: "%(retained)s", credit: "%(balancing)s"}           # retained earnings (the balancing figure)
 """
+# A euro bank balance, in lira at the rate of 31 December: only where the base currency is the lira
+# (in books kept in euros the euro account is a base-currency account, and the rate would be wrong).
+OPENING_FOREIGN = ('#     - {account: "%s", debit: "1000.00", currency: EUR, rate: "36.5944", base: "36594.40"}'
+                   '   # 1,000.00 EUR\n')
 
 
 def _books_toml(name: str, currency: str, fiscal_year_start: str, chart: str, language: str = "en") -> str:
@@ -148,13 +158,17 @@ def _template_records(template: str, chart: str, currency: str = "TRY"
     return out
 
 
-def _opening_example(chart: str) -> str:
-    """The commented opening-entry template, with the chart's account codes."""
+def _opening_example(chart: str, currency: str = "TRY") -> str:
+    """The commented opening-entry template, with the chart's account codes, that validates once
+    copied (a foreign-currency line only for books kept in lira)."""
     tdhp = chart == "tr-tdhp"
-    codes = (dict(cash="100.01", bank="102.01", bank_eur="102.02", inventory="150.01", fixed="255.01",
+    codes = (dict(cash="100.01", bank="102.01", bank_eur="102.02", clearing="329.01", fixed="255.01",
                   depreciation="257.01", payable="320.01", capital="500.01", retained="570.01") if tdhp else
-             dict(cash="1010", bank="1020", bank_eur="1030", inventory="1210", fixed="1540", depreciation="1590",
+             dict(cash="1010", bank="1020", bank_eur="1030", clearing="2020", fixed="1540", depreciation="1590",
                   payable="2010", capital="3010", retained="3020"))
+    lira = currency == "TRY"
+    codes.update(base=currency, foreign=OPENING_FOREIGN % codes["bank_eur"] if lira else "",
+                 balancing="107594.40" if lira else "71000.00")
     return OPENING_EXAMPLE % codes
 
 
@@ -216,7 +230,7 @@ def new_books(name: str, *, template: str = "restaurant", chart: str = "tr-tdhp"
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
         **vscode_files(),
-        "journals/opening.example.yaml": _opening_example(chart),
+        "journals/opening.example.yaml": _opening_example(chart, currency),
         "rates/README.txt": RATES_README,
     }
     for rel, (kind, records) in _template_records(template, chart, currency).items():

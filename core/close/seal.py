@@ -267,7 +267,15 @@ def check_seals(book: Book) -> list[Problem]:
             kind, _, rid = key.partition(":")
             if kind in ("document", "move", "payroll") and rid in rederived:
                 continue
-            if key not in stored:
+            if key not in stored and kind == "account":
+                d, f, ln = now[key]         # the account is old: postings of the month moved to it
+                problems.append(Problem("E070", f, ln, f"account {rid} is posted to in closed period {period}, "
+                                        "which it was not when the month was sealed", record=rid,
+                                        found=f"sealed by closes/{period}.yaml ({(rec.seal or '')[:19]})",
+                                        hint=f"a posting of {period} moved to {rid}: undo what moved it (an edit, "
+                                        f"or books.toml [accounts] for derived postings), or `kebir reopen {period} "
+                                        "--reason ...`"))
+            elif key not in stored:
                 d, f, ln = now[key]
                 problems.append(Problem("E070", f, ln, f"{kind} {rid} was added to closed period {period}",
                                         record=rid, expected=f"no new records dated in {period}",
@@ -292,5 +300,9 @@ def _changed_hint(kind: str, rid: str, period: str) -> str:
     if kind == "rate":
         return (f"a rate in force in a closed month is sealed: undo the change, or `kebir reopen {period} "
                 "--reason ...`")
+    if kind in ("document", "move", "payroll"):
+        return (f"if {rid} itself was not edited, the postings derived from it changed (books.toml [accounts], "
+                f"a price or rate it uses): undo that change; else correct it with reversing and correcting "
+                f"entries in an open period, or `kebir reopen {period} --reason ...`")
     return ("correct it with reversing and correcting entries in an open period, "
             f"or `kebir reopen {period} --reason ...`")

@@ -263,6 +263,8 @@ def build_customer(book: Book, contact_id: str, as_of: date) -> Table:
                 amount, state = from_minor(st.gross, dec), st.state
             elif doc.kind == "credit-note" and doc.status != "cancelled":
                 amount = from_minor(settled_by(book, "ar").get(doc.id, 0), dec)      # gross, as invoices
+                # it settles its invoice as a payment does: applied, or what it left on account
+                state = f"on account {from_minor(advance[doc.id], dec)}" if doc.id in advance else "applied"
             elif doc.kind == "payment" and doc.status != "cancelled":
                 state = f"on account {from_minor(advance[doc.id], dec)}" if doc.id in advance else "applied"
             rows.append(("document", str(doc.date), doc.id, f"{doc.kind}{': ' + doc.memo if doc.memo else ''}",

@@ -99,6 +99,8 @@ def parse_period(text: str) -> Span:
     t = text.strip()
     if (rel := _relative(t)) is not None:
         return rel
+    if re.match(r"0000(?!\d)", t):
+        raise ValueError(f"cannot read period {text!r}: there is no year 0000")
     if m := re.fullmatch(r"(\d{4})", t):
         y = int(m[1])
         return Span(date(y, 1, 1), date(y + 1, 1, 1))
@@ -110,7 +112,7 @@ def parse_period(text: str) -> Span:
         if 1 <= mo <= 12:
             return Span(date(y, mo, 1), _next_month(y, mo))
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
-        d = date.fromisoformat(t)
+        d = _day(t, f"period {text!r}")
         return Span(d, date.fromordinal(d.toordinal() + 1))
     raise ValueError(f"cannot read period {text!r}: write 2025, 2025Q1, 2025-03, 2025-03-04, "
                      "'this month', 'last quarter' or 'last year'")
@@ -119,15 +121,32 @@ def parse_period(text: str) -> Span:
 def span_from(period: str | None, begin: str | None, end: str | None) -> Span:
     """Combine -p with -b/-e (which narrow it). Raises ValueError on bad dates."""
     span = parse_period(period) if period else Span()
-    try:
-        b = date.fromisoformat(begin) if begin else span.begin
-        e = date.fromisoformat(end) if end else span.end
-    except ValueError:
-        raise ValueError("dates for -b/-e are written YYYY-MM-DD") from None
-    if b is not None and e is not None and b >= e:
-        raise ValueError(f"the period from {b} to before {e} has no days: -e is the day after the last one, "
-                         "so it comes after -b (and -b/-e narrow -p, they cannot leave it)")
+    b = _day(begin, "-b") if begin else span.begin
+    e = _day(end, "-e") if end else span.end
+    if b is not None and e is not None and e <= b:
+        raise ValueError(f"-e {e} is not after the first day {b}: -e names the day after the last one "
+                         f"(end exclusive), e.g. -b {b} -e {_next_month(b.year, b.month)} for {b.year}-{b.month:02d}")
     return Span(b, e)
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
+def _day(text: str, what: str) -> date:
+    """A YYYY-MM-DD day; a malformed one says what is wrong with it ("February 2025 has 28 days")."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if m is None:
+        raise ValueError(f"{what}: dates are written YYYY-MM-DD, not {text!r}")
+    y, mo, d = (int(g) for g in m.groups())
+    if y == 0:
+        raise ValueError(f"{what}: there is no year 0000")
+    if not 1 <= mo <= 12:
+        raise ValueError(f"{what}: there is no month {m[2]} in {text!r}: months run from 01 to 12")
+    last = (_next_month(y, mo) - timedelta(days=1)).day
+    if not 1 <= d <= last:
+        raise ValueError(f"{what}: {_MONTH_NAMES[mo - 1]} {y} has {last} days, so {text!r} is no day of it")
+    return date(y, mo, d)
 
 
 EVERY = {"M": 1, "Q": 3, "Y": 12}

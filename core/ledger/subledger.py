@@ -16,7 +16,9 @@ derived postings, never as memo text:
 Aging, `kebir status`, the customer 360, commissions and the close's tie-outs read `replay`,
 which walks those rows together with the postings on the control account that no derived
 allocation covers (manual journal entries: opening balances, corrections), manual debits opening
-items and manual credits settling the oldest ones. Amounts in the replay are base minor units.
+items and manual credits settling the oldest ones. A base-currency payment without allocations
+settles the oldest items of all in the replay, manual ones included (derivation only knew the
+documents). Amounts in the replay are base minor units.
 
 An item is due on its document's `due:`, else on its date plus the contact's payment terms
 (`net30` = 30 days; no terms: due at once).
@@ -222,12 +224,37 @@ def _events(book, side: str, as_of: date | None) -> list[tuple]:
             events.append((day, entry, 0, n, "open", contact or "", source, None, amount, str(f), ln))
         elif amount < 0:
             events.append((day, entry, 0, n, "oldest", contact or "", None, source, -amount, str(f), ln))
+    unallocated = _unallocated_payments(book)
     for n, (entry, day, _s, kind, party, doc, by, _c, _amt, base, f, ln) in enumerate(
             rows.select(*[c for c in ALLOC_SCHEMA if c != "_k"]).iter_rows()):
+        if kind == "settle" and by in unallocated:
+            # derivation chose these invoices oldest first among the documents it knew; the replay
+            # knows the manual items too (an opening balance), so the oldest of all are settled
+            kind, doc = "oldest", None
         if base != 0 or kind == "open":
             events.append((day, entry, 1, n, kind, party or "", doc, by, base, f, ln))
     events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
     return events
+
+
+def _unallocated_payments(book) -> set[str]:
+    """Payments in the base currency without `allocations:`: they settle the party's oldest open
+    items, which the replay decides (manual items such as opening balances included); foreign
+    currency payments, and the payments of a party with items in another currency, keep
+    derivation's choice, made per currency."""
+    def build() -> set[str]:
+        base = book.settings.base_currency
+        # a party with items in another currency keeps derivation's choice: the replay works in base
+        # and would let a lira payment settle a euro invoice
+        foreign = {d.party for d in book.documents if (d.currency or base) != base}
+        controls = [c for c in (book.settings.role(r) for r in SIDES.values()) if c]
+        if controls and not book.postings.is_empty():
+            manual = book.postings.filter(pl.col("account").is_in(controls) & (pl.col("currency") != base))
+            foreign |= set(manual.get_column("contact").drop_nulls().to_list())
+        return {d.id for d in book.documents
+                if d.kind in ("payment", "supplier-payment") and not d.allocations
+                and (d.currency or base) == base and d.party not in foreign}
+    return book._memo("_subledger_unallocated", build)
 
 
 def replay(book, side: str, as_of: date | None = None) -> Replay:

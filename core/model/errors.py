@@ -93,6 +93,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E205": (ERROR, "employee's cost centre has no accounts"),
     "E160": (ERROR, "date that is not on the calendar"),
     "E161": (ERROR, "CSV header has a misspelt column"),
+    "E190": (ERROR, "CSV header names a column twice"),
     "E162": (ERROR, "Turkish tax number (VKN or TCKN) fails its check digits"),
     "E163": (ERROR, "IBAN fails its check"),
     "E140": (ERROR, "payment allocated beyond what is open on the invoice"),

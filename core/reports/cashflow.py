@@ -16,8 +16,8 @@ expects:
 A balance-sheet account's line is minus its change (an increase in receivables uses cash; an
 increase in payables provides it). Which activity an account belongs to goes by code prefix, the
 longest match winning: `[cash_flow]` in books.toml (`investing`, `financing`, `non_cash`, lists of
-prefixes), else the defaults for the chart (TDHP below; other charts: equity is financing and
-everything else operating). The year-end closing chain is left out: it moves the result between
+prefixes), else the defaults for the chart (TDHP and ifrs-small below; other charts: equity is financing
+and everything else operating). The year-end closing chain is left out: it moves the result between
 income, expense and equity and never touches cash. Opening entries (core/ledger/opening.py) dated in the
 span are balances brought forward, not flows: their cash postings are in the cash at the beginning
 and the rest of them are left out (the fixed assets and the accumulated depreciation brought forward
@@ -54,6 +54,10 @@ from core.reports.statements import (
 # non-cash; 30 and 40 bank loans and 5 equity are financing.
 TDHP = {"investing": ("11", "24", "25", "26", "27"), "non_cash": ("257", "268", "278"),
         "financing": ("30", "40", "5")}
+# ifrs-small (core/books/charts.py): 15xx property, plant and equipment and 16xx intangibles are
+# investing; 1590/1690 accumulated depreciation and amortisation are non-cash; 21xx borrowings and
+# 3xxx equity are financing.
+IFRS_SMALL = {"investing": ("15", "16"), "non_cash": ("1590", "1690"), "financing": ("21", "3")}
 ACTIVITIES = ("operating", "investing", "financing")
 
 
@@ -65,6 +69,8 @@ def classifier(book: Book) -> dict[str, tuple[str, ...]]:
         return configured
     if book.settings.chart == "tr-tdhp" or "590" in book.accounts or "690" in book.accounts:
         return dict(TDHP)
+    if book.settings.chart == "ifrs-small":
+        return dict(IFRS_SMALL)
     return {"investing": (), "financing": (), "non_cash": ()}
 
 
