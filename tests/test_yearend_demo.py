@@ -117,7 +117,7 @@ def test_demo_year_end__the_2026_opening_entry_is_the_closing_balance_sheet(clos
     closes, _ = read_closes(closed_demo)
     listed: dict[str, Decimal] = {}
     for o in closes["2025-12"].opening or ():
-        listed[o.account] = listed.get(o.account, Decimal(0)) + Decimal(o.balance)
+        listed[o.account] = listed.get(o.account, Decimal(0)) + Decimal(o.base_value)
     assert {a: v for a, v in listed.items() if v} == opening
 
 
