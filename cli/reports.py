@@ -425,7 +425,7 @@ def kpi_report(
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
-               churn_months=churn_months, lang=_lang(book, lang)), fmt, output, csv_dialect)
+               churn_months=churn_months), fmt, output, csv_dialect, _lang(book, lang))
     warn_errors(problems)
 
 

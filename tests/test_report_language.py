@@ -36,8 +36,9 @@ REPORTS = [
 ]
 
 
-# Words people typed into the demo, not the report's: an activity's subject "Late delivery complaint".
-TYPED = {"crm activities -p 2025-01": {"Late"}}
+# Words people typed into the demo, not the report's: activity subjects ("Late delivery complaint", "Introductory
+# call", "Office visit with samples").
+TYPED = {"crm activities -p 2025-01": {"Late", "call", "visit"}}   # "Introductory call", "Office visit ..."
 
 
 def visible(page: str) -> str:

@@ -126,6 +126,13 @@ def rates_in(book: Book, span: Span) -> list[tuple]:
             .iter_rows() if (span.begin is None or d >= span.begin) and (span.end is None or d < span.end)]
 
 
+def _tag(tag: str) -> str:
+    """A kebir tag as an hledger tag: `close` -> `close:` (a tag without a value); `due:2026-02-27`
+    -> `due:2026-02-27` (name `due`, value the date), which `kebir import journal` reads back as it
+    was, where `due:2026-02-27:` would come back with a colon after the date."""
+    return tag if ":" in tag else f"{tag}:"
+
+
 def entries_with_postings(p: pl.DataFrame, e: pl.DataFrame):
     """(id, date, memo, payee, source, tags, postings) per entry in date order; postings are the
     columns account, currency, amount, base, contact, memo, rate, tags as parallel lists."""
@@ -174,7 +181,7 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
         meta = [f"source:{source}"] if source else []
         if who:
             meta.append(f"payee:{payee}")
-        meta += [f"{t}:" for t in (tags or "").split(",") if t]
+        meta += [_tag(t) for t in (tags or "").split(",") if t]
         if meta:
             out.append("    ; " + ", ".join(meta))
         for acc, cur, amt, bse, contact, pmemo, rate, ptags in zip(*legs):
@@ -188,7 +195,7 @@ def export_hledger(book: Book, span: Span = Span()) -> str:
                     line += f" @@ {fmt_minor(abs(bse), bdec)} {base}"
             if rate and cur != base:
                 note.append(f"rate:{rate}")
-            note += [f"{t}:" for t in (ptags or "").split(",") if t]
+            note += [_tag(t) for t in (ptags or "").split(",") if t]
             if pmemo:      # a memo with a colon would read as a tag: `memo:` keeps it whole, to the end
                 note.append(("memo:" if ":" in pmemo else "") + _clean(pmemo))
             if note:

@@ -447,20 +447,6 @@ CATALOGUE.update({
     "kpi.title": ("Key figures, {period}", "Temel göstergeler, {period}"),
     "kpi.col.kpi": ("KPI", "Gösterge"),
     "kpi.col.name": ("Name", "Ad"),
-    "kpi.revenue": ("Revenue (net sales)", "Hasılat (net satışlar)"),
-    "kpi.revenue_growth_pct": ("Revenue growth %", "Hasılat artışı %"),
-    "kpi.cost_of_sales": ("Cost of sales", "Satışların maliyeti"),
-    "kpi.gross_margin_pct": ("Gross margin %", "Brüt kâr marjı %"),
-    "kpi.food_cost_pct": ("Food cost %", "Gıda maliyeti oranı %"),
-    "kpi.dso_days": ("DSO on credit sales (days)", "Alacak tahsil süresi, veresiye satışlar (gün)"),
-    "kpi.dpo_days": ("DPO (days)", "Borç ödeme süresi (gün)"),
-    "kpi.inventory_turnover": ("Inventory turnover (times)", "Stok devir hızı (kez)"),
-    "kpi.days_of_inventory": ("Days of inventory", "Stokta kalma süresi (gün)"),
-    "kpi.active_customers": ("Active customers (invoiced)", "Aktif müşteriler (faturalanan)"),
-    "kpi.new_customers": ("New customers", "Yeni müşteriler"),
-    "kpi.churn_pct": ("Customer churn %", "Müşteri kaybı %"),
-    "kpi.clv": ("Customer lifetime value", "Müşteri yaşam boyu değeri"),
-    "kpi.cac": ("Acquisition cost per new customer", "Yeni müşteri başına edinme maliyeti"),
 })
 
 # The customer page (core/crm/customer.py): labels only; ids, stages and bucket ids stay as written.

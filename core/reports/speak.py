@@ -101,6 +101,10 @@ def in_language(table: Table, lang: str) -> Table:
         k, n = keys.index("kpi"), keys.index("name")
         rows = tuple(tuple(text(f"kpi.{r[k]}", lang) if i == n and f"kpi.{r[k]}" in CATALOGUE else v
                            for i, v in enumerate(r)) for r in rows)
+    if table.name == "activities" and "kind" in keys:     # call, meeting ...: the customer page's words
+        k = keys.index("kind")
+        rows = tuple(tuple(text(f"cust.kind.{v}", lang) if i == k and f"cust.kind.{v}" in CATALOGUE else v
+                           for i, v in enumerate(r)) for r in rows)
     labels = [i for i, key in enumerate(keys) if key in LABELS]
     if labels:
         rows = tuple(tuple(say(v, lang, "row.") if i in labels and isinstance(v, str) else v
