@@ -37,7 +37,7 @@ def test_a_fiscal_year_start_of_a_real_day__is_taken(tmp_path):
 def test_a_span_with_no_days__is_a_usage_error_not_an_empty_report_titled_as_a_day(tmp_path, args):
     root = write_books(tmp_path, {})
     done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), *args])
-    assert done.exit_code == 2 and "has no days" in done.output
+    assert done.exit_code == 2 and "is not after the first day" in done.output
 
 
 def test_a_one_day_span__still_reads(tmp_path):

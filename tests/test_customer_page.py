@@ -7,12 +7,12 @@ One firm, typed by hand: Boğaziçi Etkinlik is the ERP customer CU-0050 (net30,
   INV-0002  2025-02-20   50,000.00 + 20% VAT =  60,000.00, due 2025-03-22
   INV-0003  2025-03-25  100,000.00 + 20% VAT = 120,000.00, due 2025-04-24
   PAY-0001  2025-02-15   12,000.00 allocated to INV-0001: paid
-  PAY-0002  2025-03-28   20,000.00, no allocation: the oldest open item of CU-0050, INV-0003, which
-            keeps 100,000.00 open (INV-0002 was issued to CU-0057 before the merge and keeps that id:
-            the subledger settles per the id a document was written with, as `kebir status` does)
+  PAY-0002  2025-03-28   20,000.00, no allocation: the oldest open item of the party, INV-0002 (issued
+            to CU-0057 before the merge: the merged ids are one party, settled oldest first), which
+            keeps 40,000.00 open; INV-0003 keeps all of its 120,000.00
 
-By hand on 30 April 2025: INV-0002 60,000.00 open, 39 days late (9 in March + 30 in April): 31-60;
-INV-0003 100,000.00 open, 6 days late: 1-30. Balance 160,000.00, over the 150,000.00 limit:
+By hand on 30 April 2025: INV-0002 40,000.00 open, 39 days late (9 in March + 30 in April): 31-60;
+INV-0003 120,000.00 open, 6 days late: 1-30. Balance 160,000.00, over the 150,000.00 limit:
 160,000 / 150,000 = 106.67%, shown as 107%. Net sales (without VAT) by month: January 10,000.00,
 February 50,000.00, March 100,000.00, April none; the 12 months May 2024 - April 2025 add up to
 160,000.00. Timeline, newest first: the call of 28 April, the proposal D-0002 (15 April, 50%),
@@ -116,10 +116,10 @@ def test_page__the_firm_by_hand(firm):
         ("CU-0050", "erp", None), ("C-0101", "crm", None), ("CU-0057", "erp", "CU-0050")]
     assert dict(page.fields)["website"] == "www.bogazicietkinlik.com.tr"       # held by the CRM record only
     assert [(i.doc, i.days_late, i.bucket, i.amount) for i in page.items] == [
-        ("INV-0002", 39, "31-60", D("60000.00")), ("INV-0003", 6, "1-30", D("100000.00"))]
+        ("INV-0002", 39, "31-60", D("40000.00")), ("INV-0003", 6, "1-30", D("120000.00"))]
     assert page.balance == D("160000.00") and page.credit_limit == D("150000.00")
     assert page.over_limit and page.used_pct == 107 and page.days_past_due == 39
-    assert dict(page.buckets) == {"current": D("0.00"), "1-30": D("100000.00"), "31-60": D("60000.00"),
+    assert dict(page.buckets) == {"current": D("0.00"), "1-30": D("120000.00"), "31-60": D("40000.00"),
                                   "61-90": D("0.00"), "90+": D("0.00")}
     months = dict(page.months)
     assert list(months)[0] == "2024-05" and list(months)[-1] == "2025-04" and len(months) == 12
