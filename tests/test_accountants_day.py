@@ -250,3 +250,16 @@ def test_progress__dedup_scan_reports_its_stages(eur_books):
 def test_progress__nothing_on_stderr_when_piped(eur_books):
     run = kebir("report", "trial-balance", "--books", str(eur_books), "-f", "csv")
     assert run.exit_code == 0 and run.stderr == ""
+
+
+def test_new__an_amount_with_a_comma_is_refused_never_multiplied(books):
+    """`kebir new ... --amount 12,50` wrote 1250.00 (the comma dropped): a Turkish accountant's
+    twelve and a half became one thousand two hundred and fifty. Only digits and a point pass."""
+    from core.books.newrecord import EditError, _money
+
+    book, _ = books({})
+    assert _money(book, "12.50", "TRY", "--amount") == "12.50"
+    assert _money(book, "1500", "TRY", "--amount") == "1500.00"
+    for typed in ("12,50", "12,5", "1,2,3", "1.234,56", "1e3", "١٢", "0x10", "1_000", ""):
+        with pytest.raises(EditError):
+            _money(book, typed, "TRY", "--amount")

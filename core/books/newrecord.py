@@ -56,11 +56,19 @@ class Form:
     currency: str | None = None
 
 
+AMOUNT = re.compile(r"-?[0-9]{1,15}(\.[0-9]+)?")
+
+
 def _money(book: Book, text: str, currency: str, what: str) -> str:
     """An amount as the books write it: positive, padded to the currency's decimals, never rounded."""
+    # Only what the books themselves write: ASCII digits and a point. A comma is refused, never
+    # dropped: "12,50" is 12.50 to a Turkish accountant and 1250 with the comma taken out.
+    if not isinstance(text, str) or not AMOUNT.fullmatch(text.strip()):
+        raise EditError(f"{what} {text!r} is not an amount: write it like 1500.00 (digits and a point for the "
+                        "decimals; no comma, no thousands separator)")
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except (InvalidOperation, AttributeError):
+        value = Decimal(text.strip())
+    except InvalidOperation:
         raise EditError(f"{what} {text!r} is not an amount: write it like 1500.00") from None
     places = book.settings.decimals(currency)
     if not value.is_finite() or value <= 0:
