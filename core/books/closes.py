@@ -51,7 +51,10 @@ def _joined(fields: dict[str, Any], extra: Extra, order: Order, last: str | None
     out.update(extra)
     if last is not None and fields.get(last) is not None:
         out[last] = fields[last]
-    return {k: out[k] for k in order} if order else out
+    if not order:
+        return out
+    # in the order written; a key written empty (`by: ~`) holds nothing to keep
+    return {**{k: out[k] for k in order if k in out}, **{k: v for k, v in out.items() if k not in order}}
 
 
 @dataclass(frozen=True, slots=True)
