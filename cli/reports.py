@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import build, on_date, open_books, out_format, show, span_of, usage, warn_errors
+from cli._common import build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors
 from cli._options import (
     AccountOpt,
     BeginOpt,
@@ -32,7 +32,6 @@ from core.ledger.period import Span, parse_period
 from core.model import errors
 from core.reports import Scope, columns
 from core.books.closes import read_closes
-from core.model.i18n import language
 from core.reports.aging import build_aging
 from core.reports.register import build_register
 from core.reports.sales import build_sales
@@ -104,7 +103,7 @@ def trial_balance(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    words = _lang(book, lang)
+    words = report_language(book, lang)
     if depth is None and layout in (None, "balances"):
         table = build_trial_balance(book, span, historical=historical, account_prefix=account, lang=words)
     else:
@@ -113,14 +112,6 @@ def trial_balance(
     show(table, fmt, output, csv_dialect, words)
     warn_errors(problems)
 
-
-def _lang(book, lang: str | None) -> str:
-    """--lang, else books.toml [company] language, else English."""
-
-    try:
-        return language(book.settings.language, lang)
-    except ValueError as exc:
-        raise usage(str(exc)) from None
 
 
 def _filed(book, layout: str | None) -> str | None:
@@ -197,7 +188,7 @@ def balance_sheet(
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
     as_of_cols = columns.balance_days(span, cols, book)
-    words = _lang(book, lang)
+    words = report_language(book, lang)
     table = _statement(build_balance_sheet, build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1],
                        _filed(book, layout), words, depth=depth, scope=Scope(account, location))
     show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect, words)
@@ -243,7 +234,7 @@ def income_statement(
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     cols = _statement_columns(span, monthly, quarterly, yearly, compare, book)
-    words = _lang(book, lang)
+    words = report_language(book, lang)
     table = _statement(build_income_statement, build_income_statement_filed, book, cols or span,
                        _filed(book, layout), words, depth=depth, include_closing=include_closing,
                        scope=Scope(account, location))
@@ -425,7 +416,7 @@ def kpi_report(
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
-               churn_months=churn_months), fmt, output, csv_dialect, _lang(book, lang))
+               churn_months=churn_months), fmt, output, csv_dialect, report_language(book, lang))
     warn_errors(problems)
 
 
@@ -455,7 +446,7 @@ def close_pack(
     record = closes.get(period)
     generated = entries_from_book(book, list(record.generated or ())) if record else None
     _render.emit(close_pack_html(book, period, record.as_dict() if record else None, generated,
-                                 lang=_lang(book, lang)), output)
+                                 lang=report_language(book, lang)), output)
     warn_errors(problems + found)
 
 

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from core.reports.speak import in_language
 
 CUSTOMERS = """\
 - {id: CU-0001, kind: company, name: Boğaziçi Etkinlik Organizasyon ve Turizm Ticaret Limited Şirketi, \
@@ -102,7 +103,7 @@ def demo_tables(demo_copy):
         "income-statement-quarterly": build_income_statement_filed(book, split(year, "Q"), depth=1, lang="tr"),
         "income-statement-monthly": build_income_statement_filed(book, split(year, "M"), depth=1, lang="tr"),
         "aging": build_aging(book, "ar", date(2025, 12, 31)),
-        "kpi": build_kpi(book, parse_period("2025Q4"), lang="tr"),
+        "kpi": in_language(build_kpi(book, parse_period("2025Q4")), "tr"),   # as `show` says it to a Turkish book
         "ledger": build_register(book, Scope("100.01"), parse_period("2025-01")),
     }
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from core.model.i18n import period_text, text
+from core.model.i18n import text
 from core.model.records import Book
 from core.model.money import from_minor
 from core.ledger.period import Span, compared, short_label
@@ -150,10 +150,11 @@ LABELS = (
 
 
 def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope = Scope(),
-              churn_months: int = CHURN_MONTHS, lang: str = "en") -> Table:
+              churn_months: int = CHURN_MONTHS) -> Table:
     """The KPIs of `span` and of the span `against` (previous | last-year), with the change; a customer
-    is lost after `churn_months` months without an invoice; the names in `lang` from the language
-    catalogue (the `kpi` ids stay as they are)."""
+    is lost after `churn_months` months without an invoice. Names are the catalogue's English ones
+    (the `kpi` ids stay as they are); pages for people say them in the books' language through
+    core.reports.speak, as every report."""
     if span.begin is None or span.end is None:
         raise ValueError("KPIs need a bounded period: give -p or -b and -e")
     dec = book.settings.base_decimals
@@ -173,19 +174,18 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
     for key, _label, _kind in LABELS:
         a, b = value(key, f_now, k_now), value(key, f_before, k_before)
         change = None if a is None or b is None else a - b
-        rows.append((key, text(f"kpi.{key}", lang), a, b, change))
-    cols = (Column("kpi", text("kpi.col.kpi", lang), terminal=False), Column("name", text("kpi.col.name", lang)),
+        rows.append((key, text(f"kpi.{key}", "en"), a, b, change))
+    cols = (Column("kpi", text("kpi.col.kpi", "en"), terminal=False), Column("name", text("kpi.col.name", "en")),
             Column("value", short_label(span), "pct"), Column("previous", short_label(before), "pct"),
-            Column("change", text("col.change", lang), "pct"))
+            Column("change", text("col.change", "en"), "pct"))
     last = span.end - timedelta(days=1)
     meta: dict[str, Any] = {
         "currency": book.base, "company": book.settings.name, "begin": str(span.begin), "end": str(span.end),
         "compared_with": {"begin": str(before.begin), "end": str(before.end)}, **scope.meta(),
         "inputs": {k: (from_minor(v, dec) if k in MONEY_INPUTS else v) for k, v in f_now.items()},
-        "as_of": str(last), "churn_months": churn_months, "language": lang,
+        "as_of": str(last), "churn_months": churn_months, "language": "en",
     }
-    said = span.label() if lang == "en" else period_text(span.begin, span.end, lang)
-    return Table("kpi", text("kpi.title", lang, period=said), cols, tuple(rows), None, meta)
+    return Table("kpi", text("kpi.title", "en", period=span.label()), cols, tuple(rows), None, meta)
 
 
 def months_before(day: date, n: int) -> date:
