@@ -37,8 +37,9 @@ def exact_number(d: Decimal) -> float | None:
     """The double to write for `d`, or None when the cell, read back, would not be exactly `d`."""
     if not d.is_finite():
         return None
-    f = float(d)
-    back = float(f"{f:.16G}")          # what xlsxwriter writes (xmlwriter: f"{number:.16G}") read back
+    # ok-float: an xlsx cell holds a double; kept only when it reads back as exactly `d`
+    f = float(d)  # ok-float
+    back = float(f"{f:.16G}")  # ok-float: what xlsxwriter writes (xmlwriter: f"{number:.16G}"), read back
     return f if Decimal(repr(back)) == d else None
 
 
