@@ -69,7 +69,7 @@ class Targets:
     @property
     def book(self):
         if self._book is None:
-            self._book, _ = self.load.load_ledger(DEMO)
+            self._book, _ = self.load.load_ledger(DEMO, use_cache=False)   # never writes a cache into the demo
         return self._book
 
     def table(self) -> dict[str, tuple[Callable[[bytes], object], list[bytes]]]:
@@ -340,7 +340,7 @@ def run_atheris(name: str, seconds: float) -> dict:
     count_file.unlink(missing_ok=True)
     log = OUT / name / "atheris.log"
     with log.open("wb") as fh:
-        proc = subprocess.run([sys.executable, __file__, "--child", name, "--seconds", str(seconds)],
+        proc = subprocess.run([sys.executable, __file__, "--child", name, "--seconds", str(seconds), "--out", str(OUT)],
                               stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, check=False)
     text = log.read_text(encoding="utf-8", errors="replace")
     done = [ln for ln in text.splitlines() if "stat::number_of_executed_units" in ln]
@@ -351,14 +351,17 @@ def run_atheris(name: str, seconds: float) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global OUT
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=60, help="per target (default 60)")
     ap.add_argument("--targets", default="", help="comma-separated; default: all")
     ap.add_argument("--engine", choices=("atheris", "mutate"), default=None,
                     help="default: atheris when installed, else mutate")
     ap.add_argument("--seed", type=int, default=20261127, help="the mutate engine's random seed")
+    ap.add_argument("--out", type=Path, default=OUT, help="where crashes and summary.json go (default bench/out/fuzz)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    OUT = args.out
     if args.child:
         atheris_child(args.child, args.seconds)
         return 0

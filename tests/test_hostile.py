@@ -161,9 +161,10 @@ def test_bench_fuzz_script__runs_every_target_and_finds_nothing(tmp_path):
     import json
     import sys
 
-    out = subprocess.run([sys.executable, "bench/fuzz.py", "--engine", "mutate", "--seconds", "0.3"],
+    out = subprocess.run([sys.executable, "bench/fuzz.py", "--engine", "mutate", "--seconds", "0.3",
+                          "--out", str(tmp_path)],
                          cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
-    summary = json.loads((Path(__file__).parent.parent / "bench/out/fuzz/summary.json").read_text())
+    summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["crashes"] == 0 and len(summary["results"]) >= 10
     assert all(r["inputs"] > 0 for r in summary["results"])
