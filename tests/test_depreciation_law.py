@@ -71,11 +71,16 @@ def test_vuk_passenger_car__pro_rata_in_the_first_year_and_the_rest_after_the_li
 
 
 def test_vuk_disposal__the_year_of_disposal_takes_none():
-    # 120,000.00 over 5 years from May 2023: 24,000.00 for 2023 and 2024; sold 30 June 2025 for 80,000.00
+    # 120,000.00 over 5 years from May 2023: 24,000.00 for 2023 and 2024; sold 30 June 2025 for 80,000.00.
+    # The closes of January to May post a twelfth each as for any asset held (2,000.00 x 5 = 10,000.00),
+    # June none; the disposal takes back all 58,000.00 of 257 (48,000.00 + 10,000.00) and reverses the
+    # 10,000.00 of 2025 from the expense, so 2025 nets to none and the book value that goes is the one at
+    # the end of 2024: 120,000.00 - 48,000.00 = 72,000.00; gain 80,000.00 - 72,000.00 = 8,000.00
     van = asset("120000.00", 60, "2023-05-01", disposed=date(2025, 6, 30), disposal_proceeds="80000.00")
-    assert year_total(van, 2025, VUK) == 0
+    assert months(van, "2025-01", "2025-07", VUK) == [200000] * 5 + [0, 0]
     d = disposal(van, VUK)
-    assert (d.accumulated, d.book_value, d.gain) == (4800000, 7200000, 800000)   # 80,000 - 72,000 = 8,000 gain
+    assert (d.accumulated, d.reversed, d.book_value, d.gain) == (5800000, 1000000, 7200000, 800000)
+    assert year_total(van, 2025, VUK) - d.reversed == 0
 
 
 # --------------------------------------------------------------------------- IFRS (IAS 16)
@@ -185,3 +190,83 @@ def test_close__fails_while_the_register_holds_an_asset_the_ledger_does_not(tmp_
     assert result.exit_code == 1
     assert "(asset-register-tie-out): 255.01 0.00, register 120,000.00" in result.output
     assert not (root / "closes/2025-03.yaml").exists()
+
+
+DISPOSAL_ROLES = ('[accounts]\nasset_disposal_proceeds = "136.01"\nasset_disposal_gain = "679.01"\n'
+                  'asset_disposal_loss = "689.01"\n')
+DISPOSAL_ACCOUNTS = ('- {code: "136.01", name: "Diğer çeşitli alacaklar", type: asset}\n'
+                     '- {code: "679.01", name: "Diğer olağandışı gelir ve kârlar", type: income}\n'
+                     '- {code: "689.01", name: "Diğer olağandışı gider ve zararlar", type: expense}\n')
+APRIL_RENT = """
+- id: JE-2025-04-0001
+  date: 2025-04-07
+  memo: Rent
+  postings:
+    - {account: "770.01", debit: "4000.00"}
+    - {account: "102.01", credit: "4000.00"}
+"""
+MAY_RENT = APRIL_RENT.replace("04-0001", "05-0001").replace("2025-04-07", "2025-05-07")
+
+
+def test_vuk_close__an_oven_sold_in_the_year_takes_back_the_year_and_ties(tmp_path):
+    # The oven (120,000.00 over 5 years from March 2025, VUK: 24,000.00 for 2025) is closed in March and
+    # April as any asset held: 2,000.00 a month, 257.01 holds 4,000.00. It is sold on 20 May for
+    # 115,000.00, and the register says so only then. The May close posts no depreciation for it and the
+    # disposal: Dr 257.01 4,000.00 (all booked), Cr 770.01 4,000.00 (2025 takes none, VUK), Dr 136.01
+    # 115,000.00, Cr 255.01 120,000.00; the book value that goes is the cost, 120,000.00 (bought this
+    # year), so the loss is 120,000.00 - 115,000.00 = 5,000.00 to 689.01.
+    # Dr 4,000 + 115,000 + 5,000 = 124,000.00 = Cr 4,000 + 120,000; 255.01 and 257.01 end at 0: the tie holds.
+    root = books_with_oven(tmp_path, "vuk")
+    toml = (root / "books.toml").read_text().replace("[accounts]\n", DISPOSAL_ROLES, 1)
+    (root / "books.toml").write_text(toml, encoding="utf-8")
+    with (root / "accounts.yaml").open("a", encoding="utf-8") as f:
+        f.write(DISPOSAL_ACCOUNTS)
+    (root / "journals/2025/2025-04.yaml").write_text(APRIL_RENT, encoding="utf-8")
+    (root / "journals/2025/2025-05.yaml").write_text(MAY_RENT, encoding="utf-8")
+    assert close(root).exit_code == 0
+    assert close(root, "2025-04").exit_code == 0
+    assert generated(root, "2025-04")["Depreciation 2025-04"] == [("770.01", "2000.00"), ("257.01", "-2000.00")]
+    with (root / "assets/register.yaml").open("a", encoding="utf-8") as f:
+        f.write('  disposed: 2025-05-20\n  disposal_proceeds: "115000.00"\n')
+    result = close(root, "2025-05")
+    assert result.exit_code == 0, result.output
+    entries = generated(root, "2025-05")
+    assert "Depreciation 2025-05" not in entries
+    assert entries["Disposal FA-0001 Kombi fırın"] == [
+        ("257.01", "4000.00"), ("770.01", "-4000.00"), ("136.01", "115000.00"), ("255.01", "-120000.00"),
+        ("689.01", "5000.00")]
+    assert "asset-register-tie-out" in result.output and "255.01 0.00" not in result.output
+    # the year's depreciation of the oven nets to none: 2,000.00 + 2,000.00 - 4,000.00
+    from core.erp.load import load_ledger
+
+    book, _ = load_ledger(root, use_cache=False)
+    expense = book.ledger().filter((book.ledger()["account"] == "770.01")
+                                   & book.ledger()["memo"].str.contains("FA-0001"))["base"].sum()
+    assert expense == 0
+
+
+def test_a_useful_life_changed_after_depreciation_was_booked__names_the_asset(tmp_path):
+    # March and April closed at 120,000.00 / 5 years = 24,000.00 a year: 2,000.00 a month, 4,000.00 in
+    # 257.01. The life is then edited to 4 years: 30,000.00 a year, 2,500.00 a month, 5,000.00 for the two
+    # months. kebir validate says so at the register line, naming FA-0001, and the May close refuses.
+    from core.erp.asset_ties import tie_out
+    from core.erp.load import load_ledger
+    from tests.test_close import run
+
+    root = books_with_oven(tmp_path, "vuk")
+    (root / "journals/2025/2025-04.yaml").write_text(APRIL_RENT, encoding="utf-8")
+    assert close(root).exit_code == 0 and close(root, "2025-04").exit_code == 0
+    register = (root / "assets/register.yaml").read_text()
+    (root / "assets/register.yaml").write_text(register.replace('life_months: "60"', 'life_months: "48"'))
+    result = run("validate", "--books", str(root))
+    assert result.exit_code == 1
+    assert ("assets/register.yaml:6: E206 error [FA-0001]: asset FA-0001 (Kombi fırın): the register no longer "
+            "gives the depreciation booked for it from 2025-03 (2 month(s))") in result.output
+    assert "expected: 4000.00 as booked by the closes; found: 5000.00 by life_months 48" in result.output
+    assert close(root, "2025-05").exit_code == 1
+    # the tie-out itself names the asset beside the account that does not agree
+    book, _ = load_ledger(root, use_cache=False)
+    ok, detail = tie_out(book, date(2025, 4, 30), "2025-04")
+    assert not ok
+    assert detail == ("257.01 -4000.00, register -5000.00; assets whose depreciation differs from the register: "
+                      "FA-0001 from 2025-03 booked 4000.00, register 5000.00")

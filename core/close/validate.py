@@ -307,11 +307,13 @@ def _qty(thousandths: int) -> str:
 
 def check_close_records(book: Book) -> list[Problem]:
     """Accounts, locations and contacts named by assets/register.yaml and recurring.yaml; purchases
-    of fixed assets the register does not hold (E202) and VUK lives in whole years (E204)."""
+    of fixed assets the register does not hold (E202), VUK lives in whole years (E204) and register
+    entries that no longer give the depreciation booked for them (E206)."""
     groups = book.groups()
     return (assets.check_references(book.assets, book.accounts, groups, book.locations)
             + recurring.check_references(book.recurring, book.accounts, groups, book.contacts)
-            + asset_ties.check_unregistered(book) + depreciation.check_method(book.assets, book.settings.assets.method))
+            + asset_ties.check_unregistered(book) + depreciation.check_method(book.assets, book.settings.assets.method)
+            + asset_ties.check_schedule_changes(book))
 
 
 CHECKS: tuple[Check, ...] = (

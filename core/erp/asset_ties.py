@@ -19,12 +19,19 @@ books.toml names `[assets] method`); books without either are not held to one.
   close's own entries, each fixed-asset account's balance equals the cost of the register's
   assets in it (acquired by then, not disposed), and each accumulated depreciation account's
   balance equals their accumulated depreciation under the books' method (opening and movements
-  alike, since both are in the balance).
+  alike, since both are in the balance). When it fails, the row names the assets whose booked
+  depreciation differs from the register (`schedule_changes`).
+- `check_schedule_changes` (E206, run by `kebir validate`): an asset whose register entry (useful
+  life, method, rate, cost, acquisition day) no longer gives the depreciation the closes booked for
+  it: each depreciation leg names its asset and month (`Depreciation FA-0003 2025-03`), so a
+  changed entry is found at once, by name, not at the next close's tie-out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -115,6 +122,73 @@ def check_unregistered(book: Book) -> list[Problem]:
     return problems
 
 
+_DEPRECIATION_MEMO = re.compile(r"Depreciation (\S+) (\d{4}-\d{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChange:
+    """An asset whose booked depreciation differs from its register entry's schedule."""
+    asset: str
+    first: str                       # the first month that differs
+    booked: int                      # booked in the months compared
+    now: int                         # what the register gives for them today
+    months: int                      # how many months differ
+
+
+def schedule_changes(book: Book, through: date | None = None) -> list[ScheduleChange]:
+    """Every asset whose depreciation booked by the closes (through `through`) differs, month by month,
+    from what its register entry gives today under the books' method. The months compared are those
+    whose close posted depreciation; an asset not depreciated by them counts as booked 0.00."""
+    if not book.assets:
+        return []
+    p = book.ledger().filter(pl.col("memo").fill_null("").str.starts_with("Depreciation "))
+    if through is not None:
+        p = p.filter(pl.col("date") <= through)
+    if p.is_empty():
+        return []
+    booked: dict[tuple[str, str], int] = {}
+    periods: set[str] = set()
+    accumulated = {a.id: a.accumulated for a in book.assets}
+    for account, memo, base in p.select("account", "memo", "base").iter_rows():
+        m = _DEPRECIATION_MEMO.fullmatch(memo)
+        if m is None:
+            continue
+        periods.add(m.group(2))
+        if accumulated.get(m.group(1)) == account:
+            booked[(m.group(1), m.group(2))] = booked.get((m.group(1), m.group(2)), 0) - base
+    method = book.settings.assets.method
+    out: list[ScheduleChange] = []
+    for a in sorted(book.assets, key=lambda a: a.id):
+        differ = [(period, booked.get((a.id, period), 0), depreciation.month_amount(a, period, method))
+                  for period in sorted(periods) if period >= f"{a.acquired:%Y-%m}"]
+        differ = [d for d in differ if d[1] != d[2]]
+        if differ:
+            out.append(ScheduleChange(a.id, differ[0][0], sum(d[1] for d in differ), sum(d[2] for d in differ),
+                                      len(differ)))
+    return out
+
+
+def check_schedule_changes(book: Book) -> list[Problem]:
+    """E206: an asset's register entry no longer gives the depreciation its closed months booked."""
+    by_id = {a.id: a for a in book.assets}
+    dec = book.settings.decimals(book.base) or 2
+    method = book.settings.assets.method
+    problems = []
+    for c in schedule_changes(book):
+        a = by_id[c.asset]
+        law = ("VUK keeps the useful life and method chosen for an asset (only declining balance may turn to "
+               "straight-line)" if method == "vuk" else "a new estimate of the life or the residual value goes in "
+               "`reviews:` from the next open month (IAS 8.36: prospectively)")
+        problems.append(Problem(
+            "E206", a.source.path, a.line("life_months"), f"asset {a.id} ({a.name}): the register no longer gives the "
+            f"depreciation booked for it from {c.first} ({c.months} month(s))", record=a.id,
+            expected=f"{fmt_minor(c.booked, dec)} as booked by the closes", found=f"{fmt_minor(c.now, dec)} by "
+            f"life_months {a.life_months}, {a.method}, cost {fmt_minor(a.cost, dec)}, acquired {a.acquired}",
+            hint=f"restore the entry as it was when those months were closed (git log -p {a.source.path}); "
+                 f"{law}"))
+    return problems
+
+
 def tie_out(book: Book, period_end: date, period: str, extra: Mapping[str, int] = {}) -> tuple[bool, str]:
     """(agrees, detail) of the register against the ledger at `period_end`; `extra` adds the
     balances of entries not in the book yet (the close's own)."""
@@ -136,7 +210,10 @@ def tie_out(book: Book, period_end: date, period: str, extra: Mapping[str, int] 
     off = [f"{c} {fmt_minor(bal.get(c, 0), dec)}, register {fmt_minor(w, dec)}" for c, w in sorted(want.items())
            if bal.get(c, 0) != w]
     if off:
-        return False, "; ".join(off)
+        changed = [f"{c.asset} from {c.first} booked {fmt_minor(c.booked, dec)}, register {fmt_minor(c.now, dec)}"
+                   for c in schedule_changes(book, period_end)]
+        return False, "; ".join(off) + ("; assets whose depreciation differs from the register: "
+                                        + ", ".join(changed) if changed else "")
     cost = sum(want[c] for c in cost_accounts)
     accumulated = -sum(want[c] for c in acc_accounts)
     return True, f"cost {fmt_minor(cost, dec)}, accumulated depreciation {fmt_minor(accumulated, dec)} agree"

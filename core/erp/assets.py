@@ -285,7 +285,8 @@ def disposal_legs(asset: Asset, roles: RoleLookup, d: Disposal | None = None) ->
     """The disposal entry, dated `asset.disposed`; no legs for an asset still held.
 
     Dr accumulated depreciation (all of it) / Dr proceeds (role `asset_disposal_proceeds`) /
-    Cr the asset account (the cost); the difference is Cr `asset_disposal_gain` or Dr
+    Cr the asset account (the cost) / Cr the depreciation expense for what `d.reversed` takes
+    back; the difference is Cr `asset_disposal_gain` or Dr
     `asset_disposal_loss`. A role that is needed but not set raises core.ledger.posting.MissingRole.
     `d`: the disposal as another depreciation method computes it (core.erp.depreciation).
     """
@@ -301,6 +302,9 @@ def disposal_legs(asset: Asset, roles: RoleLookup, d: Disposal | None = None) ->
 
     memo = f"Disposal {asset.id} {d.date}"
     legs = [Leg(asset.accumulated, d.accumulated, memo=memo, location=asset.location)]
+    if d.reversed:                   # the year of disposal's depreciation taken back (core.erp.depreciation)
+        legs.append(Leg(asset.expense, -d.reversed, memo=f"{memo}: depreciation of {d.date.year} reversed",
+                        location=asset.location))
     if d.proceeds:
         legs.append(Leg(need(PROCEEDS_ROLE), d.proceeds, memo=memo, location=asset.location))
     legs.append(Leg(asset.account, -d.cost, memo=memo, location=asset.location))

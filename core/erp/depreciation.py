@@ -16,7 +16,11 @@ amount is annual, on cost (no residual value).
 - Monthly closes post one twelfth of the year's amount, half-up, from January (or the month of
   acquisition) to November; December takes what is left of the year, so every year adds up to
   its annual amount exactly.
-- The year of disposal takes none (the remaining book value goes with the disposal).
+- The year of disposal takes none: the twelfths the closes booked before the disposal month (as
+  for any asset held) are reversed by the disposal entry, which debits all the accumulated
+  depreciation booked to the disposal day and credits the depreciation expense with that year's
+  part; the gain or loss is the proceeds less the book value at the end of the year before (VUK
+  Art. 328).
 - The useful life is whole years (the tables give years): `life_months` must be a multiple of 12.
 
 `ifrs` (IAS 16): monthly, from the month the asset is available for use (the month of
@@ -79,15 +83,22 @@ def vuk_years(asset: Asset) -> tuple[tuple[int, int], ...]:
 
 
 def vuk_year(asset: Asset, year: int) -> int:
-    """The year's depreciation: 0 outside the schedule and from the year of disposal on."""
+    """The year's depreciation: 0 outside the schedule and from the year of disposal on (the
+    twelfths booked in the year of disposal are reversed by the disposal)."""
     if asset.disposed is not None and year >= asset.disposed.year:
         return 0
     return dict(vuk_years(asset)).get(year, 0)
 
 
 def _vuk_month(asset: Asset, period: str) -> int:
+    """One month's twelfth. In the year of disposal the months before the disposal month take
+    their twelfth as if the asset were kept (the monthly and provisional-tax closes cannot know
+    of a later sale), and the disposal reverses them."""
     year, month = int(period[:4]), int(period[5:7])
-    annual = vuk_year(asset, year)
+    sold = asset.disposed
+    if sold is not None and (year, month) >= (sold.year, sold.month):
+        return 0
+    annual = dict(vuk_years(asset)).get(year, 0)
     start = asset.acquired.month if year == asset.acquired.year else 1
     if not annual or month < start:
         return 0
@@ -168,8 +179,11 @@ def disposal(asset: Asset, method: str | None) -> Disposal | None:
     if method is None:
         return register.disposal(asset)
     before = period_of(month_number(f"{asset.disposed:%Y-%m}") - 1)
-    return Disposal(asset.disposed, asset.cost, accumulated_through(asset, before, method),
-                    asset.disposal_proceeds or 0)
+    accumulated = accumulated_through(asset, before, method)
+    reversed_ = 0
+    if method == VUK:                # the year of disposal takes none: its twelfths go back
+        reversed_ = accumulated - accumulated_through(asset, f"{asset.disposed.year - 1}-12", method)
+    return Disposal(asset.disposed, asset.cost, accumulated, asset.disposal_proceeds or 0, reversed_)
 
 
 def disposal_legs(asset: Asset, roles: register.RoleLookup, method: str | None) -> list[Leg]:

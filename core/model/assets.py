@@ -77,16 +77,21 @@ class Month(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Disposal:
-    """What a disposal removes and books, in minor units. `gain` is negative for a loss."""
+    """What a disposal removes and books, in minor units. `gain` is negative for a loss.
+
+    `accumulated` is all the depreciation booked to the disposal; `reversed` the part of it the
+    disposal takes back from the expense (VUK: the twelfths booked in the year of disposal, which
+    takes no depreciation), so the book value that goes is cost - accumulated + reversed."""
 
     date: date
     cost: int
     accumulated: int
     proceeds: int
+    reversed: int = 0
 
     @property
     def book_value(self) -> int:
-        return self.cost - self.accumulated
+        return self.cost - self.accumulated + self.reversed
 
     @property
     def gain(self) -> int:

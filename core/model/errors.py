@@ -91,6 +91,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E203": (ERROR, "payroll run in a year without payroll parameters"),
     "E204": (ERROR, "VUK depreciation over a life that is not whole years"),
     "E205": (ERROR, "employee's cost centre has no accounts"),
+    "E206": (ERROR, "an asset's register entry no longer gives the depreciation booked for it"),
     "E160": (ERROR, "date that is not on the calendar"),
     "E161": (ERROR, "CSV header has a misspelt column"),
     "E190": (ERROR, "CSV header names a column twice"),
