@@ -335,3 +335,28 @@ def test_tax_base__the_minimum_tax_binds_when_exempt_income_empties_the_base(tmp
     assert (t.profit, t.exempt_total, t.base, t.tax) == (100_000_000, 90_000_000, 10_000_000, 2_500_000)
     assert (t.minimum_base, t.minimum_tax, t.final_tax) == (100_000_000, 10_000_000, 10_000_000)
     assert tax_base(book, 2024).minimum_rate is None           # KVK 32/C: from the 2025 period on
+
+
+def test_reclassification__moves_an_overdue_instalment_too(tmp_path):
+    # A van bought on three instalments to SU-1 on 420.01 (long-term trade payables): 10,000.00 due
+    # 30 November 2025 and still unpaid at the year end (overdue), 20,000.00 due 30 June 2026, 30,000.00
+    # due 30 June 2027. On 31 December 2025 the first two are due within a year (the overdue one is due
+    # now): 10,000.00 + 20,000.00 = 30,000.00 move to 320.01; the 30,000.00 of 2027 stays long-term.
+    from core.close.reclass import reclassify
+    from core.erp.load import load_ledger
+
+    van = {"journals/2025/2025-06.yaml": entry(
+        "JE-2025-06-0001", "2025-06-30", "Van on three instalments",
+        '{account: "255.01", debit: "60000.00"}',
+        '{account: "420.01", credit: "10000.00", contact: SU-1, tags: [due:2025-11-30]}',
+        '{account: "420.01", credit: "20000.00", contact: SU-1, tags: [due:2026-06-30]}',
+        '{account: "420.01", credit: "30000.00", contact: SU-1, tags: [due:2027-06-30]}')}
+    root = write_books(tmp_path / "books", {"books.toml": BOOKS, "accounts.yaml": ACCOUNTS,
+                                            "contacts/erp/suppliers.yaml": SUPPLIERS, **van}, base=False)
+    book, _ = load_ledger(root, use_cache=False)
+    [e] = reclassify(book, "2025-12")
+    legs = [(leg.account, leg.base, leg.memo) for leg in e.legs]
+    assert legs == [("320.01", -1000000, "due 2025-11-30: from 420.01"),
+                    ("420.01", 1000000, "due 2025-11-30: to 320.01"),
+                    ("320.01", -2000000, "due 2026-06-30: from 420.01"),
+                    ("420.01", 2000000, "due 2026-06-30: to 320.01")]

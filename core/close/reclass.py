@@ -15,9 +15,10 @@ books.toml `[accounts.reclass]` maps a long-term group to its short-term group:
 ```
 
 A posting on a long-term account carries its due day as a tag (`tags: [due:2026-06-30]`). At the
-year end, the open balance of each (account, contact, due day) falling due after the year end and
-no later than a year after it moves to the short-term account with the same sub-code (280.01 to
-180.01; the short-term group itself when it has no such child). A balance with no `due:` tag stays
+year end, the open balance of each (account, contact, due day) falling due no later than a year
+after it, and so also one already due or overdue on the balance-sheet day, moves to the
+short-term account with the same sub-code (280.01 to 180.01; the short-term group itself when it
+has no such child). A balance with no `due:` tag stays
 where it is: the close cannot tell when it falls due.
 """
 
@@ -65,7 +66,7 @@ def reclassify(book: Book, period: str) -> list[GeneratedEntry]:
     open_: dict[tuple[str, str | None, date], int] = {}
     for account, contact, tags, base in p.select("account", "contact", "tags", "base").iter_rows():
         due = due_of(tags)
-        if due is not None and end < due <= horizon:
+        if due is not None and due <= horizon:          # overdue ones too: they are due now
             key = (account, contact, due)
             open_[key] = open_.get(key, 0) + base
     legs: list[Leg] = []
