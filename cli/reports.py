@@ -3,6 +3,7 @@ table shown as text, csv, json, md or html. What a column stands for is core/rep
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 from typing import Annotated, Optional
 
@@ -498,8 +499,17 @@ def tax_base_report(
     if not (len(period) == 4 and period.isdigit()):
         raise usage(f"tax-base takes a fiscal year (-p 2025), not {period!r}")
     root, book, problems = open_books(books)
-    show(build_tax_base(book, int(period)), fmt, output, csv_dialect)
-    raise typer.Exit(1 if errors.count_errors(problems) else 0)
+    settings = [p for p in problems if p.severity == "error" and p.path == "books.toml"]
+    if settings:                     # a rate or a loss left out would be a wrong tax: show no worksheet
+        sys.stderr.write(_render.problems_text(settings, str(root), "kebir: no tax-base worksheet: books.toml "
+                                               "has settings it cannot read; fix them first"))
+        raise typer.Exit(1)
+    table = build_tax_base(book, int(period))
+    if changed := table.meta.get("settings_changed_since"):
+        sys.stderr.write(f"kebir: note: {period} is closed: the worksheet uses the settings its year-end close "
+                         f"recorded ({table.meta['settings']}); books.toml has changed since: {', '.join(changed)}\n")
+    show(table, fmt, output, csv_dialect)
+    warn_errors(problems)
 
 
 @report_app.command("opening-entry")

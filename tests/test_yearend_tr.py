@@ -360,3 +360,57 @@ def test_reclassification__moves_an_overdue_instalment_too(tmp_path):
                     ("420.01", 1000000, "due 2025-11-30: to 320.01"),
                     ("320.01", -2000000, "due 2026-06-30: from 420.01"),
                     ("420.01", 2000000, "due 2026-06-30: to 320.01")]
+
+
+def test_tax_base_of_a_closed_year__reads_the_settings_its_close_recorded(books):
+    # Closed as in the test above: profit 133,245.05 + KKEG 388,957.84 (the fine on 689 5,000.00, severance
+    # and leave 383,957.84) - the 2023 loss 100,000.00 = base 422,202.89, tax 25% = 105,550.72 booked on 370.
+    # Next spring books.toml changes for 2026: the rate to 20%, no KKEG account, the 2023 loss used up.
+    # The 2025 worksheet still shows the tax that was booked: 105,550.72, not 20% of another base.
+    import json
+
+    assert close(books, "2025-03").exit_code == 0
+    assert close(books, "2025-12", "--accept-provisions").exit_code == 0
+    record = (books / "closes/2025-12.yaml").read_text()
+    assert ("tax_settings:\n  corporate_tax_rate: '25'\n  minimum_tax_rate: '10'\n  kkeg_accounts:\n  - '689'\n"
+            "  exempt_accounts: []\n  losses:\n    '2019': '50000.00'\n    '2023': '100000.00'\n"
+            "  deductions: {}\n") in record
+    toml = (books / "books.toml").read_text()
+    toml = toml.replace('corporate_tax_rate = "25"', 'corporate_tax_rate = "20"').replace(
+        'kkeg_accounts = ["689"]', "kkeg_accounts = []").replace('"2023" = "100000.00"\n', "")
+    (books / "books.toml").write_text(toml, encoding="utf-8")
+    assert run("validate", "--books", str(books)).exit_code == 0        # the record still agrees with its history
+    sheet = run("report", "tax-base", "--books", str(books), "-p", "2025", "--format", "json")
+    assert sheet.exit_code == 0, sheet.output
+    doc = json.loads(sheet.stdout)
+    lines = {}
+    for row in doc["rows"]:
+        lines.setdefault(row["line"], []).append(Decimal(str(row["amount"])))
+    assert sorted(lines["kkeg"]) == [Decimal("5000.00"), Decimal("383957.84")]
+    assert lines["loss"] == [Decimal("-100000.00")] and lines["base"] == [Decimal("422202.89")]
+    assert lines["tax"] == [Decimal("105550.72")]
+    assert doc["settings"] == "closes/2025-12.yaml, closed on 2026-01-20"
+    assert doc["settings_changed_since"] == ["corporate_tax_rate", "kkeg_accounts", "losses"]
+    assert ("kebir: note: 2025 is closed: the worksheet uses the settings its year-end close recorded "
+            "(closes/2025-12.yaml, closed on 2026-01-20); books.toml has changed since: corporate_tax_rate, "
+            "kkeg_accounts, losses") in sheet.stderr
+    # 2026 is open: today's settings, 20%
+    sheet = run("report", "tax-base", "--books", str(books), "-p", "2026", "--format", "json")
+    assert "Corporate tax at 20%" in sheet.stdout and "settings" not in json.loads(sheet.stdout)
+
+
+def test_a_rate_written_with_a_comma__is_E210_with_the_fix_and_tax_base_says_it(books):
+    # "25,5" is how a Turkish keyboard writes 25.5: the settings reader names the line and the fix
+    # instead of the worksheet crashing on it, and the worksheet is not shown without a rate.
+    toml = (books / "books.toml").read_text().replace('corporate_tax_rate = "25"', 'corporate_tax_rate = "25,5"')
+    (books / "books.toml").write_text(toml, encoding="utf-8")
+    line = toml.splitlines().index('corporate_tax_rate = "25,5"') + 1
+    result = run("validate", "--books", str(books))
+    assert result.exit_code == 1
+    assert f"books.toml:{line}: E210 error [[close]]: [close] corporate_tax_rate = '25,5' is not a number" \
+        in result.output
+    assert 'hint: write corporate_tax_rate = "25.5": a point, not a comma, before the decimals' in result.output
+    sheet = run("report", "tax-base", "--books", str(books), "-p", "2025")
+    assert sheet.exit_code == 1 and "Traceback" not in sheet.output
+    assert f"books.toml:{line}: E210 error [[close]]: [close] corporate_tax_rate = '25,5'" in sheet.stderr
+    assert sheet.stdout == ""

@@ -32,7 +32,7 @@ from typing import Any
 
 from core.model.errors import Problem
 
-_PERCENTS = ("minimum_tax_rate", "rediscount_rate", "doubtful_after_days")
+_PERCENTS = ("corporate_tax_rate", "minimum_tax_rate", "rediscount_rate", "doubtful_after_days")
 _LISTS = ("kkeg_accounts", "exempt_accounts")
 _TABLES = {"losses": r"\d{4}", "deductions": r"\d{4}", "severance_ceiling": r"\d{4}-\d{2}"}
 
@@ -44,6 +44,17 @@ def _amount(value: Any) -> bool:
         return Decimal(value) >= 0 and re.fullmatch(r"\d{1,15}(\.\d+)?", value) is not None
     except InvalidOperation:
         return False
+
+
+def _number_hint(key: str, value: Any) -> str:
+    """The fix for a percentage that is not a number: the comma a Turkish keyboard writes becomes a
+    point ("25,5" -> "25.5"), a bare number gets its quotes."""
+    text = str(value).strip().replace("%", "").strip()
+    if re.fullmatch(r"\d{1,15},\d+", text):
+        return f'write {key} = "{text.replace(",", ".")}": a point, not a comma, before the decimals'
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'write {key} = "{value}" (quoted, so it is read exactly)'
+    return f'write {key} = "25" (a quoted number, a point before any decimals)'
 
 
 def read_close(doc: dict[str, Any], path: str, text: str, line_of: Callable[[str, str], int]
@@ -60,8 +71,10 @@ def read_close(doc: dict[str, Any], path: str, text: str, line_of: Callable[[str
     for key in _PERCENTS:
         if key in doc:
             value = doc[key]
+            if key == "corporate_tax_rate" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)           # read as written before it was checked: 25 is "25"
             if not _amount(value):
-                problem(key, f"[close] {key} = {value!r} is not a number", f'write {key} = "25" (a quoted number)')
+                problem(key, f"[close] {key} = {value!r} is not a number", _number_hint(key, value))
             else:
                 out[key] = value
     for key in _LISTS:

@@ -194,6 +194,9 @@ class CloseRecord:
     seal: str | None = None
     previous: str | None = None
     opening: tuple[OpeningBalance, ...] | None = None
+    # at year end: the books.toml [close] settings the tax was computed with (core.reports.tax_base),
+    # as written, so the worksheet of a closed year is the one that was booked
+    tax_settings: Any = None
     history: tuple[Event, ...] | None = None
     file: str = ""
     line: int = 1
@@ -225,7 +228,7 @@ class CloseRecord:
             generated=None if generated is None else tuple(_text(g) or "" for g in generated)
             if isinstance(generated, list) else (str(generated),),
             entries=_text(t("entries")), seal=_text(t("seal")), previous=_text(t("previous")),
-            opening=_rows(OpeningBalance, t("opening")),
+            opening=_rows(OpeningBalance, t("opening")), tax_settings=t("tax_settings"),
             history=tuple(Event.read(e) for e in history) if isinstance(history, list) else None,
             file=file, line=line)
 
@@ -241,6 +244,8 @@ class CloseRecord:
             "entries": self.entries, "seal": self.seal, "previous": self.previous}
         if self.opening is not None:
             out["opening"] = [o.as_dict() for o in self.opening]
+        if self.tax_settings is not None:
+            out["tax_settings"] = self.tax_settings
         out["history"] = None if self.history is None else [e.as_dict() for e in self.history]
         return out
 
@@ -338,7 +343,7 @@ def event_hash(period: str, previous: str, event: Event) -> str:
 
 
 SEALED_FIELDS = ("period", "closed_by", "closed_on", "totals", "checklist", "generated", "entries", "seal",
-                 "previous", "opening")
+                 "previous", "opening", "tax_settings")
 
 
 def record_digest(record: CloseRecord) -> str:
@@ -405,7 +410,7 @@ def history_problems(rec: CloseRecord) -> list[str]:
         out.append(f"closed_by/closed_on are not those of the last close in the history "
                    f"({last_close.by}, {last_close.on})")
     if last_close is not None and last_close.record != record_digest(rec):
-        changed = "totals, checklist, generated entries, previous seal or opening balances"
+        changed = "totals, checklist, generated entries, previous seal, opening balances or tax settings"
         out.append(f"its {changed} are not what the last close wrote (digest {last_close.record})")
     return out
 
@@ -444,7 +449,7 @@ def close_record_text(record: CloseRecord) -> str:
     """A close record in its canonical form (fixed key order, strings quoted where YAML would retype them)."""
     rec = record.as_dict()
     order = ["period", "status", "closed_by", "closed_on", "filed", "totals", "checklist", "generated", "entries",
-             "seal", "previous", "opening", "history"]
+             "seal", "previous", "opening", "tax_settings", "history"]
     doc = {k: rec[k] for k in order if k in rec and rec[k] is not None}
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
 

@@ -172,8 +172,7 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         currencies=tuple(sorted((c, d) for c, d in currencies.items() if isinstance(d, int))),
         roles=tuple(sorted((r, c) for r, c in roles.items() if isinstance(c, str))),
         payroll=payroll_rules,
-        close=CloseSettings(corporate_tax_rate=close.get("corporate_tax_rate"),
-                            count_differences=close.get("count_differences"), **close_typed),
+        close=CloseSettings(count_differences=close.get("count_differences"), **close_typed),
         assets=AssetSettings(method=asset_method),
         production=ProductionSettings(backflush=production.get("backflush", "true") != "false"),
         cash_flow=CashFlowSettings(**{k: listed["cash_flow"].get(k, ())

@@ -24,6 +24,7 @@ from core.close.yearend import quarter_entries, year_end_entries
 from core.close.yearend_tax import is_quarter_end
 from core.model.i18n import language, text
 from core.reports.checklist import checklist_rows
+from core.reports.tax_base import tax_settings
 from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close import counts
@@ -201,7 +202,10 @@ def compose(book: Book, plan: ClosePlan, closes: dict[str, CloseRecord], on: dat
         generated=tuple(e.id for e in plan.entries), entries=rel_entries if records else None,
         seal=seal, previous=previous,
         opening=tuple(_opening_row(book, a, c, k, b, amount) for a, c, k, b, amount in plan.opening)
-        if plan.opening else None)
+        if plan.opening else None,
+        # the settings the year's tax was computed with, so its worksheet stays the one booked
+        tax_settings=tax_settings(book.settings.close) if plan.year_end and book.settings.close.corporate_tax_rate
+        else None)
     rec = replace(rec, history=with_event(plan.period, old.history if old is not None else None, Event(
         "closed", by=by, on=on.isoformat(), seal=seal, record=record_digest(rec))))
     ordered = {rel_seal: rows_csv(rows), **files}

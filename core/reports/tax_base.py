@@ -17,18 +17,25 @@ Every figure is in base minor units; percentages are applied once and rounded ha
 minor unit. `tax_base(book, year, balances)` takes the income and expense balances the caller has
 (the close passes its own, with the provisions it is about to post); without them, the ledger's,
 leaving out the closing chain and the tax provision.
+
+A closed year keeps its own settings: the year-end close writes the [close] settings it computed
+the tax with into its record (`tax_settings`, covered by the record's digest), and the worksheet
+of that year reads them, not books.toml as it stands today (a rate changed for next year, or a
+KKEG account added later, does not rewrite the tax that was booked and filed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import polars as pl
 
+from core.books.closes import read_closes
 from core.model.money import from_minor, round_half_up
-from core.model.records import Book
+from core.model.records import Book, CloseSettings
 from core.reports import Column, Table
 from core.reports.statements import closing_entries
 
@@ -72,6 +79,59 @@ class TaxBase:
         return max(self.tax, self.minimum_tax)
 
 
+TAX_SETTINGS = ("corporate_tax_rate", "minimum_tax_rate", "kkeg_accounts", "exempt_accounts", "losses",
+                "deductions")
+
+
+def tax_settings(settings: CloseSettings) -> dict[str, Any]:
+    """The [close] settings the worksheet reads, as the year-end close record keeps them."""
+    out: dict[str, Any] = {}
+    for key in ("corporate_tax_rate", "minimum_tax_rate"):
+        if getattr(settings, key) is not None:
+            out[key] = getattr(settings, key)
+    out["kkeg_accounts"] = list(settings.kkeg_accounts)
+    out["exempt_accounts"] = list(settings.exempt_accounts)
+    out["losses"] = dict(settings.losses)
+    out["deductions"] = dict(settings.deductions)
+    return out
+
+
+def recorded_settings(current: CloseSettings, recorded: Any) -> CloseSettings | None:
+    """`current` with the tax settings a close record kept; None when the record holds none it can read
+    (a record written before they were kept)."""
+    if not isinstance(recorded, dict):
+        return None
+    try:
+        rates = {k: str(recorded[k]) for k in ("corporate_tax_rate", "minimum_tax_rate") if recorded.get(k) is not None}
+        for v in rates.values():
+            Decimal(v)
+        lists = {k: tuple(str(x) for x in recorded.get(k) or ()) for k in ("kkeg_accounts", "exempt_accounts")}
+        tables = {k: tuple(sorted((str(y), str(v)) for y, v in (recorded.get(k) or {}).items()))
+                  for k in ("losses", "deductions")}
+        for _, v in tables["losses"] + tables["deductions"]:
+            Decimal(v)
+    except (InvalidOperation, AttributeError, TypeError):
+        return None
+    return replace(current, corporate_tax_rate=rates.get("corporate_tax_rate"),
+                   minimum_tax_rate=rates.get("minimum_tax_rate"), **lists, **tables)
+
+
+def closed_settings(book: Book, year: int) -> tuple[CloseSettings | None, str, list[str]]:
+    """The settings the year-end close of `year` recorded (None if the year is not closed with them),
+    where they come from, and which of them books.toml has changed since."""
+    _, end = year_bounds(book, year)
+    period = f"{end:%Y-%m}"
+    rec = read_closes(book.root)[0].get(period) if book.root is not None else None
+    if rec is None or rec.state != "closed":
+        return None, "", []
+    kept = recorded_settings(book.settings.close, rec.tax_settings)
+    if kept is None:
+        return None, "", []
+    today = tax_settings(book.settings.close)
+    changed = [k for k in TAX_SETTINGS if tax_settings(kept)[k] != today[k]]
+    return kept, f"closes/{period}.yaml, closed on {rec.closed_on}", changed
+
+
 def _percent_of(amount: int, rate: Decimal | None) -> int:
     return int(round_half_up(Decimal(amount) * rate / 100, 0)) if rate and amount > 0 else 0
 
@@ -110,11 +170,13 @@ def kkeg_tagged(book: Book, p: pl.DataFrame) -> dict[str, int]:
 
 
 def tax_base(book: Book, year: int, balances: dict[str, int] | None = None,
-             extra_kkeg: dict[str, int] | None = None, *, until: date | None = None, minimum: bool = True) -> TaxBase:
+             extra_kkeg: dict[str, int] | None = None, *, until: date | None = None, minimum: bool = True,
+             settings: CloseSettings | None = None) -> TaxBase:
     """The worksheet of `year` (see the module docstring). `balances`: income and expense balances
     to use instead of the ledger's; `extra_kkeg`: non-deductible amounts not in the ledger yet;
-    `until`: the year so far (a provisional-tax quarter); `minimum`: apply KVK Art. 32/C."""
-    cs = book.settings.close
+    `until`: the year so far (a provisional-tax quarter); `minimum`: apply KVK Art. 32/C; `settings`:
+    the [close] settings to use instead of books.toml's (a closed year's, `closed_settings`)."""
+    cs = settings or book.settings.close
     types = {c: a.type for c, a in book.accounts.items()}
     tax_account = book.settings.role("tax_expense")
     p = year_postings(book, year, until)
@@ -167,8 +229,10 @@ def _minor(book: Book, amount: str) -> int:
 
 
 def build_tax_base(book: Book, year: int) -> Table:
-    """The worksheet as a table: one line per step, the amount in the base currency."""
-    t = tax_base(book, year)
+    """The worksheet as a table: one line per step, the amount in the base currency. A closed year's
+    is computed with the settings its year-end close recorded (`closed_settings`)."""
+    kept, source, changed = closed_settings(book, year)
+    t = tax_base(book, year, settings=kept)
     dec = book.settings.decimals(book.base) or 2
 
     def money(v: int) -> Decimal:
@@ -199,4 +263,7 @@ def build_tax_base(book: Book, year: int) -> Table:
     begin, end = year_bounds(book, year)
     meta = {"currency": book.base, "company": book.settings.name, "year": year, "begin": str(begin),
             "end": str(end)}
-    return Table("tax-base", f"Tax base {year}", cols, tuple(rows), None, meta)
+    if kept is not None:
+        meta |= {"settings": source, "settings_changed_since": list(changed)}
+    title = f"Tax base {year}" + (f" (settings of the year-end close, {source})" if kept is not None else "")
+    return Table("tax-base", title, cols, tuple(rows), None, meta)
