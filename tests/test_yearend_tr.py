@@ -414,3 +414,26 @@ def test_a_rate_written_with_a_comma__is_E210_with_the_fix_and_tax_base_says_it(
     assert sheet.exit_code == 1 and "Traceback" not in sheet.output
     assert f"books.toml:{line}: E210 error [[close]]: [close] corporate_tax_rate = '25,5'" in sheet.stderr
     assert sheet.stdout == ""
+
+
+def test_tax_base_on_turkish_books__is_said_in_turkish_and_json_stays_english(tmp_path):
+    # The open year: income 120,000 + 200,000 + 100,000 + 300,000 = 720,000.00, expenses rent 30,000 +
+    # repairs 40,000 + the fine 5,000 = 75,000.00: profit 645,000.00; + KKEG (689) 5,000.00 - the 2023 loss
+    # 100,000.00 = base 550,000.00; tax 25% = 137,500.00 (the 10% minimum, 55,000.00, is lower).
+    import json
+
+    root = write_books(tmp_path / "tr", {
+        "books.toml": BOOKS.replace('chart = "tr-tdhp"', 'chart = "tr-tdhp"\nlanguage = "tr"'),
+        "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CUSTOMERS,
+        "contacts/erp/suppliers.yaml": SUPPLIERS, "contacts/erp/employees.yaml": EMPLOYEES, **JOURNALS}, base=False)
+    text = run("report", "tax-base", "--books", str(root), "-p", "2025", "--format", "md")
+    assert text.exit_code == 0, text.output
+    for words in ("Kurumlar vergisi matrahı 2025", "Vergi öncesi ticari kâr", "645,000.00",
+                  "+ Kanunen kabul edilmeyen giderler (KKEG, KVK md. 11): 689", "= Kurumlar vergisi matrahı",
+                  "550,000.00", "Kurumlar vergisi (%25)", "137,500.00", "Asgari kurumlar vergisi (%10)", "55,000.00"):
+        assert words in text.stdout, words
+    doc = json.loads(run("report", "tax-base", "--books", str(root), "-p", "2025", "--format", "json").stdout)
+    assert doc["title"] == "Tax base 2025"
+    assert [r["name"] for r in doc["rows"]][:2] == ["Accounting profit before tax",
+                                                   "+ Non-deductible (KKEG, KVK Art. 11): 689 Diğer olağandışı gider "
+                                                   "ve zararlar"]

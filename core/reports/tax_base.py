@@ -263,7 +263,8 @@ def build_tax_base(book: Book, year: int) -> Table:
     begin, end = year_bounds(book, year)
     meta = {"currency": book.base, "company": book.settings.name, "year": year, "begin": str(begin),
             "end": str(end)}
+    title = f"Tax base {year}"
     if kept is not None:
         meta |= {"settings": source, "settings_changed_since": list(changed)}
-    title = f"Tax base {year}" + (f" (settings of the year-end close, {source})" if kept is not None else "")
+        title += f" (settings recorded by the year-end close of {source.rsplit(' ', 1)[-1]})"
     return Table("tax-base", title, cols, tuple(rows), None, meta)
