@@ -61,6 +61,7 @@ def close_cmd(
     Examples:
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --dry-run
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --dry-run --diff
+      kebir close 2025-01 --books ledger-data --on 2025-02-03 --charge EM-0007 --dry-run
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --commit
     """
     period = period_arg(period)

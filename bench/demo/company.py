@@ -62,6 +62,8 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("128.01", "Şüpheli Ticari Alacaklar", "", "", ""),
     ("129", "Şüpheli Ticari Alacaklar Karşılığı (-)", "asset", "", ""),
     ("129.01", "Şüpheli Ticari Alacaklar Karşılığı", "", "", ""),
+    ("135", "Personelden Alacaklar", "asset", "", ""),
+    ("135.01", "Personelden Alacaklar", "", "", ""),
     ("150", "İlk Madde ve Malzeme", "asset", "", ""),
     ("150.01", "Gıda Hammaddeleri", "", "", ""),
     ("150.02", "Ambalaj ve Sarf Malzemeleri", "", "", ""),
@@ -238,6 +240,8 @@ ACCOUNT_ROLES = (
     ("notes_receivable", "121.01"), ("notes_payable", NOTES_PAYABLE), ("rediscount_receivable", "122.01"),
     ("rediscount_payable", "322.01"), ("rediscount_expense", "657.01"), ("rediscount_income", "647.01"),
     ("severance_provision", "472.01"), ("leave_provision", "379.01"),
+    # `kebir close --charge EM-0007`: a count shortage charged to an employee (docs/close.md)
+    ("personnel_receivable", "135.01"),
 )
 # [accounts.reclass]: the instalment of the long-term loan that falls due within a year moves to 303
 RECLASS = (("400", "303"),)
