@@ -437,3 +437,21 @@ def test_tax_base_on_turkish_books__is_said_in_turkish_and_json_stays_english(tm
     assert [r["name"] for r in doc["rows"]][:2] == ["Accounting profit before tax",
                                                    "+ Non-deductible (KKEG, KVK Art. 11): 689 Diğer olağandışı gider "
                                                    "ve zararlar"]
+
+
+def test_rediscount__reversed_on_the_first_day_of_the_next_year(books):
+    # The year end discounted CU-2's note (100,000.00 due 2026-03-31) by 10,714.29 (657 / 122) and our note
+    # to SU-1 (40,000.00 due 2026-02-28) by 2,917.18 (322 / 647). The close of January 2026 reverses both on
+    # 1 January: Dr 122.01 10,714.29 / Cr 647.01, and Dr 657.01 2,917.18 / Cr 322.01; 122 and 322 are
+    # empty again, so the 2026 year end discounts the notes then open afresh.
+    assert close(books, "2025-03").exit_code == 0
+    assert close(books, "2025-12", "--accept-provisions").exit_code == 0
+    result = close(books, "2026-01", "--allow-empty")
+    assert result.exit_code == 0, result.output
+    jan = generated(books, "2026-01")
+    assert jan["Rediscount of notes 2025 reversed"] == {
+        "122.01": Decimal("10714.29"), "647.01": Decimal("-10714.29"),
+        "657.01": Decimal("2917.18"), "322.01": Decimal("-2917.18")}
+    assert "- id: JE-2026-01-C001\n  date: 2026-01-01\n" in (books / "journals/2026/2026-01.close.yaml").read_text()
+    after = balances(books)
+    assert "122.01" not in after and "322.01" not in after

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from core.close.emptyperiod import check_empty_period
-from core.close.yearend import quarter_entries, year_end_entries
+from core.close.yearend import quarter_entries, rediscount_reversal, year_end_entries
 from core.close.yearend_tax import is_quarter_end
 from core.model.i18n import language, text
 from core.reports.checklist import checklist_rows
@@ -83,6 +83,7 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
             plan.problems += empty
     try:
         entries = periodic_entries(seen, period)
+        entries += rediscount_reversal(seen, period)
         entries += counts.count_clearing(seen, period, charge)
         entries += fx_revaluation(seen, period)
         entries += vat_offset(seen, period)
