@@ -46,8 +46,10 @@ def _sums(frame: pl.DataFrame) -> pl.DataFrame:
 
 def derived_change(book: Book, period: str, stored: dict[str, str]) -> DerivedChange | None:
     """The change still to correct for the closed `period` (sidecar rows `stored`), or None."""
-    changed, _ = derivation_changed(book, period, stored)
-    if not changed:
+    changed, edited = derivation_changed(book, period, stored)
+    if not changed or edited:
+        # A record edited in the sealed month is E070 and must be put back first: until then the
+        # month's derivation cannot be compared, and a difference would land on the wrong document.
         return None
     begin, end = month_bounds(period)
     fresh = book.derived_fresh if book.derived_fresh is not None else book.derived_postings
@@ -64,9 +66,23 @@ def derived_change(book: Book, period: str, stored: dict[str, str]) -> DerivedCh
             .filter((pl.col("base") != 0) | (pl.col("amount") != 0)).sort(KEY, nulls_last=True))
     if diff.is_empty():
         return None
-    both = pl.concat([was.select("source", "entry_id"), now.select("source", "entry_id")])
-    return DerivedChange(period, tuple(sorted(changed)), tuple(sorted(set(both["entry_id"].to_list()))),
+    # The entries named are those whose postings changed by account, not every entry of a document
+    # whose derivation reads differently (a Z-report derives one entry per item sold).
+    by_entry = pl.concat([now.select("entry_id", *KEY, "base", "amount"),
+                          was.select("entry_id", *KEY, "base", "amount")
+                          .with_columns(-pl.col("base"), -pl.col("amount"))], how="vertical_relaxed")
+    moved = (by_entry.group_by("entry_id", *KEY).agg(pl.col("base").sum(), pl.col("amount").sum())
+             .filter((pl.col("base") != 0) | (pl.col("amount") != 0)))
+    entries = sorted(set(moved["entry_id"].to_list())) or sorted(set(now["entry_id"].to_list()))
+    return DerivedChange(period, tuple(sorted(changed)), tuple(entries),
                          tuple(diff.select(*KEY, "base", "amount").iter_rows()))
+
+
+def name_some(ids: tuple[str, ...], limit: int = 10) -> str:
+    """`A, B, C` or `A, B, ... and 4,058 more`: a list a person can read in a message or a memo."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:limit])} and {len(ids) - limit:,} more"
 
 
 def pending_changes(book: Book, before: str | None = None) -> list[DerivedChange]:
@@ -111,7 +127,7 @@ def check_derived_changes(book: Book) -> list[Problem]:
         rel, _, _ = close_paths(ch.period)
         out.append(Problem(
             "W018", rel, closes[ch.period].line,
-            f"the postings derived in closed period {ch.period} changed: {', '.join(ch.entries)}",
+            f"the postings derived in closed period {ch.period} changed: {name_some(ch.entries)}",
             record=ch.period, expected=f"the derived postings sealed by {rel}",
             found=f"derived today, by account: {describe(book, ch.rows)}",
             hint=f"the close of {first_open} will post a correction entry"))
@@ -132,6 +148,63 @@ def correction_entries(book: Book, period: str) -> list[GeneratedEntry]:
                 legs += [Leg(account, base, currency, 0, contact=contact, memo=memo),
                          Leg(account, 0, currency, amount, contact=contact, memo=memo)]
         out.append(GeneratedEntry("corr", end, f"Correction of the postings derived in closed period {ch.period}: "
-                                  f"{', '.join(ch.entries)}", tuple(legs),
+                                  f"{name_some(ch.entries)}", tuple(legs),
                                   ("close", "correction", f"corrects:{ch.period}")))
+        out += _vat_offset_correction(book, ch, end)
     return out
+
+
+def _sealed_vat_offset(book: Book, period: str, vat: set[str], targets: set[str]) -> pl.DataFrame:
+    """The legs of the VAT offset the close of `period` wrote (empty when it wrote none): the entry
+    tagged `vat-offset`, or, for closes written before that tag, the close entry that moves VAT
+    accounts (today's or the correction's) to the payable or carried-forward account and nothing else."""
+    begin, end = month_bounds(period)
+    tags = pl.col("tags").fill_null("").str.split(",")
+    closing = book.entries.filter(pl.col("date").is_between(begin, end) & tags.list.contains("close")
+                                  & ~tags.list.contains("correction"))
+    postings = book.postings.filter(pl.col("entry_id").is_in(closing["id"].to_list()))
+    tagged = closing.filter(tags.list.contains("vat-offset"))["id"].to_list()
+    if tagged:
+        return postings.filter(pl.col("entry_id").is_in(tagged))
+    for entry_id, legs in postings.group_by("entry_id", maintain_order=True):
+        accounts = set(legs["account"].to_list())
+        if accounts & targets and accounts <= vat | targets:
+            return legs
+    return postings.clear()
+
+
+def _vat_offset_correction(book: Book, ch: DerivedChange, end) -> list[GeneratedEntry]:
+    """The closed month's VAT offset as it would read with today's derivation, less as it was sealed.
+
+    The sealed offset moved the month's VAT accounts to the payable (or carried-forward) account. A
+    correction that moves VAT between accounts (an output VAT account replaced by another, a rate
+    fixed) leaves the old account holding what the sealed offset already declared, and the next offset
+    would declare it again. So the correction of the derivation comes with a correction of the offset:
+    every VAT leg of the correction is offset as the closed month would have offset it, against the
+    account the sealed offset used; the VAT accounts are then where the next offset expects them and
+    that offset holds only its own month's VAT.
+    """
+    roles = book.settings.roles
+    carry = book.settings.role("vat_carry_forward")
+    payable = book.settings.role("vat_payable")
+    vat = {c for r, c in roles if r.startswith(("vat_output:", "vat_input:"))}
+    targets = {a for a in (payable, carry) if a}
+    moved_accounts = {row[0] for row in ch.rows}
+    sealed_legs = _sealed_vat_offset(book, ch.period, vat | moved_accounts, targets)
+    if sealed_legs.is_empty():
+        return []                                      # the closed month offset no VAT
+    used = set(sealed_legs["account"].to_list())
+    target = next((a for a in (payable, carry) if a in used), payable or carry)
+    vat_accounts = (vat | used | ({carry} if carry else set())) - {payable}
+    sums: dict[str, int] = {}
+    for account, currency, _contact, base, _amount in ch.rows:
+        if account in vat_accounts and account != target and currency == book.base:
+            sums[account] = sums.get(account, 0) - base
+    legs = [Leg(a, b, memo="VAT offset") for a, b in sorted(sums.items()) if b]
+    counter = -sum(leg.base for leg in legs)
+    if not legs or target is None:
+        return []
+    if counter:
+        legs.append(Leg(target, counter, memo="VAT payable" if target == payable else "VAT carried forward"))
+    return [GeneratedEntry("corr-vat", end, f"VAT offset of closed period {ch.period} corrected", tuple(legs),
+                           ("close", "correction", "vat-offset", f"corrects-offset:{ch.period}"))]

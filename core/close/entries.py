@@ -120,7 +120,7 @@ def vat_offset(book: Book, period: str) -> list[GeneratedEntry]:
         if carry is None:
             return []
         legs.append(Leg(carry, -diff, memo="VAT carried forward"))
-    return [GeneratedEntry("vat", end, f"VAT offset {period}", tuple(legs))]
+    return [GeneratedEntry("vat", end, f"VAT offset {period}", tuple(legs), ("close", "vat-offset"))]
 
 
 def periodic_entries(book: Book, period: str) -> list[GeneratedEntry]:
