@@ -1,0 +1,85 @@
+"""What an attack on the accountant's day (issue 20) found, each as the accountant met it: a close
+that sealed records no commit held, comments lost on an append, half an entry in the journal, a
+dry run kinder than the real run, outputs written where no file can go.
+
+The books are a new restaurant's, made by `kebir init` (Turkish chart, lira) with git, and a
+month typed with `kebir new`; every figure is worked out by hand in the test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+
+GIT_ID = {"GIT_AUTHOR_NAME": "Ayşe", "GIT_AUTHOR_EMAIL": "ayse@lokanta.test", "GIT_COMMITTER_NAME": "Ayşe",
+          "GIT_COMMITTER_EMAIL": "ayse@lokanta.test"}
+
+
+def kebir(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def lokanta(tmp_path, monkeypatch):
+    """New restaurant books with git and a first commit, the environment naming who commits."""
+    monkeypatch.delenv("KEBIR_BOOKS", raising=False)
+    for key, value in GIT_ID.items():
+        monkeypatch.setenv(key, value)
+    root = tmp_path / "lokanta"
+    made = kebir("init", str(root), "--name", "Deniz Lokanta A.Ş.")
+    assert made.exit_code == 0, made.output
+    return root
+
+
+def capital(root: Path) -> None:
+    """The partners pay in 25,000.00 TRY of capital: Dr 102.01 bank, Cr 500.01 capital."""
+    added = kebir("new", "entry", "--books", str(root), "--date", "2025-01-02", "--debit", "102.01", "--credit",
+                  "500.01", "--amount", "25000.00", "--memo", "Sermaye")
+    assert added.exit_code == 0, added.output
+
+
+# -- F16: close --commit seals only what git holds ---------------------------------------------------------
+
+
+def test_close_commit__refuses_while_the_month_s_records_are_not_committed(lokanta):
+    capital(lokanta)                                  # journals/2025/2025-01.yaml is new, not committed
+    refused = kebir("close", "2025-01", "--books", str(lokanta), "--on", "2025-02-03", "--commit")
+    assert refused.exit_code == 2
+    assert "journals/2025/2025-01.yaml" in refused.stderr and "--commit-all" in refused.stderr
+    assert not (lokanta / "closes").exists()          # nothing written, nothing committed
+    assert git(lokanta, "log", "--oneline").count("\n") == 1
+    # the dry run says the same, so it is seen before the real run
+    assert kebir("close", "2025-01", "--books", str(lokanta), "--on", "2025-02-03", "--commit",
+                 "--dry-run").exit_code == 2
+
+
+def test_close_commit_all__commits_the_month_with_the_close(lokanta):
+    capital(lokanta)
+    done = kebir("close", "2025-01", "--books", str(lokanta), "--on", "2025-02-03", "--commit", "--commit-all")
+    assert done.exit_code == 0, done.output
+    assert git(lokanta, "status", "--porcelain") == ""
+    files = git(lokanta, "show", "--name-only", "--format=%s", "HEAD").split()
+    assert files[:2] == ["close", "2025-01"] and "journals/2025/2025-01.yaml" in files
+    assert "closes/2025-01.seal.csv" in files
+
+
+def test_close_commit__after_a_commit_by_hand_goes_through(lokanta):
+    capital(lokanta)
+    git(lokanta, "add", "-A")
+    git(lokanta, "commit", "-qm", "Ocak 2025")
+    done = kebir("close", "2025-01", "--books", str(lokanta), "--on", "2025-02-03", "--commit")
+    assert done.exit_code == 0, done.output
+    assert git(lokanta, "status", "--porcelain") == ""
+
+
+def test_close_commit_all__alone_is_a_usage_error(lokanta):
+    assert kebir("close", "2025-01", "--books", str(lokanta), "--commit-all").exit_code == 2
