@@ -83,3 +83,38 @@ def test_close_commit__after_a_commit_by_hand_goes_through(lokanta):
 
 def test_close_commit_all__alone_is_a_usage_error(lokanta):
     assert kebir("close", "2025-01", "--books", str(lokanta), "--commit-all").exit_code == 2
+
+
+# -- F20: an append keeps what a person wrote ------------------------------------------------------------
+
+
+def test_new_entry__keeps_the_comments_of_the_journal_byte_for_byte(lokanta):
+    capital(lokanta)
+    journal = lokanta / "journals/2025/2025-01.yaml"
+    text = journal.read_text(encoding="utf-8")
+    mine = ("# Ocak defteri: Ayşe yazdı, bankaya göre kontrol edildi\n\n" + text.replace(
+        "  memo: Sermaye\n", "  memo: Sermaye   # ortakların ödediği, sözleşme md. 4\n") + "# kira faturası bekleniyor\n")
+    journal.write_text(mine, encoding="utf-8")
+    # rent of 4,500.00: Dr 770.01, Cr 102.01
+    added = kebir("new", "entry", "--books", str(lokanta), "--date", "2025-01-31", "--debit", "770.01", "--credit",
+                  "102.01", "--amount", "4500", "--memo", "Ocak kirası")
+    assert added.exit_code == 0, added.output
+    after = journal.read_text(encoding="utf-8")
+    assert after.startswith(mine)                      # every byte above the new record as it was
+    assert after[len(mine):] == ("- id: JE-2025-01-0002\n  date: 2025-01-31\n  memo: Ocak kirası\n  postings:\n"
+                                 '    - {account: "770.01", debit: "4500.00"}\n'
+                                 '    - {account: "102.01", credit: "4500.00"}\n')
+    assert kebir("validate", "--books", str(lokanta)).exit_code == 0
+
+
+def test_contacts_add__keeps_the_comments_of_the_customer_file(lokanta):
+    customers = lokanta / "contacts/erp/customers.yaml"
+    mine = customers.read_text(encoding="utf-8").replace(
+        "  payment_terms: net30\n", "  payment_terms: net30   # yalnız havale, çek almıyoruz\n") + "# son: Ayşe\n"
+    assert "# yalnız havale" in mine
+    customers.write_text(mine, encoding="utf-8")
+    added = kebir("contacts", "add", "Kalamış Yatçılık A.Ş.", "--books", str(lokanta), "-F", "credit_limit=200000")
+    assert added.exit_code == 0, added.output
+    after = customers.read_text(encoding="utf-8")
+    assert after.startswith(mine)
+    assert 'name: Kalamış Yatçılık A.Ş.\n  credit_limit: "200000.00"\n' in after[len(mine):]
