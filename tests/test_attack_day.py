@@ -118,3 +118,24 @@ def test_contacts_add__keeps_the_comments_of_the_customer_file(lokanta):
     after = customers.read_text(encoding="utf-8")
     assert after.startswith(mine)
     assert 'name: Kalamış Yatçılık A.Ş.\n  credit_limit: "200000.00"\n' in after[len(mine):]
+
+
+# -- F10: the journal shows an entry whole or not at all ---------------------------------------------------
+
+
+def test_journal__an_entry_with_an_unreadable_posting_is_left_out_whole_and_named(lokanta):
+    capital(lokanta)
+    journal = lokanta / "journals/2025/2025-01.yaml"
+    # rent of 300.00, its credit typed with a letter O for a zero: half of it cannot be read
+    journal.write_text(journal.read_text(encoding="utf-8") + (
+        "- id: JE-2025-01-0002\n  date: 2025-01-10\n  memo: Kira\n  postings:\n"
+        '    - {account: "770.01", debit: "300.00"}\n    - {account: "102.01", credit: "3O0.00"}\n'),
+        encoding="utf-8")
+    for fmt in ("text", "csv"):
+        shown = kebir("report", "journal", "--books", str(lokanta), "-p", "2025-01", "--format", fmt)
+        assert shown.exit_code == 1                        # the books have an error
+        assert "JE-2025-01-0002" not in shown.stdout       # not the 300.00 debit alone
+        assert "JE-2025-01-0002 left out (journals/2025/2025-01.yaml:" in shown.stderr and "credit" in shown.stderr
+    rows = kebir("report", "journal", "--books", str(lokanta), "-p", "2025-01", "--format", "csv").stdout
+    # what is shown balances: the capital entry alone, 25,000.00 each side
+    assert rows.splitlines()[-1].startswith(",1 entries,,,,25000.00,25000.00")
