@@ -121,14 +121,11 @@ def say_books(root: Path) -> None:
     sys.stderr.write(f"kebir: books {os.path.abspath(root)}" + (f" ({name})" if name else "") + "\n")
 
 
-@contextlib.contextmanager
-def locked(books: str | None):
-    """Find the books (a missing directory is a usage error, exit 2) and turn a lock not had in
-    time (core.books.store.BooksLocked) into exit 1, nothing written. For commands whose core use
-    case takes the books lock itself (core.close.run, core.crm.apply). Every writing command comes
-    through here: it refuses (exit 2) when $KEBIR_BOOKS and the books found upwards from the current
-    directory differ and --books does not say which, and says on stderr which books it acts on.
-    Yields the books root."""
+def writing_root(books: str | None) -> Path:
+    """The books a writing command acts on (anything that writes a file from the books: a record,
+    a git hook, a dedup plan): refused (exit 2) when $KEBIR_BOOKS and the books found upwards from
+    the current directory differ and --books does not say which; a missing directory is a usage
+    error too. Says on stderr which books (`say_books`)."""
     conflict = discover.books_conflict(books)
     if conflict is not None:
         env, up = conflict
@@ -140,6 +137,18 @@ def locked(books: str | None):
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(2) from None
     say_books(root)
+    return root
+
+
+@contextlib.contextmanager
+def locked(books: str | None):
+    """Find the books (a missing directory is a usage error, exit 2) and turn a lock not had in
+    time (core.books.store.BooksLocked) into exit 1, nothing written. For commands whose core use
+    case takes the books lock itself (core.close.run, core.crm.apply). Every writing command comes
+    through here: it refuses (exit 2) when $KEBIR_BOOKS and the books found upwards from the current
+    directory differ and --books does not say which, and says on stderr which books it acts on.
+    Yields the books root."""
+    root = writing_root(books)
     try:
         yield root
     except store.BooksLocked as exc:

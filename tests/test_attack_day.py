@@ -139,3 +139,21 @@ def test_journal__an_entry_with_an_unreadable_posting_is_left_out_whole_and_name
     rows = kebir("report", "journal", "--books", str(lokanta), "-p", "2025-01", "--format", "csv").stdout
     # what is shown balances: the capital entry alone, 25,000.00 each side
     assert rows.splitlines()[-1].startswith(",1 entries,,,,25000.00,25000.00")
+
+
+# -- F17: every writing command refuses a KEBIR_BOOKS that is not the books one stands in ------------------
+
+
+@pytest.mark.parametrize("command", [("hooks", "install"), ("dedup", "scan", "-o", "plan.yaml")])
+def test_writers__refuse_when_kebir_books_names_other_books_than_the_folder(lokanta, books_dir, monkeypatch,
+                                                                            command, tmp_path):
+    other = books_dir({})                          # the other company's books, named by an old export
+    monkeypatch.setenv("KEBIR_BOOKS", str(other))
+    monkeypatch.chdir(lokanta / "journals")        # standing in the restaurant's books
+    refused = kebir(*command)
+    assert refused.exit_code == 2 and "KEBIR_BOOKS" in refused.stderr and "--books" in refused.stderr
+    assert not (lokanta / ".git/hooks/pre-commit").exists() and not (lokanta / "journals/plan.yaml").exists()
+    # --books says which: then it goes through
+    said = kebir(*command, "--books", str(lokanta))
+    assert said.exit_code == 0, said.output
+    assert f"kebir: books {lokanta}" in said.stderr
