@@ -310,9 +310,16 @@ def problems_out(problems: list[Problem], root: Path, summary: str) -> None:
 
 def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, purge_cache: bool = False) -> None:
     """Write `files` unless they would make the books invalid (core.close.checked.apply_checked):
-    then exit 1 naming the new problems. `purge_cache` deletes every file under .kebir/cache in
+    then exit 1 naming the new problems. A dry run checks the same (core.close.checked.check_change)
+    and exits 1 the same way, or shows the diff. `purge_cache` deletes every file under .kebir/cache in
     the same write. Called under the caller's books lock (cli._common.writing)."""
-    if dry_run:
+    if dry_run:                 # the same checks as the real run, on a scratch copy of the books
+        would = checked.check_change(root, files)
+        if not would.written:
+            sys.stdout.write(_render.problems_text(would.problems, str(root),
+                                                   f"kebir: dry run: the real run would refuse this ({what}): "
+                                                   "it would make the books invalid"))
+            raise typer.Exit(1)
         write_or_show(root, canonical_files(root, files), True)
         if purge_cache and cache_files(root):
             sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")

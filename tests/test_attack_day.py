@@ -157,3 +157,25 @@ def test_writers__refuse_when_kebir_books_names_other_books_than_the_folder(loka
     said = kebir(*command, "--books", str(lokanta))
     assert said.exit_code == 0, said.output
     assert f"kebir: books {lokanta}" in said.stderr
+
+
+# -- F5: a dry run runs the checks the real run runs --------------------------------------------------------
+
+
+def test_new_dry_run__refuses_an_entry_into_a_closed_month_as_the_real_run_does(lokanta):
+    capital(lokanta)
+    closed = kebir("close", "2025-01", "--books", str(lokanta), "--on", "2025-02-03")
+    assert closed.exit_code == 0, closed.output
+    journal = (lokanta / "journals/2025/2025-01.yaml").read_text(encoding="utf-8")
+    late = ("new", "entry", "--books", str(lokanta), "--date", "2025-01-20", "--debit", "770.01", "--credit",
+            "102.01", "--amount", "300.00", "--memo", "Geç gelen kira faturası")
+    dry = kebir(*late, "--dry-run")
+    real = kebir(*late)
+    assert dry.exit_code == real.exit_code == 1
+    assert "JE-2025-01-0002 was added to closed period 2025-01" in dry.stdout
+    assert "JE-2025-01-0002 was added to closed period 2025-01" in real.stdout
+    assert (lokanta / "journals/2025/2025-01.yaml").read_text(encoding="utf-8") == journal
+    # dated in February, an open month, both go through and the dry run shows the diff
+    february = kebir("new", "entry", "--books", str(lokanta), "--date", "2025-02-03", "--debit", "770.01", "--credit",
+                     "102.01", "--amount", "300.00", "--dry-run")
+    assert february.exit_code == 0 and "+- id: JE-2025-02-0001" in february.stdout
