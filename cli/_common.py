@@ -186,10 +186,17 @@ _LANGUAGE = ["en"]
 def out_format(fmt, output: str | None) -> str:
     """The format a table command writes in: --format when given, else the one -o FILE's extension
     names, else text. --format and an extension that disagree are a usage error (exit 2): a file
-    called tb.csv holding JSON is a mistake nobody would find until it is opened. An extension that
-    names no format (`-o report`, `-o tb.dat`) leaves --format (or text) to decide."""
+    called tb.csv holding JSON is a mistake nobody would find until it is opened. A file without an
+    extension (`-o report`) is written in --format (or text); an extension that names no format
+    kebir writes (`-o tb.pdf`, `-o tb.dat`) needs --format to say what goes in it, else it is a
+    usage error: a tb.pdf holding Markdown would not open."""
     given = fmt.value if fmt is not None else None
-    implied = EXTENSION_FORMATS.get(Path(output).suffix.lower()) if output else None
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = EXTENSION_FORMATS.get(suffix)
+    if suffix and implied is None and given is None:
+        pdf = " (for a PDF, write .html and print it from the browser)" if suffix == ".pdf" else ""
+        raise usage(f"-o {output}: kebir writes no {suffix} file{pdf}; name the file .txt .md .csv .json .html "
+                    f"or .xlsx, or say what it holds with --format")
     if given and implied and given != implied and not (given == "text" and implied == "md"):
         raise usage(f"--format {given} does not match -o {output} (a .{Path(output).suffix.lower()[1:]} file "
                     f"holds {implied}): drop --format, or name the file for its format")

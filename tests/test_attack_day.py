@@ -179,3 +179,47 @@ def test_new_dry_run__refuses_an_entry_into_a_closed_month_as_the_real_run_does(
     february = kebir("new", "entry", "--books", str(lokanta), "--date", "2025-02-03", "--debit", "770.01", "--credit",
                      "102.01", "--amount", "300.00", "--dry-run")
     assert february.exit_code == 0 and "+- id: JE-2025-02-0001" in february.stdout
+
+
+# -- F13, F2, F1: where -o can write --------------------------------------------------------------------------
+
+RENT = """\
+- id: JE-2025-01-0001
+  date: 2025-01-31
+  memo: Kira
+  postings:
+    - {account: "770.01", debit: "45000.00"}
+    - {account: "102.01", credit: "45000.00"}
+"""
+
+
+def test_output__a_directory_is_a_usage_error_before_anything_is_read(books_dir, tmp_path):
+    root = books_dir({"journals/2025/2025-01.yaml": RENT})
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for target in (str(exports), f"{exports}/", str(tmp_path / "new-folder") + "/"):
+        run = kebir("report", "trial-balance", "--books", str(root), "-p", "2025-01", "-o", target)
+        assert run.exit_code == 2 and "is a directory" in run.stderr, (target, run.output)
+    assert list(exports.iterdir()) == [] and not (tmp_path / "new-folder").exists()
+
+
+def test_output__dash_is_stdout(books_dir, tmp_path, monkeypatch):
+    root = books_dir({"journals/2025/2025-01.yaml": RENT})
+    monkeypatch.chdir(tmp_path)
+    run = kebir("report", "trial-balance", "--books", str(root), "-p", "2025-01", "-o", "-", "--format", "csv")
+    assert run.exit_code == 0
+    # 770.01 debit 45,000.00; 102.01 credit 45,000.00
+    assert "770.01" in run.stdout and "45000.00" in run.stdout and not (tmp_path / "-").exists()
+
+
+def test_output__an_extension_kebir_does_not_write_needs_format(books_dir, tmp_path):
+    root = books_dir({"journals/2025/2025-01.yaml": RENT})
+    pdf = tmp_path / "mizan.pdf"
+    run = kebir("report", "trial-balance", "--books", str(root), "-p", "2025-01", "-o", str(pdf))
+    assert run.exit_code == 2 and ".html" in run.stderr and not pdf.exists()
+    dat = tmp_path / "mizan.dat"
+    said = kebir("report", "trial-balance", "--books", str(root), "-p", "2025-01", "-o", str(dat), "--format", "csv")
+    assert said.exit_code == 0 and dat.read_text(encoding="utf-8").startswith("account,name,debit,credit,balance")
+    plain = tmp_path / "mizan"                          # no extension: --format, else text
+    assert kebir("report", "trial-balance", "--books", str(root), "-p", "2025-01", "-o", str(plain)).exit_code == 0
+    assert plain.read_text(encoding="utf-8").startswith("## ")
