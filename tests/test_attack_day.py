@@ -9,12 +9,15 @@ month typed with `kebir new`; every figure is worked out by hand in the test.
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from core.crm.pipeline import build_customer
+from tests.test_documents import erp_books
 
 GIT_ID = {"GIT_AUTHOR_NAME": "Ayşe", "GIT_AUTHOR_EMAIL": "ayse@lokanta.test", "GIT_COMMITTER_NAME": "Ayşe",
           "GIT_COMMITTER_EMAIL": "ayse@lokanta.test"}
@@ -223,3 +226,42 @@ def test_output__an_extension_kebir_does_not_write_needs_format(books_dir, tmp_p
     plain = tmp_path / "mizan"                          # no extension: --format, else text
     assert kebir("report", "trial-balance", "--books", str(root), "-p", "2025-01", "-o", str(plain)).exit_code == 0
     assert plain.read_text(encoding="utf-8").startswith("## ")
+
+
+# -- F8: an advance applied in full is not open ---------------------------------------------------------------
+
+DEPOSITS = """
+- id: ADV-0001
+  kind: advance
+  date: 2025-03-01
+  party: CU-0050
+  amount: "5000.00"
+  memo: Düğün kaporası
+- id: ADV-0002
+  kind: advance
+  date: 2025-03-02
+  party: CU-0050
+  amount: "3000.00"
+  memo: Nişan kaporası
+- id: INV-0002
+  kind: invoice
+  date: 2025-03-10
+  party: CU-0050
+  applies:
+    - {advance: ADV-0001, amount: "5000.00"}
+    - {advance: ADV-0002, amount: "1000.00"}
+  lines:
+    - {account: "600.01", description: Düğün yemeği, quantity: "100", price: "100.00", vat_rate: "10"}
+"""
+
+
+def test_customer_csv__an_advance_applied_in_full_is_applied_not_open(books):
+    book, problems = erp_books(books, DEPOSITS)
+    assert problems == []
+    state = {r[2]: r[5] for r in build_customer(book, "CU-0050", date(2025, 3, 31)).rows if r[0] == "document"}
+    # ADV-0001: 5,000.00 all applied on INV-0002; ADV-0002: 1,000.00 of 3,000.00 applied, 2,000.00 still held
+    assert state["ADV-0001"] == "applied"
+    assert state["ADV-0002"] == "applied 1000.00, held 2000.00"
+    # before the invoice, both are held (in advances received, on no invoice yet)
+    before = build_customer(book, "CU-0050", date(2025, 3, 5)).rows
+    assert {r[2]: r[5] for r in before if r[0] == "document"} == {"ADV-0001": "held", "ADV-0002": "held"}
