@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.crm.pipeline import build_customer
-from tests.test_documents import erp_books
+from tests.test_documents import ACCOUNTS, CONTACTS, ROLES, SUPPLIERS, erp_books
 
 GIT_ID = {"GIT_AUTHOR_NAME": "Ayşe", "GIT_AUTHOR_EMAIL": "ayse@lokanta.test", "GIT_COMMITTER_NAME": "Ayşe",
           "GIT_COMMITTER_EMAIL": "ayse@lokanta.test"}
@@ -265,3 +265,21 @@ def test_customer_csv__an_advance_applied_in_full_is_applied_not_open(books):
     # before the invoice, both are held (in advances received, on no invoice yet)
     before = build_customer(book, "CU-0050", date(2025, 3, 5)).rows
     assert {r[2]: r[5] for r in before if r[0] == "document"} == {"ADV-0001": "held", "ADV-0002": "held"}
+
+
+# -- F14: the customer page on a narrow terminal keeps ids and amounts whole ----------------------------------
+
+
+@pytest.mark.parametrize("columns", ["80", "60", "40", "34"])
+def test_customer_page__a_narrow_terminal_never_cuts_an_id_or_an_amount(books_dir, monkeypatch, columns):
+    # INV-0002: 100 x 100.00 + 10% VAT = 11,000.00; 5,000.00 of ADV-0001 and 1,000.00 of ADV-0002 applied:
+    # 5,000.00 open, due 2025-03-10 + 30 days = 2025-04-09, 21 days late on 2025-04-30
+    root = books_dir({"books.toml": ROLES, "accounts.yaml": ACCOUNTS, "contacts/erp/customers.yaml": CONTACTS,
+                      "contacts/erp/suppliers.yaml": SUPPLIERS, "orders/2025/2025-03.yaml": DEPOSITS}, base=False)
+    monkeypatch.setenv("COLUMNS", columns)
+    shown = kebir("report", "customer", "CU-0050", "--books", str(root), "--on", "2025-04-30")
+    assert shown.exit_code == 0, shown.output
+    items = shown.stdout[shown.stdout.index("INV-0002") - 200:]
+    assert "INV-0002" in items and "5,000.00" in items
+    assert "…" not in "".join(ln for ln in shown.stdout.splitlines() if "INV-0002" in ln or "5,000.00" in ln)
+    assert max(len(ln) for ln in shown.stdout.splitlines()) <= int(columns)
