@@ -8,15 +8,20 @@ month typed with `kebir new`; every figure is worked out by hand in the test.
 
 from __future__ import annotations
 
+import io
 import subprocess
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
 from core.crm.pipeline import build_customer
+from core.reports import Column, Table
+from core.reports.xlsx import table_xlsx
 from tests.test_documents import ACCOUNTS, CONTACTS, ROLES, SUPPLIERS, erp_books
 
 GIT_ID = {"GIT_AUTHOR_NAME": "Ayşe", "GIT_AUTHOR_EMAIL": "ayse@lokanta.test", "GIT_COMMITTER_NAME": "Ayşe",
@@ -283,3 +288,22 @@ def test_customer_page__a_narrow_terminal_never_cuts_an_id_or_an_amount(books_di
     assert "INV-0002" in items and "5,000.00" in items
     assert "…" not in "".join(ln for ln in shown.stdout.splitlines() if "INV-0002" in ln or "5,000.00" in ln)
     assert max(len(ln) for ln in shown.stdout.splitlines()) <= int(columns)
+
+
+# -- F19: an amount in a workbook says its currency, and stays a number ---------------------------------------
+
+
+def test_xlsx__money_carries_its_currency_in_the_number_format():
+    # a lira journal with one euro posting: 1,000.00 EUR at 35.50 = 35,500.00 TRY
+    table = Table("journal", "Journal", (Column("entry", "Entry"), Column("debit", "Debit", "money"),
+                                         Column("currency", "Currency"), Column("amount", "Amount", "money"),
+                                         Column("quantity", "Quantity", "qty")),
+                  (("JE-1", Decimal("35500.00"), "EUR", Decimal("1000.00"), Decimal("2.500")),
+                   ("JE-2", Decimal("1234.56"), "TRY", Decimal("1234.56"), Decimal("1"))),
+                  meta={"currency": "TRY"})
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(table))).active
+    first, second = (list(sheet.iter_rows(min_row=r, max_row=r))[0] for r in (3, 4))
+    assert (first[1].value, first[1].number_format) == (35500, '#,##0.00 "TRY"')     # debit: the base
+    assert (first[3].value, first[3].number_format) == (1000, '#,##0.00 "EUR"')      # amount: the row's own
+    assert (second[3].value, second[3].number_format) == (1234.56, '#,##0.00 "TRY"')
+    assert first[4].number_format == "#,##0.000"                                     # a quantity: no currency
