@@ -94,6 +94,9 @@ def close_cmd(
     if done.status == "errors":
         problems_out(done.problems, root, f"kebir: cannot close {period}: the books have errors")
         raise typer.Exit(1)
+    if done.status == "no-git":
+        raise usage(f"{period} not closed: --commit needs the books in a git repository ({done.uncommitted[0]}); "
+                    f"run git init and commit the books first, or close without --commit")
     if done.status == "uncommitted":
         names = "\n".join(f"  {rel}" for rel in done.uncommitted)
         raise usage(f"{period} not closed: --commit would seal records that no commit holds; git has these "

@@ -89,6 +89,17 @@ def test_close_commit__after_a_commit_by_hand_goes_through(lokanta):
     assert git(lokanta, "status", "--porcelain") == ""
 
 
+def test_close_commit__books_without_git_are_told_so_and_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.delenv("KEBIR_BOOKS", raising=False)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))      # no repository above either
+    root = tmp_path / "defter"
+    assert kebir("init", str(root), "--no-git").exit_code == 0
+    capital(root)
+    refused = kebir("close", "2025-01", "--books", str(root), "--on", "2025-02-03", "--commit")
+    assert refused.exit_code == 2 and "git init" in refused.stderr
+    assert not (root / "closes").exists()
+
+
 def test_close_commit_all__alone_is_a_usage_error(lokanta):
     assert kebir("close", "2025-01", "--books", str(lokanta), "--commit-all").exit_code == 2
 

@@ -30,7 +30,8 @@ class CloseRun:
     """What `run_close` did. `status`: "closed" (written, or shown with a dry run), "errors" (the
     books have errors: `problems`), "already-closed", or "failed" (a check of the plan failed:
     `plan.problems`), or "uncommitted" (`--commit` asked while files of the books are new or
-    changed in git and not to be committed with the close: `uncommitted`, nothing written)."""
+    changed in git and not to be committed with the close: `uncommitted`, nothing written), or
+    "no-git" (`--commit` asked of books git cannot read: `uncommitted` holds what git said)."""
     period: str
     status: str
     load_problems: list[Problem] = field(default_factory=list)
@@ -107,7 +108,11 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
         if not out.plan.ok:
             out.status = "failed"
             return out
-        others = uncommitted_files(root, out.files) if commit else []
+        try:
+            others = uncommitted_files(root, out.files) if commit else []
+        except git.GitError as exc:             # not a repository, or git missing: nothing written
+            out.status, out.uncommitted = "no-git", [str(exc)]
+            return out
         if others and not commit_all:
             out.status, out.uncommitted = "uncommitted", others
             return out
