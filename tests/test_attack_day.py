@@ -111,8 +111,9 @@ def test_new_entry__keeps_the_comments_of_the_journal_byte_for_byte(lokanta):
     capital(lokanta)
     journal = lokanta / "journals/2025/2025-01.yaml"
     text = journal.read_text(encoding="utf-8")
-    mine = ("# Ocak defteri: Ayşe yazdı, bankaya göre kontrol edildi\n\n" + text.replace(
-        "  memo: Sermaye\n", "  memo: Sermaye   # ortakların ödediği, sözleşme md. 4\n") + "# kira faturası bekleniyor\n")
+    mine = ("# Ocak defteri: Ayşe yazdı, bankaya göre kontrol edildi\n\n"
+            + text.replace("  memo: Sermaye\n", "  memo: Sermaye   # ortakların ödediği, sözleşme md. 4\n")
+            + "# kira faturası bekleniyor\n")
     journal.write_text(mine, encoding="utf-8")
     # rent of 4,500.00: Dr 770.01, Cr 102.01
     added = kebir("new", "entry", "--books", str(lokanta), "--date", "2025-01-31", "--debit", "770.01", "--credit",

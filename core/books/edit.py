@@ -53,9 +53,9 @@ def _yaml_text(header: str, kind: str, records: list[dict[str, Any]]) -> str:
 def appended_text(root: Path, rel: str, kind: str, new: list[dict[str, Any]]) -> str:
     """The YAML file `rel` with the records `new` appended: the file's own text byte for byte (the
     comments a person wrote, in the header, between records and at the end, stay), then the new
-    records in canonical form (`kebir fmt`'s: amounts padded). A file that holds no record yet, or whose text the appended records
-    would not continue (a flow-style list, an indented sequence), is written whole in canonical
-    form. Refused (EditError) when the file cannot be read."""
+    records in canonical form (`kebir fmt`'s: amounts padded). A file that holds no record yet, or
+    whose text the appended records would not continue (a flow-style list, an indented sequence),
+    is written whole in canonical form. Refused (EditError) when the file cannot be read."""
     new = canonical_records(root, kind, new)
     if not (root / rel).exists():
         return dump_yaml_records(kind, new)

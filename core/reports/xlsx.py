@@ -3,8 +3,9 @@
 What a person opening it in Excel (Turkish or any other) expects: one sheet, the report's title in
 the first row, the column headings in the second and frozen below them, amounts as numbers with
 their currency's decimals and the currency as the number format (`#,##0.00 "TRY"`: Excel shows
-the separators of the reader's locale, and the cell is still a number to add up), dates as dates, quantities and percentages as numbers, the totals row in bold,
-and columns wide enough for what they hold.
+the separators of the reader's locale, and the cell is still a number to add up), dates as
+dates, quantities and percentages as numbers, the totals row in bold, and columns wide enough for
+what they hold.
 
 Exact money. A cell holds an IEEE double; kebir's money is Decimal. A decimal number with at most
 15 significant digits survives the trip to the nearest double and back (DBL_DIG is 15), and
