@@ -121,14 +121,11 @@ def say_books(root: Path) -> None:
     sys.stderr.write(f"kebir: books {os.path.abspath(root)}" + (f" ({name})" if name else "") + "\n")
 
 
-@contextlib.contextmanager
-def locked(books: str | None):
-    """Find the books (a missing directory is a usage error, exit 2) and turn a lock not had in
-    time (core.books.store.BooksLocked) into exit 1, nothing written. For commands whose core use
-    case takes the books lock itself (core.close.run, core.crm.apply). Every writing command comes
-    through here: it refuses (exit 2) when $KEBIR_BOOKS and the books found upwards from the current
-    directory differ and --books does not say which, and says on stderr which books it acts on.
-    Yields the books root."""
+def writing_root(books: str | None) -> Path:
+    """The books a writing command acts on (anything that writes a file from the books: a record,
+    a git hook, a dedup plan): refused (exit 2) when $KEBIR_BOOKS and the books found upwards from
+    the current directory differ and --books does not say which; a missing directory is a usage
+    error too. Says on stderr which books (`say_books`)."""
     conflict = discover.books_conflict(books)
     if conflict is not None:
         env, up = conflict
@@ -140,6 +137,18 @@ def locked(books: str | None):
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         raise typer.Exit(2) from None
     say_books(root)
+    return root
+
+
+@contextlib.contextmanager
+def locked(books: str | None):
+    """Find the books (a missing directory is a usage error, exit 2) and turn a lock not had in
+    time (core.books.store.BooksLocked) into exit 1, nothing written. For commands whose core use
+    case takes the books lock itself (core.close.run, core.crm.apply). Every writing command comes
+    through here: it refuses (exit 2) when $KEBIR_BOOKS and the books found upwards from the current
+    directory differ and --books does not say which, and says on stderr which books it acts on.
+    Yields the books root."""
+    root = writing_root(books)
     try:
         yield root
     except store.BooksLocked as exc:
@@ -177,10 +186,17 @@ _LANGUAGE = ["en"]
 def out_format(fmt, output: str | None) -> str:
     """The format a table command writes in: --format when given, else the one -o FILE's extension
     names, else text. --format and an extension that disagree are a usage error (exit 2): a file
-    called tb.csv holding JSON is a mistake nobody would find until it is opened. An extension that
-    names no format (`-o report`, `-o tb.dat`) leaves --format (or text) to decide."""
+    called tb.csv holding JSON is a mistake nobody would find until it is opened. A file without an
+    extension (`-o report`) is written in --format (or text); an extension that names no format
+    kebir writes (`-o tb.pdf`, `-o tb.dat`) needs --format to say what goes in it, else it is a
+    usage error: a tb.pdf holding Markdown would not open."""
     given = fmt.value if fmt is not None else None
-    implied = EXTENSION_FORMATS.get(Path(output).suffix.lower()) if output else None
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = EXTENSION_FORMATS.get(suffix)
+    if suffix and implied is None and given is None:
+        pdf = " (for a PDF, write .html and print it from the browser)" if suffix == ".pdf" else ""
+        raise usage(f"-o {output}: kebir writes no {suffix} file{pdf}; name the file .txt .md .csv .json .html "
+                    f"or .xlsx, or say what it holds with --format")
     if given and implied and given != implied and not (given == "text" and implied == "md"):
         raise usage(f"--format {given} does not match -o {output} (a .{Path(output).suffix.lower()[1:]} file "
                     f"holds {implied}): drop --format, or name the file for its format")
@@ -301,9 +317,16 @@ def problems_out(problems: list[Problem], root: Path, summary: str) -> None:
 
 def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, purge_cache: bool = False) -> None:
     """Write `files` unless they would make the books invalid (core.close.checked.apply_checked):
-    then exit 1 naming the new problems. `purge_cache` deletes every file under .kebir/cache in
+    then exit 1 naming the new problems. A dry run checks the same (core.close.checked.check_change)
+    and exits 1 the same way, or shows the diff. `purge_cache` deletes every file under .kebir/cache in
     the same write. Called under the caller's books lock (cli._common.writing)."""
-    if dry_run:
+    if dry_run:                 # the same checks as the real run, on a scratch copy of the books
+        would = checked.check_change(root, files)
+        if not would.written:
+            sys.stdout.write(_render.problems_text(would.problems, str(root),
+                                                   f"kebir: dry run: the real run would refuse this ({what}): "
+                                                   "it would make the books invalid"))
+            raise typer.Exit(1)
         write_or_show(root, canonical_files(root, files), True)
         if purge_cache and cache_files(root):
             sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")

@@ -3,7 +3,9 @@
 Panels, top to bottom: the party (ids and labelled fields), balance and credit (a bar of the
 balance against the limit, the aging buckets), open items, net sales of the last 12 months (one
 bar per month), deals and activities (newest first) and campaigns. It computes nothing: every
-figure comes from the page model; labels from the language catalogue. Wide enough for 80 columns.
+figure comes from the page model; labels from the language catalogue. Wide enough for 80 columns;
+narrower, no id or amount is cut: headings fold, the aging buckets go one under the other, and the
+open items leave out their dates before anything is cut.
 """
 
 from __future__ import annotations
@@ -58,6 +60,58 @@ def month_bars(page: CustomerPage) -> list[tuple[str, str, str]]:
     return out
 
 
+def aging_table(page: CustomerPage, width: int) -> RichTable:
+    """The aging buckets side by side, or one under the other when side by side would cut an
+    amount or a bucket's name (a panel narrower than they are)."""
+    lang = page.lang
+    names = [_label("cust.bucket", k, lang) for k, _ in page.buckets]
+    amounts = [_money_text(v) for _, v in page.buckets]
+    title = text("cust.aging", lang)
+    if sum(max(len(n), len(a)) + 2 for n, a in zip(names, amounts)) <= width - 4:
+        table = RichTable(box=None, padding=(0, 1), title=title, title_justify="left")
+        for name in names:
+            table.add_column(name, justify="right", no_wrap=True)
+        table.add_row(*amounts)
+        return table
+    table = RichTable(box=None, padding=(0, 1), title=title, title_justify="left", show_header=False)
+    table.add_column(no_wrap=True, overflow="ellipsis")
+    table.add_column(justify="right", no_wrap=True, min_width=_width(*amounts))
+    for name, amount in zip(names, amounts):
+        table.add_row(name, amount)
+    return table
+
+
+def open_items(page: CustomerPage, width: int) -> RichTable:
+    """The open items as a table that fits a panel `width` columns wide: ids, days and amounts are
+    never cut (a heading folds onto a second line instead); where even that is too wide, the
+    invoice date goes first, then the due date, then the days past due, so the document and what
+    it owes are always there whole."""
+    lang, cur = page.lang, page.currency
+    cols = [("doc", text("cust.col.doc", lang), [i.doc for i in page.items], text("total", lang), "left"),
+            ("date", text("cust.col.date", lang), [str(i.day) for i in page.items], "", "left"),
+            ("due", text("cust.col.due", lang), [str(i.due) for i in page.items], "", "left"),
+            ("late", text("cust.col.late", lang), [str(i.days_late) for i in page.items], "", "right"),
+            ("amount", text("cust.col.amount", lang, cur=cur), [_money_text(i.amount) for i in page.items],
+             _money_text(page.balance), "right")]
+    room = width - 4                      # the panel's border and padding
+    need = {key: max(_width(*cells, foot), len(head)) for key, head, cells, foot, _ in cols}
+    if sum(w + 2 for w in need.values()) > room:         # headings fold before a column goes
+        need = {key: max(_width(*cells, foot), min(len(head), 8)) for key, head, cells, foot, _ in cols}
+    shown = [c[0] for c in cols]
+    for drop in ("date", "due", "late"):
+        if sum(need[k] + 2 for k in shown) <= room:
+            break
+        shown.remove(drop)
+    table = RichTable(box=None, padding=(0, 1), show_footer=True)
+    for key, head, _cells, foot, justify in cols:
+        if key in shown:
+            table.add_column(Text(head, no_wrap=False, overflow="fold"), footer=foot, justify=justify,  # type: ignore
+                             no_wrap=True, width=need[key])
+    for row in zip(*(cells for key, _h, cells, _f, _j in cols if key in shown)):
+        table.add_row(*row)
+    return table
+
+
 def panels(page: CustomerPage, width: int = 80) -> list[Panel]:
     """The page's panels for a console `width` columns wide."""
     lang, cur = page.lang, page.currency
@@ -92,22 +146,10 @@ def panels(page: CustomerPage, width: int = 80) -> list[Panel]:
         credit.add_row(t("cust.limit"), t("cust.no_limit"))
     credit.add_row(t("cust.days_past_due"), str(page.days_past_due))
     credit.add_row(t("cust.sales_12m"), f"{_money_text(page.sales_12m)} {cur}")
-    aging = RichTable(box=None, padding=(0, 1), title=t("cust.aging"), title_justify="left")
-    for k, _ in page.buckets:
-        aging.add_column(_label("cust.bucket", k, lang), justify="right", no_wrap=True)
-    aging.add_row(*[_money_text(v) for _, v in page.buckets])
+    aging = aging_table(page, width)
 
     if page.items:
-        items = RichTable(box=None, padding=(0, 1), show_footer=True)
-        items.add_column(t("cust.col.doc"), no_wrap=True, footer=t("total"))
-        items.add_column(t("cust.col.date"), no_wrap=True)
-        items.add_column(t("cust.col.due"), no_wrap=True)
-        items.add_column(t("cust.col.late"), justify="right", no_wrap=True)
-        items.add_column(t("cust.col.amount", cur=cur), justify="right", no_wrap=True,
-                         footer=_money_text(page.balance))
-        for i in page.items:
-            items.add_row(i.doc, str(i.day), str(i.due), str(i.days_late), _money_text(i.amount))
-        open_body: object = items
+        open_body: object = open_items(page, width)
     else:
         open_body = Text(t("cust.no_open_items"))
 

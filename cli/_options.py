@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -28,8 +30,22 @@ BeginOpt = Annotated[Optional[str], typer.Option(
 EndOpt = Annotated[Optional[str], typer.Option(
     "--end", "-e", help="The day AFTER the last one (end exclusive, as in hledger): -b 2025-01-01 -e 2025-02-01 is "
     "January 2025.", rich_help_panel="Period")]
+def output_file(value: Optional[str]) -> Optional[str]:
+    """-o FILE as given, `-o -` as stdout (None, as without -o: what people expect from a Unix tool);
+    a directory is a usage error (exit 2) before anything is read: a report is one file, and a
+    directory cannot be replaced by one."""
+    if value is None or value == "-":
+        return None
+    if value.endswith(("/", os.sep)) or os.path.isdir(value):
+        sys.stderr.write(f"kebir: -o {value} is a directory: name a file in it, e.g. "
+                         f"{os.path.join(value, 'report.xlsx')}\n")
+        raise typer.Exit(2)
+    return value
+
+
 OutputOpt = Annotated[Optional[str], typer.Option(
-    "--output", "-o", help="Write to FILE instead of stdout.", rich_help_panel="Output")]
+    "--output", "-o", help="Write to FILE instead of stdout (- is stdout).", callback=output_file,
+    rich_help_panel="Output")]
 NoCacheOpt = Annotated[bool, typer.Option(
     "--no-cache", help="Parse every file afresh (ignore .kebir/cache).", rich_help_panel="Books")]
 MonthlyOpt = Annotated[bool, typer.Option("--monthly", "-M", help="One column per month.", rich_help_panel="Period")]

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli._common import progress, usage
+from cli._common import progress, usage, writing_root
 from cli._options import BooksOpt, Fmt, FormatOpt
 from cli import _render
 from cli._render import md_fence
@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
           kebir hooks install -B ledger-data
         """
 
-        root = _root(books)
+        root = writing_root(books)
         try:
             hooks = Path(git.run(root, "rev-parse", "--git-path", "hooks").strip())
         except git.GitError as exc:

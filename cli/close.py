@@ -12,7 +12,7 @@ import typer
 
 from cli import _render
 from cli._common import (diff_text, files_summary, load_warnings, locked, on_date, period_arg, problems_out,
-                         progress, show_diff)
+                         progress, show_diff, usage)
 from cli._options import BooksOpt, Fmt, FormatOpt
 from core import git
 from core.close import run
@@ -34,7 +34,10 @@ def close_cmd(
     period: Annotated[str, typer.Argument(help="The month to close, YYYY-MM.")],
     books: BooksOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be written; write nothing.")] = False,
-    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the files written.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit exactly the files written; refused while other "
+                                          "files of the books are new or changed in git.")] = False,
+    commit_all: Annotated[bool, typer.Option("--commit-all", help="With --commit: commit the books' new and changed "
+                                              "files in the close's commit too.")] = False,
     on: Annotated[Optional[str], typer.Option("--on", help="The close date recorded (default: today).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Who closes (default: git user).")] = None,
     allow_gap: Annotated[bool, typer.Option("--allow-gap", help="Close although the previous month is open.")] = False,
@@ -65,6 +68,8 @@ def close_cmd(
       kebir close 2025-01 --books ledger-data --on 2025-02-03 --commit
     """
     period = period_arg(period)
+    if commit_all and not commit:
+        raise usage("--commit-all goes with --commit")
     day = on_date(on) or date.today()
     who = by or git.user()
     with locked(books) as root:
@@ -82,13 +87,22 @@ def close_cmd(
             return
         with progress(f"Closing {period}: checks, generated entries, seal ..."):
             done = run.run_close(root, period, day, who, allow_gap=allow_gap, allow_empty=allow_empty,
-                                 accept_provisions=provisions, dry_run=dry_run, commit=commit, charge=charge,
+                                 accept_provisions=provisions, dry_run=dry_run, commit=commit,
+                                 commit_all=commit_all, charge=charge,
                                  report_dir=Path(report) if report and not dry_run else None,
                                  lock_timeout=lock_timeout)
     load_warnings(done.load_problems)
     if done.status == "errors":
         problems_out(done.problems, root, f"kebir: cannot close {period}: the books have errors")
         raise typer.Exit(1)
+    if done.status == "no-git":
+        raise usage(f"{period} not closed: --commit needs the books in a git repository ({done.uncommitted[0]}); "
+                    f"run git init and commit the books first, or close without --commit")
+    if done.status == "uncommitted":
+        names = "\n".join(f"  {rel}" for rel in done.uncommitted)
+        raise usage(f"{period} not closed: --commit would seal records that no commit holds; git has these "
+                    f"files of the books as new or changed:\n{names}\n  hint: commit them first (git add -A && "
+                    f"git commit), or close with --commit --commit-all to commit them with the close")
     if done.status == "already-closed":
         sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
         raise typer.Exit(1)

@@ -12,7 +12,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import diff_text, load_warnings, locked, out_format, problems_out, progress, show, show_diff, usage
+from cli._common import (diff_text, load_warnings, locked, out_format, problems_out, progress, show, show_diff,
+                         usage, writing_root)
 from cli._options import BooksOpt, Fmt, FormatOpt, OutFmt, OutputOpt
 from core.books import discover
 from core.books import safeio
@@ -63,7 +64,7 @@ def dedup_scan(
         raise usage(f"--within takes crm, erp, crm,erp or none, not {within!r}")
     if not 0 < threshold < 1:
         raise usage("--threshold takes a probability between 0 and 1")
-    root = _root(books)
+    root = writing_root(books) if output else _root(books)     # a plan written from the wrong books is refused
     if plan_in and not os.path.lexists(plan_in):
         raise usage(f"--plan {plan_in}: no such file")
     if plan_in:

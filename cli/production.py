@@ -19,7 +19,7 @@ from cli._options import (
     OutputOpt,
     PeriodOpt,
 )
-from core.books.edit import _read_yaml, _yaml_text
+from core.books.edit import appended_text
 from core.erp.production import dish_sales
 from core.reports.recipe_cost import build_recipe_cost
 
@@ -222,8 +222,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             if write:
                 files = {}
                 for rel, records in planning.draft_orders(book, lines, first).items():
-                    header, old = _read_yaml(root, rel) if (root / rel).exists() else ("", [])
-                    files[rel] = _yaml_text(header, "orders", old + records)
+                    files[rel] = appended_text(root, rel, "orders", records)
                 if files:
                     write_checked(root, files, dry_run, "draft purchase orders written")
             warn_errors(problems)

@@ -320,7 +320,7 @@ def journal_report(
       kebir report journal --books ledger-data -p 2025-03 --account 600 --format csv
     """
     # lazy: only its command needs it (kebir start-up)
-    from core.reports.journal import blocks_as_text, build_journal, select_blocks
+    from core.reports.journal import blocks_as_text, build_journal, left_out, select_blocks
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
@@ -332,6 +332,8 @@ def journal_report(
         _render.emit(blocks_as_text(blocks, book.base))
     else:
         show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output, csv_dialect)
+    for p in left_out(book, problems):       # shown whole or not at all: say which and why
+        sys.stderr.write(f"kebir: {p.record} left out ({p.path}:{p.line}): {p.code} {p.message}\n")
     warn_errors(problems)
 
 

@@ -67,6 +67,20 @@ def commit_files(root: Path, files: dict, message: str) -> None:
     run(root, "commit", "-q", "-m", message, "--", *paths)
 
 
+def uncommitted(root: Path) -> list[str]:
+    """The files under the books at `root` whose content git does not hold as committed: new
+    (untracked, not ignored), changed or deleted, staged or not; paths relative to `root`, sorted.
+    GitError when `root` is not in a git work tree."""
+    prefix = run(root, "rev-parse", "--show-prefix").strip()
+    out = run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", ".")
+    paths = set()
+    for entry in out.split("\0"):
+        if len(entry) > 3:
+            path = entry[3:]
+            paths.add(path[len(prefix):] if prefix and path.startswith(prefix) else path)
+    return sorted(paths)
+
+
 def init(root: Path, message: str) -> None:
     """A new repository at `root` holding everything in it, in one commit by kebir."""
     run(root, "init", "-q", ".")

@@ -234,7 +234,8 @@ def test_close__second_writer_fails_clearly_when_the_lock_is_held(tmp_path):
 
 def test_close__commit_commits_exactly_the_written_files(tmp_path):
     root = make(tmp_path)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "books", "--allow-empty"],
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)       # the month is committed before it is sealed
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "books"],
                    cwd=root, check=True)
     env_ok = subprocess.run(["git", "config", "user.email"], cwd=root, capture_output=True).returncode == 0
     if not env_ok:

@@ -90,7 +90,7 @@ def test_xlsx__amounts_are_numbers_exact_to_the_kurus(month, tmp_path):
     assert Decimal(repr(rows["770.01"][2])) == Decimal("45000.10")
     total = [r for r in ws.iter_rows(min_row=3, values_only=True)][-1]
     assert Decimal(repr(total[2])) == Decimal("1234.56") + Decimal("45000.10") + Decimal("0.29")   # 46,234.95
-    assert ws.cell(3, 3).number_format == "#,##0.00"
+    assert ws.cell(3, 3).number_format == '#,##0.00 "TRY"'          # the books' currency, still a number
     assert ws.column_dimensions["B"].width >= len("Satıcılar TRY")
 
 

@@ -32,7 +32,10 @@ A4 = (794, 2200)        # an A4 page is 794 CSS pixels wide at 96 dpi; tall enou
 MARGIN = 12             # the right-most columns that must stay white (the page's own padding is 24)
 # One browser launch per page (five, each several seconds on a shared machine) in the session fixture.
 pytestmark = pytest.mark.slow
-PAGES = ["customer.tr", "customer.en", "close-pack.tr", "close-pack.en", "too-wide"]
+PAGES = ["customer.tr", "customer.en", "close-pack.tr", "close-pack.en", "customer.long-names",
+         "close-pack.long-names", "too-wide"]
+# a name with no place to break a line, as a trade register writes one run together: it wraps, never runs past A4
+LONG = "BoğaziçiEtkinlikOrganizasyonTurizmGıdaİnşaatSanayiveTicaretLimitedŞirketiİstanbulŞubesiKadıköyMerkez"
 
 
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
@@ -104,6 +107,13 @@ def _pages(root: Path) -> dict[str, str]:
     pages = {f"customer.{lang}": customer_page_html(build_customer_page(book, "CU-0050", ON, lang))
              for lang in ("tr", "en")}
     pages |= {f"close-pack.{lang}": close_pack_html(book, "2025-03", record, [], lang=lang) for lang in ("tr", "en")}
+    long_files = {k: v.replace("Boğaziçi Etkinlik Org. Ltd. Şti.", LONG).replace("Summer terrace party", LONG)
+                  .replace("Spring gala offers", LONG).replace('name = "Test Lokanta Ltd."', f'name = "{LONG}"')
+                  for k, v in {**FILES, "books.toml": FILES.get("books.toml", "")}.items() if v}
+    long_book, _ = load_ledger(write_books(root / "long", long_files), use_cache=False, jobs=1)
+    pages["customer.long-names"] = customer_page_html(build_customer_page(long_book, "CU-0050", ON, "tr"))
+    pages["close-pack.long-names"] = close_pack_html(long_book, "2025-03", {**record, "closed_by": LONG}, [],
+                                                     lang="tr")
     # the check's own control: a page that does run past an A4 page's width
     pages["too-wide"] = ('<!DOCTYPE html><html><body style="margin:0"><div style="width:1200px;height:300px;'
                          'background:#2b6cb0"></div></body></html>')
@@ -133,7 +143,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> dict:
         return json.loads(done.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", PAGES[:4])
+@pytest.mark.parametrize("name", PAGES[:6])
 def test_page__renders_at_a4_width_without_running_past_the_margin(shots, name, record_property):
     run = shots[name]
     png = Path(run["png"])
@@ -166,3 +176,11 @@ def test_pages__say_the_right_language(shots):
     assert "Açık kalemler" in tr and "Open items" in en and '<html lang="tr">' in tr
     assert "Kontrol listesi" in Path(shots["close-pack.tr"]["page"]).read_text(encoding="utf-8")
     assert date(2025, 4, 30) == ON
+
+
+def test_long_names__wrap_and_ids_stay_whole(shots):
+    """A name run together wraps inside the page (the margin check above) and, where a table cell
+    holds it, its full value is the cell's title; an id is never broken across lines."""
+    page = Path(shots["customer.long-names"]["page"]).read_text(encoding="utf-8")
+    assert f'<td class="name" title="{LONG}">' in page and f'<span class="title" title="{LONG}">' in page
+    assert "body.customer code { white-space: nowrap; }" in page

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from core.books import schema, yamlnodes
-from core.books.fmt import _split_header
+from core.books.fmt import _split_header, canonical_records
 from core.model.records import Book
 from core.books.store import dump_csv_rows, dump_yaml_records
 from core.books.closes import closed_periods, read_closes
@@ -48,6 +48,25 @@ def _read_yaml(root: Path, rel: str) -> tuple[str, list[dict[str, Any]]]:
 
 def _yaml_text(header: str, kind: str, records: list[dict[str, Any]]) -> str:
     return (header + "\n" if header else "") + dump_yaml_records(kind, records)
+
+
+def appended_text(root: Path, rel: str, kind: str, new: list[dict[str, Any]]) -> str:
+    """The YAML file `rel` with the records `new` appended: the file's own text byte for byte (the
+    comments a person wrote, in the header, between records and at the end, stay), then the new
+    records in canonical form (`kebir fmt`'s: amounts padded). A file that holds no record yet, or
+    whose text the appended records would not continue (a flow-style list, an indented sequence),
+    is written whole in canonical form. Refused (EditError) when the file cannot be read."""
+    new = canonical_records(root, kind, new)
+    if not (root / rel).exists():
+        return dump_yaml_records(kind, new)
+    header, records = _read_yaml(root, rel)
+    text = (root / rel).read_text(encoding="utf-8")
+    if records:
+        joined = text + ("" if text.endswith("\n") else "\n") + dump_yaml_records(kind, new)
+        tree, problems = yamlnodes.parse(joined, rel)
+        if not problems and isinstance(tree, list) and yamlnodes.plain(tree) == [*records, *new]:
+            return joined
+    return _yaml_text(header, kind, [*records, *new])
 
 
 # -- accounts ---------------------------------------------------------------------------------------
@@ -205,6 +224,4 @@ def add_contact(book: Book, side: str, role: str, name: str, fields: dict[str, s
                         f"{', '.join(sorted(allowed - {'id', 'kind', 'name'}))}")
     kind = "person" if role in ("employee", "person") else fields.pop("kind", "company")
     rec: dict[str, Any] = {"id": cid, "kind": kind, "name": name, **{k: v for k, v in fields.items() if v}}
-    header, records = _read_yaml(book.root, rel) if (book.root / rel).exists() else ("", [])
-    records.append(rec)
-    return cid, {rel: _yaml_text(header, kind_name, records)}
+    return cid, {rel: appended_text(book.root, rel, kind_name, [rec])}

@@ -125,6 +125,12 @@ def format_file(root: Path, rel: str, kind: str, fmt: str, settings: Settings) -
     return Change(rel, text, new), []
 
 
+def canonical_records(root: Path, kind: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`records` of a file of `kind` with their values as `kebir fmt` writes them (amounts padded
+    to the currency's decimals), for a writer that appends them to a file it does not re-format."""
+    return _normalise(kind, [dict(r) for r in records], read_settings(root)[0])
+
+
 def canonical_files(root: Path, files: dict[str, str | None]) -> dict[str, str | None]:
     """`files` (path -> text, None to delete) as `kebir fmt` would leave them, so that what a
     command writes passes `kebir fmt --check` (a value typed on the command line, `-F

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.books import yamlnodes
-from core.books.edit import EditError, _read_yaml, _yaml_text
+from core.books.edit import EditError, _read_yaml, appended_text
 from core.model.records import Book
 from core.books.store import dump_yaml_records
 
@@ -172,12 +172,13 @@ def build_record(book: Book, form: Form, draft: bool = False) -> tuple[str, dict
 
 
 def append_record(book: Book, rel: str, rec: dict[str, Any]) -> dict[str, str]:
-    """The file `rel` with `rec` appended (a new file when there is none), as files to write."""
+    """The file `rel` with `rec` appended (a new file when there is none), as files to write: the
+    file's text above the record is kept byte for byte, comments and all (core.books.edit.appended_text)."""
     kind = "journal" if rel.startswith("journals/") else "orders"
-    header, records = _file_records(book, rel)
+    records = _file_records(book, rel)[1]
     if any(r.get("id") == rec.get("id") for r in records):
         raise EditError(f"{rec.get('id')} exists already in {rel}")
-    return {rel: _yaml_text(header, kind, [*records, rec])}
+    return {rel: appended_text(book.root, rel, kind, [rec])}
 
 
 def new_record(book: Book, form: Form) -> tuple[str, dict[str, str]]:

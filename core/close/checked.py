@@ -2,11 +2,14 @@
 worse. `books_problems` is the one "load and check" every caller uses: a change written in place
 (`apply_checked`: `accounts add|rename`, `contacts add|forget`, `plan purchases --write`), an
 import laid over a scratch copy (core.interop.apply.verify), the staged books of the pre-commit
-hook (`kebir hooks run`).
+hook (`kebir hooks run`), and a dry run's change laid over a scratch copy (`check_change`), so
+`--dry-run` refuses what the real run refuses.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,3 +55,28 @@ def apply_checked(root: Path, files: dict[str, str | None],
             store.apply_files(root, old)
             return Checked(False, [p for p in problems if p.severity == errors.ERROR])
     return Checked(True, purged=purged)
+
+
+def check_change(root: Path, files: dict[str, str | None]) -> Checked:
+    """What `apply_checked` would do with `files`, found without writing to the books: the change
+    is laid over a scratch copy of them (git and kebir's local `.kebir/` left behind) and the copy
+    validated. `written` says the change would be written; otherwise `problems` are the errors
+    the real run would refuse it for. The dry run of every checked writer (`kebir new`, `contacts
+    add`, `accounts add` ...) runs the same checks as the real one."""
+    files = canonical_files(root, files)
+    before = errors.count_errors(books_problems(root))
+    with tempfile.TemporaryDirectory(prefix="kebir-check-") as tmp:
+        scratch = Path(tmp) / "books"
+        shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".git", ".kebir"), symlinks=True)
+        for rel, text in files.items():
+            store.refuse_target(scratch, rel)   # the copy keeps the books' links: never write through one
+            dst = scratch / rel
+            if text is None:
+                dst.unlink(missing_ok=True)
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_text(text, encoding="utf-8")
+        problems = books_problems(scratch, use_cache=False, jobs=1)
+    if errors.count_errors(problems) > before:
+        return Checked(False, [p for p in problems if p.severity == errors.ERROR])
+    return Checked(True)

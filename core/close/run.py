@@ -29,7 +29,9 @@ from core.model.errors import Problem
 class CloseRun:
     """What `run_close` did. `status`: "closed" (written, or shown with a dry run), "errors" (the
     books have errors: `problems`), "already-closed", or "failed" (a check of the plan failed:
-    `plan.problems`)."""
+    `plan.problems`), or "uncommitted" (`--commit` asked while files of the books are new or
+    changed in git and not to be committed with the close: `uncommitted`, nothing written), or
+    "no-git" (`--commit` asked of books git cannot read: `uncommitted` holds what git said)."""
     period: str
     status: str
     load_problems: list[Problem] = field(default_factory=list)
@@ -40,6 +42,7 @@ class CloseRun:
     tags: list[str] = field(default_factory=list)
     report: Path | None = None
     book: Any = None
+    uncommitted: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +63,12 @@ def commit_and_tag(root: Path, files: dict, message: str) -> list[str]:
     return tags.write_tags(root)
 
 
+def uncommitted_files(root: Path, writing: dict) -> list[str]:
+    """The files of the books at `root` that git does not hold as committed (new, changed or
+    deleted), other than the ones about to be written (`writing`) and kebir's local `.kebir/`."""
+    return [rel for rel in git.uncommitted(root) if rel not in writing and not rel.startswith(".kebir/")]
+
+
 def close_message(period: str, record: CloseRecord) -> str:
     return (f"close {period}\n\nperiod: {period}\ntotals: debit {record.totals.debit}, "
             f"credit {record.totals.credit}\nseal: {record.seal}\n")
@@ -67,14 +76,20 @@ def close_message(period: str, record: CloseRecord) -> str:
 
 def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool = False, allow_empty: bool = False,
               accept_provisions: bool | None = None, dry_run: bool = False, charge: str | None = None,
-              commit: bool = False, report_dir: Path | None = None, lock_timeout: float = 10.0) -> CloseRun:
+              commit: bool = False, commit_all: bool = False, report_dir: Path | None = None,
+              lock_timeout: float = 10.0) -> CloseRun:
     """Close the month `period` (YYYY-MM) of the books at `root` on `day`, by `who`: under the
     books lock, read every file afresh (no cache entry can stand in for the books a seal covers),
     refuse books with errors or a month already closed, plan the close (checklist, generated
     entries, seal), and when every check passes write the close record and entries; with
     `commit`, commit them and tag the close; with `report_dir`, write the close pack there from
     the books as closed. A dry run returns the files and writes nothing. `charge`: the employee the
-    month's count shortage is charged to (core.close.counts)."""
+    month's count shortage is charged to (core.close.counts).
+
+    With `commit`, the books' files git does not hold as committed (`uncommitted_files`) are
+    refused (status "uncommitted", dry run or not): the seal would cover records no commit holds,
+    and the close commit would not be the books that were closed. With `commit_all` too they are
+    committed in the close's commit instead."""
     with store.books_lock(root, lock_timeout):
         book, loaded = load_ledger(root, use_cache=False)
         closes, found = read_closes(root)
@@ -93,11 +108,19 @@ def run_close(root: Path, period: str, day: date, who: str, *, allow_gap: bool =
         if not out.plan.ok:
             out.status = "failed"
             return out
+        try:
+            others = uncommitted_files(root, out.files) if commit else []
+        except git.GitError as exc:             # not a repository, or git missing: nothing written
+            out.status, out.uncommitted = "no-git", [str(exc)]
+            return out
+        if others and not commit_all:
+            out.status, out.uncommitted = "uncommitted", others
+            return out
         if dry_run:
             return out
         store.apply_files(root, out.files)
         if commit:
-            out.tags = commit_and_tag(root, out.files, close_message(period, out.record))
+            out.tags = commit_and_tag(root, {**dict.fromkeys(others), **out.files}, close_message(period, out.record))
         if report_dir is not None:
             out.report = write_close_pack(root, period, out.record, report_dir)
     return out

@@ -34,7 +34,10 @@ ol.timeline li.deal::before { background: #2b6cb0; }
 ol.timeline .when { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: 6px; }
 ol.timeline .what { font-weight: 600; }
 ol.timeline .amount { float: right; font-variant-numeric: tabular-nums; }
-table.report td, table.report th { overflow-wrap: anywhere; }
+table.report td, table.report th { white-space: nowrap; }
+table.report td.name { white-space: normal; overflow-wrap: anywhere; }
+body.customer { overflow-wrap: anywhere; }   /* a long name wraps, never runs past the page */
+body.customer code { white-space: nowrap; }  /* ids are never broken */
 @media print { body.customer { max-width: none; } .cards { grid-template-columns: repeat(4, 1fr); } }
 </style>"""
 
@@ -162,7 +165,8 @@ def customer_page_html(page: CustomerPage) -> str:
             kind = _e(_label("cust.kind", e.kind, lang))
             out.append(f'<li class="{"deal" if e.kind == "deal" else "activity"}">{amount}'
                        f'<span class="when">{_e(e.day)}</span><span class="what">{kind}'
-                       f"</span> <code>{_e(e.id)}</code> {_e(e.title)}{status}</li>")
+                       f'</span> <code>{_e(e.id)}</code> <span class="title" title="{_e(e.title)}">{_e(e.title)}</span>'
+                       f"{status}</li>")
         out.append("</ol>")
     else:
         out.append(f'<p class="note">{t("cust.no_timeline")}</p>')
@@ -172,8 +176,8 @@ def customer_page_html(page: CustomerPage) -> str:
     if page.campaigns:
         out.append(f'<table class="report"><thead><tr><th>{t("cust.col.id")}</th><th>{t("cust.col.name")}</th>'
                    f'<th>{t("cust.col.kind")}</th><th>{t("cust.col.start")}</th></tr></thead><tbody>')
-        out += [f"<tr><td><code>{_e(c[0])}</code></td><td>{_e(c[1])}</td><td>{_e(c[2])}</td><td>{_e(c[3])}</td></tr>"
-                for c in page.campaigns]
+        out += [f'<tr><td><code>{_e(c[0])}</code></td><td class="name" title="{_e(c[1])}">{_e(c[1])}</td>'
+                f"<td>{_e(c[2])}</td><td>{_e(c[3])}</td></tr>" for c in page.campaigns]
         out.append("</tbody></table>")
     else:
         out.append(f'<p class="note">{t("cust.no_campaigns")}</p>')

@@ -221,6 +221,18 @@ def build_segment(book: Book, where: str, as_of: date, *, name: str = "") -> Tab
 
 # -- the customer 360 -------------------------------------------------------------------------------
 
+def advance_state(book: Book, adv, as_of: date) -> str:
+    """Where a customer's advance (deposit) stands on `as_of`: "applied" when the invoices dated by
+    then apply all of it, "applied X, held Y" when part, "held" (in advances received, on no
+    invoice yet) when none. Amounts in the advance's own currency."""
+    applied = sum((a.amount for d in book.documents if d.kind == "invoice" and d.status != "cancelled"
+                   and d.date <= as_of for a in d.applies if a.doc == adv.id), Decimal(0))
+    held = adv.amount - applied
+    if held <= 0:
+        return "applied"
+    return f"applied {applied}, held {held}" if applied else "held"
+
+
 def build_customer(book: Book, contact_id: str, as_of: date) -> Table:
     """One party on one page: profile (CRM and ERP), activities, deals, campaigns, documents, open
     items with days past due, balance against the credit limit."""
@@ -267,6 +279,8 @@ def build_customer(book: Book, contact_id: str, as_of: date) -> Table:
                 state = f"on account {from_minor(advance[doc.id], dec)}" if doc.id in advance else "applied"
             elif doc.kind == "payment" and doc.status != "cancelled":
                 state = f"on account {from_minor(advance[doc.id], dec)}" if doc.id in advance else "applied"
+            elif doc.kind == "advance" and doc.status != "cancelled":
+                state = advance_state(book, doc, as_of)
             rows.append(("document", str(doc.date), doc.id, f"{doc.kind}{': ' + doc.memo if doc.memo else ''}",
                          amount, state))
     balance = sum(it.amount for it in items)

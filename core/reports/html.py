@@ -34,6 +34,7 @@ header.pack { border-bottom: 3px solid var(--ink); margin-bottom: 20px; padding-
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
 .sub { color: var(--muted); margin: 0; }
+h1, .sub, dl.facts dd, td.name { overflow-wrap: anywhere; }   /* a long name wraps, never past the page */
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }

@@ -59,9 +59,16 @@ def related_sources(book: Book, doc_id: str) -> set[str]:
 
 def select_blocks(book: Book, source: str | None = None, span: Span = Span(), derived_only: bool = False
                   ) -> list[Block]:
+    """The entries selected, each whole: an entry with a field error (`book.broken_entries`: one
+    posting's amount unreadable, say) is left out entirely, as every report leaves it out, never
+    shown as the postings that could be read (`left_out` names them and their problems)."""
     parts = []
     if not derived_only:
-        parts.append(book.postings.with_columns(source=pl.col("entry_id")))
+        manual = book.postings
+        if book.broken_entries:
+            manual = manual.filter(~pl.col("entry_id").is_in(
+                pl.Series(sorted(book.broken_entries), dtype=pl.String).implode()))
+        parts.append(manual.with_columns(source=pl.col("entry_id")))
     if book.derived_postings is not None:
         parts.append(book.derived_postings)
     p = pl.concat(parts, how="vertical_relaxed") if parts else book.postings.with_columns(source=pl.lit(None))
@@ -92,6 +99,12 @@ def select_blocks(book: Book, source: str | None = None, span: Span = Span(), de
         blocks.append(Block(eid, first["date"], memo.get(eid), first["source"], f"{first['file']}:{first['line']}",
                             tuple(lines)))
     return blocks
+
+
+def left_out(book: Book, problems: list) -> list:
+    """The errors of the entries every report leaves out (`book.broken_entries`), in file order."""
+    return sorted((p for p in problems if p.record in book.broken_entries and p.severity == "error"),
+                  key=lambda p: p.sort_key())
 
 
 def blocks_as_text(blocks: list[Block], base: str) -> str:

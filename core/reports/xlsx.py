@@ -2,9 +2,10 @@
 
 What a person opening it in Excel (Turkish or any other) expects: one sheet, the report's title in
 the first row, the column headings in the second and frozen below them, amounts as numbers with
-their currency's decimals as the number format (`#,##0.00`: Excel shows the separators of the
-reader's locale), dates as dates, quantities and percentages as numbers, the totals row in bold,
-and columns wide enough for what they hold.
+their currency's decimals and the currency as the number format (`#,##0.00 "TRY"`: Excel shows
+the separators of the reader's locale, and the cell is still a number to add up), dates as
+dates, quantities and percentages as numbers, the totals row in bold, and columns wide enough for
+what they hold.
 
 Exact money. A cell holds an IEEE double; kebir's money is Decimal. A decimal number with at most
 15 significant digits survives the trip to the nearest double and back (DBL_DIG is 15), and
@@ -31,6 +32,7 @@ from core.reports import Table
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIXED_CREATED = datetime(2000, 1, 1)       # no wall clock in the file (deterministic bytes)
 _MAX_WIDTH = 60
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def exact_number(d: Decimal) -> float | None:
@@ -43,11 +45,32 @@ def exact_number(d: Decimal) -> float | None:
     return f if Decimal(repr(back)) == d else None
 
 
-def _num_format(kind: str, v: Decimal) -> str:
+def _num_format(kind: str, v: Decimal, currency: str = "") -> str:
+    """`#,##0.00` with the amount's decimals; a money amount whose currency is known carries it as
+    a literal (`#,##0.00 "TRY"`): the cell stays a number, and says what it counts."""
     places = max(0, -int(v.as_tuple().exponent)) if v.is_finite() else 0
     if kind == "money":
         places = max(places, 2)
-    return "#,##0" + ("." + "0" * places if places else "")
+    number = "#,##0" + ("." + "0" * places if places else "")
+    return f'{number} "{currency}"' if kind == "money" and _CURRENCY.match(currency) else number
+
+
+def _currencies(t: Table) -> list:
+    """Per column, the currency of its money: a function of the row. The table's currency (meta
+    `currency`: the base, or the one `--currency` translated into) for every money column, but an
+    `amount` beside a `currency` column (the journal's and a register's own-currency amount) is
+    in the row's currency."""
+    keys = [c.key for c in t.columns]
+    base = t.meta.get("currency") if isinstance(t.meta.get("currency"), str) else ""
+    own = keys.index("currency") if "currency" in keys else None
+
+    def of(c):
+        if c.kind != "money":
+            return lambda row: ""
+        if c.key == "amount" and own is not None:
+            return lambda row: row[own] if isinstance(row[own], str) else ""
+        return lambda row: base
+    return [of(c) for c in t.columns]
 
 
 def _as_date(v: Any, key: str) -> date | None:
@@ -88,9 +111,11 @@ def table_xlsx(t: Table) -> bytes:
         ws.write_string(1, j, str(c.title), fmt("", True))
     ws.freeze_panes(2, 0)
 
+    currency_of = _currencies(t)
+
     def put(i: int, row: tuple[Any, ...], bold: bool) -> None:
         for j, (c, v) in enumerate(zip(t.columns, row)):
-            shown = _cell(ws, i, j, c.kind, c.key, v, fmt, bold)
+            shown = _cell(ws, i, j, c.kind, c.key, v, fmt, bold, currency_of[j](row))
             widths[j] = max(widths[j], len(shown))
 
     for i, r in enumerate(t.rows, start=2):
@@ -105,8 +130,8 @@ def table_xlsx(t: Table) -> bytes:
     return buf.getvalue()
 
 
-def _cell(ws, i: int, j: int, kind: str, key: str, v: Any, fmt, bold: bool) -> str:
-    """Write one cell; return the text width it shows at."""
+def _cell(ws, i: int, j: int, kind: str, key: str, v: Any, fmt, bold: bool, currency: str = "") -> str:
+    """Write one cell (a money amount in `currency`); return the text width it shows at."""
     if v is None or v == "":
         if bold:
             ws.write_blank(i, j, None, fmt("", True))
@@ -118,8 +143,9 @@ def _cell(ws, i: int, j: int, kind: str, key: str, v: Any, fmt, bold: bool) -> s
         d = Decimal(v)
         number = exact_number(d)
         if number is not None:
-            ws.write_number(i, j, number, fmt(_num_format(kind, d) if isinstance(v, Decimal) else "0", bold))
-            return f"{d:,f}"
+            ws.write_number(i, j, number, fmt(_num_format(kind, d, currency) if isinstance(v, Decimal) else "0",
+                                              bold))
+            return f"{d:,f}" + (f" {currency}" if currency and kind == "money" else "")
         ws.write_string(i, j, f"{d:f}", fmt("", bold))
         return f"{d:f}"
     day = _as_date(v, key)
