@@ -111,7 +111,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
         root, book, found = open_books(books)
         files, problems = export_files(book, _month(period) if period else None, tuple(ids or ()), html)
         if any(p.severity == "error" for p in problems):
-            _problems([p for p in problems if p.severity == "error"], root, "e-invoices not written")
+            _problems(problems, root, "e-invoices not written")
         _warnings(problems, root)
         if not dry_run:
             out = Path(directory or ".")
