@@ -41,8 +41,9 @@ def export_files(book: Book, period: str | None = None, ids: tuple[str, ...] = (
         if d is None:
             problems.append(Problem("E223", "orders", 1, f"{wanted} is not a document of the books (orders/)",
                                     record=wanted, expected="the id of an issued invoice", found=wanted,
-                                    hint="check the id (kebir report journal lists the documents); an e-invoice "
-                                         "is made of an invoice (INV-...) or a return to a supplier (SC-...)"))
+                                    hint="check the id: kebir query \"SELECT id, date, party FROM orders WHERE kind = "
+                                         "'invoice'\" lists the invoices; an e-invoice is made of an invoice "
+                                         "(INV-...) or a return to a supplier (SC-...)"))
         elif d.kind not in EXPORTED_KINDS:
             problems.append(Problem("E223", d.source.path, d.source.line, f"{wanted} is a {d.kind}, which the "
                                     "company does not issue as an e-invoice", record=wanted,
