@@ -140,6 +140,8 @@ def test_number_and_export__the_companys_own_vkn_is_checked(books_dir, january):
     assert done.exit_code == 1
     assert "E231 the company's own tax number in [statutory] tax_id: 2910465632 fails the VKN check digit" \
         in done.stderr
+    done = kebir("validate", "--books", str(root))
+    assert done.exit_code == 1 and "E231" in done.output                 # validate says it too
     january.joinpath("books.toml").write_text(wrong, encoding="utf-8")
     done = export(january, "-p", "2025-01")
     assert done.exit_code == 1 and done.stderr.count("E231") == 1       # said once, not once per invoice

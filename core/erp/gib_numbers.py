@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.books.tax_numbers import tax_id_fault
 from core.model.errors import Problem
 from core.model.records import Book
 
@@ -96,7 +97,21 @@ def duplicates(rows: list[Numbered], only: set[str] | None = None) -> list[Probl
     return problems
 
 
+def company_vkn(book: Book) -> list[Problem]:
+    """E231 when books.toml [statutory] tax_id fails its check digit: the seller of every e-invoice,
+    the seed of every ETTN, the filer of the returns."""
+    st = book.settings.statutory
+    why = tax_id_fault(st.tax_id, "TR") if st.tax_id else None
+    if not why:
+        return []
+    return [Problem("E231", "books.toml", 1, f"the company's own tax number in [statutory] tax_id: {why}",
+                    expected="the company's VKN (10 digits) with its check digit", found=st.tax_id,
+                    hint="copy tax_id from the company's tax plate (vergi levhası) or an invoice GİB accepted; every "
+                         "e-invoice names its seller by it, and GİB refuses a wrong one")]
+
+
 def check_gib_numbers(book: Book) -> list[Problem]:
-    """`kebir validate`: GİB numbers used once across the books and in date order (E224, E229)."""
+    """`kebir validate`: the company's VKN (E231), GİB numbers used once across the books and in date
+    order (E224, E229)."""
     rows = numbered(book)
-    return duplicates(rows) + order_faults(rows)
+    return company_vkn(book) + duplicates(rows) + order_faults(rows)

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.books.tax_numbers import tax_id_fault
-from core.erp.gib_numbers import NUMBER, duplicates, numbered, order_faults
+from core.erp.gib_numbers import NUMBER, company_vkn, duplicates, numbered, order_faults
 from core.erp.post import too_large
 from core.ledger.posting import document_rate, vat_rate_name
 from core.model.errors import Problem
@@ -168,13 +168,7 @@ def company_problems(book: Book) -> list[Problem]:
                         "names its seller by it and the ETTN is made from it", expected='tax_id = "<10 digits>"',
                         found="none", hint='add [statutory] with tax_id = "...", tax_office, address and city, as '
                         "on the company's tax plate (vergi levhası) (docs/statutory.md)")]
-    why = tax_id_fault(st.tax_id, "TR")
-    if why:
-        return [Problem("E231", "books.toml", 1, f"the company's own tax number in [statutory] tax_id: {why}",
-                        expected="the company's VKN (10 digits) with its check digit, or a sole trader's TCKN (11)",
-                        found=st.tax_id, hint="copy tax_id from the company's tax plate (vergi levhası) or an "
-                        "invoice GİB accepted; every e-invoice names its seller by it, and GİB refuses a wrong one")]
-    return []
+    return company_vkn(book)
 
 
 def _party(contact: Contact | None, party_id: str) -> Party:
