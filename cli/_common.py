@@ -315,11 +315,13 @@ def problems_out(problems: list[Problem], root: Path, summary: str) -> None:
     sys.stdout.write(_render.problems_text([p for p in problems if p.severity == "error"], str(root), summary))
 
 
-def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, purge_cache: bool = False) -> None:
+def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, purge_cache: bool = False,
+                  canonical: bool = True) -> None:
     """Write `files` unless they would make the books invalid (core.close.checked.apply_checked):
     then exit 1 naming the new problems. A dry run checks the same (core.close.checked.check_change)
     and exits 1 the same way, or shows the diff. `purge_cache` deletes every file under .kebir/cache in
-    the same write. Called under the caller's books lock (cli._common.writing)."""
+    the same write; `canonical=False` writes the texts as given, not as `kebir fmt` would. Called
+    under the caller's books lock (cli._common.writing)."""
     if dry_run:                 # the same checks as the real run, on a scratch copy of the books
         would = checked.check_change(root, files)
         if not would.written:
@@ -327,11 +329,11 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
                                                    f"kebir: dry run: the real run would refuse this ({what}): "
                                                    "it would make the books invalid"))
             raise typer.Exit(1)
-        write_or_show(root, canonical_files(root, files), True)
+        write_or_show(root, canonical_files(root, files) if canonical else files, True)
         if purge_cache and cache_files(root):
             sys.stderr.write(f"kebir: would purge {len(cache_files(root))} cache file(s) under .kebir/cache\n")
         return
-    done = checked.apply_checked(root, files, cache_files if purge_cache else None)
+    done = checked.apply_checked(root, files, cache_files if purge_cache else None, canonical)
     if not done.written:
         sys.stdout.write(_render.problems_text(done.problems, str(root),
                                                f"kebir: {what} not written: it would make the books invalid"))

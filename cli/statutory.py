@@ -30,6 +30,14 @@ def _problems(problems: list[Problem], root: Path, what: str) -> None:
     raise typer.Exit(1)
 
 
+def _warnings(problems: list[Problem], root: Path) -> None:
+    """Warnings on stderr as file:line: CODE message + hint; the command goes on."""
+    for p in sorted(set(problems), key=Problem.sort_key):
+        if p.severity != "error":
+            sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}"
+                             + (f" [{p.record}]" if p.record else "") + f"\n  hint: {p.hint}\n")
+
+
 def _month(period: str | None) -> str:
     if not period:
         raise usage("give the month with -p YYYY-MM")
@@ -71,7 +79,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
             if not files:
                 sys.stderr.write(f"kebir: every invoice of {month} has its number\n")
                 return
-            write_checked(root, files, dry_run, f"{len(plan)} invoice(s) numbered")
+            write_checked(root, files, dry_run, f"{len(plan)} invoice(s) numbered", canonical=False)
 
     @export_app.command("einvoice")
     def export_einvoice(
@@ -102,13 +110,17 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
             raise usage("give the directory to write into with -o DIR (or --dry-run)")
         root, book, found = open_books(books)
         files, problems = export_files(book, _month(period) if period else None, tuple(ids or ()), html)
-        if problems:
+        if any(p.severity == "error" for p in problems):
             _problems(problems, root, "e-invoices not written")
+        _warnings(problems, root)
         if not dry_run:
             out = Path(directory or ".")
             out.mkdir(parents=True, exist_ok=True)
             for name, data in files.items():
                 (out / name).write_bytes(data)
+        if not files:
+            sys.stderr.write(f"kebir: no issued invoices in {period}: nothing to export\n" if period else
+                             "kebir: nothing to export\n")
         listing = [{"file": name, "bytes": len(data)} for name, data in files.items()]
         if fmt is Fmt.json:
             sys.stdout.write(json.dumps({"written": not dry_run, "files": listing}, ensure_ascii=False) + "\n")

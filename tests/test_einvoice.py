@@ -96,7 +96,8 @@ CUSTOMERS = """\
 """
 
 SUPPLIERS = """\
-- {id: SU-0001, kind: company, name: Kadıköy Tekstil Ltd. Şti., tax_id: "9876543217", e_invoice: true}
+- {id: SU-0001, kind: company, name: Kadıköy Tekstil Ltd. Şti., tax_id: "9876543217", tax_office: Kadıköy,
+   e_invoice: true}
 """
 
 ITEMS = """\

@@ -40,7 +40,9 @@ def demo(demo_copy):
 
 def test_demo__every_issued_invoice_is_exported(demo):
     issued = [d.id for d in demo["book"].documents if d.kind in ("invoice", "supplier-credit-note")]
-    assert demo["problems"] == []
+    assert [p for p in demo["problems"] if p.severity == "error"] == []
+    # the demo's parties carry no tax office (vergi dairesi): each company buyer is warned of it (W046)
+    assert {p.code for p in demo["problems"]} <= {"W046"}
     assert sorted(demo["xml"]) == sorted(issued) and len(issued) == 207
     assert {inv.profile for inv in demo["invoices"]} == {"TEMELFATURA", "EARSIVFATURA"}
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.erp.load import load_ledger
-from core.reports.vat_return import build_vat_return
+from core.reports.vat_return import build_vat_return, tie_out
 
 BOOKS = """\
 [company]
@@ -224,3 +224,40 @@ def test_close_pack__holds_the_vat_return_and_the_ba_bs_forms(books, tmp_path):
     vat = html.split('<section id="vat-return"')[1].split("</section>")[0]
     assert "9,310.00" in vat and "VAT to carry forward" in vat
     assert '<section id="ba-bs"' in html
+
+
+def test_vat_return__an_invoice_edited_after_the_close_fails_the_tie(books):
+    close(books, "2025-01", "2025-02-03")
+    # INV-2025-0001 typed again as 1,500.00 after January was closed: the documents now give
+    # 10% VAT 150.00 - 10.00 + 500.00 = 640.00, the sealed 391.02 still 590.00: 50.00 apart.
+    # The offset entry still equals the ledger's 9,310.00, but the return no longer ties.
+    orders = books / "orders/2025/2025-01.yaml"
+    orders.write_text(orders.read_text(encoding="utf-8").replace('price: "1000.00"', 'price: "1500.00"'),
+                      encoding="utf-8")
+    book, _ = load_ledger(books)
+    table = build_vat_return(book, "2025-01")
+    r = {row[0]: row for row in table.rows if row[0]}
+    assert r["sales-10"][4:7] == (Decimal("640.00"), Decimal("590.00"), Decimal("-50.00"))
+    assert r["tie"][4:7] == (Decimal("9310.00"), Decimal("9310.00"), Decimal("0.00"))
+    assert r["tie"][7] == "fail"
+    assert table.meta["tie"] == "fail" and table.meta["differences"] == {"10": "-50.00"}
+    ok, detail = tie_out(book, "2025-01")                       # the close checklist's row
+    assert not ok
+    assert detail == ("KDV-1 carried forward 9310.00 = VAT offset 190.01 9310.00; but the documents' VAT and "
+                      "the 391 movement differ: 10% -50.00")
+
+
+def test_vat_return__detail_rows_in_id_order_whatever_the_file_order(books_dir):
+    # the same January with its documents and entries written in reverse: the same rows, same order
+    files = dict(FILES)
+    docs = files["orders/2025/2025-01.yaml"].split("- id: ")[1:]
+    files["orders/2025/2025-01.yaml"] = "".join("- id: " + d for d in reversed(docs))
+    entries = files["journals/2025/2025-01.yaml"].split("- id: ")[1:]
+    files["journals/2025/2025-01.yaml"] = "".join("- id: " + e for e in reversed(entries))
+    tables = []
+    for f in (FILES, files):
+        book, _ = load_ledger(books_dir(f))
+        tables.append([r for r in build_vat_return(book, "2025-01", detail=True).rows])
+    assert tables[0] == tables[1]
+    sales = [r[1].strip() for r in tables[0] if not r[0] and r[2] == "10" and r[3] is not None]
+    assert sales == ["CN-2025-0001", "INV-2025-0001", "Z-KDK-2025-01-05"]

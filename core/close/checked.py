@@ -38,15 +38,16 @@ class Checked:
 
 
 def apply_checked(root: Path, files: dict[str, str | None],
-                  purge: Callable[[Path], list[str]] | None = None) -> Checked:
+                  purge: Callable[[Path], list[str]] | None = None, canonical: bool = True) -> Checked:
     """Write `files`, then validate; if the books have more errors than before, put the old texts
     back. `purge(root)` names files to delete in the same write, found under the lock (a forget
     purges the cache, so nothing cached from the old texts is left). Runs under the books lock
     (re-entered when the caller holds it). Record files are written in canonical form
-    (core.books.fmt.canonical_files), so a change never fails `kebir fmt --check`."""
-    files = canonical_files(root, files)
+    (core.books.fmt.canonical_files), so a change never fails `kebir fmt --check`; `canonical=False`
+    writes them as given (a change that adds lines and must leave every other byte alone)."""
+    files = canonical_files(root, files) if canonical else files
     before = errors.count_errors(books_problems(root))
-    old = {rel: (root / rel).read_text(encoding="utf-8") if (root / rel).exists() else None for rel in files}
+    old = {rel: (root / rel).read_bytes() if (root / rel).exists() else None for rel in files}
     with store.books_lock(root, reentrant=True):
         purged = purge(root) if purge is not None else []
         store.apply_files(root, {**files, **{rel: None for rel in purged}})

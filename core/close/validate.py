@@ -27,6 +27,7 @@ from core.books.tax_numbers import check_contact_numbers
 from core.erp import asset_ties, assets, depreciation, recurring
 from core.erp import private_books
 from core.erp.doubleissue import check_double_issues
+from core.erp.gib_numbers import check_gib_numbers
 from core.ledger.opening import check_opening_entries
 from core.close.yearend_checks import check_due_tags, check_old_losses
 from core.erp.production import stock_moves
@@ -325,6 +326,7 @@ CHECKS: tuple[Check, ...] = (
     check_campaigns_referenced,
     private_books.check,
     check_documents,
+    check_gib_numbers,
     check_tie_outs,
     check_credit_limits,
     check_prices,

@@ -395,6 +395,28 @@ def posting_documents(book: Book) -> list[Document]:
                   key=lambda d: (d.date, KIND_ORDER[d.kind], d.id))
 
 
+# A posting holds at most 15 digits before the point, as an amount in the books may (the schema's
+# `amount`): a quantity and a price of 12 digits each may multiply far past that, and past the
+# 64-bit minor units the ledger adds in.
+LARGEST = Decimal(10) ** 15
+
+
+def too_large(book: Book, doc: Document) -> Problem | None:
+    """E233 when a document's lines with their VAT reach 10^15 in its currency or in the base."""
+    total = sum((abs(ln.quantity * ln.price - ln.discount) * (1 + abs(ln.vat_rate) / 100) for ln in doc.lines),
+                Decimal(0))
+    currency = doc.currency or book.base
+    rate = document_rate(book, doc, currency)
+    base = total * Decimal(rate) if rate else total
+    if max(total, base) < LARGEST:
+        return None
+    return Problem("E233", doc.source.path, doc.source.line, f"{doc.id}'s lines add up to {total:,.2f} {currency} "
+                   "with VAT, more than an amount in the books can hold (15 digits before the point)", record=doc.id,
+                   expected="a document total below 1,000,000,000,000,000", found=f"{total:,.2f} {currency}",
+                   hint="check each line's quantity and price for digits typed twice or a price typed as the "
+                        "quantity; the document is left out of the ledger until it is corrected")
+
+
 def _allocation_line(book: Book, doc: Document, invoice: str) -> int:
     """The line of `doc`'s allocation to `invoice` (else the document's own line)."""
     try:
@@ -425,7 +447,13 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
     d = Deriver(book, received)
     if ledger is not None:
         d.received_fx = received_in_currency(book, ledger.rows)
-    docs = posting_documents(book)
+    docs = []
+    for doc in posting_documents(book):
+        big = too_large(book, doc)
+        if big is None:
+            docs.append(doc)
+        else:
+            d.problems.append(big)
     common_p = common_e = None
     common_a: list[pl.DataFrame] = []
     rest = list(enumerate(docs))

@@ -36,13 +36,14 @@ LABELS = {
            "brought": "VAT carried forward from the previous month",
            "unsettled": "VAT of earlier months not yet offset by a close", "deductible": "Total deductible VAT",
            "payable": "VAT payable", "carry": "VAT to carry forward", "tie": "Tie-out: VAT offset entry",
-           "title": "VAT return (KDV-1) {p}"},
+           "title": "VAT return (KDV-1) {p}", "pass": "pass", "fail": "fail", "not_closed": "not closed"},
     "tr": {"sales": "Teslim ve hizmetler %{r}", "exempt": "İstisna veya %0 teslimler", "calculated": "Hesaplanan KDV",
            "input": "İndirilecek KDV %{r}", "fixed": "Sabit kıymet alımlarına ait KDV",
            "brought": "Önceki dönemden devreden KDV",
            "unsettled": "Önceki aylardan mahsup edilmemiş KDV", "deductible": "İndirimler toplamı",
            "payable": "Ödenmesi gereken KDV", "carry": "Sonraki döneme devreden KDV",
-           "tie": "Mutabakat: KDV mahsup kaydı", "title": "KDV beyannamesi (KDV-1) {p}"},
+           "tie": "Mutabakat: KDV mahsup kaydı", "title": "KDV beyannamesi (KDV-1) {p}", "pass": "tutuyor",
+           "fail": "tutmuyor", "not_closed": "kapanmadı"},
 }
 
 
@@ -72,6 +73,16 @@ class VatReturn:
     def payable(self) -> int:
         """Above zero: VAT to pay; below: VAT to carry forward (negated)."""
         return self.calculated - self.deductible
+
+    def differences(self) -> dict[str, int]:
+        """rate -> the 391 movement less the documents' VAT, where they differ (a manual entry to 391,
+        a document edited after its month was closed): the return does not tie while one is left."""
+        out = {}
+        for rate, (_base, vat) in sorted(self.sales.items(), key=lambda kv: Decimal(kv[0])):
+            diff = self.sales_ledger.get(rate, 0) - vat
+            if Decimal(rate) != 0 and diff:
+                out[rate] = diff
+        return out
 
 
 def _rates(book: Book, prefix: str) -> dict[str, str]:
@@ -134,7 +145,7 @@ def vat_return(book: Book, period: str) -> VatReturn:
     fixed_entries = set(moves.filter(pl.col("account").is_in(sorted(fixed)) & (pl.col("base") > 0))
                         ["entry_id"].to_list())
     for code, rate in inputs.items():
-        rows = moves.filter(pl.col("account") == code).group_by("entry_id").agg(pl.col("base").sum())
+        rows = moves.filter(pl.col("account") == code).group_by("entry_id").agg(pl.col("base").sum()).sort("entry_id")
         for entry, base in rows.iter_rows():
             if entry in fixed_entries:
                 ret.fixed_assets += base
@@ -181,7 +192,7 @@ def build_vat_return(book: Book, period: str, detail: bool = False) -> Table:
         rows.append((f"sales-{rate}", words["sales"].format(r=rate), rate, m(base), m(vat), m(led), m(led - vat),
                      outputs.get(rate, "")))
         if detail:
-            for doc, (account, b, v) in by_line[("sales", rate)].items():
+            for doc, (account, b, v) in sorted(by_line[("sales", rate)].items()):
                 rows.append(("", f"  {doc}", rate, m(b), m(v), None, None, account))
     rows.append(("calculated", words["calculated"], "", None, m(ret.calculated), m(ret.calculated), None, ""))
     rows.append(("brought", words["brought"], "", None, m(ret.brought), m(ret.brought), None,
@@ -193,12 +204,12 @@ def build_vat_return(book: Book, period: str, detail: bool = False) -> Table:
         rows.append((f"input-{rate}", words["input"].format(r=rate), rate, None, m(ret.inputs[rate]),
                      m(ret.inputs[rate]), None, inputs.get(rate, "")))
         if detail:
-            for doc, (account, _b, v) in by_line[("input", rate)].items():
+            for doc, (account, _b, v) in sorted(by_line[("input", rate)].items()):
                 rows.append(("", f"  {doc}", rate, None, m(v), None, None, account))
     rows.append(("fixed", words["fixed"], "", None, m(ret.fixed_assets), m(ret.fixed_assets), None, ""))
     if detail:
         for line, rate in sorted(k for k in by_line if k[0] == "fixed"):
-            for doc, (account, _b, v) in by_line[(line, rate)].items():
+            for doc, (account, _b, v) in sorted(by_line[(line, rate)].items()):
                 rows.append(("", f"  {doc}", rate, None, m(v), None, None, account))
     rows.append(("deductible", words["deductible"], "", None, m(ret.deductible), m(ret.deductible), None, ""))
     if ret.payable >= 0:
@@ -209,8 +220,10 @@ def build_vat_return(book: Book, period: str, detail: bool = False) -> Table:
                      book.settings.role("vat_carry_forward") or ""))
     tie = ret.offset_payable if ret.payable >= 0 else ret.offset_carry
     want = ret.payable if ret.payable >= 0 else -ret.payable
+    differ = ret.differences()
+    status = "not closed" if tie is None else "pass" if tie == want and not differ else "fail"
     rows.append(("tie", words["tie"], "", None, m(want), m(tie), None if tie is None else m(tie - want),
-                 "closed" if tie is not None else "not closed"))
+                 words[status.replace(" ", "_")]))
     cols = (Column("code", "code"), Column("line", "line"), Column("rate", "rate"), Column("base", "base", "money"),
             Column("vat", "VAT", "money"), Column("ledger", "ledger", "money"),
             Column("difference", "difference", "money"), Column("account", "account"))
@@ -218,7 +231,8 @@ def build_vat_return(book: Book, period: str, detail: bool = False) -> Table:
                  meta={"currency": book.base, "company": book.settings.name, "period": period,
                        "payable": str(m(max(ret.payable, 0))),
                        "carry_forward": str(m(max(-ret.payable, 0))),
-                       "tie": "n/a" if tie is None else ("pass" if tie == want else "fail")})
+                       "tie": "n/a" if tie is None else status,
+                       "differences": {rate: str(m(v)) for rate, v in differ.items()}})
 
 
 def tie_out(book: Book, period: str, offset: tuple[int, int] | None = None) -> tuple[bool, str]:
@@ -235,4 +249,9 @@ def tie_out(book: Book, period: str, offset: tuple[int, int] | None = None) -> t
         got, what, role = carried, "carried forward", book.settings.role("vat_carry_forward")
         want = -ret.payable
     sep = "=" if got == want else "but"
-    return got == want, (f"KDV-1 {what} {from_minor(want, dec)} {sep} VAT offset {role} {from_minor(got, dec)}")
+    detail = f"KDV-1 {what} {from_minor(want, dec)} {sep} VAT offset {role} {from_minor(got, dec)}"
+    differ = ret.differences()
+    if differ:
+        detail += "; but the documents' VAT and the 391 movement differ: " + ", ".join(
+            f"{rate}% {from_minor(v, dec)}" for rate, v in differ.items())
+    return got == want and not differ, detail

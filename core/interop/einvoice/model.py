@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from core.books.tax_numbers import tax_id_fault
+from core.erp.gib_numbers import NUMBER, company_vkn, duplicates, numbered, order_faults
+from core.erp.post import too_large
 from core.ledger.posting import document_rate, vat_rate_name
 from core.model.errors import Problem
 from core.model.money import round_half_up
@@ -23,9 +26,6 @@ from core.model.records import Book, Contact, Document, OrderLine
 # Issued documents that go out as e-invoices: our sales invoices, and our returns to suppliers (IADE).
 # A customer's return comes to us as the customer's own IADE invoice; our credit note only records it.
 EXPORTED_KINDS = ("invoice", "supplier-credit-note")
-
-# GİB's invoice number: three characters (the series), the four-digit year, nine digits of sequence.
-NUMBER = re.compile(r"[A-Z0-9]{3}(20[0-9]{2})([0-9]{9})")
 
 # Units as people write them in items.yaml / on a line -> UN/ECE Recommendation 20 codes (GİB's
 # UnitCodeList is drawn from it). A code already written as one (C62, KGM ...) is kept as written.
@@ -154,8 +154,21 @@ def exported(book: Book, period: str | None = None, ids: tuple[str, ...] = ()) -
 
 def _company(book: Book) -> Party:
     st = book.settings.statutory
-    return Party(book.settings.name, st.tax_id or "", "VKN", st.tax_office, st.address, st.city, st.district,
-                 "TR", False)
+    tax = (st.tax_id or "").replace(" ", "")
+    return Party(book.settings.name, tax, "TCKN" if len(tax) == 11 else "VKN", st.tax_office, st.address, st.city,
+                 st.district, "TR", False)
+
+
+def company_problems(book: Book) -> list[Problem]:
+    """E225 when books.toml [statutory] has no tax_id, E231 when it fails its check digit: the seller
+    of every e-invoice and the seed of every ETTN."""
+    st = book.settings.statutory
+    if not st.tax_id:
+        return [Problem("E225", "books.toml", 1, "the company's VKN is not in books.toml [statutory]: an e-invoice "
+                        "names its seller by it and the ETTN is made from it", expected='tax_id = "<10 digits>"',
+                        found="none", hint='add [statutory] with tax_id = "...", tax_office, address and city, as '
+                        "on the company's tax plate (vergi levhası) (docs/statutory.md)")]
+    return company_vkn(book)
 
 
 def _party(contact: Contact | None, party_id: str) -> Party:
@@ -172,10 +185,11 @@ def _party(contact: Contact | None, party_id: str) -> Party:
                  contact.get("district"), country, person)
 
 
-def einvoice(book: Book, doc: Document, docs_by_id: dict[str, Document] | None = None
+def einvoice(book: Book, doc: Document, docs_by_id: dict[str, Document] | None = None, numbering: bool = False
              ) -> tuple[EInvoice | None, list[Problem]]:
-    """The e-invoice of one issued document, or None with the problems that stop it."""
-    problems: list[Problem] = []
+    """The e-invoice of one issued document, or None with the problems that stop it. `numbering`: the
+    checks `kebir einvoice number` makes before it gives a number (all but the number's own)."""
+    problems: list[Problem] = company_problems(book)
     src = doc.source
 
     def problem(code: str, line: int, message: str, hint: str, expected: str = "", found: str = "") -> None:
@@ -183,11 +197,9 @@ def einvoice(book: Book, doc: Document, docs_by_id: dict[str, Document] | None =
                                 hint=hint))
 
     st = book.settings.statutory
-    if not st.tax_id:
-        problems.append(Problem("E225", "books.toml", 1, "the company's VKN is not in books.toml [statutory]: an "
-                                "e-invoice names its seller by it", record=doc.id, expected='tax_id = "<10 digits>"',
-                                hint='add [statutory] with tax_id = "...", tax_office, address and city '
-                                     "(docs/statutory.md)"))
+    big = too_large(book, doc)
+    if big is not None:
+        problems.append(big)
     contact = book.contacts.get(doc.party)
     registered = is_e_invoice_user(contact)
     profile = "TEMELFATURA" if registered else "EARSIVFATURA"
@@ -201,8 +213,16 @@ def einvoice(book: Book, doc: Document, docs_by_id: dict[str, Document] | None =
         else:
             buyer = Party(buyer.name, ANONYMOUS_TCKN, "TCKN", buyer.tax_office, buyer.address, buyer.city,
                           buyer.district, buyer.country, True)
+    elif buyer.country == "TR" and (why := tax_id_fault(buyer.tax_id, "TR")):
+        where = contact.source if contact is not None else src
+        problem("E230", src.line, f"{doc.id} goes to {doc.party}, whose tax_id {why}",
+                f"correct `tax_id` of {doc.party} ({where.path}:{where.line}) from its tax plate or an invoice it "
+                "sent you; GİB refuses an e-invoice to a number that fails its check, and the buyer cannot deduct "
+                "its VAT", expected="a VKN (10 digits) or TCKN (11) with its check digits", found=buyer.tax_id)
     number, ettn = doc.number or "", doc.ettn or ""
-    if not number or not ettn:
+    if numbering:
+        pass
+    elif not number or not ettn:
         missing = " and ".join(x for x, v in (("GİB number", number), ("ETTN", ettn)) if not v)
         problem("E223", src.line, f"{doc.id} has no {missing} yet", f"run `kebir einvoice number -p {doc.date:%Y-%m}`"
                 " to give the month's invoices their numbers (open months only)",
@@ -214,6 +234,18 @@ def einvoice(book: Book, doc: Document, docs_by_id: dict[str, Document] | None =
                     "a GİB number is three characters, the invoice's year and nine digits, e.g. "
                     f"{st.efatura_series}{doc.date.year}000000001; remove it and run `kebir einvoice number`",
                     expected=f"XXX{doc.date.year}#########", found=number)
+        elif st.efatura_series != st.earsiv_series and number[:3] in (st.efatura_series, st.earsiv_series) \
+                and number[:3] != (st.efatura_series if registered else st.earsiv_series):
+            was, now = ("e-Fatura", "e-Arşiv") if number[:3] == st.efatura_series else ("e-Arşiv", "e-Fatura")
+            status = "is now a registered e-Fatura user" if registered else "is no longer marked e_invoice: true"
+            problem("E232", src.line, f"{doc.id} was numbered {number} in the {was} series, but its party "
+                    f"{doc.party} {status}: it would go out as {now} ({profile}) under an {was} number",
+                    f"an invoice keeps the scenario it was issued under. If {doc.party}'s `e_invoice` was changed "
+                    f"by mistake, change it back. If {doc.id} was already sent as {was}, it stays as sent (keep the "
+                    f"copy you sent). If it was never sent, remove its `number:` and `ettn:` lines and run "
+                    f"`kebir einvoice number -p {doc.date:%Y-%m}` to number it in the {now} series",
+                    expected=f"a number of the {now} series "
+                             f"{st.efatura_series if registered else st.earsiv_series}", found=number)
     reference = None
     if doc.kind == "supplier-credit-note":
         original = (docs_by_id or {}).get(doc.invoice or "")
@@ -265,23 +297,37 @@ def _line(n: int, ln: OrderLine, item_name: str | None, code: str, dec: int) -> 
 def einvoices(book: Book, period: str | None = None, ids: tuple[str, ...] = ()
               ) -> tuple[list[EInvoice], list[Problem]]:
     """Every exported document of a month (or the ids given) as an e-invoice, with the problems of
-    those that cannot go out, and numbers used twice (E224)."""
+    those that cannot go out: numbers used twice across the books (E224), out of date order (E229)."""
     by_id = {d.id: d for d in book.documents}
     out: list[EInvoice] = []
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for d in exported(book):
-        if d.number and d.kind in EXPORTED_KINDS:
-            if d.number in seen and (not period or f"{d.date:%Y-%m}" == period) and (not ids or d.id in ids):
-                problems.append(Problem("E224", d.source.path, d.source.line, f"{d.id} has the number {d.number}, "
-                                        f"already given to {seen[d.number]}", record=d.id, found=d.number,
-                                        expected="a number no other invoice has",
-                                        hint="remove this invoice's `number:` and `ettn:` and run `kebir einvoice "
-                                             "number`"))
-            seen.setdefault(d.number, d.id)
-    for d in exported(book, period, ids):
+    docs = exported(book, period, ids)
+    wanted = {d.id for d in docs}
+    rows = numbered(book)
+    problems: list[Problem] = duplicates(rows, wanted) + order_faults(rows, wanted)
+    for d in docs:
         inv, found = einvoice(book, d, by_id)
-        problems += found
+        problems += [p for p in found if p not in problems]
         if inv is not None:
             out.append(inv)
+            problems += [p for p in no_tax_office(book, inv) if p not in problems]
     return out, problems
+
+
+def no_tax_office(book: Book, inv: EInvoice) -> list[Problem]:
+    """W046 for the seller, and a Turkish company buyer, without a tax office: VUK Art. 230 has an
+    invoice name the buyer's tax office, and the seller's is printed on every copy."""
+    out = []
+    if not inv.seller.tax_office:
+        out.append(Problem("W046", "books.toml", 1, "the company's tax office is not in books.toml [statutory]: "
+                           "its e-invoices go out without it", expected='tax_office = "..."', found="none",
+                           hint='add tax_office = "..." to [statutory], as on the tax plate (vergi levhası)'))
+    buyer = inv.buyer
+    if buyer.country == "TR" and buyer.scheme == "VKN" and not buyer.tax_office:
+        c = book.contacts.get(inv.doc.party)
+        src = c.source if c is not None else inv.doc.source
+        out.append(Problem("W046", src.path, src.line, f"{inv.doc.id} names {inv.doc.party} without its tax office "
+                           "(vergi dairesi): VUK Art. 230 has an invoice name the buyer's", record=inv.doc.party,
+                           expected="tax_office on the party", found="none",
+                           hint=f"add `tax_office:` to {inv.doc.party} as printed on its invoices or tax plate; "
+                                "the XML is written, without cac:PartyTaxScheme for the buyer"))
+    return out

@@ -4,13 +4,20 @@ An invoice's number and ETTN are part of the invoice once it is issued, so they 
 its record (`number:` and `ettn:` in orders/YYYY/YYYY-MM.yaml) and never change after. Numbers run
 per series (books.toml [statutory] efatura_series for e-Fatura customers, earsiv_series for the
 rest) and per year, without gaps, in the order of the invoices' dates (then ids), continuing from
-the highest number the series already has that year. The ETTN is a name-based UUID over the
+the highest number the series already has that year. A number must rise with the invoice date
+(core.erp.gib_numbers): when the series already holds a later-dated invoice (a month numbered late,
+an invoice added after a reopen), nothing is numbered and E229 says which and what to do. An
+invoice the export would refuse (a party without a valid tax number, a line without a unit, a rate
+not in the VAT table) is refused here first, so no number is given to an invoice that cannot go
+out. The ETTN is a name-based UUID over the
 company's VKN and the invoice id (core.interop.einvoice.model.ettn_for), so numbering the same books
 twice writes the same bytes. A month that is closed is never written: numbering a sealed month is
 refused (E228), as every change to a sealed record is.
 
 `plan_numbers` computes the change and writes nothing; the CLI writes it through the books' checked
-writer (core.books.store.apply_files), or shows it with --dry-run.
+writer (core.books.store.apply_files), or shows it with --dry-run. Only the `number:` and `ettn:`
+lines are added: the rest of the month file keeps its bytes (record order, comments, a byte-order
+mark, CRLF line ends), since a file the accountant keeps in another form is theirs.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from pathlib import Path
 
 from core.books import closes as close_records
 from core.books import safeio
-from core.interop.einvoice.model import NUMBER, ettn_for, exported, is_e_invoice_user
+from core.erp import gib_numbers
+from core.erp.gib_numbers import numbered
+from core.interop.einvoice.model import company_problems, einvoice, ettn_for, exported, is_e_invoice_user
 from core.model.errors import Problem
 from core.model.records import Book
 
@@ -46,35 +55,39 @@ def plan_numbers(root: Path, book: Book, period: str) -> tuple[list[Numbered], d
                                 record=period, expected="an open month", found="closed",
                                 hint=f"an invoice is numbered when it is issued; to number {period} anyway, reopen "
                                      f"it first: kebir reopen {period} --reason \"...\" (a filed month cannot be)"))
-    st = book.settings.statutory
-    if not st.tax_id:
-        problems.append(Problem("E225", "books.toml", 1, "the company's VKN is not in books.toml [statutory]: the "
-                                "ETTN is made from it", expected='tax_id = "<10 digits>"',
-                                hint='add [statutory] with tax_id = "..." (docs/statutory.md)'))
+    problems += company_problems(book)
     if problems:
         return [], {}, problems
+    st = book.settings.statutory
+    by_doc = {d.id: d for d in book.documents}
+    todo = [d for d in exported(book, period) if not (d.number and d.ettn)]
+    for d in todo:                          # what the export would refuse is refused before it has a number
+        problems += [p for p in einvoice(book, d, by_doc, numbering=True)[1] if p not in problems]
+    rows = numbered(book)
     highest: dict[tuple[str, int], int] = {}
-    for d in book.documents:
-        m = NUMBER.fullmatch(d.number or "") if d.kind in ("invoice", "supplier-credit-note") else None
-        if m:
-            key = (d.number[:3], int(m.group(1)))
-            highest[key] = max(highest.get(key, 0), int(m.group(2)))
+    for r in rows:
+        highest[(r.series, r.year)] = max(highest.get((r.series, r.year), 0), r.seq)
     plan: list[Numbered] = []
-    for d in exported(book, period):
-        if d.number and d.ettn:
-            continue
+    given: list[gib_numbers.Numbered] = []
+    for d in todo:
         number = d.number
         if not number:
             series = st.efatura_series if is_e_invoice_user(book.contacts.get(d.party)) else st.earsiv_series
             key = (series, d.date.year)
             highest[key] = highest.get(key, 0) + 1
             number = f"{series}{d.date.year}{highest[key]:09d}"
+            given.append(gib_numbers.Numbered(d.id, number, series, d.date.year, highest[key], d.date,
+                                              d.source.path, d.source.line))
         plan.append(Numbered(d.id, number, d.ettn or ettn_for(st.tax_id, d.id), d.source.path))
+    problems += gib_numbers.order_faults(rows + given, {g.doc for g in given})
+    if problems:
+        return [], {}, problems
     files: dict[str, str] = {}
-    by_doc = {d.id: d for d in book.documents}
     for rel in sorted({n.path for n in plan}):
-        text = files.get(rel) or safeio.read_bytes(root, rel).decode("utf-8")
-        lines = text.split("\n")
+        text = safeio.read_bytes(root, rel).decode("utf-8")
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        eol = "\r\n" if "\r\n" in text else "\n"
+        lines = text[len(bom):].split("\n")
         for n in sorted((n for n in plan if n.path == rel), key=lambda n: -by_doc[n.doc].source.line):
             doc = by_doc[n.doc]
             at = doc.source.line - 1
@@ -86,11 +99,12 @@ def plan_numbers(root: Path, book: Book, period: str) -> tuple[list[Numbered], d
                                         hint="run `kebir fmt` first, which writes documents in block style"))
                 continue
             indent = m.group(1) + "  "
-            new = [f"{indent}number: {n.number}"] if not doc.number else []
-            new += [f"{indent}ettn: {n.ettn}"] if not doc.ettn else []
+            cr = "\r" if eol == "\r\n" else ""
+            new = [f"{indent}number: {n.number}{cr}"] if not doc.number else []
+            new += [f"{indent}ettn: {n.ettn}{cr}"] if not doc.ettn else []
             where = _after(lines, at, indent)
             lines[where:where] = new
-        files[rel] = "\n".join(lines)
+        files[rel] = bom + "\n".join(lines)
     return plan, files, problems
 
 
