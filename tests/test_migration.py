@@ -311,7 +311,7 @@ def _strip_unbalanced_virtual(text: str) -> str:
                 body.append(lines[k])
             if not all(b.strip().startswith(("(", ";", "#")) for b in body):
                 keep += [ln] + body
-        elif not (ln[:1] in " \t" and ln.strip().startswith("(")):
+        elif not (ln[:1] in " \t" and ln.strip().lstrip("*!").lstrip().startswith("(")):
             keep.append(ln)
         k += 1
     return "".join(keep)
