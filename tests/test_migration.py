@@ -512,6 +512,12 @@ def test_include__the_included_files_are_imported_and_problems_name_their_own_li
     assert r.exit_code == 1
     assert [ln for ln in r.stderr.splitlines() if " error: " in ln] == [
         f"{tmp_path / 'parts/2025-02.journal'}:1: I004 error: transaction does not balance in USD: off by 72.00 USD"]
+    # what the books' own checks refuse (a EUR posting with no rate: E042) is named there too
+    (tmp_path / "parts/2025-02.journal").write_text("2025-02-28 Rent\n    expenses:rent  80 EUR\n"
+                                                    "    assets:checking\n", encoding="utf-8")
+    r = run("import", "journal", str(src), "--books", str(fresh_books(tmp_path / "d", base="USD")))
+    assert r.exit_code == 1
+    assert f"{tmp_path / 'parts/2025-02.journal'}:1: I012 error" in r.stderr and "E042" in r.stderr
     (tmp_path / "parts/2025-02.journal").write_text("include ../main.journal\n", encoding="utf-8")
     r = run("import", "journal", str(src), "--books", str(again))
     assert r.exit_code == 1 and f"{tmp_path / 'parts/2025-02.journal'}:1: I002 error: " in r.stderr

@@ -47,7 +47,8 @@ class Plan:
     manifest: mf.Manifest | None
     problems: list[Problem]
     summary: str
-    sources: dict[str, int] = field(default_factory=dict)    # entry id -> source line (to translate problems)
+    # entry id -> source line, or (file, line) where the journal includes files (to translate problems)
+    sources: dict[str, int] | dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: str, data: bytes) -> Plan:
@@ -306,6 +307,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     if m.counts["entries_out"] == 0 and not rates and not new_accounts:
         return Plan({}, m, problems, summary + ": nothing new to import", sources)
     files[m.rel] = m.dump(decs)
+    if parsed.origin is not None:
+        return Plan(files, m, problems, summary, {eid: parsed.where(ln) for eid, ln in sources.items()})
     return Plan(files, m, problems, summary, sources)
 
 
