@@ -7,6 +7,7 @@ manifest (imports/LABEL.manifest.yaml), atomically. `--dry-run` prints the diff 
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import sys
@@ -62,6 +63,17 @@ def _text(data: bytes, path: str) -> str:
     sys.stderr.write(f"{path}:{text.line}: E003 error: the file is not UTF-8 text\n  hint: convert it, e.g. "
                      f"iconv -f cp1254 -t utf-8 {path} > utf8.txt\n")
     raise typer.Exit(1)
+
+
+def _included(pattern: str, where: str) -> list[tuple[str, str]]:
+    """The files an `include` names (relative to the including file, `~` and globs as hledger reads
+    them), sorted, with their text."""
+    p = os.path.expanduser(pattern)
+    if not os.path.isabs(p):
+        p = os.path.join(os.path.dirname(where), p)
+    p = os.path.normpath(p)
+    paths = sorted(glob.glob(p)) if glob.has_magic(p) else [p]
+    return [(f, _text(Path(f).read_bytes(), f)) for f in paths if os.path.isfile(f)]
 
 
 def _report(problems: list) -> None:
@@ -203,7 +215,7 @@ def register(app: typer.Typer) -> None:
         else:
             from core.interop.ledger_text import parse_ledger_text  # lazy: only its command needs it (kebir start-up)
 
-            parsed = parse_ledger_text(_text(data, file), file, source_format)
+            parsed = parse_ledger_text(_text(data, file), file, source_format, _included)
         with writing(books) as root:       # the books are read and written under the lock
             root, book, _problems = open_books(str(root))
             with progress(f"Importing {len(parsed.txns)} transaction(s) from {file} ..."):

@@ -9,7 +9,6 @@ import io
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from collections import defaultdict
 from datetime import date as d
@@ -53,10 +52,12 @@ def run(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
-def hledger_balances(path: Path, *extra: str) -> dict[tuple[str, str], Decimal]:
-    """`hledger bal -B` per account and commodity, leaves only (flat), zero balances dropped."""
-    out = subprocess.run([HLEDGER, "-f", str(path), "bal", "-B", "--flat", "--no-total", "--layout=bare",
-                          "-O", "csv", "--empty", *extra], capture_output=True, text=True, check=True).stdout
+def hledger_balances(path: Path, *extra: str, cost: bool = True) -> dict[tuple[str, str], Decimal]:
+    """`hledger bal -B` (at cost; in units without `cost`) per account and commodity, leaves only
+    (flat), zero balances dropped."""
+    out = subprocess.run([HLEDGER, "-f", str(path), "bal", *(["-B"] if cost else []), "--flat", "--no-total",
+                          "--layout=bare", "-O", "csv", "--empty", *extra],
+                         capture_output=True, text=True, check=True).stdout
     got = {}
     for row in list(csv.reader(io.StringIO(out)))[1:]:
         if row and Decimal(row[2].replace(",", "")) != 0:
@@ -64,10 +65,10 @@ def hledger_balances(path: Path, *extra: str) -> dict[tuple[str, str], Decimal]:
     return got
 
 
-def ledger_balances(path: Path, *extra: str) -> dict[tuple[str, str], Decimal]:
-    """Every posting of `ledger reg -B` (at cost), summed per account and commodity."""
+def ledger_balances(path: Path, *extra: str, cost: bool = True) -> dict[tuple[str, str], Decimal]:
+    """Every posting of `ledger reg -B` (at cost; in units without `cost`), summed per account and commodity."""
     fmt = "%(account)\t%(quantity(scrub(amount)))\t%(commodity(scrub(amount)))\n"
-    out = subprocess.run([LEDGER, "-f", str(path), "reg", "-B", "--format", fmt, *extra],
+    out = subprocess.run([LEDGER, "-f", str(path), "reg", *(["-B"] if cost else []), "--format", fmt, *extra],
                          capture_output=True, text=True, check=True).stdout
     got: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for line in out.splitlines():
@@ -76,9 +77,11 @@ def ledger_balances(path: Path, *extra: str) -> dict[tuple[str, str], Decimal]:
     return {k: v for k, v in got.items() if v != 0}
 
 
-def kebir_balances(root: Path, symbols: dict[str, str] | None = None) -> dict[tuple[str, str], Decimal]:
-    """The imported books' balance per source account name and commodity. The names come back
-    through the manifests' `account`/`code` rows, which must give each code one name."""
+def kebir_balances(root: Path, symbols: dict[str, str] | None = None, at_base: bool = False
+                   ) -> dict[tuple[str, str], Decimal]:
+    """The imported books' balance per source account name and commodity (`at_base`: the base
+    value, in the base currency). The names come back through the manifests' `account`/`code`
+    rows, which must give each code one name."""
     book, problems = check(root)
     assert [p for p in problems if p.severity == "error"] == []
     name_of: dict[str, str] = {}
@@ -89,8 +92,10 @@ def kebir_balances(root: Path, symbols: dict[str, str] | None = None) -> dict[tu
     decs = dict(book.settings.currencies)
     back = {v: k for k, v in (symbols or {}).items()}
     got: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for acc, cur, amt in book.ledger().select("account", "currency", "amount").iter_rows():
+    for acc, cur, amt, base in book.ledger().select("account", "currency", "amount", "base").iter_rows():
         cur = cur or book.base
+        if at_base:
+            amt, cur = (amt if base is None else base), book.base
         got[(name_of[acc], back.get(cur, cur))] += Decimal(amt).scaleb(-decs[cur])
     return {k: v for k, v in got.items() if v != 0}
 
@@ -294,92 +299,8 @@ def test_follow_on_problems__each_cause_once_and_hints_that_lead_somewhere(tmp_p
     assert "VACHR = 2" not in r.stderr and "rename it with --map" in r.stderr
 
 
-CORPUS = Path(__file__).parent / "corpus"
-CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".journal", ".hledger", ".ledger", ".dat"))
-
-
-def _accepted_by(path: Path) -> str | None:
-    """Which tool accepts the file as it is: hledger first (its own format), else ledger."""
-    for tool, args in ((HLEDGER, ["bal"]), (LEDGER, ["bal"])):
-        if tool and subprocess.run([tool, "-f", str(path), *args], capture_output=True).returncode == 0:
-            return "hledger" if tool == HLEDGER else "ledger"
-    return None
-
-
-def _as_codes(balances: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Decimal]:
-    """The tools' balances with currency symbols read as the importer reads them (`$` is USD)."""
-    from core.interop.ledger_text import SYMBOLS
-
-    out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for (account, commodity), amount in balances.items():
-        out[(account, SYMBOLS.get(commodity, commodity))] += amount
-    return {k: v for k, v in out.items() if v != 0}
-
-
-def _corpus_case(src: Path, tmp: Path) -> tuple[str, str]:
-    """('exact' | 'refused' | 'wrong' | 'not accepted', detail) for one corpus file."""
-    tool = _accepted_by(src)
-    if tool is None:
-        return "not accepted", "neither hledger nor ledger reads it"
-    root = fresh_books(tmp / "books", base="USD", currencies={"USD": 2, "EUR": 2})
-    r = run("import", "journal", str(src), "--from", tool, "--books", str(root))
-    if r.exit_code == 0:
-        real = without_unbalanced_virtual(src, tmp)     # those are listed, never posted
-        want = _as_codes(hledger_balances(real) if tool == "hledger" else ledger_balances(real))
-        got = kebir_balances(root)
-        return ("exact", "") if got == want else ("wrong", f"kebir {got} != {tool} {want}")
-    errors = [ln for ln in r.stderr.splitlines() if " error" in ln and ": I0" in ln]
-    named = [ln for ln in errors if ln.startswith(f"{src}:") and ln.split(":")[1].isdigit()]
-    if r.exit_code == 1 and errors and named == errors:
-        return "refused", errors[0].split(": ", 1)[1]
-    return "wrong", f"exit {r.exit_code} without file:line problems: {r.output[-500:]}"
-
-
-@pytest.mark.skipif(HLEDGER is None and LEDGER is None, reason="neither hledger nor ledger is installed")
-def test_corpus__every_journal_imports_exactly_or_is_refused_at_file_line(tmp_path, capsys):
-    assert CORPUS_FILES, "tests/corpus/ holds the journals"
-    results = {}
-    for k, src in enumerate(CORPUS_FILES):
-        (tmp_path / str(k)).mkdir()
-        results[src.relative_to(CORPUS)] = _corpus_case(src, tmp_path / str(k))
-    with capsys.disabled():
-        counts = {kind: sum(1 for r in results.values() if r[0] == kind) for kind in
-                  ("exact", "refused", "wrong", "not accepted")}
-        print(f"\ncorpus: {counts}")
-        for name, (kind, why) in sorted(results.items()):
-            print(f"  {name}: {kind} {why[:160]}")
-    assert [n for n, r in results.items() if r[0] == "wrong"] == []
-
-
-SEEDS = (1, 7, 2024)
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_corpus__bean_example_is_refused_at_its_lots_never_imported_wrong(tmp_path, seed):
-    """Lots at cost are not imported yet: every generated ledger is refused, at file:line, with the
-    lot named once (no follow-on "does not balance"), and nothing is written."""
-    here = Path(sys.executable).parent / "bean-example"        # installed with the test extras
-    bean = str(here) if here.exists() else shutil.which("bean-example")
-    assert bean, "bean-example comes with beancount (the test extras)"
-    src = tmp_path / f"example-{seed}.beancount"
-    subprocess.run([bean, "--seed", str(seed), "--date-begin", "2022-01-01", "--date-end", "2023-01-01",
-                    "-o", str(src)], check=True, capture_output=True)
-    root = fresh_books(tmp_path / "b", base="USD", currencies={"USD": 2})
-    r = run("import", "journal", str(src), "--from", "beancount", "--books", str(root))
-    assert r.exit_code == 1
-    errors = [ln for ln in r.stderr.splitlines() if ": I0" in ln and " error" in ln]
-    assert errors and all(ln.startswith(f"{src}:") for ln in errors)
-    assert not any(" I004 " in ln for ln in errors), "no follow-on does-not-balance"
-    assert any("a lot held at cost" in ln for ln in errors)
-    assert len(errors) < 40, f"{len(errors)} problems: one per cause"
-    assert not (root / "journals").exists()
-
-
-def without_unbalanced_virtual(src: Path, tmp: Path) -> Path:
-    """The journal without its `(unbalanced)` virtual postings: what the tool's real balances plus
-    the balanced `[virtual]` ones are, for journals that have both (`--real` drops both kinds)."""
-    out = tmp / ("real-" + src.name)
-    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+def _strip_unbalanced_virtual(text: str) -> str:
+    lines = text.splitlines(keepends=True)
     keep, k = [], 0
     while k < len(lines):
         ln = lines[k]
@@ -390,11 +311,28 @@ def without_unbalanced_virtual(src: Path, tmp: Path) -> Path:
                 body.append(lines[k])
             if not all(b.strip().startswith(("(", ";", "#")) for b in body):
                 keep += [ln] + body
-        elif not (ln[:1] in " \t" and ln.strip().startswith("(")):
+        elif not (ln[:1] in " \t" and ln.strip().lstrip("*!").lstrip().startswith("(")):
             keep.append(ln)
         k += 1
-    out.write_text("".join(keep), encoding="utf-8")
-    return out
+    return "".join(keep)
+
+
+JOURNAL_SUFFIXES = (".journal", ".hledger", ".ledger", ".dat", ".j")
+
+
+def without_unbalanced_virtual(src: Path, tmp: Path) -> Path:
+    """The journal without its `(unbalanced)` virtual postings: what the tool's real balances plus
+    the balanced `[virtual]` ones are, for journals that have both (`--real` drops both kinds).
+    The journal itself when it has none; its folder copied when it includes other files."""
+    text = src.read_text(encoding="utf-8")
+    if _strip_unbalanced_virtual(text) == text:
+        return src
+    folder = tmp / ("real-" + src.parent.name)
+    shutil.copytree(src.parent, folder, dirs_exist_ok=True)
+    for f in folder.rglob("*"):
+        if f.suffix in JOURNAL_SUFFIXES:
+            f.write_text(_strip_unbalanced_virtual(f.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder / src.name
 
 
 CONSTRUCTS = """\
@@ -459,3 +397,206 @@ def test_constructs__budgets_listed_virtual_kept_or_listed_aliases_and_apply_app
     assert sorted(e.values(), key=lambda x: (x[0], x[1] or "")) == [
         (d(2025, 1, 1), "date2:2025-01-03"), (d(2025, 1, 5), "trip" if tool == "ledger" else None),
         (d(2025, 1, 6), None), (d(2025, 1, 6), "virtual")]
+
+ASSIGN = """\
+    2025-01-01 Opening
+        assets:checking        = 1000.00 USD
+        equity:opening
+
+    2025-01-10 Reconciled with the statement
+        assets:checking        = 800.00 USD
+        income:interest
+
+    2025-01-05 Bank fee, entered late
+        expenses:fees            100.00 USD
+        assets:checking
+
+    2025-01-12 Cash counted
+        assets:cash:drawer        50.00 USD
+        assets:cash:till          25.00 USD
+        equity:opening
+"""
+FLOAT = """
+    2025-01-13 Float kept in the cash box itself
+        assets:cash               10.00 USD ==* 85.00 USD
+        equity:opening
+"""
+
+
+@pytest.mark.parametrize("tool", ["hledger", "ledger"])
+def test_balance_assignments__worked_out_in_the_order_each_tool_checks_balances(tmp_path, tool):
+    """hledger works balances out by date, ledger as the file is written: the 10 January assignment
+    comes before the 5 January fee in ledger's reading, after it in hledger's.
+    hledger: checking 1000 - 100 (fee, 5 Jan) = 900, so `= 800` posts -100 and interest +100.
+    ledger:  checking 1000, so `= 800` posts -200 and interest +200; the fee then leaves 700.
+    hledger's `==* 85` on assets:cash: its own 10 + drawer 50 + till 25 = 85 (ledger has no `=*`)."""
+    text = textwrap.dedent(ASSIGN) + (textwrap.dedent(FLOAT) if tool == "hledger" else "")
+    src = tmp_path / "assign.journal"
+    src.write_text(text, encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="USD", currencies={"USD": 2})
+    r = run("import", "journal", str(src), "--from", tool, "--books", str(root))
+    assert r.exit_code == 0, r.output
+    if tool == "hledger":
+        want = {("assets:checking", "USD"): Decimal("800.00"), ("expenses:fees", "USD"): Decimal("100.00"),
+                ("income:interest", "USD"): Decimal("100.00"), ("assets:cash:drawer", "USD"): Decimal("50.00"),
+                ("assets:cash:till", "USD"): Decimal("25.00"), ("assets:cash", "USD"): Decimal("10.00"),
+                ("equity:opening", "USD"): Decimal("-1085.00")}    # 1000 + 75 + 10
+    else:
+        want = {("assets:checking", "USD"): Decimal("700.00"), ("expenses:fees", "USD"): Decimal("100.00"),
+                ("income:interest", "USD"): Decimal("200.00"), ("assets:cash:drawer", "USD"): Decimal("50.00"),
+                ("assets:cash:till", "USD"): Decimal("25.00"), ("equity:opening", "USD"): Decimal("-1075.00")}
+    assert kebir_balances(root) == want
+    if tool == "hledger" and HLEDGER:
+        assert hledger_balances(src) == want
+    if tool == "ledger" and LEDGER:
+        assert ledger_balances(src) == want
+
+
+def test_balance_assertions__a_failing_one_is_refused_with_its_line(tmp_path):
+    """`==` asserts the only commodity: checking also holds 5 EUR, so line 7 fails though USD is right;
+    `=*` counts the sub-accounts: cash is 30 + 20 = 50, not 40 (line 11)."""
+    src = tmp_path / "bad.journal"
+    src.write_text(textwrap.dedent("""\
+        2025-01-01 Opening
+            assets:checking        100.00 USD
+            assets:checking          5.00 EUR
+            equity:opening        -100.00 USD
+            equity:opening          -5.00 EUR
+        2025-01-02 Check
+            assets:checking          0.00 USD == 100.00 USD
+            equity:opening
+        2025-01-03 Cash
+            assets:cash:box         30.00 USD
+            assets:cash:tin         20.00 USD =* 40.00 USD
+            equity:opening
+        """), encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="USD", currencies={"USD": 2, "EUR": 2})
+    r = run("import", "journal", str(src), "--books", str(root))
+    assert r.exit_code == 1
+    lines = [ln for ln in r.stderr.splitlines() if ": I0" in ln]
+    assert lines == [f"{src}:7: I003 error: balance assertion fails: `==` says assets:checking holds only "
+                     "100.00 USD, it also holds 5.00 EUR",
+                     f"{src}:11: I003 error: balance assertion fails: assets:cash:tin with its sub-accounts is "
+                     "20.00 USD after this posting, the journal asserts 40.00 USD"]
+    if HLEDGER:                    # hledger refuses both as well (one at a time)
+        assert subprocess.run([HLEDGER, "-f", str(src), "bal"], capture_output=True).returncode != 0
+
+
+def test_include__the_included_files_are_imported_and_problems_name_their_own_lines(tmp_path):
+    """main.journal includes parts/*.journal (a glob, relative to main.journal): 2025-01 and 2025-02.
+    Checking: 1000 (opening) - 120 (rent) - 80 (rent) = 800; rent 200; opening -1000."""
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts/2025-01.journal").write_text("2025-01-31 Rent\n    expenses:rent  120 USD\n"
+                                                    "    assets:checking\n", encoding="utf-8")
+    (tmp_path / "parts/2025-02.journal").write_text("2025-02-28 Rent\n    expenses:rent  80 USD\n"
+                                                    "    assets:checking\n", encoding="utf-8")
+    src = tmp_path / "main.journal"
+    src.write_text("2025-01-01 Opening\n    assets:checking  1000 USD\n    equity:opening\n\n"
+                   "include parts/*.journal\n", encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="USD", currencies={"USD": 2})
+    r = run("import", "journal", str(src), "--books", str(root))
+    assert r.exit_code == 0, r.output
+    want = {("assets:checking", "USD"): Decimal(800), ("expenses:rent", "USD"): Decimal(200),
+            ("equity:opening", "USD"): Decimal(-1000)}
+    assert kebir_balances(root) == want
+    if HLEDGER:
+        assert hledger_balances(src) == want
+    man = yaml.safe_load((root / "imports/main.manifest.yaml").read_text(encoding="utf-8"))
+    assert man["skipped"] == [{"line": 5, "what": "include parts/*.journal",
+                               "why": "read in place: 2 file(s) imported with this one"}]
+    # a mistake in an included file is named at that file's own line
+    (tmp_path / "parts/2025-02.journal").write_text("2025-02-28 Rent\n    expenses:rent  80 USD\n"
+                                                    "    assets:checking  -8 USD\n", encoding="utf-8")
+    again = fresh_books(tmp_path / "c", base="USD", currencies={"USD": 2})
+    r = run("import", "journal", str(src), "--books", str(again))
+    assert r.exit_code == 1
+    assert [ln for ln in r.stderr.splitlines() if " error: " in ln] == [
+        f"{tmp_path / 'parts/2025-02.journal'}:1: I004 error: transaction does not balance in USD: off by 72.00 USD"]
+    # what the books' own checks refuse (a EUR posting with no rate: E042) is named there too
+    (tmp_path / "parts/2025-02.journal").write_text("2025-02-28 Rent\n    expenses:rent  80 EUR\n"
+                                                    "    assets:checking\n", encoding="utf-8")
+    r = run("import", "journal", str(src), "--books", str(fresh_books(tmp_path / "d", base="USD")))
+    assert r.exit_code == 1
+    assert f"{tmp_path / 'parts/2025-02.journal'}:1: I012 error" in r.stderr and "E042" in r.stderr
+    (tmp_path / "parts/2025-02.journal").write_text("include ../main.journal\n", encoding="utf-8")
+    r = run("import", "journal", str(src), "--books", str(again))
+    assert r.exit_code == 1 and f"{tmp_path / 'parts/2025-02.journal'}:1: I002 error: " in r.stderr
+    assert "includes itself" in r.stderr
+
+
+LEDGER_ODDS = """\
+    P 2025/01/02 15:50:00 EUR 1.10 USD
+    P 2025/01/03 "Gold bar"   2000 USD
+
+    2025/01/01 Diary: nothing spent today
+
+    apply tag trip
+    2025/01/05 Hotel
+        Expenses:Hotel        120.00 USD
+        Assets:Cash
+    end tag
+
+    2025/01/06 Dinner
+        Expenses:Food          30.00 USD
+        Assets:Cash          -30.00 USD = -150.00 USD
+"""
+
+
+def test_ledger_odds__prices_with_a_time_empty_transactions_and_end_tag(tmp_path):
+    """What ledger accepts and real ledgers hold: a price with a time of day (EUR 1.10 USD kept as the
+    rate), a price of a quoted commodity the books do not hold (listed, it moves nothing), a
+    transaction without postings (a diary line: listed), `end tag` closing `apply tag`.
+    Cash: -120 (hotel) - 30 (dinner) = -150, as asserted."""
+    src = tmp_path / "odds.ledger"
+    src.write_text(textwrap.dedent(LEDGER_ODDS), encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="USD", currencies={"USD": 2, "EUR": 2})
+    r = run("import", "journal", str(src), "--from", "ledger", "--books", str(root))
+    assert r.exit_code == 0, r.output
+    want = {("Expenses:Hotel", "USD"): Decimal("120.00"), ("Expenses:Food", "USD"): Decimal("30.00"),
+            ("Assets:Cash", "USD"): Decimal("-150.00")}
+    assert kebir_balances(root) == want
+    if LEDGER:
+        assert ledger_balances(src) == want
+    assert (root / "rates/odds.csv").read_text(encoding="utf-8").splitlines()[1:] == ["2025-01-02,EUR,1.10"]
+    man = yaml.safe_load((root / "imports/odds.manifest.yaml").read_text(encoding="utf-8"))
+    listed = {s["line"]: (s["what"], s["why"]) for s in man["skipped"]}
+    assert listed[2] == ("price of Gold bar in USD", "Gold bar is not a currency of the books")
+    assert listed[4] == ("transaction without postings `Diary: nothing spent today`", "carries no amounts")
+    book, _ = check(root)
+    tags = dict(book.ledger_entries().select("date", "tags").iter_rows())
+    assert tags == {d(2025, 1, 5): "trip", d(2025, 1, 6): None}
+
+
+ENVELOPE = """\
+    2025-01-01 Fill the food envelope
+        (budget:food)          100.00 USD
+
+    2025-01-05 Groceries
+        expenses:food           40.00 USD
+        assets:cash
+        (budget:food)          -40.00 USD = 60.00 USD
+"""
+
+
+@pytest.mark.parametrize("tool", ["hledger", "ledger"])
+def test_unbalanced_virtual__listed_never_posted_but_counted_in_assertions(tmp_path, tool):
+    """An envelope budget: the tools count `(budget:food)` in its assertion (100 - 40 = 60), so the
+    import does too, and posts only the real postings (food 40, cash -40, as `--real`)."""
+    src = tmp_path / "envelope.journal"
+    src.write_text(textwrap.dedent(ENVELOPE), encoding="utf-8")
+    root = fresh_books(tmp_path / "b", base="USD", currencies={"USD": 2})
+    r = run("import", "journal", str(src), "--from", tool, "--books", str(root))
+    assert r.exit_code == 0, r.output
+    want = {("expenses:food", "USD"): Decimal("40.00"), ("assets:cash", "USD"): Decimal("-40.00")}
+    assert kebir_balances(root) == want
+    if tool == "hledger" and HLEDGER:
+        assert hledger_balances(src, "--real") == want
+    if tool == "ledger" and LEDGER:
+        assert ledger_balances(src, "--real") == want
+    man = yaml.safe_load((root / "imports/envelope.manifest.yaml").read_text(encoding="utf-8"))
+    assert man["counts"]["entries_out"] == 1
+    assert [s["line"] for s in man["skipped"]] == [2, 7]
+    # a wrong envelope balance is refused as the tools refuse it
+    src.write_text(textwrap.dedent(ENVELOPE).replace("= 60.00 USD", "= 50.00 USD"), encoding="utf-8")
+    r = run("import", "journal", str(src), "--from", tool, "--books", str(fresh_books(tmp_path / "c", base="USD")))
+    assert r.exit_code == 1 and f"{src}:7: I003 error: balance assertion fails: budget:food is 60.00 USD" in r.stderr

@@ -20,8 +20,11 @@ from core.close.checked import books_problems
 from core.model.errors import Problem
 
 
-def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_path: str) -> list[Problem]:
-    """Problems kebir's own checks find in the records `files` would add to the books at `root`."""
+def verify(root: Path, files: dict[str, str], sources: dict[str, int] | dict[str, tuple[str, int]],
+           source_path: str) -> list[Problem]:
+    """Problems kebir's own checks find in the records `files` would add to the books at `root`,
+    at the source line each record came from (`sources`: id -> line, or (file, line) where the
+    journal includes other files)."""
     old_lines = {}
     for rel in files:
         store.refuse_target(root, rel)          # E083 before anything is written, even to the scratch copy
@@ -40,8 +43,9 @@ def verify(root: Path, files: dict[str, str], sources: dict[str, int], source_pa
     for p in errors.sorted_problems(problems):
         if p.severity != errors.ERROR or p.path not in files or p.line <= old_lines.get(p.path, 0):
             continue
-        line = sources.get(p.record, 1) if p.record else 1
-        out.append(Problem("I012", source_path, line, f"{p.code} {p.message} (in {p.path}:{p.line})",
+        where = sources.get(p.record, 1) if p.record else 1
+        path, line = where if isinstance(where, tuple) else (source_path, where)
+        out.append(Problem("I012", path, line, f"{p.code} {p.message} (in {p.path}:{p.line})",
                            record=p.record, expected=p.expected, found=p.found, hint=p.hint))
     return out
 

@@ -47,7 +47,8 @@ class Plan:
     manifest: mf.Manifest | None
     problems: list[Problem]
     summary: str
-    sources: dict[str, int] = field(default_factory=dict)    # entry id -> source line (to translate problems)
+    # entry id -> source line, or (file, line) where the journal includes files (to translate problems)
+    sources: dict[str, int] | dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: str, data: bytes) -> Plan:
@@ -138,7 +139,7 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
             leaf = name.split(":")[-1]
             new_accounts[own] = {"code": own, "name": f"{leaf} (own postings)"}
         post_codes[name] = own
-        generated.append({"line": line, "account": name, "code": own,
+        generated.append({**_at(parsed, line, {}), "account": name, "code": own,
                           "why": f"{name} has sub-accounts and postings of its own; kebir posts to leaves only"})
 
     # --- transactions
@@ -147,42 +148,43 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     months: dict[str, list[dict[str, Any]]] = defaultdict(list)
     sources: dict[str, int] = {}
     seq: dict[str, int] = defaultdict(int)
-    skipped: list[dict[str, Any]] = [{"line": s.line, "what": s.what, "why": s.why} for s in parsed.skipped]
+    skipped: list[dict[str, Any]] = [_at(parsed, s.line, {"what": s.what, "why": s.why}) for s in parsed.skipped]
     n_post_in = n_post_out = n_dup = 0
     running: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     by_name = _contact_names(book)
-    order = sorted(range(len(parsed.txns)), key=lambda k: (parsed.txns[k].date, k))
-    posted: list[tuple[SrcTxn, list[tuple[str, str, int, int | None, SrcPosting]]]] = []
+    # in the order the tool checks balances (hledger: by date, then as written; ledger: as written), so a
+    # balance assignment gets its amount from the balance before it and assertions see what hledger sees
+    order = (list(range(len(parsed.txns))) if parsed.fmt == "ledger"
+             else sorted(range(len(parsed.txns)), key=lambda k: (parsed.txns[k].date, k)))
+    posted: list[tuple[SrcTxn, list[tuple[str, str, int, int | None, SrcPosting]]]] = [
+        (t, []) for t in parsed.txns]
+    within: dict[tuple[str, str], Decimal] = defaultdict(Decimal)     # sub-accounts included (`=*`)
     tainted: set[str] = set()        # accounts of transactions not valued: their assertions would follow on
-    for k in range(len(parsed.txns)):
+    for n, k in enumerate(order):
         t = parsed.txns[k]
-        if k % 256 == 0 or k == len(parsed.txns) - 1:
-            progress.report("Importing transactions", k + 1, len(parsed.txns))
+        if n % 256 == 0 or n == len(parsed.txns) - 1:
+            progress.report("Importing transactions", n + 1, len(parsed.txns))
         n_post_in += len(t.postings)
-        if t.broken:                 # its problem is reported where it is: nothing follows from it
-            tainted.update(p.account for p in t.postings)
-            posted.append((t, []))
+        if t.broken or not _assign(t, path, base, mapping, running, within, tainted, problems):
+            tainted.update(p.account for p in t.postings)      # its problem is reported where it is
             continue
         rows = _value_txn(t, path, base, decs, bdec, post_codes, mapping, rounding, problems)
         if not rows:
             tainted.update(p.account for p in t.postings)
-        posted.append((t, rows))
-    # balance assertions, in date order (as hledger checks them)
-    for k in order:
-        t, rows = posted[k]
-        for code, cur, amt, _b, p in rows:
-            running[(p.account, cur)] += Decimal(amt).scaleb(-decs.get(cur, 2))
+        posted[k] = (t, rows)
+        moves = [(p.line, p, cur, Decimal(amt).scaleb(-decs.get(cur, 2))) for _c, cur, amt, _b, p in rows]
+        moves += [(p.line, p, mapping.commodities.get(p.commodity or "", p.commodity) or base, p.amount)
+                  for p in t.unposted if p.amount is not None]
+        for _line, p, cur, value in sorted(moves, key=lambda m: m[0]):
+            running[(p.account, cur)] += value
+            parts = p.account.split(":")
+            for j in range(1, len(parts) + 1):
+                within[(":".join(parts[:j]), cur)] += value
             if p.assertion is not None and p.account not in tainted:
-                want, wcur = p.assertion
-                wcur = mapping.commodities.get(wcur, wcur) or base
-                have = running[(p.account, wcur)]
-                if have != want:
-                    problems.append(Problem("I003", path, p.line, f"balance assertion fails: {p.account} is "
-                                            f"{have} {wcur} after this posting, the journal asserts {want} {wcur}",
-                                            expected=f"{want} {wcur}", found=f"{have} {wcur}",
-                                            hint="fix the amounts or the assertion; kebir imports the journal "
-                                            "only when hledger would accept it"))
+                problems += _check_assertion(p, path, base, mapping, running, within)
     for t, rows in posted:
+        if t.unposted and not t.postings:
+            continue                 # unbalanced virtual postings only: listed under `skipped`, no entry
         ym = f"{t.date.year:04d}-{t.date.month:02d}"
         code = _id_from_code(t.code)
         if code:
@@ -192,8 +194,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
             eid = f"{label}-{ym}-{seq[ym]:04d}"
         if eid in existing:
             n_dup += 1
-            skipped.append({"line": t.line, "what": f"transaction {eid}", "why": f"already in the books "
-                            f"({existing[eid]})"})
+            skipped.append(_at(parsed, t.line, {"what": f"transaction {eid}", "why": f"already in the books "
+                                                f"({existing[eid]})"}))
             continue
         if eid in sources:
             problems.append(Problem("I004", path, t.line, f"transaction code ({eid}) is used twice (first at line "
@@ -258,12 +260,12 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
         cur = mapping.commodities.get(pr.commodity, pr.commodity)
         quote = mapping.commodities.get(pr.quote, pr.quote) or base
         if quote != base or cur == base:
-            skipped.append({"line": pr.line, "what": f"price of {cur} in {quote}",
-                            "why": f"kebir keeps rates in the base currency ({base}) only"})
+            skipped.append(_at(parsed, pr.line, {"what": f"price of {cur} in {quote}",
+                                                 "why": f"kebir keeps rates in the base currency ({base}) only"}))
             continue
-        if cur not in decs:
-            problems.append(Problem("I006", path, pr.line, f"price of {cur}, which is not a currency of the books",
-                                    found=cur, hint=_currency_hint(cur)))
+        if cur not in decs:          # a posting in it is refused where it is (I006); the price alone moves nothing
+            skipped.append(_at(parsed, pr.line, {"what": f"price of {cur} in {quote}",
+                                                 "why": f"{cur} is not a currency of the books"}))
             continue
         if (pr.date.isoformat(), cur) in have_rates:
             continue                 # already in rates/ (an earlier import of the same journal)
@@ -295,8 +297,8 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
                 "entries_out": sum(len(v) for v in months.values()), "postings_out": n_post_out,
                 "duplicates_skipped": n_dup, "accounts_added": len(new_accounts), "rates_out": len(rates),
                 "skipped": len(skipped)}
-    m.skipped = sorted(skipped, key=lambda s: s["line"])
-    problems = _once(problems)
+    m.skipped = sorted(skipped, key=lambda s: (s.get("file", ""), s["line"]))
+    problems = _once(parsed.located(problems))
     if not [p for p in problems if p.severity == "error"]:
         problems += mf.compare_totals(m, decs, path)
     summary = (f"{m.counts['entries_out']} entries ({n_post_out} postings) from {len(parsed.txns)} transactions, "
@@ -305,7 +307,69 @@ def build_journal_import(parsed: Parsed, book: Book, mapping: Mapping, label: st
     if m.counts["entries_out"] == 0 and not rates and not new_accounts:
         return Plan({}, m, problems, summary + ": nothing new to import", sources)
     files[m.rel] = m.dump(decs)
+    if parsed.origin is not None:
+        return Plan(files, m, problems, summary, {eid: parsed.where(ln) for eid, ln in sources.items()})
     return Plan(files, m, problems, summary, sources)
+
+
+def _balance(account: str, cur: str, op: str, running: dict[tuple[str, str], Decimal],
+             within: dict[tuple[str, str], Decimal]) -> Decimal:
+    return (within if op.endswith("*") else running)[(account, cur)]
+
+
+def _assign(t: SrcTxn, path: str, base: str, mapping: Mapping, running: dict[tuple[str, str], Decimal],
+            within: dict[tuple[str, str], Decimal], tainted: set[str], problems: list[Problem]) -> bool:
+    """Balance assignments (`account  = 500 USD`, no amount): the posting's amount is what brings the
+    account's balance so far to the one written, as hledger and ledger work it out. False (with the
+    problem reported) when it cannot be known."""
+    for p in t.postings:
+        if not p.assign or p.assertion is None:
+            continue
+        want, wcur = p.assertion
+        cur = mapping.commodities.get(wcur, wcur) or base
+        if p.account in tainted:       # the balance before it is not known: its cause is reported already
+            return False
+        others = sorted(c for (a, c), v in running.items() if a == p.account and c != cur and v != 0)
+        if p.assert_op.startswith("==") and others:
+            problems.append(Problem("I001", path, p.line, f"a total balance assignment (`{p.assert_op}`) on "
+                                    f"{p.account}, which also holds {', '.join(others)}, is not supported by "
+                                    "kebir import", found=f"{p.assert_op} {want} {cur}",
+                                    hint=f"write the amounts that empty {p.account} of {', '.join(others)} "
+                                    "and the one that gives it the balance"))
+            return False
+        p.amount = want - _balance(p.account, cur, p.assert_op, running, within)
+        p.commodity = wcur
+    return True
+
+
+def _check_assertion(p: SrcPosting, path: str, base: str, mapping: Mapping,
+                     running: dict[tuple[str, str], Decimal], within: dict[tuple[str, str], Decimal]
+                     ) -> list[Problem]:
+    """I003 when the balance after the posting is not the one asserted (`==`: and no other commodity;
+    `=*`: with the sub-accounts)."""
+    want, wcur = p.assertion          # type: ignore[misc]
+    wcur = mapping.commodities.get(wcur, wcur) or base
+    have = _balance(p.account, wcur, p.assert_op, running, within)
+    hint = "fix the amounts or the assertion; kebir imports the journal only when hledger would accept it"
+    if have != want:
+        scope = " with its sub-accounts" if p.assert_op.endswith("*") else ""
+        return [Problem("I003", path, p.line, f"balance assertion fails: {p.account}{scope} is {have} {wcur} "
+                        f"after this posting, the journal asserts {want} {wcur}", expected=f"{want} {wcur}",
+                        found=f"{have} {wcur}", hint=hint)]
+    if p.assert_op.startswith("=="):
+        table = within if p.assert_op.endswith("*") else running
+        others = sorted(f"{v} {c}" for (a, c), v in table.items() if a == p.account and c != wcur and v != 0)
+        if others:
+            return [Problem("I003", path, p.line, f"balance assertion fails: `{p.assert_op}` says {p.account} "
+                            f"holds only {want} {wcur}, it also holds {', '.join(others)}",
+                            expected=f"{want} {wcur} only", found=", ".join(others), hint=hint)]
+    return []
+
+
+def _at(parsed: Parsed, line: int, row: dict[str, Any]) -> dict[str, Any]:
+    """A manifest row's place: its line, and its file when an included one."""
+    f, ln = parsed.where(line)
+    return {**({"file": f} if f != parsed.path else {}), "line": ln, **row}
 
 
 def _currency_hint(cur: str) -> str:

@@ -3,12 +3,14 @@
 Supported: account declarations (with `; type:` and `; name:`), commodity / decimal-mark / D
 directives, transactions (date, status, `(code)`, `payee | note`, comments and tags), postings with
 amounts (symbol before or after, thousands separators, either decimal mark), one inferred amount,
-`@` unit and `@@` total prices, balance assertions (`=`, `==`) and `P` market prices.
+`@` unit and `@@` total prices, balance assertions and assignments (`=`, `==`, `=*`, `==*`: their
+amounts are worked out in core.interop.books_out), `include` (read in place through the caller's
+reader), aliases, `apply account`, secondary dates, virtual postings and `P` market prices.
 
-Anything that would change amounts and that kebir cannot represent (periodic and automated
-transactions, virtual postings, lot prices, balance assignments, includes, aliases, secondary
-dates, value expressions) is a problem with its file:line (I001): the import stops and writes
-nothing. Directives that carry no amounts (`payee`, `tag`, `year`) are listed as skipped (I020).
+Anything that would change amounts and that kebir cannot represent (automated transactions that
+add real postings, lot prices, value expressions) is a problem with its file:line (I001): the
+import stops and writes nothing. Periodic rules (budgets) and directives that carry no amounts
+(`payee`, `tag`, `year`) are listed as skipped (I020).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Callable
 
 from core.model.errors import Problem
 from core.interop.source import Parsed, Skipped, SrcAccount, SrcPosting, SrcPrice, SrcTxn
@@ -46,13 +49,20 @@ _HARMLESS_TOP = {"payee": "payee declaration", "tag": "tag declaration", "Y": "d
                  "C": "commodity equivalence directive", "--": "command-line option line"}
 
 
-def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
-    """Parse an hledger or ledger journal. Problems name `path:line`; nothing is raised for bad data."""
+# (what `include` names, the file it is written in) -> the files it names, sorted, as (path, text);
+# [] when there are none. The caller reads files; this module only parses.
+Reader = Callable[[str, str], list[tuple[str, str]]]
+
+
+def parse_ledger_text(text: str, path: str, fmt: str = "hledger", read: Reader | None = None) -> Parsed:
+    """Parse an hledger or ledger journal. Problems name `path:line`; nothing is raised for bad data.
+    `include FILE` reads FILE in place through `read` (problems then name the included file's lines)."""
     out = Parsed(path=path, fmt=fmt)
     st = _State()
     st.fmt = fmt
     lines = text.split("\n")
     n = len(lines)
+    origin: list[tuple[str, int, tuple[str, ...]]] = [(path, k + 1, (path,)) for k in range(n)]
     i = 0
     txn: SrcTxn | None = None
     in_comment_block = False
@@ -131,14 +141,20 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
                                        "adds only unbalanced virtual postings, which change no real balance"))
             while i < n and lines[i][:1] in (" ", "\t") and lines[i].strip():
                 i += 1
+        elif word in ("include", "!include") and read is not None:
+            added = _include(line, ln, origin, read, out)
+            lines[i:i] = [t for t, _o in added]
+            origin[i:i] = [o for _t, o in added]
+            n = len(lines)
         elif word == "alias" and _alias(line, ln, st, out):
             pass
         elif word == "apply" and len(line.split()) >= 3 and line.split()[1] in ("account", "tag"):
             kind, arg = line.split(None, 2)[1], _split_comment(line.split(None, 2)[2])[0].strip()
             st.apply.append((kind, arg))
             out.skipped.append(Skipped(ln, f"`apply {kind} {arg}`", "applied to what follows, up to `end apply`"))
-        elif word == "end" and len(line.split()) >= 2 and line.split()[1] in ("apply", "aliases"):
-            if line.split()[1] == "aliases":
+        elif word == "end" and (len(line.split()) == 1 or line.split()[1] in ("apply", "aliases", "tag", "account")):
+            # `end apply account|tag`, `end aliases`, and ledger's older `end tag`, `end account`, `end`
+            if len(line.split()) > 1 and line.split()[1] == "aliases":
                 st.aliases.clear()
             elif st.apply:
                 st.apply.pop()
@@ -157,19 +173,57 @@ def parse_ledger_text(text: str, path: str, fmt: str = "hledger") -> Parsed:
             out.problems.append(Problem("I002", path, ln, f"cannot read this line (`{word}`)", found=line[:60],
                                         hint="start a transaction with its date (YYYY-MM-DD), or use a "
                                         "directive kebir knows: account, commodity, decimal-mark, D, P"))
-    if st.virtual:
+    if st.had_virtual:
         txns = []
         for t in out.txns:
-            txns.append(t)
+            if t.postings or t.unposted or id(t) not in st.had_virtual or t.broken:
+                txns.append(t)    # (one with `[balanced]` virtual postings only becomes their entry below)
             vp = st.virtual.get(id(t))
             if vp:
                 txns.append(SrcTxn(t.date, vp[0].line, vp, description=t.description, payee=t.payee,
                                    memo=f"{t.memo or t.description} [balanced virtual postings]".strip(),
                                    tags=t.tags + ("virtual",), broken=t.broken))
         out.txns = txns
+    empty = [t for t in out.txns if not t.postings and not t.unposted and not t.broken
+             and t.description != "(unreadable)"]
+    if empty:              # hledger and ledger accept a transaction without postings: it carries no amounts
+        out.skipped += [Skipped(t.line, f"transaction without postings `{t.description[:40]}`", "carries no amounts")
+                        for t in empty]
+        gone = {id(t) for t in empty}
+        out.txns = [t for t in out.txns if id(t) not in gone]
     for t in out.txns:
         _check_postings(t, path, out)
+    if len(origin) != len(text.split("\n")):
+        out.origin = [(f, k) for f, k, _chain in origin]       # books_out moves problems to their file
     return out
+
+
+def _include(line: str, ln: int, origin: list[tuple[str, int, tuple[str, ...]]], read: Reader,
+             out: Parsed) -> list[tuple[str, tuple[str, int, tuple[str, ...]]]]:
+    """The lines of the files `include FILE` names, each with where it came from (hledger and ledger
+    read them in place, relative to the including file, with globs)."""
+    where, _line, chain = origin[ln - 1]
+    arg = _split_comment(line.split(None, 1)[1] if len(line.split(None, 1)) > 1 else "")[0].strip()
+    if not arg:
+        out.problems.append(Problem("I002", out.path, ln, "include without a file name",
+                                    hint="write `include other.journal`"))
+        return []
+    files = read(arg, where)
+    if not files:
+        out.problems.append(Problem("I002", out.path, ln, f"the included file {arg} cannot be read", found=arg,
+                                    hint="write its path relative to this file, or import the files one by one"))
+        return []
+    added: list[tuple[str, tuple[str, int, tuple[str, ...]]]] = []
+    for f, text in files:
+        if f in chain or len(chain) > 32:
+            out.problems.append(Problem("I002", out.path, ln, f"{f} includes itself (through {' -> '.join(chain)})",
+                                        found=arg, hint="remove the include that closes the circle"))
+            continue
+        body = text.split("\n")
+        added += [(t, (f, k + 1, chain + (f,))) for k, t in enumerate(body)]
+        added.append(("", (f, len(body), chain + (f,))))      # a transaction ends with its file
+    out.skipped.append(Skipped(ln, f"include {arg}", f"read in place: {len(files)} file(s) imported with this one"))
+    return added
 
 
 def _only_virtual(lines: list[str], i: int) -> bool:
@@ -223,7 +277,7 @@ def _account_name(name: str, st: _State) -> str:
 
 class _State:
     __slots__ = ("mark", "default_commodity", "commodity_marks", "last_directive_line", "last_directive_kind",
-                 "aliases", "apply", "virtual", "fmt")
+                 "aliases", "apply", "virtual", "fmt", "had_virtual")
 
     def __init__(self) -> None:
         self.mark = ""                 # "" = infer per number
@@ -235,6 +289,7 @@ class _State:
         self.apply: list[tuple[str, str]] = []                         # ("account", PREFIX) / ("tag", TAG)
         self.virtual: dict[int, list[SrcPosting]] = {}                 # id(txn) -> its `[balanced]` postings
         self.fmt = "hledger"
+        self.had_virtual: set[int] = set()                             # id(txn) with virtual postings
 
 
 def _unsupported_hint(word: str) -> str:
@@ -378,10 +433,13 @@ def _posting_or_comment(line: str, ln: int, txn: SrcTxn, st: _State, out: Parsed
         _posting_amount(rest, p, ln, st, out)
     if comment:
         _apply_posting_comment(p, comment)
+    if virtual:
+        st.had_virtual.add(id(txn))
     if virtual == "(":           # unbalanced virtual: listed, not posted (compare with `--real`)
         amount = f"{p.amount} {p.commodity or ''}".strip() if p.amount is not None else "no amount"
         out.skipped.append(Skipped(ln, f"virtual posting ({p.account}) {amount}",
                                    "unbalanced virtual postings change no real balance (hledger --real)"))
+        txn.unposted.append(p)
         return
     if virtual == "[":           # balanced virtual: an entry of its own, which must balance by itself
         st.virtual.setdefault(id(txn), []).append(p)
@@ -421,11 +479,7 @@ def _posting_amount(rest: str, p: SrcPosting, ln: int, st: _State, out: Parsed) 
     for op in ("==*", "=*", "==", "="):
         k = rest.find(op)
         if k >= 0:
-            if op.endswith("*"):
-                out.problems.append(Problem("I001", path, ln, "a subaccount-inclusive balance assertion (`=*`) "
-                                            "is not supported by kebir import", found=rest[:60],
-                                            hint="assert on the leaf account with `=` instead"))
-                return
+            p.assert_op = op
             assertion = rest[k + len(op):].strip()
             rest = rest[:k].strip()
             break
@@ -443,10 +497,12 @@ def _posting_amount(rest: str, p: SrcPosting, ln: int, st: _State, out: Parsed) 
             return
         p.amount, p.commodity = amt[0], amt[1]
     elif assertion is not None:
-        out.problems.append(Problem("I001", path, ln, "a balance assignment (posting with `= AMOUNT` and no "
-                                    "amount) is not supported by kebir import", found=f"= {assertion}",
-                                    hint="write the posting's amount; keep `= BALANCE` after it as an assertion"))
-        return
+        if cost_text is not None:
+            out.problems.append(Problem("I001", path, ln, "a balance assignment with a price (`= AMOUNT @ PRICE` "
+                                        "and no amount) is not supported by kebir import", found=rest[:60],
+                                        hint="write the posting's amount and price; keep `= BALANCE` after it"))
+            return
+        p.assign = True          # the amount is worked out on import, in the order the tool checks balances
     if cost_text is not None:
         c = _amount(cost_text, st)
         if c is None or p.amount is None:
@@ -461,6 +517,7 @@ def _posting_amount(rest: str, p: SrcPosting, ln: int, st: _State, out: Parsed) 
             p.unit_price = _plain(value)
         p.cost_commodity = cur
     if assertion is not None:
+        assertion = assertion.split("@")[0].strip()       # a cost after the asserted amount checks nothing more
         a = _amount(assertion, st)
         if a is None:
             out.problems.append(Problem("I002", path, ln, "cannot read the balance assertion's amount",
@@ -553,7 +610,10 @@ def _subdirective(line: str, ln: int, st: _State, out: Parsed) -> None:
 
 
 def _price_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
-    parts = _split_comment(line)[0].split(None, 3)
+    # `P DATE [TIME] SYMBOL PRICE`: ledger allows a time of day; a quoted symbol may hold spaces
+    m = re.match(r'^P\s+(\S+)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+("[^"]+"|\S+)\s+(.+)$',
+                 _split_comment(line)[0].strip())
+    parts = ["P", m[1], m[2], m[3]] if m else _split_comment(line)[0].split(None, 3)
     d = _parse_date(parts[1]) if len(parts) > 1 else None
     if len(parts) < 4 or d is None:
         out.problems.append(Problem("I002", out.path, ln, "cannot read the market price", found=line[:60],
@@ -569,7 +629,7 @@ def _price_directive(line: str, ln: int, st: _State, out: Parsed) -> None:
 
 
 def _check_postings(t: SrcTxn, path: str, out: Parsed) -> None:
-    if t.broken:
+    if t.broken or (t.unposted and not t.postings):    # virtual postings only: counted, listed, no entry
         return
     if len(t.postings) < 2 and not any(p.line for p in t.postings if p.amount is None):
         if t.description != "(unreadable)":

@@ -6,7 +6,7 @@ Amounts are `Decimal` as written in the source (never float). A posting's `cost`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +32,8 @@ class SrcPosting:
     cost_commodity: str | None = None
     unit_price: str | None = None        # as written after `@` (becomes kebir's `rate`)
     assertion: tuple[Decimal, str] | None = None
+    assert_op: str = "="                 # `=`, `==` (the only commodity), `=*`, `==*` (sub-accounts included)
+    assign: bool = False                 # a balance assignment: the amount is what makes `assertion` true
     contact: str | None = None
     rate: str | None = None
     memo: str | None = None
@@ -52,6 +54,9 @@ class SrcTxn:
     source_doc: str | None = None
     tags: tuple[str, ...] = ()
     broken: bool = False                 # a problem was reported on it already: no follow-on problems
+    # unbalanced virtual postings `(a)`: never posted, but hledger and ledger count them in the
+    # balance assertions that follow, so the import does too
+    unposted: list[SrcPosting] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +85,24 @@ class Parsed:
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     decimals: dict[str, int] = field(default_factory=dict)   # commodity -> decimals seen in directives
+    # with `include`: the included files' lines are read in place, and line k of the whole is
+    # origin[k - 1] = (file, line in it); None when the journal includes nothing
+    origin: list[tuple[str, int]] | None = None
+
+    def where(self, line: int) -> tuple[str, int]:
+        """The file and line a line of the whole journal came from."""
+        if self.origin is None or not 1 <= line <= len(self.origin):
+            return self.path, line
+        return self.origin[line - 1]
+
+    def located(self, problems: list[Problem]) -> list[Problem]:
+        """Problems found at lines of the whole journal, moved to the file and line they came from."""
+        if self.origin is None:
+            return problems
+        out = []
+        for p in problems:
+            if p.path == self.path:
+                f, ln = self.where(p.line)
+                p = replace(p, path=f, line=ln)
+            out.append(p)
+        return out
