@@ -184,8 +184,9 @@ def _one_name_kept(ta: tuple[str, ...] | list[str], tb: tuple[str, ...] | list[s
 
 def _same_person_place(vec: tuple[int, ...]) -> bool:
     """The same birth date at the same place (the address, or one edit from it, or the same
-    postcode, or one edit from it in the same town): what a record whose name was replaced or changed shares with its twin record,
-    and what twins share too; so it lifts the name veto only as far as a review."""
+    postcode, or one edit from it in the same town): what a record whose name was replaced or
+    changed shares with its other record, and what twins share too; so it lifts the name veto
+    only as far as a review."""
     return vec[7] == 2 and (vec[6] >= 1 or vec[8] == 2 or (vec[8] == 1 and vec[5] >= 1))
 
 
@@ -371,13 +372,14 @@ def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
                                                                      j["pid_b"].gather(at).to_list())])
     j = j.with_columns(typo_id)
     strong = strong | pl.col("typo_id")
-    place = (pl.col("dob") == 2) & ((pl.col("address") >= 1) | (pl.col("zip") == 2) | ((pl.col("zip") == 1) & (pl.col("city") >= 1)))
+    place = (pl.col("dob") == 2) & ((pl.col("address") >= 1) | (pl.col("zip") == 2)
+                                    | ((pl.col("zip") == 1) & (pl.col("city") >= 1)))
     veto = (pl.col("sim") < NAME_CUTS[0]) & ~strong.fill_null(False)
     maybe = j.select((veto & place & (pl.col("kind_a") == "person")).fill_null(False).alias("m"))["m"].arg_true()
     review = pl.Series("review", [False] * j.height, dtype=pl.Boolean)
     if maybe.len():         # few pairs (the same birth date and place, names that disagree): scalar
-        review = review.scatter(maybe, [_one_name_kept(x.split(), y.split()) for x, y in
-                                        zip(j["sname_a"].gather(maybe).to_list(), j["sname_b"].gather(maybe).to_list())])
+        xs, ys = j["sname_a"].gather(maybe).to_list(), j["sname_b"].gather(maybe).to_list()
+        review = review.scatter(maybe, [_one_name_kept(x.split(), y.split()) for x, y in zip(xs, ys)])
     j = j.with_columns(review)
     review = pl.col("review")
     hard = pl.col("conflict") | (veto & ~review)
