@@ -15,9 +15,12 @@ import pytest
 
 from core.crm.dedup.block import MAX_PAIRS, block_keys, candidate_pairs_frame
 from core.crm.dedup.cluster import Plan
-from core.crm.dedup.compare import FIELDS, NAME_CUTS, REVIEW_CAP, _review_only, compare, hard_no, name_similarity
+from core.crm.dedup.compare import (
+    FIELDS, NAME_CUTS, REVIEW_CAP, _review_only, compare, compare_frame, hard_no, name_similarity,
+)
 from core.crm.dedup.normalise import (
-    CONTACT_COLUMNS, _phone_frame, normalise, normalise_frame, phone_norm, tckn_valid, vkn_valid,
+    CONTACT_COLUMNS, NORM_COLUMNS, _phone_frame, _rows, contact_frame, normalise, normalise_frame, phone_norm,
+    tckn_valid, vkn_valid,
 )
 from core.crm.dedup.plan import dump_plan
 from core.crm.dedup.scan import scan, scan_frame
@@ -349,3 +352,38 @@ def test_phone_norm__an_american_restaurant_list_links_on_its_phones():
     a, b = (normalise(c) for c in book.contacts.values())
     assert a.phone == b.phone == "+13102461501"
     assert members(scan(book)) == [["C-1", "C-2"]]
+
+
+def test_review_rule__the_columns_say_what_the_scalar_rule_says():
+    """hard_no and _review_only (scalar) and compare_frame's `hard` and `review` columns agree on
+    every pair of a small family: a duplicate with another given name, twins, a sibling born
+    another day, a changed surname, a surname typo with the same national id, a namesake."""
+    people = [
+        contact("C-1", "crm", "contact", "person", "Hollie Bishop", address="186 Dolling Crescent", city="Tarana",
+                postcode="2787", birth_date="1972-10-09"),
+        contact("C-2", "crm", "contact", "person", "Caitlin Bishop", address="186 Dolling Cres", city="Tarana",
+                postcode="2787", birth_date="1972-10-09"),
+        contact("C-3", "crm", "contact", "person", "Jack Bishop", address="186 Dolling Crescent", city="Tarana",
+                postcode="2787", birth_date="1975-04-21"),
+        contact("C-4", "crm", "contact", "person", "Hollie Bishopp", city="Tarana", postcode="2788",
+                birth_date="1972-10-09", national_id="3716491", country="AU"),
+        contact("C-5", "crm", "contact", "person", "Hollie Greaves", address="9 Tillyard Drive", city="Tarana",
+                postcode="2787", birth_date="1972-10-09", national_id="3716491", country="AU"),
+        contact("C-6", "crm", "contact", "person", "Hollie Bishop", address="3 Wakefield Gardens", city="Kuraby",
+                postcode="4216", birth_date="1990-01-30"),
+    ]
+    rows = _rows(contact_frame(people)[0]).sort("id").with_row_index("idx")
+    nf = rows.select("idx", "id", "side", "role", "kind", *[pl.col("n:" + c).alias(c) for c in NORM_COLUMNS])
+    n = len(people)
+    pairs = pl.DataFrame({"a": [a for a, b in itertools.combinations(range(n), 2)],
+                          "b": [b for a, b in itertools.combinations(range(n), 2)]},
+                         schema={"a": pl.UInt32, "b": pl.UInt32})
+    vec = compare_frame(nf, pairs)
+    norms = [normalise(c) for c in sorted(people, key=lambda c: c.id)]
+    got = {(a, b): (h, r) for a, b, h, r in vec.select("a", "b", "hard", "review").iter_rows()}
+    want = {(a, b): (hard_no(norms[a], norms[b]), _review_only(norms[a], norms[b], compare(norms[a], norms[b])))
+            for a, b in itertools.combinations(range(n), 2)}
+    assert got == want
+    # the two rules at work: C-1/C-2 (another given name, one birth date and place) for review,
+    # C-1/C-3 (another birth date) vetoed, C-4/C-5 (one national id) neither
+    assert want[(0, 1)] == (False, True) and want[(0, 2)] == (True, False) and want[(3, 4)] == (False, False)
