@@ -77,7 +77,7 @@ def generated_row(n: int, out: Path, with_splink: bool, seed: int) -> str:
         swall, _m, src, _c, _l = dedup_bench.run_splink(d / "books", csv_out, d / "splink.log")
         sp = dedup_bench.score(dedup_bench.splink_pairs(csv_out), true) if src == 0 and csv_out.exists() else None
     auto_p = f"{s['auto_precision']:.4f}" if s else "-"
-    return (f"| generated (dedup_gen) | tax_id | {n} | {len(true)} | {_fmt(s)} | {auto_p} | {em} | - "
+    return (f"| generated (dedup_gen) | its own | {n} | {len(true)} | {_fmt(s)} | {auto_p} | {em} | - "
             f"| {wall:.1f} ({cpu:.1f} CPU) | {_fmt(sp)} | {'-' if swall is None else f'{swall:.1f}'} |")
 
 
