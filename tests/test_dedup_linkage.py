@@ -15,9 +15,12 @@ import pytest
 
 from core.crm.dedup.block import MAX_PAIRS, block_keys, candidate_pairs_frame
 from core.crm.dedup.cluster import Plan
-from core.crm.dedup.compare import FIELDS, NAME_CUTS, compare, hard_no, name_similarity
+from core.crm.dedup.compare import (
+    FIELDS, NAME_CUTS, REVIEW_CAP, _review_only, compare, compare_frame, hard_no, name_similarity,
+)
 from core.crm.dedup.normalise import (
-    CONTACT_COLUMNS, _phone_frame, normalise, normalise_frame, phone_norm, tckn_valid, vkn_valid,
+    CONTACT_COLUMNS, NORM_COLUMNS, _phone_frame, _rows, contact_frame, normalise, normalise_frame, phone_norm,
+    tckn_valid, vkn_valid,
 )
 from core.crm.dedup.plan import dump_plan
 from core.crm.dedup.scan import scan, scan_frame
@@ -61,6 +64,22 @@ def test_blocking__a_typo_in_the_address_and_one_in_the_id_still_meet():
     assert members(scan(book)) == [["C-1", "C-2"]]
 
 
+def test_blocking__first_and_last_name_swapped_meet_on_a_name_key():
+    """FEBRL 4's `tschirn kale` / `kale tschirn` at one postcode, one birth date typed two ways and
+    the address rewritten: only a name key can bring them together, and it must not depend on
+    which token comes first."""
+    a = normalise(contact("C-1", "crm", "contact", "person", "Tschirn Kale", address="14 Elder Street",
+                          postcode="2615", birth_date="1977-02-01"))
+    b = normalise(contact("C-2", "crm", "contact", "person", "Kale Tschirn", address="3 Wakefield Gardens",
+                          postcode="2615", birth_date="1977-01-02"))
+    shared = block_keys(a) & block_keys(b)
+    assert shared and all(k.startswith("name:") for k in shared)
+    # the phonetic keys kale -> kl, tschirn -> tskr (ch as k, vowels dropped, four letters): the
+    # pair sorted, and each token with the birth year and with the postcode
+    assert shared == {"name:pp:p:kl tskr", "name:ty:kl 1977", "name:ty:tskr 1977", "name:tz:p:kl 2615",
+                      "name:tz:p:tskr 2615"}
+
+
 def test_name_veto__a_shared_national_id_outweighs_a_surname_typo():
     book = book_of(
         contact("C-1", "crm", "contact", "person", "Tiana Stbubd", address="22 Kambah Village", city="Gundaroo",
@@ -85,7 +104,10 @@ def test_name_veto__a_mistyped_id_with_the_same_birth_date_outweighs_a_changed_s
     assert members(scan(book)) == [["C-1", "C-2"]]
 
 
-def test_name_veto__twins_share_a_birth_date_and_an_address_but_stay_apart():
+def test_name_veto__a_replaced_given_name_with_the_birth_date_and_address_goes_to_review():
+    """FEBRL's duplicates with another given name look exactly like twins: one surname, one
+    address, one birth date. Neither is vetoed any more; both are proposed for a person to decide,
+    never automatically (the pair's probability is capped at REVIEW_CAP 0.98 < AUTO 0.99)."""
     book = book_of(
         contact("C-1", "crm", "contact", "person", "Hollie Bishop", address="186 Dolling Crescent", city="Tarana",
                 birth_date="1972-10-09"),
@@ -93,8 +115,45 @@ def test_name_veto__twins_share_a_birth_date_and_an_address_but_stay_apart():
                 birth_date="1972-10-09"),
     )
     a, b = (normalise(c) for c in book.contacts.values())
-    assert hard_no(a, b)
-    assert members(scan(book)) == []
+    assert not hard_no(a, b)
+    assert _review_only(a, b, compare(a, b))
+    plan = scan(book)
+    # even the fixed weights put it above the threshold: prior log2(0.1/0.9) = -3.17, name level 0
+    # log2(0.02/0.85) = -5.41, birth date exact log2(0.9/0.002) = 8.81, the place once by its
+    # strongest agreement, the address log2(0.65/0.05) = 3.70; sum 3.93, p = 0.938 >= 0.9. EM on
+    # the two records raises it further, and the cap holds it at 0.98: a review cluster
+    assert members(plan) == [["C-1", "C-2"]]
+    assert plan.clusters[0].confidence == "review"
+    assert plan.clusters[0].score == REVIEW_CAP == 0.98
+
+
+def test_name_veto__a_changed_surname_keeps_the_given_name_and_goes_to_review():
+    book = book_of(
+        contact("C-1", "crm", "contact", "person", "Chloe Manson", address="7 Rossiter Street", city="Kuraby",
+                postcode="4216", birth_date="1988-03-02"),
+        contact("C-2", "crm", "contact", "person", "Chloe Cachia", address="9 Tillyard Drive", city="Kuraby",
+                postcode="4216", birth_date="1988-03-02"),
+    )
+    plan = scan(book)
+    assert members(plan) == [["C-1", "C-2"]] and plan.clusters[0].confidence == "review"
+
+
+def test_name_veto__a_household_without_a_shared_birth_date_stays_apart():
+    """One surname, address and landline, different birth dates: two people, still vetoed; and a
+    birth date one edit apart is no exception (it is not the same birth date)."""
+    book = book_of(
+        contact("C-1", "crm", "contact", "person", "Hollie Bishop", address="186 Dolling Crescent", city="Tarana",
+                phone="02 6236 1140", country="AU", birth_date="1972-10-09"),
+        contact("C-2", "crm", "contact", "person", "Caitlin Bishop", address="186 Dolling Crescent", city="Tarana",
+                phone="02 6236 1140", country="AU", birth_date="1975-04-21"),
+        contact("C-3", "crm", "contact", "person", "Hollie Bishop", address="186 Dolling Crescent", city="Tarana",
+                birth_date="1972-10-09"),
+        contact("C-4", "crm", "contact", "person", "Jack Bishop", address="186 Dolling Crescent", city="Tarana",
+                birth_date="1972-10-08"),
+    )
+    n = {c.id: normalise(c) for c in book.contacts.values()}
+    assert hard_no(n["C-1"], n["C-2"]) and hard_no(n["C-4"], n["C-3"])
+    assert members(scan(book)) == [["C-1", "C-3"]]
 
 
 @pytest.mark.parametrize("short, long", [("Lulu", "Lulu Restaurant-Bis-Cafe"), ("Bones", "Bones Restaurant")])
@@ -293,3 +352,38 @@ def test_phone_norm__an_american_restaurant_list_links_on_its_phones():
     a, b = (normalise(c) for c in book.contacts.values())
     assert a.phone == b.phone == "+13102461501"
     assert members(scan(book)) == [["C-1", "C-2"]]
+
+
+def test_review_rule__the_columns_say_what_the_scalar_rule_says():
+    """hard_no and _review_only (scalar) and compare_frame's `hard` and `review` columns agree on
+    every pair of a small family: a duplicate with another given name, twins, a sibling born
+    another day, a changed surname, a surname typo with the same national id, a namesake."""
+    people = [
+        contact("C-1", "crm", "contact", "person", "Hollie Bishop", address="186 Dolling Crescent", city="Tarana",
+                postcode="2787", birth_date="1972-10-09"),
+        contact("C-2", "crm", "contact", "person", "Caitlin Bishop", address="186 Dolling Cres", city="Tarana",
+                postcode="2787", birth_date="1972-10-09"),
+        contact("C-3", "crm", "contact", "person", "Jack Bishop", address="186 Dolling Crescent", city="Tarana",
+                postcode="2787", birth_date="1975-04-21"),
+        contact("C-4", "crm", "contact", "person", "Hollie Bishopp", city="Tarana", postcode="2788",
+                birth_date="1972-10-09", national_id="3716491", country="AU"),
+        contact("C-5", "crm", "contact", "person", "Hollie Greaves", address="9 Tillyard Drive", city="Tarana",
+                postcode="2787", birth_date="1972-10-09", national_id="3716491", country="AU"),
+        contact("C-6", "crm", "contact", "person", "Hollie Bishop", address="3 Wakefield Gardens", city="Kuraby",
+                postcode="4216", birth_date="1990-01-30"),
+    ]
+    rows = _rows(contact_frame(people)[0]).sort("id").with_row_index("idx")
+    nf = rows.select("idx", "id", "side", "role", "kind", *[pl.col("n:" + c).alias(c) for c in NORM_COLUMNS])
+    n = len(people)
+    pairs = pl.DataFrame({"a": [a for a, b in itertools.combinations(range(n), 2)],
+                          "b": [b for a, b in itertools.combinations(range(n), 2)]},
+                         schema={"a": pl.UInt32, "b": pl.UInt32})
+    vec = compare_frame(nf, pairs)
+    norms = [normalise(c) for c in sorted(people, key=lambda c: c.id)]
+    got = {(a, b): (h, r) for a, b, h, r in vec.select("a", "b", "hard", "review").iter_rows()}
+    want = {(a, b): (hard_no(norms[a], norms[b]), _review_only(norms[a], norms[b], compare(norms[a], norms[b])))
+            for a, b in itertools.combinations(range(n), 2)}
+    assert got == want
+    # the two rules at work: C-1/C-2 (another given name, one birth date and place) for review,
+    # C-1/C-3 (another birth date) vetoed, C-4/C-5 (one national id) neither
+    assert want[(0, 1)] == (False, True) and want[(0, 2)] == (True, False) and want[(3, 4)] == (False, False)

@@ -35,10 +35,10 @@ def _key_exprs() -> list[tuple[str, pl.Expr]]:
     national id, phone, e-mail, domain, address) and keys that survive a typo in any one field:
     the first and last five characters of an identity number, the last seven digits of a phone,
     the birth date, the house number with the street's first letters, the street without the
-    number, and name keys (a phonetic key of the first and last name tokens, alone or with the
-    birth year, postcode or city; a company's first name token and its second's initial with its
-    city). Keys whose prefix
-    starts with `name` do not make an identifier shared (see candidate_pairs_frame)."""
+    number, and name keys (a phonetic key of the first and last name tokens, the two in either
+    order, each with the birth year or the postcode, the last with the city; a company's first
+    name token and its second's initial with its city). Keys whose prefix starts with `name` do
+    not make an identifier shared (see candidate_pairs_frame)."""
     pid = pl.coalesce(pl.col("tax"), pl.col("nid"))
     long_id = pid.str.len_chars() >= 7
     toks = pl.col("name").str.split(" ")
@@ -57,11 +57,13 @@ def _key_exprs() -> list[tuple[str, pl.Expr]]:
         ("dob:", pl.when(pl.col("dob").str.len_chars() == 8).then(pl.col("dob"))),
         ("ahn:", kind + num + " " + street.str.slice(0, 3)),
         ("ast:", pl.when(street.str.len_chars() >= 6).then(kind + street)),
-        ("name:pp:", pl.when(two).then(kind + pf + " " + pl_)),
-        ("name:py:", pl.when(person).then(pl_ + " " + pl.col("dob").str.slice(0, 4))),
-        ("name:fy:", pl.when(person & two).then(pf + " " + pl.col("dob").str.slice(0, 4))),
-        ("name:pz:", kind + pl_ + " " + pl.col("zip")),
-        ("name:fz:", pl.when(two).then(kind + pf + " " + pl.col("zip"))),
+        # in either order (`Kale Tschirn` / `Tschirn Kale`): the pair sorted, and the first and
+        # the last token under one prefix each with the birth year and with the postcode
+        ("name:pp:", pl.when(two).then(kind + pl.concat_list(pf, pl_).list.sort().list.join(" "))),
+        ("name:ty:", pl.when(person).then(pl_ + " " + pl.col("dob").str.slice(0, 4))),
+        ("name:ty:", pl.when(person & two).then(pf + " " + pl.col("dob").str.slice(0, 4))),
+        ("name:tz:", kind + pl_ + " " + pl.col("zip")),
+        ("name:tz:", pl.when(two).then(kind + pf + " " + pl.col("zip"))),
         ("name:pc:", kind + first.str.slice(0, 1) + " " + pl_ + " " + pl.col("city")),
         ("name:cc:", pl.when(~person & (first.str.len_chars() >= 3)).then(
             first + " " + toks.list.get(1, null_on_oob=True).str.slice(0, 1).fill_null("") + " " + pl.col("city"))),

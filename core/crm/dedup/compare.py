@@ -171,6 +171,36 @@ def _id_typo(x: str | None, y: str | None) -> bool:
     return bool(x and y) and not (tax_id_checkable(x) and tax_id_checkable(y) and tax_id_valid(x) and tax_id_valid(y))
 
 
+def _one_name_kept(ta: tuple[str, ...] | list[str], tb: tuple[str, ...] | list[str]) -> bool:
+    """Two people's names that keep one token (as written or one typo from it: `White` /
+    `Whiteo`) and differ in another (`Hollie Bishop` / `Caitlin Bishop`, `Chloe Manson` / `Chloe
+    Cachia`, `Evertet` / `Michelle Everett`): a replaced given name or a changed surname, or two
+    people of one family."""
+    sa, sb = set(ta), set(tb)
+    if not sa or not sb or sa == sb:
+        return False
+    return bool(sa & sb) or any(min(len(x), len(y)) >= 3 and _typo(x, y) for x in sa for y in sb)
+
+
+def _same_person_place(vec: tuple[int, ...]) -> bool:
+    """The same birth date at the same place (the address, or one edit from it, or the same
+    postcode, or one edit from it in the same town): what a record whose name was replaced or
+    changed shares with its other record, and what twins share too; so it lifts the name veto
+    only as far as a review."""
+    return vec[7] == 2 and (vec[6] >= 1 or vec[8] == 2 or (vec[8] == 1 and vec[5] >= 1))
+
+
+def _review_only(a: Norm, b: Norm, vec: tuple[int, ...]) -> bool:
+    """A person pair whose names disagree (below the lowest name level) with no strong shared
+    identifier, but which keeps a name token and shares the birth date and the place: never
+    vetoed, never automatic (the probability is capped at REVIEW_CAP, below the auto level)."""
+    return a.kind == "person" and name_similarity(a, b) < NAME_CUTS[0] and not _strong(vec, a, b) \
+        and _one_name_kept(a.tokens, b.tokens) and _same_person_place(vec)
+
+
+REVIEW_CAP = 0.98       # a pair only a person may accept: below cluster.AUTO_THRESHOLD
+
+
 def _tax_conflict(a: Norm, b: Norm) -> bool:
     """Two ERP parties whose valid tax ids differ. Ids one edit apart of which one fails its
     checksum (a VKN or TCKN typed wrong) are not in conflict: they are compared as a typo."""
@@ -188,7 +218,8 @@ def hard_no(a: Norm, b: Norm) -> bool:
     addresses and domains, not names, so no amount of shared contact data may outvote the name."""
     if _tax_conflict(a, b):
         return True
-    return name_similarity(a, b) < NAME_CUTS[0] and not _strong(compare(a, b), a, b)
+    vec = compare(a, b)
+    return name_similarity(a, b) < NAME_CUTS[0] and not _strong(vec, a, b) and not _review_only(a, b, vec)
 
 
 def _eq_level(a: str, b: str) -> pl.Expr:
@@ -341,6 +372,16 @@ def compare_frame(nf: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
                                                                      j["pid_b"].gather(at).to_list())])
     j = j.with_columns(typo_id)
     strong = strong | pl.col("typo_id")
-    hard = pl.col("conflict") | ((pl.col("sim") < NAME_CUTS[0]) & ~strong.fill_null(False))
+    place = (pl.col("dob") == 2) & ((pl.col("address") >= 1) | (pl.col("zip") == 2)
+                                    | ((pl.col("zip") == 1) & (pl.col("city") >= 1)))
+    veto = (pl.col("sim") < NAME_CUTS[0]) & ~strong.fill_null(False)
+    maybe = j.select((veto & place & (pl.col("kind_a") == "person")).fill_null(False).alias("m"))["m"].arg_true()
+    review = pl.Series("review", [False] * j.height, dtype=pl.Boolean)
+    if maybe.len():         # few pairs (the same birth date and place, names that disagree): scalar
+        xs, ys = j["sname_a"].gather(maybe).to_list(), j["sname_b"].gather(maybe).to_list()
+        review = review.scatter(maybe, [_one_name_kept(x.split(), y.split()) for x, y in zip(xs, ys)])
+    j = j.with_columns(review)
+    review = pl.col("review")
+    hard = pl.col("conflict") | (veto & ~review)
     return j.select("a", "b", "name", "phone", "email", dom.cast(pl.Int8).alias("domain"), "tax", "city", "address",
-                    "dob", "zip", hard.fill_null(False).alias("hard"))
+                    "dob", "zip", hard.fill_null(False).alias("hard"), (review & ~pl.col("conflict")).alias("review"))

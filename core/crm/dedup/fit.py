@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 
 import polars as pl
 
-from core.crm.dedup.compare import FIELDS, LEVELS, LOCATION, compare_frame
+from core.crm.dedup.compare import FIELDS, LEVELS, LOCATION, REVIEW_CAP, compare_frame
 
 
 @dataclass
@@ -145,10 +145,14 @@ def estimate_u(nf: pl.DataFrame, sample: int = U_SAMPLE) -> dict[str, list[float
 
 
 def score_frame(vec: pl.DataFrame, model: Model) -> pl.DataFrame:
-    """Adds `p`, the match probability, to the comparison vectors (by distinct pattern)."""
+    """Adds `p`, the match probability, to the comparison vectors (by distinct pattern): 0 for a
+    hard no, at most REVIEW_CAP for a pair only a person may accept."""
     pats = vec.select(FIELDS).unique().sort(FIELDS)
     probs = [model.probability(tuple(r)) for r in pats.iter_rows()]
     pats = pats.with_columns(pl.Series("p0", probs, dtype=pl.Float64))
     out = vec.join(pats, on=list(FIELDS), how="left", nulls_equal=True)
-    return out.with_columns(pl.when(pl.col("hard")).then(0.0).otherwise(pl.col("p0")).alias("p")).drop("p0") \
+    p = pl.when(pl.col("hard")).then(0.0)
+    if "review" in out.columns:      # a pair only a person may accept (compare._review_only)
+        p = p.when(pl.col("review")).then(pl.min_horizontal("p0", pl.lit(REVIEW_CAP)))
+    return out.with_columns(p.otherwise(pl.col("p0")).alias("p")).drop("p0") \
         .sort("a", "b")
