@@ -15,8 +15,9 @@ derived postings, never as memo text:
 
 Aging, `kebir status`, the customer 360, commissions and the close's tie-outs read `replay`,
 which walks those rows together with the postings on the control account that no derived
-allocation covers (manual journal entries: opening balances, corrections), manual debits opening
-items and manual credits settling the oldest ones. A base-currency payment without allocations
+allocation covers (manual journal entries: opening balances), manual debits opening items and
+manual credits settling the oldest ones. The correction entries of closed months are not read:
+they bring the ledger to today's derivation, whose allocation rows already hold the items. A base-currency payment without allocations
 settles the oldest items of all in the replay, manual ones included (derivation only knew the
 documents). Amounts in the replay are base minor units.
 
@@ -213,7 +214,7 @@ def _events(book, side: str, as_of: date | None) -> list[tuple]:
     if as_of is not None:
         rows = rows.filter(pl.col("date") <= as_of)
     rows = resolve_contacts(book, rows, "party")
-    covered = set(allocations(book, side).get_column("entry_id").unique().to_list())
+    covered = set(allocations(book, side).get_column("entry_id").unique().to_list()) | _corrections(book)
     p = control_postings(book, SIDES[side], as_of)
     if covered:               # entries whose settlement the allocation rows already say
         p = p.filter(~pl.col("entry_id").is_in(pl.Series(sorted(covered), dtype=pl.String).implode()))
@@ -235,6 +236,20 @@ def _events(book, side: str, as_of: date | None) -> list[tuple]:
             events.append((day, entry, 1, n, kind, party or "", doc, by, base, f, ln))
     events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
     return events
+
+
+def _corrections(book) -> set[str]:
+    """The correction entries of closed months (tag `corrects:YYYY-MM`, core.close.correction). Their
+    legs on a control account bring the ledger to what the documents derive today (an account role
+    moved, an amount fixed): they move the base of items the allocation rows already hold, and are
+    never open items of their own (counted as such, the close's tie-out fails on its own correction)."""
+    def build() -> set[str]:
+        entries = book.entries
+        if entries is None or entries.is_empty() or "tags" not in entries.columns:
+            return set()
+        tagged = entries.filter(pl.col("tags").fill_null("").str.contains(r"(^|,)corrects:"))
+        return set(tagged["id"].to_list())
+    return book._memo("_subledger_corrections", build)
 
 
 def _unallocated_payments(book) -> set[str]:
