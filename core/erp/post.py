@@ -96,7 +96,10 @@ class Deriver:
         how many entries each document made."""
         docs = posting_documents(self.book) if docs is None else docs
         made = []
+        pending = subledger.revaluations(self.book)
         for doc in docs:
+            while pending and pending[0][0] < doc.date:      # revalued at a month end before this document
+                self.open.revalue(*pending.pop(0))
             before = len(self.entries)
             self.open.at(doc.id, doc.date, doc.source.path, doc.source.line)
             try:
@@ -107,6 +110,8 @@ class Deriver:
                              + (f" (table [accounts.{exc.role.split(':')[0]}], key \"{exc.role.split(':')[1]}\")"
                                 if ":" in exc.role else ""))
             made.append(len(self.entries) - before)
+        for reval in pending:                                # revaluations after the last document
+            self.open.revalue(*reval)
         return made
 
     def _currency_rate(self, doc: Document) -> tuple[str, str | None] | None:
