@@ -19,7 +19,8 @@ RENT = """\
 def test_a_turkish_trial_balance_in_csv__keeps_the_english_total_row(tmp_path):
     """Rent 5,000.00 paid in cash: 770.01 debit 5,000.00, 100.01 credit 5,000.00; totals 5,000.00 each
     side, balance 0.00. The csv row says `Total` (csv keeps English ids); the page says `Toplam`."""
-    toml = BOOKS_TOML if 'language = "tr"' in BOOKS_TOML else BOOKS_TOML.replace("[company]", '[company]\nlanguage = "tr"', 1)
+    toml = BOOKS_TOML if 'language = "tr"' in BOOKS_TOML else \
+        BOOKS_TOML.replace("[company]", '[company]\nlanguage = "tr"', 1)
     root = write_books(tmp_path, {"books.toml": toml, "journals/2025/2025-03.yaml": RENT})
     done = RUN.invoke(app, ["report", "trial-balance", "--books", str(root), "-p", "2025-03", "--format", "csv"])
     assert done.exit_code == 0, done.output

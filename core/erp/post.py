@@ -47,7 +47,8 @@ class Deriver:
         self.book = book
         # (PO, item) -> receipts not yet invoiced, first received first: [day, qty thousandths, base value,
         # currency, amount in that currency] (core.erp.clearing.receipts_by_order)
-        self.received: dict[tuple[str, str], list[list]] = {k: [list(r) for r in v] for k, v in (received or {}).items()}
+        self.received: dict[tuple[str, str], list[list]] = {
+            k: [list(r) for r in v] for k, v in (received or {}).items()}
         self.roles = Roles(book)
         self.base = book.base
         self.base_dec = book.settings.base_decimals

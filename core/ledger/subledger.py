@@ -19,9 +19,9 @@ Aging, `kebir status`, the customer 360, commissions and the close's tie-outs re
 which walks those rows together with the postings on the control account that no derived
 allocation covers (manual journal entries: opening balances), manual debits opening items and
 manual credits settling the oldest ones. The correction entries of closed months are not read:
-they bring the ledger to today's derivation, whose allocation rows already hold the items. A base-currency payment without allocations
-settles the oldest items of all in the replay, manual ones included (derivation only knew the
-documents). Amounts in the replay are base minor units.
+they bring the ledger to today's derivation, whose allocation rows already hold the items. A
+base-currency payment without allocations settles the oldest items of all in the replay, manual
+ones included (derivation only knew the documents). Amounts in the replay are base minor units.
 
 An item is due on its document's `due:`, else on its date plus the contact's payment terms
 (`net30` = 30 days; no terms: due at once).
