@@ -118,7 +118,12 @@ def test_a_rate_fixed_after_the_close_moves_the_payable_by_the_difference(tmp_pa
             .then(pl.col("base") + pl.when(pl.col("account") == "391.03").then(100_000).otherwise(-100_000))
             .otherwise(pl.col("base")))
         d = d.with_columns(amount=pl.col("base"))
-        return replace(book, derived_postings=d), problems
+        # the fixed derivation opens INV-0001's item at 11,000.00 in the subledger too
+        a = book.allocations.with_columns(
+            base=pl.when((pl.col("doc") == "INV-0001") & (pl.col("kind") == "open"))
+            .then(pl.col("base") - 100_000).otherwise(pl.col("base")))
+        a = a.with_columns(amount=pl.when(pl.col("doc") == "INV-0001").then(pl.col("base")).otherwise(pl.col("amount")))
+        return replace(book, derived_postings=d, allocations=a), problems
 
     monkeypatch.setattr(post, "derive", derive)
     done = run.run_close(root, "2025-02", date(2025, 3, 3), WHO)
@@ -154,3 +159,33 @@ def test_a_long_list_of_entries_is_cut_for_people():
     text = name_some(ids)
     assert text.startswith("Z-0001, Z-0002") and text.endswith("Z-0010 and 4,058 more")
     assert name_some(("A", "B")) == "A, B"
+
+
+def test_a_new_receivable_account_after_the_close_ties_out(tmp_path):
+    """The receivable moves from 120.01 to 120.02 after January's close. January's sealed INV-0001
+    (12,000.00) stays on 120.01; the correction in February's close moves it: 120.01 credit
+    12,000.00, 120.02 debit 12,000.00, for CU-0050. That leg moves a sealed item's account, it opens
+    nothing: by hand 120.02 at the end of February = 12,000.00 + 1,200.00 (INV-0002) = 13,200.00, and
+    the subledger holds INV-0001 12,000.00 and INV-0002 1,200.00 = 13,200.00; the tie-out passes.
+    Counting the correction as an item of its own, the subledger said 25,200.00 and the month could
+    never be closed."""
+    from core.ledger.subledger import open_items
+
+    root = make(tmp_path)
+    accounts = root / "accounts.yaml"
+    accounts.write_text(accounts.read_text() + '- {code: "120.02", name: Alıcılar (yeni), type: asset}\n')
+    assert run.run_close(root, "2025-01", date(2025, 2, 3), WHO).status == "closed"
+    toml = root / "books.toml"
+    toml.write_text(toml.read_text().replace('receivable = "120.01"', 'receivable = "120.02"'))
+    _, problems = problems_of(root)
+    assert [p.code for p in problems] == ["W018"]
+
+    done = run.run_close(root, "2025-02", date(2025, 3, 3), WHO)
+    assert done.status == "closed", [p.message for p in done.problems + list(done.plan.problems)]
+    tie = next(c for c in done.plan.checklist if c.check == "ar-tie-out")
+    assert (tie.result, tie.detail) == ("pass", "120.02 = 13200.00, subledger 13200.00")
+    book, problems = problems_of(root)
+    assert problems == []
+    end = date(2025, 2, 28)
+    assert [(i.doc, i.amount) for i in open_items(book, "ar", end)] == [("INV-0001", 1_200_000), ("INV-0002", 120_000)]
+    assert (balance(book, "120.01", end), balance(book, "120.02", end)) == (0, 1_320_000)

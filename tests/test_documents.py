@@ -560,6 +560,22 @@ def test_over_delivery__is_an_error(books):
     (p,) = [p for p in problems if p.code == "E049"]
     assert (p.message, p.expected, p.found) == ("FSH-LEVREK delivered beyond what SO-0001 ordered",
                                                 "at most 10.000", "12.000")
+    assert p.hint == "correct the delivery's quantity, or raise the order's quantity"
+
+
+def test_over_receipt__names_the_receipt_in_its_hint(books):
+    """PO-0001 orders 10 kg from SU-0001; 12 kg are received on it: E049, fix the receipt (or the order)."""
+    _, problems = erp_books(books, """
+- id: PO-0001
+  kind: purchase
+  date: 2025-03-01
+  party: SU-0001
+  lines:
+    - {item: FSH-LEVREK, quantity: "10", price: "300.00", vat_rate: "1"}
+""", moves="MV-1,2025-03-02,07:00,receipt,FSH-LEVREK,KDK,,12.000,300.0000,TRY,PO-0001,\n")
+    (p,) = [p for p in problems if p.code == "E049"]
+    assert (p.message, p.hint) == ("FSH-LEVREK received beyond what PO-0001 ordered",
+                                   "correct the receipt's quantity, or raise the order's quantity")
 
 
 def test_count_difference__posted_to_the_pending_count_accounts(books):

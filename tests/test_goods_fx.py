@@ -104,3 +104,24 @@ def test_invoice_at_a_lower_rate__an_exchange_gain_on_the_goods_received(books):
         ("320.01", "EUR", "-1262.50", "-44818.75"),
     ]
     assert clearing(book) == {"EUR": (0, 0)}
+
+
+def test_a_receipt_after_the_invoice__leaves_the_invoice_as_it_was(books):
+    """PO-0001 now orders 150 kg. 3 March: 100 kg received at 12.50 EUR (1,250.00 EUR at 36.0000 =
+    45,000.00). 20 March: SI-0001 invoices those 100 kg at 12.50 EUR at 37.0000 (46,250.00 net).
+    25 March: the other 50 kg arrive at 13.00 EUR (650.00 EUR at 37.0000 = 24,050.00).
+    The invoice matches the receipt dated up to its day: 329.01 debit 1,250.00 EUR / 45,000.00, no
+    price difference (12.50 = 12.50), the rate difference 1,250.00 x (37 - 36) = 1,250.00 to 656.01.
+    329.01 at the end: the 50 kg not invoiced, -650.00 EUR / -24,050.00 at their own rate; revalued
+    at 38.0000 on 31 March: 650.00 x (38 - 37) = 650.00 more owed. Matching the average of both
+    receipts made the later one rewrite the invoice (a false price difference on 621.09)."""
+    order = ORDER.replace('quantity: "100"', 'quantity: "150"')
+    book, problems = erp_books(books, order + invoice("2025-03-20", "12.50").removeprefix(ORDER), rates=RATES,
+                               moves=RECEIPT + "MV-2,2025-03-25,09:00,receipt,FSH-LEVREK,KDK,,50.000,13.0000,EUR,"
+                                               "PO-0001,\n")
+    assert problems == []
+    assert legs(book, "SI-0001") == [("329.01", "EUR", "1250.00", "45000.00"), ("656.01", "TRY", "1250.00", "1250.00"),
+                                     ("191.01", "EUR", "12.50", "462.50"), ("320.01", "EUR", "-1262.50", "-46712.50")]
+    assert clearing(book) == {"EUR": (-65000, -2405000)}
+    assert not book.ledger().filter(pl.col("account") == "621.09").height
+    assert ("329.01", -65000) in revaluation(book, "2025-03")

@@ -58,23 +58,24 @@ def foreign_receipts(book, rows: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(out, schema=FX_SCHEMA, orient="row")
 
 
-def received_in_currency(book, rows: pl.DataFrame) -> dict[tuple[str, str], tuple[str, int]]:
-    """(order, item) -> (currency, amount) received in the order's currency, for the receipts
-    priced in a foreign currency."""
-    fx = foreign_receipts(book, rows)
-    if fx.is_empty():
+def receipts_by_order(book, rows: pl.DataFrame) -> dict[tuple[str, str], list[list]]:
+    """(order, item) -> its receipts, first received first: [day, qty thousandths, base value,
+    currency, amount in that currency]. A supplier invoice matches the receipts dated up to its own
+    day, first received first matched (a later receipt never changes an earlier invoice)."""
+    rec = rows.filter((pl.col("kind") == "receipt") & pl.col("document").is_not_null())
+    if rec.is_empty():
         return {}
-    r = (rows.filter((pl.col("kind") == "receipt") & pl.col("document").is_not_null())
-         .select("move_id", "item", "location", "document")
-         .join(fx, on=["move_id", "item", "location"], how="inner")
-         .group_by("document", "item", "_fx_currency").agg(pl.col("_fx_amount").sum()))
-    out: dict[tuple[str, str], tuple[str, int]] = {}
-    for doc, item, cur, amount in r.iter_rows():
-        if (doc, item) in out:               # one order, two currencies: keep it in the base currency
-            out[(doc, item)] = ("", 0)
-            continue
-        out[(doc, item)] = (cur, amount)
-    return {k: v for k, v in out.items() if v[0]}
+    fx = foreign_receipts(book, rows)
+    rec = rec.select("move_id", "date", "item", "location", "document", "qty", "value").with_row_index("_n")
+    if not fx.is_empty():
+        rec = rec.join(fx, on=["move_id", "item", "location"], how="left", maintain_order="left")
+    else:
+        rec = rec.with_columns(_fx_currency=pl.lit(None, pl.String), _fx_amount=pl.lit(None, pl.Int64))
+    out: dict[tuple[str, str], list[list]] = {}
+    for day, doc, item, qty, value, cur, amount in rec.sort("date", "_n").select(
+            "date", "document", "item", "qty", "value", "_fx_currency", "_fx_amount").iter_rows():
+        out.setdefault((doc, item), []).append([day, qty, value, cur or book.base, amount if cur else value])
+    return out
 
 
 def receipt_legs_in_currency(book, ledger_rows: pl.DataFrame, legs: pl.DataFrame, clearing: str | None

@@ -168,7 +168,8 @@ def _check_quantities(book: Book) -> list[Problem]:
                 out.append(Problem("E049", where[item].path, where[item].line,
                                    f"{item} {verb} beyond what {doc.id} ordered", record=doc.id,
                                    expected=f"at most {fmt_minor(want, 3)}", found=fmt_minor(got, 3),
-                                   hint=f"correct the {verb[:-2]}y's quantity, or raise the order's quantity"))
+                                   hint=f"correct the {'delivery' if doc.kind == 'sales' else 'receipt'}'s quantity, "
+                                        "or raise the order's quantity"))
     credited: dict[tuple[str, str], int] = defaultdict(int)
     for doc in book.documents:
         if doc.kind in CREDITS and doc.invoice:

@@ -33,7 +33,7 @@ from core.ledger import subledger
 from core.ledger.subledger import Item as OpenItem
 from core.ledger.subledger import Ledgers
 from core.erp.clearing import receipt_legs_in_currency
-from core.erp.clearing import received_in_currency
+from core.erp.clearing import receipts_by_order
 
 # Within a day: advances before the invoices that apply them, invoices before what settles them.
 KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credit-note": 3, "credit-note": 4,
@@ -45,8 +45,10 @@ KIND_ORDER = {"advance": 0, "supplier-invoice": 1, "invoice": 2, "supplier-credi
 class Deriver:
     def __init__(self, book: Book, received: dict[tuple[str, str], tuple[int, int]] | None = None) -> None:
         self.book = book
-        self.received = dict(received or {})     # (PO, item) -> (qty thousandths, value) not yet invoiced
-        self.received_fx: dict[tuple[str, str], tuple[str, int]] = {}   # (PO, item) -> (currency, amount)
+        # (PO, item) -> receipts not yet invoiced, first received first: [day, qty thousandths, base value,
+        # currency, amount in that currency] (core.erp.clearing.receipts_by_order)
+        self.received: dict[tuple[str, str], list[list]] = {
+            k: [list(r) for r in v] for k, v in (received or {}).items()}
         self.roles = Roles(book)
         self.base = book.base
         self.base_dec = book.settings.base_decimals
@@ -96,7 +98,10 @@ class Deriver:
         how many entries each document made."""
         docs = posting_documents(self.book) if docs is None else docs
         made = []
+        pending = subledger.revaluations(self.book)
         for doc in docs:
+            while pending and pending[0][0] < doc.date:      # revalued at a month end before this document
+                self.open.revalue(*pending.pop(0))
             before = len(self.entries)
             self.open.at(doc.id, doc.date, doc.source.path, doc.source.line)
             try:
@@ -107,6 +112,8 @@ class Deriver:
                              + (f" (table [accounts.{exc.role.split(':')[0]}], key \"{exc.role.split(':')[1]}\")"
                                 if ":" in exc.role else ""))
             made.append(len(self.entries) - before)
+        for reval in pending:                                # revaluations after the last document
+            self.open.revalue(*reval)
         return made
 
     def _currency_rate(self, doc: Document) -> tuple[str, str | None] | None:
@@ -207,20 +214,29 @@ class Deriver:
 
     def _received_value(self, doc: Document, line: OrderLine) -> tuple[int, str, int] | None:
         """What the receipts on the invoice's purchase order credited to goods received for this
-        line's quantity: (base value, currency, amount in that currency)."""
+        line's quantity: (base value, currency, amount in that currency). The invoice matches the
+        receipts dated up to its own day, first received first matched, each at its own value and
+        rate; a receipt after the invoice is left for the next invoice. None when fewer were
+        received by then than the line names."""
         key = (doc.order or "", line.item or "")
-        qty, value = self.received.get(key, (0, 0))
+        queue = self.received.get(key, [])
         want = int((line.quantity * 1000).to_integral_value())
-        if not doc.order or qty <= 0 or want > qty:
+        ready = [r for r in queue if r[0] <= doc.date and r[1] > 0]
+        if not doc.order or want <= 0 or sum(r[1] for r in ready) < want:
             return None
-        part = value if want == qty else int(round_half_up(Decimal(value) * want / qty, 0))
-        self.received[key] = (qty - want, value - part)
-        cur, fx = self.received_fx.get(key, (self.base, 0))
-        if cur == self.base:
-            return part, cur, part
-        fx_part = fx if want == qty else int(round_half_up(Decimal(fx) * want / qty, 0))
-        self.received_fx[key] = (cur, fx - fx_part)
-        return part, cur, fx_part
+        left, base, fx, currencies = want, 0, 0, set()
+        for r in ready:
+            if left <= 0:
+                break
+            take = min(left, r[1])
+            part = r[2] if take == r[1] else int(round_half_up(Decimal(r[2]) * take / r[1], 0))
+            fx_part = r[4] if take == r[1] else int(round_half_up(Decimal(r[4]) * take / r[1], 0))
+            r[1], r[2], r[4] = r[1] - take, r[2] - part, r[4] - fx_part
+            base, fx, left = base + part, fx + fx_part, left - take
+            currencies.add(r[3])
+        if len(currencies) != 1 or self.base in currencies:   # base, or one order received in two currencies
+            return base, self.base, base
+        return base, currencies.pop(), fx
 
     def _clear_received(self, doc: Document, line: OrderLine, account: str, got: tuple[int, str, int], net: int,
                         net_base: int, currency: str, rate: str | None) -> list[Leg]:
@@ -439,14 +455,8 @@ def derive(book: Book, fast: bool = True) -> tuple[Book, list[Problem]]:
     result; False replays every document through the Deriver (the reference the tests compare with).
     """
     ledger, stock_problems = _stock_ledger(book)
-    received = {}
-    if ledger is not None:
-        rec = ledger.rows.filter((pl.col("kind") == "receipt") & pl.col("document").is_not_null()).group_by(
-            "document", "item").agg(pl.col("qty").sum(), pl.col("value").sum())
-        received = {(doc, item): (q, v) for doc, item, q, v in rec.iter_rows()}
+    received = receipts_by_order(book, ledger.rows) if ledger is not None else {}
     d = Deriver(book, received)
-    if ledger is not None:
-        d.received_fx = received_in_currency(book, ledger.rows)
     docs = []
     for doc in posting_documents(book):
         big = too_large(book, doc)

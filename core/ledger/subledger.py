@@ -10,15 +10,18 @@ derived postings, never as memo text:
 - `settle`: document `by` settles `amount` / `base` of the item `doc`;
 - `oldest`: `by` leaves `amount` to settle the party's oldest open items (a payment without
   allocations after the items derivation knew of; what is left stays on account);
+- `revalue`: the close's FX revaluation entry `by` changes the carrying value of item `doc` by
+  `base` (amount 0): the item's base follows, and a later payment settles the revalued value;
 - `on-account`: `by` leaves `amount` on account: an advance of the customer (or to the supplier),
   never applied to an invoice nobody named (what a payment with allocations has left over).
 
 Aging, `kebir status`, the customer 360, commissions and the close's tie-outs read `replay`,
 which walks those rows together with the postings on the control account that no derived
-allocation covers (manual journal entries: opening balances, corrections), manual debits opening
-items and manual credits settling the oldest ones. A base-currency payment without allocations
-settles the oldest items of all in the replay, manual ones included (derivation only knew the
-documents). Amounts in the replay are base minor units.
+allocation covers (manual journal entries: opening balances), manual debits opening items and
+manual credits settling the oldest ones. The correction entries of closed months are not read:
+they bring the ledger to today's derivation, whose allocation rows already hold the items. A
+base-currency payment without allocations settles the oldest items of all in the replay, manual
+ones included (derivation only knew the documents). Amounts in the replay are base minor units.
 
 An item is due on its document's `due:`, else on its date plus the contact's payment terms
 (`net30` = 30 days; no terms: due at once).
@@ -108,6 +111,28 @@ class Ledgers:
         """What `by` does not settle: `oldest` or `on-account` (see the module docstring)."""
         if amount > 0:
             self.record(kind, side, party, None, by, currency, amount, base)
+
+    def revalue(self, day: date, entry: str, side: str, party: str, currency: str, base: int) -> None:
+        """A close's FX revaluation of the party's open items (`base`: the change of their carrying
+        value, positive raises what is owed): spread over the items open in that currency pro rata to
+        their amounts, recorded as `revalue` rows of the revaluation entry; a payment then settles the
+        revalued value (IAS 21.28). What no open item takes (a credit on account) is left as an
+        `open` (or `oldest`) row so the replay still ties to the ledger."""
+        keep = self.ctx
+        self.at(entry, day, "", 0)
+        items = self.oldest(side, party, currency)
+        total = sum(i.amount for i in items)
+        left = base
+        for n, item in enumerate(items):
+            share = left if n == len(items) - 1 else int(round_half_up(Decimal(base) * item.amount / total, 0))
+            item.base += share
+            left -= share
+            self.record("revalue", side, party, item.doc, entry, currency, 0, share)
+        if left > 0:
+            self.record("open", side, party, entry, None, currency, 0, left)
+        elif left < 0:
+            self.record("oldest", side, party, None, entry, currency, 0, -left)
+        self.ctx = keep
 
     def oldest(self, side: str, party: str, currency: str) -> list[Item]:
         key = (side, party, currency)
@@ -213,7 +238,7 @@ def _events(book, side: str, as_of: date | None) -> list[tuple]:
     if as_of is not None:
         rows = rows.filter(pl.col("date") <= as_of)
     rows = resolve_contacts(book, rows, "party")
-    covered = set(allocations(book, side).get_column("entry_id").unique().to_list())
+    covered = set(allocations(book, side).get_column("entry_id").unique().to_list()) | _corrections(book)
     p = control_postings(book, SIDES[side], as_of)
     if covered:               # entries whose settlement the allocation rows already say
         p = p.filter(~pl.col("entry_id").is_in(pl.Series(sorted(covered), dtype=pl.String).implode()))
@@ -235,6 +260,43 @@ def _events(book, side: str, as_of: date | None) -> list[tuple]:
             events.append((day, entry, 1, n, kind, party or "", doc, by, base, f, ln))
     events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
     return events
+
+
+def _corrections(book) -> set[str]:
+    """The correction entries of closed months (tag `corrects:YYYY-MM`, core.close.correction). Their
+    legs on a control account bring the ledger to what the documents derive today (an account role
+    moved, an amount fixed): they move the base of items the allocation rows already hold, and are
+    never open items of their own (counted as such, the close's tie-out fails on its own correction)."""
+    def build() -> set[str]:
+        entries = book.entries
+        if entries is None or entries.is_empty() or "tags" not in entries.columns:
+            return set()
+        tagged = entries.filter(pl.col("tags").fill_null("").str.contains(r"(^|,)corrects:"))
+        return set(tagged["id"].to_list())
+    return book._memo("_subledger_corrections", build)
+
+
+def revaluations(book) -> list[tuple[date, str, str, str, str, int]]:
+    """(day, entry, side, party, currency, base) of the close's FX revaluation legs on the receivable
+    and payable accounts: base-only legs (amount 0) in a foreign currency, by party, in a close entry
+    that is not a correction. Derivation hands them to `Ledgers.revalue` in date order."""
+    controls = {book.settings.role(r): side for side, r in SIDES.items() if book.settings.role(r)}
+    if not controls or book.postings.is_empty() or book.entries is None or book.entries.is_empty():
+        return []
+    tags = pl.col("tags").fill_null("").str.split(",")
+    closing = book.entries.filter(tags.list.contains("close") & ~tags.list.contains("correction"))["id"]
+    if closing.is_empty():
+        return []
+    legs = book.postings.filter(pl.col("entry_id").is_in(closing.implode()) & pl.col("account").is_in(list(controls))
+                                & (pl.col("currency") != book.base) & (pl.col("amount") == 0) & (pl.col("base") != 0)
+                                & pl.col("contact").is_not_null())
+    legs = resolve_contacts(book, legs)
+    out = []
+    for entry, day, account, contact, currency, base in legs.select(
+            "entry_id", "date", "account", "contact", "currency", "base").iter_rows():
+        side = controls[account]
+        out.append((day, entry, side, contact, currency, base if side == "ar" else -base))
+    return sorted(out)
 
 
 def _unallocated_payments(book) -> set[str]:
@@ -281,6 +343,12 @@ def _replay(book, side: str, as_of: date | None) -> Replay:
             queue.append(row)
             where[doc] = row
             out.gross[doc] = out.gross.get(doc, 0) + amount
+            continue
+        if kind == "revalue":             # a revaluation moves the carrying value of the item
+            row = where.get(doc)
+            if row is not None:
+                row[3] += amount
+                out.gross[doc] = out.gross.get(doc, 0) + amount
             continue
         left = amount
         if kind == "settle":
@@ -329,7 +397,7 @@ def settled_by(book, side: str = "ar") -> dict[str, int]:
     """What each settling document (payment, credit note, doubtful classification) took off the
     subledger, in base minor units: settled plus left on account."""
     def build() -> dict[str, int]:
-        rows = allocations(book, side).filter(pl.col("kind") != "open")
+        rows = allocations(book, side).filter(~pl.col("kind").is_in(["open", "revalue"]))
         return dict(rows.group_by("by").agg(pl.col("base").sum()).iter_rows())
     return book._memo(f"_settled_by_{side}", build)
 

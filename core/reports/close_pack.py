@@ -8,6 +8,7 @@ books give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -156,6 +157,7 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
                if fy_begin != span.begin else None)
         sheet = build_balance_sheet_filed(book, as_of, depth=2, lang=lang)
     trial = build_trial_balance(book, Span(None, span.end), lang=lang)
+    trial = replace(trial, totals=(text("total", lang), *trial.totals[1:]))   # the builder keeps the English id
     series = series_through(monthly_series(book, fy_begin.year), span.end)
     record = close_record or {}
 

@@ -15,6 +15,7 @@ from datetime import date
 
 import polars as pl
 
+from core.ledger.opening import opening_entries
 from core.model.money import from_minor
 from core.model.records import Book
 from core.reports import Column, Table
@@ -50,6 +51,10 @@ def build_opening_entry(book: Book, year: int) -> Table:
         notes.append(f"the result of {year - 1} is not closed: its net stands on {code}")
     dec = book.settings.decimals(book.base) or 2
     first = date.fromordinal(end.toordinal() + 1)
+    if not bs:
+        tagged = _tagged_opening(book, first, year)
+        if tagged is not None:
+            return tagged
     rows = []
     for kind, day, sign in (("closing", end, -1), ("opening", first, 1)):
         for account, base in sorted(bs.items()):
@@ -64,5 +69,35 @@ def build_opening_entry(book: Book, year: int) -> Table:
     total = from_minor(sum(v for v in bs.values() if v > 0), dec)
     meta = {"currency": book.base, "company": book.settings.name, "closing": str(end), "opening": str(first),
             "notes": notes}
+    return Table("opening-entry", f"Closing entry {year - 1} and opening entry {year}", cols, tuple(rows),
+                 ("", "", "", "", total, total), meta)
+
+
+def _tagged_opening(book: Book, first: date, year: int) -> Table | None:
+    """Books that start with an opening entry (tag `opening`) dated in `year` and nothing before it:
+    their opening balances of `year` are that entry, shown as it was posted (one row per account and
+    side, summed per account); no closing entry, as no year before it is in the books."""
+    ids = opening_entries(book)
+    _, last = year_bounds(book, year)
+    if not ids:
+        return None
+    p = book.postings.filter(pl.col("entry_id").is_in(sorted(ids)) & pl.col("date").is_between(first, last))
+    if p.is_empty():
+        return None
+    dec = book.settings.decimals(book.base) or 2
+    day = p["date"].min()
+    rows = []
+    for account, base in p.group_by("account").agg(pl.col("base").sum()).sort("account").iter_rows():
+        if not base:
+            continue
+        acc = book.accounts.get(account)
+        rows.append(("opening", day, account, acc.name if acc else "", from_minor(base, dec) if base > 0 else None,
+                     from_minor(-base, dec) if base < 0 else None))
+    cols = (Column("entry", "Entry"), Column("date", "Date"), Column("account", "Account"), Column("name", "Name"),
+            Column("debit", "Debit", "money"), Column("credit", "Credit", "money"))
+    total = from_minor(sum(r for r in p.group_by("account").agg(pl.col("base").sum())["base"] if r > 0), dec)
+    entries = sorted(set(p["entry_id"].to_list()))
+    meta = {"currency": book.base, "company": book.settings.name, "closing": "", "opening": str(day),
+            "notes": [f"the opening balances of {year} are the opening entry {', '.join(entries)}"]}
     return Table("opening-entry", f"Closing entry {year - 1} and opening entry {year}", cols, tuple(rows),
                  ("", "", "", "", total, total), meta)

@@ -42,6 +42,6 @@ def build_trial_balance(book: Book, span: Span = Span(), *, historical: bool = F
     cols = tuple(Column(k, text(f"col.{k}", lang), "text" if k in ("account", "name") else "money")
                  for k in ("account", "name", "debit", "credit", "balance"))
     return Table("trial-balance", text("title.trial_balance", lang, period=span.label(lang)), cols, tuple(rows),
-                 (text("total", lang), "", tdr, tcr, tdr - tcr),
+                 ("Total", "", tdr, tcr, tdr - tcr),    # English id: the renderer says it (csv keeps it)
                  {"currency": book.base, "company": book.settings.name, "balanced": tdr == tcr,
                   "begin": str(span.begin or ""), "end": str(span.end or ""), "language": lang})
