@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors
+from cli._common import (
+    book_language, build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors)
 from cli._options import (
     AccountOpt,
     BeginOpt,
@@ -109,7 +110,7 @@ def trial_balance(
     else:
         table = build(build_trial_balance_levels, book, span, depth=depth, layout=layout or "balances",
                       historical=historical, account_prefix=account, lang=words)
-    show(table, fmt, output, csv_dialect, words)
+    show(table, fmt, output, csv_dialect, lang=words)
     warn_errors(problems)
 
 
@@ -191,7 +192,7 @@ def balance_sheet(
     words = report_language(book, lang)
     table = _statement(build_balance_sheet, build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1],
                        _filed(book, layout), words, depth=depth, scope=Scope(account, location))
-    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect, words)
+    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect, lang=words)
     warn_errors(problems)
 
 
@@ -239,7 +240,7 @@ def income_statement(
                        _filed(book, layout), words, depth=depth, include_closing=include_closing,
                        scope=Scope(account, location))
     show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare), fmt, output,
-         csv_dialect, words)
+         csv_dialect, lang=words)
     warn_errors(problems)
 
 
@@ -268,7 +269,7 @@ def cash_flow(
     span = build(columns.bounded, span, book)
     table = build(build_cash_flow, book, span)
     show(_finish_statement(table, book, currency, {"amount": span.end - timedelta(days=1)}, None),
-         fmt, output, csv_dialect)
+         fmt, output, csv_dialect, lang=book_language(book))
     warn_errors(problems)
 
 
@@ -294,7 +295,8 @@ def ledger_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_register, book, Scope(account, location), span), fmt, output, csv_dialect)
+    show(build(build_register, book, Scope(account, location), span), fmt, output, csv_dialect,
+         lang=book_language(book))
     warn_errors(problems)
 
 
@@ -330,7 +332,8 @@ def journal_report(
             blocks = [b for b in blocks if any(ln.account in set(codes) for ln in b.lines)]
         _render.emit(blocks_as_text(blocks, book.base))
     else:
-        show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output, csv_dialect)
+        show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output, csv_dialect,
+             lang=book_language(book))
     warn_errors(problems)
 
 
@@ -357,7 +360,8 @@ def stock_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output, csv_dialect)
+    show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output, csv_dialect,
+         lang=book_language(book))
     warn_errors(problems)
 
 
@@ -385,7 +389,8 @@ def sales_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output, csv_dialect)
+    show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output, csv_dialect,
+         lang=book_language(book))
     warn_errors(problems)
 
 
@@ -416,7 +421,8 @@ def kpi_report(
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
-               churn_months=churn_months), fmt, output, csv_dialect, report_language(book, lang))
+               churn_months=churn_months), fmt, output, csv_dialect,
+         lang=report_language(book, lang))
     warn_errors(problems)
 
 
@@ -475,7 +481,7 @@ def aging(
     if as_of is None:
         last = book.ledger()["date"].max()
         as_of = last if last is not None else date.today()
-    show(build_aging(book, side, as_of, detail), fmt, output, csv_dialect)
+    show(build_aging(book, side, as_of, detail), fmt, output, csv_dialect, lang=book_language(book))
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
 
@@ -498,7 +504,7 @@ def tax_base_report(
     if not (len(period) == 4 and period.isdigit()):
         raise usage(f"tax-base takes a fiscal year (-p 2025), not {period!r}")
     root, book, problems = open_books(books)
-    show(build_tax_base(book, int(period)), fmt, output, csv_dialect)
+    show(build_tax_base(book, int(period)), fmt, output, csv_dialect, lang=book_language(book))
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
 
@@ -520,5 +526,5 @@ def opening_entry_report(
     if not (len(period) == 4 and period.isdigit()):
         raise usage(f"opening-entry takes a fiscal year (-p 2026), not {period!r}")
     root, book, problems = open_books(books)
-    show(build_opening_entry(book, int(period)), fmt, output, csv_dialect)
+    show(build_opening_entry(book, int(period)), fmt, output, csv_dialect, lang=book_language(book))
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
