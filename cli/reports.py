@@ -330,7 +330,7 @@ def journal_report(
         codes = Scope(account).accounts(book)
         if codes is not None:
             blocks = [b for b in blocks if any(ln.account in set(codes) for ln in b.lines)]
-        _render.emit(blocks_as_text(blocks, book.base))
+        _render.emit(blocks_as_text(blocks, book.base, book_language(book)))
     else:
         show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output, csv_dialect,
              lang=book_language(book))

@@ -681,6 +681,7 @@ CATALOGUE.update({
     "head.lc_country": ("country", "ülke"),
     "head.lc_documents": ("documents", "belge sayısı"),
     "head.lc_total": ("total excl. VAT", "KDV hariç toplam"),
+    "journal.from": ("from {id}", "kaynak: {id}"),
     "stage.lead": ("lead", "aday"),
     "stage.qualified": ("qualified", "nitelikli"),
     "stage.proposal": ("proposal", "teklif"),
