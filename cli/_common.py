@@ -27,7 +27,7 @@ from core.reports.speak import in_language
 from core.model import errors
 from core.model.errors import BooksError, Problem
 from core.model.records import Book
-from core.model.i18n import language
+from core.model.i18n import known, language, text
 from core.model import progress as core_progress
 from core.books.settings import read_settings
 from core.books.fmt import canonical_files
@@ -38,21 +38,22 @@ def usage(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def progress(message: str):
+def progress(message: str, lang: str = "en"):
     """While something long runs (loading, closing, scanning, importing): on a terminal, a progress
     bar per stage the core reports (core.model.progress: what, done, total), with the counts and
     the time taken, under `message`; nothing when stderr is not a terminal or the output is JSON,
-    so scripts and pipes see only their output."""
+    so scripts and pipes see only their output. The stages are said in `lang` (the catalogue's
+    `progress.<what>`; the core reports them in English, as ids)."""
     argv = sys.argv[1:]
     wants_json = any(a in ("--format=json", "-fjson") for a in argv) or any(
         a in ("--format", "-f") and b == "json" for a, b in zip(argv, argv[1:]))
     if not sys.stderr.isatty() or wants_json or os.environ.get("KEBIR_NO_PROGRESS"):
         return contextlib.nullcontext()
-    return _bars(message)
+    return _bars(message, lang)
 
 
 @contextlib.contextmanager
-def _bars(message: str):
+def _bars(message: str, lang: str = "en"):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 
@@ -64,11 +65,16 @@ def _bars(message: str):
     def heard(what: str, done: int, total: int) -> None:
         if what not in tasks:
             bars.update(head, visible=False)     # the stages the core reports say more than the spinner
-            tasks[what] = bars.add_task(what, total=total)
+            tasks[what] = bars.add_task(stage_text(what, lang), total=total)
         bars.update(tasks[what], completed=done, total=total)
 
     with bars, core_progress.reporting(heard):
         yield
+
+
+def stage_text(what: str, lang: str) -> str:
+    """A stage the core reports progress of (`Reading the books`), said in `lang` for the bar."""
+    return text(f"progress.{what}", lang) if known(f"progress.{what}") else what
 
 
 def find_root(books: str | None) -> Path:
@@ -96,7 +102,8 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
     local `.kebir/` (W008)."""
     root = find_root(books)
     try:
-        with progress(f"Reading the books in {root} ..."):
+        lang = books_language(root)
+        with progress(text("progress.reading", lang, path=root), lang):
             book, problems = load_ledger(root, use_cache=not no_cache)
     except BooksError as exc:
         sys.stderr.write(f"kebir: {exc}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
@@ -107,7 +114,6 @@ def open_books(books: str | None, no_cache: bool = False, *, listing: bool = Fal
             problems_out([p for p in problems if p.code == "E195"], root, "kebir: nothing shown: the books' "
                          "amounts add up past what kebir can add exactly")
             raise typer.Exit(1)
-    _LANGUAGE[0] = book.settings.language if book.settings.language in ("en", "tr") else "en"
     return root, book, problems
 
 
@@ -115,10 +121,12 @@ def say_books(root: Path) -> None:
     """Which books a writing command acts on, on stderr before anything else: their path and the
     company's name, so `close --commit` on the wrong company is seen before it is done."""
     try:
-        name = read_settings(root)[0].name
+        settings = read_settings(root)[0]
+        name, lang = settings.name, language(settings.language)
     except (BooksError, OSError, ValueError):
-        name = ""
-    sys.stderr.write(f"kebir: books {os.path.abspath(root)}" + (f" ({name})" if name else "") + "\n")
+        name, lang = "", "en"
+    sys.stderr.write("kebir: " + text("cli.books", lang, path=os.path.abspath(root)) + (f" ({name})" if name else "")
+                     + "\n")
 
 
 def writing_root(books: str | None) -> Path:
@@ -179,10 +187,6 @@ def warn_errors(problems: list[Problem]) -> None:
 EXTENSION_FORMATS = {".txt": "text", ".md": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html",
                      ".xlsx": "xlsx"}
 
-# The language of the books last opened (books.toml [company] language): what `show` speaks to people.
-_LANGUAGE = ["en"]
-
-
 def out_format(fmt, output: str | None) -> str:
     """The format a table command writes in: --format when given, else the one -o FILE's extension
     names, else text. --format and an extension that disagree are a usage error (exit 2): a file
@@ -203,16 +207,17 @@ def out_format(fmt, output: str | None) -> str:
     return given or implied or "text"
 
 
-def show(table, fmt, output: str | None, csv_dialect: str | None = None, lang: str | None = None) -> None:
+def show(table, fmt, output: str | None, csv_dialect: str | None = None, *, lang: str) -> None:
     """Render a report table in the format asked for (`out_format`), to stdout or -o FILE. The one
     renderer every table command goes through. Text, markdown, HTML and xlsx are for people and speak
-    the books' language (or `lang`, from --lang); csv and json keep the report's ids and words
-    (core/reports/speak.py)."""
+    `lang`: the caller says it, from the book it rendered (`book_language`, or --lang through
+    `report_language`), never from whatever books were opened last; csv and json keep the report's
+    ids and words (core/reports/speak.py)."""
     kind = out_format(fmt, output)
     if csv_dialect is not None and kind != "csv":
         raise usage(f"--csv-dialect {csv_dialect} applies to CSV output, not {kind}")
     if kind in ("text", "md", "html", "xlsx"):
-        table = in_language(table, lang or _LANGUAGE[0])
+        table = in_language(table, lang)
     if kind == "text" and not output:
         _render.table_text(table)
         return
@@ -292,15 +297,16 @@ def changed_lines(root: Path, rel: str, new: str | None) -> tuple[int, int]:
     return plus, minus
 
 
-def files_summary(root: Path, files: dict) -> str:
+def files_summary(root: Path, files: dict, lang: str = "en") -> str:
     """One line saying what writing `files` would do: how many files, which, lines added and removed
-    (`close --dry-run` without --diff: the seal alone is thousands of lines)."""
+    (`close --dry-run` without --diff: the seal alone is thousands of lines), in `lang`."""
     parts = []
     for rel in sorted(files):
         plus, minus = changed_lines(root, rel, files[rel])
         state = "delete" if files[rel] is None else ("new" if not (root / rel).exists() else "")
+        state = text(f"close.{state}", lang) if state else ""
         parts.append(f"{rel} ({state + ', ' if state else ''}+{plus} -{minus})")
-    return f"would write {len(files)} file(s): {', '.join(parts)}; --diff shows the whole diff\n"
+    return text("close.would_write", lang, n=len(files), files=", ".join(parts)) + "\n"
 
 
 def write_or_show(root: Path, files: dict, dry_run: bool) -> None:
@@ -341,6 +347,21 @@ def write_checked(root: Path, files: dict[str, str], dry_run: bool, what: str, p
     sys.stderr.write(f"kebir: {what}: {', '.join(sorted(files))}\n")
     if done.purged:
         sys.stderr.write(f"kebir: {len(done.purged)} cache file(s) under .kebir/cache purged\n")
+
+
+def book_language(book: Book) -> str:
+    """The language the books speak to people: books.toml [company] language, else English."""
+    return report_language(book, None)
+
+
+def books_language(root: Path) -> str:
+    """books.toml [company] language of the books at `root`, read without loading them: for what is
+    said before they are loaded (the progress bar) and by commands that never load them; English
+    when books.toml cannot be read or names a language kebir does not speak."""
+    try:
+        return language(read_settings(root)[0].language)
+    except (BooksError, OSError, ValueError):
+        return "en"
 
 
 def report_language(book: Book, lang: str | None) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import on_date, open_books, show, usage, warn_errors, write_checked, writing
+from cli._common import book_language, on_date, open_books, show, usage, warn_errors, write_checked, writing
 from cli._options import BooksOpt, CsvDialectOpt, OutFormatOpt, OutputOpt
 from core import git as gitrepo
 from core.books import fmt as formatter
@@ -163,7 +163,7 @@ def register(app: typer.Typer) -> None:
         cols = (Column("code", "Code"), Column("name", "Name"), Column("type", "Type"), Column("parent", "Parent"),
                 Column("currency", "Currency"), Column("use", "Use"), Column("closed", "Closed"))
         show(Table("accounts", "Chart of accounts", cols, rows, None, {"company": book.settings.name}),
-             fmt, output, csv_dialect)
+             fmt, output, csv_dialect, lang=book_language(book))
         warn_errors(problems)
 
     @accounts_app.command("add")

@@ -11,12 +11,13 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import (diff_text, files_summary, load_warnings, locked, on_date, period_arg, problems_out,
-                         progress, show_diff, usage)
+from cli._common import (books_language, diff_text, files_summary, load_warnings, locked, on_date, period_arg,
+                         problems_out, progress, show_diff, usage)
 from cli._options import BooksOpt, Fmt, FormatOpt
 from core import git
 from core.close import run
 from core.close.plan import summary_text
+from core.model.i18n import text
 
 
 def register(app: typer.Typer) -> None:
@@ -25,9 +26,9 @@ def register(app: typer.Typer) -> None:
     app.command("reopen", rich_help_panel="Month end")(reopen_cmd)
 
 
-def _tagged(names: list[str]) -> None:
+def _tagged(names: list[str], lang: str = "en") -> None:
     for name in names:
-        sys.stderr.write(f"tagged {name} (push it with git push --follow-tags)\n")
+        sys.stderr.write(text("close.tagged", lang, name=name) + "\n")
 
 
 def close_cmd(
@@ -73,6 +74,7 @@ def close_cmd(
     day = on_date(on) or date.today()
     who = by or git.user()
     with locked(books) as root:
+        lang = books_language(root)          # what the terminal says to people; the record stays English
         if mark_filed:
             filed = run.run_mark_filed(root, period, day, who, dry_run=dry_run, commit=commit,
                                        lock_timeout=lock_timeout)
@@ -82,10 +84,10 @@ def close_cmd(
                 raise typer.Exit(1)
             if dry_run:
                 show_diff(root, filed.files)
-            _tagged(filed.tags)
-            sys.stderr.write(f"{period} marked as filed\n")
+            _tagged(filed.tags, lang)
+            sys.stderr.write(text("close.marked_filed", lang, period=period) + "\n")
             return
-        with progress(f"Closing {period}: checks, generated entries, seal ..."):
+        with progress(text("progress.closing", lang, period=period), lang):
             done = run.run_close(root, period, day, who, allow_gap=allow_gap, allow_empty=allow_empty,
                                  accept_provisions=provisions, dry_run=dry_run, commit=commit,
                                  commit_all=commit_all, charge=charge,
@@ -93,7 +95,7 @@ def close_cmd(
                                  lock_timeout=lock_timeout)
     load_warnings(done.load_problems)
     if done.status == "errors":
-        problems_out(done.problems, root, f"kebir: cannot close {period}: the books have errors")
+        problems_out(done.problems, root, "kebir: " + text("close.errors", lang, period=period))
         raise typer.Exit(1)
     if done.status == "no-git":
         raise usage(f"{period} not closed: --commit needs the books in a git repository ({done.uncommitted[0]}); "
@@ -104,7 +106,7 @@ def close_cmd(
                     f"files of the books as new or changed:\n{names}\n  hint: commit them first (git add -A && "
                     f"git commit), or close with --commit --commit-all to commit them with the close")
     if done.status == "already-closed":
-        sys.stderr.write(f"kebir: {period} is already closed (kebir reopen {period} --reason ...)\n")
+        sys.stderr.write("kebir: " + text("close.already", lang, period=period) + "\n")
         raise typer.Exit(1)
     plan, rec = done.plan, done.record
     if fmt is Fmt.json:
@@ -114,20 +116,20 @@ def close_cmd(
                                  **({"diff": diff_text(root, done.files)} if dry_run else {})},
                                 ensure_ascii=False, indent=2, default=str) + "\n")
     else:
-        text = summary_text(plan, rec, done.book)
-        _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
+        summary = summary_text(plan, rec, done.book)
+        _render.emit(_render.md_fence(summary) if fmt is Fmt.md else summary)
     if done.status == "failed":
         for p in plan.problems:
             sys.stderr.write(f"{root / p.path}:{p.line}: {p.code} {p.message}\n  hint: {p.hint}\n")
-        sys.stderr.write(f"kebir: {period} not closed: a check failed\n")
+        sys.stderr.write("kebir: " + text("close.failed", lang, period=period) + "\n")
         raise typer.Exit(1)
     if dry_run and diff and fmt is not Fmt.json:
         show_diff(root, done.files)
     elif dry_run and fmt is not Fmt.json:  # the checklist and entries are above; the files in one line
-        sys.stdout.write(files_summary(root, done.files))
-    _tagged(done.tags)
+        sys.stdout.write(files_summary(root, done.files, lang))
+    _tagged(done.tags, lang)
     if done.report is not None:
-        sys.stderr.write(f"close pack: {done.report}\n")
+        sys.stderr.write(text("close.pack", lang, path=done.report) + "\n")
 
 
 def reopen_cmd(

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli._common import build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors
+from cli._common import (
+    book_language, build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors)
 from cli._options import (
     BeginOpt,
     BooksOpt,
@@ -61,7 +62,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, None, None) if period else None
         _root, book, problems = open_books(books)
         as_of = _as_of(on, book)
-        show(build(build_pipeline, book, as_of, span, owner=owner), fmt, output, csv_dialect)
+        show(build(build_pipeline, book, as_of, span, owner=owner), fmt, output, csv_dialect, lang=book_language(book))
         warn_errors(problems)
 
     @crm_app.command("activities")
@@ -92,7 +93,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         if contact and contact not in book.contacts:
             raise usage(f"no contact has the id {contact}")
         show(build_activities(book, span, contact=contact, owner=owner, kind=kind, outcome=outcome),
-             fmt, output, csv_dialect)
+             fmt, output, csv_dialect, lang=book_language(book))
         warn_errors(problems)
 
     @crm_app.command("segment")
@@ -126,7 +127,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
                 known = ", ".join(s.id for s in book.segments) or "none yet"
                 raise usage(f"no segment {segment_id} in contacts/crm/segments.yaml (known: {known})")
             where, name = seg.where, f"{seg.id} ({seg.name})"
-        show(build(build_segment, book, where, _as_of(on, book), name=name), fmt, output, csv_dialect)
+        show(build(build_segment, book, where, _as_of(on, book), name=name), fmt, output, csv_dialect,
+             lang=book_language(book))
         warn_errors(problems)
 
     @report_app.command("customer")
@@ -165,5 +167,6 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
 
                 print_page(page)
         else:
-            show(build(build_customer, book, contact, as_of), fmt, output, csv_dialect)
+            show(build(build_customer, book, contact, as_of), fmt, output, csv_dialect,
+                 lang=report_language(book, lang))
         warn_errors(problems)

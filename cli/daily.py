@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import open_books, span_of, usage
+from cli._common import book_language, open_books, span_of, usage
 from cli._options import BooksOpt, Fmt, FormatOpt, NoCacheOpt, PeriodOpt
 from core.close import validate as checks
 from core.model import errors
@@ -99,7 +99,7 @@ def print_entries(
     if fmt is Fmt.json:
         _render.emit(json.dumps(blocks_as_records(blocks), ensure_ascii=False, indent=2) + "\n")
     else:
-        text = blocks_as_text(blocks, book.base)
+        text = blocks_as_text(blocks, book.base, book_language(book))
         _render.emit(_render.md_fence(text) if fmt is Fmt.md else text)
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 

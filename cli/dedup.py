@@ -12,8 +12,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import (diff_text, load_warnings, locked, out_format, problems_out, progress, show, show_diff,
-                         usage, writing_root)
+from cli._common import (books_language, diff_text, load_warnings, locked, out_format, problems_out, progress, show,
+                         show_diff, usage, writing_root)
 from cli._options import BooksOpt, Fmt, FormatOpt, OutFmt, OutputOpt
 from core.books import discover
 from core.books import safeio
@@ -77,7 +77,7 @@ def dedup_scan(
     kind = "text" if fmt is None and output and Path(output).suffix.lower() in (".yaml", ".yml") \
         else out_format(fmt, output)
     if kind != "text":          # the scored pairs for scripts
-        show(pairs_table(plan), OutFmt(kind), output)
+        show(pairs_table(plan), OutFmt(kind), output, lang=books_language(root))
     else:
         _render.emit(dump_plan(plan), output)
     if output and kind == "text":      # the model and record hashes, for the next incremental scan

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli._common import build, open_books, show, span_of, usage, warn_errors, write_checked, writing
+from cli._common import book_language, build, open_books, show, span_of, usage, warn_errors, write_checked, writing
 from cli._options import (
     BeginOpt,
     BooksOpt,
@@ -65,7 +65,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
         show(build(build_recipe_cost, book, span, location=location, threshold=limit, item=item),
-             fmt, output, csv_dialect)
+             fmt, output, csv_dialect, lang=book_language(book))
         warn_errors(problems)
 
     @report_app.command("menu", rich_help_panel="Reports")
@@ -99,7 +99,8 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             raise usage("--threshold takes a percent, e.g. 35") from None
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
-        show(build(build_menu, book, span, location=location, threshold=limit), fmt, output, csv_dialect)
+        show(build(build_menu, book, span, location=location, threshold=limit), fmt, output, csv_dialect,
+             lang=book_language(book))
         warn_errors(problems)
 
     @report_app.command("supplier-prices", rich_help_panel="Reports")
@@ -132,7 +133,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
         show(build(build_supplier_prices, book, span, item=item, supplier=supplier, alert=limit), fmt, output,
-             csv_dialect)
+             csv_dialect, lang=book_language(book))
         warn_errors(problems)
 
     @report_app.command("usage", rich_help_panel="Reports")
@@ -161,7 +162,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         span = span_of(period, begin, end)
         _root, book, problems = open_books(books)
         show(build(build_usage, book, span, location=location, item=item, only_recipes=not every_item), fmt,
-              output, csv_dialect)
+              output, csv_dialect, lang=book_language(book))
         warn_errors(problems)
 
     @plan_app.command("purchases", rich_help_panel="Daily")
@@ -218,7 +219,7 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
             except ValueError as exc:
                 raise usage(str(exc)) from None
             lines = planning.plan_purchases(book, first, int(days), location=location, weeks=weeks, forecast_rows=rows)
-            show(planning.plan_table(book, lines, first, int(days)), fmt, output, csv_dialect)
+            show(planning.plan_table(book, lines, first, int(days)), fmt, output, csv_dialect, lang=book_language(book))
             if write:
                 files = {}
                 for rel, records in planning.draft_orders(book, lines, first).items():

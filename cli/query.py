@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli._common import open_books, show, usage, warn_errors
+from cli._common import book_language, open_books, show, usage, warn_errors
 from cli._options import BooksOpt, CsvDialectOpt, OutFormatOpt, OutputOpt
 
 
@@ -42,12 +42,12 @@ def register(app: typer.Typer) -> None:
                          "kebir query --tables")
         _root, book, problems = open_books(books)
         if list_tables:
-            show(schema(book), fmt, output, csv_dialect)
+            show(schema(book), fmt, output, csv_dialect, lang=book_language(book))
             return
         try:
             table = run_query(book, sql or "")
         except QueryError as exc:
             names = ", ".join(DESCRIPTIONS)
             raise usage(f"query: {exc}; tables: {names} (columns: kebir query --tables)") from None
-        show(table, fmt, output, csv_dialect)
+        show(table, fmt, output, csv_dialect, lang=book_language(book))
         warn_errors(problems)

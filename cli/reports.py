@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from cli import _render
-from cli._common import build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors
+from cli._common import (
+    book_language, build, on_date, open_books, out_format, report_language, show, span_of, usage, warn_errors)
 from cli._options import (
     AccountOpt,
     BeginOpt,
@@ -110,7 +111,7 @@ def trial_balance(
     else:
         table = build(build_trial_balance_levels, book, span, depth=depth, layout=layout or "balances",
                       historical=historical, account_prefix=account, lang=words)
-    show(table, fmt, output, csv_dialect, words)
+    show(table, fmt, output, csv_dialect, lang=words)
     warn_errors(problems)
 
 
@@ -192,7 +193,7 @@ def balance_sheet(
     words = report_language(book, lang)
     table = _statement(build_balance_sheet, build_balance_sheet_filed, book, as_of_cols if cols else as_of_cols[0][1],
                        _filed(book, layout), words, depth=depth, scope=Scope(account, location))
-    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect, words)
+    show(_finish_statement(table, book, currency, dict(as_of_cols), compare), fmt, output, csv_dialect, lang=words)
     warn_errors(problems)
 
 
@@ -240,7 +241,7 @@ def income_statement(
                        _filed(book, layout), words, depth=depth, include_closing=include_closing,
                        scope=Scope(account, location))
     show(_finish_statement(table, book, currency, columns.column_days(span, cols, book), compare), fmt, output,
-         csv_dialect, words)
+         csv_dialect, lang=words)
     warn_errors(problems)
 
 
@@ -269,7 +270,7 @@ def cash_flow(
     span = build(columns.bounded, span, book)
     table = build(build_cash_flow, book, span)
     show(_finish_statement(table, book, currency, {"amount": span.end - timedelta(days=1)}, None),
-         fmt, output, csv_dialect)
+         fmt, output, csv_dialect, lang=book_language(book))
     warn_errors(problems)
 
 
@@ -295,7 +296,8 @@ def ledger_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_register, book, Scope(account, location), span), fmt, output, csv_dialect)
+    show(build(build_register, book, Scope(account, location), span), fmt, output, csv_dialect,
+         lang=book_language(book))
     warn_errors(problems)
 
 
@@ -329,9 +331,10 @@ def journal_report(
         codes = Scope(account).accounts(book)
         if codes is not None:
             blocks = [b for b in blocks if any(ln.account in set(codes) for ln in b.lines)]
-        _render.emit(blocks_as_text(blocks, book.base))
+        _render.emit(blocks_as_text(blocks, book.base, book_language(book)))
     else:
-        show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output, csv_dialect)
+        show(build_journal(book, span, source=source, scope=Scope(account)), fmt, output, csv_dialect,
+             lang=book_language(book))
     for p in left_out(book, problems):       # shown whole or not at all: say which and why
         sys.stderr.write(f"kebir: {p.record} left out ({p.path}:{p.line}): {p.code} {p.message}\n")
     warn_errors(problems)
@@ -360,7 +363,8 @@ def stock_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output, csv_dialect)
+    show(build_stock(book, span, location=location, item=item, moving_only=moving), fmt, output, csv_dialect,
+         lang=book_language(book))
     warn_errors(problems)
 
 
@@ -388,7 +392,8 @@ def sales_report(
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
-    show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output, csv_dialect)
+    show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output, csv_dialect,
+         lang=book_language(book))
     warn_errors(problems)
 
 
@@ -419,7 +424,8 @@ def kpi_report(
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
-               churn_months=churn_months), fmt, output, csv_dialect, report_language(book, lang))
+               churn_months=churn_months), fmt, output, csv_dialect,
+         lang=report_language(book, lang))
     warn_errors(problems)
 
 
@@ -478,7 +484,7 @@ def aging(
     if as_of is None:
         last = book.ledger()["date"].max()
         as_of = last if last is not None else date.today()
-    show(build_aging(book, side, as_of, detail), fmt, output, csv_dialect)
+    show(build_aging(book, side, as_of, detail), fmt, output, csv_dialect, lang=book_language(book))
     raise typer.Exit(1 if errors.count_errors(problems) else 0)
 
 
@@ -510,7 +516,7 @@ def tax_base_report(
     if changed := table.meta.get("settings_changed_since"):
         sys.stderr.write(f"kebir: note: {period} is closed: the worksheet uses the settings its year-end close "
                          f"recorded ({table.meta['settings']}); books.toml has changed since: {', '.join(changed)}\n")
-    show(table, fmt, output, csv_dialect)
+    show(table, fmt, output, csv_dialect, lang=book_language(book))
     warn_errors(problems)
 
 
@@ -532,5 +538,5 @@ def opening_entry_report(
     if not (len(period) == 4 and period.isdigit()):
         raise usage(f"opening-entry takes a fiscal year (-p 2026), not {period!r}")
     root, book, problems = open_books(books)
-    show(build_opening_entry(book, int(period)), fmt, output, csv_dialect)
+    show(build_opening_entry(book, int(period)), fmt, output, csv_dialect, lang=book_language(book))
     raise typer.Exit(1 if errors.count_errors(problems) else 0)

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli._common import open_books, period_arg, show, usage, warn_errors, write_checked, writing
+from cli._common import book_language, open_books, period_arg, show, usage, warn_errors, write_checked, writing
 from cli._options import BooksOpt, CsvDialectOpt, Fmt, FormatOpt, OutFormatOpt, OutputOpt
 from core.model.errors import Problem
 from core.erp.load import load_ledger
@@ -149,7 +149,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
 
         month = _month(period)
         _root, book, problems = open_books(books)
-        show(build_vat_return(book, month, detail), fmt, output, csv_dialect)
+        show(build_vat_return(book, month, detail), fmt, output, csv_dialect, lang=book_language(book))
         warn_errors(problems)
 
     @report_app.command("ba-bs", rich_help_panel="Reports")
@@ -173,7 +173,7 @@ def register(app: typer.Typer, report_app: typer.Typer, export_app: typer.Typer)
 
         month = _month(period)
         root, book, problems = open_books(books)
-        show(build_babs(book, month), fmt, output, csv_dialect)
+        show(build_babs(book, month), fmt, output, csv_dialect, lang=book_language(book))
         found = babs(book, month)[1]
         if found:
             _problems(found, root, f"Ba-Bs {month}")

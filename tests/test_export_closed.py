@@ -170,7 +170,7 @@ def test_demo_exports__balance_open_and_after_january_with_its_fx_revaluation(tm
     tools_accept(root)
     close_demo(root, "2025-01")
     generated = (root / "journals/2025/2025-01.close.yaml").read_text(encoding="utf-8")
-    assert "FX revaluation 2025-01" in generated and 'credit: "0.00", currency: EUR' in generated
+    assert "2025-01 kur değerlemesi" in generated and 'credit: "0.00", currency: EUR' in generated
     tools_accept(root)
 
 

@@ -38,7 +38,7 @@ REPORTS = [
 
 # Words people typed into the demo, not the report's: activity subjects ("Late delivery complaint", "Introductory
 # call", "Office visit with samples").
-TYPED = {"crm activities -p 2025-01": {"Late", "call", "visit"}}   # "Introductory call", "Office visit ..."
+TYPED = {"crm activities -p 2025-01": {"Late", "call", "visit", "party"}}   # "Introductory call", "New Year party ..."
 
 
 def visible(page: str) -> str:

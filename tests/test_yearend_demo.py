@@ -40,6 +40,7 @@ def closed_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def postings(root: Path) -> dict[str, list[dict]]:
+    """The year-end close's entries by memo, as written: in Turkish, the language of the demo's books."""
     from core.books.yamlnodes import parse
 
     tree, _ = parse((root / "journals/2025/2025-12.close.yaml").read_text(encoding="utf-8"), "x")
@@ -60,24 +61,26 @@ def rows(root: Path, *args: str) -> list[dict]:
 def test_demo_year_end__provisions_reclass_and_tax_base_by_hand(closed_demo):
     entries = postings(closed_demo)
     # CU-0031's invoice INV-2025-0128 of 2025-08-30 (39,875.00) went to enforcement on 2025-11-14
-    doubtful = entries["Doubtful receivables 2025 (VUK 323)"]
+    doubtful = entries["2025 şüpheli alacakları (VUK 323)"]
     assert {(p["account"], p.get("contact"), signed(p)) for p in doubtful} == {
         ("128.01", "CU-0031", Decimal("39875.00")), ("120.01", "CU-0031", Decimal("-39875.00")),
         ("654.01", "CU-0031", Decimal("39875.00")), ("129.01", "CU-0031", Decimal("-39875.00"))}
     # the hood maintenance note: 180,000.00 due 2026-02-27, 58 days at 45%, inner discount:
     # 180,000.00 x 45 x 58 / (36,000 + 45 x 58) = 469,800,000 / 38,610 = 12,167.83
-    assert {(p["account"], signed(p)) for p in entries["Rediscount of notes 2025 (VUK 281, 285)"]} == {
+    assert {(p["account"], signed(p)) for p in entries["2025 senet reeskontu (VUK 281, 285)"]} == {
         ("322.01", Decimal("12167.83")), ("647.01", Decimal("-12167.83"))}
     # severance of EM-0003 (accountant, hired 2021-02-15, 62,000.00 gross, above the ceiling 53,919.68 of
     # 2025-07): 4 years 10 months 17 days: 53,919.68 x 4 + 53,919.68 x 10 / 12 + 53,919.68 x 17 / 365
     # = 215,678.72 + 44,933.07 + 2,511.33 = 263,123.11 (rounded once: 263,123.1142...)
-    severance = {p["contact"]: signed(p) for p in entries["Severance provision 2025"] if p["account"] == "472.01"}
+    severance = {p["contact"]: signed(p) for p in entries["2025 kıdem tazminatı karşılığı"]
+                 if p["account"] == "472.01"}
     assert severance["EM-0003"] == Decimal("-263123.11")
     # unused leave: EM-0003 12 days x 62,000.00 / 30 = 24,800.00; EM-0011 6 days x 88,000.00 / 30 = 17,600.00
-    leave = {p["contact"]: signed(p) for p in entries["Unused leave provision 2025"] if p["account"] == "379.01"}
+    leave = {p["contact"]: signed(p) for p in entries["2025 kullanılmayan izin karşılığı"]
+             if p["account"] == "379.01"}
     assert leave == {"EM-0003": Decimal("-24800.00"), "EM-0011": Decimal("-17600.00")}
     # the loan's first instalment (1,500,000.00 due 2026-09-15) moves to 303; the second stays on 400
-    assert {(p["account"], signed(p)) for p in entries["Long-term items due within a year 2025"]} == {
+    assert {(p["account"], signed(p)) for p in entries["2025 bir yıl içinde vadesi gelen uzun vadeli kalemler"]} == {
         ("303.01", Decimal("-1500000.00")), ("400.01", Decimal("1500000.00"))}
 
     sheet: dict[str, list[Decimal]] = {}
@@ -94,10 +97,12 @@ def test_demo_year_end__provisions_reclass_and_tax_base_by_hand(closed_demo):
     assert sheet["final_tax"] == [tax] and sheet["tax"] == [tax]
     assert sheet["minimum_tax"][0] < tax                                # 10% of the same base
     # the chain books that tax and that profit
-    assert {(p["account"], signed(p)) for p in entries["Corporate tax provision 2025 at 25%"]} == {
+    assert {(p["account"], signed(p)) for p in entries["2025 kurumlar vergisi karşılığı (%25)"]} == {
         ("691", tax), ("370", -tax)}
-    assert signed(next(p for p in entries["Income statement to 690, 2025"] if p["account"] == "690")) == -profit
-    assert signed(next(p for p in entries["Net result 2025 to 590"] if p["account"] == "590.01")) == -(profit - tax)
+    to_690 = entries["Gelir tablosu hesaplarının 690 hesabına devri, 2025"]
+    assert signed(next(p for p in to_690 if p["account"] == "690")) == -profit
+    to_590 = entries["2025 dönem net sonucu 590 hesabına"]
+    assert signed(next(p for p in to_590 if p["account"] == "590.01")) == -(profit - tax)
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ from core.close.yearend_tax import is_quarter_end
 from core.model.i18n import language, text
 from core.reports.checklist import checklist_rows
 from core.reports.tax_base import tax_settings
+from core.reports.speak import memo_text
 from core.books import store
 from core.close.checklist import Check, run_checklist
 from core.close import counts
@@ -110,8 +111,13 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
     if book.settings.statutory.tax_id:      # books that file in Türkiye: the VAT return ties to the offset
         plan.checklist.append(_vat_return_check(book, period, entries))
     y, m = period[:4], period[5:7]
+    # The memos are written in the books' language, once: a memo is data from then on (a reclose in the
+    # same language writes the same bytes; a month closed before keeps its memos as written).
+    lang = book.settings.language
     for n, e in enumerate(entries, 1):
-        plan.entries.append(GeneratedEntry(f"JE-{y}-{m}-C{n:03d}", e.date, e.memo, e.legs, e.tags))
+        legs = tuple(replace(leg, memo=memo_text(leg.memo, lang)) for leg in e.legs)
+        plan.entries.append(GeneratedEntry(f"JE-{y}-{m}-C{n:03d}", e.date, memo_text(e.memo, lang) or "", legs,
+                                           e.tags))
     if plan.year_end:
         # The new year's opening balances: the balance sheet after every entry the close generates.
         acc: dict[tuple[str, str, str | None], list[int]] = {}
@@ -233,8 +239,9 @@ def summary_text(plan: ClosePlan, rec: CloseRecord, book: Book, lang: str | None
     # the record keeps the plain detail
     rows = checklist_rows(book, [{"check": c.check, "result": c.result, "detail": c.detail} for c in plan.checklist],
                           lang)
+    width = max((len(row["result_text"]) for row in rows), default=4)
     for c, row in zip(plan.checklist, rows):
-        out.append(f"  [{c.result:>4}] {row['name']} ({c.check}): {row['detail']}")
+        out.append(f"  [{row['result_text']:>{width}}] {row['name']} ({c.check}): {row['detail']}")
     out += ["", f"{text('pack.generated', lang)} ({len(plan.entries)}):"]
     dec = book.settings.base_decimals
     for e in plan.entries:

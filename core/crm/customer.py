@@ -27,6 +27,7 @@ from core.model.records import Book
 from core.crm.pipeline import _base_decimals, deal_value, party_ids, probability, stage_on
 from core.reports.aging import BUCKETS, bucket_of
 from core.reports.sales import sales_postings
+from core.reports.speak import stage_text
 
 # The contact fields the page labels, in the order it shows them (any other field follows, as written).
 FIELDS = ("kind", "tax_id", "email", "phone", "address", "city", "payment_terms", "credit_limit", "currency",
@@ -194,7 +195,7 @@ def build_customer_page(book: Book, contact_id: str, as_of: date, lang: str = "e
         if d.contact in ids and d.created <= as_of:
             stage = stage_on(d, as_of) or d.stage
             day = d.closed if stage in ("won", "lost") and d.closed else d.created
-            events.append(Event(day, "deal", d.id, d.name or "", f"{stage} {probability(d)}%",
+            events.append(Event(day, "deal", d.id, d.name or "", f"{stage_text(stage, lang)} {probability(d)}%",
                                 deal_value(book, d, as_of)))
     for a in book.activities:
         if a.contact in ids and a.date <= as_of:

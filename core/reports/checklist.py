@@ -18,6 +18,7 @@ from typing import Any
 
 from core.model.i18n import CATALOGUE, day_text, text
 from core.model.records import Book
+from core.reports.speak import memo_text
 
 _AMOUNT = r"-?\d+\.\d+"
 _CODE = r"[^\s;=:]+"
@@ -36,7 +37,26 @@ _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for
     (r"^first period$", "detail.first_period"),
     (r"^(?P<period>\d{4}-\d{2}) closed$", "detail.prev_closed"),
     (r"^(?P<period>\d{4}-\d{2}) is not closed(?P<rest>.*)$", "detail.prev_open"),
+    (rf"^cost (?P<cost>{_AMOUNT}), accumulated depreciation (?P<accumulated>{_AMOUNT}) agree$", "detail.assets_agree"),
+    (rf"^(?P<code>{_CODE}) (?P<books>{_AMOUNT}), register (?P<register>{_AMOUNT})$", "detail.assets_off"),
+    (r"^no fixed assets$", "detail.no_assets"),
+    (rf"^KDV-1 payable (?P<want>{_AMOUNT}) (?P<sep>=|but) VAT offset (?P<account>{_CODE}) (?P<got>{_AMOUNT})$",
+     "detail.vat_payable"),
+    (rf"^KDV-1 carried forward (?P<want>{_AMOUNT}) (?P<sep>=|but) VAT offset (?P<account>{_CODE}) "
+     rf"(?P<got>{_AMOUNT})$", "detail.vat_carried"),
+    (r"^197/397 hold nothing at year end$", "detail.counts_clear"),
+    (r"^still pending at year end: (?P<text>.+)$", "detail.counts_left"),
+    (r"^set \[close\] count_differences in books.toml \(docs/close.md, Count differences\)$", "detail.counts_hint"),
+    (r"^proposed: (?P<text>.+)$", "detail.proposed"),
+    (r"^accepted: (?P<text>.+)$", "detail.accepted"),
+    (r"^not posted \(--no-provisions\): (?P<text>.+)$", "detail.not_posted_provisions"),
+    (r"^post them with --accept-provisions or close without them with --no-provisions$", "detail.provisions_hint"),
+    (r"^(?P<period>\d{4}-\d{2}) has no documents, no sales and no bank lines$", "detail.empty"),
+    (r"^(?P<period>\d{4}-\d{2}) had (?P<n>\d+) documents, (?P<sales>\d+) Z-report rows, (?P<bank>\d+) bank lines "
+     r"\(--allow-empty\)$", "detail.empty_before"),
 ))
+_GAP = re.compile(r" \(months before (?P<period>\d{4}-\d{2}) not closed: --allow-gap\)$")
+_MEMO_AMOUNT = re.compile(rf"^(?P<memo>.+) (?P<amount>{_AMOUNT})$")
 _BARE_AMOUNT = re.compile(r"(?<![\w.])-?\d+\.\d{2,4}(?![\w.])")
 
 
@@ -54,10 +74,14 @@ def _account_text(book: Book, code: str) -> str:
 
 def detail_text(book: Book, detail: str, lang: str = "en") -> str:
     """One checklist detail said for people (see the module docstring)."""
+    detail = str(detail or "")
+    gap = _GAP.search(detail)
+    if gap is not None:
+        detail = detail[:gap.start()]
     parts = []
-    for part in str(detail or "").split("; "):
+    for part in detail.split("; "):
         parts.append(_part_text(book, part, lang))
-    return "; ".join(parts)
+    return "; ".join(parts) + (text("detail.gap", lang, period=gap["period"]) if gap is not None else "")
 
 
 def _part_text(book: Book, part: str, lang: str) -> str:
@@ -74,9 +98,16 @@ def _part_text(book: Book, part: str, lang: str) -> str:
                 fields[name] = day_text(date.fromisoformat(value), lang)
             elif name == "methods":
                 fields[name] = value.replace(" and ", text("detail.and", lang))
+            elif name == "sep":
+                fields[name] = value if value == "=" else text("detail.vat_but", lang)
+            elif name == "text":          # a provision's memo and amount, the 197/397 balances left
+                fields[name] = _part_text(book, value, lang)
             elif re.fullmatch(_AMOUNT, value):
                 fields[name] = amount_text(value)
         return text(key, lang, **fields) + rest
+    said = _MEMO_AMOUNT.match(part)          # `Severance provision 2025 12000.00`: a memo the close writes
+    if said is not None and lang != "en" and memo_text(said["memo"], lang) != said["memo"]:
+        return f"{memo_text(said['memo'], lang)} {amount_text(said['amount'])}"
     return _BARE_AMOUNT.sub(lambda m: amount_text(m.group(0)), part)
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from core.model.i18n import text
+from core.model.i18n import CATALOGUE, text
 from core.model.records import Book
 from core.ledger.period import Span, parse_period
 from core.reports.statements import build_balance_sheet, build_income_statement, fiscal_year_begin, monthly_series
@@ -24,6 +24,7 @@ from core.model.i18n import day_text, language, period_text
 from core.reports.filed import build_balance_sheet_filed, build_income_statement_filed, layout_of
 from core.reports.vat_return import build_vat_return
 from core.reports.babs import build_babs
+from core.reports.speak import in_language
 
 
 def _flag(result: Any, shown: str | None = None) -> str:
@@ -175,7 +176,7 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
     else:
         for key, label in (("closed_by", "pack.closed_by"), ("closed_on", "pack.closed_on"), ("status", "pack.status")):
             if record.get(key) not in (None, ""):
-                facts.append((t(label), _e(record[key])))
+                facts.append((t(label), _e(_said(key, record[key], lang))))
         if str(record.get("filed", "")).lower() == "true":
             facts.append((t("pack.filed"), _e(t("pack.filed_yes"))))
         totals = record.get("totals")
@@ -189,7 +190,8 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
         history = [h for h in record.get("history") or [] if isinstance(h, Mapping)]
         if history:
             facts.append((t("pack.history"), "<br>".join(
-                _e(" ".join(str(h[k]) for k in ("event", "on", "by", "reason") if h.get(k))) for h in history)))
+                _e(" ".join(_said(k, h[k], lang) for k in ("event", "on", "by", "reason") if h.get(k)))
+                for h in history)))
 
     tb_ok, bs_ok = bool(trial.meta["balanced"]), bool(sheet.meta["balanced"])
     checklist = record.get("checklist") or []
@@ -246,20 +248,35 @@ def close_pack_html(book: Book, period: str, close_record: Mapping[str, Any] | N
               f'<section id="trial-balance" class="pagebreak"><h2>{_e(t("pack.trial_balance"))}</h2>',
               f'<p class="note">{_e(t("pack.tb_note", day=day_text(as_of, lang)))}</p>',
               table_html(trial), "</section>",
-              *_statutory_sections(book, period),
+              *_statutory_sections(book, period, lang),
               (f'<footer><p class="note">{_e(t("pack.footer", company=book.settings.name))} '
                f'<span class="hash">{_e(seal) if seal else _e(t("pack.not_sealed"))}</span></p></footer>'),
               "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
 
-def _statutory_sections(book: Book, period: str) -> list[str]:
+def _said(field: str, value: Any, lang: str) -> str:
+    """A close record's value for people: its state and history events in `lang`, its dates said as
+    people say them; who closed and why as written."""
+    word = str(value)
+    if field in ("status", "event") and f"{'state' if field == 'status' else 'event'}.{word}" in CATALOGUE:
+        return text(f"{'state' if field == 'status' else 'event'}.{word}", lang)
+    if field in ("closed_on", "on"):
+        try:
+            return day_text(date.fromisoformat(word), lang)
+        except ValueError:
+            return word
+    return word
+
+
+def _statutory_sections(book: Book, period: str, lang: str = "en") -> list[str]:
     """Books that file in Türkiye ([statutory] tax_id): the month's VAT return and Ba-Bs forms."""
     if not book.settings.statutory.tax_id or len(period) != 7:
         return []
 
     out = []
-    for anchor, table in (("vat-return", build_vat_return(book, period)), ("ba-bs", build_babs(book, period))):
+    for anchor, table in (("vat-return", in_language(build_vat_return(book, period), lang)),
+                          ("ba-bs", in_language(build_babs(book, period), lang))):
         out += [f'<section id="{anchor}" class="pagebreak"><h2>{_e(table.title)}</h2>', table_html(table), "</section>"]
     return out
 

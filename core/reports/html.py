@@ -444,14 +444,15 @@ def flows_svg(series: Mapping[str, Any], dec: int = 2, lang: str = "en") -> str:
     axis = _Axis(rev + exp + mar, top, bottom - top)
     slot = (right - left) // max(1, len(months))
     bar = max(2, slot * 3 // 10)
-    out = [_svg_open(width, height, f"Revenue, expenses and margin by month, {cur}"), *_grid(axis, left, right, dec)]
+    out = [_svg_open(width, height, text("pack.flows_caption", lang, cur=cur)), *_grid(axis, left, right, dec)]
+    said = {"revenue": text("chart.revenue", lang), "expense": text("chart.expenses", lang)}
     zero = axis.y(0)
     line: list[tuple[int, int]] = []
     for i, month in enumerate(months):
         x0 = left + i * slot + (slot - 2 * bar - 4) // 2
         for j, (key, vals) in enumerate((("revenue", rev), ("expense", exp))):
             y = axis.y(vals[i])
-            label = f"{month} {key} {money_text(series[key][i])} {cur}"
+            label = f"{month} {said[key]} {money_text(series[key][i])} {cur}"
             out.append(f'<rect x="{x0 + j * (bar + 4)}" y="{min(y, zero)}" width="{bar}" height="{abs(zero - y)}" '
                        f'fill="{COLOURS[key]}"><title>{_e(label)}</title></rect>')
         cx = left + i * slot + slot // 2
@@ -459,7 +460,7 @@ def flows_svg(series: Mapping[str, Any], dec: int = 2, lang: str = "en") -> str:
         out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(month, lang))}</text>')
     out.append(_polyline(line, COLOURS["margin"]))
     for i, (cx, cy) in enumerate(line):
-        label = f"{months[i]} margin {money_text(series['margin'][i])} {cur}"
+        label = f"{months[i]} {text('chart.margin', lang)} {money_text(series['margin'][i])} {cur}"
         out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["margin"]}">'
                    f'<title>{_e(label)}</title></circle>')
     out += _legend(((text("chart.revenue", lang), COLOURS["revenue"], "box"),
@@ -477,7 +478,7 @@ def cash_svg(series: Mapping[str, Any], dec: int = 2, lang: str = "en") -> str:
     cash = [_minor(v, dec) for v in series["cash"]]
     axis = _Axis(cash, top, bottom - top)
     slot = (right - left) // max(1, len(months))
-    out = [_svg_open(width, height, f"Cash and bank balance at month end, {cur}"), *_grid(axis, left, right, dec)]
+    out = [_svg_open(width, height, text("pack.cash_caption", lang, cur=cur)), *_grid(axis, left, right, dec)]
     points = [(left + i * slot + slot // 2, axis.y(v)) for i, v in enumerate(cash)]
     if points:
         zero = axis.y(0)
@@ -485,7 +486,7 @@ def cash_svg(series: Mapping[str, Any], dec: int = 2, lang: str = "en") -> str:
         out.append(f'<polygon points="{area}" fill="{COLOURS["cash"]}" fill-opacity="0.12" stroke="none"/>')
         out.append(_polyline(points, COLOURS["cash"]))
     for i, (cx, cy) in enumerate(points):
-        label = f"{months[i]} cash and bank {money_text(series['cash'][i])} {cur}"
+        label = f"{months[i]} {text('chart.cash', lang)} {money_text(series['cash'][i])} {cur}"
         out.append(f'<circle cx="{cx}" cy="{cy}" r="3.5" fill="{COLOURS["cash"]}"><title>{_e(label)}</title></circle>')
         out.append(f'<text x="{cx}" y="{bottom + 18}" text-anchor="middle">{_e(_month_label(months[i], lang))}</text>')
     out += _legend(((text("chart.cash", lang), COLOURS["cash"], "line"),), left, 18)

@@ -14,6 +14,7 @@ import polars as pl
 
 from core.model.records import Book
 from core.model.money import from_minor
+from core.model.i18n import text
 from core.ledger.period import Span
 from core.reports import Column, Scope, Table
 
@@ -107,10 +108,11 @@ def left_out(book: Book, problems: list) -> list:
                   key=lambda p: p.sort_key())
 
 
-def blocks_as_text(blocks: list[Block], base: str) -> str:
+def blocks_as_text(blocks: list[Block], base: str, lang: str = "en") -> str:
+    """The blocks as hledger prints a journal; the words kebir adds (`(from PO-0023)`) in `lang`."""
     out = []
     for b in blocks:
-        src = f"  (from {b.source})" if b.source and b.source != b.id else ""
+        src = f"  ({text('journal.from', lang, id=b.source)})" if b.source and b.source != b.id else ""
         out.append(f"{b.date} {b.id}  {b.memo or ''}{src}  ; {b.where}")
         for ln in b.lines:
             side = f"{ln.debit:>14,.2f}" + " " * 15 if ln.debit else " " * 15 + f"{ln.credit:>14,.2f}"

@@ -137,16 +137,9 @@ def crm_kpis(f: dict[str, Any], revenue: int, cost: int) -> dict[str, Decimal | 
 MONEY_INPUTS = frozenset({"revenue", "cost_of_sales", "receivable", "credit_sales", "payable", "credit_purchases",
                           "opening_stock", "closing_stock", "customer_revenue"})
 
-LABELS = (
-    ("revenue", "Revenue (net sales)", "money"), ("revenue_growth_pct", "Revenue growth %", "pct"),
-    ("cost_of_sales", "Cost of sales", "money"), ("gross_margin_pct", "Gross margin %", "pct"),
-    ("food_cost_pct", "Food cost %", "pct"), ("dso_days", "DSO on credit sales (days)", "pct"),
-    ("dpo_days", "DPO (days)", "pct"), ("inventory_turnover", "Inventory turnover (times)", "pct"),
-    ("days_of_inventory", "Days of inventory", "pct"),
-    ("active_customers", "Active customers (invoiced)", "pct"), ("new_customers", "New customers", "pct"),
-    ("churn_pct", "Customer churn %", "pct"), ("clv", "Customer lifetime value", "money"),
-    ("cac", "Acquisition cost per new customer", "money"),
-)
+# The KPIs in the order the report lists them; their names are the catalogue's `kpi.<id>` (core/model/i18n.py).
+KPIS = ("revenue", "revenue_growth_pct", "cost_of_sales", "gross_margin_pct", "food_cost_pct", "dso_days", "dpo_days",
+        "inventory_turnover", "days_of_inventory", "active_customers", "new_customers", "churn_pct", "clv", "cac")
 
 
 def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope = Scope(),
@@ -171,7 +164,7 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
         return from_minor(f[key], dec) if key in ("revenue", "cost_of_sales") else k[key]
 
     rows: list[tuple[Any, ...]] = []
-    for key, _label, _kind in LABELS:
+    for key in KPIS:
         a, b = value(key, f_now, k_now), value(key, f_before, k_before)
         change = None if a is None or b is None else a - b
         rows.append((key, text(f"kpi.{key}", "en"), a, b, change))

@@ -89,6 +89,44 @@ def _field(name: str, value: str, lang: str) -> str:
     return say_dates(value, lang)
 
 
+def stage_text(stage: str, lang: str) -> str:
+    """A CRM deal stage (lead, qualified, proposal, negotiation, won, lost) in `lang`; any other word
+    as it is. csv and json keep the stage ids."""
+    key = f"stage.{stage}"
+    return text(key, lang) if key in CATALOGUE else stage
+
+
+# What each field of a `memo.*` pattern may hold: a memo is matched whole, its fields kept as written.
+_MEMO_FIELDS = {"period": r"\d{4}(?:-\d{2})?", "year": r"\d{4}", "day": r"\d{4}-\d{2}-\d{2}", "cur": r"[A-Z]{3}",
+                "rate": r"\d+(?:\.\d+)?", "amount": r"-?\d+(?:\.\d+)?", "q": r"\d", "n": r"\d+", "y": r"\d+",
+                "m": r"\d+", "id": r"\S+", "text": r".+"}
+
+
+@lru_cache(maxsize=None)
+def _memo_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for key, (en, tr) in CATALOGUE.items():
+        if key.startswith("memo."):
+            parts = re.split(r"(\{[a-z]+\})", en)
+            rx = "".join(f"(?P<{p[1:-1]}>{_MEMO_FIELDS[p[1:-1]]})" if p.startswith("{") else re.escape(p)
+                         for p in parts)
+            out.append((re.compile(rx + r"\Z"), tr))
+    return tuple(out)
+
+
+def memo_text(memo: str | None, lang: str) -> str | None:
+    """A memo the close writes (core/close: `Depreciation 2025-01`, `output VAT offset` ...) in `lang`,
+    its ids, periods, dates and amounts kept as written; a memo of another shape (one a person typed)
+    stays as it is. The close calls this once, when it writes the entry: the memo is data from then on."""
+    if lang == "en" or not memo:
+        return memo
+    for rx, tr in _memo_patterns():
+        m = rx.match(memo)
+        if m is not None:
+            return tr.format(**m.groupdict())
+    return memo
+
+
 def in_language(table: Table, lang: str) -> Table:
     """`table` with its title, column headings and row labels in `lang` (English: unchanged)."""
     if lang == "en":
@@ -105,6 +143,15 @@ def in_language(table: Table, lang: str) -> Table:
         k = keys.index("kind")
         rows = tuple(tuple(text(f"cust.kind.{v}", lang) if i == k and f"cust.kind.{v}" in CATALOGUE else v
                            for i, v in enumerate(r)) for r in rows)
+    if table.name == "vat-return" and "account" in keys:    # the tie-out row says whether the month is closed
+        k = keys.index("account")
+        said = {"closed": text("vat.closed", lang), "not closed": text("vat.not_closed", lang)}
+        rows = tuple(tuple(said.get(v, v) if i == k and isinstance(v, str) else v for i, v in enumerate(r))
+                     for r in rows)
+    if table.name == "customer" and "status" in keys:    # a deal's stage (lead, won ...) beside its row
+        k = keys.index("status")
+        rows = tuple(tuple(stage_text(v, lang) if i == k and isinstance(v, str) else v for i, v in enumerate(r))
+                     for r in rows)
     labels = [i for i, key in enumerate(keys) if key in LABELS]
     if labels:
         rows = tuple(tuple(say(v, lang, "row.") if i in labels and isinstance(v, str) else v
