@@ -79,10 +79,11 @@ def derived_change(book: Book, period: str, stored: dict[str, str]) -> DerivedCh
 
 
 def name_some(ids: tuple[str, ...], limit: int = 10) -> str:
-    """`A, B, C` or `A, B, ... and 4,058 more`: a list a person can read in a message or a memo."""
+    """`A, B, C` or `A, B, ... (+4,058)`: a list a person can read in a message or a memo, in any
+    language (a memo is written once, in the books' language)."""
     if len(ids) <= limit:
         return ", ".join(ids)
-    return f"{', '.join(ids[:limit])} and {len(ids) - limit:,} more"
+    return f"{', '.join(ids[:limit])} ... (+{len(ids) - limit:,})"
 
 
 def pending_changes(book: Book, before: str | None = None) -> list[DerivedChange]:

@@ -7,12 +7,14 @@ JSON keys, CSV column ids, statement line ids (`line`) and check ids stay the sa
 language, so a script reads a Turkish report as it reads an English one.
 
 The language is books.toml `[company] language` ("tr" or "en"), or `--lang`; English when neither
-says. This module imports nothing of kebir (it is on the ground floor, with core/ledger/period.py).
+says. This module imports only its part for the close (core/model/i18n_close.py).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from core.model.i18n_close import CLOSE
 
 LANGUAGES = ("en", "tr")
 DEFAULT = "en"
@@ -553,137 +555,8 @@ def known(key: str) -> bool:
     return key in CATALOGUE
 
 
-# The close, said to people: the entries it writes (their memos are data, written once in the books'
-# language at the close: core.reports.speak.memo_text), the checklist details it adds, the close
-# record's states and events, the terminal's lines and the progress bar. Fields in {braces} are kept
-# as written (ids, periods, dates, amounts); see docs/reports.md "The language of the close".
-CATALOGUE.update({
-    "memo.dep": ("Depreciation {period}", "{period} amortismanı"),
-    "memo.dep_asset": ("Depreciation {id} {period}", "{id} {period} amortismanı"),
-    "memo.disposal": ("Disposal {id} {text}", "{id} {text} elden çıkarılması"),
-    "memo.accruals": ("Accruals and prepayments {period}", "{period} dönemsellik kayıtları"),
-    "memo.prepayment": ("Prepayment {id} {period}", "Peşin ödenmiş gider {id} {period}"),
-    "memo.accrual": ("Accrual {id} {period}", "Gider tahakkuku {id} {period}"),
-    "memo.deferred_income": ("Deferred income {id} {period}", "Ertelenmiş gelir {id} {period}"),
-    "memo.fx": ("FX revaluation {period}", "{period} kur değerlemesi"),
-    "memo.fx_rate": ("{cur} at {rate} on {day}", "{cur} {day} kuru {rate}"),
-    "memo.fx_gain": ("unrealized exchange gain, {text}", "gerçekleşmemiş kur farkı kârı, {text}"),
-    "memo.fx_loss": ("unrealized exchange loss, {text}", "gerçekleşmemiş kur farkı zararı, {text}"),
-    "memo.vat": ("VAT offset {period}", "{period} KDV mahsubu"),
-    "memo.vat_output": ("output VAT offset", "hesaplanan KDV mahsubu"),
-    "memo.vat_input": ("input VAT offset", "indirilecek KDV mahsubu"),
-    "memo.vat_payable": ("VAT payable", "ödenecek KDV"),
-    "memo.vat_carried": ("VAT carried forward", "sonraki döneme devreden KDV"),
-    "memo.counts": ("Stock count differences {period}", "{period} sayım farkları"),
-    "memo.clear_shortage": ("clear count shortage", "sayım noksanının kapatılması"),
-    "memo.clear_surplus": ("clear count surplus", "sayım fazlasının kapatılması"),
-    "memo.shortage": ("count shortage", "sayım noksanı"),
-    "memo.surplus": ("count surplus", "sayım fazlası"),
-    "memo.shortage_charged": ("count shortage charged to {id}", "sayım noksanı, {id} adına"),
-    "memo.surplus_charged": ("count surplus charged to {id}", "sayım fazlası, {id} adına"),
-    "memo.ye_ifrs": ("Year-end close {year}: result to retained earnings",
-                     "{year} yıl sonu kapanışı: sonuç geçmiş yıllar kârlarına"),
-    "memo.to_retained": ("close to retained earnings", "geçmiş yıllar kârlarına kapanış"),
-    "memo.result_year": ("result of the year", "yılın sonucu"),
-    "memo.reflection": ("7/A reflection {period}", "{period} 7/A yansıtma kaydı"),
-    "memo.reflection_of": ("reflection of {id}", "{id} yansıtması"),
-    "memo.close_7a": ("close 7/A against its reflection", "7/A hesabının yansıtma hesabıyla kapatılması"),
-    "memo.not_reflected": ("7/A not reflected", "yansıtılmamış 7/A"),
-    "memo.to_690": ("close to 690", "690 hesabına kapanış"),
-    "memo.result_period": ("result of the period", "dönem sonucu"),
-    "memo.is_to_690": ("Income statement to 690, {year}", "Gelir tablosu hesaplarının 690 hesabına devri, {year}"),
-    "memo.tax": ("Corporate tax provision {year} at {rate}%", "{year} kurumlar vergisi karşılığı (%{rate})"),
-    "memo.tax_expense": ("corporate tax", "kurumlar vergisi"),
-    "memo.tax_payable": ("corporate tax payable", "ödenecek kurumlar vergisi"),
-    "memo.690_692": ("690 to 692", "690 hesabından 692 hesabına"),
-    "memo.691_692": ("691 to 692", "691 hesabından 692 hesabına"),
-    "memo.net_result": ("net result", "dönem net sonucu"),
-    "memo.to_692": ("690 and 691 to 692, {year}", "690 ve 691 hesaplarının 692 hesabına devri, {year}"),
-    "memo.net_to": ("Net result {year} to {id}", "{year} dönem net sonucu {id} hesabına"),
-    "memo.close_692": ("close 692", "692 hesabının kapatılması"),
-    "memo.net_year": ("net result of the year", "yılın net sonucu"),
-    "memo.doubtful_age": ("Doubtful receivables {year} (over {n} days past due)",
-                          "{year} şüpheli alacakları (vadesini {n} günden fazla geçen)"),
-    "memo.over_days": ("receivables over {n} days past due", "vadesini {n} günden fazla geçen alacaklar"),
-    "memo.allowance": ("allowance for doubtful receivables", "şüpheli alacak karşılığı"),
-    "memo.doubtful": ("Doubtful receivables {year} (VUK 323)", "{year} şüpheli alacakları (VUK 323)"),
-    "memo.legal": ("receivable in legal follow-up", "kanuni takipteki alacak"),
-    "memo.to_doubtful": ("to doubtful receivables", "şüpheli alacaklara"),
-    "memo.doubtful_323": ("doubtful receivable (VUK 323)", "şüpheli alacak (VUK 323)"),
-    "memo.provision_doubtful": ("provision for doubtful receivable", "şüpheli alacak karşılığı ayrıldı"),
-    "memo.rediscount": ("Rediscount of notes {year} (VUK 281, 285)", "{year} senet reeskontu (VUK 281, 285)"),
-    "memo.rediscount_to": ("rediscount to {day} at {rate}%", "{day} vadesine %{rate} reeskont"),
-    "memo.severance_years": ("severance: {y} years {m} months {n} days", "kıdem: {y} yıl {m} ay {n} gün"),
-    "memo.severance_leg": ("severance provision", "kıdem tazminatı karşılığı"),
-    "memo.leave_days": ("unused leave: {n} days", "kullanılmayan izin: {n} gün"),
-    "memo.leave_leg": ("unused leave provision", "kullanılmayan izin karşılığı"),
-    "memo.severance": ("Severance provision {year}", "{year} kıdem tazminatı karşılığı"),
-    "memo.leave": ("Unused leave provision {year}", "{year} kullanılmayan izin karşılığı"),
-    "memo.gv": ("Provisional tax Q{q} {year}: base {amount}", "{year} {q}. dönem geçici vergisi: matrah {amount}"),
-    "memo.gv_leg": ("provisional tax Q{q}", "{q}. dönem geçici vergisi"),
-    "memo.gv_payable": ("provisional tax payable", "ödenecek geçici vergi"),
-    "memo.gv_offset": ("Provisional tax offset against the corporate tax {year}",
-                       "{year} geçici vergisinin kurumlar vergisinden mahsubu"),
-    "memo.gv_paid": ("provisional tax paid in the year", "yıl içinde ödenen geçici vergi"),
-    "memo.gv_against": ("offset against the corporate tax", "kurumlar vergisinden mahsup"),
-    "memo.due_from": ("due {day}: from {id}", "vade {day}: {id} hesabından"),
-    "memo.due_to": ("due {day}: to {id}", "vade {day}: {id} hesabına"),
-    "memo.reclass": ("Long-term items due within a year {year}",
-                     "{year} bir yıl içinde vadesi gelen uzun vadeli kalemler"),
-    "memo.derivation": ("derivation of {period} changed", "{period} türetilmiş kayıtları değişti"),
-    "memo.correction": ("Correction of the postings derived in closed period {period}: {text}",
-                        "Kapalı {period} döneminde türetilmiş kayıtların düzeltmesi: {text}"),
-    # checklist details the close adds (core/close/plan.py, yearend.py, counts.py, the asset and VAT tie-outs)
-    "detail.assets_agree": ("cost {cost}, accumulated depreciation {accumulated} agree",
-                            "maliyet {cost}, birikmiş amortisman {accumulated} uyumlu"),
-    "detail.assets_off": ("{code} {books}, register {register}", "{code} {books}, demirbaş kaydı {register}"),
-    "detail.no_assets": ("no fixed assets", "duran varlık yok"),
-    "detail.vat_payable": ("KDV-1 payable {want} {sep} VAT offset {account} {got}",
-                           "KDV-1 ödenecek {want} {sep} KDV mahsubu {account} {got}"),
-    "detail.vat_carried": ("KDV-1 carried forward {want} {sep} VAT offset {account} {got}",
-                           "KDV-1 devreden {want} {sep} KDV mahsubu {account} {got}"),
-    "detail.vat_but": ("but", "ama"),
-    "detail.gap": (" (months before {period} not closed: --allow-gap)",
-                   " ({period} öncesindeki aylar kapalı değil: --allow-gap)"),
-    "detail.counts_clear": ("197/397 hold nothing at year end", "197/397 yıl sonunda bakiye vermiyor"),
-    "detail.counts_left": ("still pending at year end: {text}", "yıl sonunda bekleyen: {text}"),
-    "detail.counts_hint": ("set [close] count_differences in books.toml (docs/close.md, Count differences)",
-                           "books.toml [close] count_differences ayarını yapın (docs/close.md, Count differences)"),
-    "detail.proposed": ("proposed: {text}", "önerilen: {text}"),
-    "detail.accepted": ("accepted: {text}", "kabul edilen: {text}"),
-    "detail.not_posted_provisions": ("not posted (--no-provisions): {text}", "kaydedilmedi (--no-provisions): {text}"),
-    "detail.provisions_hint": ("post them with --accept-provisions or close without them with --no-provisions",
-                               "--accept-provisions ile kaydedin ya da --no-provisions ile onlarsız kapatın"),
-    "detail.empty": ("{period} has no documents, no sales and no bank lines", "{period} döneminde belge, satış ve "
-                     "banka hareketi yok"),
-    "detail.empty_before": ("{period} had {n} documents, {sales} Z-report rows, {bank} bank lines (--allow-empty)",
-                            "{period}: {n} belge, {sales} Z raporu satırı, {bank} banka hareketi (--allow-empty)"),
-    # the close record's state and history, as the close pack shows them
-    "state.closed": ("closed", "kapalı"),
-    "state.reopened": ("reopened", "yeniden açık"),
-    "event.closed": ("closed", "kapatıldı"),
-    "event.reopened": ("reopened", "yeniden açıldı"),
-    "event.filed": ("filed", "beyan edildi"),
-    # the terminal's lines around the close, and the progress bar
-    "close.would_write": ("would write {n} file(s): {files}; --diff shows the whole diff",
-                          "{n} dosya yazılacak: {files}; tüm fark için --diff"),
-    "close.new": ("new", "yeni"),
-    "close.delete": ("delete", "silinecek"),
-    "close.pack": ("close pack: {path}", "kapanış dosyası: {path}"),
-    "close.tagged": ("tagged {name} (push it with git push --follow-tags)",
-                     "{name} etiketlendi (göndermek için: git push --follow-tags)"),
-    "close.marked_filed": ("{period} marked as filed", "{period} beyan edildi olarak işaretlendi"),
-    "close.already": ("{period} is already closed (kebir reopen {period} --reason ...)",
-                      "{period} zaten kapalı (kebir reopen {period} --reason ...)"),
-    "close.failed": ("{period} not closed: a check failed", "{period} kapatılmadı: bir kontrol başarısız"),
-    "close.errors": ("cannot close {period}: the books have errors", "{period} kapatılamıyor: defterlerde hata var"),
-    "cli.books": ("books {path}", "defterler: {path}"),
-    "progress.closing": ("Closing {period}: checks, generated entries, seal ...",
-                         "{period} kapanışı: kontroller, kapanış kayıtları, mühür ..."),
-    "progress.reading": ("Reading the books in {path} ...", "{path} defterleri okunuyor ..."),
-    "progress.Reading the books": ("Reading the books", "Defterler okunuyor"),
-    "progress.Reading the tables": ("Reading the tables", "Tablolar okunuyor"),
-})
+# The close, said to people (core/model/i18n_close.py).
+CATALOGUE.update(CLOSE)
 
 # The statutory forms' tables (core/reports/vat_return.py, babs.py) as the close pack and their reports show them.
 CATALOGUE.update({
