@@ -399,22 +399,32 @@ def kpi_report(
     location: LocationOpt = None,
     churn_months: Annotated[int, typer.Option("--churn-months", min=1, help="Months without an invoice after "
                                               "which a customer is lost (docs/kpi.md).")] = 12,
+    by: Annotated[Optional[str], typer.Option("--by", help="location: revenue, cost of sales, labour and prime "
+                                              "cost per month and location instead (docs/kpi.md).")] = None,
     lang: LangOpt = None,
     fmt: OutFormatOpt = None,
     output: OutputOpt = None,
     csv_dialect: CsvDialectOpt = None,
 ) -> None:
-    """Key figures: revenue growth, gross margin, food cost, DSO, DPO, inventory turnover.
+    """Key figures: revenue growth, gross margin, food cost, labour and prime cost, DSO, DPO, inventory turnover.
 
     \b
     Examples:
       kebir report kpi --books ledger-data -p 2025Q4
       kebir report kpi --books ledger-data -p 2025-12 --compare last-year --format json
+      kebir report kpi --books ledger-data -p 2025Q1 --by location
     """
-    from core.reports.kpi import build_kpi  # lazy: only its command needs it (kebir start-up)
+    from core.reports.kpi import build_kpi, build_prime_cost  # lazy: only its command needs it (kebir start-up)
 
+    if by not in (None, "location"):
+        raise usage("--by takes location")
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
+    if by == "location":
+        show(build(build_prime_cost, book, build(columns.bounded, span, book), scope=Scope(location=location)),
+             fmt, output, csv_dialect, report_language(book, lang))
+        warn_errors(problems)
+        return
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
                churn_months=churn_months), fmt, output, csv_dialect, report_language(book, lang))
     warn_errors(problems)
