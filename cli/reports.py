@@ -363,7 +363,8 @@ def stock_report(
 
 @report_app.command("sales")
 def sales_report(
-    by: Annotated[str, typer.Option("--by", help="customer, item, rep, location or month.")] = "customer",
+    by: Annotated[str, typer.Option("--by", help="customer, item, rep, location, month or daypart (covers and "
+                                    "spend per cover from the Z-reports).")] = "customer",
     books: BooksOpt = None,
     period: PeriodOpt = None,
     begin: BeginOpt = None,
@@ -377,14 +378,24 @@ def sales_report(
 ) -> None:
     """Net sales by customer, item, rep, location or month, with returns and each line's share.
 
+    `--by daypart` reads the tills instead: net sales, covers, spend per cover and per seat-hour by
+    location and daypart (docs/reports.md, "Covers and dayparts").
+
     \b
     Examples:
       kebir report sales --books ledger-data -p 2025 --by customer --top 10
       kebir report sales --books ledger-data -p 2025 --by month --format html -o sales.html
+      kebir report sales --books ledger-data -p 2025-06 --by daypart --location KDK
     """
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
+    if by == "daypart":
+        from core.reports.covers import build_covers  # lazy: only this view needs it (kebir start-up)
+
+        show(build(build_covers, book, span, location=location), fmt, output, csv_dialect)
+        warn_errors(problems)
+        return
     show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output, csv_dialect)
     warn_errors(problems)
 

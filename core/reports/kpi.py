@@ -153,7 +153,8 @@ def crm_kpis(f: dict[str, Any], revenue: int, cost: int) -> dict[str, Decimal | 
             "churn_pct": churn, "clv_minor": clv, "cac": cac}
 
 
-MONEY_INPUTS = frozenset({"revenue", "cost_of_sales", "labour_cost", "prime_cost", "receivable", "credit_sales", "payable", "credit_purchases",
+MONEY_INPUTS = frozenset({"revenue", "cost_of_sales", "labour_cost", "prime_cost", "receivable", "credit_sales",
+                          "payable", "credit_purchases",
                           "opening_stock", "closing_stock", "customer_revenue"})
 
 LABELS = (
