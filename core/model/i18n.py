@@ -225,7 +225,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.recipe_cost": ("Recipe cost on {day}", "{day} itibarıyla reçete maliyeti"),
     "report.usage": ("Theoretical vs actual usage, {period}", "Teorik ve gerçek kullanım, {period}"),
     "report.waste": ("Waste by {by}, {period}", "Fire ({by}), {period}"),
-    "report.sales_daypart": ("Sales by daypart and covers, {period}", "Öğün ve kişi başına satışlar, {period}"),
+    "report.sales_daypart": ("Covers and sales by daypart, {period}", "Öğünlere göre kişi sayısı ve satışlar, {period}"),
     "report.prime_cost": ("Labour and prime cost by location and month, {period}",
                           "Şube ve aya göre personel ve ana maliyet, {period}"),
     "report.plan_purchases": ("Suggested purchases for {start} .. {last}", "Önerilen satın almalar, {start} .. {last}"),

@@ -99,7 +99,7 @@ def build_covers(book: Book, span: Span = Span(), *, location: str | None = None
               _money(Fraction(t_net_c, t_covers), dec) if t_covers else None,
               Decimal(t_sh.numerator) / t_sh.denominator if t_sh else None,
               _money(t_net_sh / t_sh, dec) if t_sh else None)
-    return Table("sales-daypart", f"Sales by daypart and covers, {span.label()}", COLUMNS, tuple(rows), totals,
+    return Table("sales-daypart", f"Covers and sales by daypart, {span.label()}", COLUMNS, tuple(rows), totals,
                  {"currency": book.base, "company": book.settings.name, "by": "daypart",
                   "begin": str(span.begin or ""), "end": str(span.end or ""),
                   **({"location": location} if location else {})})
