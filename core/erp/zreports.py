@@ -1,8 +1,9 @@
 """Daily sales summaries (Z-reports) per location, and the entry each one derives.
 
 One entry per location and day, id `Z-LOC-YYYY-MM-DD`: revenue per item (the item's or the
-location's sales account; an item's rows of several dayparts make one leg, in the order first met), output VAT per rate computed on that day's net total at the rate and
-rounded half-up (as the till prints it), and the tenders: cash to the location's cash account,
+location's sales account; an item's rows of several dayparts make one leg, in the order first
+met), output VAT per rate computed on that day's net total at the rate and rounded half-up (as the
+till prints it), and the tenders: cash to the location's cash account,
 card to the card receivable that the bank's settlement later clears, meal vouchers to their
 receivable. The tenders must equal net plus VAT to the kuruş (E054 otherwise).
 """
