@@ -240,6 +240,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "by.rep": ("rep", "satış temsilcisine göre"),
     "by.location": ("location", "şubeye göre"),
     "by.month": ("month", "aylara göre"),
+    "by.reason": ("reason", "nedene göre"),
     # column headings of those reports, by the words the builders write
     "head.account": ("Account", "Hesap"),
     "head.activity": ("Activity", "Aktivite"),
@@ -367,6 +368,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "row.negotiation": ("negotiation", "pazarlık"),
     "row.won": ("won", "kazanıldı"),
     "row.lost": ("lost", "kaybedildi"),
+    # capitalised: the lower-case words are common in memos and subjects a Turkish page may show
+    "daypart.breakfast": ("Breakfast", "Kahvaltı"),
+    "daypart.lunch": ("Lunch", "Öğle"),
+    "daypart.dinner": ("Dinner", "Akşam"),
+    "daypart.late": ("Late night", "Gece"),
     "row.cash_at": ("Cash at {day}", "{day} itibarıyla nakit"),
     # key figures, by their ids (the `kpi` column keeps the id)
     "kpi.revenue": ("Revenue (net sales)", "Hasılat (net satışlar)"),
