@@ -1,6 +1,6 @@
-"""`kebir report recipe-cost`, `menu`, `supplier-prices`, `usage` and `kebir plan purchases`
+"""`kebir report recipe-cost`, `menu`, `supplier-prices`, `usage`, `waste` and `kebir plan purchases`
 (core/erp/production.py, core/reports/planning.py, core/reports/recipe_cost.py, core/reports/menu.py,
-core/reports/supplier_prices.py, core/reports/usage.py)."""
+core/reports/supplier_prices.py, core/reports/usage.py, core/reports/waste.py)."""
 
 from __future__ import annotations
 
@@ -163,6 +163,38 @@ def register(app: typer.Typer, report_app: typer.Typer) -> None:
         _root, book, problems = open_books(books)
         show(build(build_usage, book, span, location=location, item=item, only_recipes=not every_item), fmt,
               output, csv_dialect, lang=book_language(book))
+        warn_errors(problems)
+
+    @report_app.command("waste", rich_help_panel="Reports")
+    def waste_report(
+        books: BooksOpt = None,
+        period: PeriodOpt = None,
+        begin: BeginOpt = None,
+        end: EndOpt = None,
+        by: Annotated[str, typer.Option("--by", help="reason, item or location.")] = "reason",
+        location: LocOpt = None,
+        fmt: OutFormatOpt = None,
+        output: OutputOpt = None,
+        csv_dialect: CsvDialectOpt = None,
+    ) -> None:
+        """Waste by reason, item or location, valued as the stock ledger booked it.
+
+        Reasons are stock/reasons.yaml's; a waste move names one in its `reason` column
+        (docs/production.md, "Waste by reason").
+
+        \b
+        Examples:
+          kebir report waste --books ledger-data -p 2025-09
+          kebir report waste --books ledger-data -p 2025Q3 --by item --location BSK --format csv
+        """
+        from core.reports.waste import BY, build_waste  # lazy: only its command needs it (kebir start-up)
+
+        if by not in BY:
+            raise usage(f"--by takes one of {', '.join(BY)}")
+        span = span_of(period, begin, end)
+        _root, book, problems = open_books(books)
+        show(build(build_waste, book, span, by, location=location), fmt, output, csv_dialect,
+             lang=book_language(book))
         warn_errors(problems)
 
     @plan_app.command("purchases", rich_help_panel="Daily")

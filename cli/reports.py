@@ -370,7 +370,8 @@ def stock_report(
 
 @report_app.command("sales")
 def sales_report(
-    by: Annotated[str, typer.Option("--by", help="customer, item, rep, location or month.")] = "customer",
+    by: Annotated[str, typer.Option("--by", help="customer, item, rep, location, month or daypart (covers and "
+                                    "spend per cover from the Z-reports).")] = "customer",
     books: BooksOpt = None,
     period: PeriodOpt = None,
     begin: BeginOpt = None,
@@ -384,14 +385,25 @@ def sales_report(
 ) -> None:
     """Net sales by customer, item, rep, location or month, with returns and each line's share.
 
+    `--by daypart` reads the tills instead: net sales, covers, spend per cover and per seat-hour by
+    location and daypart (docs/reports.md, "Covers and dayparts").
+
     \b
     Examples:
       kebir report sales --books ledger-data -p 2025 --by customer --top 10
       kebir report sales --books ledger-data -p 2025 --by month --format html -o sales.html
+      kebir report sales --books ledger-data -p 2025-06 --by daypart --location KDK
     """
 
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
+    if by == "daypart":
+        from core.reports.covers import build_covers  # lazy: only this view needs it (kebir start-up)
+
+        show(build(build_covers, book, span, location=location), fmt, output, csv_dialect,
+             lang=book_language(book))
+        warn_errors(problems)
+        return
     show(build(build_sales, book, by, span, scope=Scope(location=location), top=top), fmt, output, csv_dialect,
          lang=book_language(book))
     warn_errors(problems)
@@ -407,22 +419,32 @@ def kpi_report(
     location: LocationOpt = None,
     churn_months: Annotated[int, typer.Option("--churn-months", min=1, help="Months without an invoice after "
                                               "which a customer is lost (docs/kpi.md).")] = 12,
+    by: Annotated[Optional[str], typer.Option("--by", help="location: revenue, cost of sales, labour and prime "
+                                              "cost per month and location instead (docs/kpi.md).")] = None,
     lang: LangOpt = None,
     fmt: OutFormatOpt = None,
     output: OutputOpt = None,
     csv_dialect: CsvDialectOpt = None,
 ) -> None:
-    """Key figures: revenue growth, gross margin, food cost, DSO, DPO, inventory turnover.
+    """Key figures: revenue growth, gross margin, food cost, labour and prime cost, DSO, DPO, inventory turnover.
 
     \b
     Examples:
       kebir report kpi --books ledger-data -p 2025Q4
       kebir report kpi --books ledger-data -p 2025-12 --compare last-year --format json
+      kebir report kpi --books ledger-data -p 2025Q1 --by location
     """
-    from core.reports.kpi import build_kpi  # lazy: only its command needs it (kebir start-up)
+    from core.reports.kpi import build_kpi, build_prime_cost  # lazy: only its command needs it (kebir start-up)
 
+    if by not in (None, "location"):
+        raise usage("--by takes location")
     span = span_of(period, begin, end)
     root, book, problems = open_books(books)
+    if by == "location":
+        show(build(build_prime_cost, book, build(columns.bounded, span, book), scope=Scope(location=location)),
+             fmt, output, csv_dialect, lang=report_language(book, lang))
+        warn_errors(problems)
+        return
     show(build(build_kpi, book, build(columns.bounded, span, book), against=compare, scope=Scope(location=location),
                churn_months=churn_months), fmt, output, csv_dialect,
          lang=report_language(book, lang))

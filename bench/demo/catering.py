@@ -186,6 +186,10 @@ class Menu:
         return thousandths(self.rec.output(self.rec.by_item[sauce]))
 
 
+DAYPARTS = ("lunch", "dinner", "late")     # the restaurants open for lunch; no breakfast
+COVER_CHARGE = "DSH-KUVER"
+
+
 @dataclass
 class Till:
     """One restaurant's day at the till: a Z-report."""
@@ -197,9 +201,24 @@ class Till:
     voucher: int = 0
 
     def rows(self) -> list[Record]:
+        """The day's covers per daypart, its sales split by daypart, then the tenders. The split has
+        its own random stream (seeded by location and day), so the rest of the demo is unchanged."""
         base = {"date": iso(self.day), "location": self.location}
-        out = [base | {"kind": "sale", "item": item, "quantity": str(portions), "net": money(net),
-                       "vat_rate": str(vat_pct)} for item, portions, net, vat_pct in self.sales]
+        rng = random.Random(f"daypart {self.location} {self.day}")
+        split = []
+        for item, portions, net, vat_pct in self.sales:
+            unit = net // portions
+            lunch = portions * rng.randint(25, 40) // 100
+            late = portions * rng.randint(0, 10) // 100
+            for part, n in (("lunch", lunch), ("dinner", portions - lunch - late), ("late", late)):
+                if n:
+                    split.append((part, item, n, n * unit, vat_pct))
+        covers = {part: n for part, item, n, _, _ in split if item == COVER_CHARGE}   # one kuver a guest
+        out = [base | {"kind": "covers", "daypart": part, "covers": str(covers[part])}
+               for part in DAYPARTS if covers.get(part)]
+        out += [base | {"kind": "sale", "item": item, "quantity": str(n), "net": money(part_net),
+                        "vat_rate": str(vat_pct), "daypart": part}
+                for part, item, n, part_net, vat_pct in split]
         out += [base | {"kind": "tender", "method": method, "amount": money(amount)}
                 for method, amount in (("cash", self.cash), ("card", self.card), ("voucher", self.voucher))]
         return out

@@ -88,7 +88,7 @@ from bench.demo.journals import OVEN_CUSTOMS, PASTA_MACHINE_DAY, PASTA_MACHINE_E
 from bench.demo.records import (
     account_records, books_toml, by_month, check_journal, check_orders, check_z_reports, einvoice_numbers,
     item_records, location_records, network_records, number_entries, number_moves, purchase_records, recipe_records,
-    run_records, supply_records, unit_records,
+    reason_records, run_records, supply_records, unit_records,
 )
 
 
@@ -282,6 +282,7 @@ def generate(out: Path, truth_path: Path | None) -> dict[str, int]:
     write_yaml(out, "stock/items.yaml", "items", item_records(contacts.supplier_ids))
     write_yaml(out, "stock/recipes.yaml", "recipes", recipe_records())
     write_yaml(out, "stock/units.yaml", "units", unit_records())
+    write_yaml(out, "stock/reasons.yaml", "reasons", reason_records())
     write_yaml(out, "stock/supply.yaml", "supply", supply_records(contacts.supplier_ids) + network_records())
     for month, records in by_month(run_records(sim.runs)).items():
         write_yaml(out, f"stock/production/{YEAR}/{YEAR}-{month:02d}.yaml", "production", records)

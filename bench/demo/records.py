@@ -162,9 +162,19 @@ def network_records() -> list[Record]:
     return out
 
 
+# the restaurants' seats and the opening hours of each daypart (revenue per seat-hour)
+SEATS = {"KDK": "110", "BSK": "130"}
+HOURS = {"lunch": "12:00-16:00", "dinner": "18:00-23:00", "late": "23:00-01:00"}
+
+
 def location_records() -> list[Record]:
-    return [{"id": i, "name": name, "kind": kind, "address": address, "accounts": dict(LOCATION_ACCOUNTS[i])}
-            for i, name, kind, address in LOCATIONS]
+    out = []
+    for i, name, kind, address in LOCATIONS:
+        rec: Record = {"id": i, "name": name, "kind": kind, "address": address, "accounts": dict(LOCATION_ACCOUNTS[i])}
+        if i in SEATS:
+            rec |= {"seats": SEATS[i], "hours": dict(HOURS)}
+        out.append(rec)
+    return out
 
 
 def number_moves(moves: list[Move]) -> list[Record]:
@@ -185,8 +195,22 @@ def number_moves(moves: list[Move]) -> list[Record]:
             row["document"] = m.document.id if isinstance(m.document, PurchaseOrder) else m.document
         if m.memo:
             row["memo"] = m.memo
+        if m.kind == "waste":
+            row["reason"] = WASTE_REASON_OF[m.memo]
         rows.append(row)
     return rows
+
+
+# stock/reasons.yaml, and the reason each of the simulation's waste memos is booked under
+REASONS = (("spoiled", "Bozulma"), ("dropped", "Servis sırasında düşürme"), ("returned", "Misafir iadesi"),
+           ("staff-meal", "Personel yemeği"), ("over-production", "Fazla üretim"),
+           ("quality", "Kalite kontrolünden geçmedi"), ("end-of-season", "Sezon sonu imha"))
+WASTE_REASON_OF = {"spoiled": "spoiled", "past its best": "spoiled", "dropped in service": "dropped",
+                   "failed quality check": "quality", "end of season, discarded": "end-of-season"}
+
+
+def reason_records() -> list[Record]:
+    return [{"id": code, "name": name} for code, name in REASONS]
 
 
 def purchase_records(orders: list[PurchaseOrder], supplier_ids: dict[str, str]) -> list[Record]:
@@ -255,7 +279,7 @@ def check_z_reports(rows: list[Record]) -> None:
         z = days.setdefault((r["date"], r["location"]), {})
         if r["kind"] == "sale":
             z[r["vat_rate"]] = z.get(r["vat_rate"], 0) + int(r["net"].replace(".", ""))
-        else:
+        elif r["kind"] == "tender":
             z["paid"] = z.get("paid", 0) + int(r["amount"].replace(".", ""))
     for key, z in days.items():
         paid = z.pop("paid")

@@ -355,7 +355,9 @@ def _type_sales(raw: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, li
     need = [((pl.col("kind") == "sale") & (pl.col("net").is_null() | pl.col("vat_rate").is_null()),
              "a sale row needs `net` and `vat_rate`"),
             ((pl.col("kind") == "tender") & (pl.col("method").is_null() | pl.col("amount").is_null()),
-             "a tender row needs `method` and `amount`")]
+             "a tender row needs `method` and `amount`"),
+            ((pl.col("kind") == "covers") & (pl.col("daypart").is_null() | pl.col("covers").is_null()),
+             "a covers row needs `daypart` and `covers`")]
     for cond, what in need:
         for f, ln, loc in raw.filter(cond).select("file", "line", "location").iter_rows():
             problems.append(Problem("E010", str(f), ln, what, record=loc or "", hint="fill in the missing cells"))
@@ -365,9 +367,11 @@ def _type_sales(raw: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, li
         date=pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
         qty=pl.when(pl.col("quantity").str.contains(r"^[0-9]{1,12}(\.[0-9]{1,3})?$").fill_null(False))
         .then(minor_units(pl.col("quantity"), 3)),
-        net=good("net"), amount=good("amount"), line=pl.col("line").cast(pl.Int32))
-    return typed.select("date", "location", "kind", "item", "qty", "net", "vat_rate", "method", "amount", "memo",
-                        "file", "line"), problems
+        net=good("net"), amount=good("amount"), line=pl.col("line").cast(pl.Int32),
+        covers=pl.when(pl.col("covers").str.contains(r"^[0-9]{1,9}$").fill_null(False))
+        .then(pl.col("covers").cast(pl.Int64, strict=False)))
+    return typed.select("date", "location", "kind", "item", "qty", "net", "vat_rate", "method", "amount",
+                        "daypart", "covers", "memo", "file", "line"), problems
 
 
 def _entry_ids_unique(entries: pl.DataFrame) -> list[Problem]:

@@ -25,8 +25,8 @@ from core.model import progress
 from core.model.errors import Problem
 
 
-PARSE_VERSION = "7"   # bump when the raw frame layout or parse problems change
-BOOK_CACHE_VERSION = "3"   # bump when the typed whole-book cache changes its layout or storage
+PARSE_VERSION = "8"   # bump when the raw frame layout or parse problems change
+BOOK_CACHE_VERSION = "4"   # bump when the typed whole-book cache changes its layout or storage
 CACHE_DIR = ".kebir/cache"
 PARALLEL_BYTES = 8 * 2**20
 

@@ -25,7 +25,7 @@ from core.model.money import decimal_or
 from core.model.errors import Problem
 from core.model.records import (
     Account, Activity, Allocation, Campaign, Contact, Deal, Document, Item, Link, Location, OrderLine,
-    PriceRule, Segment, Settings, frozen_map,
+    PriceRule, Segment, Settings, StockReason, frozen_map,
 )
 from core.model.source import Source
 
@@ -249,8 +249,15 @@ def _item(r: Map, rel: str, fk: FileKind) -> Item:
 
 
 def _location(r: Map, rel: str, fk: FileKind) -> Location:
+    seats = scalar(r.get("seats"))
+    hours = r.get("hours")
     return Location(r["id"], scalar(r.get("name")) or "", scalar(r.get("kind")) or "", _overrides(r),
-                    Source(rel, r.line))
+                    Source(rel, r.line), int(seats) if seats and seats.isdigit() else None,
+                    tuple(sorted((k, v) for k, v in hours.items() if type(v) is str)) if type(hours) is Map else ())
+
+
+def _reason(r: Map, rel: str, fk: FileKind) -> StockReason:
+    return StockReason(r["id"], scalar(r.get("name")) or "", Source(rel, r.line))
 
 
 def _activity(r: Map, rel: str, fk: FileKind) -> Activity:
@@ -314,6 +321,7 @@ kinds.register(
     kinds.RecordKind("campaigns", Campaign, "campaigns", one=_campaign, namespace="campaign",
                      order=lambda c: (c.start, c.id)),
     kinds.RecordKind("segments", Segment, "segments", one=_segment, namespace="segment"),
+    kinds.RecordKind("reasons", StockReason, "reasons", one=_reason, namespace="reason", key=_by_id),
 )
 
 

@@ -62,6 +62,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("recipes", "stock/recipes.yaml", "yaml"),          # core.erp.production (docs/production.md)
     FileKind("units", "stock/units.yaml", "yaml"),
     FileKind("supply", "stock/supply.yaml", "yaml"),
+    FileKind("reasons", "stock/reasons.yaml", "yaml"),
     FileKind("production", "stock/production/*/*.yaml", "yaml"),
     FileKind("orders", "orders/*/*.yaml", "yaml"),
     FileKind("sales", "sales/*/*.csv", "csv"),
@@ -80,7 +81,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "prices": ("kind", "id"), "payroll": ("period", "date", "id"),
     "assets": ("id",), "recurring": ("id",), "deals": ("created", "id"), "campaigns": ("start", "id"),
     "segments": ("id",), "recipes": ("item",), "units": ("item", "unit"), "supply": ("supplier", "item"),
-    "production": ("date", "id"),
+    "production": ("date", "id"), "reasons": ("id",),
 }
 
 # $defs whose values kebir always writes quoted (numbers people must not lose to YAML typing).

@@ -19,6 +19,7 @@ from core.erp.documents import check_credit_limits, check_documents, check_tie_o
 from core.erp.pricing import check_prices
 from core.erp.commissions import check_commissions
 from core.erp.supplier_prices import check_price_moves
+from core.erp.waste import check_waste_reasons
 from core.books.closes import check_close_history, check_leftovers
 from core.close.seal import check_seals
 from core.close.correction import check_derived_changes
@@ -332,6 +333,7 @@ CHECKS: tuple[Check, ...] = (
     check_prices,
     check_commissions,
     check_price_moves,
+    check_waste_reasons,
     check_seals,
     check_derived_changes,
     check_close_history,

@@ -1,8 +1,9 @@
 """Daily sales summaries (Z-reports) per location, and the entry each one derives.
 
-One entry per location and day, id `Z-LOC-YYYY-MM-DD`: revenue per sale row (the item's or the
-location's sales account), output VAT per rate computed on that day's net total at the rate and
-rounded half-up (as the till prints it), and the tenders: cash to the location's cash account,
+One entry per location and day, id `Z-LOC-YYYY-MM-DD`: revenue per item (the item's or the
+location's sales account; an item's rows of several dayparts make one leg, in the order first
+met), output VAT per rate computed on that day's net total at the rate and rounded half-up (as the
+till prints it), and the tenders: cash to the location's cash account,
 card to the card receivable that the bank's settlement later clears, meal vouchers to their
 receivable. The tenders must equal net plus VAT to the kuruş (E054 otherwise).
 """
@@ -46,9 +47,12 @@ def derive_sales(book: Book, entries: Entries) -> list[Problem]:
         try:
             legs = []
             by_rate: dict[str, int] = defaultdict(int)
+            per_item: dict[tuple[str, str], int] = {}       # an item rung in several dayparts: one leg
             for item, net, rate in z["sales"]:
-                legs.append(Leg(roles.need("sales", item, loc), -net, item=item, location=loc))
+                per_item[(item, rate)] = per_item.get((item, rate), 0) + net
                 by_rate[rate] += net
+            for (item, _rate), net in per_item.items():
+                legs.append(Leg(roles.need("sales", item, loc), -net, item=item, location=loc))
             for rate, net in sorted(by_rate.items()):
                 vat = int(round_half_up(Decimal(net) * Decimal(rate) / 100, 0))
                 if vat:

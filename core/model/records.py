@@ -168,6 +168,17 @@ class Location:
     kind: str
     accounts: tuple[tuple[str, str], ...] = ()   # role -> account overrides
     source: Source = field(default=Source("", 0), compare=False)
+    seats: int | None = None                     # guests seated at once (revenue per seat-hour)
+    hours: tuple[tuple[str, str], ...] = ()      # daypart -> opening hours "HH:MM-HH:MM" (docs/formats.md)
+
+
+@dataclass(frozen=True, slots=True)
+class StockReason:
+    """Why stock was written off (stock/reasons.yaml): a waste move's `reason` names one by its id."""
+
+    id: str
+    name: str
+    source: Source = field(default=Source("", 0), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +367,7 @@ class JournalEntry:
 #             base(Int64 minor of base currency), rate, contact, memo, tags, file, line
 #   entries:  id, date(Date), memo, payee, source, tags, file, line
 #   moves:    id, date(Date), time, kind, item, location, to_location, qty(Int64 thousandths),
-#             unit_cost, currency, document, memo, file, line
+#             unit_cost, currency, document, memo, reason, file, line
 #   rates:    date(Date), currency, rate(str), file, line
 
 
@@ -395,6 +406,7 @@ class Book:
     deals: tuple[Deal, ...] = ()                       # contacts/crm/deals.yaml
     campaigns: tuple[Campaign, ...] = ()               # contacts/crm/campaigns.yaml
     segments: tuple[Segment, ...] = ()                 # contacts/crm/segments.yaml
+    reasons: Mapping[str, StockReason] = field(default_factory=dict)   # stock/reasons.yaml, by id
     production: Production | None = None               # recipes, runs, supply (core.erp.production)
     private: Private | None = None                     # books.toml [private], if named (core.books.private)
 

@@ -7,6 +7,10 @@
 | cost of sales | postings on the top-level groups of the `cogs`, `waste` and `price_difference` roles |
 | gross margin % | (revenue - cost of sales) / revenue x 100 |
 | food cost % | cost of sales / revenue x 100 (the restaurant's food and beverage cost ratio) |
+| labour cost | postings on the payroll's wage accounts: the `salaries` and `employer_contributions` roles and \
+every `[accounts.cost_centre]` pair (gross wages and employer SGK, as the payroll runs booked them) |
+| labour cost % | labour cost / revenue x 100 |
+| prime cost | cost of sales + labour cost; prime cost % = prime cost / revenue x 100 |
 | DSO (days) | receivable balance at the end / credit sales x days in the period; credit sales are the debits to \
 the `receivable` control account (invoiced, VAT included) |
 | DPO (days) | payable balance at the end / credit purchases x days; credit purchases are the credits to the \
@@ -59,6 +63,16 @@ def cost_of_sales_accounts(book: Book) -> list[str]:
     return sorted(c for c in book.accounts if top(c) in tops)
 
 
+def labour_accounts(book: Book) -> list[str]:
+    """The accounts payroll books wage cost to: the `salaries` and `employer_contributions` roles and
+    both accounts of every `[accounts.cost_centre]` entry (`kitchen = "720.01:720.02"`)."""
+    out = {c for r in ("salaries", "employer_contributions") if (c := book.settings.role(r))}
+    for role, code in book.settings.roles:
+        if role.startswith("cost_centre:") and code:
+            out.update(c for c in code.split(":") if c)
+    return sorted(out)
+
+
 def figures(book: Book, span: Span, scope: Scope = Scope(), window: int = CHURN_MONTHS) -> dict[str, Any]:
     """The raw integers (base minor units) behind the KPIs of one span."""
     assert span.begin is not None and span.end is not None
@@ -68,6 +82,8 @@ def figures(book: Book, span: Span, scope: Scope = Scope(), window: int = CHURN_
     revenue = int(-(sales_postings(book, span, scope)["base"].sum() or 0))
     cos = cost_of_sales_accounts(book)
     cost = int(p.filter(pl.col("account").is_in(pl.Series(cos, dtype=pl.String).implode()))["base"].sum() or 0)
+    wages = pl.Series(labour_accounts(book), dtype=pl.String).implode()
+    labour = int(p.filter(pl.col("account").is_in(wages))["base"].sum() or 0)
     upto = _postings(book, end=span.end, base=everything)
 
     def control(role: str) -> tuple[int, int, int]:
@@ -88,6 +104,7 @@ def figures(book: Book, span: Span, scope: Scope = Scope(), window: int = CHURN_
         closing_stock = int(rows.filter(pl.col("date") < span.end)["value"].sum() or 0)
     crm = crm_figures(book, span, window=window)
     return {"days": (span.end - span.begin).days, "revenue": revenue, "cost_of_sales": cost,
+            "labour_cost": labour, "prime_cost": cost + labour,
             "receivable": ar, "credit_sales": ar_debits, "payable": -ap, "credit_purchases": ap_credits,
             "opening_stock": opening_stock, "closing_stock": closing_stock,
             "customer_revenue": crm["revenue"], "active_customers": crm["active"],
@@ -104,6 +121,8 @@ def kpis(f: dict[str, Any], previous_revenue: int | None) -> dict[str, Decimal |
                                                                          abs(previous_revenue), 100),
         "gross_margin_pct": _ratio(revenue - cost, revenue, 100),
         "food_cost_pct": _ratio(cost, revenue, 100),
+        "labour_cost_pct": _ratio(f["labour_cost"], revenue, 100),
+        "prime_cost_pct": _ratio(f["prime_cost"], revenue, 100),
         "dso_days": _ratio(f["receivable"] * days, f["credit_sales"]),
         "dpo_days": _ratio(f["payable"] * days, f["credit_purchases"]),
         "inventory_turnover": turnover,
@@ -134,12 +153,14 @@ def crm_kpis(f: dict[str, Any], revenue: int, cost: int) -> dict[str, Decimal | 
             "churn_pct": churn, "clv_minor": clv, "cac": cac}
 
 
-MONEY_INPUTS = frozenset({"revenue", "cost_of_sales", "receivable", "credit_sales", "payable", "credit_purchases",
+MONEY_INPUTS = frozenset({"revenue", "cost_of_sales", "labour_cost", "prime_cost", "receivable", "credit_sales",
+                          "payable", "credit_purchases",
                           "opening_stock", "closing_stock", "customer_revenue"})
 
 # The KPIs in the order the report lists them; their names are the catalogue's `kpi.<id>` (core/model/i18n.py).
-KPIS = ("revenue", "revenue_growth_pct", "cost_of_sales", "gross_margin_pct", "food_cost_pct", "dso_days", "dpo_days",
-        "inventory_turnover", "days_of_inventory", "active_customers", "new_customers", "churn_pct", "clv", "cac")
+KPIS = ("revenue", "revenue_growth_pct", "cost_of_sales", "gross_margin_pct", "food_cost_pct", "labour_cost",
+        "labour_cost_pct", "prime_cost", "prime_cost_pct", "dso_days", "dpo_days", "inventory_turnover",
+        "days_of_inventory", "active_customers", "new_customers", "churn_pct", "clv", "cac")
 
 
 def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope = Scope(),
@@ -161,7 +182,7 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
         if key == "clv":      # computed on minor units: back to the currency's unit
             v = k["clv_minor"]
             return None if v is None else (v / Decimal(10) ** dec).quantize(Decimal(1).scaleb(-dec), ROUND_HALF_EVEN)
-        return from_minor(f[key], dec) if key in ("revenue", "cost_of_sales") else k[key]
+        return from_minor(f[key], dec) if key in ("revenue", "cost_of_sales", "labour_cost", "prime_cost") else k[key]
 
     rows: list[tuple[Any, ...]] = []
     for key in KPIS:
@@ -179,6 +200,49 @@ def build_kpi(book: Book, span: Span, *, against: str = "previous", scope: Scope
         "as_of": str(last), "churn_months": churn_months, "language": "en",
     }
     return Table("kpi", text("kpi.title", "en", period=span.label()), cols, tuple(rows), None, meta)
+
+
+PRIME_COLUMNS = (
+    Column("month", "Month"), Column("location", "Location"), Column("name", "Name"),
+    Column("revenue", "Revenue", "money"), Column("cost_of_sales", "Cost of sales", "money"),
+    Column("food_cost_pct", "Food cost %", "pct"), Column("labour", "Labour", "money"),
+    Column("labour_pct", "Labour %", "pct"), Column("prime_cost", "Prime cost", "money"),
+    Column("prime_cost_pct", "Prime cost %", "pct"),
+)
+NO_LOCATION = "(none)"
+
+
+def build_prime_cost(book: Book, span: Span, *, scope: Scope = Scope()) -> Table:
+    """Revenue, cost of sales, labour and prime cost per month and location of `span` (docs/kpi.md):
+    each figure as the KPIs take it, split by the `location` its postings carry; what carries none
+    (a head-office wage, a cost booked by hand) is its own line `(none)`, so the lines add up to
+    the company's figures."""
+    if span.begin is None or span.end is None:
+        raise ValueError("prime cost needs a bounded period: give -p or -b and -e")
+    dec = book.settings.base_decimals
+    p = _postings(book, begin=span.begin, end=span.end, skip=closing_entries(book), base=scope.postings(book))
+    p = p.with_columns(month=pl.col("date").dt.strftime("%Y-%m"), location=pl.col("location").fill_null(NO_LOCATION))
+    sales = sales_postings(book, span, scope).group_by("month", "location").agg(revenue=-pl.col("base").sum())
+    cos = pl.Series(cost_of_sales_accounts(book), dtype=pl.String).implode()
+    wages = pl.Series(labour_accounts(book), dtype=pl.String).implode()
+    costs = (p.filter(pl.col("account").is_in(cos) | pl.col("account").is_in(wages)).group_by("month", "location")
+             .agg(cost=pl.col("base").filter(pl.col("account").is_in(cos)).sum(),
+                  labour=pl.col("base").filter(pl.col("account").is_in(wages)).sum()))
+    g = (sales.join(costs, on=["month", "location"], how="full", coalesce=True)
+         .with_columns(pl.col("revenue", "cost", "labour").fill_null(0).cast(pl.Int64))
+         .sort("month", pl.col("location") == NO_LOCATION, "location"))
+
+    def line(rev: int, cost: int, lab: int) -> tuple[Any, ...]:
+        return (from_minor(rev, dec), from_minor(cost, dec), _ratio(cost, rev, 100), from_minor(lab, dec),
+                _ratio(lab, rev, 100), from_minor(cost + lab, dec), _ratio(cost + lab, rev, 100))
+
+    rows = tuple((m, loc, book.locations[loc].name if loc in book.locations else "", *line(r, c, lab))
+                 for m, loc, r, c, lab in g.select("month", "location", "revenue", "cost", "labour").iter_rows())
+    t = [int(g[c].sum() or 0) for c in ("revenue", "cost", "labour")]
+    return Table("prime-cost", text("report.prime_cost", "en", period=span.label()), PRIME_COLUMNS, rows,
+                 ("Total", "", "", *line(*t)),
+                 {"currency": book.base, "company": book.settings.name, "begin": str(span.begin),
+                  "end": str(span.end), **scope.meta(), "labour_accounts": labour_accounts(book)})
 
 
 def months_before(day: date, n: int) -> date:

@@ -158,8 +158,8 @@ def _stock(book: Book, bdec: int) -> pl.LazyFrame:
 
 def _sales(book: Book, bdec: int) -> pl.LazyFrame:
     schema = {"date": pl.Date, "location": pl.String, "kind": pl.String, "item": pl.String, "qty": pl.Int64,
-              "net": pl.Int64, "vat_rate": pl.String, "method": pl.String, "amount": pl.Int64, "memo": pl.String,
-              "file": pl.String, "line": pl.Int32}
+              "net": pl.Int64, "vat_rate": pl.String, "method": pl.String, "amount": pl.Int64, "daypart": pl.String,
+              "covers": pl.Int64, "memo": pl.String, "file": pl.String, "line": pl.Int32}
     rows = book.sales.lazy() if book.sales is not None else pl.LazyFrame(schema=schema)
     return rows.with_columns(
         quantity("qty"), money("net", bdec), pl.col("vat_rate").cast(pl.Decimal(38, 2), strict=False),

@@ -152,6 +152,10 @@ def in_language(table: Table, lang: str) -> Table:
         k = keys.index("status")
         rows = tuple(tuple(stage_text(v, lang) if i == k and isinstance(v, str) else v for i, v in enumerate(r))
                      for r in rows)
+    if table.name == "sales-daypart" and "daypart" in keys:     # lunch, dinner ...: the till's parts of the day
+        k = keys.index("daypart")
+        rows = tuple(tuple(text(f"daypart.{v}", lang) if i == k and f"daypart.{v}" in CATALOGUE else v
+                           for i, v in enumerate(r)) for r in rows)
     labels = [i for i, key in enumerate(keys) if key in LABELS]
     if labels:
         rows = tuple(tuple(say(v, lang, "row.") if i in labels and isinstance(v, str) else v
