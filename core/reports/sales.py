@@ -1,8 +1,9 @@
 """Sales by customer, item, rep, location or month, from the revenue postings.
 
 A sale is a posting on an income account that names an item (invoice lines, credit-note lines and
-Z-report lines all derive such postings) or any posting on the `sales` and `sales_returns` role
-accounts. Its customer and rep come from the document the posting was derived from; a Z-report's
+Z-report lines all derive such postings), any posting on an income account derived from an invoice
+or a credit note (a line with an account and no item: catering, a service), or any posting on the
+`sales` and `sales_returns` role accounts. Its customer and rep come from the document the posting was derived from; a Z-report's
 counter sales have no customer (`(counter sales)`) and no rep (`(none)`).
 
 Amounts are net of VAT, in the base currency, credit-positive: a credit note or return counts
@@ -34,7 +35,10 @@ def sales_postings(book: Book, span: Span = Span(), scope: Scope = Scope()) -> p
     p = scope.postings(book)
     if "source" not in p.columns:
         p = p.with_columns(source=pl.col("entry_id"))
-    p = p.filter((pl.col("account").is_in(pl.Series(income, dtype=pl.String).implode()) & pl.col("item").is_not_null())
+    invoiced = [d.id for d in book.documents if d.kind in ("invoice", "credit-note")]
+    on_income = pl.col("account").is_in(pl.Series(income, dtype=pl.String).implode())
+    p = p.filter((on_income & (pl.col("item").is_not_null()
+                               | pl.col("source").is_in(pl.Series(invoiced, dtype=pl.String).implode())))
                  | pl.col("account").is_in(pl.Series(roles, dtype=pl.String).implode()))
     if span.begin is not None:
         p = p.filter(pl.col("date") >= span.begin)
