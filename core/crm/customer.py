@@ -22,6 +22,7 @@ import polars as pl
 
 from core.ledger.period import Span
 from core.ledger.subledger import open_items
+from core.model.i18n import known, text
 from core.model.money import from_minor
 from core.model.records import Book
 from core.crm.pipeline import _base_decimals, deal_value, party_ids, probability, stage_on
@@ -199,7 +200,10 @@ def build_customer_page(book: Book, contact_id: str, as_of: date, lang: str = "e
                                 deal_value(book, d, as_of)))
     for a in book.activities:
         if a.contact in ids and a.date <= as_of:
-            events.append(Event(a.date, a.kind, a.id, a.subject or "", a.outcome or ""))
+            outcome = a.outcome or ""
+            if outcome and known(f"outcome.{outcome}"):
+                outcome = text(f"outcome.{outcome}", lang)     # said in the page's language, as a deal's stage
+            events.append(Event(a.date, a.kind, a.id, a.subject or "", outcome))
     events.sort(key=lambda e: (e.day, e.id), reverse=True)
     campaigns = tuple(sorted(((c.id, c.name, c.kind, c.start) for c in book.campaigns
                               if ids & set(c.members) and c.start <= as_of), key=lambda c: (c[3], c[0]),

@@ -143,6 +143,10 @@ def in_language(table: Table, lang: str) -> Table:
         k = keys.index("kind")
         rows = tuple(tuple(text(f"cust.kind.{v}", lang) if i == k and f"cust.kind.{v}" in CATALOGUE else v
                            for i, v in enumerate(r)) for r in rows)
+    if table.name == "activities" and "outcome" in keys:  # positive, no-answer ...: as the customer page says them
+        k = keys.index("outcome")
+        rows = tuple(tuple(text(f"outcome.{v}", lang) if i == k and f"outcome.{v}" in CATALOGUE else v
+                           for i, v in enumerate(r)) for r in rows)
     if table.name == "vat-return" and "account" in keys:    # the tie-out row says whether the month is closed
         k = keys.index("account")
         said = {"closed": text("vat.closed", lang), "not closed": text("vat.not_closed", lang)}
