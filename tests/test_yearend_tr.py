@@ -455,3 +455,65 @@ def test_rediscount__reversed_on_the_first_day_of_the_next_year(books):
     assert "- id: JE-2026-01-C001\n  date: 2026-01-01\n" in (books / "journals/2026/2026-01.close.yaml").read_text()
     after = balances(books)
     assert "122.01" not in after and "322.01" not in after
+
+
+def test_tax_base__a_loss_is_deducted_once_over_the_years(tmp_path):
+    """A 2023 loss of 50,000.00 filed; profit 30,000.00 in 2024 and 40,000.00 in 2025 (sales, no KKEG).
+    2024 deducts 30,000.00 of it (base 0.00); 2025 deducts the 20,000.00 left: base 20,000.00, tax 25%
+    = 5,000.00 (the minimum tax of KVK 32/C: (40,000.00 - 20,000.00) x 10% = 2,000.00 is lower). 2026
+    with a profit of 10,000.00 has nothing left to deduct: base 10,000.00. Before the fix every year
+    deducted the whole 50,000.00 again."""
+    from core.erp.load import load_ledger
+    from core.reports.tax_base import build_tax_base, tax_base
+
+    books = BOOKS.replace('"2019" = "50000.00"\n"2023" = "100000.00"\n', '"2023" = "50000.00"\n')
+    root = write_books(tmp_path / "loss", {
+        "books.toml": books, "accounts.yaml": ACCOUNTS,
+        "journals/2024/2024-06.yaml": entry("JE-2024-06-0001", "2024-06-10", "Sales",
+                                            '{account: "102.01", debit: "30000.00"}',
+                                            '{account: "600.01", credit: "30000.00"}'),
+        "journals/2025/2025-06.yaml": entry("JE-2025-06-0001", "2025-06-10", "Sales",
+                                            '{account: "102.01", debit: "40000.00"}',
+                                            '{account: "600.01", credit: "40000.00"}'),
+        "journals/2026/2026-06.yaml": entry("JE-2026-06-0001", "2026-06-10", "Sales",
+                                            '{account: "102.01", debit: "10000.00"}',
+                                            '{account: "600.01", credit: "10000.00"}')}, base=False)
+    book, _ = load_ledger(root, use_cache=False)
+    t24, t25, t26 = tax_base(book, 2024), tax_base(book, 2025), tax_base(book, 2026)
+    assert (t24.loss_deducted, t24.base) == (3_000_000, 0)
+    assert (t25.loss_deducted, t25.base, t25.final_tax, t25.used_before) == (2_000_000, 2_000_000, 500_000,
+                                                                             (("2023", 3_000_000),))
+    assert (t26.loss_deducted, t26.base, t26.used_before) == (0, 1_000_000, (("2023", 5_000_000),))
+    labels = [r[1] for r in build_tax_base(book, 2025).rows]
+    assert "  Tax loss of 2023: 30000.00 deducted in earlier years" in labels
+
+
+def test_reclassification__an_item_moved_at_one_year_end_is_not_moved_again_at_the_next(tmp_path):
+    # The van of the test above. 31 December 2025: 10,000.00 (overdue) + 20,000.00 move to 320.01.
+    # 31 December 2026: only the 30,000.00 due 30 June 2027 is newly within a year; 420.01 ends at 0.00
+    # and 320.01 holds the whole 60,000.00 still owed. Before the fix the 2026 year end moved the first
+    # two again: 420.01 ended with a debit of 30,000.00 and 320.01 with 90,000.00 for a debt of 60,000.00.
+    from datetime import date
+
+    from core.erp.load import load_ledger
+
+    van = {"journals/2025/2025-06.yaml": entry(
+        "JE-2025-06-0001", "2025-06-30", "Van on three instalments",
+        '{account: "255.01", debit: "60000.00"}',
+        '{account: "420.01", credit: "10000.00", contact: SU-1, tags: [due:2025-11-30]}',
+        '{account: "420.01", credit: "20000.00", contact: SU-1, tags: [due:2026-06-30]}',
+        '{account: "420.01", credit: "30000.00", contact: SU-1, tags: [due:2027-06-30]}')}
+    root = write_books(tmp_path / "books", {"books.toml": BOOKS, "accounts.yaml": ACCOUNTS,
+                                            "contacts/erp/suppliers.yaml": SUPPLIERS, **van}, base=False)
+    for period, on in (("2025-12", "2026-01-20"), ("2026-12", "2027-01-20")):
+        done = run("close", period, "--books", str(root), "--on", on, "--by", "Zeynep Kaya <z@lokanta.example>",
+                   "--allow-gap", "--allow-empty", "--accept-provisions")
+        assert done.exit_code == 0, done.output
+    book, _ = load_ledger(root, use_cache=False)
+
+    def balance(account, end):
+        led = book.ledger().filter((pl.col("account") == account) & (pl.col("date") <= end))
+        return led["base"].sum()
+
+    assert (balance("420.01", date(2025, 12, 31)), balance("320.01", date(2025, 12, 31))) == (-3_000_000, -3_000_000)
+    assert (balance("420.01", date(2026, 12, 31)), balance("320.01", date(2026, 12, 31))) == (0, -6_000_000)

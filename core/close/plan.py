@@ -110,6 +110,10 @@ def plan_close(book: Book, period: str, closed: set[str], *, allow_gap: bool = F
         plan.checklist.append(counts.year_end_row(book, period, entries))
     if book.settings.statutory.tax_id:      # books that file in Türkiye: the VAT return ties to the offset
         plan.checklist.append(_vat_return_check(book, period, entries))
+    # A leg of nothing (a result of 0.00 carried to 690 in a year without income or expenses) is no
+    # posting, and an entry left with none is not written: the books refuse an entry of one posting.
+    entries = [replace(e, legs=legs) for e in entries
+               if (legs := tuple(leg for leg in e.legs if leg.base or leg.amount)) and len(legs) > 1]
     y, m = period[:4], period[5:7]
     # The memos are written in the books' language, once: a memo is data from then on (a reclose in the
     # same language writes the same bytes; a month closed before keeps its memos as written).
@@ -176,6 +180,8 @@ def entries_as_records(plan: ClosePlan, book: Book) -> list[dict[str, Any]]:
                 p["contact"] = leg.contact
             if leg.memo:
                 p["memo"] = leg.memo
+            if leg.tags:
+                p["tags"] = list(leg.tags)
             postings.append(p)
         out.append({"id": e.id, "date": e.date.isoformat(), "memo": e.memo, "tags": list(e.tags),
                     "postings": postings})

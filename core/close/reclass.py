@@ -75,7 +75,10 @@ def reclassify(book: Book, period: str) -> list[GeneratedEntry]:
             continue
         long = accounts[account]
         target = short_term(book, account, long, mapping[long])
-        legs += [Leg(target, b, contact=contact, memo=f"due {due}: from {account}"),
-                 Leg(account, -b, contact=contact, memo=f"due {due}: to {target}")]
+        # Both legs keep the item's due day: the long-term account's item then nets to zero and is
+        # not moved again at the next year end; the short-term one says when it falls due.
+        tag = (f"due:{due}",)
+        legs += [Leg(target, b, contact=contact, memo=f"due {due}: from {account}", tags=tag),
+                 Leg(account, -b, contact=contact, memo=f"due {due}: to {target}", tags=tag)]
     return [GeneratedEntry("reclass", end, f"Long-term items due within a year {end.year}", tuple(legs))] \
         if legs else []

@@ -40,6 +40,7 @@ class Leg:
     item: str | None = None
     location: str | None = None
     rate: str | None = None
+    tags: tuple[str, ...] = ()     # the posting's own tags, written with it (a reclassified item's `due:`)
 
 
 class UnbalancedRule(AssertionError):

@@ -354,6 +354,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "row.tax_exempt": ("- Exempt income (KVK Art. 5): {name}", "- İstisna kazançlar (KVK md. 5): {name}"),
     "row.tax_loss": ("- Tax loss of {year} (KVK Art. 9), {amount} filed",
                      "- {year} yılı geçmiş yıl zararı (KVK md. 9), beyan edilen {amount}"),
+    "row.tax_loss_used": ("  Tax loss of {year}: {amount} deducted in earlier years",
+                          "  {year} yılı zararının önceki yıllarda indirilen kısmı: {amount}"),
     "row.tax_loss_expired": ("  Tax loss of {year} older than {n} years, not deducted",
                              "  {year} yılı zararı {n} yıldan eski, indirilmez"),
     "row.tax_deductions": ("- Deductions (KVK Art. 10)", "- İndirimler (KVK md. 10)"),

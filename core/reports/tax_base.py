@@ -60,6 +60,7 @@ class TaxBase:
     minimum_base: int
     minimum_tax: int
     provisional: int                     # provisional tax booked on prepaid_tax in the year
+    used_before: tuple[tuple[str, int], ...] = ()   # loss year -> deducted in the years before this one
 
     @property
     def kkeg_total(self) -> int:
@@ -177,6 +178,7 @@ def tax_base(book: Book, year: int, balances: dict[str, int] | None = None,
     `until`: the year so far (a provisional-tax quarter); `minimum`: apply KVK Art. 32/C; `settings`:
     the [close] settings to use instead of books.toml's (a closed year's, `closed_settings`)."""
     cs = settings or book.settings.close
+    before = used_before(book, year, cs)
     types = {c: a.type for c, a in book.accounts.items()}
     tax_account = book.settings.role("tax_expense")
     p = year_postings(book, year, until)
@@ -201,7 +203,7 @@ def tax_base(book: Book, year: int, balances: dict[str, int] | None = None,
             if int(y) < year:
                 expired.append((y, minor))
             continue
-        used = min(minor, room)
+        used = min(max(minor - before.get(y, 0), 0), room)     # a loss is deducted once (KVK Art. 9)
         room -= used
         losses.append((y, minor, used))
     deductions = min(_minor(book, dict(cs.deductions).get(str(year), "0")), room)
@@ -220,7 +222,26 @@ def tax_base(book: Book, year: int, balances: dict[str, int] | None = None,
         provisional = int(pp["base"].sum() or 0)
     return TaxBase(year, profit, tuple(sorted((a, v) for a, v in kkeg.items() if v)), tuple(sorted(exempt.items())),
                    tuple(losses), tuple(expired), deductions, base, rate, _percent_of(base, rate), minimum_rate,
-                   minimum_base, _percent_of(minimum_base, minimum_rate), provisional)
+                   minimum_base, _percent_of(minimum_base, minimum_rate), provisional,
+                   tuple(sorted((y, v) for y, v in before.items() if v)))
+
+
+def used_before(book: Book, year: int, cs: CloseSettings) -> dict[str, int]:
+    """How much of each loss of `cs.losses` the years between it and `year` deducted: each such year's
+    worksheet, with the settings its year end recorded when it is closed, else books.toml's. A loss
+    filed once is deducted once over the five years (KVK Art. 9), whatever books.toml says later."""
+    out: dict[str, int] = {}
+    years = [int(y) for y, _ in cs.losses if year - LOSS_YEARS <= int(y) < year]
+    if not years:
+        return out
+    for z in range(min(years) + 1, year):
+        if year_postings(book, z).is_empty():
+            continue
+        kept, _, _ = closed_settings(book, z)
+        worksheet = tax_base(book, z, settings=kept or cs)      # itself counts the years before it
+        for y, _filed, used in worksheet.losses:
+            out[y] = out.get(y, 0) + used
+    return out
 
 
 def _minor(book: Book, amount: str) -> int:
@@ -247,6 +268,8 @@ def build_tax_base(book: Book, year: int) -> Table:
     rows += [("exempt", f"- Exempt income (KVK Art. 5): {name(a)}", money(-v)) for a, v in t.exempt]
     rows += [("loss", f"- Tax loss of {y} (KVK Art. 9), {money(amount)} filed", money(-used))
              for y, amount, used in t.losses]
+    rows += [("loss_used_before", f"  Tax loss of {y}: {money(v)} deducted in earlier years", money(0))
+             for y, v in t.used_before]
     rows += [("expired", f"  Tax loss of {y} older than {LOSS_YEARS} years, not deducted", money(0))
              for y, _ in t.expired]
     if t.deductions:
