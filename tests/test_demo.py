@@ -50,4 +50,4 @@ def test_quick_start__main_job_runs_on_the_demo(demo_copy):
                                       "--format", "csv"])
     assert result.exit_code == 0, result.output
     total = result.stdout.strip().splitlines()[-1].split(",")
-    assert total[0] == "Toplam" and total[2] == total[3] and total[4] == "0.00"
+    assert total[0] == "Total" and total[2] == total[3] and total[4] == "0.00"     # csv stays English

@@ -133,7 +133,8 @@ CLOSE: dict[str, tuple[str, str]] = {
                          "{period} kapanışı: kontroller, kapanış kayıtları, mühür ..."),
     "progress.reading": ("Reading the books in {path} ...", "{path} defterleri okunuyor ..."),
     "progress.Reading the books": ("Reading the books", "Defterler okunuyor"),
-    "progress.Reading the tables": ("Reading the tables", "Tablolar okunuyor"),    "memo.vat_offset_fix": ("VAT offset of closed period {period} corrected",
+    "progress.Reading the tables": ("Reading the tables", "Tablolar okunuyor"),
+    "memo.vat_offset_fix": ("VAT offset of closed period {period} corrected",
                              "{period} kapalı dönemin KDV mahsubunun düzeltilmesi"),
     "memo.vat_offset_leg": ("VAT offset", "KDV mahsubu"),
 }

@@ -3,8 +3,8 @@
 A sale is a posting on an income account that names an item (invoice lines, credit-note lines and
 Z-report lines all derive such postings), any posting on an income account derived from an invoice
 or a credit note (a line with an account and no item: catering, a service), or any posting on the
-`sales` and `sales_returns` role accounts. Its customer and rep come from the document the posting was derived from; a Z-report's
-counter sales have no customer (`(counter sales)`) and no rep (`(none)`).
+`sales` and `sales_returns` role accounts. Its customer and rep come from the document the posting
+was derived from; a Z-report's counter sales have no customer (`(counter sales)`) and no rep (`(none)`).
 
 Amounts are net of VAT, in the base currency, credit-positive: a credit note or return counts
 negative in `returns`, and `net = sales - returns`. `share` is each line's part of the total net
