@@ -172,13 +172,14 @@ def kkeg_tagged(book: Book, p: pl.DataFrame) -> dict[str, int]:
 
 def tax_base(book: Book, year: int, balances: dict[str, int] | None = None,
              extra_kkeg: dict[str, int] | None = None, *, until: date | None = None, minimum: bool = True,
-             settings: CloseSettings | None = None) -> TaxBase:
+             settings: CloseSettings | None = None, used: dict[str, int] | None = None) -> TaxBase:
     """The worksheet of `year` (see the module docstring). `balances`: income and expense balances
     to use instead of the ledger's; `extra_kkeg`: non-deductible amounts not in the ledger yet;
     `until`: the year so far (a provisional-tax quarter); `minimum`: apply KVK Art. 32/C; `settings`:
-    the [close] settings to use instead of books.toml's (a closed year's, `closed_settings`)."""
+    the [close] settings to use instead of books.toml's (a closed year's, `closed_settings`); `used`:
+    what the years before deducted of each loss (`used_before`, worked out when not given)."""
     cs = settings or book.settings.close
-    before = used_before(book, year, cs)
+    before = used_before(book, year, cs) if used is None else used
     types = {c: a.type for c, a in book.accounts.items()}
     tax_account = book.settings.role("tax_expense")
     p = year_postings(book, year, until)
@@ -234,13 +235,13 @@ def used_before(book: Book, year: int, cs: CloseSettings) -> dict[str, int]:
     years = [int(y) for y, _ in cs.losses if year - LOSS_YEARS <= int(y) < year]
     if not years:
         return out
-    for z in range(min(years) + 1, year):
+    for z in range(min(years) + 1, year):             # year by year, each told what the ones before used
         if year_postings(book, z).is_empty():
             continue
         kept, _, _ = closed_settings(book, z)
-        worksheet = tax_base(book, z, settings=kept or cs)      # itself counts the years before it
-        for y, _filed, used in worksheet.losses:
-            out[y] = out.get(y, 0) + used
+        worksheet = tax_base(book, z, settings=kept or cs, used=dict(out))
+        for y, _filed, deducted in worksheet.losses:
+            out[y] = out.get(y, 0) + deducted
     return out
 
 
